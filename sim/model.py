@@ -120,7 +120,8 @@ class Parameters:
     )
     shipment_limit_signal: Value = _share(
         0.0,
-        "Whether (1) or not (0) a hedging Syria signals a limit on shipments it does not enforce; fractions mean a partial or half-believed signal (C15, C16).",
+        "Whether (1) or not (0) a hedging Syria signals a limit on shipments it does not "
+        "enforce; fractions mean a partial or half-believed signal (C15, C16).",
     )
     signal_incentive_share: Value = _share(
         0.1, "Extra share of the incentives such a signal buys while the Gulf engages (C15)."
@@ -174,7 +175,8 @@ class Parameters:
     )
     trafficking_curb_value: Value = _value(
         0.5,
-        "Gulf/West value of engaging a hedger to curb trafficking (the regime's own argument, C17).",
+        "Gulf/West value of engaging a hedger to curb trafficking "
+        "(the regime's own argument, C17).",
     )
     isolation_value: Value = _value(
         1.5, "Gulf/West political value of isolating an openly aligned Syria (C08)."
@@ -306,7 +308,7 @@ def _term(name: str, player: str, claims: str, description: str) -> Callable[[Te
 @_term(
     "iranian_aid",
     SYRIA,
-    "C10 C13",
+    "C10 C13 C04",
     "Iranian money: full under support, a share "
     "under condition (mostly for alignment), none to a Syria that realigns",
 )
@@ -332,7 +334,7 @@ def _syria_backing(p: Parameters, t: Mapping[str, Value]) -> Any:
 @_term(
     "gulf_incentive",
     SYRIA,
-    "C08 C14 C15",
+    "C08 C14 C15 C03 C04 C12",
     "Gulf/Western aid, normalisation and relief: "
     "all of it to a realigned Syria, a share to a hedger, none to an aligned one",
 )
@@ -484,7 +486,7 @@ def _israel_patience(p: Parameters, t: Mapping[str, Value]) -> Any:
 @_term(
     "pull_from_iran",
     GULF,
-    "C08 C12",
+    "C08 C12 C14",
     "Pulling Syria out of Iran's camp: all of it by a "
     "realignment, a share by a hedger's distancing, while engaging",
 )
