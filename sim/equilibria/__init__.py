@@ -1,0 +1,25 @@
+"""Equilibrium solvers: one result type, every result verified; selection rules.
+
+Each algorithm is a plain function in its own module (``pure``, ``twoplayer``, ``gambit``);
+:func:`solve` dispatches on a method name and :func:`select` picks one equilibrium.
+"""
+
+from sim.equilibria.pure import batch_pure_equilibria, pure_equilibria, pure_equilibrium_mask
+from sim.equilibria.result import Equilibrium, SolveResult, verify
+from sim.equilibria.selection import SELECTION_RULES, select
+from sim.equilibria.solve import METHODS, solve
+from sim.game import DEFAULT_TOLERANCE
+
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "METHODS",
+    "SELECTION_RULES",
+    "Equilibrium",
+    "SolveResult",
+    "batch_pure_equilibria",
+    "pure_equilibria",
+    "pure_equilibrium_mask",
+    "select",
+    "solve",
+    "verify",
+]

@@ -1,0 +1,127 @@
+"""One entry point for every solver: :func:`solve` dispatches on the method name."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from sim.equilibria import gambit, twoplayer
+from sim.equilibria.pure import pure_equilibria
+from sim.equilibria.result import SolveResult, verify
+from sim.errors import SolverError, SolverTimeoutError
+from sim.game import DEFAULT_TOLERANCE, NormalFormGame
+
+METHODS = ("auto", "pure", "support", "vertex", "lemke-howson", "gnm", "simpdiv", "logit")
+
+Solver = Callable[..., SolveResult]
+
+_MIXED: dict[str, Solver] = {
+    "support": twoplayer.support_enumeration,
+    "vertex": twoplayer.vertex_enumeration,
+    "lemke-howson": twoplayer.lemke_howson,
+    "gnm": gambit.gnm,
+    "simpdiv": gambit.simpdiv,
+    "logit": gambit.logit,
+}
+
+#: What "auto" tries, in order, on games of three or more players without a pure
+#: equilibrium. Logit tracing first: deterministic, answered every 4-player 3-action game we
+#: tried in 30-50 ms, and selects one equilibrium (the limiting logit QRE). gnm as the
+#: fallback (it can find several but also none, and crashes on some games, see gambit.py),
+#: then simplicial subdivision.
+AUTO_N_PLAYER = ("logit", "gnm", "simpdiv")
+
+
+def solve_pure(game: NormalFormGame, tol: float = DEFAULT_TOLERANCE) -> SolveResult:
+    """All pure equilibria (exact enumeration), each verified, lexicographically ordered."""
+    found = tuple(
+        verify(game, game.pure_to_mixed(p), "pure", tol) for p in pure_equilibria(game, tol)
+    )
+    notes = () if found else ("no pure-strategy equilibrium",)
+    degenerate = game.n_players == 2 and twoplayer.pure_degenerate(game, tol)
+    if degenerate:
+        notes = (*notes, "degenerate game: a pure strategy has several pure best responses")
+    return SolveResult(found, "pure", degenerate, notes)
+
+
+def solve(
+    game: NormalFormGame,
+    method: str = "auto",
+    *,
+    tol: float = DEFAULT_TOLERANCE,
+    timeout: float = 30.0,
+) -> SolveResult:
+    """Equilibria of ``game`` by ``method``, every one verified by the N-player regret check.
+
+    Parameters
+    ----------
+    game
+        Any :class:`~sim.game.NormalFormGame`.
+    method
+        One of :data:`METHODS`. ``"auto"``: all pure equilibria (exact enumeration); if there
+        are none, for two players support enumeration when the game is within
+        :data:`~sim.equilibria.twoplayer.MAX_SUPPORT_PAIRS` else Lemke-Howson from every
+        label, and for more players the first of :data:`AUTO_N_PLAYER` that succeeds.
+    tol
+        Regret tolerance relative to ``game.payoff_scale``.
+    timeout
+        Time bound of the whole call in seconds.
+
+    Raises
+    ------
+    SolverError
+        Unknown method, wrong number of players for the method, or an unverified result.
+    GameTooLargeError
+        An exponential method asked to solve a game beyond its documented size.
+    SolverTimeoutError
+        The time bound was hit.
+    """
+    if method not in METHODS:
+        raise SolverError(method, f"unknown method; choose one of {', '.join(METHODS)}")
+    if not (math.isfinite(tol) and tol >= 0):
+        raise SolverError(method, f"tolerance must be a finite number >= 0, got {tol}")
+    if not timeout > 0:
+        raise SolverError(method, f"timeout must be positive, got {timeout}")
+    if method == "pure":
+        return solve_pure(game, tol)
+    if method != "auto":
+        return _MIXED[method](game, tol, timeout=timeout)
+    return _auto(game, tol, timeout)
+
+
+def _auto(game: NormalFormGame, tol: float, timeout: float) -> SolveResult:
+    end = time.monotonic() + timeout
+    pure = solve_pure(game, tol)
+    if pure.equilibria:
+        return SolveResult(pure.equilibria, "auto", pure.degenerate, pure.notes)
+    notes = list(pure.notes)
+    if game.n_players == 2:
+        if twoplayer.support_pairs(game.shape) <= twoplayer.MAX_SUPPORT_PAIRS:
+            chosen = "support"
+        else:
+            chosen = "lemke-howson"
+            notes.append(
+                f"game too large for support enumeration ({game.shape[0]}x{game.shape[1]}); "
+                "lemke-howson may miss equilibria"
+            )
+        found = _MIXED[chosen](game, tol, timeout=max(end - time.monotonic(), 1e-3))
+        return SolveResult(
+            found.equilibria, "auto", found.degenerate or pure.degenerate, (*notes, *found.notes)
+        )
+    errors: list[str] = []
+    for name in AUTO_N_PLAYER:
+        remaining = end - time.monotonic()
+        if remaining <= 0:
+            break
+        try:
+            found = _MIXED[name](game, tol, timeout=remaining)
+        except SolverTimeoutError:
+            raise
+        except SolverError as exc:
+            errors.append(str(exc))
+            continue
+        return SolveResult(
+            found.equilibria, "auto", found.degenerate, (*notes, *errors, *found.notes)
+        )
+    raise SolverError("auto", "no method found a verified equilibrium: " + "; ".join(errors))
