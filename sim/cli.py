@@ -1,0 +1,275 @@
+"""The ``hedgesim`` command: the only place in hedgesim that prints.
+
+Subcommands: ``solve``, ``validate``, ``explain``, ``run``. A user error prints one
+line on standard error and exits with status 1; a usage error exits with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.errors import HedgesimError
+
+EXIT_USER_ERROR = 1
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+# -- formatting --------------------------------------------------------------------------
+def _fmt(x: float) -> str:
+    return f"{x:.4g}" if abs(x) >= 1e-4 or x == 0 else f"{x:.2e}"
+
+
+def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)), line]
+    out += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(out)
+
+
+def _strategy_text(labels: Sequence[str], probs: np.ndarray) -> str:
+    parts = [f"{a} {p:.3g}" for a, p in zip(labels, probs, strict=True) if p > 1e-9]
+    if len(parts) == 1:
+        return parts[0].rsplit(" ", 1)[0]
+    return ", ".join(parts)
+
+
+# -- solve -------------------------------------------------------------------------------
+def _is_scenario(path: str) -> bool:
+    return Path(path).suffix.lower() in SCENARIO_SUFFIXES
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from sim.equilibria import solve
+
+    selected_index: int | None = None
+    if _is_scenario(args.game):
+        from sim.repeated import round_zero
+        from sim.scenario import load_scenario
+
+        scenario = load_scenario(args.game)
+        start = round_zero(scenario)
+        game = start.game
+        method = args.method or scenario.repeated.solver
+        result = solve(game, method)
+        chosen = start.select(result.equilibria)
+        selected_index = next(k for k, eq in enumerate(result.equilibria) if eq is chosen)
+    else:
+        from sim.game import read_nfg
+
+        game = read_nfg(args.game)
+        result = solve(game, args.method or "auto")
+    if args.json:
+        doc: dict[str, Any] = {
+            "players": list(game.players),
+            "actions": [list(a) for a in game.actions],
+            "method": result.method,
+            "degenerate": result.degenerate,
+            "notes": list(result.notes),
+            "equilibria": [],
+        }
+        for k, eq in enumerate(result.equilibria):
+            item = eq.to_json()
+            if selected_index is not None:
+                item["selected"] = k == selected_index
+            doc["equilibria"].append(item)
+        print(json.dumps(doc, indent=2))
+        return 0
+    title = game.title or Path(args.game).name
+    print(
+        f"{title}: {len(result.equilibria)} equilibri{'um' if len(result.equilibria) == 1 else 'a'}"
+        f" (method {result.method})"
+    )
+    for note in result.notes:
+        print(f"note: {note}")
+    for k, eq in enumerate(result.equilibria):
+        mark = "  [selected]" if k == selected_index else ""
+        print(f"\nequilibrium {k + 1}: {eq.method}, max regret {_fmt(eq.regret)}{mark}")
+        rows = [
+            [player, _strategy_text(game.actions[i], eq.profile[i]), _fmt(float(eq.payoffs[i]))]
+            for i, player in enumerate(game.players)
+        ]
+        print(_table(rows, ["player", "strategy", "payoff"]))
+    return 0
+
+
+# -- validate ----------------------------------------------------------------------------
+def cmd_validate(args: argparse.Namespace) -> int:
+    from sim.scenario import load_scenario
+
+    for path in args.scenarios:
+        scenario = load_scenario(path)
+        print(f"{path}: ok ({scenario.name}: {scenario.question})")
+    return 0
+
+
+# -- explain -----------------------------------------------------------------------------
+def _parse_profile(text: str, game: Any) -> tuple[np.ndarray, ...]:
+    chosen: dict[str, str] = {}
+    for part in text.split(","):
+        player, sep, action = part.partition("=")
+        if not sep:
+            raise HedgesimError(f"--profile {text}: expected player=action pairs, got {part!r}")
+        chosen[player.strip()] = action.strip()
+    unknown = set(chosen) - set(game.players)
+    if unknown:
+        raise HedgesimError(
+            f"--profile: unknown player {sorted(unknown)[0]!r}; players are {list(game.players)}"
+        )
+    missing = [p for p in game.players if p not in chosen]
+    if missing:
+        raise HedgesimError(f"--profile: no action given for {', '.join(missing)}")
+    return game.pure_to_mixed([game.action_index(p, chosen[p]) for p in game.players])
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from sim import model
+    from sim.equilibria import solve
+    from sim.repeated import round_zero
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    start = round_zero(scenario)
+    game = start.game
+    if args.profile:
+        profile = _parse_profile(args.profile, game)
+        origin = "the given profile"
+    else:
+        profile = start.select(solve(game, scenario.repeated.solver).equilibria).profile
+        origin = "the selected equilibrium"
+    params, levels = start.parameters, start.tolerance
+    described = ", ".join(
+        f"{p}={_strategy_text(game.actions[i], profile[i])}" for i, p in enumerate(game.players)
+    )
+    print(f"{scenario.name}, round 0, at {origin}: {described}")
+    print("tolerance: " + ", ".join(f"{k} {v:.3g}" for k, v in levels.items()))
+    for player in game.players:
+        terms = model.decompose(params, levels, player, profile)
+        total = sum(t.value for t in terms)
+        print(f"\n{model.PLAYER_LABELS.get(player, player)}: payoff {_fmt(total)}")
+        rows = [[t.name, _fmt(t.value), " ".join(t.claims)] for t in terms if t.value != 0]
+        if rows:
+            print(_table(rows, ["term", "value", "claims"]))
+    syria = model.SYRIA
+    k = game.player_index(syria)
+    values = game.action_values(k, profile)
+    own = game.actions[k][int(np.argmax(profile[k]))]
+    print(f"\nWhy Syria plays {own}: each alternative against the others' play")
+    own_index = game.actions[k].index(own)
+
+    def syria_terms(action_index: int) -> tuple[model.TermValue, ...]:
+        pure = np.zeros(len(game.actions[k]))
+        pure[action_index] = 1.0
+        return model.decompose(params, levels, syria, (*profile[:k], pure, *profile[k + 1 :]))
+
+    base = syria_terms(own_index)
+    for j, action in enumerate(game.actions[k]):
+        if j == own_index:
+            continue
+        gap = float(values[j] - values[own_index])
+        verdict = "better" if gap > 0 else "worse" if gap < 0 else "equal"
+        print(f"\n{action} instead of {own}: {_fmt(gap)} ({verdict})")
+        changes = [
+            (b.name, a.value - b.value, b.claims) for a, b in zip(syria_terms(j), base, strict=True)
+        ]
+        rows = [
+            [name, _fmt(change), " ".join(claims)]
+            for name, change, claims in sorted(changes, key=lambda c: c[1])
+            if abs(change) > 1e-12
+        ]
+        if rows:
+            print(_table(rows, ["term", "change", "claims"]))
+    return 0
+
+
+# -- run ---------------------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.pipeline import run_to_folder
+
+    summary = run_to_folder(
+        args.scenario,
+        out=args.out,
+        overrides=args.set or [],
+        figures=not args.no_figures,
+        progress=sys.stderr.isatty(),
+    )
+    if args.json:
+        print(json.dumps(summary.results, indent=2, sort_keys=True))
+    else:
+        print(summary.text)
+    return 0
+
+
+# -- entry point -------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hedgesim",
+        description="Game-theoretic simulation of strategic ambiguity (Syria between Iran "
+        "and those who want Iran out).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("solve", help="equilibria of a .nfg game or a scenario's round-0 game")
+    p.add_argument("game", help="a Gambit .nfg file, or a scenario .yaml")
+    p.add_argument(
+        "--method",
+        choices=("auto", "pure", "support", "vertex", "lemke-howson", "gnm", "simpdiv", "logit"),
+        default=None,
+        help="solver (default: auto, exact methods where the size allows; for a scenario, "
+        "its repeated.solver)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_solve)
+
+    p = sub.add_parser("validate", help="check scenario files")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("explain", help="why each player gets what it gets, term by term")
+    p.add_argument("scenario")
+    p.add_argument(
+        "--profile",
+        help="a pure profile, e.g. syria=hedge,iran=support,israel=interdict,gulf=engage "
+        "(default: the selected round-0 equilibrium)",
+    )
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("run", help="run a scenario: results.json, trajectory.csv, figures, report")
+    p.add_argument("scenario")
+    p.add_argument("--out", help="output folder (default: runs/<scenario name>/)")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY.PATH=VALUE",
+        help="override a scenario value, e.g. --set tolerance.iran.decay=0.1 (repeatable)",
+    )
+    p.add_argument("--json", action="store_true", help="print results.json to standard output")
+    p.add_argument("--no-figures", action="store_true", help="skip figures and the report")
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except HedgesimError as exc:
+        print(f"hedgesim: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("hedgesim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""The ``hedgesim`` command end to end, through ``sim.cli.main`` and ``python -m sim``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.cli import main
+from sim.game import NormalFormGame, write_nfg
+
+
+@pytest.fixture
+def battle_of_the_sexes(tmp_path: Path) -> Path:
+    game = NormalFormGame(
+        np.array([[[3, 0], [0, 2]], [[2, 0], [0, 3]]]),
+        ("wife", "husband"),
+        (("opera", "football"), ("opera", "football")),
+        title="battle of the sexes",
+    )
+    path = tmp_path / "bos.nfg"
+    write_nfg(game, path)
+    return path
+
+
+def test_solve_prints_every_equilibrium_as_a_table(
+    battle_of_the_sexes: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["solve", str(battle_of_the_sexes), "--method", "support"]) == 0
+    out = capsys.readouterr().out
+    assert "3 equilibria" in out
+    assert "opera 0.6, football 0.4" in out  # the wife's mixed strategy
+    assert "wife" in out and "husband" in out
+
+
+def test_solve_json_has_the_documented_shape(
+    battle_of_the_sexes: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["solve", str(battle_of_the_sexes), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["players"] == ["wife", "husband"]
+    assert doc["actions"] == [["opera", "football"], ["opera", "football"]]
+    pure = [e for e in doc["equilibria"] if e["method"] == "pure"]
+    assert len(pure) == 2
+    for eq in doc["equilibria"]:
+        assert set(eq) >= {"profile", "payoffs", "method", "regret"}
+        assert eq["regret"] <= 1e-6
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (None, "no such file"),
+        ("this is not a game", "not a readable .nfg game"),
+        ('NFG 1 R "x" { "a" "b" } { 2 2 }\n1 2 3\n', "not a readable .nfg game"),
+    ],
+    ids=["missing", "garbage", "truncated"],
+)
+def test_solve_refuses_a_bad_file_with_one_line(
+    tmp_path: Path, content: str | None, fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.nfg"
+    if content is not None:
+        path.write_text(content)
+    assert main(["solve", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1
+    assert str(path) in lines[0] and fragment in lines[0]
+
+
+def test_python_dash_m_sim_is_the_same_command(battle_of_the_sexes: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "solve",
+            str(battle_of_the_sexes),
+            "--json",
+            "--method",
+            "vertex",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["equilibria"]) == 3
