@@ -1,0 +1,21 @@
+"""The documentation cannot drift from the model it describes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim import model
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_model_doc_describes_every_payoff_term() -> None:
+    text = (DOCS / "model.md").read_text(encoding="utf-8")
+    missing = [t.name for t in model.TERMS if f"`{t.name}`" not in text]
+    assert missing == []
+
+
+def test_model_doc_names_every_action() -> None:
+    text = (DOCS / "model.md").read_text(encoding="utf-8")
+    missing = [a for actions in model.ACTIONS.values() for a in actions if f"`{a}`" not in text]
+    assert missing == []
