@@ -1,0 +1,385 @@
+"""Designs: which variants of a scenario a sweep runs.
+
+A :class:`Design` is a table of variants: ``keys`` (key paths such as
+``parameters.gulf_incentive`` or ``tolerance.iran.decay``) and ``values`` of shape
+``(n_variants, n_keys)``; variant ``i`` is the base scenario with ``keys[k]`` set to
+``values[i, k]``. Three designs:
+
+- :func:`grid_design`: every combination of one or two evenly spaced axes
+  (``key.path=start:stop:num`` on the command line, or a scenario's ``sweeps:`` entry);
+- :func:`monte_carlo_design`: ``uncertainty.draws`` draws from the scenario's
+  ``uncertainty:`` distributions, from a :class:`numpy.random.Generator` seeded with
+  ``scenario.seed`` (the same scenario gives the same draws, bit for bit);
+- :func:`sensitivity_design`: one uncertain key at a time at the low and at the high end of
+  its distribution (by default its 5th and 95th percentiles, see :func:`quantile`), every
+  other key at the base scenario's value.
+
+Key paths are those of :data:`sim.scenario.VARIABLE_KEYS`; values are checked against
+:func:`sim.scenario.key_range`. Every range is an interval, so checking each column's
+minimum and maximum validates every variant at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.errors import ScenarioError
+from sim.scenario import (
+    VARIABLE_KEYS,
+    Axis,
+    Distribution,
+    Scenario,
+    apply_overrides,
+    key_range,
+)
+
+FloatArray = npt.NDArray[np.float64]
+DesignKind = Literal["grid", "montecarlo", "sensitivity"]
+
+#: Default percentiles of the low and high ends in :func:`sensitivity_design`.
+SENSITIVITY_QUANTILES = (0.05, 0.95)
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """A table of variants of a base scenario.
+
+    Attributes
+    ----------
+    kind
+        ``"grid"``, ``"montecarlo"`` or ``"sensitivity"``.
+    keys
+        The key paths varied, in column order.
+    values
+        ``(n_variants, n_keys)`` float64: the value of each key in each variant.
+    axes
+        Grid only: the values along each key (the grid is ``itertools.product`` order:
+        the last key varies fastest, so ``values`` reshapes to ``(*axis_lengths, n_keys)``).
+    labels
+        Sensitivity only: ``(key, "low" | "high")`` of each variant.
+    """
+
+    kind: DesignKind
+    keys: tuple[str, ...]
+    values: FloatArray
+    axes: tuple[FloatArray, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return int(self.values.shape[0])
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The grid's shape (axis lengths), or ``(n_variants,)`` for the other designs."""
+        if self.kind == "grid":
+            return tuple(len(a) for a in self.axes)
+        return (len(self),)
+
+    def overrides(self, i: int) -> dict[str, float]:
+        """Variant ``i`` as ``{key path: value}``."""
+        return {k: float(v) for k, v in zip(self.keys, self.values[i], strict=True)}
+
+    @property
+    def hash(self) -> str:
+        """A sha256 of the design's kind, keys and the exact bytes of its values."""
+        h = hashlib.sha256()
+        h.update(json.dumps([self.kind, list(self.keys)]).encode())
+        h.update(np.ascontiguousarray(self.values, dtype="<f8").tobytes())
+        return h.hexdigest()
+
+
+# -- key paths ---------------------------------------------------------------------
+def check_key(key: str, where: str = "sweep") -> str:
+    """Validate a key path a sweep or uncertainty may vary; return it.
+
+    Raises
+    ------
+    ScenarioError
+        If it is not one of :data:`sim.scenario.VARIABLE_KEYS` (with the expected forms).
+    """
+    if key not in VARIABLE_KEYS:
+        raise ScenarioError(
+            where,
+            f"cannot vary {key!r}: expected parameters.<name>, "
+            "tolerance.<counterpart>.{initial,decay,recovery,visibility,deniability} "
+            "or repeated.discount",
+            key_path=key,
+        )
+    return key
+
+
+def check_values(keys: Sequence[str], values: FloatArray, where: str = "sweep") -> None:
+    """Check every column of ``values`` lies in its key's range (finite, within bounds).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the key, the range and the offending value.
+    """
+    for k, key in enumerate(keys):
+        col = values[:, k]
+        if col.size == 0:
+            continue
+        if not np.all(np.isfinite(col)):
+            raise ScenarioError(where, "values must be finite numbers", key_path=key)
+        allowed = key_range(key)
+        for x in (float(col.min()), float(col.max())):
+            if not allowed.contains(x):
+                raise ScenarioError(
+                    where, f"{key} lies in {allowed}, so {x:g} is outside it", key_path=key
+                )
+
+
+def base_value(scenario: Scenario, key: str) -> float:
+    """The value the key path ``key`` has in ``scenario`` (defaults filled in)."""
+    parts = check_key(key).split(".")
+    if parts[0] == "parameters":
+        return float(getattr(scenario.model_parameters(), parts[1]))
+    if parts[0] == "tolerance":
+        return float(getattr(scenario.tolerance_of(parts[1]), parts[2]))
+    return float(scenario.repeated.discount)
+
+
+def variant_scenario(scenario: Scenario, overrides: Mapping[str, float]) -> Scenario:
+    """The base scenario with ``{key path: value}`` applied, validated like a file.
+
+    Floats travel as their shortest round-trip ``repr``, so the variant holds exactly the
+    design's values.
+    """
+    if not overrides:
+        return scenario
+    return apply_overrides(scenario, [f"{k}={float(v)!r}" for k, v in overrides.items()])
+
+
+# -- grids -------------------------------------------------------------------------
+def parse_param(text: str) -> tuple[str, Axis]:
+    """Parse ``key.path=start:stop:num`` (the CLI's ``--param``).
+
+    Raises
+    ------
+    ScenarioError
+        On a malformed item, an unknown key path or a bad axis.
+    """
+    label = f"--param {text}"
+    key, sep, spec = text.partition("=")
+    key = key.strip()
+    parts = spec.split(":")
+    if not sep or not key or len(parts) != 3:
+        raise ScenarioError(
+            label, "expected key.path=start:stop:num, e.g. tolerance.iran.decay=0.01:0.2:40"
+        )
+    check_key(key, label)
+    try:
+        start, stop = float(parts[0]), float(parts[1])
+        num = int(parts[2])
+    except ValueError:
+        raise ScenarioError(
+            label, "start and stop must be numbers and num an integer", key_path=key
+        ) from None
+    if not (math.isfinite(start) and math.isfinite(stop)):
+        raise ScenarioError(label, "start and stop must be finite", key_path=key)
+    if num < 2 or start == stop:
+        raise ScenarioError(label, "an axis needs num >= 2 and start != stop", key_path=key)
+    check_values([key], np.array([[start], [stop]]), label)
+    return key, Axis(start=start, stop=stop, num=num)
+
+
+def grid_design(axes: Mapping[str, Axis] | Sequence[tuple[str, Axis]]) -> Design:
+    """Every combination of one or two axes (``numpy.linspace(start, stop, num)`` each).
+
+    Raises
+    ------
+    ScenarioError
+        On zero or more than two axes, a repeated or unknown key, or a value out of range.
+    """
+    items = list(axes.items()) if isinstance(axes, Mapping) else list(axes)
+    keys = tuple(k for k, _ in items)
+    if not 1 <= len(items) <= 2:
+        raise ScenarioError("sweep", f"a sweep varies one or two key paths, got {len(items)}")
+    if len(set(keys)) != len(keys):
+        raise ScenarioError("sweep", "the same key path is swept twice", key_path=keys[0])
+    for k in keys:
+        check_key(k)
+    grids = tuple(np.linspace(a.start, a.stop, a.num) for _, a in items)
+    mesh = np.meshgrid(*grids, indexing="ij")
+    values = np.stack([m.reshape(-1) for m in mesh], axis=1)
+    check_values(keys, values)
+    return Design("grid", keys, values, axes=grids)
+
+
+def scenario_sweep(scenario: Scenario, name: str | None = None) -> Design:
+    """The grid of the scenario's ``sweeps:`` entry ``name`` (default: the first).
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario has no sweeps, or none of that name.
+    """
+    if not scenario.sweeps:
+        raise ScenarioError(
+            scenario.source or scenario.name, "the scenario has no sweeps: section; pass --param"
+        )
+    if name is None:
+        sweep = scenario.sweeps[0]
+    else:
+        found = [s for s in scenario.sweeps if s.name == name]
+        if not found:
+            names = ", ".join(s.name for s in scenario.sweeps)
+            raise ScenarioError(
+                scenario.source or scenario.name, f"no sweep named {name!r}; sweeps: {names}"
+            )
+        sweep = found[0]
+    design = grid_design(sweep.params)
+    return Design("grid", design.keys, design.values, axes=design.axes, meta={"name": sweep.name})
+
+
+# -- Monte Carlo -------------------------------------------------------------------
+def _uncertain(scenario: Scenario) -> dict[str, Distribution]:
+    if scenario.uncertainty is None or not scenario.uncertainty.parameters:
+        raise ScenarioError(
+            scenario.source or scenario.name,
+            "the scenario has no uncertainty: distributions to draw from",
+        )
+    return dict(sorted(scenario.uncertainty.parameters.items()))
+
+
+def _clip(x: FloatArray, d: Distribution) -> FloatArray:
+    lo = -np.inf if d.low is None else d.low
+    hi = np.inf if d.high is None else d.high
+    return np.clip(x, lo, hi)
+
+
+def draw(d: Distribution, n: int, rng: np.random.Generator) -> FloatArray:
+    """``n`` draws of one distribution (normal and lognormal clipped to [low, high] if given)."""
+    if d.dist == "uniform":
+        assert d.low is not None and d.high is not None
+        return rng.uniform(d.low, d.high, n)
+    if d.dist == "triangular":
+        assert d.low is not None and d.mode is not None and d.high is not None
+        if d.low == d.high:
+            return np.full(n, float(d.low))
+        return rng.triangular(d.low, d.mode, d.high, n)
+    assert d.mean is not None and d.sd is not None
+    if d.dist == "normal":
+        return _clip(rng.normal(d.mean, d.sd, n), d)
+    return _clip(rng.lognormal(d.mean, d.sd, n), d)
+
+
+def monte_carlo_design(scenario: Scenario, draws: int | None = None) -> Design:
+    """``draws`` (default ``uncertainty.draws``) joint draws of the uncertain keys.
+
+    Keys are drawn in sorted order, each as one vector of ``draws`` values from
+    ``numpy.random.default_rng(scenario.seed)``, so the design depends only on the
+    scenario (and ``draws``).
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario has no uncertainty, or a draw leaves a key's range (e.g. an
+        unclipped normal on a share).
+    """
+    dists = _uncertain(scenario)
+    assert scenario.uncertainty is not None
+    n = scenario.uncertainty.draws if draws is None else int(draws)
+    if n < 1:
+        raise ScenarioError("montecarlo", f"draws must be at least 1, got {n}")
+    rng = np.random.default_rng(scenario.seed)
+    keys = tuple(dists)
+    values = np.stack([draw(dists[k], n, rng) for k in keys], axis=1)
+    check_values(keys, values, "uncertainty")
+    return Design("montecarlo", keys, values, meta={"seed": scenario.seed, "draws": n})
+
+
+# -- sensitivity --------------------------------------------------------------------
+def quantile(d: Distribution, q: float) -> float:
+    """The ``q``-quantile of a distribution (normal and lognormal: clipped to [low, high]).
+
+    uniform: ``low + q (high - low)``; triangular: its inverse CDF; normal:
+    ``mean + sd z_q``; lognormal: ``exp(mean + sd z_q)``. Clipping a draw and taking a
+    quantile commute, so these are the quantiles of what :func:`draw` samples.
+    """
+    if not 0.0 <= q <= 1.0:
+        raise ValueError(f"q must lie in [0, 1], got {q}")
+    if d.dist == "uniform":
+        assert d.low is not None and d.high is not None
+        return float(d.low + q * (d.high - d.low))
+    if d.dist == "triangular":
+        a, c, b = d.low, d.mode, d.high
+        assert a is not None and b is not None and c is not None
+        if a == b:
+            return float(a)
+        split = (c - a) / (b - a)
+        if q <= split:
+            return float(a + math.sqrt(q * (b - a) * (c - a)))
+        return float(b - math.sqrt((1.0 - q) * (b - a) * (b - c)))
+    assert d.mean is not None and d.sd is not None
+    z = (
+        NormalDist().inv_cdf(min(max(q, 1e-12), 1 - 1e-12))
+        if 0.0 < q < 1.0
+        else (-math.inf if q == 0.0 else math.inf)
+    )
+    x = d.mean + d.sd * z if d.sd > 0 else d.mean
+    if d.dist == "lognormal":
+        x = math.exp(x) if x != -math.inf else 0.0
+    lo = -math.inf if d.low is None else d.low
+    hi = math.inf if d.high is None else d.high
+    return float(min(max(x, lo), hi))
+
+
+def sensitivity_design(
+    scenario: Scenario, quantiles: tuple[float, float] = SENSITIVITY_QUANTILES
+) -> Design:
+    """One-at-a-time design: the base scenario, then each uncertain key at its low and
+    high end (``quantiles`` of its distribution), the others at the base values.
+
+    Variant 0 is the base scenario (labelled ``("", "base")``); variants ``1 + 2k`` and
+    ``2 + 2k`` are key ``k`` (sorted) at its low and high end.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario has no uncertainty or an end lies outside a key's range.
+    """
+    dists = _uncertain(scenario)
+    keys = tuple(dists)
+    base = np.array([base_value(scenario, k) for k in keys])
+    rows = [base.copy()]
+    labels: list[tuple[str, str]] = [("", "base")]
+    for k, key in enumerate(keys):
+        for end, q in zip(("low", "high"), quantiles, strict=True):
+            row = base.copy()
+            row[k] = quantile(dists[key], q)
+            rows.append(row)
+            labels.append((key, end))
+    values = np.stack(rows)
+    check_values(keys, values, "uncertainty")
+    return Design(
+        "sensitivity", keys, values, labels=tuple(labels), meta={"quantiles": list(quantiles)}
+    )
+
+
+__all__ = [
+    "SENSITIVITY_QUANTILES",
+    "Design",
+    "base_value",
+    "check_key",
+    "check_values",
+    "draw",
+    "grid_design",
+    "monte_carlo_design",
+    "parse_param",
+    "quantile",
+    "scenario_sweep",
+    "sensitivity_design",
+    "variant_scenario",
+]
