@@ -12,6 +12,7 @@ functions so that they pickle into worker processes and onto Dask workers.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,13 +24,15 @@ from sim.sweep.outcomes import COUNTERPART_LABELS, EXIT_LABELS, NONE, Outcomes
 Evaluator = Callable[[Scenario, Sequence[str], npt.NDArray[np.float64]], Outcomes]
 
 
-def scalar_outcome(scenario: Scenario) -> tuple[int, int, int, int]:
+def scalar_outcome(scenario: Scenario, trajectory: Any = None) -> tuple[int, int, int, int]:
     """``(horizon, exit, first_broken, first_broken_round)`` codes of one scenario by the
     scalar simulator, exactly as :func:`sim.repeated.run` computes its exit path (switch
-    points are computed only when the exit path needs them, which does not change it)."""
+    points are computed only when the exit path needs them, which does not change it).
+    ``trajectory``: the scenario's :func:`sim.repeated.simulate`, if already run."""
     from sim import repeated, thresholds
 
-    trajectory = repeated.simulate(scenario)
+    if trajectory is None:
+        trajectory = repeated.simulate(scenario)
     myopic = repeated.myopic_horizon(trajectory, None)
     if myopic.exit.first_broken is None:
         switch = thresholds.switch_points(scenario, trajectory.rounds[0].profile)
