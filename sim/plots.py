@@ -141,6 +141,12 @@ def _sign(x: float, digits: int = 1) -> str:
     return f"{r:+.{digits}f}".replace("-", "\u2212")
 
 
+def _num(x: float, digits: int = 1) -> str:
+    """``x`` to ``digits`` decimals, with a true minus sign and never ``-0.0``."""
+    r = round(float(x), digits)
+    return f"{0.0 if r == 0 else r:.{digits}f}".replace("-", "\u2212")
+
+
 def _suptitle(fig: Figure, title: str) -> None:
     """A figure title, wrapped to the figure's width (constrained layout does not wrap)."""
     width = int(fig.get_figwidth() * 8.5)
@@ -192,8 +198,8 @@ def rounds_label(results: Results) -> str:
 def horizon_round(value: Any) -> int | None:
     """A horizon's round from a results entry: an int, ``None``, or a mapping with ``round``."""
     if isinstance(value, Mapping):
-        value = value.get("round", value.get("rounds"))
-    if value is None:
+        value = next((value[k] for k in ("round", "horizon", "rounds") if k in value), None)
+    if value is None or isinstance(value, bool):
         return None
     return int(value)
 
@@ -228,13 +234,18 @@ def switch_points(results: Results) -> dict[str, float | None]:
 def selected_profile(results: Results, index: int = 0) -> MixedProfile:
     """The selected profile of round ``index`` as one probability vector per player.
 
-    Reads ``selected_profile`` (a list of probability vectors, or a mapping player ->
-    {action: probability}) when present, else ``selected`` (player -> action, or player
-    -> {action: probability}).
+    Reads, in this order: ``selected`` as an index into the round's ``equilibria``;
+    ``selected_profile`` or ``strategies`` (a list of probability vectors, or a mapping
+    player -> probabilities or {action: probability}); ``selected`` as player -> action
+    (or -> {action: probability}).
     """
     players, actions = _players(results), _actions(results)
     entry = results["rounds"][index]
-    raw = entry.get("selected_profile")
+    if isinstance(entry.get("selected"), int) and not isinstance(entry["selected"], bool):
+        # An index into the round's equilibria.
+        chosen = entry["equilibria"][entry["selected"]]["profile"]
+        return tuple(np.asarray(s, dtype=np.float64) for s in chosen)
+    raw = entry.get("selected_profile", entry.get("strategies"))
     if isinstance(raw, Sequence) and not isinstance(raw, str):
         return tuple(np.asarray(s, dtype=np.float64) for s in raw)
     raw = raw if isinstance(raw, Mapping) else entry["selected"]
@@ -478,7 +489,7 @@ def draw_payoff_table(
     n_rows, n_cols = table.values.shape
     if annotate:
         for (r, c), v in np.ndenumerate(table.values):
-            ax.text(c, r, f"{v:.1f}", ha="center", va="center", fontsize=7.5,
+            ax.text(c, r, _num(v), ha="center", va="center", fontsize=7.5,
                     color=_cell_colour(image, float(v)))
     for r, c in table.marked:
         ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor="black",
@@ -551,7 +562,8 @@ def draw_bimatrix(view: BimatrixView, ax: Axes | None = None, *,
     row_name, col_name = _label(view.row), _label(view.column)
     for (r, c), v in np.ndenumerate(view.row_payoffs):
         star = " *" if (r, c) in view.equilibria else ""
-        ax.text(c, r, f"{row_name} {v:.1f}\n{col_name} {view.column_payoffs[r, c]:.1f}{star}",
+        other = _num(float(view.column_payoffs[r, c]))
+        ax.text(c, r, f"{row_name} {_num(v)}\n{col_name} {other}{star}",
                 ha="center", va="center", fontsize=8.5,
                 color=_cell_colour(image, float(v)))
     for r, c in view.played:
@@ -750,7 +762,7 @@ class MarginSeries:
 
 
 def _action_values(entry: Mapping[str, Any]) -> Mapping[str, float] | None:
-    for key in ("syria_values", "action_values", "syria_action_values"):
+    for key in ("syria_action_values", "syria_values", "action_values"):
         v = entry.get(key)
         if isinstance(v, Mapping) and v:
             return v
@@ -931,11 +943,14 @@ def title_path(path: EquilibriumPath, exit_action: str | None = None) -> str:
     if exit_action is None:
         modal = int(np.argmax(after.sum(axis=0)))
         exit_action = names[modal]
-    mixed = bool((probs[stop:, h] > 1e-9).any())
-    tail = (f"then mixes, its hedge probability falling, and turns to {exit_action}"
-            if mixed and exit_action != model.HEDGE else f"then turns to {exit_action}")
+    p_stop = float(probs[stop, h])
     if exit_action == model.HEDGE:
         tail = "then hedges only with some probability"
+    elif p_stop > 1e-9:
+        tail = (f"then mixes (hedging with probability {p_stop:.2f} at round "
+                f"{int(path.rounds[stop])}) and turns to {exit_action}")
+    else:
+        tail = f"then turns to {exit_action}"
     return f"Syria hedges for sure for {stop} rounds, {tail}"
 
 
