@@ -757,14 +757,16 @@ def _read_document(path: Path, display: str, chain: tuple[Path, ...] = ()) -> _D
 
 
 def _merge(parent: _Document, child: _Document) -> _Document:
-    """``child`` deep-merged over ``parent``: mappings merge key by key; lists and scalars
-    replace; :data:`NOT_INHERITED` keys come from the child alone."""
+    """``child`` deep-merged over ``parent``: mappings merge key by key; lists (timeline,
+    sweeps, figures), scalars and a distribution under ``uncertainty.parameters`` replace
+    as a whole; :data:`NOT_INHERITED` keys come from the child alone."""
     replaced: list[KeyPath] = [(k,) for k in NOT_INHERITED]
 
     def merge(p: dict[str, Any], c: dict[str, Any], at: KeyPath) -> dict[str, Any]:
         out = dict(p)
         for key, value in c.items():
-            if isinstance(value, dict) and isinstance(p.get(key), dict):
+            whole = at == ("uncertainty", "parameters")
+            if isinstance(value, dict) and isinstance(p.get(key), dict) and not whole:
                 out[key] = merge(p[key], value, (*at, key))
             else:
                 out[key] = value
@@ -901,6 +903,8 @@ def _validate(data: dict[str, Any], origins: Origins, display: str) -> Scenario:
         problems = []
         for i, err in enumerate(exc.errors()):
             loc, message = _describe(err)
+            if err["type"] == "missing" and loc[0] in NOT_INHERITED and data.get("extends"):
+                message += " (name, description and question are not inherited through extends)"
             file, line = _origin(loc, origins, (display, None))
             problems.append((file != display, line or 0, i, file, line, loc, message))
         _, _, _, file, line, loc, message = min(problems)
