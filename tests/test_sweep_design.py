@@ -99,7 +99,7 @@ def test_monte_carlo_draws_respect_bounds_and_distributions() -> None:
     col = dict(zip(d.keys, d.values.T, strict=True))
     assert col["tolerance.iran.decay"].min() >= 0.0
     g = col["parameters.gulf_incentive"]
-    assert 1.0 <= g.min() and g.max() <= 5.0 and abs(g.mean() - 3.0) < 0.05
+    assert g.min() >= 1.0 and g.max() <= 5.0 and abs(g.mean() - 3.0) < 0.05
 
 
 def test_monte_carlo_refuses_draws_outside_a_keys_range() -> None:

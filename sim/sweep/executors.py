@@ -108,6 +108,10 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     """A Dask client: connected to ``scheduler`` (``tcp://host:port``), or to a local cluster
     of ``workers`` single-threaded worker processes on loopback (127.0.0.1) when ``None``.
 
+    Workers must be allowed child processes (the mixed-equilibrium solvers run in a bounded
+    child): the local cluster is started so; start remote workers with
+    ``DASK_DISTRIBUTED__WORKER__DAEMON=False dask worker tcp://host:port --nthreads 1``.
+
     Raises
     ------
     HedgesimError
@@ -118,14 +122,19 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     cluster = None
     try:
         if scheduler is None:
-            cluster = LocalCluster(
-                n_workers=workers or 2,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            import dask
+
+            # Mixed equilibria are solved in a bounded child process
+            # (sim.equilibria.gambit.run_bounded); daemonic workers may not have children.
+            with dask.config.set({"distributed.worker.daemon": False}):
+                cluster = LocalCluster(
+                    n_workers=workers or 2,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             client = Client(cluster)
         else:
             try:
