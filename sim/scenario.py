@@ -131,6 +131,11 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 
 def _check_key(key: str, allowed: Sequence[str], what: str) -> None:
+    if key not in allowed and key.endswith(".level") and f"{key[:-6]}.initial" in allowed:
+        raise _Located(
+            (key,),
+            f"{key} is the tolerance a run reaches, not a setting; vary {key[:-6]}.initial instead",
+        )
     if key not in allowed:
         hint = _suggest(key, allowed) or (
             "; expected parameters.<name>, tolerance.<counterpart>.<setting>"
@@ -430,7 +435,7 @@ MAX_FILE_BYTES = 256 * 1024
 #: Deepest nesting of mappings and lists accepted (a scenario needs five levels).
 MAX_DEPTH = 20
 #: Most YAML nodes (keys, values, list items) one file may hold.
-MAX_NODES = 20_000
+MAX_NODES = 10_000
 #: Longest ``extends`` chain.
 MAX_EXTENDS = 16
 
@@ -673,8 +678,11 @@ def _to_data(
     try:
         value = loader.construct_object(node, deep=True)
     except Exception as exc:  # a scalar pyyaml cannot convert: a bad date, a 5000-digit int
+        problem = str(exc).split(";")[0]
+        if node.tag == _CORE + "int":
+            problem = f"an integer of {len(node.value)} characters is too long to read"
         raise ScenarioError(
-            display, _one_line(f"cannot read the value {_show(node.value)}: {exc}"), line, where
+            display, _one_line(f"cannot read the value {_show(node.value)}: {problem}"), line, where
         ) from None
     if isinstance(value, dt.datetime):
         raise ScenarioError(

@@ -1,0 +1,199 @@
+"""Malformed scenarios: each gets one clear line naming file, line and key path, fast.
+
+Table-driven over ``tests/bad_scenarios/``: every file there has a row, and every row a
+file. The time bound is a safety bound against runaway parsing (alias bombs, deep
+nesting), not a speed test: it is generous and measured once per case.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sim.errors import HedgesimError, ScenarioError
+from sim.scenario import MAX_FILE_BYTES, MAX_NODES, load_scenario, validate_files
+
+BAD = Path(__file__).parent / "bad_scenarios"
+GOOD = Path(__file__).parent.parent / "scenarios" / "baseline.yaml"
+#: Seconds a malformed file may take to be refused.
+BOUND = 2.0
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    line: int | None
+    key_path: str | None
+    fragment: str
+    #: The file the message must name, if not ``file`` itself (errors in a parent).
+    reported: str | None = None
+
+
+CASES = [
+    Case("typo_key.yaml", 6, "tolerance.iran.decy", "unknown key 'decy'; did you mean 'decay'?"),
+    Case("negative_decay.yaml", 6, "tolerance.israel.decay", "expected a number >= 0, got -0.05"),
+    Case("string_for_number.yaml", 5, "parameters.iran_aid", "expected a number, got '4.0'"),
+    Case("word_for_integer.yaml", 5, "repeated.rounds", "expected an integer, got 'twelve'"),
+    Case("bool_for_integer.yaml", 5, "repeated.rounds", "expected an integer, got true"),
+    Case("missing_required.yaml", 1, "question", "required key missing"),
+    Case(
+        "duplicate_key.yaml", 7, "repeated.rounds", "duplicate key 'rounds' (first given on line 5)"
+    ),
+    Case("python_tag.yaml", 4, "seed", "tag !!python/object/apply:os.system is not allowed"),
+    Case("alias_bomb.yaml", 2, None, "YAML anchor &a refused"),
+    Case("empty.yaml", None, None, "file is empty"),
+    Case("comments_only.yaml", None, None, "file is empty"),
+    Case("binary.yaml", 2, None, "binary file (contains NUL bytes)"),
+    Case("latin1.yaml", 2, None, "not UTF-8 text (byte 0xe9"),
+    Case("nan_value.yaml", 5, "parameters.war_cost", "expected a finite number, got .nan"),
+    Case("inf_value.yaml", 6, "tolerance.gulf.recovery", "expected a finite number, got .inf"),
+    Case("deep_nesting.yaml", 2, None, "nested deeper than 20 levels"),
+    Case("deep_blocks.yaml", 21, None, "nested deeper than 20 levels"),
+    Case(
+        "unknown_event_key.yaml",
+        8,
+        "timeline[0].set.parameters.iran_ad",
+        "unknown key path 'parameters.iran_ad'; did you mean 'parameters.iran_aid'?",
+    ),
+    Case(
+        "level_in_sweep.yaml",
+        7,
+        "sweeps[0].params.tolerance.iran.level",
+        "vary tolerance.iran.initial instead",
+    ),
+    Case(
+        "sweep_out_of_range.yaml",
+        7,
+        "sweeps[0].params.repeated.discount.stop",
+        "repeated.discount lies in (0, 1), so stop 1 is outside it",
+    ),
+    Case("dated_without_start.yaml", 6, "timeline[0].date", "needs repeated.start_date"),
+    Case(
+        "cycle_a.yaml",
+        1,
+        "extends",
+        "extends cycle: cycle_a.yaml -> cycle_b.yaml -> cycle_a.yaml",
+        reported="cycle_b.yaml",
+    ),
+    Case(
+        "cycle_b.yaml",
+        1,
+        "extends",
+        "extends cycle: cycle_b.yaml -> cycle_a.yaml -> cycle_b.yaml",
+        reported="cycle_a.yaml",
+    ),
+    Case("bad_parent.yaml", 5, "repeated.discount", "expected a number < 1, got 1.5"),
+    Case(
+        "child_of_bad_parent.yaml",
+        5,
+        "repeated.discount",
+        "expected a number < 1, got 1.5",
+        reported="bad_parent.yaml",
+    ),
+    Case("missing_parent.yaml", 1, "extends", "cannot extend"),
+    Case(
+        "variant_without_question.yaml",
+        1,
+        "question",
+        "required key missing (name, description and question are not inherited",
+    ),
+    Case(
+        "share_above_one.yaml",
+        5,
+        "parameters.hedge_incentive_share",
+        "is a share and must lie in [0, 1], got 1.5",
+    ),
+    Case("unknown_counterpart.yaml", 5, "tolerance.irn", "did you mean 'iran'?"),
+    Case("bad_choice.yaml", 5, "repeated.selection", "expected one of 'inertia', 'syria-optimal'"),
+    Case("bad_date.yaml", 5, "repeated.start_date", "month must be in 1..12"),
+    Case("syntax_error.yaml", 6, None, "invalid YAML: mapping values are not allowed here"),
+    Case("top_level_list.yaml", 1, None, "expected a mapping of keys"),
+    Case("huge_integer.yaml", 4, "seed", "too long to read"),
+    Case("merge_key.yaml", 5, "repeated", "merge keys (<<) are not allowed"),
+    Case("non_text_key.yaml", 5, "parameters", "key 1 is not text"),
+]
+
+
+def _refuse(path: Path | str) -> tuple[ScenarioError, float]:
+    start = time.perf_counter()
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    return info.value, time.perf_counter() - start
+
+
+def _check(err: ScenarioError, file: str, case: Case, elapsed: float) -> None:
+    message = str(err)
+    where = file if case.line is None else f"{file}:{case.line}"
+    key = f" {case.key_path}:" if case.key_path else ""
+    assert message.startswith(f"{where}:{key} "), message
+    assert case.fragment in message, message
+    assert "\n" not in message and "Traceback" not in message
+    assert (err.path, err.line, err.key_path) == (file, case.line, case.key_path)
+    assert elapsed < BOUND, f"{file} took {elapsed:.2f} s to refuse"
+
+
+def test_every_bad_file_has_a_case() -> None:
+    assert sorted(c.file for c in CASES) == sorted(p.name for p in BAD.iterdir())
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.file)
+def test_bad_scenario_is_refused_with_one_located_line(case: Case) -> None:
+    err, elapsed = _refuse(BAD / case.file)
+    _check(err, str(BAD / (case.reported or case.file)), case, elapsed)
+
+
+def test_python_tag_is_never_executed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _refuse(BAD / "python_tag.yaml")
+    assert not (tmp_path / "hedgesim-was-here").exists()
+
+
+def test_missing_file() -> None:
+    err, elapsed = _refuse(BAD / "no_such_scenario.yaml")
+    _check(err, str(BAD / "no_such_scenario.yaml"), Case("", None, None, "no such file"), elapsed)
+
+
+def test_directory() -> None:
+    err, elapsed = _refuse(BAD)
+    _check(err, str(BAD), Case("", None, None, "is a directory"), elapsed)
+
+
+def test_oversized_file(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("name: big\n" + "# padding\n" * (MAX_FILE_BYTES // 10 + 1))
+    err, elapsed = _refuse(big)
+    _check(err, str(big), Case("", None, None, f"at most {MAX_FILE_BYTES}"), elapsed)
+
+
+def test_too_many_values_fail_fast(tmp_path: Path) -> None:
+    many = tmp_path / "many.yaml"
+    many.write_text("name: many\nvalues: [" + "0, " * (MAX_NODES + 10) + "0]\n")
+    assert many.stat().st_size < MAX_FILE_BYTES
+    err, elapsed = _refuse(many)
+    _check(err, str(many), Case("", 2, None, f"more than {MAX_NODES} values"), elapsed)
+
+
+def test_longest_flow_nesting_the_size_cap_allows_fails_fast(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("name: deep\nv: " + "[" * (MAX_FILE_BYTES - 20) + "\n")
+    err, elapsed = _refuse(deep)
+    _check(err, str(deep), Case("", 2, None, "nested deeper than"), elapsed)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    err, elapsed = _refuse(fifo)
+    _check(err, str(fifo), Case("", None, None, "not a regular file"), elapsed)
+
+
+def test_validate_files_stops_at_the_first_bad_file() -> None:
+    with pytest.raises(ScenarioError) as info:
+        validate_files([GOOD, BAD / "typo_key.yaml", BAD / "negative_decay.yaml"])
+    assert str(info.value).startswith(str(BAD / "typo_key.yaml"))
+    assert isinstance(info.value, HedgesimError)
