@@ -1055,7 +1055,7 @@ def _set_path(data: dict[str, Any], parts: list[str], value: Any, label: str) ->
         if i == len(parts):
             node[key] = value
             return tuple(at)
-        if isinstance(node, dict) and not isinstance(node.get(key), dict | list):
+        if isinstance(node, dict) and node.get(key) is None:
             node[key] = {}
         node = node[key]
 
@@ -1096,7 +1096,10 @@ def apply_overrides(scenario: Scenario, overrides: Sequence[str]) -> Scenario:
             raise ScenarioError(
                 label, "extends is resolved when the file is loaded; override values instead"
             )
-        value = None if not text.strip() else _parse(text, label)[0]
+        try:
+            value = None if not text.strip() else _parse(text, label)[0]
+        except ScenarioError as exc:
+            raise ScenarioError(label, exc.problem) from None
         if isinstance(value, dt.datetime):
             raise ScenarioError(label, "expected a date (YYYY-MM-DD) without a time")
         targets.append((_set_path(data, parts, value, label), label))
@@ -1107,7 +1110,7 @@ def apply_overrides(scenario: Scenario, overrides: Sequence[str]) -> Scenario:
             (_describe(e) for e in exc.errors()), key=lambda lm: render_key_path(lm[0])
         )
         for target, label in reversed(targets):
-            if loc[: len(target)] == target:
+            if loc[: len(target)] == target or target[: len(loc)] == loc:
                 where = render_key_path(loc) if loc != target else None
                 raise ScenarioError(label, message, None, where) from None
         label = "--set " + " ".join(item for item in overrides)
