@@ -31,7 +31,7 @@ import tempfile
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +173,9 @@ def _actions(results: Results) -> dict[str, tuple[str, ...]]:
 def _counterparts(results: Results) -> tuple[str, ...]:
     rounds = results.get("rounds") or []
     if rounds and rounds[0].get("tolerance"):
-        return tuple(rounds[0]["tolerance"])
+        found = tuple(rounds[0]["tolerance"])
+        known = [p for p in model.COUNTERPARTS if p in found]
+        return tuple(known + [p for p in found if p not in known])
     return model.COUNTERPARTS
 
 
@@ -235,9 +237,9 @@ def selected_profile(results: Results, index: int = 0) -> MixedProfile:
     """The selected profile of round ``index`` as one probability vector per player.
 
     Reads, in this order: ``selected`` as an index into the round's ``equilibria``;
-    ``selected_profile`` or ``strategies`` (a list of probability vectors, or a mapping
-    player -> probabilities or {action: probability}); ``selected`` as player -> action
-    (or -> {action: probability}).
+    ``profile`` (results.json), ``selected_profile`` or ``strategies`` (a list of
+    probability vectors, or a mapping player -> probabilities or {action: probability});
+    ``selected`` as player -> action (or -> {action: probability}).
     """
     players, actions = _players(results), _actions(results)
     entry = results["rounds"][index]
@@ -245,7 +247,8 @@ def selected_profile(results: Results, index: int = 0) -> MixedProfile:
         # An index into the round's equilibria.
         chosen = entry["equilibria"][entry["selected"]]["profile"]
         return tuple(np.asarray(s, dtype=np.float64) for s in chosen)
-    raw = entry.get("selected_profile", entry.get("strategies"))
+    raw = next((entry[k] for k in ("profile", "selected_profile", "strategies")
+                if entry.get(k) is not None), None)
     if isinstance(raw, Sequence) and not isinstance(raw, str):
         return tuple(np.asarray(s, dtype=np.float64) for s in raw)
     raw = raw if isinstance(raw, Mapping) else entry["selected"]
@@ -689,12 +692,20 @@ _HORIZON_NAMES = {"myopic": "myopic horizon", "forward_looking": "forward-lookin
 def _draw_horizons(ax: Axes, horizons: Mapping[str, int | None], *, labels: bool = True) -> None:
     """Vertical lines at the horizons; labels above the axes (staggered, never over data)."""
     styles = {"myopic": "-", "forward_looking": ":"}
-    shown = [(name, x) for name, x in horizons.items() if x is not None]
-    for level, (name, x) in enumerate(sorted(shown, key=lambda h: h[1])):
-        ax.axvline(x, color=HORIZON_COLOUR, linestyle=styles.get(name, "--"), linewidth=1.3,
-                   zorder=1)
+    at: dict[int, list[str]] = {}
+    for name, x in horizons.items():
+        if x is not None:
+            at.setdefault(int(x), []).append(name)
+    for level, (x, names) in enumerate(sorted(at.items())):
+        style_ = styles.get(names[0], "--") if len(names) == 1 else "-"
+        ax.axvline(x, color=HORIZON_COLOUR, linestyle=style_, linewidth=1.3, zorder=1)
         if labels:
-            ax.annotate(f"{_HORIZON_NAMES.get(name, name)}: round {x}", xy=(x, 1.0),
+            if len(names) == 1:
+                text = f"{_HORIZON_NAMES.get(names[0], names[0])}: round {x}"
+            else:
+                short = [_HORIZON_NAMES.get(n, n).removesuffix(" horizon") for n in names]
+                text = f"{' and '.join(short)} horizons: round {x}"
+            ax.annotate(text, xy=(x, 1.0),
                         xycoords=("data", "axes fraction"), xytext=(0, 2 + 12 * level),
                         textcoords="offset points", va="bottom", ha="center",
                         fontsize=8.5, color=HORIZON_COLOUR, annotation_clip=False)
@@ -733,7 +744,14 @@ def figure_tolerance(results: Results) -> Figure:
         fig = _new_figure("tolerance")
         series = tolerance_series(results)
         draw_tolerance(series, fig.add_subplot(), xlabel=rounds_label(results))
-        _suptitle(fig, title_tolerance(series, first_broken(results), round_unit(results)))
+        broken = first_broken(results)
+        exit_ = results.get("exit") or {}
+        if broken and exit_.get("first_broken") == broken and \
+                exit_.get("first_broken_round") is not None:
+            crossings = dict(series.crossings)
+            crossings[broken] = int(exit_["first_broken_round"])
+            series = replace(series, crossings=crossings)
+        _suptitle(fig, title_tolerance(series, broken, round_unit(results)))
     return fig
 
 
@@ -926,32 +944,75 @@ def _runs(choice: Sequence[int]) -> list[tuple[int, int, int]]:
     return out
 
 
-def title_path(path: EquilibriumPath, exit_action: str | None = None) -> str:
-    """Finding of the timeline: how long Syria's hedging lasts and where it goes."""
-    k = path.players.index(model.SYRIA)
-    probs = path.probabilities[k]
-    names = path.actions[k]
-    h = names.index(model.HEDGE)
-    n = len(path.rounds)
-    certain = probs[:, h] >= 1 - 1e-9
-    if certain.all():
-        return f"Syria hedges in every one of the {n} rounds"
-    stop = int(np.argmin(certain))
-    if stop == 0:
-        return "Syria does not hedge for sure even at round 0"
-    after = probs[stop:]
-    if exit_action is None:
-        modal = int(np.argmax(after.sum(axis=0)))
-        exit_action = names[modal]
-    p_stop = float(probs[stop, h])
-    if exit_action == model.HEDGE:
-        tail = "then hedges only with some probability"
-    elif p_stop > 1e-9:
-        tail = (f"then mixes (hedging with probability {p_stop:.2f} at round "
-                f"{int(path.rounds[stop])}) and turns to {exit_action}")
+@dataclass(frozen=True)
+class Phase:
+    """A run of consecutive rounds in which a player's strategy has the same support.
+
+    Attributes
+    ----------
+    first, last
+        First and last round of the run.
+    support
+        The actions played with positive probability.
+    focus_low, focus_high
+        Lowest and highest probability of the focus action (hedge) in the run.
+    """
+
+    first: int
+    last: int
+    support: tuple[str, ...]
+    focus_low: float
+    focus_high: float
+
+
+def phases(path: EquilibriumPath, player: str = model.SYRIA,
+           focus: str = model.HEDGE) -> tuple[Phase, ...]:
+    """``player``'s strategy over the run, cut into phases of constant support."""
+    k = path.players.index(player)
+    probs, names = path.probabilities[k], path.actions[k]
+    h = names.index(focus) if focus in names else None
+    out: list[Phase] = []
+    for t, row in enumerate(probs):
+        support = tuple(a for a, p in zip(names, row, strict=True) if p > 1e-9)
+        p = float(row[h]) if h is not None else 0.0
+        r = int(path.rounds[t])
+        if out and out[-1].support == support:
+            last = out[-1]
+            out[-1] = Phase(last.first, r, support, min(last.focus_low, p),
+                            max(last.focus_high, p))
+        else:
+            out.append(Phase(r, r, support, p, p))
+    return tuple(out)
+
+
+def describe_phase(phase: Phase, final: bool, focus: str = model.HEDGE) -> str:
+    """``"hedges for sure in rounds 0-5"``, ``"mixes hedge with align in rounds 6-15
+    (hedge probability 0.80-0.97)"``, ``"plays align from round 16"``."""
+    if final and phase.first != phase.last:
+        when = f"from round {phase.first}"
+    elif phase.first == phase.last:
+        when = f"in round {phase.first}"
     else:
-        tail = f"then turns to {exit_action}"
-    return f"Syria hedges for sure for {stop} rounds, {tail}"
+        when = f"in rounds {phase.first}\u2013{phase.last}"
+    if phase.support == (focus,):
+        return f"{focus}s for sure {when}" if focus == model.HEDGE else f"plays {focus} {when}"
+    if len(phase.support) == 1:
+        return f"plays {phase.support[0]} {when}"
+    others = " and ".join(a for a in phase.support if a != focus)
+    if focus not in phase.support:
+        return f"mixes {others} {when}"
+    lo, hi = phase.focus_low, phase.focus_high
+    prob = f"{lo:.2f}" if abs(hi - lo) < 5e-3 else f"{lo:.2f}\u2013{hi:.2f}"
+    return f"mixes {focus} with {others} {when} ({focus} probability {prob})"
+
+
+def title_path(path: EquilibriumPath, limit: int = 3) -> str:
+    """Finding of the timeline: Syria's phases (at most ``limit``, then an ellipsis)."""
+    found = phases(path)
+    if len(found) == 1 and found[0].support == (model.HEDGE,):
+        return f"Syria hedges for sure in every one of the {len(path.rounds)} rounds"
+    told = [describe_phase(p, i == len(found) - 1) for i, p in enumerate(found[:limit])]
+    return "Syria " + "; ".join(told) + ("; \u2026" if len(found) > limit else "")
 
 
 def draw_path(path: EquilibriumPath, ax: Axes | None = None, *, xlabel: str = "round",
@@ -1015,8 +1076,7 @@ def figure_path(results: Results) -> Figure:
         path = equilibrium_path(results)
         draw_path(path, fig.add_subplot(), xlabel=rounds_label(results),
                   horizons=horizon_rounds(results))
-        exit_action = (results.get("exit") or {}).get("syria_action")
-        _suptitle(fig, title_path(path, exit_action))
+        _suptitle(fig, title_path(path))
     return fig
 
 

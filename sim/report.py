@@ -98,6 +98,19 @@ def _field(value: Any, key: str, results: Results) -> float | None:
     return None if found is None or isinstance(found, bool) else float(found)
 
 
+def _fading(results: Results) -> tuple[int | None, int | None, bool]:
+    """First round the hedge probability is below 1/2, first round it is 0, and whether the
+    results record the latter (``horizons.myopic_half`` / ``leaves_support``, or the same
+    keys ``half`` / ``leaves_support`` inside a ``horizons.myopic`` mapping)."""
+    horizons = results.get("horizons") or {}
+    myopic = horizons.get("myopic")
+    where = myopic if isinstance(myopic, Mapping) else horizons
+    half = where.get("myopic_half", where.get("half"))
+    gone = where.get("leaves_support")
+    return (None if half is None else int(half), None if gone is None else int(gone),
+            "leaves_support" in where)
+
+
 def sustainability_discount(results: Results) -> float | None:
     """The smallest discount factor sustaining hedging (``None``: none below 1 does)."""
     value = _number(_horizon(results, "sustainability_discount"), "discount", "delta")
@@ -155,18 +168,27 @@ def answer_sentences(results: Results) -> list[str]:
         parts = [f"Hedging stays optimal for {_rounds(myopic, unit)}"]
         if broken:
             parts.append(f"{_name(broken)}'s patience breaks first")
-        if action:
+        p_exit = _hedge_probability_at(results, myopic)
+        if action and p_exit is not None and p_exit > 1e-9:
+            parts.append(f"Syria then starts mixing in {action}, still hedging with "
+                         f"probability {p_exit:.2f}")
+        elif action:
             parts.append(f"Syria then {EXIT_PHRASES.get(action, f'turns to {action}')}")
         out.append("; ".join(parts) + ".")
+        later = _later_phases(results, myopic)
+        if later:
+            out.append(f"After that, Syria {later}.")
 
-    half = _number(myopic_raw, "half", "below_half")
-    gone = _number(myopic_raw, "leaves_support", "gone")
-    if myopic is not None and isinstance(myopic_raw, Mapping):
-        if half is not None and int(half) != myopic:
-            out.append(f"Its probability of hedging falls below one half in round {int(half)}.")
-        if gone is not None:
-            out.append(f"Hedging leaves its strategy altogether in round {int(gone)}.")
-        elif "leaves_support" in myopic_raw:
+    half, gone, has_gone = _fading(results)
+    if myopic is not None:
+        if half is None and ("myopic_half" in (results.get("horizons") or {})
+                             or isinstance(myopic_raw, Mapping) and "half" in myopic_raw):
+            out.append("Its probability of hedging never falls below one half within the run.")
+        elif half is not None and half != myopic:
+            out.append(f"Its probability of hedging falls below one half in round {half}.")
+        if gone is not None and gone != half:
+            out.append(f"Hedging leaves its strategy altogether in round {gone}.")
+        elif gone is None and has_gone and half is not None:
             out.append("Hedging never leaves its strategy altogether within the run: "
                        "it goes on hedging with some probability.")
 
@@ -187,6 +209,8 @@ def answer_sentences(results: Results) -> list[str]:
                              f"{'earlier' if forward < myopic else 'later'} than the myopic path")
             elif myopic is None:
                 sentence += ", although the myopic path never stops"
+            else:
+                sentence += ", the same round as on the myopic path"
         if foresight is not None and foresight > 1e-9:
             sentence += f"; foresight is worth {foresight:.2f} payoff units (discounted)"
         out.append(sentence + ".")
@@ -194,10 +218,14 @@ def answer_sentences(results: Results) -> list[str]:
     delta = sustainability_discount(results)
     has_sustainability = any(k in (results.get("horizons") or {})
                              for k in ("sustainability_discount", "sustainability"))
+    exceeded = (results.get("horizons") or {}).get("sustainability_exceeded")
     if has_sustainability:
         if delta is None:
             out.append("No discount factor below 1 sustains hedging against the "
                        "counterparts' threat to lose patience.")
+        elif delta <= 1e-9:
+            out.append("At round 0 hedging needs no patience to be sustained: no player gains "
+                       "by deviating from it even once, so any discount factor sustains it.")
         else:
             sentence = (f"Against the counterparts' threat to lose patience, hedging is "
                         f"sustained only if Syria's discount factor is at least {delta:.2f}")
@@ -206,7 +234,36 @@ def answer_sentences(results: Results) -> list[str]:
                 verdict = "so it is sustained" if own >= delta else "so it is not"
                 sentence += f" (the scenario's is {own:.2f}, {verdict})"
             out.append(sentence + ".")
+        own = scenario_discount(results)
+        if exceeded is not None and own is not None:
+            out.append(f"From round {int(exceeded)} on, the discount factor that would sustain "
+                       f"it exceeds the scenario's {own:.2f}: the threat no longer holds "
+                       "hedging in place.")
     return out
+
+
+def _hedge_probability_at(results: Results, round_: int) -> float | None:
+    for i, entry in enumerate(results.get("rounds") or []):
+        if int(entry["round"]) == round_:
+            if entry.get("hedge_probability") is not None:
+                return float(entry["hedge_probability"])
+            k = plots._players(results).index(model.SYRIA)
+            h = plots._actions(results)[model.SYRIA].index(model.HEDGE)
+            return float(plots.selected_profile(results, i)[k][h])
+    return None
+
+
+def _later_phases(results: Results, exit_round: int, limit: int = 3) -> str:
+    """Syria's phases from the exit round on, in words (empty when there are none)."""
+    if not results.get("rounds"):
+        return ""
+    found = [p for p in plots.phases(plots.equilibrium_path(results)) if p.last >= exit_round]
+    if not found:
+        return ""
+    told = [plots.describe_phase(p, i == len(found) - 1) for i, p in enumerate(found[:limit])]
+    if len(found) > limit:
+        told.append("so on")
+    return told[0] if len(told) == 1 else ", ".join(told[:-1]) + " and " + told[-1]
 
 
 # -- tables -----------------------------------------------------------------------------
@@ -224,13 +281,14 @@ def horizon_rows(results: Results) -> list[tuple[str, str, str]]:
     if "myopic" in horizons:
         rows.append(("Myopic horizon", when(plots.horizon_round(myopic_raw)),
                      "first round hedging is no longer Syria's certain choice"))
-        for key, label, meaning in (
-            ("half", "Hedge probability < 1/2", "first round Syria hedges less often than not"),
-            ("leaves_support", "Hedge leaves the support", "first round Syria never hedges"),
-        ):
-            if isinstance(myopic_raw, Mapping) and key in myopic_raw:
-                v = myopic_raw[key]
-                rows.append((label, when(None if v is None else int(v)), meaning))
+        half, gone, has_gone = _fading(results)
+        where = myopic_raw if isinstance(myopic_raw, Mapping) else horizons
+        if "myopic_half" in where or "half" in where:
+            rows.append(("Hedge probability < 1/2", when(half),
+                         "first round Syria hedges less often than not"))
+        if has_gone:
+            rows.append(("Hedge leaves the support", when(gone),
+                         "first round Syria never hedges"))
     if "forward_looking" in horizons:
         raw = horizons["forward_looking"]
         rows.append(("Forward-looking horizon", when(plots.horizon_round(raw)),

@@ -1,4 +1,4 @@
-"""A small results mapping shaped like results.json (issue 4), for the plot and report tests.
+"""A small results mapping shaped like results.json (sim/results.py), for plot and report tests.
 
 The rounds are scripted (not simulated) but every number that the model determines is
 computed from the real stage game: each round's margin, Syria's payoff and the
@@ -63,26 +63,38 @@ def fake_results(n_rounds: int = 12, *, never_ends: bool = False) -> dict[str, A
             "tolerance": tolerance,
             "selected": {p: max(PROFILES[phase][p], key=PROFILES[phase][p].__getitem__)
                          for p in model.PLAYERS},
-            "selected_profile": profile,
+            "profile": dict(zip(model.PLAYERS, profile, strict=True)),
             "margin": margin,
             "hedge_probability": profile[0][1],
             "syria_payoff": float(payoffs[0]),
-            "syria_values": named,
+            "syria_action_values": named,
             "equilibria": [{"profile": profile, "payoffs": [float(x) for x in payoffs],
-                            "method": "scripted", "regret": float(game.max_regret(mixed))}],
+                            "method": "scripted", "regret": float(game.max_regret(mixed)),
+                            "selected": True}],
             "events": ["unity_visit"] if t == 3 else [],
         })
     if never_ends:
-        horizons: dict[str, Any] = {"myopic": None, "forward_looking": None,
-                                    "sustainability_discount": 0.41}
-        exit_: dict[str, Any] = {"round": None, "syria_action": None, "first_broken": None}
+        horizons: dict[str, Any] = {
+            "myopic": None, "myopic_half": None, "leaves_support": None,
+            "forward_looking": None, "value_of_foresight": 0.0,
+            "sustainability_discount": 0.41, "sustainability_exceeded": None,
+        }
+        exit_: dict[str, Any] = {"round": None, "syria_action": None, "first_broken": None,
+                                 "first_broken_round": None}
     else:
-        horizons = {"myopic": 7, "forward_looking": 5, "sustainability_discount": 0.62}
-        exit_ = {"round": 7, "syria_action": "align", "first_broken": "iran"}
+        horizons = {
+            "myopic": 7, "myopic_half": 9, "leaves_support": 9,
+            "forward_looking": 5, "value_of_foresight": 0.4,
+            "sustainability_discount": 0.62, "sustainability_exceeded": 7,
+        }
+        exit_ = {"round": 7, "syria_action": "align", "first_broken": "iran",
+                 "first_broken_round": 7}
     return {
         "schema_version": 1,
-        "scenario": {"name": "fake", "hash": "0" * 16, "round_unit": "month",
+        "scenario": {"name": "fake", "hash": "0" * 16, "round_unit": "month", "discount": 0.95,
                      "question": "How long can Syria keep hedging?"},
+        "players": list(model.PLAYERS),
+        "actions": {p: list(a) for p, a in model.ACTIONS.items()},
         "horizons": horizons,
         "exit": exit_,
         "switch_points": {"iran": 0.45, "israel": 0.3, "gulf": None},

@@ -144,14 +144,17 @@ def test_equilibrium_path_probabilities() -> None:
         assert np.allclose(probs.sum(axis=1), 1.0)
     assert list(path.mixed_rounds()) == [7.0, 8.0]
     assert path.probabilities[0][8].tolist() == [0.3, 0.7, 0.0]
-    assert plots.title_path(path, "align").startswith("Syria hedges for sure for 7 rounds")
+    assert plots.title_path(path) == (
+        "Syria hedges for sure in rounds 0\u20136; mixes hedge with align in rounds 7\u20138 "
+        "(hedge probability 0.70); plays align from round 9"
+    )
     assert plots.title_path(plots.equilibrium_path(fake_results(never_ends=True))) \
-        == "Syria hedges in every one of the 12 rounds"
+        == "Syria hedges for sure in every one of the 12 rounds"
 
 
 def test_selected_profile_reads_names_and_probabilities() -> None:
     results = fake_results()
-    results["rounds"][0].pop("selected_profile")
+    results["rounds"][0].pop("profile")
     assert [s.tolist() for s in plots.selected_profile(results, 0)] == [
         [0, 1, 0], [1, 0, 0], [0, 1, 0], [1, 0, 0]
     ]

@@ -26,37 +26,57 @@ SCENARIO_TEXT = "name: fake\nquestion: <b>How long</b> can Syria hedge? & why\n"
 def test_answer_on_a_run_where_hedging_ends() -> None:
     sentences = report.answer_sentences(fake_results())
     assert sentences[0] == ("Hedging stays optimal for 7 rounds (months); Iran's patience "
-                            "breaks first; Syria then re-aligns openly with Tehran.")
-    assert sentences[1].startswith("A forward-looking Syria, anticipating how patience wears "
-                                   "out, stops hedging after 5 rounds (months), 2 rounds "
-                                   "earlier than the myopic path")
-    assert sentences[2] == ("Against the counterparts' threat to lose patience, hedging is "
-                            "sustained only if Syria's discount factor is at least 0.62.")
+                            "breaks first; Syria then starts mixing in align, still hedging "
+                            "with probability 0.70.")
+    assert sentences[1] == ("After that, Syria mixes hedge with align in rounds 7\u20138 "
+                            "(hedge probability 0.70) and plays align from round 9.")
+    assert "Its probability of hedging falls below one half in round 9." in sentences
+    assert ("A forward-looking Syria, anticipating how patience wears out, stops hedging "
+            "after 5 rounds (months), 2 rounds earlier than the myopic path; foresight is "
+            "worth 0.40 payoff units (discounted).") in sentences
+    assert ("Against the counterparts' threat to lose patience, hedging is sustained only if "
+            "Syria's discount factor is at least 0.62 (the scenario's is 0.95, so it is "
+            "sustained).") in sentences
+    assert sentences[-1].startswith("From round 7 on, the discount factor")
+
+
+def test_answer_when_syria_leaves_hedging_outright() -> None:
+    results = fake_results()
+    for entry in results["rounds"][7:]:
+        entry["hedge_probability"] = 0.0
+    results["horizons"]["myopic_half"] = 7
+    sentences = report.answer_sentences(results)
+    assert sentences[0].endswith("Syria then re-aligns openly with Tehran.")
+    assert not any("below one half" in s for s in sentences)  # it is the same round
 
 
 def test_answer_when_hedging_never_ends() -> None:
     sentences = report.answer_sentences(fake_results(never_ends=True))
     assert sentences[0] == "Hedging stays optimal for all 12 rounds (months) of the run."
-    assert "hedges throughout the run as well" in sentences[1]
+    assert ("A forward-looking Syria, anticipating how patience wears out, hedges throughout "
+            "the run as well.") in sentences
+    assert not any("After that" in s or "From round" in s for s in sentences)
 
 
-def test_answer_with_detailed_horizons_and_plain_rounds() -> None:
+def test_answer_with_nested_horizons_and_plain_rounds() -> None:
     results: dict[str, Any] = fake_results()
-    results["scenario"].pop("round_unit")
-    results["scenario"]["repeated"] = {"discount": 0.95}
+    results["scenario"] = {"name": "x"}
     results["horizons"] = {
         "myopic": {"horizon": 1, "half": 3, "leaves_support": None},
         "forward_looking": {"horizon": None, "value_of_foresight": 0.0},
         "sustainability_discount": None,
     }
     results["exit"] = {"round": 1, "syria_action": "realign", "first_broken": "gulf"}
+    for entry in results["rounds"]:
+        entry["hedge_probability"] = 0.0 if entry["round"] >= 1 else 1.0
     sentences = report.answer_sentences(results)
     assert sentences[0] == ("Hedging stays optimal for 1 round; Gulf/West's patience breaks "
                             "first; Syria then breaks with Tehran and turns to the Gulf/West.")
-    assert "falls below one half in round 3" in sentences[1]
-    assert "never leaves its strategy altogether" in sentences[2]
-    assert sentences[3] == ("A forward-looking Syria, anticipating how patience wears out, "
-                            "hedges throughout the run, longer than the myopic path.")
+    assert "Its probability of hedging falls below one half in round 3." in sentences
+    assert ("Hedging never leaves its strategy altogether within the run: it goes on hedging "
+            "with some probability.") in sentences
+    assert ("A forward-looking Syria, anticipating how patience wears out, hedges throughout "
+            "the run, longer than the myopic path.") in sentences
     assert sentences[-1] == ("No discount factor below 1 sustains hedging against the "
                              "counterparts' threat to lose patience.")
 
@@ -67,10 +87,14 @@ def test_answer_when_hedging_is_not_chosen_even_at_the_start() -> None:
     assert report.answer_sentences(results)[0].startswith("Hedging is not Syria's certain choice")
 
 
-def test_sustainability_compares_with_the_scenarios_discount() -> None:
+def test_sustainability_sentences() -> None:
     results = fake_results()
-    results["scenario"]["repeated"] = {"discount": 0.5}
-    assert report.answer_sentences(results)[2].endswith("(the scenario's is 0.50, so it is not).")
+    results["scenario"]["discount"] = 0.5
+    assert any(s.endswith("(the scenario's is 0.50, so it is not).")
+               for s in report.answer_sentences(results))
+    results["horizons"]["sustainability_discount"] = 0.0
+    assert any(s.startswith("At round 0 hedging needs no patience")
+               for s in report.answer_sentences(results))
 
 
 def test_horizon_rows_and_equilibrium_rows() -> None:
