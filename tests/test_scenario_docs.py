@@ -1,0 +1,87 @@
+"""docs/scenarios.md documents every schema key and every model parameter.
+
+The parameters table is generated from :mod:`sim.model`; run this file
+(``python tests/test_scenario_docs.py``) to rewrite it after the model changes.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sim import model  # noqa: E402
+from sim.scenario import Scenario, _unwrap  # noqa: E402
+
+DOC = ROOT / "docs" / "scenarios.md"
+BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"
+
+
+def parameter_table() -> str:
+    """The markdown table of every stage-model parameter, from the model itself."""
+    defaults = model.Parameters()
+    rows = ["| key | range | default | meaning |", "| --- | --- | --- | --- |"]
+    for name in model.PARAMETER_NAMES:
+        kind = "share [0, 1]" if model.is_share(name) else ">= 0"
+        doc = model.parameter_doc(name).replace("|", "\\|")
+        rows.append(f"| `parameters.{name}` | {kind} | {getattr(defaults, name)} | {doc} |")
+    return "\n".join(rows)
+
+
+def schema_keys(cls: type[BaseModel] = Scenario, prefix: str = "") -> list[str]:
+    """Every key the schema accepts, as the docs write it (``timeline[].set``,
+    ``tolerance.<counterpart>.decay``, ``sweeps[].params.<key>.num``)."""
+    out = []
+    for name, info in cls.model_fields.items():
+        key = prefix + name
+        out.append(key)
+        tp: Any = _unwrap(info.annotation)
+        if get_origin(tp) in (tuple, list):
+            inner, suffix = _unwrap(get_args(tp)[0]), "[]."
+        elif get_origin(tp) is dict:
+            placeholder = "<counterpart>" if key == "tolerance" else "<key>"
+            inner, suffix = _unwrap(get_args(tp)[1]), f".{placeholder}."
+        else:
+            inner, suffix = tp, "."
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            out += schema_keys(inner, key + suffix)
+    return out
+
+
+def _block(text: str) -> str:
+    return text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+
+
+def test_parameter_table_matches_the_model() -> None:
+    assert _block(DOC.read_text()) == parameter_table(), (
+        "docs/scenarios.md is out of date: run python tests/test_scenario_docs.py"
+    )
+
+
+def test_every_schema_key_is_documented() -> None:
+    text = DOC.read_text()
+    keys = schema_keys()
+    assert "tolerance.<counterpart>.deniability" in keys and "timeline[].scale" in keys
+    missing = [k for k in keys if f"`{k}`" not in text]
+    assert not missing, f"undocumented keys in docs/scenarios.md: {missing}"
+
+
+def test_documented_keys_exist() -> None:
+    """No stale rows: every backticked key in a table's first column is a real key."""
+    keys = set(schema_keys()) | {f"parameters.{n}" for n in model.PARAMETER_NAMES}
+    rows = re.findall(r"^\| `([a-z_.<>\[\]]+)` \|", DOC.read_text(), flags=re.M)
+    assert rows
+    assert sorted(set(rows) - keys) == []
+
+
+if __name__ == "__main__":
+    text = DOC.read_text()
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    DOC.write_text(f"{head}{BEGIN}\n{parameter_table()}\n{END}{tail}")
