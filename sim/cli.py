@@ -51,7 +51,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
     selected_index: int | None = None
     if _is_scenario(args.game):
-        from sim.repeated import round_zero
+        from sim.pipeline import round_zero
         from sim.scenario import load_scenario
 
         scenario = load_scenario(args.game)
@@ -132,7 +132,7 @@ def _parse_profile(text: str, game: Any) -> tuple[np.ndarray, ...]:
 def cmd_explain(args: argparse.Namespace) -> int:
     from sim import model
     from sim.equilibria import solve
-    from sim.repeated import round_zero
+    from sim.pipeline import round_zero
     from sim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
