@@ -229,13 +229,22 @@ def _changed(previous: MixedProfile | None, current: MixedProfile) -> tuple[str,
     return tuple(out)
 
 
-def simulate(scenario: Scenario) -> Trajectory:
+def simulate(scenario: Scenario, *, until_exit: bool = False) -> Trajectory:
     """Run the scenario's repeated game round by round (the module docstring's five steps).
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    until_exit
+        Stop after the first round in which Syria does not hedge for sure (the myopic
+        horizon): enough for horizon 1, and it skips the costlier mixed rounds after it.
 
     Returns
     -------
     Trajectory
-        One :class:`Round` per round of ``scenario.repeated.rounds``.
+        One :class:`Round` per round of ``scenario.repeated.rounds`` (fewer with
+        ``until_exit``).
     """
     events = scenario.events_by_round()
     state = tol.initial_state(scenario)
@@ -265,6 +274,10 @@ def simulate(scenario: Scenario) -> Trajectory:
                 changed=_changed(previous, chosen.profile),
             )
         )
+        if until_exit and (
+            not rounds[-1].hedges_for_sure or rounds[-1].actions[model.SYRIA] != model.HEDGE
+        ):
+            break
         previous = chosen.profile
         state = tol.update(state, tol.syria_strategy_dict(chosen.profile[SYRIA_INDEX]))
     return Trajectory(scenario, tuple(rounds))

@@ -218,7 +218,10 @@ def crossing_round(initial: float, theta: float | None, kappa: float) -> int | N
         return 0
     if kappa <= 0:
         return None
-    return int(math.floor((initial - theta) / kappa)) + 1
+    ratio = (initial - theta) / kappa
+    if not math.isfinite(ratio) or ratio >= 2**53:
+        return None  # never within any run
+    return int(math.floor(ratio)) + 1
 
 
 def closed_form_myopic_horizon(
