@@ -154,7 +154,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         terms = model.decompose(params, levels, player, profile)
         total = sum(t.value for t in terms)
         print(f"\n{model.PLAYER_LABELS.get(player, player)}: payoff {_fmt(total)}")
-        rows = [[t.name, _fmt(t.value), " ".join(t.claims)] for t in terms if t.value != 0]
+        rows = [[t.name, _fmt(t.value), " ".join(sorted(t.claims))] for t in terms if t.value != 0]
         if rows:
             print(_table(rows, ["term", "value", "claims"]))
     syria = model.SYRIA
@@ -180,7 +180,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
             (b.name, a.value - b.value, b.claims) for a, b in zip(syria_terms(j), base, strict=True)
         ]
         rows = [
-            [name, _fmt(change), " ".join(claims)]
+            [name, _fmt(change), " ".join(sorted(claims))]
             for name, change, claims in sorted(changes, key=lambda c: c[1])
             if abs(change) > 1e-12
         ]

@@ -1,0 +1,129 @@
+"""Every shipped scenario through the ``hedgesim`` command, in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+import pytest
+
+from sim import plots
+from sim.cli import main
+from sim.results import validate_results
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
+
+
+def test_at_least_seven_scenarios_ship() -> None:
+    assert len(SCENARIOS) >= 7
+    assert ROOT / "scenarios" / "baseline.yaml" in SCENARIOS
+
+
+def test_validate_accepts_every_shipped_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", *map(str, SCENARIOS)]) == 0
+    assert capsys.readouterr().out.count(": ok") == len(SCENARIOS)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_every_scenario_runs_end_to_end(
+    scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(scenario), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    data = json.loads((out / "results.json").read_text())
+    assert validate_results(data) == []
+    assert data["scenario"]["name"] in printed
+    assert (out / "trajectory.csv").read_text().count("\n") == len(data["rounds"]) + 1
+    for name in plots.FIGURE_NAMES:
+        png, svg = out / f"{name}.png", out / f"{name}.svg"
+        w, h = plots.FIGURE_SIZES[name]
+        assert png_size(png) == (round(w * plots.DPI), round(h * plots.DPI)), name
+        assert svg.stat().st_size > 1000 and b"<svg" in svg.read_bytes()[:2000]
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert report.count("data:image/png;base64,") >= len(plots.FIGURE_NAMES)
+    first_sentence = printed.splitlines()[2]
+    assert first_sentence.split(";")[0] in report
+
+
+def test_solve_marks_the_selected_equilibrium_of_a_scenario(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["solve", str(ROOT / "scenarios" / "baseline.yaml"), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    selected = [e for e in doc["equilibria"] if e["selected"]]
+    assert len(selected) == 1
+    syria = doc["players"].index("syria")
+    hedge = doc["actions"][syria].index("hedge")
+    assert selected[0]["profile"][syria][hedge] == pytest.approx(1.0)
+
+
+def test_solve_table_shows_syria_hedging(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["solve", str(ROOT / "scenarios" / "baseline.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "[selected]" in out
+    row = next(line for line in out.splitlines() if line.startswith("syria"))
+    assert "hedge" in row
+
+
+def test_explain_says_why_hedge_beats_each_alternative(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["explain", str(ROOT / "scenarios" / "baseline.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "Why Syria plays hedge" in out
+    align = out.split("align instead of hedge:")[1].split("realign instead")[0]
+    assert "(worse)" in align and "war_cost" in align and "C05" in align
+    assert "abandonment_risk" in out.split("realign instead of hedge:")[1]
+
+
+def test_explain_at_a_given_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    profile = "syria=align,iran=support,israel=interdict,gulf=isolate"
+    assert main(["explain", str(ROOT / "scenarios" / "baseline.yaml"), "--profile", profile]) == 0
+    out = capsys.readouterr().out
+    assert "at the given profile" in out and "Why Syria plays align" in out
+    assert "hedge instead of align" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["explain", "{baseline}", "--profile", "syria=hedge"], "no action given for iran"),
+        (
+            [
+                "explain",
+                "{baseline}",
+                "--profile",
+                "syria=dance,iran=support,israel=interdict,gulf=engage",
+            ],
+            "no action 'dance'",
+        ),
+        (["run", "{baseline}", "--set", "repeated.rounds=abc"], "repeated.rounds"),
+        (["run", "{baseline}", "--set", "tolerance.iran.decai=0.1"], "decay"),
+        (["validate", "{missing}"], "no-such-scenario.yaml"),
+    ],
+    ids=["profile-incomplete", "profile-unknown-action", "set-type", "set-typo", "missing"],
+)
+def test_user_errors_print_one_line_and_write_nothing(
+    argv: list[str], fragment: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    baseline = str(ROOT / "scenarios" / "baseline.yaml")
+    missing = str(tmp_path / "no-such-scenario.yaml")
+    args = [a.format(baseline=baseline, missing=missing) for a in argv]
+    out = tmp_path / "out"
+    if args[0] == "run":
+        args += ["--out", str(out)]
+    assert main(args) == 1
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], captured.err
+    assert not out.exists()
