@@ -379,12 +379,23 @@ def _switch_point_fallback(
     from sim import thresholds
 
     rounds = scenario.repeated.rounds
+    # Same inputs give the same switch points: variants that differ only in what round 0
+    # does not see (decay rates, later events) share them.
+    cache: dict[bytes, list[float | None]] = {}
     for b in np.flatnonzero(out.first_broken == NONE):
         params, levels = round0.one(int(b))
         reference = tuple(start[b, i, : SHAPE[i]].copy() for i in range(N_PLAYERS))
-        theta: list[float | None] = [
-            thresholds.switch_point(params, levels, cp, reference) for cp in model.COUNTERPARTS
-        ]
+        key = (
+            np.array(
+                [float(v) for v in params.as_dict().values()] + list(levels.values())
+            ).tobytes()
+            + start[b].tobytes()
+        )
+        if key not in cache:
+            cache[key] = [
+                thresholds.switch_point(params, levels, cp, reference) for cp in model.COUNTERPARTS
+            ]
+        theta = cache[key]
         last = int(out.horizon[b]) if out.horizon[b] != NONE else rounds - 1
         for r in range(last + 1):
             below = [k for k, th in enumerate(theta) if th is not None and level_hist[b, r, k] < th]
