@@ -113,7 +113,9 @@ def _auto(game: NormalFormGame, tol: float, timeout: float) -> SolveResult:
     for name in AUTO_N_PLAYER:
         remaining = end - time.monotonic()
         if remaining <= 0:
-            break
+            raise SolverTimeoutError(
+                "auto", f"did not finish within the time bound of {timeout:g} s"
+            )
         try:
             found = _MIXED[name](game, tol, timeout=remaining)
         except SolverTimeoutError:

@@ -13,29 +13,65 @@ a cooperative deadline between candidates, raising :class:`~sim.errors.SolverTim
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Iterator
 
 import numpy as np
-from nashpy.algorithms.lemke_howson import lemke_howson as _nashpy_lemke_howson
-from nashpy.algorithms.support_enumeration import indifference_strategies
+from nashpy.algorithms.support_enumeration import solve_indifference
 from nashpy.algorithms.vertex_enumeration import vertex_enumeration as _nashpy_vertex_enumeration
+from nashpy.linalg import create_col_tableau, create_row_tableau
+from scipy.spatial import QhullError
 
 from sim.equilibria._common import Deadline, collect
+from sim.equilibria.pure import pure_equilibria
 from sim.equilibria.result import Equilibrium, SolveResult, profile_key
 from sim.errors import GameError, GameTooLargeError, SolverError
 from sim.game import DEFAULT_TOLERANCE, FloatArray, NormalFormGame
 
-#: Support enumeration refuses games with more support pairs ``(2^m - 1)(2^n - 1)`` than
-#: this: 7x7 (16,129 pairs) runs in seconds, a 3x27 game would need 9.4e8 pairs.
+#: Support enumeration refuses games with more equal-size support pairs than this
+#: (``C(m + n, m) - 1``; about 0.1 ms each): 3x27 has 4,059 and 8x8 12,869 (runs in a
+#: second or two); 9x9 (48,619) and 5x30 (324,631) are refused.
 MAX_SUPPORT_PAIRS = 20_000
 
 #: Vertex enumeration refuses games where a player has more actions than this (qhull in
 #: high dimension, and nashpy re-enumerates one polytope per vertex of the other).
 MAX_VERTEX_ACTIONS = 8
 
+#: Lemke-Howson gives up a path after this many pivots (nashpy's own loop has no bound and
+#: was seen to cycle forever on a small degenerate integer game).
+MAX_PIVOTS = 2_000
+
 Candidate = tuple[FloatArray, FloatArray]
+
+
+def _lemke_howson_path(
+    a: FloatArray, b: FloatArray, label: int, deadline: Deadline
+) -> Candidate | None:
+    """nashpy's Lemke-Howson (integer pivoting, lexicographic ratio test) with a bounded loop.
+
+    The body follows ``nashpy.algorithms.lemke_howson.lemke_howson`` step by step, with two
+    additions: the deadline is checked at every pivot and the path is abandoned (``None``)
+    after :data:`MAX_PIVOTS` pivots.
+    """
+    col_tableau = create_col_tableau(a, True)
+    row_tableau = create_row_tableau(b, True)
+    if label in row_tableau.non_basic_variables:
+        order = (row_tableau, col_tableau)
+    else:
+        order = (col_tableau, row_tableau)
+    full_labels = col_tableau.labels
+    entering = label
+    for step in range(MAX_PIVOTS):
+        entering = order[step % 2].pivot_and_drop_label(entering)
+        deadline.check()
+        labels = col_tableau.non_basic_variables.union(row_tableau.non_basic_variables)
+        if labels == full_labels:
+            row = row_tableau.to_strategy(col_tableau.non_basic_variables)
+            col = col_tableau.to_strategy(row_tableau.non_basic_variables)
+            return np.asarray(row, dtype=np.float64), np.asarray(col, dtype=np.float64)
+    return None
 
 
 def _matrices(game: NormalFormGame, method: str) -> tuple[FloatArray, FloatArray]:
@@ -58,10 +94,18 @@ def _positive(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
     return a - a.min() + 1.0, b - b.min() + 1.0
 
 
+def _pure_candidates(game: NormalFormGame, tol: float) -> list[Candidate]:
+    out = []
+    for p in pure_equilibria(game, tol):
+        row, col = game.pure_to_mixed(p)
+        out.append((row, col))
+    return out
+
+
 def support_pairs(shape: tuple[int, ...]) -> int:
-    """Number of support pairs support enumeration examines for an ``m x n`` game."""
+    """Number of equal-size support pairs of an ``m x n`` game: ``C(m + n, m) - 1``."""
     m, n = shape
-    return (2**m - 1) * (2**n - 1)
+    return math.comb(m + n, m) - 1
 
 
 def pure_degenerate(game: NormalFormGame, tol: float = DEFAULT_TOLERANCE) -> bool:
@@ -152,21 +196,38 @@ def _with_warnings(
     return out
 
 
+def _equal_size_supports(m: int, n: int) -> Iterator[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Support pairs of equal size, smallest first (nashpy's ``potential_support_pairs``
+    filters all subsets of the larger side, which is exponential in it alone)."""
+    for k in range(1, min(m, n) + 1):
+        for rows in itertools.combinations(range(m), k):
+            for cols in itertools.combinations(range(n), k):
+                yield rows, cols
+
+
 def support_enumeration(
     game: NormalFormGame, tol: float = DEFAULT_TOLERANCE, *, timeout: float = 30.0
 ) -> SolveResult:
-    """All equilibria of a non-degenerate two-player game by support enumeration.
+    """Equilibria of a two-player game by support enumeration (all of them if non-degenerate).
 
     Algorithm 3.4 of Nisan, Roughgarden, Tardos and Vazirani, *Algorithmic Game Theory*
-    (2007), through nashpy's indifference solver; every support pair of any sizes is
-    examined, so degenerate games also yield (some) equilibria, each one verified.
+    (2007): for every pair of supports of equal size, solve the indifference equations
+    (nashpy's ``solve_indifference``) and keep the solutions that are equilibria.
+
+    Two departures from ``nashpy.Game.support_enumeration``, both measured: nashpy walks
+    all ``(2^m - 1)(2^n - 1)`` support pairs, though its systems are square (solvable) only
+    for equal sizes (that is why it did not finish on a 3x27 game; here 4,059 pairs, 0.25 s),
+    and it solves over all actions with the off-support probabilities forced to zero, then
+    rejects a solution whose zero comes out as ``-1e-17``, losing equilibria of float games.
+    Here each system is solved on the support submatrix and embedded with exact zeros,
+    and equilibria are checked by regret, not by ``==``.
 
     Raises
     ------
     GameTooLargeError
-        If the game has more than :data:`MAX_SUPPORT_PAIRS` support pairs.
+        If the game has more than :data:`MAX_SUPPORT_PAIRS` equal-size support pairs.
     SolverTimeoutError
-        If ``timeout`` seconds pass (checked between candidates).
+        If ``timeout`` seconds pass (checked between support pairs).
     """
     method = "support"
     a, b = _matrices(game, method)
@@ -174,23 +235,25 @@ def support_enumeration(
     if pairs > MAX_SUPPORT_PAIRS:
         raise GameTooLargeError(
             method,
-            f"a {game.shape[0]}x{game.shape[1]} game has {pairs:.3g} support pairs, beyond the "
-            f"limit of {MAX_SUPPORT_PAIRS}; use lemke-howson (fast, finds some equilibria)",
+            f"a {game.shape[0]}x{game.shape[1]} game has {pairs:,} support pairs, beyond the "
+            f"limit of {MAX_SUPPORT_PAIRS:,}; use lemke-howson (fast, finds some equilibria)",
         )
     deadline = Deadline(method, timeout)
-
-    def candidates() -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        for s1, s2, _sup1, _sup2 in indifference_strategies(a, b, non_degenerate=False):
-            yield s1, s2
-            deadline.check()
-
-    notes: list[str] = []
-    found = _with_warnings(candidates(), deadline, notes)
-    # Indifference solutions that are not equilibria are expected here (off-support
-    # deviations); keep only those within tolerance before the strict verification.
+    m, n = game.shape
     eps = tol * game.payoff_scale
-    good = [c for c in found if _quick_regret(game, c) <= eps]
-    return _finish(game, good, method, tol, True, notes)
+    found: list[Candidate] = []
+    for sup1, sup2 in _equal_size_supports(m, n):
+        deadline.check()
+        rows, cols = list(sup1), list(sup2)
+        sub1 = solve_indifference(b.T[:, rows], cols, range(len(rows)))
+        sub2 = solve_indifference(a[:, cols], rows, range(len(cols)))
+        if sub1 is False or sub2 is False:
+            continue
+        x, y = np.zeros(m), np.zeros(n)
+        x[rows], y[cols] = sub1, sub2
+        if _quick_regret(game, (x, y)) <= eps:
+            found.append((x, y))
+    return _finish(game, found, method, tol, True, [])
 
 
 def _quick_regret(game: NormalFormGame, profile: Candidate) -> float:
@@ -229,8 +292,18 @@ def vertex_enumeration(
         )
     deadline = Deadline(method, timeout)
     notes: list[str] = []
+    if min(game.shape) == 1:
+        # A one-dimensional polytope is beyond qhull; with a single action on one side the
+        # extreme equilibria are the other side's pure best responses.
+        return _finish(game, _pure_candidates(game, tol), method, tol, True, notes)
     pa, pb = _positive(a, b)
-    found = _with_warnings(_nashpy_vertex_enumeration(pa, pb), deadline, notes)
+    try:
+        found = _with_warnings(_nashpy_vertex_enumeration(pa, pb), deadline, notes)
+    except (QhullError, ValueError) as exc:
+        problem = " ".join(str(exc).split())[:200]
+        raise SolverError(
+            method, f"qhull could not build the best-response polytopes ({problem}); use support"
+        ) from None
     return _finish(game, found, method, tol, True, notes)
 
 
@@ -247,15 +320,26 @@ def lemke_howson(
     method = "lemke-howson"
     a, b = _matrices(game, method)
     deadline = Deadline(method, timeout)
-    pa, pb = _positive(a, b)
     notes: list[str] = []
+    if min(game.shape) == 1:
+        # nashpy's tableaux fail on a single action; the paths end at pure best responses.
+        return _finish(game, _pure_candidates(game, tol), method, tol, False, notes)
+    pa, pb = _positive(a, b)
 
     def paths() -> Iterator[tuple[np.ndarray, np.ndarray]]:
         for label in range(sum(game.shape)):
             try:
-                yield _nashpy_lemke_howson(pa, pb, initial_dropped_label=label)
-            except (ValueError, IndexError, np.linalg.LinAlgError) as exc:
-                notes.append(f"lemke-howson from label {label} failed ({exc})")
+                found = _lemke_howson_path(pa, pb, label, deadline)
+            except (ValueError, IndexError, KeyError, np.linalg.LinAlgError) as exc:
+                notes.append(f"lemke-howson from label {label} failed ({exc!r})")
+                continue
+            if found is None:
+                notes.append(
+                    f"degenerate game: lemke-howson from label {label} did not end within "
+                    f"{MAX_PIVOTS} pivots (cycling)"
+                )
+                continue
+            yield found
 
     found = _with_warnings(paths(), deadline, notes)
     shaped = [c for c in found if c[0].shape == (game.shape[0],) and c[1].shape == (game.shape[1],)]
