@@ -6,8 +6,10 @@ random 4-player game) and, in pygambit 16.7, ``gnm_solve`` sometimes aborts the 
 process ("double free or corruption") on small 4-player games. A child that overruns its
 time bound is terminated and :class:`~sim.errors.SolverTimeoutError` raised; a child that
 dies is reported as a :class:`~sim.errors.SolverError`. The child is forked (``fork`` start
-method, where the platform has it): it needs no pickling of the game and costs about 10 ms
-per call here, small next to the 30-50 ms of a logit solve of a 4-player 3-action game.
+method, where the platform has it): it needs no pickling of the game. Measured here: 15-20 ms per
+call (a 3-player 2x2x2 logit solve: 0.9 ms in-process, 15 ms bounded; a 4-player 3-action
+one: 45 ms in-process, 64 ms bounded). In-process would be faster for tiny games, but
+neither the time bound nor survival of a pygambit abort can be had in-process.
 The results are the same bits as an in-process call, so they are deterministic.
 
 pygambit returns rational or float profiles; they are converted to float64 vectors and
