@@ -169,7 +169,7 @@ class Parameters:
         2.0, "Israel's grievance at sparing a hedger's regime once its tolerance is gone (C19)."
     )
     # -- Gulf/West --------------------------------------------------------------
-    pull_value: Value = _value(5.0, "Gulf/West value of pulling Syria out of Iran's camp (C08).")
+    pull_value: Value = _value(8.0, "Gulf/West value of pulling Syria out of Iran's camp (C08).")
     hedge_pull_share: Value = _share(
         0.5, "Share of that value a hedging Syria's distancing delivers (C12, C14)."
     )
@@ -178,12 +178,17 @@ class Parameters:
         "Gulf/West value of engaging a hedger to curb trafficking "
         "(the regime's own argument, C17).",
     )
+    incentive_cost_share: Value = _share(
+        0.5,
+        "What the incentives cost the Gulf/West per unit of their value to Syria: sanctions "
+        "relief and normalisation cost the giver less than they are worth to the regime (C08).",
+    )
     isolation_value: Value = _value(
         1.5, "Gulf/West political value of isolating an openly aligned Syria (C08)."
     )
     isolation_cost: Value = _value(0.5, "Gulf/West cost of a round of sanctions enforcement (C08).")
     gulf_grievance: Value = _value(
-        3.0, "Gulf/West grievance at paying a hedger once its tolerance is gone (C19, C18)."
+        6.5, "Gulf/West grievance at paying a hedger once its tolerance is gone (C19, C18)."
     )
 
     def replace(self, **changes: Any) -> Parameters:
@@ -509,7 +514,7 @@ def _gulf_trafficking(p: Parameters, t: Mapping[str, Value]) -> Any:
 
 @_term("incentive_cost", GULF, "C08 C14", "What the incentives cost, as far as they are paid")
 def _gulf_cost(p: Parameters, t: Mapping[str, Value]) -> Any:
-    return -_coef(p.gulf_incentive) * incentive_share(p)
+    return -_coef(p.incentive_cost_share) * _coef(p.gulf_incentive) * incentive_share(p)
 
 
 @_term(

@@ -130,3 +130,24 @@ def test_exposed_signal_costs_once_the_gulf_has_lost_patience() -> None:
     others = tuple(np.eye(3)[0] for _ in range(3))
     terms = {t.name: t.value for t in model.decompose(signalled, tired, SYRIA, (hedge, *others))}
     assert terms["signal_exposure"] < 0
+
+
+def test_realign_wins_only_above_the_computed_external_support_threshold() -> None:
+    """F4: the project computes the incentive above which realign beats hedge; the
+    baseline sits below it; just below hedge is selected, just above realign."""
+    from sim.thresholds import realign_threshold
+
+    params = Parameters()
+    threshold = realign_threshold(params, FULL)
+    assert threshold is not None
+    assert params.gulf_incentive < threshold
+    eps = 1e-6 * max(1.0, threshold)
+    below = selected_profile(params.replace(gulf_incentive=threshold - eps), FULL)
+    above = selected_profile(params.replace(gulf_incentive=threshold + eps), FULL)
+    assert played(below, SYRIA) == "hedge"
+    assert played(above, SYRIA) == "realign"
+    # the threshold is where the terms balance: forfeited Iranian aid, fuel and rents plus
+    # the uncovered abandonment risk against the extra Gulf incentive
+    at = params.replace(gulf_incentive=threshold)
+    diff = term_difference(at, selected_profile(params, FULL), "hedge", "realign")
+    assert sum(diff.values()) == pytest.approx(0.0, abs=1e-6)
