@@ -305,7 +305,7 @@ class Term:
 
 def _term(name: str, player: str, claims: str, description: str) -> Callable[[TermFn], Term]:
     def wrap(fn: TermFn) -> Term:
-        return Term(name, player, tuple(claims.split()), description, fn)
+        return Term(name, player, tuple(sorted(claims.split())), description, fn)
 
     return wrap
 
