@@ -19,3 +19,12 @@ def test_model_doc_names_every_action() -> None:
     text = (DOCS / "model.md").read_text(encoding="utf-8")
     missing = [a for actions in model.ACTIONS.values() for a in actions if f"`{a}`" not in text]
     assert missing == []
+
+
+def test_results_doc_describes_every_top_level_key() -> None:
+    from sim.results import RESULTS_SCHEMA, SCHEMA_VERSION
+
+    text = (DOCS / "results.md").read_text(encoding="utf-8")
+    assert f"schema version {SCHEMA_VERSION}" in text
+    missing = [k for k in RESULTS_SCHEMA["properties"] if f"`{k}`" not in text]
+    assert missing == []
