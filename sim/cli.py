@@ -207,6 +207,33 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- sweep -------------------------------------------------------------------------------
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.pipeline import ANALYSES, analyse_to_folder
+
+    analyses = ANALYSES if args.analysis == "all" else (args.analysis,)
+    summary = analyse_to_folder(
+        args.scenario,
+        analyses=analyses,
+        params=args.param or (),
+        sweep_name=args.name,
+        draws=args.draws,
+        out=args.out,
+        overrides=args.set or [],
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        resume=not args.no_resume,
+        figures=not args.no_figures,
+        progress=sys.stderr.isatty(),
+    )
+    if args.json:
+        print(json.dumps(summary.data, indent=1, sort_keys=True))
+    else:
+        print(summary.text)
+    return 0
+
+
 # -- entry point -------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -253,6 +280,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print results.json to standard output")
     p.add_argument("--no-figures", action="store_true", help="skip figures and the report")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "sweep", help="horizon over a parameter grid, its Monte Carlo distribution, sensitivity"
+    )
+    p.add_argument("scenario")
+    p.add_argument(
+        "--analysis",
+        choices=("grid", "monte-carlo", "sensitivity", "all"),
+        default="grid",
+        help="what to compute (default: grid)",
+    )
+    p.add_argument(
+        "--param",
+        action="append",
+        metavar="KEY.PATH=START:STOP:NUM",
+        help="a swept key, e.g. tolerance.iran.decay=0.01:0.2:40 (one or two; default: the "
+        "scenario's sweeps: section)",
+    )
+    p.add_argument("--name", help="which of the scenario's sweeps: to run (default: the first)")
+    p.add_argument("--draws", type=int, help="Monte Carlo draws (default: uncertainty.draws)")
+    p.add_argument("--executor", choices=("inprocess", "processes", "dask"), default="inprocess")
+    p.add_argument("--workers", type=int, help="worker processes (processes, local dask)")
+    p.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://host:8786")
+    p.add_argument("--out", help="output folder (default: runs/<scenario name>/sweep/)")
+    p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE", help="override a value")
+    p.add_argument("--no-resume", action="store_true", help="recompute finished chunks")
+    p.add_argument("--no-figures", action="store_true", help="skip figures and the report")
+    p.add_argument("--json", action="store_true", help="print analyses.json to standard output")
+    p.set_defaults(func=cmd_sweep)
     return parser
 
 

@@ -171,3 +171,144 @@ def summary_text(data: dict[str, Any], files: dict[str, Path]) -> str:
 
 def _num(x: Any) -> str:
     return "-" if x is None else f"{float(x):.3g}"
+
+
+# -- analyses: sweeps, Monte Carlo, sensitivity ---------------------------------------------
+ANALYSES = ("grid", "monte-carlo", "sensitivity")
+ANALYSES_FILE = "analyses.json"
+ANALYSIS_REPORT_FILE = "analyses.html"
+
+
+@dataclass(frozen=True)
+class AnalysisSummary:
+    out_dir: Path
+    data: dict[str, Any]
+    files: dict[str, Path]
+    text: str
+
+
+def analyse_to_folder(
+    path: str | os.PathLike[str],
+    *,
+    analyses: Sequence[str] = ("grid",),
+    params: Sequence[str] = (),
+    sweep_name: str | None = None,
+    draws: int | None = None,
+    out: str | os.PathLike[str] | None = None,
+    overrides: Sequence[str] = (),
+    executor: str = "inprocess",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = True,
+    figures: bool = True,
+    progress: bool = False,
+) -> AnalysisSummary:
+    """Run the requested analyses of the scenario at ``path`` and write ``analyses.json``,
+    their figures and a report into the output folder (default ``runs/<name>/sweep/``).
+
+    Finished chunks are kept under ``<out>/chunks/`` so an interrupted run resumes.
+    """
+    import json
+
+    from sim import sweep as sw
+    from sim.analysis_output import ANALYSES_SCHEMA_VERSION, analysis_json
+    from sim.scenario import scenario_hash
+
+    scenario = load_scenario(path)
+    if overrides:
+        scenario = apply_overrides(scenario, overrides)
+    out_dir = Path(out) if out is not None else default_out_dir(scenario) / "sweep"
+    common: dict[str, Any] = dict(
+        executor=executor,
+        workers=workers,
+        scheduler=scheduler,
+        out_dir=out_dir,
+        resume=resume,
+        progress=progress,
+    )
+    computed: dict[str, Any] = {}
+    for analysis in analyses:
+        if analysis == "grid":
+            computed[analysis] = sw.sweep(scenario, params, name=sweep_name, **common)
+        elif analysis == "monte-carlo":
+            computed[analysis] = sw.monte_carlo(scenario, draws=draws, **common)
+        elif analysis == "sensitivity":
+            computed[analysis] = sw.sensitivity(scenario, **common)
+        else:
+            raise ValueError(f"unknown analysis {analysis!r}; choose from {ANALYSES}")
+    data = {
+        "schema_version": ANALYSES_SCHEMA_VERSION,
+        "scenario": {"name": scenario.name, "hash": scenario_hash(scenario)},
+        "analyses": {k: analysis_json(v) for k, v in computed.items()},
+    }
+    files: dict[str, Path] = {}
+    target = out_dir / ANALYSES_FILE
+    results._write_atomic(target, json.dumps(data, indent=1, sort_keys=True) + "\n")
+    files["analyses"] = target
+    if figures:
+        files.update(_analysis_figures(scenario, computed, out_dir))
+    return AnalysisSummary(out_dir, data, files, analysis_text(data, files))
+
+
+def _analysis_figures(
+    scenario: Scenario, computed: dict[str, Any], out_dir: Path
+) -> dict[str, Path]:
+    from sim import report, sweep_plots
+
+    files: dict[str, Path] = {}
+    sections = []
+    for name, result in computed.items():
+        drawn = sweep_plots.write_sweep_figures(result, out_dir, formats=scenario.outputs.figures)
+        for fig, paths in drawn.items():
+            for p in paths:
+                files[f"{fig}.{p.suffix.lstrip('.')}"] = p
+        sections.append((name, result, drawn))
+    files["report"] = report.write_analysis_report(
+        out_dir / ANALYSIS_REPORT_FILE,
+        title=f"{scenario.name}: sweeps and uncertainty",
+        question=scenario.question,
+        analyses=sections,
+    )
+    return files
+
+
+def analysis_text(data: dict[str, Any], files: dict[str, Path]) -> str:
+    """The compact summary ``hedgesim sweep`` prints."""
+    lines = [f"{data['scenario']['name']}: {', '.join(data['analyses'])}"]
+    for name, a in data["analyses"].items():
+        rounds = a["rounds"]
+        if name == "grid":
+            flat = _flatten(a["horizon"])
+            ends = [h for h in flat if h is not None]
+            never = sum(h is None for h in flat)
+            span = f"{min(ends)}-{max(ends)}" if ends else "none"
+            lines.append(
+                f"  grid over {' x '.join(a['keys'])}: {len(flat)} variants, horizon {span} "
+                f"rounds, {never} never leave hedging within {rounds} rounds"
+            )
+        elif name == "monte-carlo":
+            q = a["quantiles"]
+            shares = ", ".join(f"{k} {v:.0%}" for k, v in a["exit_shares"].items() if v > 0)
+            lines.append(
+                f"  monte carlo, {a['draws']} draws: median horizon {q['0.5']:g} "
+                f"(90% within {q['0.05']:g}-{q['0.95']:g}); exits: {shares}"
+            )
+        else:
+            top = a["parameters"][:3]
+            parts = ", ".join(
+                f"{p['key']} ({_h(p['low_horizon'])} to {_h(p['high_horizon'])})" for p in top
+            )
+            lines.append(f"  sensitivity, base horizon {_h(a['base_horizon'])}: most: {parts}")
+    if files:
+        lines.append(f"wrote {len(files)} files into {Path(next(iter(files.values()))).parent}/")
+    return "\n".join(lines)
+
+
+def _h(value: Any) -> str:
+    return "never" if value is None else str(value)
+
+
+def _flatten(values: Any) -> list[Any]:
+    if isinstance(values, list):
+        return [x for v in values for x in _flatten(v)]
+    return [values]
