@@ -21,13 +21,15 @@ import math
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
 
-from sim import model, plots
+from sim import model, plots, sweep_plots
+from sim.sweep.analyses import GridResult, MonteCarloResult, SensitivityResult
 
 Results = Mapping[str, Any]
 
@@ -45,6 +47,17 @@ CAPTIONS: dict[str, str] = {
     "probability in mixed rounds).",
     "decomposition": "Why hedging wins at round 0: the difference each payoff term makes "
     "between hedge and align, and between hedge and realign, with the claims behind it.",
+    "horizon_grid": "The myopic horizon over the swept values (colour), hatched grey where "
+    "hedging lasts the whole run; markers show where Syria goes when hedging ends, black "
+    "lines separate the exit paths.",
+    "horizon_sweep": "The myopic horizon at each swept value, markers coloured by where Syria "
+    "goes when hedging ends; hollow markers at the run's length where hedging lasts the whole "
+    "run.",
+    "horizon_distribution": "The myopic horizon over the Monte Carlo draws, each bar split by "
+    "where Syria goes next; the hatched bar counts the draws that never leave hedging; lines "
+    "mark the quantiles.",
+    "horizon_tornado": "The horizon with each uncertain input at its low and its high end, "
+    "the others at base, largest swing on top; each bar end reads value \u2192 horizon.",
 }
 
 #: How Syria's exit is said in a sentence, by its action.
@@ -603,6 +616,314 @@ def write_report(results: Results, path: str | Path, **kwargs: Any) -> Path:
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     text = build_report(results, **kwargs)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p
+
+
+# -- analyses: sweeps, Monte Carlo, sensitivity -------------------------------------------
+AnalysisResult = GridResult | MonteCarloResult | SensitivityResult
+Figures = Mapping[str, Sequence[Path | str]]
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def _list(items: Sequence[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _exit_phrase(shares: Mapping[str, float], of: str) -> str:
+    """``"Syria exits to align in 80% of draws and to realign in 8%"`` (non-zero shares)."""
+    parts = [(label, share) for label, share in shares.items()
+             if label != "none" and share > 0]
+    if not parts:
+        return ""
+    first, rest = parts[0], parts[1:]
+    told = [f"to {first[0]} in {_pct(first[1])} of {of}"] + [
+        f"to {label} in {_pct(share)}" for label, share in rest]
+    return "When hedging ends, Syria exits " + _list(told) + "."
+
+
+def _broken_phrase(codes: Any, labels: Sequence[str], of: str) -> str:
+    arr = np.asarray(codes).ravel()
+    n = max(arr.size, 1)
+    found = [(labels[k], float(np.sum(arr == k)) / n) for k in range(len(labels))]
+    found = sorted([f for f in found if f[1] > 0], key=lambda f: -f[1])
+    if not found:
+        return ""
+    told = [f"{_name(p)} in {_pct(share)}" for p, share in found]
+    told[0] += f" of {of}"
+    return "The counterpart whose patience breaks first is " + _list(told) + "."
+
+
+def _grid_sentences(grid: GridResult, unit: str) -> list[str]:
+    data = sweep_plots.grid_data(grid)
+    n = data.never.size
+    if data.exit.ndim == 1:
+        values = data.axes[0]
+        over = (f"Over {n} values of {sweep_plots.key_name(data.keys[0])} from "
+                f"{sweep_plots.value_text(values.min())} to "
+                f"{sweep_plots.value_text(values.max())}")
+        of = "values"
+    else:
+        ranges = [f"{sweep_plots.key_name(k)} ({sweep_plots.value_text(a.min())}\u2013"
+                  f"{sweep_plots.value_text(a.max())})" for k, a in zip(data.keys, data.axes,
+                                                                     strict=True)]
+        over = f"Over the {n} combinations of {' and '.join(ranges)}"
+        of = "combinations"
+    span = data.span
+    never = int(data.never.sum())
+    if span is None:
+        out = [f"{over}, hedging lasts the whole run: it never ends within "
+               f"{_rounds(data.rounds, unit)}."]
+    else:
+        lo, hi = span
+        lasts = (f"hedging lasts {_rounds(lo, unit)}" if lo == hi
+                 else f"hedging lasts from {lo} to {_rounds(hi, unit)}")
+        out = [f"{over}, {lasts}"
+               + (f"; in {never} of them ({_pct(never / n)}) it never ends within "
+                  f"{_rounds(data.rounds, unit)}." if never else ".")]
+    effects = sweep_plots.axis_effects(data)
+    for key, axis, effect in zip(data.keys, data.axes, effects, strict=True):
+        if len(axis) < 2:
+            continue
+        move = (f"Raising {sweep_plots.key_name(key)} from {sweep_plots.value_text(axis[0])} "
+                f"to {sweep_plots.value_text(axis[-1])}")
+        if abs(effect) < 0.05:
+            out.append(f"{move} leaves the horizon unchanged on average.")
+        else:
+            verb = "lengthens" if effect > 0 else "shortens"
+            out.append(f"{move} {verb} hedging by {abs(effect):.1f} "
+                       f"{'round' if abs(effect) == 1 else 'rounds'} on average"
+                       + (" (never counted as the run's length)." if never else "."))
+    shares = {label: float(np.mean(data.exit == k)) for k, label in
+              enumerate(data.exit_labels)}
+    for phrase in (_exit_phrase(shares, of),
+                   _broken_phrase(grid.first_broken, grid.counterpart_labels, of)):
+        if phrase:
+            out.append(phrase)
+    return out
+
+
+def _monte_carlo_sentences(mc: MonteCarloResult, unit: str) -> list[str]:
+    n = int(np.asarray(mc.horizon).size)
+    q = mc.quantiles
+    inputs = f"{len(mc.keys)} uncertain {'input' if len(mc.keys) == 1 else 'inputs'}"
+    out = []
+    med = q.get(0.5)
+    if med is not None:
+        told = ("hedging never ends within the run" if med >= mc.rounds
+                else f"the median horizon is {_rounds(int(med), unit)}"
+                if float(med).is_integer() else f"the median horizon is {med:g} rounds")
+        sentence = f"Over {n} draws of {inputs} (seed {mc.seed}), {told}"
+        if 0.05 in q and 0.95 in q:
+            sentence += f"; {sweep_plots.central_range(q[0.05], q[0.95], mc.rounds, unit)}"
+        out.append(sentence + ".")
+    if mc.never_share > 0:
+        out.append(f"{_pct(mc.never_share)} of draws never leave hedging within "
+                   f"{_rounds(mc.rounds, unit)}.")
+    else:
+        out.append(f"Every draw leaves hedging within {_rounds(mc.rounds, unit)}.")
+    for phrase in (_exit_phrase(mc.exit_shares, "draws"),
+                   _broken_phrase(mc.first_broken, mc.counterpart_labels, "draws")):
+        if phrase:
+            out.append(phrase)
+    return out
+
+
+def _sensitivity_sentences(sens: SensitivityResult, unit: str) -> list[str]:
+    rows = sweep_plots.tornado_rows(sens)
+    lo_q, hi_q = sens.quantiles
+    base = ("never ends within the run" if sens.base_horizon < 0
+            else f"lasts {_rounds(sens.base_horizon, unit)}")
+    out = [f"With each of {len(rows)} uncertain inputs at its {lo_q * 100:g}th and "
+           f"{hi_q * 100:g}th percentile in turn, the others at base (where hedging "
+           f"{base}):"]
+
+    def h(value: int, never: bool) -> str:
+        return f"never within {_rounds(sens.rounds, unit)}" if never else str(value)
+
+    moving = [r for r in rows if r.swing > 0]
+    for r in moving:
+        out.append(f"{sweep_plots.key_name(r.key)} from {sweep_plots.value_text(r.low_value)} "
+                   f"to {sweep_plots.value_text(r.high_value)} moves the horizon from "
+                   f"{h(r.low_horizon, r.low_never)} to {h(r.high_horizon, r.high_never)}"
+                   f", a swing of {r.swing}.")
+    still = [sweep_plots.key_name(r.key) for r in rows if r.swing == 0]
+    if still:
+        verb = "does" if len(still) == 1 else "do"
+        out.append(f"{_list(still)} {verb} not move it"
+                   + (" at all." if not moving else "."))
+    out[1:] = [s[:1].upper() + s[1:] for s in out[1:]]
+    return out
+
+
+def analysis_sentences(result: AnalysisResult, round_unit: str = "round") -> list[str]:
+    """An analysis's finding in plain sentences, computed from its result.
+
+    Parameters
+    ----------
+    result
+        A :class:`~sim.sweep.GridResult`, :class:`~sim.sweep.MonteCarloResult` or
+        :class:`~sim.sweep.SensitivityResult`.
+    round_unit
+        The scenario's round unit (``scenario.repeated.round_unit``).
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is none of the three.
+    """
+    if isinstance(result, GridResult):
+        return _grid_sentences(result, round_unit)
+    if isinstance(result, MonteCarloResult):
+        return _monte_carlo_sentences(result, round_unit)
+    if isinstance(result, SensitivityResult):
+        return _sensitivity_sentences(result, round_unit)
+    raise TypeError(f"no sentences for {type(result).__name__}")
+
+
+def analysis_heading(result: AnalysisResult) -> str:
+    """The report heading of an analysis."""
+    if isinstance(result, GridResult):
+        names = [sweep_plots.key_name(k) for k in result.keys]
+        return "Sweep over " + _list(names)
+    if isinstance(result, MonteCarloResult):
+        return "Monte Carlo: the horizon under uncertainty"
+    return "Sensitivity: which input moves the horizon most"
+
+
+def analysis_rows(result: AnalysisResult) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """A small table for the report: the quantiles of a Monte Carlo result, the ends of each
+    input of a sensitivity result; nothing for a sweep (its figure is the table)."""
+    if isinstance(result, MonteCarloResult):
+        rows: list[tuple[str, ...]] = [
+            (f"{q * 100:g}%", "never" if v >= result.rounds else f"{v:g}")
+            for q, v in sorted(result.quantiles.items())]
+        return ("Quantile", "Horizon"), rows
+    if isinstance(result, SensitivityResult):
+        dash = "\u2014"
+        out: list[tuple[str, ...]] = [
+            (r.key, sweep_plots.value_text(r.low_value), sweep_plots.value_text(r.base_value),
+             sweep_plots.value_text(r.high_value),
+             "never" if r.low_never else str(r.low_horizon),
+             "never" if r.high_never else str(r.high_horizon),
+             f"{r.low_exit or dash} / {r.high_exit or dash}", str(r.swing))
+            for r in sweep_plots.tornado_rows(result)]
+        return ("Input", "Low", "Base", "High", "Horizon at low", "Horizon at high",
+                "Exit at low / high", "Swing"), out
+    return (), []
+
+
+@dataclass(frozen=True)
+class AnalysisSection:
+    """One analysis's section of the report.
+
+    Attributes
+    ----------
+    heading
+        The section's heading.
+    sentences
+        The finding in plain sentences.
+    figures
+        Figure name -> files (its PNG is embedded).
+    header, rows
+        An optional table.
+    """
+
+    heading: str
+    sentences: tuple[str, ...]
+    figures: Figures = field(default_factory=dict)
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+def analysis_section(result: AnalysisResult, figures: Figures | None = None,
+                     round_unit: str = "round") -> AnalysisSection:
+    """The :class:`AnalysisSection` of an analysis result and its figures."""
+    header, rows = analysis_rows(result)
+    return AnalysisSection(analysis_heading(result),
+                           tuple(analysis_sentences(result, round_unit)),
+                           dict(figures or {}), header, tuple(rows))
+
+
+def build_analysis_report(
+    *,
+    title: str,
+    question: str | None = None,
+    analyses: Sequence[AnalysisSection | tuple[str, AnalysisResult, Figures]] = (),
+    round_unit: str = "round",
+) -> str:
+    """The report of the analyses as one self-contained HTML string.
+
+    Parameters
+    ----------
+    title
+        The page's title.
+    question
+        The scenario's question, shown at the top.
+    analyses
+        One section per analysis, in order: an :class:`AnalysisSection`, or a tuple
+        ``(name, result, figures)`` as ``hedgesim sweep`` collects them (``figures`` as
+        :func:`sim.sweep_plots.write_sweep_figures` returns; the name is not shown).
+    round_unit
+        The scenario's round unit, for the sentences.
+    """
+    sections = [a if isinstance(a, AnalysisSection)
+                else analysis_section(a[1], a[2], round_unit) for a in analyses]
+    parts = [
+        "<!DOCTYPE html>",
+        "<html lang=\"en\"><head><meta charset=\"utf-8\">",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        f"<title>hedgesim: {_e(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head><body>",
+        f"<header><h1>{_e(title)}</h1>",
+        "<p class=\"meta\">Horizon: the myopic horizon, the first round in which Syria no "
+        "longer hedges for sure; \u201cnever\u201d: hedging lasts the whole run.</p>"
+        "</header>",
+    ]
+    if question:
+        parts.append(f"<section><h2>The question</h2><p class=\"question\">{_e(question)}"
+                     "</p></section>")
+    for k, section in enumerate(sections):
+        parts.append(f"<section class=\"answer analysis\" id=\"analysis-{k}\">"
+                     f"<h2>{_e(section.heading)}</h2>")
+        parts += [f"<p>{_e(s)}</p>" for s in section.sentences]
+        parts += [figure_html(n, p) for n, p in _pngs(section.figures)]
+        if section.rows:
+            parts.append(_table(section.header, section.rows,
+                                numeric=tuple(range(1, len(section.header)))))
+        parts.append("</section>")
+    parts.append("<footer>Generated by hedgesim sweep; every sentence and number above is "
+                 "computed from the analyses.</footer>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def write_analysis_report(path: str | Path, **kwargs: Any) -> Path:
+    """Write :func:`build_analysis_report` to ``path`` atomically.
+
+    Keyword arguments are those of :func:`build_analysis_report`.
+    """
+    return _write_text(path, build_analysis_report(**kwargs))
+
+
+def _write_text(path: str | Path, text: str) -> Path:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
