@@ -211,7 +211,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.pipeline import ANALYSES, analyse_to_folder
 
-    analyses = ANALYSES if args.analysis == "all" else (args.analysis,)
+    chosen = args.analysis or ["grid"]
+    analyses = ANALYSES if "all" in chosen else tuple(dict.fromkeys(chosen))
     summary = analyse_to_folder(
         args.scenario,
         analyses=analyses,
@@ -247,7 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("game", help="a Gambit .nfg file, or a scenario .yaml")
     p.add_argument(
         "--method",
-        choices=("auto", "pure", "support", "vertex", "lemke-howson", "gnm", "simpdiv", "logit"),
+        choices=("auto", "pure", "small-support", "support", "vertex", "lemke-howson", "gnm",
+                 "simpdiv", "logit"),  # fmt: skip
         default=None,
         help="solver (default: auto, exact methods where the size allows; for a scenario, "
         "its repeated.solver)",
@@ -288,8 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--analysis",
         choices=("grid", "monte-carlo", "sensitivity", "all"),
-        default="grid",
-        help="what to compute (default: grid)",
+        action="append",
+        help="what to compute, repeatable (default: grid)",
     )
     p.add_argument(
         "--param",

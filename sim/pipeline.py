@@ -257,8 +257,11 @@ def _analysis_figures(
 
     files: dict[str, Path] = {}
     sections = []
+    unit = scenario.repeated.round_unit
     for name, result in computed.items():
-        drawn = sweep_plots.write_sweep_figures(result, out_dir, formats=scenario.outputs.figures)
+        drawn = sweep_plots.write_sweep_figures(
+            result, out_dir, formats=scenario.outputs.figures, round_unit=unit
+        )
         for fig, paths in drawn.items():
             for p in paths:
                 files[f"{fig}.{p.suffix.lstrip('.')}"] = p
@@ -268,6 +271,7 @@ def _analysis_figures(
         title=f"{scenario.name}: sweeps and uncertainty",
         question=scenario.question,
         analyses=sections,
+        round_unit=unit,
     )
     return files
 
