@@ -175,8 +175,10 @@ class NormalFormGame:
 
     def action_values(self, player: str | int, profile: Sequence[Any]) -> FloatArray:
         """Expected payoff of each of ``player``'s actions against the others' strategies."""
-        i = self.player_index(player)
-        mixed = self.as_mixed(profile)
+        return self._values(self.player_index(player), self.as_mixed(profile))
+
+    def _values(self, i: int, mixed: MixedProfile) -> FloatArray:
+        """:meth:`action_values` of player index ``i`` at an already validated profile."""
         values = self.payoffs[i]
         # Contract the other players' axes from the last to the first, so the axis
         # numbers of those not yet contracted stay valid.
@@ -185,11 +187,16 @@ class NormalFormGame:
                 values = np.tensordot(values, mixed[j], axes=([j], [0]))
         return np.asarray(values, dtype=np.float64)
 
+    def all_action_values(self, profile: Sequence[Any]) -> tuple[FloatArray, ...]:
+        """:meth:`action_values` of every player (the profile validated once)."""
+        mixed = self.as_mixed(profile)
+        return tuple(self._values(i, mixed) for i in range(self.n_players))
+
     def payoff(self, profile: Sequence[Any]) -> FloatArray:
         """Expected payoff of every player at a pure or mixed profile."""
         mixed = self.as_mixed(profile)
         return np.array(
-            [float(self.action_values(i, mixed) @ mixed[i]) for i in range(self.n_players)]
+            [float(self._values(i, mixed) @ mixed[i]) for i in range(self.n_players)]
         )
 
     def regrets(self, profile: Sequence[Any]) -> FloatArray:
@@ -197,7 +204,7 @@ class NormalFormGame:
         mixed = self.as_mixed(profile)
         out = np.empty(self.n_players)
         for i in range(self.n_players):
-            values = self.action_values(i, mixed)
+            values = self._values(i, mixed)
             out[i] = max(0.0, float(values.max() - values @ mixed[i]))
         return out
 

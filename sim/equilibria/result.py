@@ -119,7 +119,10 @@ def verify(
         mixed = game.as_mixed(cleaned)
     except GameError as exc:
         raise SolverError(method, f"returned a malformed profile ({exc})") from None
-    regret = game.max_regret(mixed)
+    # One pass of action values gives both the regrets and the payoffs, with the same
+    # arithmetic as game.max_regret and game.payoff.
+    values = game.all_action_values(mixed)
+    regret = max(max(0.0, float(v.max() - v @ s)) for v, s in zip(values, mixed, strict=True))
     bound = tol * game.payoff_scale
     if not regret <= bound:
         raise SolverError(
@@ -127,7 +130,7 @@ def verify(
         )
     for s in mixed:
         s.setflags(write=False)
-    payoffs = game.payoff(mixed)
+    payoffs = np.array([float(v @ s) for v, s in zip(values, mixed, strict=True)])
     payoffs.setflags(write=False)
     return Equilibrium(profile=mixed, payoffs=payoffs, method=method, regret=regret)
 
