@@ -175,7 +175,8 @@ class Repeated(_Strict):
     selection: Literal["inertia", "syria-optimal", "welfare"] = "inertia"
     fallback: Literal["syria-optimal", "welfare"] = "syria-optimal"
     solver: Literal[
-        "auto", "pure", "support", "vertex", "lemke-howson", "gnm", "simpdiv", "logit"
+        "auto", "pure", "small-support", "support", "vertex", "lemke-howson", "gnm", "simpdiv",
+        "logit",
     ] = "auto"
 
 

@@ -6,17 +6,21 @@ import math
 import time
 from collections.abc import Callable
 
-from sim.equilibria import gambit, twoplayer
+from sim.equilibria import gambit, small_support, twoplayer
 from sim.equilibria.pure import pure_equilibria
 from sim.equilibria.result import SolveResult, verify
 from sim.errors import SolverError, SolverTimeoutError
 from sim.game import DEFAULT_TOLERANCE, NormalFormGame
 
-METHODS = ("auto", "pure", "support", "vertex", "lemke-howson", "gnm", "simpdiv", "logit")
+METHODS = (
+    "auto", "pure", "small-support", "support", "vertex", "lemke-howson", "gnm", "simpdiv",
+    "logit",
+)  # fmt: skip
 
 Solver = Callable[..., SolveResult]
 
 _MIXED: dict[str, Solver] = {
+    "small-support": small_support.small_support,
     "support": twoplayer.support_enumeration,
     "vertex": twoplayer.vertex_enumeration,
     "lemke-howson": twoplayer.lemke_howson,
@@ -26,10 +30,12 @@ _MIXED: dict[str, Solver] = {
 }
 
 #: What "auto" tries, in order, on games of three or more players without a pure
-#: equilibrium. Logit tracing first: deterministic, answered every 4-player 3-action game we
-#: tried in 30-50 ms, and selects one equilibrium (the limiting logit QRE). gnm as the
-#: fallback (it can find several but also none, and crashes on some games, see gambit.py),
-#: then simplicial subdivision.
+#: equilibrium, after the exact enumeration of every equilibrium in which two players mix
+#: over two actions each and the rest play pure (:mod:`sim.equilibria.small_support`, well
+#: under a millisecond on a 3x3x3x3 game; the shape of the stage game's mixed rounds).
+#: If it finds none: logit tracing (deterministic, 65-150 ms a call in its bounded worker,
+#: selects one equilibrium, the limiting logit QRE), then gnm (it can find several but also
+#: none, and crashes on some games, see gambit.py), then simplicial subdivision.
 AUTO_N_PLAYER = ("logit", "gnm", "simpdiv")
 
 
@@ -62,7 +68,10 @@ def solve(
         One of :data:`METHODS`. ``"auto"``: all pure equilibria (exact enumeration); if there
         are none, for two players support enumeration when the game is within
         :data:`~sim.equilibria.twoplayer.MAX_SUPPORT_PAIRS` else Lemke-Howson from every
-        label, and for more players the first of :data:`AUTO_N_PLAYER` that succeeds.
+        label; for more players every equilibrium in which two players mix over two
+        actions each and the others play pure (``"small-support"``, exact), and only if
+        there is none, the first of :data:`AUTO_N_PLAYER` that succeeds.
+        ``"small-support"``: all pure equilibria, then all those two-mixer ones.
     tol
         Regret tolerance relative to ``game.payoff_scale``.
     timeout
@@ -109,6 +118,10 @@ def _auto(game: NormalFormGame, tol: float, timeout: float) -> SolveResult:
         return SolveResult(
             found.equilibria, "auto", found.degenerate or pure.degenerate, (*notes, *found.notes)
         )
+    mixed, degenerate, small_notes = small_support.two_mixer_equilibria(game, tol)
+    if mixed:
+        return SolveResult(tuple(mixed), "auto", degenerate, (*notes, *small_notes))
+    notes.append("no equilibrium in which two players mix over two actions each")
     errors: list[str] = []
     for name in AUTO_N_PLAYER:
         remaining = end - time.monotonic()
