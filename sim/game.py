@@ -187,9 +187,12 @@ class NormalFormGame:
                 values = np.tensordot(values, mixed[j], axes=([j], [0]))
         return np.asarray(values, dtype=np.float64)
 
-    def all_action_values(self, profile: Sequence[Any]) -> tuple[FloatArray, ...]:
-        """:meth:`action_values` of every player (the profile validated once)."""
-        mixed = self.as_mixed(profile)
+    def all_action_values(
+        self, profile: Sequence[Any], *, validated: bool = False
+    ) -> tuple[FloatArray, ...]:
+        """:meth:`action_values` of every player (the profile validated once, or not at
+        all if ``validated``: a profile :meth:`as_mixed` already returned)."""
+        mixed = tuple(profile) if validated else self.as_mixed(profile)
         return tuple(self._values(i, mixed) for i in range(self.n_players))
 
     def payoff(self, profile: Sequence[Any]) -> FloatArray:

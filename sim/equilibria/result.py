@@ -121,7 +121,7 @@ def verify(
         raise SolverError(method, f"returned a malformed profile ({exc})") from None
     # One pass of action values gives both the regrets and the payoffs, with the same
     # arithmetic as game.max_regret and game.payoff.
-    values = game.all_action_values(mixed)
+    values = game.all_action_values(mixed, validated=True)
     regret = max(max(0.0, float(v.max() - v @ s)) for v, s in zip(values, mixed, strict=True))
     bound = tol * game.payoff_scale
     if not regret <= bound:
