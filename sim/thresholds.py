@@ -43,10 +43,16 @@ def _batch_action_values(payoffs: np.ndarray, player: int, profile: MixedProfile
     return np.asarray(values)
 
 
-def _is_best(values: np.ndarray, action: int) -> np.ndarray:
+def _is_best(values: np.ndarray, action: int | np.ndarray) -> np.ndarray:
+    """Whether ``action`` (one index, or one per row of a 2-d ``values``) is a best
+    response within :data:`BR_TOL`."""
     top = values.max(axis=-1)
     scale = np.maximum(1.0, np.abs(top))
-    return np.asarray(values[..., action] >= top - BR_TOL * scale)
+    if isinstance(action, np.ndarray):
+        own = np.take_along_axis(values, action.reshape(-1, 1), axis=-1)[:, 0]
+    else:
+        own = values[..., action]
+    return np.asarray(own >= top - BR_TOL * scale)
 
 
 def _boundary(pred: Any, lo: float, hi: float) -> float:
@@ -62,6 +68,63 @@ def _boundary(pred: Any, lo: float, hi: float) -> float:
     return hi
 
 
+#: The scan of :func:`switch_point` before bisection.
+SCAN = np.linspace(0.0, 1.0, 257)
+
+
+def pure_actions(reference: MixedProfile) -> tuple[int, ...] | None:
+    """The actions of a reference profile in which every player's strategy is exactly a
+    unit vector, else ``None``."""
+    out = []
+    for s in reference:
+        k = int(np.argmax(s))
+        if not (s[k] == 1.0 and np.count_nonzero(s) == 1):
+            return None
+        out.append(k)
+    return tuple(out)
+
+
+def _cell_values(
+    params: model.Parameters, levels: Mapping[str, Any], player: int, actions: np.ndarray
+) -> np.ndarray:
+    """``values[b, a]``: ``player``'s payoff of action ``a`` with the others on the pure
+    ``actions[b]`` in game ``b`` of the batch (``params``/``levels`` entries are floats or
+    ``(B,)`` arrays, ``actions`` is ``(B, n)``).
+
+    The same numbers as :func:`model.stage_payoffs` followed by :func:`_batch_action_values`
+    against the pure profile: each term's grid is read at the needed cells only and the
+    terms are summed in the same order (and contracting with a unit vector is exact), so
+    the comparisons made on them are the same, at a fraction of the cost.
+    """
+    n = len(model.PLAYERS)
+    m = model.SHAPE[player]
+    rows = np.arange(actions.shape[0])[:, None]
+    index = [actions[:, j][:, None] for j in range(n)]
+    index[player] = np.arange(m)[None, :]
+    total: Any = 0.0
+    for term in model.terms_of(model.PLAYERS[player]):
+        grid = term.grid(params, levels)
+        if grid.ndim == n:
+            grid = np.broadcast_to(grid, (actions.shape[0], *grid.shape))
+        total = total + grid[(rows, *index)]
+    return np.asarray(total, dtype=np.float64)
+
+
+def _pred_cells(
+    params: model.Parameters,
+    levels: Mapping[str, Any],
+    counterpart: str,
+    actions: np.ndarray,
+    taus: np.ndarray,
+) -> np.ndarray:
+    """:func:`switch_point`'s predicate at tolerances ``taus`` ``(B,)`` of ``counterpart``,
+    the others at the pure ``actions`` ``(B, n)``: is its reference action still best?"""
+    k = model.PLAYERS.index(counterpart)
+    lv: dict[str, Any] = dict(levels)
+    lv[counterpart] = np.asarray(taus, dtype=np.float64)
+    return _is_best(_cell_values(params, lv, k, actions), actions[:, k])
+
+
 def switch_point(
     params: model.Parameters,
     levels: Mapping[str, float],
@@ -74,6 +137,10 @@ def switch_point(
     others held at ``reference`` and at ``levels``, for tolerances in ``[theta_j, 1]``
     (ties count as still best) and not just below ``theta_j``.
 
+    Against a pure reference only ``j``'s payoffs at the reference's cells are computed
+    (:func:`_cell_values`, the same numbers as the whole game); :func:`switch_points_batch`
+    computes the same switch points for many variants at once.
+
     Returns
     -------
     float or None
@@ -82,8 +149,12 @@ def switch_point(
     """
     k = model.PLAYERS.index(counterpart)
     action = int(np.argmax(reference[k]))
+    pure = pure_actions(reference)
 
     def pred(taus: np.ndarray) -> np.ndarray:
+        if pure is not None:
+            acts = np.broadcast_to(np.array(pure), (len(taus), len(pure)))
+            return _pred_cells(params, levels, counterpart, acts, taus)
         lv: dict[str, Any] = dict(levels)
         lv[counterpart] = np.asarray(taus, dtype=np.float64)
         pay = np.asarray(model.stage_payoffs(params, lv))
@@ -96,11 +167,135 @@ def switch_point(
         return None
     # The set where it is best need not be an interval in general; take the largest
     # tolerance below 1 at which it fails, scanning a fine grid first.
-    grid = np.linspace(0.0, 1.0, 257)
-    ok = pred(grid)
+    ok = pred(SCAN)
     bad = np.flatnonzero(~ok)
     last_bad = int(bad[-1])
-    return _boundary(pred, float(grid[last_bad]), float(grid[last_bad + 1]))
+    return _boundary(pred, float(SCAN[last_bad]), float(SCAN[last_bad + 1]))
+
+
+# -- many variants at once ----------------------------------------------------------------
+#: Games per evaluation of the batched predicate (bounds memory).
+_FLAT_CHUNK = 1 << 17
+
+
+def _take(values: Mapping[str, Any], idx: np.ndarray) -> dict[str, Any]:
+    return {k: (v[idx] if isinstance(v, np.ndarray) and v.ndim else v) for k, v in values.items()}
+
+
+def _pred_flat(
+    params: Mapping[str, Any],
+    levels: Mapping[str, Any],
+    counterpart: str,
+    actions: np.ndarray,
+    variant: np.ndarray,
+    taus: np.ndarray,
+) -> np.ndarray:
+    """The predicate of variant ``variant[e]`` at tolerance ``taus[e]``, for every entry."""
+    out = np.empty(variant.size, dtype=bool)
+    for start in range(0, variant.size, _FLAT_CHUNK):
+        v = variant[start : start + _FLAT_CHUNK]
+        out[start : start + v.size] = _pred_cells(
+            model.Parameters(**_take(params, v)),
+            _take(levels, v),
+            counterpart,
+            actions[v],
+            taus[start : start + v.size],
+        )
+    return out
+
+
+def _linspace_rows(lo: np.ndarray, hi: np.ndarray, num: int) -> np.ndarray:
+    """``np.linspace(lo[r], hi[r], num)`` for every row, with numpy's arithmetic."""
+    delta = hi - lo
+    step = delta / (num - 1)
+    steps = np.arange(num, dtype=np.float64)[None, :]
+    zero = step == 0
+    y = np.where(zero[:, None], steps / (num - 1) * delta[:, None], steps * step[:, None])
+    y = y + lo[:, None]
+    y[:, -1] = hi
+    return np.asarray(y)
+
+
+def switch_points_batch(
+    params: Mapping[str, Any],
+    levels: Mapping[str, Any],
+    counterpart: str,
+    actions: np.ndarray,
+) -> np.ndarray:
+    """:func:`switch_point` of many variants against pure references, exactly.
+
+    Parameters
+    ----------
+    params, levels
+        Each variant's parameters (``model.Parameters`` field -> float or ``(V,)`` array)
+        and ``{counterpart: float or (V,) array}``.
+    actions
+        ``(V, n)`` each variant's pure reference profile.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(V,)`` switch points, NaN where :func:`switch_point` gives ``None``. Each equals
+        :func:`switch_point` of that variant bit for bit (the same grids, bisection steps
+        and comparisons, on arrays).
+    """
+    actions = np.asarray(actions, dtype=np.intp)
+    n_var = actions.shape[0]
+    out = np.full(n_var, np.nan)
+    every = np.arange(n_var)
+
+    def pred(variant: np.ndarray, taus: np.ndarray) -> np.ndarray:
+        """``ok[r, g]`` at ``taus[r, g]`` of variant ``variant[r]``."""
+        rows, width = taus.shape
+        flat = _pred_flat(params, levels, counterpart, actions, np.repeat(variant, width),
+                          taus.reshape(-1))  # fmt: skip
+        return flat.reshape(rows, width)
+
+    ends = pred(every, np.broadcast_to(np.array([0.0, 1.0]), (n_var, 2)))
+    live = every[ends[:, 1] & ~ends[:, 0]]
+    if live.size == 0:
+        return out
+    ok = pred(live, np.broadcast_to(SCAN, (live.size, SCAN.size)))
+    last_bad = SCAN.size - 1 - np.argmax(~ok[:, ::-1], axis=1)
+    lo, hi = SCAN[last_bad], SCAN[last_bad + 1]
+    while live.size:
+        narrow = ~(hi - lo > SEARCH_TOL)
+        out[live[narrow]] = hi[narrow]
+        live, lo, hi = live[~narrow], lo[~narrow], hi[~narrow]
+        if live.size == 0:
+            break
+        grid = _linspace_rows(lo, hi, 65)
+        ok = pred(live, grid)
+        k = np.argmax(ok, axis=1)
+        first = k == 0
+        out[live[first]] = grid[first, 0]
+        rest = ~first
+        live, grid, k = live[rest], grid[rest], k[rest]
+        lo, hi = grid[np.arange(live.size), k - 1], grid[np.arange(live.size), k]
+    return out
+
+
+def stays_above_batch(
+    params: Mapping[str, Any],
+    levels: Mapping[str, Any],
+    counterpart: str,
+    actions: np.ndarray,
+    floor: np.ndarray,
+) -> np.ndarray:
+    """Whether ``floor[v] >= switch_point(v)`` (or it is ``None``) is certain from the scan
+    alone: the predicate holds on every point of :data:`SCAN` from the one at or below
+    ``floor[v]`` up, so the last failing scan point, and the bisection bracket above it,
+    lie below ``floor[v]``. Far cheaper than :func:`switch_points_batch` when the floor is
+    high (few scan points to test); where it is false, compute the switch point."""
+    actions = np.asarray(actions, dtype=np.intp)
+    start = np.clip(np.searchsorted(SCAN, floor, side="right") - 1, 0, SCAN.size - 1)
+    width = SCAN.size - start
+    variant = np.repeat(np.arange(actions.shape[0]), width)
+    offsets = np.arange(variant.size) - np.repeat(np.cumsum(width) - width, width)
+    taus = SCAN[np.repeat(start, width) + offsets]
+    ok = _pred_flat(params, levels, counterpart, actions, variant, taus)
+    fails = np.bincount(variant[~ok], minlength=actions.shape[0])
+    return np.asarray(fails == 0)
 
 
 def switch_points(scenario: Scenario, reference: MixedProfile) -> dict[str, float | None]:

@@ -60,3 +60,54 @@ def test_crossing_round_is_the_first_round_strictly_below(
     assert initial - r * kappa < theta + 1e-9
     if r > 0:
         assert initial - (r - 1) * kappa >= theta - 1e-9
+
+
+def _random_cases(seed: int, n: int) -> list[tuple[model.Parameters, dict[str, float], tuple]]:
+    rng = np.random.default_rng(seed)
+    cases = []
+    for i in range(n):
+        p = model.Parameters(
+            iran_grievance=rng.uniform(0, 3), israel_grievance=rng.uniform(0, 4),
+            gulf_grievance=rng.uniform(0, 5), gulf_incentive=rng.uniform(0, 8),
+            iran_aid=rng.uniform(0, 8),
+        )  # fmt: skip
+        levels = {cp: float(rng.uniform(0.2, 1.0)) for cp in model.COUNTERPARTS}
+        ref = HEDGING if i % 3 == 0 else tuple(np.eye(3)[k] for k in rng.integers(0, 3, 4))
+        cases.append((p, levels, ref))
+    return cases
+
+
+@pytest.mark.parametrize("counterpart", model.COUNTERPARTS)
+def test_switch_points_batch_equals_switch_point_bit_for_bit(counterpart: str) -> None:
+    from dataclasses import fields
+
+    cases = _random_cases(11, 40)
+    params = {
+        f.name: np.array([getattr(c[0], f.name) for c in cases]) for f in fields(model.Parameters)
+    }
+    levels = {cp: np.array([c[1][cp] for c in cases]) for cp in model.COUNTERPARTS}
+    actions = np.array([[int(np.argmax(s)) for s in c[2]] for c in cases])
+    got = thresholds.switch_points_batch(params, levels, counterpart, actions)
+    expected = [thresholds.switch_point(p, lv, counterpart, ref) for p, lv, ref in cases]
+    if counterpart != "gulf":  # the Gulf's response rarely flips at these draws
+        assert sum(e is not None for e in expected) >= 5
+    assert np.array_equal(got, [np.nan if e is None else e for e in expected], equal_nan=True)
+    for floor in (0.0, 0.45, 0.7, 1.0):
+        sure = thresholds.stays_above_batch(
+            params, levels, counterpart, actions, np.full(len(cases), floor)
+        )
+        for s, e in zip(sure, expected, strict=True):
+            if s:
+                assert e is None or floor >= e
+
+
+def test_switch_point_against_a_mixed_reference_uses_the_whole_game() -> None:
+    """A mixed reference takes the general path; the switch point still brackets a flip."""
+    p = model.Parameters()
+    mixed = (np.array([0.2, 0.8, 0.0]), np.eye(3)[0], np.eye(3)[1], np.eye(3)[0])
+    theta = thresholds.switch_point(p, {}, "israel", mixed)
+    assert theta is not None and 0.0 < theta < 1.0
+    k = model.PLAYERS.index("israel")
+    for tau, best in ((theta + 1e-6, True), (theta - 1e-6, False)):
+        values = model.stage_game(p, {"israel": tau}).action_values(k, mixed)
+        assert bool(values[1] >= values.max() - 1e-9) is best
