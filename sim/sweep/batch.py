@@ -37,6 +37,8 @@ import numpy.typing as npt
 
 from sim import model
 from sim import tolerance as tol
+from sim.equilibria.result import Equilibrium
+from sim.equilibria.small_support import batch_two_mixer_equilibria
 from sim.game import NormalFormGame
 from sim.scenario import Event, Scenario
 from sim.sweep.outcomes import NONE, Outcomes
@@ -237,25 +239,34 @@ class BatchRun:
     rounds_stepped: int = 0
 
 
-def _per_game(scenario: Scenario, payoffs: FloatArray, previous: FloatArray | None) -> FloatArray:
-    """One game by the scalar path; its selected profile as ``(n, MAX_ACTIONS)``."""
-    from sim.repeated import select_profile, solve_stage
+def _select_mixed(
+    equilibria: Sequence[Equilibrium], scenario: Scenario, previous: FloatArray | None
+) -> FloatArray:
+    """The scenario's selection among ``equilibria`` (as the scalar simulator makes it),
+    as ``(n, MAX_ACTIONS)``."""
+    from sim.repeated import select_profile
 
-    game = NormalFormGame(
-        payoffs, model.PLAYERS, tuple(model.ACTIONS[p] for p in model.PLAYERS),
-        title="hedgesim stage game",
-    )  # fmt: skip
-    eqs = solve_stage(game, scenario.repeated.solver)
     prev = (
         None
         if previous is None
         else tuple(previous[i, : SHAPE[i]].copy() for i in range(N_PLAYERS))
     )
-    chosen = select_profile(eqs, scenario, prev)
+    chosen = select_profile(equilibria, scenario, prev)
     out = np.zeros((N_PLAYERS, MAX_ACTIONS))
     for i, s in enumerate(chosen.profile):
         out[i, : len(s)] = s
     return out
+
+
+def _per_game(scenario: Scenario, payoffs: FloatArray, previous: FloatArray | None) -> FloatArray:
+    """One game by the scalar path; its selected profile as ``(n, MAX_ACTIONS)``."""
+    from sim.repeated import solve_stage
+
+    game = NormalFormGame(
+        payoffs, model.PLAYERS, tuple(model.ACTIONS[p] for p in model.PLAYERS),
+        title="hedgesim stage game",
+    )  # fmt: skip
+    return _select_mixed(solve_stage(game, scenario.repeated.solver), scenario, previous)
 
 
 def simulate(
@@ -320,10 +331,16 @@ def simulate(
                 pay[has], mask[has], None if prev is None else prev[has], rule, fallback
             )
             chosen[has] = ONE_HOT[cells]
-        for j in np.flatnonzero(~has):
-            chosen[j] = _per_game(
-                scenario, np.ascontiguousarray(pay[j]), None if prev is None else prev[j]
-            )
+        without = np.flatnonzero(~has)
+        small: list[list[Equilibrium]] = (
+            batch_two_mixer_equilibria(pay[without]) if vectorized and without.size else []
+        )
+        for n_j, j in enumerate(without):
+            previous_j = None if prev is None else prev[j]
+            if vectorized and small[n_j]:
+                chosen[j] = _select_mixed(small[n_j], scenario, previous_j)
+            else:
+                chosen[j] = _per_game(scenario, np.ascontiguousarray(pay[j]), previous_j)
             mixed_games += 1
         stepped += active.size
         previous[active] = chosen
@@ -375,32 +392,75 @@ def _switch_point_fallback(
 ) -> None:
     """``first_broken`` where no counterpart's response moved by the exit round: the first
     counterpart whose level fell below its switch point (:func:`sim.thresholds.switch_point`
-    at round 0's parameters and levels, against round 0's profile)."""
+    at round 0's parameters and levels, against round 0's profile).
+
+    Against a pure round-0 profile (the usual case) this is vectorized and exact: a
+    counterpart whose lowest level up to the exit round passes
+    :func:`sim.thresholds.stays_above_batch` never falls below its switch point (no switch
+    point needed); for the others :func:`sim.thresholds.switch_points_batch` gives the
+    switch points bit for bit. Mixed round-0 profiles go one variant at a time."""
     from sim import thresholds
 
     rounds = scenario.repeated.rounds
+    need = np.flatnonzero(out.first_broken == NONE)
+    if need.size == 0:
+        return
+    ref = start[need]
+    pure = np.all(
+        (np.count_nonzero(ref, axis=2) == 1) & (np.count_nonzero(ref == 1.0, axis=2) == 1), axis=1
+    )
+    idx = need[pure]
+    if idx.size:
+        last = np.where(out.horizon[idx] != NONE, out.horizon[idx], rounds - 1)
+        within = np.arange(rounds)[None, :] <= last[:, None]  # (V, rounds)
+        hist = level_hist[idx]  # (V, rounds, n_cp)
+        acts = np.argmax(ref[pure], axis=2)
+        params = {
+            k: (v[idx] if isinstance(v, np.ndarray) else v) for k, v in round0.parameters.items()
+        }
+        levels = {cp: round0.levels[idx, k] for k, cp in enumerate(model.COUNTERPARTS)}
+        theta = np.full((idx.size, N_CP), np.nan)
+        for k, cp in enumerate(model.COUNTERPARTS):
+            floor = np.where(within, hist[:, :, k], np.inf).min(axis=1)
+            todo = np.flatnonzero(~thresholds.stays_above_batch(params, levels, cp, acts, floor))
+            if todo.size:
+                theta[todo, k] = thresholds.switch_points_batch(
+                    {n: (v[todo] if isinstance(v, np.ndarray) else v) for n, v in params.items()},
+                    {c: v[todo] for c, v in levels.items()},
+                    cp,
+                    acts[todo],
+                )
+        with np.errstate(invalid="ignore"):
+            below = np.asarray(within[:, :, None] & (hist < theta[:, None, :]))  # NaN: never
+        any_below: npt.NDArray[np.bool_] = np.any(below, axis=2)
+        hit = np.any(any_below, axis=1)
+        r_first = np.argmax(any_below, axis=1)
+        k_first = np.argmax(below[np.arange(idx.size), r_first], axis=1)
+        out.first_broken[idx[hit]] = k_first[hit]
+        out.first_broken_round[idx[hit]] = r_first[hit]
     # Same inputs give the same switch points: variants that differ only in what round 0
     # does not see (decay rates, later events) share them.
     cache: dict[bytes, list[float | None]] = {}
-    for b in np.flatnonzero(out.first_broken == NONE):
-        params, levels = round0.one(int(b))
+    for b in need[~pure]:
+        params_b, levels_b = round0.one(int(b))
         reference = tuple(start[b, i, : SHAPE[i]].copy() for i in range(N_PLAYERS))
         key = (
             np.array(
-                [float(v) for v in params.as_dict().values()] + list(levels.values())
+                [float(v) for v in params_b.as_dict().values()] + list(levels_b.values())
             ).tobytes()
             + start[b].tobytes()
         )
         if key not in cache:
             cache[key] = [
-                thresholds.switch_point(params, levels, cp, reference) for cp in model.COUNTERPARTS
+                thresholds.switch_point(params_b, levels_b, cp, reference)
+                for cp in model.COUNTERPARTS
             ]
-        theta = cache[key]
-        last = int(out.horizon[b]) if out.horizon[b] != NONE else rounds - 1
-        for r in range(last + 1):
-            below = [k for k, th in enumerate(theta) if th is not None and level_hist[b, r, k] < th]
-            if below:
-                out.first_broken[b] = below[0]
+        th = cache[key]
+        last_b = int(out.horizon[b]) if out.horizon[b] != NONE else rounds - 1
+        for r in range(last_b + 1):
+            hits = [k for k, t in enumerate(th) if t is not None and level_hist[b, r, k] < t]
+            if hits:
+                out.first_broken[b] = hits[0]
                 out.first_broken_round[b] = r
                 break
 
