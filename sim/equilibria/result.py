@@ -23,8 +23,8 @@ class Equilibrium:
     payoffs
         Expected payoff of each player at ``profile``.
     method
-        The solver that found it (``"pure"``, ``"support"``, ``"vertex"``,
-        ``"lemke-howson"``, ``"gnm"``, ``"simpdiv"``, ``"logit"``).
+        The solver that found it (``"pure"``, ``"small-support"``, ``"support"``,
+        ``"vertex"``, ``"lemke-howson"``, ``"gnm"``, ``"simpdiv"``, ``"logit"``).
     regret
         The largest gain any player gets by a unilateral deviation, checked to be at most
         ``tol * game.payoff_scale`` by :func:`verify`.
