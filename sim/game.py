@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from sim.atomic import write_text
 from sim.errors import GameError, GameFileError
 
 if TYPE_CHECKING:
@@ -289,7 +290,4 @@ def read_nfg(path: str | Path) -> NormalFormGame:
 
 def write_nfg(game: NormalFormGame, path: str | Path) -> None:
     """Write a game as a Gambit ``.nfg`` file through pygambit's own writer, atomically."""
-    p = Path(path)
-    tmp = p.with_name(f".{p.name}.tmp")
-    tmp.write_text(game.to_gambit().to_nfg())
-    tmp.replace(p)
+    write_text(path, game.to_gambit().to_nfg())

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import model, repeated, results, tolerance
+from sim.atomic import write_text
 from sim.equilibria import Equilibrium
 from sim.game import NormalFormGame
 from sim.scenario import Scenario, apply_overrides, load_scenario
@@ -243,7 +244,7 @@ def analyse_to_folder(
     }
     files: dict[str, Path] = {}
     target = out_dir / ANALYSES_FILE
-    results._write_atomic(target, json.dumps(data, indent=1, sort_keys=True) + "\n")
+    write_text(target, json.dumps(data, indent=1, sort_keys=True) + "\n")
     files["analyses"] = target
     if figures:
         files.update(_analysis_figures(scenario, computed, out_dir))

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
-import tempfile
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -45,6 +43,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from sim import model
+from sim.atomic import atomic_open
 from sim.game import MixedProfile, NormalFormGame
 
 FloatArray = npt.NDArray[np.float64]
@@ -1251,15 +1250,8 @@ def save_figure(fig: Figure, path: str | Path, fmt: str | None = None) -> Path:
     metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {}
     if fmt == "png":
         metadata = {"Software": None}
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh, style():
-            fig.savefig(fh, format=fmt, dpi=DPI, metadata=metadata)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(p, "wb") as fh, style():
+        fig.savefig(fh, format=fmt, dpi=DPI, metadata=metadata)
     return p
 
 

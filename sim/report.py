@@ -18,8 +18,6 @@ import base64
 import html
 import json
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +27,7 @@ import numpy as np
 import yaml
 
 from sim import model, plots, sweep_plots
+from sim.atomic import write_text
 from sim.sweep.analyses import GridResult, MonteCarloResult, SensitivityResult
 
 Results = Mapping[str, Any]
@@ -613,19 +612,7 @@ def write_report(results: Results, path: str | Path, **kwargs: Any) -> Path:
 
     Keyword arguments are those of :func:`build_report`.
     """
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    text = build_report(results, **kwargs)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return p
+    return write_text(path, build_report(results, **kwargs))
 
 
 # -- analyses: sweeps, Monte Carlo, sensitivity -------------------------------------------
@@ -918,19 +905,4 @@ def write_analysis_report(path: str | Path, **kwargs: Any) -> Path:
 
     Keyword arguments are those of :func:`build_analysis_report`.
     """
-    return _write_text(path, build_analysis_report(**kwargs))
-
-
-def _write_text(path: str | Path, text: str) -> Path:
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return p
+    return write_text(path, build_analysis_report(**kwargs))

@@ -54,12 +54,12 @@ import io
 import json
 import math
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from sim import model
+from sim.atomic import write_text
 from sim.repeated import RunResult
 
 SCHEMA_VERSION = 1
@@ -230,17 +230,6 @@ def trajectory_csv(result: RunResult) -> str:
     return buf.getvalue()
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="ascii", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_results(result: RunResult, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
     """Write ``results.json`` and ``trajectory.csv`` into ``out_dir`` (created if needed),
     each atomically (temporary file in the same folder, then rename).
@@ -253,8 +242,8 @@ def write_results(result: RunResult, out_dir: str | os.PathLike[str]) -> dict[st
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"results": out / RESULTS_FILE, "trajectory": out / TRAJECTORY_FILE}
-    _write_atomic(paths["results"], results_json(result))
-    _write_atomic(paths["trajectory"], trajectory_csv(result))
+    write_text(paths["results"], results_json(result), encoding="ascii")
+    write_text(paths["trajectory"], trajectory_csv(result), encoding="ascii")
     return paths
 
 

@@ -13,8 +13,6 @@ Codes (``-1`` everywhere means "none"):
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -24,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim import model
+from sim.atomic import atomic_open
 
 IntArray = npt.NDArray[np.int64]
 
@@ -71,18 +70,9 @@ class Outcomes:
     # -- storage ------------------------------------------------------------------
     def save(self, path: Path) -> None:
         """Write an ``.npz`` atomically: a temporary file in the same folder, then rename."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                arrays: dict[str, Any] = dict(self.arrays())
-                np.savez(f, **arrays)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        arrays: dict[str, Any] = dict(self.arrays())
+        with atomic_open(path, "wb") as f:
+            np.savez(f, **arrays)
 
     @classmethod
     def load(cls, path: Path, n: int | None = None) -> Outcomes | None:
