@@ -28,3 +28,19 @@ def test_results_doc_describes_every_top_level_key() -> None:
     assert f"schema version {SCHEMA_VERSION}" in text
     missing = [k for k in RESULTS_SCHEMA["properties"] if f"`{k}`" not in text]
     assert missing == []
+
+
+def test_the_readme_python_example_runs() -> None:
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(DOCS.parent)
+    try:
+        namespace: dict[str, object] = {}
+        exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102
+    finally:
+        os.chdir(cwd)
+    rows = namespace["rows"]
+    assert isinstance(rows, list) and rows and "hedge_probability" in rows[0]
