@@ -190,6 +190,9 @@ def answer_sentences(results: Results) -> list[str]:
         later = _later_phases(results, myopic)
         if later:
             out.append(f"After that, Syria {later}.")
+        detail = _exit_detail(results, myopic, unit)
+        if detail:
+            out.append(detail)
 
     half, gone, has_gone = _fading(results)
     if myopic is not None:
@@ -252,6 +255,40 @@ def answer_sentences(results: Results) -> list[str]:
                        f"it exceeds the scenario's {own:.2f}: the threat no longer holds "
                        "hedging in place.")
     return out
+
+
+def _exit_detail(results: Results, round_: int, unit: str) -> str | None:
+    """Who else mixes in the exit round, and what Syria's payoff has become by then."""
+    rounds = results.get("rounds") or []
+    if not 0 < round_ < len(rounds):
+        return None
+    entry, start = rounds[round_], rounds[0]
+    mixing = []
+    for player, probs in sorted((entry.get("profile") or {}).items()):
+        if player == "syria":
+            continue
+        support = [(a, p) for a, p in zip(_actions(results)[player], probs, strict=False)
+                   if p > 1e-9]
+        if len(support) > 1:
+            parts = " / ".join(f"{a} {p:.2f}" for a, p in support)
+            mixing.append(f"{_name(player)} mixes {parts}")
+    payoff, before = entry.get("syria_payoff"), start.get("syria_payoff")
+    sentences = []
+    if mixing:
+        sentences.append(f"In round {round_} " + " and ".join(mixing) + ".")
+    if payoff is not None and before is not None:
+        per = "round" if unit == "round" else unit
+        sentences.append(f"Syria's payoff is then {float(payoff):.2f} per {per}, against "
+                         f"{float(before):.2f} at round 0.")
+    return " ".join(sentences) or None
+
+
+def _actions(results: Results) -> dict[str, list[str]]:
+    actions = results.get("actions") or {}
+    if isinstance(actions, Mapping):
+        return {p: list(a) for p, a in actions.items()}
+    players = results.get("players") or []
+    return {p: list(a) for p, a in zip(players, actions, strict=False)}
 
 
 def _hedge_probability_at(results: Results, round_: int) -> float | None:
