@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/hedgesim run scenarios/baseline.yaml --out figures
+	$(BIN)/hedgesim run scenarios/baseline.yaml --out figures --analyses
 
 test: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks

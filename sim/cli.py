@@ -193,11 +193,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.pipeline import run_to_folder
 
+    analyses: tuple[str, ...] = ()
+    if args.analyses:
+        from sim.pipeline import available_analyses
+        from sim.scenario import load_scenario
+
+        analyses = available_analyses(load_scenario(args.scenario))
     summary = run_to_folder(
         args.scenario,
         out=args.out,
         overrides=args.set or [],
         figures=not args.no_figures,
+        analyses=analyses,
         progress=sys.stderr.isatty(),
     )
     if args.json:
@@ -281,6 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print results.json to standard output")
     p.add_argument("--no-figures", action="store_true", help="skip figures and the report")
+    p.add_argument(
+        "--analyses",
+        action="store_true",
+        help="also run the scenario's sweeps: (grid) and uncertainty: (Monte Carlo, "
+        "sensitivity) into the same folder and report",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(

@@ -65,6 +65,7 @@ def run_to_folder(
     out: str | os.PathLike[str] | None = None,
     overrides: Sequence[str] = (),
     figures: bool = True,
+    analyses: Sequence[str] = (),
     progress: bool = False,
 ) -> RunSummary:
     """Run the scenario at ``path`` and write its results, figures and report.
@@ -80,8 +81,11 @@ def run_to_folder(
         ``key.path=value`` strings, validated like the file.
     figures
         Whether to draw the figures and write the report.
+    analyses
+        Analyses (:data:`ANALYSES`) to run beside the scenario; their data goes into
+        ``analyses.json``, their figures and sections into the same folder and report.
     progress
-        Reserved for long runs (a run of one scenario takes about a second).
+        Show a progress bar over the analyses' chunks (the CLI passes a terminal check).
     """
     scenario = load_scenario(path)
     if overrides:
@@ -91,9 +95,16 @@ def run_to_folder(
     out_dir = Path(out) if out is not None else default_out_dir(scenario)
     out_dir.mkdir(parents=True, exist_ok=True)
     files = dict(results.write_results(run, out_dir))
+    computed: dict[str, Any] = {}
+    if analyses:
+        computed = _compute_analyses(
+            scenario, analyses, out_dir=out_dir, resume=True, progress=progress
+        )
+        files["analyses"] = _write_analyses(scenario, computed, out_dir)
     if figures:
-        files.update(_figures_and_report(scenario, run, data, out_dir, Path(path)))
-    return RunSummary(out_dir, data, files, summary_text(data, files))
+        files.update(_figures_and_report(scenario, run, data, out_dir, Path(path), computed))
+    extra = _analysis_lines(_analyses_data(scenario, computed)) if computed else []
+    return RunSummary(out_dir, data, files, summary_text(data, files, extra))
 
 
 def _figures_and_report(
@@ -102,6 +113,7 @@ def _figures_and_report(
     data: dict[str, Any],
     out_dir: Path,
     source: Path,
+    computed: dict[str, Any],
 ) -> dict[str, Path]:
     from sim import plots, report
     from sim.claims import LEDGER_PATH
@@ -118,6 +130,11 @@ def _figures_and_report(
     for name, paths in drawn.items():
         for p in paths:
             files[f"{name}.{p.suffix.lstrip('.')}"] = p
+    sections = []
+    for name, result in computed.items():
+        drawn_analysis = _draw_analysis(scenario, result, out_dir)
+        files.update(drawn_analysis[1])
+        sections.append((name, result, drawn_analysis[0]))
     if scenario.outputs.report:
         try:
             scenario_text = source.read_text(encoding="utf-8")
@@ -132,6 +149,7 @@ def _figures_and_report(
             question=scenario.question,
             params=first.parameters,
             tolerance=dict(first.tolerance),
+            analyses=sections,
         )
     return files
 
@@ -142,7 +160,9 @@ def _round_text(value: Any, unit: str) -> str:
     return f"round {value} ({unit}s)"
 
 
-def summary_text(data: dict[str, Any], files: dict[str, Path]) -> str:
+def summary_text(
+    data: dict[str, Any], files: dict[str, Path], extra: Sequence[str] = ()
+) -> str:
     """The compact summary ``hedgesim run`` prints."""
     from sim.report import answer_sentences
 
@@ -164,6 +184,8 @@ def summary_text(data: dict[str, Any], files: dict[str, Path]) -> str:
     ]
     width = max(len(k) for k, _ in rows)
     lines += ["", *(f"  {k.ljust(width)}  {v}" for k, v in rows), ""]
+    if extra:
+        lines += [*extra, ""]
     if files:
         folder = Path(os.path.commonpath([str(p.parent) for p in files.values()]))
         lines.append(f"wrote {len(files)} files into {folder}/")
@@ -209,17 +231,18 @@ def analyse_to_folder(
 
     Finished chunks are kept under ``<out>/chunks/`` so an interrupted run resumes.
     """
-    import json
 
-    from sim import sweep as sw
-    from sim.analysis_output import ANALYSES_SCHEMA_VERSION, analysis_json
-    from sim.scenario import scenario_hash
 
     scenario = load_scenario(path)
     if overrides:
         scenario = apply_overrides(scenario, overrides)
     out_dir = Path(out) if out is not None else default_out_dir(scenario) / "sweep"
-    common: dict[str, Any] = dict(
+    computed = _compute_analyses(
+        scenario,
+        analyses,
+        params=params,
+        sweep_name=sweep_name,
+        draws=draws,
         executor=executor,
         workers=workers,
         scheduler=scheduler,
@@ -227,52 +250,99 @@ def analyse_to_folder(
         resume=resume,
         progress=progress,
     )
-    computed: dict[str, Any] = {}
-    for analysis in analyses:
-        if analysis == "grid":
-            computed[analysis] = sw.sweep(scenario, params, name=sweep_name, **common)
-        elif analysis == "monte-carlo":
-            computed[analysis] = sw.monte_carlo(scenario, draws=draws, **common)
-        elif analysis == "sensitivity":
-            computed[analysis] = sw.sensitivity(scenario, **common)
-        else:
-            raise ValueError(f"unknown analysis {analysis!r}; choose from {ANALYSES}")
-    data = {
-        "schema_version": ANALYSES_SCHEMA_VERSION,
-        "scenario": {"name": scenario.name, "hash": scenario_hash(scenario)},
-        "analyses": {k: analysis_json(v) for k, v in computed.items()},
-    }
-    files: dict[str, Path] = {}
-    target = out_dir / ANALYSES_FILE
-    write_text(target, json.dumps(data, indent=1, sort_keys=True) + "\n")
-    files["analyses"] = target
+    data = _analyses_data(scenario, computed)
+    files = {"analyses": _write_analyses(scenario, computed, out_dir)}
     if figures:
         files.update(_analysis_figures(scenario, computed, out_dir))
     return AnalysisSummary(out_dir, data, files, analysis_text(data, files))
 
 
+def _compute_analyses(
+    scenario: Scenario,
+    analyses: Sequence[str],
+    *,
+    params: Sequence[str] = (),
+    sweep_name: str | None = None,
+    draws: int | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """Run each named analysis (:data:`ANALYSES`) with the executor ``options``."""
+    from sim import sweep as sw
+
+    computed: dict[str, Any] = {}
+    for analysis in analyses:
+        if analysis == "grid":
+            computed[analysis] = sw.sweep(scenario, params, name=sweep_name, **options)
+        elif analysis == "monte-carlo":
+            computed[analysis] = sw.monte_carlo(scenario, draws=draws, **options)
+        elif analysis == "sensitivity":
+            computed[analysis] = sw.sensitivity(scenario, **options)
+        else:
+            raise ValueError(f"unknown analysis {analysis!r}; choose from {ANALYSES}")
+    return computed
+
+
+def available_analyses(scenario: Scenario) -> tuple[str, ...]:
+    """The analyses the scenario has data for: a grid if it has ``sweeps:``, Monte Carlo
+    and sensitivity if it has ``uncertainty:`` distributions."""
+    out: list[str] = []
+    if scenario.sweeps:
+        out.append("grid")
+    if scenario.uncertainty is not None and scenario.uncertainty.parameters:
+        out += ["monte-carlo", "sensitivity"]
+    return tuple(out)
+
+
+def _analyses_data(scenario: Scenario, computed: dict[str, Any]) -> dict[str, Any]:
+    from sim.analysis_output import ANALYSES_SCHEMA_VERSION, analysis_json
+    from sim.scenario import scenario_hash
+
+    return {
+        "schema_version": ANALYSES_SCHEMA_VERSION,
+        "scenario": {"name": scenario.name, "hash": scenario_hash(scenario)},
+        "analyses": {k: analysis_json(v) for k, v in computed.items()},
+    }
+
+
+def _write_analyses(scenario: Scenario, computed: dict[str, Any], out_dir: Path) -> Path:
+    import json
+
+    target = out_dir / ANALYSES_FILE
+    write_text(
+        target, json.dumps(_analyses_data(scenario, computed), indent=1, sort_keys=True) + "\n"
+    )
+    return target
+
+
+def _draw_analysis(
+    scenario: Scenario, result: Any, out_dir: Path
+) -> tuple[dict[str, list[Path]], dict[str, Path]]:
+    from sim import sweep_plots
+
+    drawn = sweep_plots.write_sweep_figures(
+        result, out_dir, formats=scenario.outputs.figures, round_unit=scenario.repeated.round_unit
+    )
+    files = {f"{fig}.{p.suffix.lstrip('.')}": p for fig, paths in drawn.items() for p in paths}
+    return drawn, files
+
+
 def _analysis_figures(
     scenario: Scenario, computed: dict[str, Any], out_dir: Path
 ) -> dict[str, Path]:
-    from sim import report, sweep_plots
+    from sim import report
 
     files: dict[str, Path] = {}
     sections = []
-    unit = scenario.repeated.round_unit
     for name, result in computed.items():
-        drawn = sweep_plots.write_sweep_figures(
-            result, out_dir, formats=scenario.outputs.figures, round_unit=unit
-        )
-        for fig, paths in drawn.items():
-            for p in paths:
-                files[f"{fig}.{p.suffix.lstrip('.')}"] = p
+        drawn, drawn_files = _draw_analysis(scenario, result, out_dir)
+        files.update(drawn_files)
         sections.append((name, result, drawn))
     files["report"] = report.write_analysis_report(
         out_dir / ANALYSIS_REPORT_FILE,
         title=f"{scenario.name}: sweeps and uncertainty",
         question=scenario.question,
         analyses=sections,
-        round_unit=unit,
+        round_unit=scenario.repeated.round_unit,
     )
     return files
 
@@ -280,6 +350,14 @@ def _analysis_figures(
 def analysis_text(data: dict[str, Any], files: dict[str, Path]) -> str:
     """The compact summary ``hedgesim sweep`` prints."""
     lines = [f"{data['scenario']['name']}: {', '.join(data['analyses'])}"]
+    lines += _analysis_lines(data)
+    if files:
+        lines.append(f"wrote {len(files)} files into {Path(next(iter(files.values()))).parent}/")
+    return "\n".join(lines)
+
+
+def _analysis_lines(data: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
     for name, a in data["analyses"].items():
         rounds = a["rounds"]
         if name == "grid":
@@ -304,9 +382,7 @@ def analysis_text(data: dict[str, Any], files: dict[str, Path]) -> str:
                 f"{p['key']} ({_h(p['low_horizon'])} to {_h(p['high_horizon'])})" for p in top
             )
             lines.append(f"  sensitivity, base horizon {_h(a['base_horizon'])}: most: {parts}")
-    if files:
-        lines.append(f"wrote {len(files)} files into {Path(next(iter(files.values()))).parent}/")
-    return "\n".join(lines)
+    return lines
 
 
 def _h(value: Any) -> str:

@@ -127,3 +127,20 @@ def test_user_errors_print_one_line_and_write_nothing(
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and fragment in lines[0], captured.err
     assert not out.exists()
+
+
+def test_run_with_analyses_puts_sweeps_and_uncertainty_in_the_same_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    baseline = str(ROOT / "scenarios" / "baseline.yaml")
+    assert main(["run", baseline, "--out", str(out), "--analyses"]) == 0
+    printed = capsys.readouterr().out
+    assert "monte carlo, 1000 draws" in printed and "grid over" in printed
+    analyses = json.loads((out / "analyses.json").read_text())["analyses"]
+    assert set(analyses) == {"grid", "monte-carlo", "sensitivity"}
+    report = (out / "report.html").read_text(encoding="utf-8")
+    for name in ("horizon_grid", "horizon_distribution", "horizon_tornado"):
+        assert png_size(out / f"{name}.png")[0] > 0
+    assert report.count('class="answer analysis"') == 3
+    assert report.count("data:image/png;base64,") == len(plots.FIGURE_NAMES) + 3
