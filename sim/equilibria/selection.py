@@ -2,8 +2,9 @@
 
 Ties are broken deterministically: among equally good equilibria the one whose profile is
 lexicographically smallest (probabilities rounded to 9 decimals, player by player) wins, so
-a pure equilibrium playing earlier actions is preferred and a repeated-game run is
-reproducible bit for bit.
+a repeated-game run is reproducible bit for bit. Between pure equilibria that means the one
+playing *later* actions of the first player where they differ (``(0, 1) < (1, 0)``); the
+batch engine in :mod:`sim.sweep.batch` mirrors exactly this rule.
 """
 
 from __future__ import annotations
