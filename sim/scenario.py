@@ -38,6 +38,7 @@ from pydantic import (
 
 from sim import model
 from sim.errors import ScenarioError
+from sim.labels import Labels
 
 # Numbers are strict: a quoted "0.1" or a boolean is refused, not coerced.
 Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False, strict=True)]
@@ -319,6 +320,17 @@ class Outputs(_Strict):
     report: Annotated[bool, Field(strict=True)] = True
 
 
+Label = Annotated[str, Field(min_length=1, strict=True)]
+
+
+class PlayerLabels(_Strict):
+    """How a scenario names one of the model's players and its actions, for display only
+    (figures, reports, ``explain``); data keeps the model's names."""
+
+    label: Label | None = None
+    actions: dict[str, Label] = Field(default_factory=dict)
+
+
 class Scenario(_Strict):
     """A validated scenario. Immutable; :attr:`source` (the file it was loaded from) is
     filled by the loader, :attr:`hash` is computed from the resolved content."""
@@ -327,6 +339,7 @@ class Scenario(_Strict):
     description: Annotated[str, Field(min_length=1)]
     question: Annotated[str, Field(min_length=1)]
     extends: str | None = None
+    players: dict[str, PlayerLabels] = Field(default_factory=dict)
     parameters: dict[str, NonNegative] = Field(default_factory=dict)
     tolerance: dict[str, Tolerance] = Field(default_factory=dict)
     repeated: Repeated = Field(default_factory=Repeated)
@@ -360,6 +373,51 @@ class Scenario(_Strict):
                     or f"; expected one of {', '.join(model.COUNTERPARTS)}"
                 )
                 raise _Located((key,), f"unknown counterpart {key!r}{hint}")
+        return v
+
+    @field_validator("players")
+    @classmethod
+    def _known_players(cls, v: dict[str, PlayerLabels]) -> dict[str, PlayerLabels]:
+        for role, spec in v.items():
+            if role not in model.PLAYERS:
+                hint = _suggest(role, model.PLAYERS) or (
+                    f"; expected one of {', '.join(model.PLAYERS)}"
+                )
+                raise _Located((role,), f"unknown player {role!r}{hint}")
+            if spec.label is not None and not spec.label.strip():
+                raise _Located((role, "label"), "expected a non-empty text")
+            actions = model.ACTIONS[role]
+            for action, label in spec.actions.items():
+                if action not in actions:
+                    hint = _suggest(action, actions) or f"; expected one of {', '.join(actions)}"
+                    raise _Located(
+                        (role, "actions", action), f"unknown action {action!r} of {role}{hint}"
+                    )
+                if not label.strip():
+                    raise _Located((role, "actions", action), "expected a non-empty text")
+            shown = {a: spec.actions.get(a, a) for a in actions}
+            for action, label in spec.actions.items():
+                clash = next((b for b in actions if b != action and shown[b] == label), None)
+                if clash is not None:
+                    raise _Located(
+                        (role, "actions", action),
+                        f"label {label!r} is already {role}'s name for {clash!r}; "
+                        "a player's actions need distinct labels",
+                    )
+        names = {
+            r: v[r].label if r in v and v[r].label is not None else model.PLAYER_LABELS[r]
+            for r in model.PLAYERS
+        }
+        for role, spec in v.items():
+            other = next(
+                (r for r in model.PLAYERS if r != role and names[r] == spec.label), None
+            )
+            if other is not None:
+                raise _Located(
+                    (role, "label"),
+                    f"label {spec.label!r} is already the name of {other}; "
+                    "players need distinct labels",
+                )
         return v
 
     @model_validator(mode="after")
@@ -404,6 +462,14 @@ class Scenario(_Strict):
     def model_parameters(self) -> model.Parameters:
         """The stage model's parameters: the model's defaults, overridden by the file."""
         return model.Parameters(**self.parameters)
+
+    def labels(self) -> Labels:
+        """The display names of players and actions: the file's ``players`` over the
+        model's defaults."""
+        return Labels.of(
+            {p: s.label for p, s in self.players.items() if s.label is not None},
+            {p: dict(s.actions) for p, s in self.players.items()},
+        )
 
     def tolerance_of(self, counterpart: str) -> Tolerance:
         return self.tolerance.get(counterpart, Tolerance())
@@ -981,10 +1047,26 @@ def resolved_dict(scenario: Scenario) -> dict[str, Any]:
 
     Every stage-model parameter (the model's default where the scenario gives none) and
     every counterpart's tolerance settings are spelled out, so the result says exactly
-    what a run used. ``Scenario.model_validate(resolved_dict(s))`` gives back a scenario
+    what a run used; ``players`` keeps only names that differ from the model's (and is
+    left out when none do). ``Scenario.model_validate(resolved_dict(s))`` gives back a scenario
     with the same :func:`scenario_hash`.
     """
     data: dict[str, Any] = scenario.model_dump(mode="json")
+    # Display names: only those differing from the model's, and the key only when some
+    # do, so stating a default name (or none at all) leaves the hash as it was.
+    labels = scenario.labels()
+    players = {}
+    for role, spec in scenario.players.items():
+        label = labels.player(role)
+        actions = {a: n for a, n in spec.actions.items() if n != a}
+        if label != model.PLAYER_LABELS[role] or actions:
+            players[role] = {
+                "label": label if label != model.PLAYER_LABELS[role] else None,
+                "actions": actions,
+            }
+    data.pop("players", None)
+    if players:
+        data["players"] = players
     defaults = model.Parameters().as_dict()
     data["parameters"] = {
         name: float(scenario.parameters.get(name, defaults[name])) for name in model.PARAMETER_NAMES

@@ -108,6 +108,13 @@ CASES = [
         "is a share and must lie in [0, 1], got 1.5",
     ),
     Case("unknown_counterpart.yaml", 5, "tolerance.irn", "did you mean 'iran'?"),
+    Case("unknown_player.yaml", 5, "players.gulff", "unknown player 'gulff'; did you mean 'gulf'?"),
+    Case(
+        "unknown_action.yaml",
+        8,
+        "players.gulf.actions.engag",
+        "unknown action 'engag' of gulf; did you mean 'engage'?",
+    ),
     Case("bad_choice.yaml", 5, "repeated.selection", "expected one of 'inertia', 'syria-optimal'"),
     Case("bad_date.yaml", 5, "repeated.start_date", "month must be in 1..12"),
     Case("syntax_error.yaml", 6, None, "invalid YAML: mapping values are not allowed here"),

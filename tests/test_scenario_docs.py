@@ -45,7 +45,7 @@ def schema_keys(cls: type[BaseModel] = Scenario, prefix: str = "") -> list[str]:
         if get_origin(tp) in (tuple, list):
             inner, suffix = _unwrap(get_args(tp)[0]), "[]."
         elif get_origin(tp) is dict:
-            placeholder = "<counterpart>" if key == "tolerance" else "<key>"
+            placeholder = {"tolerance": "<counterpart>", "players": "<player>"}.get(key, "<key>")
             inner, suffix = _unwrap(get_args(tp)[1]), f".{placeholder}."
         else:
             inner, suffix = tp, "."

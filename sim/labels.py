@@ -1,0 +1,90 @@
+"""Display names of the players and their actions.
+
+The model's roles and action names (:data:`sim.model.PLAYERS`, :data:`sim.model.ACTIONS`)
+are the keys everywhere in data (results.json, CSV, analyses.json). What a reader sees in
+figures and reports may differ: a scenario can rename players and actions (its
+``players:`` mapping), and the run writes the names in force into results.json's
+``labels``. Figures and reports read them back with :meth:`Labels.from_results`, so data
+still flows one way: scenario -> results -> plots and report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from sim import model
+
+
+def _frozen(mapping: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Display names: ``players`` role -> name, ``actions`` role -> {action -> name}.
+
+    Any role or action without an entry is shown as the model's default (the role's
+    :data:`sim.model.PLAYER_LABELS` entry, the action's own name).
+    """
+
+    players: Mapping[str, str] = field(default_factory=dict, hash=False)
+    actions: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+
+    def player(self, role: str | None) -> str:
+        """The display name of ``role`` (``""`` for ``None``)."""
+        if role is None:
+            return ""
+        return self.players.get(role) or model.PLAYER_LABELS.get(role, role)
+
+    def action(self, role: str, action: str) -> str:
+        """The display name of ``role``'s action ``action``."""
+        return (self.actions.get(role) or {}).get(action) or action
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"players": {role: name}, "actions": {role: {action: name}}}``, every model
+        role and action spelled out (results.json's ``labels``)."""
+        return {
+            "players": {p: self.player(p) for p in model.PLAYERS},
+            "actions": {
+                p: {a: self.action(p, a) for a in model.ACTIONS[p]} for p in model.PLAYERS
+            },
+        }
+
+    @classmethod
+    def of(
+        cls,
+        players: Mapping[str, str] | None = None,
+        actions: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> Labels:
+        """Labels with the given names over the model's defaults."""
+        return cls(
+            _frozen(dict(players or {})),
+            MappingProxyType({p: _frozen(a) for p, a in (actions or {}).items()}),
+        )
+
+    @classmethod
+    def default(cls) -> Labels:
+        """The model's own names."""
+        return cls.of(model.PLAYER_LABELS, {p: {a: a for a in model.ACTIONS[p]}
+                                            for p in model.PLAYERS})
+
+    @classmethod
+    def from_results(cls, results: Mapping[str, Any]) -> Labels:
+        """The labels a results mapping records (its ``labels`` key); the model's
+        defaults for anything it does not say (older results have no ``labels``)."""
+        raw = results.get("labels")
+        if not isinstance(raw, Mapping):
+            return cls.default()
+        players = raw.get("players")
+        actions = raw.get("actions")
+        return cls.of(
+            {str(k): str(v) for k, v in players.items() if v}
+            if isinstance(players, Mapping) else {},
+            {str(p): {str(a): str(n) for a, n in acts.items() if n}
+             for p, acts in actions.items() if isinstance(acts, Mapping)}
+            if isinstance(actions, Mapping) else {},
+        )
+
