@@ -20,6 +20,10 @@ Schema summary (version :data:`SCHEMA_VERSION`)
     resolved scenario, :func:`sim.scenario.resolved_dict`).
 ``players``, ``actions``
     The players in game order and each one's actions.
+``labels``
+    Display names: ``players`` {player: name}, ``actions`` {player: {action: name}}; every
+    player and action spelled out, the model's defaults where the scenario's ``players``
+    renames nothing. Every other key keeps the model's names.
 ``horizons``
     ``myopic``, ``myopic_half``, ``leaves_support`` (rounds from 0, ``null``: not within the
     run); ``forward_looking`` (first non-hedge round of the optimal plan, ``null``: hedges
@@ -149,6 +153,7 @@ def results_dict(result: RunResult) -> dict[str, Any]:
         },
         "players": list(model.PLAYERS),
         "actions": {p: list(a) for p, a in model.ACTIONS.items()},
+        "labels": sc.labels().to_json(),
         "horizons": {
             "myopic": my.horizon,
             "myopic_half": my.half,
@@ -253,6 +258,7 @@ _NUM_OR_NULL: dict[str, Any] = {"type": ["number", "null"]}
 _ROUND_OR_NULL: dict[str, Any] = {"type": ["integer", "null"], "minimum": 0}
 _STR_OR_NULL: dict[str, Any] = {"type": ["string", "null"]}
 _STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+_STRING_MAP: dict[str, Any] = {"type": "object", "additionalProperties": {"type": "string"}}
 _NUM_MAP: dict[str, Any] = {"type": "object", "additionalProperties": _NUM}
 _NUM_OR_NULL_MAP: dict[str, Any] = {"type": "object", "additionalProperties": _NUM_OR_NULL}
 _PROB: dict[str, Any] = {"type": "number", "minimum": 0.0, "maximum": 1.0}
@@ -321,6 +327,12 @@ RESULTS_SCHEMA: dict[str, Any] = {
             ),
             "players": _STRINGS,
             "actions": {"type": "object", "additionalProperties": _STRINGS},
+            "labels": _obj(
+                {
+                    "players": _STRING_MAP,
+                    "actions": {"type": "object", "additionalProperties": _STRING_MAP},
+                }
+            ),
             "horizons": _obj(
                 {
                     "myopic": _ROUND_OR_NULL,
