@@ -145,6 +145,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         profile = start.select(solve(game, scenario.repeated.solver).equilibria).profile
         origin = "the selected equilibrium"
     params, levels = start.parameters, start.tolerance
+    labels = scenario.labels()
     described = ", ".join(
         f"{p}={_strategy_text(game.actions[i], profile[i])}" for i, p in enumerate(game.players)
     )
@@ -153,7 +154,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     for player in game.players:
         terms = model.decompose(params, levels, player, profile)
         total = sum(t.value for t in terms)
-        print(f"\n{model.PLAYER_LABELS.get(player, player)}: payoff {_fmt(total)}")
+        print(f"\n{labels.player(player)}: payoff {_fmt(total)}")
         rows = [[t.name, _fmt(t.value), " ".join(sorted(t.claims))] for t in terms if t.value != 0]
         if rows:
             print(_table(rows, ["term", "value", "claims"]))
@@ -161,7 +162,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     k = game.player_index(syria)
     values = game.action_values(k, profile)
     own = game.actions[k][int(np.argmax(profile[k]))]
-    print(f"\nWhy Syria plays {own}: each alternative against the others' play")
+    print(
+        f"\nWhy {labels.player(syria)} plays {labels.action(syria, own)}: each alternative "
+        "against the others' play"
+    )
     own_index = game.actions[k].index(own)
 
     def syria_terms(action_index: int) -> tuple[model.TermValue, ...]:
@@ -175,7 +179,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
             continue
         gap = float(values[j] - values[own_index])
         verdict = "better" if gap > 0 else "worse" if gap < 0 else "equal"
-        print(f"\n{action} instead of {own}: {_fmt(gap)} ({verdict})")
+        print(
+            f"\n{labels.action(syria, action)} instead of {labels.action(syria, own)}: "
+            f"{_fmt(gap)} ({verdict})"
+        )
         changes = [
             (b.name, a.value - b.value, b.claims) for a, b in zip(syria_terms(j), base, strict=True)
         ]

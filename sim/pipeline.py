@@ -320,7 +320,11 @@ def _draw_analysis(
     from sim import sweep_plots
 
     drawn = sweep_plots.write_sweep_figures(
-        result, out_dir, formats=scenario.outputs.figures, round_unit=scenario.repeated.round_unit
+        result,
+        out_dir,
+        formats=scenario.outputs.figures,
+        round_unit=scenario.repeated.round_unit,
+        labels=scenario.labels(),
     )
     files = {f"{fig}.{p.suffix.lstrip('.')}": p for fig, paths in drawn.items() for p in paths}
     return drawn, files
@@ -343,6 +347,7 @@ def _analysis_figures(
         question=scenario.question,
         analyses=sections,
         round_unit=scenario.repeated.round_unit,
+        labels=scenario.labels(),
     )
     return files
 

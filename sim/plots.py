@@ -45,6 +45,7 @@ from matplotlib.patches import Patch, Rectangle
 from sim import model
 from sim.atomic import atomic_open
 from sim.game import MixedProfile, NormalFormGame
+from sim.labels import Labels
 
 FloatArray = npt.NDArray[np.float64]
 Results = Mapping[str, Any]
@@ -152,8 +153,13 @@ def _suptitle(fig: Figure, title: str) -> None:
     fig.suptitle(textwrap.fill(title, width))
 
 
-def _label(player: str) -> str:
-    return model.PLAYER_LABELS.get(player, player)
+def _labels(labels: Labels | None) -> Labels:
+    """``labels``, or the model's own names."""
+    return labels if labels is not None else Labels.default()
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 # -- reading results ---------------------------------------------------------------
@@ -440,23 +446,26 @@ def counterpart_views(
     return tuple(out)
 
 
-def title_payoffs(values: FloatArray, actions: Sequence[str], focus: str = "hedge") -> str:
+def title_payoffs(values: FloatArray, actions: Sequence[str], focus: str = "hedge", *,
+                  labels: Labels | None = None, player: str = model.SYRIA) -> str:
     """Finding of the payoff map: how much ``focus`` pays over the best alternative.
 
-    ``values`` are the focal player's expected payoffs of each action against the others'
-    equilibrium play.
+    ``values`` are the focal player's (``player``'s) expected payoffs of each action against
+    the others' equilibrium play; actions are shown by their ``labels``.
     """
+    lab = _labels(labels)
     k = list(actions).index(focus)
     others = [float(v) for j, v in enumerate(values) if j != k]
     margin = float(values[k]) - max(others)
-    best = str(actions[int(np.argmax(values))])
+    best = lab.action(player, str(actions[int(np.argmax(values))]))
+    shown = lab.action(player, focus)
     if margin > 0:
         return (
-            f"{focus.capitalize()} pays most: {_sign(margin)} over the best alternative "
+            f"{_capital(shown)} pays most: {_sign(margin)} over the best alternative "
             "against the others' equilibrium play at round 0"
         )
     return (
-        f"{best.capitalize()} pays most at round 0: {focus} trails it by "
+        f"{_capital(best)} pays most at round 0: {shown} trails it by "
         f"{abs(margin):.1f} against the others' equilibrium play"
     )
 
@@ -479,6 +488,7 @@ def draw_payoff_table(
     norm: Normalize | None = None,
     cmap: str | Colormap = PAYOFF_CMAP,
     annotate: bool = True,
+    labels: Labels | None = None,
 ) -> Axes:
     """Draw a :class:`PayoffTable` as a labelled heatmap; equilibrium cells get a frame.
 
@@ -486,6 +496,9 @@ def draw_payoff_table(
     first other player's actions are written above the map, over their groups of columns.
     """
     ax = _axes(ax, "payoffs_syria")
+    lab = _labels(labels)
+    columns = [tuple(lab.action(p, a) for p, a in zip(table.others, col, strict=True))
+               for col in table.columns]
     norm = norm or _payoff_norm(table.values)
     image = ax.imshow(table.values, cmap=cmap, norm=norm, aspect="auto")
     n_rows, n_cols = table.values.shape
@@ -496,14 +509,14 @@ def draw_payoff_table(
     for r, c in table.marked:
         ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor="black",
                                linewidth=2.5, zorder=3))
-    ax.set_yticks(range(n_rows), table.row_labels)
-    ax.set_ylabel(f"{_label(table.player)}'s action")
-    fine = [" / ".join(col[1:]) if len(col) > 1 else col[0] for col in table.columns]
+    ax.set_yticks(range(n_rows), [lab.action(table.player, a) for a in table.row_labels])
+    ax.set_ylabel(f"{lab.player(table.player)}'s action")
+    fine = [" / ".join(col[1:]) if len(col) > 1 else col[0] for col in columns]
     ax.set_xticks(range(n_cols), fine, rotation=90)
     ax.tick_params(axis="both", length=0)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    names = [_label(p) for p in table.others]
+    names = [lab.player(p) for p in table.others]
     if len(table.others) > 1:
         group = n_cols // len({col[0] for col in table.columns})
         sub = group // len({col[1] for col in table.columns}) if len(table.others) > 2 else 0
@@ -515,7 +528,7 @@ def draw_payoff_table(
                     ax.axvline(x - 0.5, color="white", linewidth=1.2)
         top = ax.secondary_xaxis("top")
         centres = [g + (group - 1) / 2 for g in range(0, n_cols, group)]
-        top.set_xticks(centres, [f"{names[0]}: {table.columns[g][0]}"
+        top.set_xticks(centres, [f"{names[0]}: {columns[g][0]}"
                                  for g in range(0, n_cols, group)])
         top.tick_params(length=0, labelsize=10)
         top.spines["top"].set_visible(False)
@@ -535,33 +548,39 @@ def figure_payoffs_syria(
     tolerance: Mapping[str, float] | None,
     profile: Sequence[Any],
     equilibria: Sequence[Sequence[Any]] = (),
+    *,
+    labels: Labels | None = None,
 ) -> Figure:
     """Figure 1a: Syria's payoff map at ``tolerance``, equilibrium cells framed.
 
     ``profile`` is the selected equilibrium (it sets the title's comparison);
-    ``equilibria`` every equilibrium whose cells are marked (default: ``profile``).
+    ``equilibria`` every equilibrium whose cells are marked (default: ``profile``);
+    ``labels`` the names players and actions are shown by.
     """
+    lab = _labels(labels)
     with style():
         fig = _new_figure("payoffs_syria")
         table = syria_payoff_table(params, tolerance, equilibria or [profile])
         ax = fig.add_subplot()
-        draw_payoff_table(table, ax)
+        draw_payoff_table(table, ax, labels=lab)
         image = ax.images[0]
-        fig.colorbar(image, ax=ax, label=f"{_label(table.player)}'s payoff\n({PAYOFF_UNIT})",
+        fig.colorbar(image, ax=ax, label=f"{lab.player(table.player)}'s payoff\n({PAYOFF_UNIT})",
                      fraction=0.03, pad=0.01)
         values = model.stage_game(params, tolerance).action_values(model.SYRIA, profile)
-        _suptitle(fig, title_payoffs(values, table.row_labels))
+        _suptitle(fig, title_payoffs(values, table.row_labels, labels=lab, player=table.player))
     return fig
 
 
 def draw_bimatrix(view: BimatrixView, ax: Axes | None = None, *,
-                  norm: Normalize | None = None, cmap: str | Colormap = PAYOFF_CMAP) -> Axes:
+                  norm: Normalize | None = None, cmap: str | Colormap = PAYOFF_CMAP,
+                  labels: Labels | None = None) -> Axes:
     """Draw a :class:`BimatrixView`: colour = the row player's payoff, both payoffs written,
     the played cell framed and pure equilibria starred."""
     ax = _axes(ax, "payoffs_counterparts")
     norm = norm or _payoff_norm(view.row_payoffs)
     image = ax.imshow(view.row_payoffs, cmap=cmap, norm=norm)
-    row_name, col_name = _label(view.row), _label(view.column)
+    lab = _labels(labels)
+    row_name, col_name = lab.player(view.row), lab.player(view.column)
     for (r, c), v in np.ndenumerate(view.row_payoffs):
         star = " *" if (r, c) in view.equilibria else ""
         other = _num(float(view.column_payoffs[r, c]))
@@ -571,8 +590,10 @@ def draw_bimatrix(view: BimatrixView, ax: Axes | None = None, *,
     for r, c in view.played:
         ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor="black",
                                linewidth=2.5, zorder=3))
-    ax.set_xticks(range(len(view.column_actions)), view.column_actions)
-    ax.set_yticks(range(len(view.row_actions)), view.row_actions)
+    ax.set_xticks(range(len(view.column_actions)),
+                  [lab.action(view.column, a) for a in view.column_actions])
+    ax.set_yticks(range(len(view.row_actions)),
+                  [lab.action(view.row, a) for a in view.row_actions])
     ax.set_xlabel(f"{col_name}'s action")
     ax.set_ylabel(f"{row_name}'s action")
     ax.tick_params(length=0)
@@ -582,26 +603,31 @@ def draw_bimatrix(view: BimatrixView, ax: Axes | None = None, *,
     return ax
 
 
-def title_views(views: Sequence[BimatrixView]) -> str:
+def title_views(views: Sequence[BimatrixView], labels: Labels | None = None) -> str:
     """Finding of the two-player views: what each counterpart plays against Syria."""
     if not views:
         return "No counterparts"
+    lab = _labels(labels)
     parts = []
     for v in views:
         cols = sorted({c for _, c in v.played})
-        acts = " or ".join(v.column_actions[c] for c in cols)
-        parts.append(f"{_label(v.column)} plays {acts}")
-    rows = sorted({r for r, _ in views[0].played})
-    syria = " or ".join(views[0].row_actions[r] for r in rows)
-    return f"In equilibrium {_label(views[0].row)} plays {syria}; " + ", ".join(parts)
+        acts = " or ".join(lab.action(v.column, v.column_actions[c]) for c in cols)
+        parts.append(f"{lab.player(v.column)} plays {acts}")
+    first = views[0]
+    rows = sorted({r for r, _ in first.played})
+    syria = " or ".join(lab.action(first.row, first.row_actions[r]) for r in rows)
+    return f"In equilibrium {lab.player(first.row)} plays {syria}; " + ", ".join(parts)
 
 
 def figure_payoffs_counterparts(
     params: model.Parameters,
     tolerance: Mapping[str, float] | None,
     profile: Sequence[Any],
+    *,
+    labels: Labels | None = None,
 ) -> Figure:
     """Figure 1b: each counterpart's two-player game against Syria, others at ``profile``."""
+    lab = _labels(labels)
     with style():
         fig = _new_figure("payoffs_counterparts")
         views = counterpart_views(params, tolerance, profile)
@@ -609,10 +635,11 @@ def figure_payoffs_counterparts(
         norm = _payoff_norm(syria_payoff_table(params, tolerance).values)
         axes = fig.subplots(1, len(views), squeeze=False)[0]
         for view, ax in zip(views, axes, strict=True):
-            draw_bimatrix(view, ax, norm=norm)
-        fig.colorbar(axes[0].images[0], ax=list(axes), label=f"Syria's payoff\n({PAYOFF_UNIT})",
+            draw_bimatrix(view, ax, norm=norm, labels=lab)
+        fig.colorbar(axes[0].images[0], ax=list(axes),
+                     label=f"{lab.player(model.SYRIA)}'s payoff\n({PAYOFF_UNIT})",
                      fraction=0.02, pad=0.01, shrink=0.8)
-        _suptitle(fig, title_views(views))
+        _suptitle(fig, title_views(views, lab))
         fig.supxlabel("Each panel holds the other two counterparts at their equilibrium play. "
                       "Framed: equilibrium play; *: pure equilibrium of the two-player game.",
                       fontsize=9, fontweight="normal")
@@ -672,17 +699,19 @@ def first_broken(results: Results) -> str | None:
     return min(crossed, key=lambda p: (crossed[p], p)) if crossed else None
 
 
-def title_tolerance(series: ToleranceSeries, broken: str | None, unit: str = "round") -> str:
+def title_tolerance(series: ToleranceSeries, broken: str | None, unit: str = "round",
+                    labels: Labels | None = None) -> str:
     """Finding of the tolerance figure: whose patience breaks first, and when."""
+    lab = _labels(labels)
     n = len(series.rounds)
     if broken is None:
         return f"No counterpart's patience breaks within {n} {unit}s"
     when = series.crossings.get(broken)
     theta = series.switch_points.get(broken)
     if when is not None and theta is not None:
-        return (f"{_label(broken)}'s patience breaks first: its tolerance reaches its "
+        return (f"{lab.player(broken)}'s patience breaks first: its tolerance reaches its "
                 f"switch point {theta:.2f} at round {when}")
-    return f"{_label(broken)}'s patience breaks first"
+    return f"{lab.player(broken)}'s patience breaks first"
 
 
 _HORIZON_NAMES = {"myopic": "myopic horizon", "forward_looking": "forward-looking horizon"}
@@ -711,19 +740,20 @@ def _draw_horizons(ax: Axes, horizons: Mapping[str, int | None], *, labels: bool
 
 
 def draw_tolerance(series: ToleranceSeries, ax: Axes | None = None, *,
-                   xlabel: str = "round") -> Axes:
+                   xlabel: str = "round", labels: Labels | None = None) -> Axes:
     """Draw tolerance lines, dashed switch points in each counterpart's colour, and the
     horizons as labelled vertical lines."""
     ax = _axes(ax, "tolerance")
+    lab = _labels(labels)
     for p, ys in series.levels.items():
         colour = PLAYER_COLOURS.get(p, OKABE_ITO["black"])
         theta = series.switch_points.get(p)
-        label = _label(p) if theta is not None else f"{_label(p)} (response never flips)"
+        label = lab.player(p) if theta is not None else f"{lab.player(p)} (response never flips)"
         ax.plot(series.rounds, ys, color=colour, linewidth=2, marker="o", markersize=3.5,
                 label=label)
         if theta is not None:
             ax.axhline(theta, color=colour, linestyle="--", linewidth=1.2)
-            ax.annotate(f"θ {_label(p)} = {theta:.2f}", xy=(1.0, theta),
+            ax.annotate(f"θ {lab.player(p)} = {theta:.2f}", xy=(1.0, theta),
                         xycoords=("axes fraction", "data"), xytext=(4, 0),
                         textcoords="offset points", va="center", fontsize=8.5, color=colour)
     _draw_horizons(ax, series.horizons)
@@ -731,7 +761,7 @@ def draw_tolerance(series: ToleranceSeries, ax: Axes | None = None, *,
     if len(series.rounds):
         ax.set_xlim(series.rounds[0] - 0.5, series.rounds[-1] + 0.5)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("tolerance of a hedging Syria\n(1 = full, 0 = exhausted)")
+    ax.set_ylabel(f"tolerance of a hedging {lab.player(model.SYRIA)}\n(1 = full, 0 = exhausted)")
     ax.legend(loc="lower left", title="tolerance (solid), switch point θ (dashed)",
               title_fontsize=8.5, ncols=len(series.levels))
     return ax
@@ -741,8 +771,9 @@ def figure_tolerance(results: Results) -> Figure:
     """Figure 2: tolerance over rounds, switch points and horizons."""
     with style():
         fig = _new_figure("tolerance")
+        lab = Labels.from_results(results)
         series = tolerance_series(results)
-        draw_tolerance(series, fig.add_subplot(), xlabel=rounds_label(results))
+        draw_tolerance(series, fig.add_subplot(), xlabel=rounds_label(results), labels=lab)
         broken = first_broken(results)
         exit_ = results.get("exit") or {}
         if broken and exit_.get("first_broken") == broken and \
@@ -750,7 +781,7 @@ def figure_tolerance(results: Results) -> Figure:
             crossings = dict(series.crossings)
             crossings[broken] = int(exit_["first_broken_round"])
             series = replace(series, crossings=crossings)
-        _suptitle(fig, title_tolerance(series, broken, round_unit(results)))
+        _suptitle(fig, title_tolerance(series, broken, round_unit(results), lab))
     return fig
 
 
@@ -818,18 +849,20 @@ def margin_series(results: Results) -> MarginSeries:
     return MarginSeries(np.array(xs), np.array(margins), np.array(probs), np.array(pays))
 
 
-def title_margin(series: MarginSeries, unit: str = "round") -> str:
+def title_margin(series: MarginSeries, unit: str = "round",
+                 labels: Labels | None = None) -> str:
     """Finding of the margin figure: how long hedging stays ahead."""
     if not len(series.rounds):
         return "No rounds"
+    syria = _labels(labels).player(model.SYRIA)
     start = f"Hedging pays {_sign(float(series.margin[0]))} over the best alternative at round 0"
     below = np.flatnonzero((series.hedge_probability < 1 - 1e-9) | (series.margin < -1e-9))
     if below.size == 0:
-        return f"{start} and stays Syria's choice for all {len(series.rounds)} {unit}s"
+        return f"{start} and stays {syria}'s choice for all {len(series.rounds)} {unit}s"
     first = int(series.rounds[below[0]])
     if first == int(series.rounds[0]):
-        return f"Hedging is not Syria's certain choice even at round {first}"
-    return f"{start}; from round {first} it is no longer Syria's certain choice"
+        return f"Hedging is not {syria}'s certain choice even at round {first}"
+    return f"{start}; from round {first} it is no longer {syria}'s certain choice"
 
 
 def draw_margin(series: MarginSeries, ax: Axes | None = None, *,
@@ -853,7 +886,7 @@ def draw_margin(series: MarginSeries, ax: Axes | None = None, *,
 
 def draw_hedge_probability(series: MarginSeries, ax: Axes | None = None, *,
                            horizons: Mapping[str, int | None] | None = None,
-                           xlabel: str = "round") -> Axes:
+                           xlabel: str = "round", labels: Labels | None = None) -> Axes:
     """Draw Syria's probability of hedging per round (step line), with one half marked."""
     ax = _axes(ax, "margin")
     ax.step(series.rounds, series.hedge_probability, where="mid", color=PLAYER_COLOURS["syria"],
@@ -864,7 +897,7 @@ def draw_hedge_probability(series: MarginSeries, ax: Axes | None = None, *,
     _draw_horizons(ax, horizons or {}, labels=False)
     ax.set_ylim(-0.05, 1.05)
     ax.set_yticks([0, 0.5, 1])
-    ax.set_ylabel("P(Syria hedges)")
+    ax.set_ylabel(f"P({_labels(labels).player(model.SYRIA)} hedges)")
     ax.set_xlabel(xlabel)
     return ax
 
@@ -873,14 +906,16 @@ def figure_margin(results: Results) -> Figure:
     """Figure 3: hedging margin over rounds (top) and the hedge probability (bottom)."""
     with style():
         fig = _new_figure("margin")
+        lab = Labels.from_results(results)
         series = margin_series(results)
         horizons = horizon_rounds(results)
         top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(2.2, 1))
         draw_margin(series, top, horizons=horizons)
-        draw_hedge_probability(series, bottom, horizons=horizons, xlabel=rounds_label(results))
+        draw_hedge_probability(series, bottom, horizons=horizons, xlabel=rounds_label(results),
+                               labels=lab)
         if len(series.rounds):
             top.set_xlim(series.rounds[0] - 0.5, series.rounds[-1] + 0.5)
-        _suptitle(fig, title_margin(series, round_unit(results)))
+        _suptitle(fig, title_margin(series, round_unit(results), lab))
     return fig
 
 
@@ -984,42 +1019,61 @@ def phases(path: EquilibriumPath, player: str = model.SYRIA,
     return tuple(out)
 
 
-def describe_phase(phase: Phase, final: bool, focus: str = model.HEDGE) -> str:
+def describe_phase(phase: Phase, final: bool, focus: str = model.HEDGE, *,
+                   labels: Labels | None = None, player: str = model.SYRIA) -> str:
     """``"hedges for sure in rounds 0-5"``, ``"mixes hedge with align in rounds 6-15
-    (hedge probability 0.80-0.97)"``, ``"plays align from round 16"``."""
+    (hedge probability 0.80-0.97)"``, ``"plays align from round 16"``; ``player``'s
+    actions shown by their ``labels``."""
+    lab = _labels(labels)
+
+    def name(action: str) -> str:
+        return lab.action(player, action)
+
     if final and phase.first != phase.last:
         when = f"from round {phase.first}"
     elif phase.first == phase.last:
         when = f"in round {phase.first}"
     else:
         when = f"in rounds {phase.first}\u2013{phase.last}"
+    shown = name(focus)
     if phase.support == (focus,):
-        return f"{focus}s for sure {when}" if focus == model.HEDGE else f"plays {focus} {when}"
+        if focus == model.HEDGE and shown == focus:
+            return f"{focus}s for sure {when}"
+        return f"plays {shown} {when}" + (" for sure" if focus == model.HEDGE else "")
     if len(phase.support) == 1:
-        return f"plays {phase.support[0]} {when}"
-    others = " and ".join(a for a in phase.support if a != focus)
+        return f"plays {name(phase.support[0])} {when}"
+    others = " and ".join(name(a) for a in phase.support if a != focus)
     if focus not in phase.support:
         return f"mixes {others} {when}"
     lo, hi = phase.focus_low, phase.focus_high
     prob = f"{lo:.2f}" if abs(hi - lo) < 5e-3 else f"{lo:.2f}\u2013{hi:.2f}"
-    return f"mixes {focus} with {others} {when} ({focus} probability {prob})"
+    return f"mixes {shown} with {others} {when} ({shown} probability {prob})"
 
 
-def title_path(path: EquilibriumPath, limit: int = 3) -> str:
+def title_path(path: EquilibriumPath, limit: int = 3, labels: Labels | None = None) -> str:
     """Finding of the timeline: Syria's phases (at most ``limit``, then an ellipsis)."""
+    lab = _labels(labels)
+    syria = lab.player(model.SYRIA)
     found = phases(path)
     if len(found) == 1 and found[0].support == (model.HEDGE,):
-        return f"Syria hedges for sure in every one of the {len(path.rounds)} rounds"
-    told = [describe_phase(p, i == len(found) - 1) for i, p in enumerate(found[:limit])]
-    return "Syria " + "; ".join(told) + ("; \u2026" if len(found) > limit else "")
+        n = len(path.rounds)
+        hedge = lab.action(model.SYRIA, model.HEDGE)
+        if hedge == model.HEDGE:
+            return f"{syria} hedges for sure in every one of the {n} rounds"
+        return f"{syria} plays {hedge} in every one of the {n} rounds"
+    told = [describe_phase(p, i == len(found) - 1, labels=lab)
+            for i, p in enumerate(found[:limit])]
+    return f"{syria} " + "; ".join(told) + ("; \u2026" if len(found) > limit else "")
 
 
 def draw_path(path: EquilibriumPath, ax: Axes | None = None, *, xlabel: str = "round",
-              horizons: Mapping[str, int | None] | None = None) -> Axes:
+              horizons: Mapping[str, int | None] | None = None,
+              labels: Labels | None = None) -> Axes:
     """Draw the timeline: one row per player, each round's cell stacked by the probability
     of each action (colour = the action's position); mixed cells hatched; runs of one pure
     action labelled with its name."""
     ax = _axes(ax, "path")
+    lab = _labels(labels)
     n_players = len(path.players)
     height = 0.8
     width = float(np.median(np.diff(path.rounds))) if len(path.rounds) > 1 else 1.0
@@ -1041,10 +1095,11 @@ def draw_path(path: EquilibriumPath, ax: Axes | None = None, *, xlabel: str = "r
             if a < 0 or stop - start < 2:
                 continue
             centre = (path.rounds[start] + path.rounds[stop - 1]) / 2
-            ax.text(centre, n_players - 1 - row, names[a], ha="center", va="center",
+            ax.text(centre, n_players - 1 - row, lab.action(path.players[row], names[a]),
+                    ha="center", va="center",
                     fontsize=9, color="black")
     _draw_horizons(ax, horizons or {}, labels=False)
-    ax.set_yticks(range(n_players), [_label(p) for p in reversed(path.players)])
+    ax.set_yticks(range(n_players), [lab.player(p) for p in reversed(path.players)])
     ax.set_ylim(-0.6, n_players - 0.4)
     if len(path.rounds):
         ax.set_xlim(path.rounds[0] - width / 2, path.rounds[-1] + width / 2)
@@ -1054,7 +1109,9 @@ def draw_path(path: EquilibriumPath, ax: Axes | None = None, *, xlabel: str = "r
     n_actions = max(len(a) for a in path.actions)
     handles: list[Any] = []
     for a in range(n_actions):
-        same_place = " / ".join(acts[a] for acts in path.actions if a < len(acts))
+        same_place = " / ".join(lab.action(p, acts[a])
+                                for p, acts in zip(path.players, path.actions, strict=True)
+                                if a < len(acts))
         handles.append(Patch(facecolor=ACTION_COLOURS[a % len(ACTION_COLOURS)],
                              label=same_place))
     handles.append(Patch(facecolor="white", edgecolor="grey", hatch="///",
@@ -1063,7 +1120,7 @@ def draw_path(path: EquilibriumPath, ax: Axes | None = None, *, xlabel: str = "r
         handles.append(Line2D([], [], color=HORIZON_COLOUR, label="horizons (solid: myopic, "
                               "dotted: forward-looking)"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2,
-              title="colour = action (" + " / ".join(_label(p) for p in path.players) + ")",
+              title="colour = action (" + " / ".join(lab.player(p) for p in path.players) + ")",
               title_fontsize=8.5)
     return ax
 
@@ -1072,10 +1129,11 @@ def figure_path(results: Results) -> Figure:
     """Figure 4: the selected equilibrium's actions per round, as a timeline."""
     with style():
         fig = _new_figure("path")
+        lab = Labels.from_results(results)
         path = equilibrium_path(results)
         draw_path(path, fig.add_subplot(), xlabel=rounds_label(results),
-                  horizons=horizon_rounds(results))
-        _suptitle(fig, title_path(path))
+                  horizons=horizon_rounds(results), labels=lab)
+        _suptitle(fig, title_path(path, labels=lab))
     return fig
 
 
@@ -1113,12 +1171,15 @@ class Decomposition:
     totals
         Alternative -> payoff of ``focus`` minus payoff of the alternative (the sum of the
         terms' differences).
+    player
+        Whose actions ``focus`` and the alternatives are.
     """
 
     focus: str
     alternatives: tuple[str, ...]
     terms: tuple[TermDifference, ...]
     totals: dict[str, float]
+    player: str = model.SYRIA
 
     def nonzero_terms(self, atol: float = 1e-9) -> tuple[TermDifference, ...]:
         """Terms that differ between ``focus`` and some alternative."""
@@ -1168,15 +1229,16 @@ def decomposition_differences(
         for i, t in enumerate(base)
     )
     totals = {a: float(sum(t.differences[a] for t in terms)) for a in alternatives}
-    return Decomposition(focus, alternatives, terms, totals)
+    return Decomposition(focus, alternatives, terms, totals, player)
 
 
 def _term_label(term: TermDifference) -> str:
     return f"{term.name.replace('_', ' ')}  [{', '.join(term.claims)}]"
 
 
-def title_decomposition(dec: Decomposition) -> str:
+def title_decomposition(dec: Decomposition, labels: Labels | None = None) -> str:
     """Finding of the decomposition: the margin over each alternative and its main term."""
+    lab = _labels(labels)
     parts = []
     for a in dec.alternatives:
         total = dec.totals[a]
@@ -1184,13 +1246,13 @@ def title_decomposition(dec: Decomposition) -> str:
         main = dec.main_terms(a, 1)
         lead = f" ({main[0].name.replace('_', ' ')} {_sign(main[0].differences[a])})" if main \
             else ""
-        parts.append(f"{verb} {a} by {abs(total):.1f}{lead}")
-    return f"Why {dec.focus} wins now: it " + " and ".join(parts)
+        parts.append(f"{verb} {lab.action(dec.player, a)} by {abs(total):.1f}{lead}")
+    return f"Why {lab.action(dec.player, dec.focus)} wins now: it " + " and ".join(parts)
 
 
 def draw_decomposition(dec: Decomposition, alternative: str, ax: Axes | None = None, *,
                        terms: Sequence[TermDifference] | None = None,
-                       show_labels: bool = True) -> Axes:
+                       show_labels: bool = True, labels: Labels | None = None) -> Axes:
     """Horizontal bars: each term's contribution to ``focus`` minus ``alternative``."""
     ax = _axes(ax, "decomposition")
     terms = list(terms if terms is not None else dec.nonzero_terms())
@@ -1211,7 +1273,9 @@ def draw_decomposition(dec: Decomposition, alternative: str, ax: Axes | None = N
         ax.tick_params(axis="y", labelleft=False)
     ax.tick_params(axis="y", length=0)
     total = dec.totals[alternative]
-    ax.set_title(f"{dec.focus} − {alternative} = {_sign(total)}", loc="center")
+    lab = _labels(labels)
+    ax.set_title(f"{lab.action(dec.player, dec.focus)} − {lab.action(dec.player, alternative)} "
+                 f"= {_sign(total)}", loc="center")
     ax.set_xlabel(f"payoff difference ({PAYOFF_UNIT})")
     ax.spines["left"].set_visible(False)
     return ax
@@ -1221,17 +1285,20 @@ def figure_decomposition(
     params: model.Parameters,
     tolerance: Mapping[str, float] | None,
     profile: Sequence[Any],
+    *,
+    labels: Labels | None = None,
 ) -> Figure:
     """Figure 5: Syria's payoff decomposition, hedge against each alternative, term by term,
     at the others' play in ``profile``."""
+    lab = _labels(labels)
     with style():
         fig = _new_figure("decomposition")
         dec = decomposition_differences(params, tolerance, profile)
         terms = dec.nonzero_terms()
         axes = fig.subplots(1, len(dec.alternatives), sharey=True, squeeze=False)[0]
         for i, (a, ax) in enumerate(zip(dec.alternatives, axes, strict=True)):
-            draw_decomposition(dec, a, ax, terms=terms, show_labels=i == 0)
-        _suptitle(fig, title_decomposition(dec))
+            draw_decomposition(dec, a, ax, terms=terms, show_labels=i == 0, labels=lab)
+        _suptitle(fig, title_decomposition(dec, lab))
         fig.supxlabel("Blue: the term favours hedging; vermillion: it favours the alternative. "
                       "Brackets: the claims (seeds/claims.yaml) each term encodes.",
                       fontsize=9, fontweight="normal")
@@ -1275,13 +1342,16 @@ def build_figures(
         tolerance = dict(results["rounds"][0]["tolerance"])
     profile = selected_profile(results, 0)
     equilibria = _equilibrium_profiles(results, 0) or [profile]
+    lab = Labels.from_results(results)
     return {
-        "payoffs_syria": figure_payoffs_syria(params, tolerance, profile, equilibria),
-        "payoffs_counterparts": figure_payoffs_counterparts(params, tolerance, profile),
+        "payoffs_syria": figure_payoffs_syria(params, tolerance, profile, equilibria,
+                                              labels=lab),
+        "payoffs_counterparts": figure_payoffs_counterparts(params, tolerance, profile,
+                                                            labels=lab),
         "tolerance": figure_tolerance(results),
         "margin": figure_margin(results),
         "path": figure_path(results),
-        "decomposition": figure_decomposition(params, tolerance, profile),
+        "decomposition": figure_decomposition(params, tolerance, profile, labels=lab),
     }
 
 

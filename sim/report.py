@@ -18,6 +18,7 @@ import base64
 import html
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ import yaml
 
 from sim import model, plots, sweep_plots
 from sim.atomic import write_text
+from sim.labels import Labels
 from sim.sweep.analyses import GridResult, MonteCarloResult, SensitivityResult
 
 Results = Mapping[str, Any]
@@ -98,8 +100,26 @@ def _rounds(n: int, unit: str) -> str:
     return f"{n} {word} ({unit if n == 1 else unit + 's'})"
 
 
-def _name(player: str | None) -> str:
-    return model.PLAYER_LABELS.get(player or "", player or "")
+_DEFAULT_NAMES = re.compile(
+    r"\b(" + "|".join(re.escape(n) for n in model.PLAYER_LABELS.values()) + r")\b"
+)
+_ROLE_OF = {name: role for role, name in model.PLAYER_LABELS.items()}
+
+
+def _say(text: str, labels: Labels | None) -> str:
+    """A fixed wording (a caption, a table note) with the model's player names replaced by
+    ``labels``' (one pass, so a new name containing an old one is left alone)."""
+    if labels is None:
+        return text
+    return _DEFAULT_NAMES.sub(lambda m: labels.player(_ROLE_OF[m.group(0)]), text)
+
+
+def _name(player: str | None, labels: Labels | None = None) -> str:
+    return plots._labels(labels).player(player) if player else ""
+
+
+def _results_labels(results: Results) -> Labels:
+    return Labels.from_results(results)
 
 
 def _field(value: Any, key: str, results: Results) -> float | None:
@@ -160,36 +180,39 @@ def answer_sentences(results: Results) -> list[str]:
         A results mapping (``results.json``): ``rounds``, ``horizons``, ``exit``.
     """
     unit = plots.round_unit(results)
+    lab = _results_labels(results)
+    syria = lab.player(model.SYRIA)
     n = len(results.get("rounds") or [])
     myopic_raw = _horizon(results, "myopic")
     myopic = plots.horizon_round(myopic_raw)
     exit_ = results.get("exit") or {}
     broken = plots.first_broken(results) if results.get("rounds") else exit_.get("first_broken")
     action = exit_.get("syria_action")
+    shown = lab.action(model.SYRIA, action) if action else action
     out: list[str] = []
 
     if myopic is None:
         first = f"Hedging stays optimal for all {_rounds(n, unit)} of the run"
         if broken:
-            first += (f"; {_name(broken)}'s patience wears thinnest, but not enough to "
+            first += (f"; {_name(broken, lab)}'s patience wears thinnest, but not enough to "
                       "end it")
         out.append(first + ".")
     elif myopic == 0:
-        out.append("Hedging is not Syria's certain choice even at the start (round 0).")
+        out.append(f"Hedging is not {syria}'s certain choice even at the start (round 0).")
     else:
         parts = [f"Hedging stays optimal for {_rounds(myopic, unit)}"]
         if broken:
-            parts.append(f"{_name(broken)}'s patience breaks first")
+            parts.append(f"{_name(broken, lab)}'s patience breaks first")
         p_exit = _hedge_probability_at(results, myopic)
         if action and p_exit is not None and p_exit > 1e-9:
-            parts.append(f"Syria then starts mixing in {action}, still hedging with "
+            parts.append(f"{syria} then starts mixing in {shown}, still hedging with "
                          f"probability {p_exit:.2f}")
         elif action:
-            parts.append(f"Syria then {EXIT_PHRASES.get(action, f'turns to {action}')}")
+            parts.append(f"{syria} then {_exit_words(action, lab)}")
         out.append("; ".join(parts) + ".")
         later = _later_phases(results, myopic)
         if later:
-            out.append(f"After that, Syria {later}.")
+            out.append(f"After that, {syria} {later}.")
         detail = _exit_detail(results, myopic, unit)
         if detail:
             out.append(detail)
@@ -212,11 +235,11 @@ def answer_sentences(results: Results) -> list[str]:
         forward = plots.horizon_round(forward_raw)
         foresight = _field(forward_raw, "value_of_foresight", results)
         if forward is None:
-            sentence = ("A forward-looking Syria, anticipating how patience wears out, "
+            sentence = (f"A forward-looking {syria}, anticipating how patience wears out, "
                         "hedges throughout the run" + (" as well" if myopic is None else
                                                        ", longer than the myopic path"))
         else:
-            sentence = (f"A forward-looking Syria, anticipating how patience wears out, "
+            sentence = (f"A forward-looking {syria}, anticipating how patience wears out, "
                         f"stops hedging after {_rounds(forward, unit)}")
             if myopic is not None and forward != myopic:
                 gap = abs(myopic - forward)
@@ -243,7 +266,7 @@ def answer_sentences(results: Results) -> list[str]:
                        "by deviating from it even once, so any discount factor sustains it.")
         else:
             sentence = (f"Against the counterparts' threat to lose patience, hedging is "
-                        f"sustained only if Syria's discount factor is at least {delta:.2f}")
+                        f"sustained only if {syria}'s discount factor is at least {delta:.2f}")
             own = scenario_discount(results)
             if own is not None:
                 verdict = "so it is sustained" if own >= delta else "so it is not"
@@ -257,12 +280,22 @@ def answer_sentences(results: Results) -> list[str]:
     return out
 
 
+def _exit_words(action: str, labels: Labels) -> str:
+    """How Syria's exit to ``action`` is said (:data:`EXIT_PHRASES`, names from
+    ``labels``): the phrase where the action keeps its model name, else "turns to X"."""
+    shown = labels.action(model.SYRIA, action)
+    if action in EXIT_PHRASES and shown == action:
+        return _say(EXIT_PHRASES[action], labels)
+    return f"turns to {shown}"
+
+
 def _exit_detail(results: Results, round_: int, unit: str) -> str | None:
     """Who else mixes in the exit round, and what Syria's payoff has become by then."""
     rounds = results.get("rounds") or []
     if not 0 < round_ < len(rounds):
         return None
     entry, start = rounds[round_], rounds[0]
+    lab = _results_labels(results)
     mixing = []
     for player, probs in sorted((entry.get("profile") or {}).items()):
         if player == "syria":
@@ -270,15 +303,16 @@ def _exit_detail(results: Results, round_: int, unit: str) -> str | None:
         support = [(a, p) for a, p in zip(_actions(results)[player], probs, strict=False)
                    if p > 1e-9]
         if len(support) > 1:
-            parts = " / ".join(f"{a} {p:.2f}" for a, p in support)
-            mixing.append(f"{_name(player)} mixes {parts}")
+            parts = " / ".join(f"{lab.action(player, a)} {p:.2f}" for a, p in support)
+            mixing.append(f"{_name(player, lab)} mixes {parts}")
     payoff, before = entry.get("syria_payoff"), start.get("syria_payoff")
     sentences = []
     if mixing:
         sentences.append(f"In round {round_} " + " and ".join(mixing) + ".")
     if payoff is not None and before is not None:
         per = "round" if unit == "round" else unit
-        sentences.append(f"Syria's payoff is then {float(payoff):.2f} per {per}, against "
+        sentences.append(f"{lab.player(model.SYRIA)}'s payoff is then {float(payoff):.2f} per "
+                         f"{per}, against "
                          f"{float(before):.2f} at round 0.")
     return " ".join(sentences) or None
 
@@ -309,7 +343,9 @@ def _later_phases(results: Results, exit_round: int, limit: int = 3) -> str:
     found = [p for p in plots.phases(plots.equilibrium_path(results)) if p.last >= exit_round]
     if not found:
         return ""
-    told = [plots.describe_phase(p, i == len(found) - 1) for i, p in enumerate(found[:limit])]
+    lab = _results_labels(results)
+    told = [plots.describe_phase(p, i == len(found) - 1, labels=lab)
+            for i, p in enumerate(found[:limit])]
     if len(found) > limit:
         told.append("so on")
     return told[0] if len(told) == 1 else ", ".join(told[:-1]) + " and " + told[-1]
@@ -319,6 +355,8 @@ def _later_phases(results: Results, exit_round: int, limit: int = 3) -> str:
 def horizon_rows(results: Results) -> list[tuple[str, str, str]]:
     """Rows ``(horizon, value, meaning)`` of the horizons table."""
     unit = plots.round_unit(results)
+    lab = _results_labels(results)
+    syria = lab.player(model.SYRIA)
     n = len(results.get("rounds") or [])
 
     def when(value: int | None) -> str:
@@ -329,19 +367,19 @@ def horizon_rows(results: Results) -> list[tuple[str, str, str]]:
     myopic_raw = horizons.get("myopic")
     if "myopic" in horizons:
         rows.append(("Myopic horizon", when(plots.horizon_round(myopic_raw)),
-                     "first round hedging is no longer Syria's certain choice"))
+                     f"first round hedging is no longer {syria}'s certain choice"))
         half, gone, has_gone = _fading(results)
         where = myopic_raw if isinstance(myopic_raw, Mapping) else horizons
         if "myopic_half" in where or "half" in where:
             rows.append(("Hedge probability < 1/2", when(half),
-                         "first round Syria hedges less often than not"))
+                         f"first round {syria} hedges less often than not"))
         if has_gone:
             rows.append(("Hedge leaves the support", when(gone),
-                         "first round Syria never hedges"))
+                         f"first round {syria} never hedges"))
     if "forward_looking" in horizons:
         raw = horizons["forward_looking"]
         rows.append(("Forward-looking horizon", when(plots.horizon_round(raw)),
-                     "first round a Syria that anticipates the dynamics stops hedging"))
+                     f"first round a {syria} that anticipates the dynamics stops hedging"))
         foresight = _field(raw, "value_of_foresight", results)
         if foresight is not None:
             rows.append(("Value of foresight", f"{foresight:.2f}",
@@ -354,18 +392,20 @@ def horizon_rows(results: Results) -> list[tuple[str, str, str]]:
     exit_ = results.get("exit") or {}
     if exit_:
         action = exit_.get("syria_action")
-        rows.append(("Exit", "—" if not action else f"round {exit_.get('round')}: {action}",
-                     "what Syria does when hedging ends"))
-        rows.append(("First broken", _name(exit_.get("first_broken")) or "—",
+        shown = lab.action(model.SYRIA, action) if action else ""
+        rows.append(("Exit", "—" if not action else f"round {exit_.get('round')}: {shown}",
+                     f"what {syria} does when hedging ends"))
+        rows.append(("First broken", _name(exit_.get("first_broken"), lab) or "—",
                      "the counterpart whose patience broke first"))
     for player, theta in plots.switch_points(results).items():
-        rows.append((f"Switch point θ {_name(player)}",
+        rows.append((f"Switch point θ {_name(player, lab)}",
                      "never flips" if theta is None else f"{theta:.2f}",
-                     f"tolerance at which {_name(player)}'s response to a hedger flips"))
+                     f"tolerance at which {_name(player, lab)}'s response to a hedger flips"))
     return rows
 
 
 def _strategy_text(names: Sequence[str], probs: Iterable[float]) -> str:
+    """``names`` are the actions as shown (labels)."""
     pairs = [(a, float(p)) for a, p in zip(names, probs, strict=True) if p > 1e-9]
     if len(pairs) == 1:
         return pairs[0][0]
@@ -383,6 +423,8 @@ def equilibrium_rows(results: Results) -> list[dict[str, str]]:
     every equilibrium found, events."""
     players = plots._players(results)
     actions = plots._actions(results)
+    lab = _results_labels(results)
+    shown = {p: [lab.action(p, a) for a in acts] for p, acts in actions.items()}
     rows = []
     for i, entry in enumerate(results.get("rounds") or []):
         selected = plots.selected_profile(results, i)
@@ -396,14 +438,14 @@ def equilibrium_rows(results: Results) -> list[dict[str, str]]:
         events = entry.get("events") or []
         rows.append({
             "round": str(entry["round"]),
-            "tolerance": ", ".join(f"{_name(p)} {float(v):.2f}" for p, v in tol.items()),
+            "tolerance": ", ".join(f"{_name(p, lab)} {float(v):.2f}" for p, v in tol.items()),
             "selected": " · ".join(
-                f"{_name(p)}: {_strategy_text(actions[p], s)}"
+                f"{_name(p, lab)}: {_strategy_text(shown[p], s)}"
                 for p, s in zip(players, selected, strict=True)),
             "hedge": f"{float(prob):.2f}",
             "margin": "" if margin is None else plots._sign(float(margin), 2),
             "equilibria": f"{len(found)}: " + "; ".join(
-                f"({_profile_text(f, players, actions)})" for f in found),
+                f"({_profile_text(f, players, shown)})" for f in found),
             "events": ", ".join(str(e if not isinstance(e, Mapping) else e.get("name", e))
                                 for e in events),
         })
@@ -504,9 +546,10 @@ def _png_data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def figure_html(name: str, png: Path) -> str:
-    """One ``<figure>`` with the PNG embedded as a data URI and its caption."""
-    caption = CAPTIONS.get(name, name.replace("_", " "))
+def figure_html(name: str, png: Path, labels: Labels | None = None) -> str:
+    """One ``<figure>`` with the PNG embedded as a data URI and its caption (players named
+    by ``labels``)."""
+    caption = _say(CAPTIONS.get(name, name.replace("_", " ")), labels)
     return (f"<figure id=\"fig-{_e(name)}\"><img src=\"{_png_data_uri(png)}\" "
             f"alt=\"{_e(caption)}\"><figcaption>{_e(caption)}</figcaption></figure>")
 
@@ -555,6 +598,7 @@ def build_report(
         takes them, shown after the run's figures.
     """
     scenario = results.get("scenario") or {}
+    lab = _results_labels(results)
     name = scenario.get("name", "scenario")
     question = question or scenario.get("question") or scenario.get("description") or ""
     parts = [
@@ -585,22 +629,25 @@ def build_report(
     pngs = _pngs(figures)
     if pngs:
         parts.append("<section id=\"figures\"><h2>Figures</h2>")
-        parts += [figure_html(n, p) for n, p in pngs]
+        parts += [figure_html(n, p, lab) for n, p in pngs]
         parts.append("</section>")
 
     rows = equilibrium_rows(results)
     if analyses:
-        parts += analysis_sections_html(as_sections(analyses, plots.round_unit(results)))
+        parts += analysis_sections_html(as_sections(analyses, plots.round_unit(results), lab),
+                                        lab)
 
     if rows:
         parts.append("<section id=\"equilibria\"><h2>Equilibria per round</h2>")
+        order = ", ".join(lab.player(p) for p in plots._players(results))
         parts.append("<p class=\"small\">Selected: the equilibrium the scenario's selection "
-                     "rule picked (mixed strategies as action probability). Margin: hedge "
-                     "minus the best alternative, payoff units per round. All: every "
-                     "equilibrium found, players in the order Syria, Iran, Israel, "
-                     "Gulf/West.</p>")
+                     "rule picked (mixed strategies as action probability). Margin: "
+                     f"{_e(lab.action(model.SYRIA, model.HEDGE))} minus the best alternative, "
+                     "payoff units per round. All: every equilibrium found, players in the "
+                     f"order {_e(order)}.</p>")
         parts.append(_table(
-            ("Round", "Tolerance", "Selected", "P(hedge)", "Margin", "All equilibria",
+            ("Round", "Tolerance", "Selected", f"P({lab.action(model.SYRIA, model.HEDGE)})",
+             "Margin", "All equilibria",
              "Events"),
             ([r["round"], r["tolerance"], r["selected"], r["hedge"], r["margin"],
               r["equilibria"], r["events"]] for r in rows),
@@ -675,41 +722,43 @@ def _list(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _exit_phrase(shares: Mapping[str, float], of: str) -> str:
+def _exit_phrase(shares: Mapping[str, float], of: str, labels: Labels | None = None) -> str:
     """``"Syria exits to align in 80% of draws and to realign in 8%"`` (non-zero shares)."""
-    parts = [(label, share) for label, share in shares.items()
+    lab = plots._labels(labels)
+    parts = [(lab.action(model.SYRIA, label), share) for label, share in shares.items()
              if label != "none" and share > 0]
     if not parts:
         return ""
     first, rest = parts[0], parts[1:]
     told = [f"to {first[0]} in {_pct(first[1])} of {of}"] + [
         f"to {label} in {_pct(share)}" for label, share in rest]
-    return "When hedging ends, Syria exits " + _list(told) + "."
+    return f"When hedging ends, {lab.player(model.SYRIA)} exits " + _list(told) + "."
 
 
-def _broken_phrase(codes: Any, labels: Sequence[str], of: str) -> str:
+def _broken_phrase(codes: Any, labels: Sequence[str], of: str,
+                   names: Labels | None = None) -> str:
     arr = np.asarray(codes).ravel()
     n = max(arr.size, 1)
     found = [(labels[k], float(np.sum(arr == k)) / n) for k in range(len(labels))]
     found = sorted([f for f in found if f[1] > 0], key=lambda f: -f[1])
     if not found:
         return ""
-    told = [f"{_name(p)} in {_pct(share)}" for p, share in found]
+    told = [f"{_name(p, names)} in {_pct(share)}" for p, share in found]
     told[0] += f" of {of}"
     return "The counterpart whose patience breaks first is " + _list(told) + "."
 
 
-def _grid_sentences(grid: GridResult, unit: str) -> list[str]:
+def _grid_sentences(grid: GridResult, unit: str, labels: Labels | None = None) -> list[str]:
     data = sweep_plots.grid_data(grid)
     n = data.never.size
     if data.exit.ndim == 1:
         values = data.axes[0]
-        over = (f"Over {n} values of {sweep_plots.key_name(data.keys[0])} from "
+        over = (f"Over {n} values of {sweep_plots.key_name(data.keys[0], labels)} from "
                 f"{sweep_plots.value_text(values.min())} to "
                 f"{sweep_plots.value_text(values.max())}")
         of = "values"
     else:
-        ranges = [f"{sweep_plots.key_name(k)} ({sweep_plots.value_text(a.min())}\u2013"
+        ranges = [f"{sweep_plots.key_name(k, labels)} ({sweep_plots.value_text(a.min())}\u2013"
                   f"{sweep_plots.value_text(a.max())})" for k, a in zip(data.keys, data.axes,
                                                                      strict=True)]
         over = f"Over the {n} combinations of {' and '.join(ranges)}"
@@ -730,7 +779,8 @@ def _grid_sentences(grid: GridResult, unit: str) -> list[str]:
     for key, axis, effect in zip(data.keys, data.axes, effects, strict=True):
         if len(axis) < 2:
             continue
-        move = (f"Raising {sweep_plots.key_name(key)} from {sweep_plots.value_text(axis[0])} "
+        move = (f"Raising {sweep_plots.key_name(key, labels)} from "
+                f"{sweep_plots.value_text(axis[0])} "
                 f"to {sweep_plots.value_text(axis[-1])}")
         if abs(effect) < 0.05:
             out.append(f"{move} leaves the horizon unchanged on average.")
@@ -741,14 +791,15 @@ def _grid_sentences(grid: GridResult, unit: str) -> list[str]:
                        + (" (never counted as the run's length)." if never else "."))
     shares = {label: float(np.mean(data.exit == k)) for k, label in
               enumerate(data.exit_labels)}
-    for phrase in (_exit_phrase(shares, of),
-                   _broken_phrase(grid.first_broken, grid.counterpart_labels, of)):
+    for phrase in (_exit_phrase(shares, of, labels),
+                   _broken_phrase(grid.first_broken, grid.counterpart_labels, of, labels)):
         if phrase:
             out.append(phrase)
     return out
 
 
-def _monte_carlo_sentences(mc: MonteCarloResult, unit: str) -> list[str]:
+def _monte_carlo_sentences(mc: MonteCarloResult, unit: str,
+                           labels: Labels | None = None) -> list[str]:
     n = int(np.asarray(mc.horizon).size)
     q = mc.quantiles
     inputs = f"{len(mc.keys)} uncertain {'input' if len(mc.keys) == 1 else 'inputs'}"
@@ -767,14 +818,15 @@ def _monte_carlo_sentences(mc: MonteCarloResult, unit: str) -> list[str]:
                    f"{_rounds(mc.rounds, unit)}.")
     else:
         out.append(f"Every draw leaves hedging within {_rounds(mc.rounds, unit)}.")
-    for phrase in (_exit_phrase(mc.exit_shares, "draws"),
-                   _broken_phrase(mc.first_broken, mc.counterpart_labels, "draws")):
+    for phrase in (_exit_phrase(mc.exit_shares, "draws", labels),
+                   _broken_phrase(mc.first_broken, mc.counterpart_labels, "draws", labels)):
         if phrase:
             out.append(phrase)
     return out
 
 
-def _sensitivity_sentences(sens: SensitivityResult, unit: str) -> list[str]:
+def _sensitivity_sentences(sens: SensitivityResult, unit: str,
+                           labels: Labels | None = None) -> list[str]:
     rows = sweep_plots.tornado_rows(sens)
     lo_q, hi_q = sens.quantiles
     base = ("never ends within the run" if sens.base_horizon < 0
@@ -788,11 +840,12 @@ def _sensitivity_sentences(sens: SensitivityResult, unit: str) -> list[str]:
 
     moving = [r for r in rows if r.swing > 0]
     for r in moving:
-        out.append(f"{sweep_plots.key_name(r.key)} from {sweep_plots.value_text(r.low_value)} "
+        out.append(f"{sweep_plots.key_name(r.key, labels)} from "
+                   f"{sweep_plots.value_text(r.low_value)} "
                    f"to {sweep_plots.value_text(r.high_value)} moves the horizon from "
                    f"{h(r.low_horizon, r.low_never)} to {h(r.high_horizon, r.high_never)}"
                    f", a swing of {r.swing}.")
-    still = [sweep_plots.key_name(r.key) for r in rows if r.swing == 0]
+    still = [sweep_plots.key_name(r.key, labels) for r in rows if r.swing == 0]
     if still:
         verb = "does" if len(still) == 1 else "do"
         out.append(f"{_list(still)} {verb} not move it"
@@ -801,7 +854,8 @@ def _sensitivity_sentences(sens: SensitivityResult, unit: str) -> list[str]:
     return out
 
 
-def analysis_sentences(result: AnalysisResult, round_unit: str = "round") -> list[str]:
+def analysis_sentences(result: AnalysisResult, round_unit: str = "round",
+                       labels: Labels | None = None) -> list[str]:
     """An analysis's finding in plain sentences, computed from its result.
 
     Parameters
@@ -811,6 +865,8 @@ def analysis_sentences(result: AnalysisResult, round_unit: str = "round") -> lis
         :class:`~sim.sweep.SensitivityResult`.
     round_unit
         The scenario's round unit (``scenario.repeated.round_unit``).
+    labels
+        The names players and actions are shown by; default: the model's names.
 
     Raises
     ------
@@ -818,40 +874,46 @@ def analysis_sentences(result: AnalysisResult, round_unit: str = "round") -> lis
         If ``result`` is none of the three.
     """
     if isinstance(result, GridResult):
-        return _grid_sentences(result, round_unit)
+        return _grid_sentences(result, round_unit, labels)
     if isinstance(result, MonteCarloResult):
-        return _monte_carlo_sentences(result, round_unit)
+        return _monte_carlo_sentences(result, round_unit, labels)
     if isinstance(result, SensitivityResult):
-        return _sensitivity_sentences(result, round_unit)
+        return _sensitivity_sentences(result, round_unit, labels)
     raise TypeError(f"no sentences for {type(result).__name__}")
 
 
-def analysis_heading(result: AnalysisResult) -> str:
+def analysis_heading(result: AnalysisResult, labels: Labels | None = None) -> str:
     """The report heading of an analysis."""
     if isinstance(result, GridResult):
-        names = [sweep_plots.key_name(k) for k in result.keys]
+        names = [sweep_plots.key_name(k, labels) for k in result.keys]
         return "Sweep over " + _list(names)
     if isinstance(result, MonteCarloResult):
         return "Monte Carlo: the horizon under uncertainty"
     return "Sensitivity: which input moves the horizon most"
 
 
-def analysis_rows(result: AnalysisResult) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+def analysis_rows(
+    result: AnalysisResult, labels: Labels | None = None
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
     """A small table for the report: the quantiles of a Monte Carlo result, the ends of each
     input of a sensitivity result; nothing for a sweep (its figure is the table)."""
+    lab = plots._labels(labels)
+
+    def exit_(e: str | None) -> str:
+        return "\u2014" if not e else lab.action(model.SYRIA, e)
+
     if isinstance(result, MonteCarloResult):
         rows: list[tuple[str, ...]] = [
             (f"{q * 100:g}%", "never" if v >= result.rounds else f"{v:g}")
             for q, v in sorted(result.quantiles.items())]
         return ("Quantile", "Horizon"), rows
     if isinstance(result, SensitivityResult):
-        dash = "\u2014"
         out: list[tuple[str, ...]] = [
             (r.key, sweep_plots.value_text(r.low_value), sweep_plots.value_text(r.base_value),
              sweep_plots.value_text(r.high_value),
              "never" if r.low_never else str(r.low_horizon),
              "never" if r.high_never else str(r.high_horizon),
-             f"{r.low_exit or dash} / {r.high_exit or dash}", str(r.swing))
+             f"{exit_(r.low_exit)} / {exit_(r.high_exit)}", str(r.swing))
             for r in sweep_plots.tornado_rows(result)]
         return ("Input", "Low", "Base", "High", "Horizon at low", "Horizon at high",
                 "Exit at low / high", "Swing"), out
@@ -882,31 +944,33 @@ class AnalysisSection:
 
 
 def analysis_section(result: AnalysisResult, figures: Figures | None = None,
-                     round_unit: str = "round") -> AnalysisSection:
+                     round_unit: str = "round", labels: Labels | None = None) -> AnalysisSection:
     """The :class:`AnalysisSection` of an analysis result and its figures."""
-    header, rows = analysis_rows(result)
-    return AnalysisSection(analysis_heading(result),
-                           tuple(analysis_sentences(result, round_unit)),
+    header, rows = analysis_rows(result, labels)
+    return AnalysisSection(analysis_heading(result, labels),
+                           tuple(analysis_sentences(result, round_unit, labels)),
                            dict(figures or {}), header, tuple(rows))
 
 
 AnalysisInput = AnalysisSection | tuple[str, AnalysisResult, Figures]
 
 
-def as_sections(analyses: Sequence[AnalysisInput], round_unit: str) -> list[AnalysisSection]:
+def as_sections(analyses: Sequence[AnalysisInput], round_unit: str,
+                labels: Labels | None = None) -> list[AnalysisSection]:
     """Sections from :class:`AnalysisSection` s or ``(name, result, figures)`` tuples."""
     return [a if isinstance(a, AnalysisSection)
-            else analysis_section(a[1], a[2], round_unit) for a in analyses]
+            else analysis_section(a[1], a[2], round_unit, labels) for a in analyses]
 
 
-def analysis_sections_html(sections: Sequence[AnalysisSection]) -> list[str]:
+def analysis_sections_html(sections: Sequence[AnalysisSection],
+                           labels: Labels | None = None) -> list[str]:
     """The HTML of the analysis sections (one ``<section>`` each)."""
     parts: list[str] = []
     for k, section in enumerate(sections):
         parts.append(f"<section class=\"answer analysis\" id=\"analysis-{k}\">"
                      f"<h2>{_e(section.heading)}</h2>")
         parts += [f"<p>{_e(s)}</p>" for s in section.sentences]
-        parts += [figure_html(n, p) for n, p in _pngs(section.figures)]
+        parts += [figure_html(n, p, labels) for n, p in _pngs(section.figures)]
         if section.rows:
             parts.append(_table(section.header, section.rows,
                                 numeric=tuple(range(1, len(section.header)))))
@@ -920,6 +984,7 @@ def build_analysis_report(
     question: str | None = None,
     analyses: Sequence[AnalysisInput] = (),
     round_unit: str = "round",
+    labels: Labels | None = None,
 ) -> str:
     """The report of the analyses as one self-contained HTML string.
 
@@ -935,8 +1000,10 @@ def build_analysis_report(
         :func:`sim.sweep_plots.write_sweep_figures` returns; the name is not shown).
     round_unit
         The scenario's round unit, for the sentences.
+    labels
+        The names players and actions are shown by; default: the model's names.
     """
-    sections = as_sections(analyses, round_unit)
+    sections = as_sections(analyses, round_unit, labels)
     parts = [
         "<!DOCTYPE html>",
         "<html lang=\"en\"><head><meta charset=\"utf-8\">",
@@ -945,14 +1012,15 @@ def build_analysis_report(
         f"<style>{CSS}</style>",
         "</head><body>",
         f"<header><h1>{_e(title)}</h1>",
-        "<p class=\"meta\">Horizon: the myopic horizon, the first round in which Syria no "
-        "longer hedges for sure; \u201cnever\u201d: hedging lasts the whole run.</p>"
+        "<p class=\"meta\">" + _say("Horizon: the myopic horizon, the first round in which "
+                                     "Syria no longer hedges for sure; \u201cnever\u201d: "
+                                     "hedging lasts the whole run.", labels) + "</p>"
         "</header>",
     ]
     if question:
         parts.append(f"<section><h2>The question</h2><p class=\"question\">{_e(question)}"
                      "</p></section>")
-    parts += analysis_sections_html(sections)
+    parts += analysis_sections_html(sections, labels)
     parts.append("<footer>Generated by hedgesim sweep; every sentence and number above is "
                  "computed from the analyses.</footer>")
     parts.append("</body></html>")

@@ -33,6 +33,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from sim import model, plots
+from sim.labels import Labels
 from sim.sweep.analyses import GridResult, MonteCarloResult, SensitivityResult, censored
 
 FloatArray = npt.NDArray[np.float64]
@@ -88,17 +89,32 @@ def plural_unit(round_unit: str = "round") -> str:
     return "rounds" if round_unit == "round" else f"{round_unit}s"
 
 
-def key_name(key: str) -> str:
-    """A key path in words: ``"Iran's tolerance decay"``, ``"Gulf/West incentive"``."""
+def _word(word: str, lab: Labels) -> str:
+    """A word of a parameter's name, a player's role in it named by ``lab``."""
+    if word not in _WORDS:
+        return word
+    shown = lab.player(word)
+    return _WORDS[word] if shown == model.PLAYER_LABELS[word] else f"{shown}'s"
+
+
+def key_name(key: str, labels: Labels | None = None) -> str:
+    """A key path in words: ``"Iran's tolerance decay"``, ``"Gulf/West incentive"``;
+    players named by ``labels`` (default: the model's names)."""
+    lab = plots._labels(labels)
     parts = key.split(".")
     if parts[0] == "tolerance" and len(parts) == 3 and parts[2] in _TOLERANCE_NAMES:
-        return _TOLERANCE_NAMES[parts[2]].format(who=plots._label(parts[1]))
+        return _TOLERANCE_NAMES[parts[2]].format(who=lab.player(parts[1]))
     if parts[0] == "parameters" and len(parts) == 2:
-        words = [_WORDS.get(w, w) for w in parts[1].split("_")]
+        words = [_word(w, lab) for w in parts[1].split("_")]
         return " ".join(words)
     if key == "repeated.discount":
-        return "Syria's discount factor"
+        return f"{lab.player(model.SYRIA)}'s discount factor"
     return key
+
+
+def exit_name(exit_: str, labels: Labels | None = None) -> str:
+    """An exit path (Syria's next action) as ``labels`` name it."""
+    return plots._labels(labels).action(model.SYRIA, exit_)
 
 
 def key_unit(key: str, round_unit: str = "round") -> str:
@@ -116,10 +132,11 @@ def key_unit(key: str, round_unit: str = "round") -> str:
     return ""
 
 
-def key_label(key: str, round_unit: str = "round") -> str:
+def key_label(key: str, round_unit: str = "round", labels: Labels | None = None) -> str:
     """An axis label: the key in words, its unit and the key path itself."""
     unit = key_unit(key, round_unit)
-    return f"{key_name(key)} ({unit})\n{key}" if unit else f"{key_name(key)}\n{key}"
+    name = key_name(key, labels)
+    return f"{name} ({unit})\n{key}" if unit else f"{name}\n{key}"
 
 
 def value_text(x: float) -> str:
@@ -248,13 +265,16 @@ def axis_effects(data: GridData) -> tuple[float, ...]:
     return tuple(out)
 
 
-def _share_phrase(counts: dict[str, int], total: int, of: str) -> str:
-    parts = [f"to {label} in {counts[label] / total:.0%}" for label in counts
+def _share_phrase(counts: dict[str, int], total: int, of: str,
+                  labels: Labels | None = None) -> str:
+    lab = plots._labels(labels)
+    parts = [f"to {exit_name(label, lab)} in {counts[label] / total:.0%}" for label in counts
              if label != "none"]
-    return f"Syria exits {' and '.join(parts)} of {of}" if parts else ""
+    return f"{lab.player(model.SYRIA)} exits {' and '.join(parts)} of {of}" if parts else ""
 
 
-def title_grid(grid: GridResult, round_unit: str = "round") -> str:
+def title_grid(grid: GridResult, round_unit: str = "round",
+               labels: Labels | None = None) -> str:
     """Finding of the horizon map: which ends of the keys make hedging last longest, the
     horizon's range and how many cells never leave hedging."""
     data = grid_data(grid)
@@ -277,7 +297,7 @@ def title_grid(grid: GridResult, round_unit: str = "round") -> str:
     if not ranked:
         head = "The horizon barely moves"
     else:
-        ends = [f"{key_name(data.keys[k])} is {'high' if effects[k] > 0 else 'low'}"
+        ends = [f"{key_name(data.keys[k], labels)} is {'high' if effects[k] > 0 else 'low'}"
                 for k in ranked]
         head = "Hedging lasts longest when " + " and ".join(ends)
     return f"{head}: {rng} {where}"
@@ -305,11 +325,13 @@ def _ink(rgba: Sequence[float]) -> str:
 
 
 def draw_grid(data: GridData, ax: Axes | None = None, *, round_unit: str = "round",
-              markers: bool | None = None) -> Axes:
+              markers: bool | None = None, labels: Labels | None = None) -> Axes:
     """Draw a two-parameter horizon map: colour = horizon, hatched grey = never, exit path
     as one marker per cell (when ``markers``; default: grids up to
     :data:`MAX_MARKED_CELLS` cells) and black lines between exit regions."""
     ax = ax if ax is not None else _new_figure("horizon_grid").add_subplot()
+    lab = plots._labels(labels)
+    syria = lab.player(model.SYRIA)
     x_edges, y_edges = data.edges
     fig = ax.get_figure()
     span = data.span
@@ -341,7 +363,7 @@ def draw_grid(data: GridData, ax: Axes | None = None, *, round_unit: str = "roun
         handles.append(Line2D([], [], linestyle="none", marker=EXIT_MARKERS.get(label, "D"),
                               markerfacecolor=EXIT_COLOURS.get(label, "black"),
                               markeredgecolor="white", markersize=8,
-                              label=f"Syria exits to {label}"))
+                              label=f"{syria} exits to {exit_name(label, lab)}"))
     if data.never.any():
         handles.append(Patch(facecolor=NEVER_COLOUR, edgecolor="#9a9a9a", hatch=NEVER_HATCH,
                              label=f"hedging lasts: {_never_text(data.rounds, round_unit)}"))
@@ -350,17 +372,19 @@ def draw_grid(data: GridData, ax: Axes | None = None, *, round_unit: str = "roun
                               label="boundary between exit paths"))
     ax.set_xlim(x_edges[0], x_edges[-1])
     ax.set_ylim(y_edges[0], y_edges[-1])
-    ax.set_xlabel(key_label(data.keys[0], round_unit))
-    ax.set_ylabel(key_label(data.keys[1], round_unit))
+    ax.set_xlabel(key_label(data.keys[0], round_unit, lab))
+    ax.set_ylabel(key_label(data.keys[1], round_unit, lab))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16),
               ncols=min(len(handles), 4))
     return ax
 
 
-def draw_line(data: GridData, ax: Axes | None = None, *, round_unit: str = "round") -> Axes:
+def draw_line(data: GridData, ax: Axes | None = None, *, round_unit: str = "round",
+              labels: Labels | None = None) -> Axes:
     """Draw a one-parameter sweep: the horizon against the value, markers coloured by the
     exit path; values where hedging lasts the whole run drawn hollow at the run's length."""
     ax = ax if ax is not None else _new_figure("horizon_sweep").add_subplot()
+    lab = plots._labels(labels)
     x = data.axes[0]
     h = np.where(data.never, data.rounds, data.horizon)
     ax.plot(x, h, color=plots.HORIZON_COLOUR, linewidth=1.0, linestyle=":", zorder=1)
@@ -373,7 +397,7 @@ def draw_line(data: GridData, ax: Axes | None = None, *, round_unit: str = "roun
             continue
         ax.scatter(x[sel], h[sel], marker=EXIT_MARKERS.get(label, "D"), s=36,
                    color=EXIT_COLOURS.get(label, "black"), zorder=3,
-                   label=f"Syria exits to {label}")
+                   label=f"{lab.player(model.SYRIA)} exits to {exit_name(label, lab)}")
     if data.never.any():
         ax.scatter(x[data.never], h[data.never], marker="o", s=36, facecolor="white",
                    edgecolor=plots.HORIZON_COLOUR, zorder=3,
@@ -383,7 +407,7 @@ def draw_line(data: GridData, ax: Axes | None = None, *, round_unit: str = "roun
                 va="bottom", fontsize=8.5, color=plots.HORIZON_COLOUR)
     handles, _ = ax.get_legend_handles_labels()
     ax.set_ylim(-0.5, data.rounds + 1)
-    ax.set_xlabel(key_label(data.keys[0], round_unit))
+    ax.set_xlabel(key_label(data.keys[0], round_unit, lab))
     ax.set_ylabel(f"myopic horizon ({plural_unit(round_unit)})")
     ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
     ax.set_axisbelow(True)
@@ -391,17 +415,18 @@ def draw_line(data: GridData, ax: Axes | None = None, *, round_unit: str = "roun
     return ax
 
 
-def figure_grid(grid: GridResult, round_unit: str = "round") -> Figure:
+def figure_grid(grid: GridResult, round_unit: str = "round",
+                labels: Labels | None = None) -> Figure:
     """The sweep's figure: a horizon map over two keys, or a line over one."""
     with plots.style():
         data = grid_data(grid)
         if data.exit.ndim == 1:
             fig = _new_figure("horizon_sweep")
-            draw_line(data, fig.add_subplot(), round_unit=round_unit)
+            draw_line(data, fig.add_subplot(), round_unit=round_unit, labels=labels)
         else:
             fig = _new_figure("horizon_grid")
-            draw_grid(data, fig.add_subplot(), round_unit=round_unit)
-        plots._suptitle(fig, title_grid(grid, round_unit))
+            draw_grid(data, fig.add_subplot(), round_unit=round_unit, labels=labels)
+        plots._suptitle(fig, title_grid(grid, round_unit, labels))
     return fig
 
 
@@ -499,17 +524,19 @@ def title_distribution(mc: MonteCarloResult, round_unit: str = "round") -> str:
 
 
 def draw_distribution(hist: HorizonHistogram, ax: Axes | None = None, *,
-                      round_unit: str = "round") -> Axes:
+                      round_unit: str = "round", labels: Labels | None = None) -> Axes:
     """Draw the histogram: bars per horizon stacked by exit path, "never" as its own hatched
     bar at the run's length, the quantiles as vertical lines; exit shares in the legend."""
     ax = ax if ax is not None else _new_figure("horizon_distribution").add_subplot()
+    lab = plots._labels(labels)
     x = hist.horizons
     bottom = np.zeros(len(x))
     n = max(hist.draws, 1)
     for label, c in hist.counts.items():
         share = hist.shares.get(label, float(c.sum()) / n)
         ax.bar(x, c, bottom=bottom, width=0.85, color=EXIT_COLOURS.get(label, "grey"),
-               label=f"then Syria exits to {label} ({share:.0%} of draws)")
+               label=f"then {lab.player(model.SYRIA)} exits to {exit_name(label, lab)} "
+                     f"({share:.0%} of draws)")
         bottom += c
     if hist.never:
         ax.bar([hist.rounds], [hist.never], width=0.85, color=NEVER_COLOUR,
@@ -531,11 +558,11 @@ def draw_distribution(hist: HorizonHistogram, ax: Axes | None = None, *,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
     ax.set_ylim(0, top * 1.25)
     ticks = list(range(0, hist.rounds, max(1, hist.rounds // 12)))
-    labels = [str(t) for t in ticks]
+    tick_labels = [str(t) for t in ticks]
     if hist.never:
         ticks.append(hist.rounds)
-        labels.append("never")
-    ax.set_xticks(ticks, labels)
+        tick_labels.append("never")
+    ax.set_xticks(ticks, tick_labels)
     ax.set_xlim(-0.8, hist.rounds + 0.8)
     ax.set_xlabel(f"myopic horizon ({plural_unit(round_unit)}); lines: quantiles over "
                   "draws (never counted as the run's length)")
@@ -544,11 +571,13 @@ def draw_distribution(hist: HorizonHistogram, ax: Axes | None = None, *,
     return ax
 
 
-def figure_distribution(mc: MonteCarloResult, round_unit: str = "round") -> Figure:
+def figure_distribution(mc: MonteCarloResult, round_unit: str = "round",
+                        labels: Labels | None = None) -> Figure:
     """The Monte Carlo figure: the horizon's distribution over the draws."""
     with plots.style():
         fig = _new_figure("horizon_distribution")
-        draw_distribution(horizon_histogram(mc), fig.add_subplot(), round_unit=round_unit)
+        draw_distribution(horizon_histogram(mc), fig.add_subplot(), round_unit=round_unit,
+                          labels=labels)
         plots._suptitle(fig, title_distribution(mc, round_unit))
     return fig
 
@@ -620,7 +649,8 @@ def _quantile_range(sens: SensitivityResult) -> str:
     return f"{lo * 100:g}th\u2013{hi * 100:g}th percentile"
 
 
-def title_tornado(sens: SensitivityResult, round_unit: str = "round") -> str:
+def title_tornado(sens: SensitivityResult, round_unit: str = "round",
+                  labels: Labels | None = None) -> str:
     """Finding of the tornado: which key moves the horizon most, and how far."""
     rows = tornado_rows(sens)
     units = plural_unit(round_unit)
@@ -630,7 +660,7 @@ def title_tornado(sens: SensitivityResult, round_unit: str = "round") -> str:
     if not rows or rows[0].swing == 0:
         return f"No single uncertain input moves the horizon from its {base_text}"
     top = [r for r in rows if r.swing == rows[0].swing]
-    names = [key_name(r.key) for r in top[:2]] + (["others"] if len(top) > 2 else [])
+    names = [key_name(r.key, labels) for r in top[:2]] + (["others"] if len(top) > 2 else [])
     verb = "moves" if len(top) == 1 else "move"
     r = top[0]
     lo, hi = sorted((r.low_horizon, r.high_horizon))
@@ -643,12 +673,13 @@ def title_tornado(sens: SensitivityResult, round_unit: str = "round") -> str:
 def draw_tornado(rows: Sequence[TornadoRow], base_horizon: int, rounds: int,
                  ax: Axes | None = None, *, round_unit: str = "round",
                  quantiles: tuple[float, float] = (0.05, 0.95),
-                 base_exit: str | None = None) -> Axes:
+                 base_exit: str | None = None, labels: Labels | None = None) -> Axes:
     """Draw the tornado: per key (largest swing on top) a bar from the base horizon to the
     horizon at the key's low end (upper half) and at its high end (lower half), each end
     labelled "value -> horizon" (and the exit path where it differs from ``base_exit``);
     "never" drawn hatched to the run's length."""
     ax = ax if ax is not None else _new_figure("horizon_tornado").add_subplot()
+    lab = plots._labels(labels)
     base = rounds if base_horizon == NEVER else base_horizon
     n = len(rows)
     height = 0.36
@@ -670,12 +701,13 @@ def draw_tornado(rows: Sequence[TornadoRow], base_horizon: int, rounds: int,
             text = f"{value_text(value)} \u2192 {'never' if never else h}"
             exit_ = row.low_exit if end == "low" else row.high_exit
             if exit_ is not None and exit_ != base_exit:
-                text += f" ({exit_})"
+                text += f" ({exit_name(exit_, lab)})"
             right = width >= 0
             ax.text(h + (0.25 if right else -0.25), y + offset, text, va="center",
                     ha="left" if right else "right", fontsize=8.5)
     ax.axvline(base, color="black", linewidth=1.2)
-    ax.set_yticks(range(n), [f"{_capital(key_name(r.key))}\n{r.key}" for r in reversed(rows)])
+    ax.set_yticks(range(n), [f"{_capital(key_name(r.key, lab))}\n{r.key}"
+                             for r in reversed(rows)])
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.set_ylim(-0.7, n - 0.3)
@@ -704,7 +736,8 @@ def draw_tornado(rows: Sequence[TornadoRow], base_horizon: int, rounds: int,
     return ax
 
 
-def figure_tornado(sens: SensitivityResult, round_unit: str = "round") -> Figure:
+def figure_tornado(sens: SensitivityResult, round_unit: str = "round",
+                   labels: Labels | None = None) -> Figure:
     """The sensitivity figure: a tornado chart of the horizon."""
     with plots.style():
         rows = tornado_rows(sens)
@@ -713,8 +746,9 @@ def figure_tornado(sens: SensitivityResult, round_unit: str = "round") -> Figure
         fig = Figure(figsize=(width, height), dpi=plots.DPI, layout="constrained")
         draw_tornado(rows, sens.base_horizon, sens.rounds, fig.add_subplot(),
                      round_unit=round_unit, quantiles=sens.quantiles,
-                     base_exit=_exit_label(int(sens.base_exit), sens.exit_labels))
-        plots._suptitle(fig, title_tornado(sens, round_unit))
+                     base_exit=_exit_label(int(sens.base_exit), sens.exit_labels),
+                     labels=labels)
+        plots._suptitle(fig, title_tornado(sens, round_unit, labels))
     return fig
 
 
@@ -741,8 +775,10 @@ def figure_name(result: AnalysisResult) -> str:
     raise TypeError(f"no figure for {type(result).__name__}")
 
 
-def sweep_figure(result: AnalysisResult, round_unit: str = "round") -> tuple[str, Figure]:
-    """The figure of an analysis result, with its name (:func:`figure_name`).
+def sweep_figure(result: AnalysisResult, round_unit: str = "round",
+                 labels: Labels | None = None) -> tuple[str, Figure]:
+    """The figure of an analysis result, with its name (:func:`figure_name`); players and
+    actions named by ``labels`` (default: the model's names).
 
     Raises
     ------
@@ -751,10 +787,10 @@ def sweep_figure(result: AnalysisResult, round_unit: str = "round") -> tuple[str
     """
     name = figure_name(result)
     if isinstance(result, GridResult):
-        return name, figure_grid(result, round_unit)
+        return name, figure_grid(result, round_unit, labels)
     if isinstance(result, MonteCarloResult):
-        return name, figure_distribution(result, round_unit)
-    return name, figure_tornado(result, round_unit)
+        return name, figure_distribution(result, round_unit, labels)
+    return name, figure_tornado(result, round_unit, labels)
 
 
 def write_sweep_figures(
@@ -763,6 +799,7 @@ def write_sweep_figures(
     formats: Sequence[str] = ("png", "svg"),
     *,
     round_unit: str = "round",
+    labels: Labels | None = None,
 ) -> dict[str, list[Path]]:
     """Write the figure of an analysis result into ``out_dir``, one file per format,
     atomically (:func:`sim.plots.save_figure`).
@@ -778,6 +815,9 @@ def write_sweep_figures(
         Any of ``"png"``, ``"svg"``.
     round_unit
         The scenario's round unit (``scenario.repeated.round_unit``) for axis labels.
+    labels
+        The names players and actions are shown by (a run's ``results["labels"]`` read
+        with :meth:`sim.labels.Labels.from_results`); default: the model's names.
 
     Returns
     -------
@@ -786,5 +826,5 @@ def write_sweep_figures(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    name, fig = sweep_figure(result, round_unit)
+    name, fig = sweep_figure(result, round_unit, labels)
     return {name: [plots.save_figure(fig, out / f"{name}.{fmt}", fmt) for fmt in formats]}
