@@ -1,0 +1,148 @@
+"""Display names: a scenario's ``players`` renames players and actions in figures, the
+report and ``explain``; data keeps the model's names."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from fake_results import fake_results
+
+from sim import model, plots, report
+from sim.cli import main
+from sim.errors import ScenarioError
+from sim.labels import Labels
+from sim.results import validate_results
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+GULF_PUSH = ROOT / "scenarios" / "gulf_push.yaml"
+NEW_GULF = "Gulf states and the West"
+HEADER = "description: A test scenario.\nquestion: Does it load?\n"
+
+
+def _write(folder: Path, name: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+# -- the Labels type ---------------------------------------------------------------------
+def test_default_labels_are_the_models_names() -> None:
+    lab = Labels.default()
+    assert [lab.player(p) for p in model.PLAYERS] == [model.PLAYER_LABELS[p] for p in model.PLAYERS]
+    assert lab.action(model.SYRIA, "hedge") == "hedge"
+    assert Labels.from_results({}) == lab  # results without labels: the defaults
+
+
+def test_labels_from_results_fill_gaps_with_defaults() -> None:
+    lab = Labels.from_results(
+        {"labels": {"players": {"gulf": "The West"}, "actions": {"syria": {"hedge": "straddle"}}}}
+    )
+    assert lab.player("gulf") == "The West" and lab.player("iran") == "Iran"
+    assert lab.action("syria", "hedge") == "straddle" and lab.action("syria", "align") == "align"
+    assert lab.to_json()["players"]["gulf"] == "The West"
+    assert set(lab.to_json()["actions"]["israel"]) == set(model.ACTIONS["israel"])
+
+
+# -- the schema ----------------------------------------------------------------------------
+def test_players_merge_through_extends(tmp_path: Path) -> None:
+    _write(tmp_path, "parent.yaml", "name: p\n" + HEADER
+           + "players:\n  gulf:\n    label: The West\n    actions:\n      wait: hold\n")
+    child = _write(tmp_path, "child.yaml", "extends: parent.yaml\nname: c\n" + HEADER
+                   + "players:\n  gulf:\n    actions:\n      engage: pay\n")
+    lab = load_scenario(child).labels()
+    assert lab.player("gulf") == "The West"
+    assert (lab.action("gulf", "engage"), lab.action("gulf", "wait")) == ("pay", "hold")
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "fragment"),
+    [
+        ("players:\n  iran:\n    label: Israel\n", "players.iran.label",
+         "already the name of israel"),
+        ("players:\n  gulf:\n    actions:\n      wait: isolate\n", "players.gulf.actions.wait",
+         "already gulf's name for 'isolate'"),
+        ("players:\n  gulf:\n    label: ''\n", "players.gulf.label", "non-empty text"),
+        ("players:\n  gulf:\n    label: '  '\n", "players.gulf.label", "non-empty text"),
+        ("players:\n  gulf:\n    labl: X\n", "players.gulf.labl", "did you mean 'label'?"),
+        ("players:\n  syria:\n    actions:\n      hedge: 3\n", "players.syria.actions.hedge",
+         "expected text"),
+    ],
+)
+def test_bad_names_are_refused_with_their_key(
+    tmp_path: Path, body: str, key: str, fragment: str
+) -> None:
+    path = _write(tmp_path, "bad.yaml", "name: bad\n" + HEADER + body)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert info.value.key_path == key and fragment in str(info.value), str(info.value)
+
+
+def test_stating_the_default_names_keeps_the_hash(tmp_path: Path) -> None:
+    plain = _write(tmp_path, "plain.yaml", "name: x\n" + HEADER)
+    explicit = _write(tmp_path, "explicit.yaml", "name: x\n" + HEADER
+                      + "players:\n  gulf:\n    label: Gulf/West\n    actions:\n      wait: wait\n")
+    renamed = _write(tmp_path, "renamed.yaml", "name: x\n" + HEADER
+                     + "players:\n  gulf:\n    label: The West\n")
+    assert load_scenario(plain).hash == load_scenario(explicit).hash
+    assert load_scenario(renamed).hash != load_scenario(plain).hash
+
+
+# -- figures and report read the results' labels -------------------------------------------
+def _renamed_results() -> dict:
+    data = fake_results()
+    data["labels"] = {"players": {"syria": "Damascus", "gulf": "The West"},
+                      "actions": {"syria": {"align": "side with Tehran"}}}
+    return data
+
+
+def test_figures_show_the_results_labels() -> None:
+    data = _renamed_results()
+    fig = plots.figure_tolerance(data)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("The West" in t for t in legend) and not any("Gulf/West" in t for t in legend)
+    fig = plots.figure_path(data)
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "Damascus" in ticks and "The West" in ticks and "Syria" not in ticks
+    assert "side with Tehran" in fig.get_suptitle()
+
+
+def test_report_sentences_and_tables_show_the_results_labels() -> None:
+    data = _renamed_results()
+    text = " ".join(report.answer_sentences(data))
+    assert "Damascus" in text and "side with Tehran" in text and "Syria" not in text
+    rows = report.equilibrium_rows(data)
+    assert "Damascus: side with Tehran" in " ".join(r["selected"] for r in rows)
+    # data keys stay the model's names
+    assert data["exit"]["syria_action"] == "align"
+
+
+# -- the shipped scenario ---------------------------------------------------------------------
+def test_gulf_push_names_the_gulf_anew_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(GULF_PUSH), "--out", str(out)]) == 0
+    capsys.readouterr()
+    data = json.loads((out / "results.json").read_text())
+    assert validate_results(data) == []
+    assert data["labels"]["players"]["gulf"] == NEW_GULF
+    assert data["labels"]["players"]["iran"] == "Iran"
+    assert data["labels"]["actions"]["gulf"] == {a: a for a in model.ACTIONS["gulf"]}
+    assert "gulf" in data["players"] and NEW_GULF not in data["players"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert NEW_GULF in html
+    answer = re.search(r'<section class="answer" id="answer">(.*?)</section>', html, re.S)
+    assert answer is not None
+    assert "Gulf/West" not in answer.group(1)
+    assert NEW_GULF in answer.group(1)
+    assert b"Gulf/West" not in (out / "tolerance.svg").read_bytes()
+
+
+def test_explain_uses_the_scenarios_labels(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(GULF_PUSH)]) == 0
+    printed = capsys.readouterr().out
+    assert f"{NEW_GULF}: payoff" in printed and "Gulf/West" not in printed
