@@ -13,27 +13,24 @@ treat it as ``rounds`` (the run's length): a censored value, the horizon is at l
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from typing_extensions import Unpack
 
 from sim.scenario import Scenario
 from sim.sweep.design import (
     SENSITIVITY_QUANTILES,
-    Design,
     grid_design,
     monte_carlo_design,
     parse_param,
     scenario_sweep,
     sensitivity_design,
 )
-from sim.sweep.evaluate import Evaluator
-from sim.sweep.executors import DEFAULT_CHUNK_SIZE, run_design
-from sim.sweep.outcomes import COUNTERPART_LABELS, EXIT_LABELS, NONE, Outcomes
+from sim.sweep.executors import RunOptions, run_design
+from sim.sweep.outcomes import COUNTERPART_LABELS, EXIT_LABELS, NONE
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -152,23 +149,12 @@ def censored(horizon: IntArray, rounds: int) -> IntArray:
     return np.where(horizon == NONE, rounds, horizon)
 
 
-def _run(scenario: Scenario, design: Design, options: dict[str, Any]) -> Outcomes:
-    return run_design(scenario, design, **options)
-
-
 def sweep(
     scenario: Scenario,
     params: Sequence[str] = (),
     *,
     name: str | None = None,
-    evaluator: Evaluator | str = "batch",
-    executor: str = "inprocess",
-    workers: int | None = None,
-    scheduler: str | None = None,
-    out_dir: str | os.PathLike[str] | None = None,
-    resume: bool = True,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    progress: bool = False,
+    **options: Unpack[RunOptions],
 ) -> GridResult:
     """Horizon and exit over a grid: ``params`` (``key.path=start:stop:num``, one or two),
     or the scenario's ``sweeps:`` entry ``name`` (default: the first) when ``params`` is empty.
@@ -185,20 +171,7 @@ def sweep(
     design = (
         grid_design([parse_param(p) for p in params]) if params else scenario_sweep(scenario, name)
     )
-    out = _run(
-        scenario,
-        design,
-        dict(
-            evaluator=evaluator,
-            executor=executor,
-            workers=workers,
-            scheduler=scheduler,
-            out_dir=out_dir,
-            resume=resume,
-            chunk_size=chunk_size,
-            progress=progress,
-        ),
-    )
+    out = run_design(scenario, design, **options)
     shape = design.shape
     return GridResult(
         keys=design.keys,
@@ -222,17 +195,13 @@ def monte_carlo(
     scenario: Scenario,
     *,
     draws: int | None = None,
-    evaluator: Evaluator | str = "batch",
-    executor: str = "inprocess",
-    workers: int | None = None,
-    scheduler: str | None = None,
-    out_dir: str | os.PathLike[str] | None = None,
-    resume: bool = True,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    progress: bool = False,
+    **options: Unpack[RunOptions],
 ) -> MonteCarloResult:
     """The horizon's distribution over ``draws`` (default ``uncertainty.draws``) draws of the
     scenario's uncertainty, seeded by ``scenario.seed``.
+
+    Executor options (:class:`~sim.sweep.executors.RunOptions`) as in
+    :func:`sim.sweep.executors.run_design`.
 
     Raises
     ------
@@ -240,20 +209,7 @@ def monte_carlo(
         If the scenario has no ``uncertainty:`` distributions.
     """
     design = monte_carlo_design(scenario, draws)
-    out = _run(
-        scenario,
-        design,
-        dict(
-            evaluator=evaluator,
-            executor=executor,
-            workers=workers,
-            scheduler=scheduler,
-            out_dir=out_dir,
-            resume=resume,
-            chunk_size=chunk_size,
-            progress=progress,
-        ),
-    )
+    out = run_design(scenario, design, **options)
     rounds = scenario.repeated.rounds
     h = censored(out.horizon, rounds).astype(np.float64)
     return MonteCarloResult(
@@ -274,17 +230,13 @@ def sensitivity(
     scenario: Scenario,
     *,
     quantiles: tuple[float, float] = SENSITIVITY_QUANTILES,
-    evaluator: Evaluator | str = "batch",
-    executor: str = "inprocess",
-    workers: int | None = None,
-    scheduler: str | None = None,
-    out_dir: str | os.PathLike[str] | None = None,
-    resume: bool = True,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    progress: bool = False,
+    **options: Unpack[RunOptions],
 ) -> SensitivityResult:
     """The horizon with each uncertain key at the low and the high end of its distribution
     (by default its 5th and 95th percentiles), one at a time, the others at base.
+
+    Executor options (:class:`~sim.sweep.executors.RunOptions`) as in
+    :func:`sim.sweep.executors.run_design`.
 
     Raises
     ------
@@ -292,20 +244,7 @@ def sensitivity(
         If the scenario has no ``uncertainty:`` distributions.
     """
     design = sensitivity_design(scenario, quantiles)
-    out = _run(
-        scenario,
-        design,
-        dict(
-            evaluator=evaluator,
-            executor=executor,
-            workers=workers,
-            scheduler=scheduler,
-            out_dir=out_dir,
-            resume=resume,
-            chunk_size=chunk_size,
-            progress=progress,
-        ),
-    )
+    out = run_design(scenario, design, **options)
     rounds = scenario.repeated.rounds
     k = len(design.keys)
     idx = np.arange(k)

@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -150,6 +150,19 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     finally:
         if cluster is not None:
             cluster.close()
+
+
+class RunOptions(TypedDict, total=False):
+    """How :func:`run_design` evaluates a design; the analyses take the same keywords."""
+
+    evaluator: Evaluator | str
+    executor: str
+    workers: int | None
+    scheduler: str | None
+    out_dir: str | os.PathLike[str] | None
+    resume: bool
+    chunk_size: int
+    progress: bool
 
 
 def run_design(
