@@ -215,7 +215,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty(),
     )
     if args.json:
-        print(json.dumps(summary.results, indent=2, sort_keys=True))
+        print(json.dumps(summary.data, indent=2, sort_keys=True))
     else:
         print(summary.text)
     return 0

@@ -46,11 +46,11 @@ def round_zero(scenario: Scenario) -> RoundZero:
 
 
 @dataclass(frozen=True)
-class RunSummary:
-    """What a run wrote and what the CLI prints."""
+class Summary:
+    """What a run or an analysis wrote, its JSON data, and the text the CLI prints."""
 
     out_dir: Path
-    results: dict[str, Any]
+    data: dict[str, Any]
     files: dict[str, Path]
     text: str
 
@@ -67,7 +67,7 @@ def run_to_folder(
     figures: bool = True,
     analyses: Sequence[str] = (),
     progress: bool = False,
-) -> RunSummary:
+) -> Summary:
     """Run the scenario at ``path`` and write its results, figures and report.
 
     Parameters
@@ -104,7 +104,7 @@ def run_to_folder(
     if figures:
         files.update(_figures_and_report(scenario, run, data, out_dir, Path(path), computed))
     extra = _analysis_lines(_analyses_data(scenario, computed)) if computed else []
-    return RunSummary(out_dir, data, files, summary_text(data, files, extra))
+    return Summary(out_dir, data, files, summary_text(data, files, extra))
 
 
 def _figures_and_report(
@@ -160,9 +160,7 @@ def _round_text(value: Any, unit: str) -> str:
     return f"round {value} ({unit}s)"
 
 
-def summary_text(
-    data: dict[str, Any], files: dict[str, Path], extra: Sequence[str] = ()
-) -> str:
+def summary_text(data: dict[str, Any], files: dict[str, Path], extra: Sequence[str] = ()) -> str:
     """The compact summary ``hedgesim run`` prints."""
     from sim.report import answer_sentences
 
@@ -202,14 +200,6 @@ ANALYSES_FILE = "analyses.json"
 ANALYSIS_REPORT_FILE = "analyses.html"
 
 
-@dataclass(frozen=True)
-class AnalysisSummary:
-    out_dir: Path
-    data: dict[str, Any]
-    files: dict[str, Path]
-    text: str
-
-
 def analyse_to_folder(
     path: str | os.PathLike[str],
     *,
@@ -225,13 +215,12 @@ def analyse_to_folder(
     resume: bool = True,
     figures: bool = True,
     progress: bool = False,
-) -> AnalysisSummary:
+) -> Summary:
     """Run the requested analyses of the scenario at ``path`` and write ``analyses.json``,
     their figures and a report into the output folder (default ``runs/<name>/sweep/``).
 
     Finished chunks are kept under ``<out>/chunks/`` so an interrupted run resumes.
     """
-
 
     scenario = load_scenario(path)
     if overrides:
@@ -254,7 +243,7 @@ def analyse_to_folder(
     files = {"analyses": _write_analyses(scenario, computed, out_dir)}
     if figures:
         files.update(_analysis_figures(scenario, computed, out_dir))
-    return AnalysisSummary(out_dir, data, files, analysis_text(data, files))
+    return Summary(out_dir, data, files, analysis_text(data, files))
 
 
 def _compute_analyses(

@@ -144,3 +144,13 @@ def test_run_with_analyses_puts_sweeps_and_uncertainty_in_the_same_report(
         assert png_size(out / f"{name}.png")[0] > 0
     assert report.count('class="answer analysis"') == 3
     assert report.count("data:image/png;base64,") == len(plots.FIGURE_NAMES) + 3
+
+
+def test_run_json_prints_the_results_it_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    baseline = str(ROOT / "scenarios" / "baseline.yaml")
+    assert main(["run", baseline, "--out", str(out), "--no-figures", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == json.loads((out / "results.json").read_text())
