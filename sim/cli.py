@@ -200,18 +200,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.pipeline import run_to_folder
 
-    analyses: tuple[str, ...] = ()
-    if args.analyses:
-        from sim.pipeline import available_analyses
-        from sim.scenario import load_scenario
-
-        analyses = available_analyses(load_scenario(args.scenario))
     summary = run_to_folder(
         args.scenario,
         out=args.out,
         overrides=args.set or [],
         figures=not args.no_figures,
-        analyses=analyses,
+        analyses="available" if args.analyses else (),
         progress=sys.stderr.isatty(),
     )
     if args.json:

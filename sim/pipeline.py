@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sim import model, repeated, results, tolerance
 from sim.atomic import write_text
@@ -55,8 +55,14 @@ class Summary:
     text: str
 
 
+#: The folder under which runs go when the command line names no ``--out``.
+RUNS = Path("runs")
+
+
 def default_out_dir(scenario: Scenario) -> Path:
-    return Path(scenario.outputs.dir) if scenario.outputs.dir else Path("runs") / scenario.name
+    """``runs/<outputs.dir>`` or ``runs/<name>``: the schema keeps both to safe names, so
+    a scenario file can never send files outside ``runs/``."""
+    return RUNS / (scenario.outputs.dir or scenario.name)
 
 
 def run_to_folder(
@@ -65,7 +71,7 @@ def run_to_folder(
     out: str | os.PathLike[str] | None = None,
     overrides: Sequence[str] = (),
     figures: bool = True,
-    analyses: Sequence[str] = (),
+    analyses: Sequence[str] | Literal["available"] = (),
     progress: bool = False,
 ) -> Summary:
     """Run the scenario at ``path`` and write its results, figures and report.
@@ -82,14 +88,18 @@ def run_to_folder(
     figures
         Whether to draw the figures and write the report.
     analyses
-        Analyses (:data:`ANALYSES`) to run beside the scenario; their data goes into
-        ``analyses.json``, their figures and sections into the same folder and report.
+        Analyses (:data:`ANALYSES`) to run beside the scenario, or ``"available"``: those
+        the scenario (after ``overrides``) has data for (:func:`available_analyses`). Their
+        data goes into ``analyses.json``, their figures and sections into the same folder
+        and report.
     progress
         Show a progress bar over the analyses' chunks (the CLI passes a terminal check).
     """
     scenario = load_scenario(path)
     if overrides:
         scenario = apply_overrides(scenario, overrides)
+    if analyses == "available":
+        analyses = available_analyses(scenario)
     run = repeated.run(scenario)
     data = results.results_dict(run)
     out_dir = Path(out) if out is not None else default_out_dir(scenario)

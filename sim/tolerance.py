@@ -37,7 +37,7 @@ import numpy as np
 
 from sim import model
 from sim.errors import ScenarioError
-from sim.scenario import Event, Scenario
+from sim.scenario import Event, Scenario, key_path
 
 #: Largest deniability an event may set; the schema requires deniability < 1.
 MAX_DENIABILITY = 1.0 - 1e-12
@@ -146,7 +146,7 @@ def apply_change(state: ToleranceState, op: str, path: str, value: float) -> Tol
     ScenarioError
         If the key path addresses nothing the state holds.
     """
-    parts = path.split(".")
+    parts = key_path(path).names
     if len(parts) == 2 and parts[0] == "parameters":
         name = parts[1]
         if name not in model.PARAMETER_NAMES:

@@ -137,8 +137,10 @@ def test_baseline_has_uncertainty_and_a_sweep() -> None:
 
 # -- extends -----------------------------------------------------------------------------
 def test_extends_merges_mappings_and_replaces_lists(tmp_path: Path) -> None:
+    sub = tmp_path / "sub"
+    sub.mkdir()
     _write(
-        tmp_path,
+        sub,
         "parent.yaml",
         "name: parent\n" + HEADER + "tolerance:\n  iran: {decay: 0.2, recovery: 0.3}\n"
         "timeline:\n  - {name: a, round: 1, add: {tolerance.iran.level: 0.1}}\n"
@@ -147,12 +149,10 @@ def test_extends_merges_mappings_and_replaces_lists(tmp_path: Path) -> None:
         "    parameters.war_cost: {dist: normal, mean: 4.0, sd: 1.0}\n"
         "    parameters.iran_aid: {dist: uniform, low: 3.0, high: 5.0}\n",
     )
-    sub = tmp_path / "sub"
-    sub.mkdir()
     child = _write(
-        sub,
+        tmp_path,
         "child.yaml",
-        "extends: ../parent.yaml\nname: child\n" + HEADER + "tolerance:\n  iran: {decay: 0.1}\n"
+        "extends: sub/parent.yaml\nname: child\n" + HEADER + "tolerance:\n  iran: {decay: 0.1}\n"
         "timeline:\n  - {name: c, round: 3, add: {tolerance.iran.level: 0.2}}\n"
         "uncertainty:\n  parameters:\n"
         "    parameters.war_cost: {dist: uniform, low: 2.0, high: 6.0}\n",
@@ -172,9 +172,9 @@ def test_extends_chain_resolves_relative_to_each_file(tmp_path: Path) -> None:
     a = tmp_path / "a"
     b = a / "b"
     b.mkdir(parents=True)
-    _write(tmp_path, "root.yaml", "name: root\n" + HEADER + "seed: 7\nparameters: {war_cost: 1}\n")
-    _write(a, "mid.yaml", "extends: ../root.yaml\nname: mid\n" + HEADER + "seed: 8\n")
-    leaf = _write(b, "leaf.yaml", "extends: ../mid.yaml\nname: leaf\n" + HEADER)
+    _write(b, "root.yaml", "name: root\n" + HEADER + "seed: 7\nparameters: {war_cost: 1}\n")
+    _write(a, "mid.yaml", "extends: b/root.yaml\nname: mid\n" + HEADER + "seed: 8\n")
+    leaf = _write(tmp_path, "leaf.yaml", "extends: a/mid.yaml\nname: leaf\n" + HEADER)
     s = load_scenario(leaf)
     assert (s.seed, s.parameters["war_cost"]) == (8, 1.0)
     assert len(s.sources) == 3

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim import model  # noqa: E402
-from sim.scenario import Scenario, _unwrap  # noqa: E402
+from sim.scenario import Scenario  # noqa: E402
+from sim.scenario.errors import unwrap as _unwrap  # noqa: E402
 
 DOC = ROOT / "docs" / "scenarios.md"
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"

@@ -40,7 +40,7 @@ from sim import tolerance as tol
 from sim.equilibria.result import Equilibrium
 from sim.equilibria.small_support import batch_two_mixer_equilibria
 from sim.game import NormalFormGame
-from sim.scenario import Event, Scenario
+from sim.scenario import Event, Scenario, key_path
 from sim.sweep.outcomes import NONE, Outcomes
 
 FloatArray = npt.NDArray[np.float64]
@@ -119,7 +119,7 @@ def initial_state(scenario: Scenario, keys: Sequence[str], values: FloatArray) -
         for s in SETTINGS
     }
     for k, key in enumerate(keys):
-        parts = key.split(".")
+        parts = key_path(key).names
         col = np.array(values[:, k], dtype=np.float64)
         if parts[0] == "parameters":
             params[parts[1]] = col
@@ -147,7 +147,7 @@ def apply_event(state: BatchState, event: Event) -> None:
     for op, changes in (("set", event.set), ("add", event.add), ("scale", event.scale)):
         for path in sorted(changes):
             value = float(changes[path])
-            parts = path.split(".")
+            parts = key_path(path).names
             if parts[0] == "parameters":
                 name = parts[1]
                 new = _combine(op, state.parameters[name], value)

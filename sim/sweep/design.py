@@ -39,6 +39,7 @@ from sim.scenario import (
     Distribution,
     Scenario,
     apply_overrides,
+    key_path,
     key_range,
 )
 
@@ -142,7 +143,7 @@ def check_values(keys: Sequence[str], values: FloatArray, where: str = "sweep") 
 
 def base_value(scenario: Scenario, key: str) -> float:
     """The value the key path ``key`` has in ``scenario`` (defaults filled in)."""
-    parts = check_key(key).split(".")
+    parts = key_path(check_key(key)).names
     if parts[0] == "parameters":
         return float(getattr(scenario.model_parameters(), parts[1]))
     if parts[0] == "tolerance":

@@ -1,0 +1,451 @@
+"""The scenario schema: immutable, validated pydantic models of a scenario file.
+
+``docs/scenarios.md`` documents every key. Validators raise :class:`~sim.scenario.keys.Located`
+for problems below the validated value, so :mod:`sim.scenario.errors` can name the exact
+key path and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
+
+from sim import model
+from sim.labels import Labels
+from sim.scenario.keys import (
+    EVENT_KEYS,
+    VARIABLE_KEYS,
+    Located,
+    check_key,
+    key_range,
+    suggest,
+)
+
+#: A name that is safe as one file or folder name on every system: starts with a letter or
+#: digit (so never ``.``, ``..`` or hidden), then letters, digits, ``_``, ``.``, ``-``.
+SAFE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
+SafeName = Annotated[str, Field(min_length=1, max_length=100, pattern=SAFE_NAME)]
+#: ``outputs.dir``: one or more safe names separated by ``/``, a folder inside ``runs/``.
+SAFE_RELATIVE_DIR = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}){0,7}$"
+
+# Numbers are strict: a quoted "0.1" or a boolean is refused, not coerced.
+Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False, strict=True)]
+NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False, strict=True)]
+Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]
+
+#: Days in a round, by the name of the round's unit.
+ROUND_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 91}
+
+
+# -- the schema -------------------------------------------------------------------
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+
+class Tolerance(_Strict):
+    """How one counterpart's tolerance of a hedging Syria starts and moves.
+
+    Per round in which Syria hedges (with probability ``p``), the tolerance falls by
+    ``p * decay * visibility * (1 - deniability)``; per round in which Syria does what
+    the counterpart wishes (probability ``q``), it rises by ``q * recovery``; it is
+    clipped to [0, 1].
+    """
+
+    initial: Probability = 1.0
+    decay: NonNegative = 0.05
+    recovery: NonNegative = 0.05
+    visibility: NonNegative = 1.0
+    deniability: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False, strict=True)] = 0.0
+
+
+class Repeated(_Strict):
+    """Settings of the repeated game."""
+
+    rounds: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 24
+    round_unit: Literal["day", "week", "fortnight", "month", "quarter"] = "month"
+    start_date: dt.date | None = None
+    discount: Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False, strict=True)] = 0.95
+    selection: Literal["inertia", "syria-optimal", "welfare"] = "inertia"
+    fallback: Literal["syria-optimal", "welfare"] = "syria-optimal"
+    solver: Literal[
+        "auto", "pure", "small-support", "support", "vertex", "lemke-howson", "gnm", "simpdiv",
+        "logit",
+    ] = "auto"
+
+
+class Event(_Strict):
+    """A dated change: from its round on, ``set`` values replace, ``add`` values add to,
+    ``scale`` values multiply the addressed keys. Keys are key paths: a parameter
+    (``parameters.iran_aid``), a tolerance setting (``tolerance.israel.visibility``), or
+    a counterpart's current tolerance level (``tolerance.iran.level``, clipped to [0, 1])."""
+
+    name: Annotated[str, Field(min_length=1)]
+    round: Annotated[int, Field(ge=0, strict=True)] | None = None
+    date: dt.date | None = None
+    description: str = ""
+    claims: tuple[Annotated[str, Field(pattern=r"^C[0-9]{2,}$")], ...] = ()
+    set: dict[str, Finite] = Field(default_factory=dict)
+    add: dict[str, Finite] = Field(default_factory=dict)
+    scale: dict[str, NonNegative] = Field(default_factory=dict)
+
+    @field_validator("set")
+    @classmethod
+    def _set_keys(cls, v: dict[str, float]) -> dict[str, float]:
+        for key, value in v.items():
+            check_key(key, EVENT_KEYS, "key path")
+            allowed = key_range(key)
+            if not allowed.contains(value):
+                raise Located((key,), f"expected a value in {allowed}, got {value:g}")
+        return v
+
+    @field_validator("add", "scale")
+    @classmethod
+    def _change_keys(cls, v: dict[str, float]) -> dict[str, float]:
+        for key in v:
+            check_key(key, EVENT_KEYS, "key path")
+        return v
+
+    @model_validator(mode="after")
+    def _when(self) -> Event:
+        if (self.round is None) == (self.date is None):
+            raise ValueError("an event needs exactly one of 'round' or 'date'")
+        if not (self.set or self.add or self.scale):
+            raise ValueError("an event needs at least one of 'set', 'add' or 'scale'")
+        return self
+
+
+class Distribution(_Strict):
+    """An uncertain value for Monte Carlo: uniform(low, high), normal(mean, sd) clipped to
+    [low, high] when given, triangular(low, mode, high), or lognormal(mean, sd) of the log."""
+
+    dist: Literal["uniform", "normal", "triangular", "lognormal"]
+    low: Finite | None = None
+    high: Finite | None = None
+    mean: Finite | None = None
+    sd: NonNegative | None = None
+    mode: Finite | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Distribution:
+        needs = {
+            "uniform": ("low", "high"),
+            "normal": ("mean", "sd"),
+            "triangular": ("low", "mode", "high"),
+            "lognormal": ("mean", "sd"),
+        }[self.dist]
+        missing = [k for k in needs if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"a {self.dist} distribution needs {', '.join(missing)}")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise Located(("low",), "low must not exceed high")
+        if self.mode is not None and not (
+            (self.low is None or self.low <= self.mode)
+            and (self.high is None or self.mode <= self.high)
+        ):
+            raise Located(("mode",), "mode must lie between low and high")
+        return self
+
+
+class Uncertainty(_Strict):
+    """Distributions of uncertain values, keyed by key path, for Monte Carlo."""
+
+    draws: Annotated[int, Field(ge=1, le=10_000_000, strict=True)] = 1000
+    parameters: dict[str, Distribution] = Field(default_factory=dict)
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_keys(cls, v: dict[str, Distribution]) -> dict[str, Distribution]:
+        for key, d in v.items():
+            check_key(key, VARIABLE_KEYS, "key path")
+            allowed = key_range(key)
+            for bound in ("low", "high"):
+                value = getattr(d, bound)
+                if value is not None and not allowed.contains(value):
+                    raise Located(
+                        (key, bound), f"{key} lies in {allowed}, so {bound} {value:g} is outside it"
+                    )
+        return v
+
+
+class Axis(_Strict):
+    """One swept key: ``num`` evenly spaced values from ``start`` to ``stop``."""
+
+    start: Finite
+    stop: Finite
+    num: Annotated[int, Field(ge=2, le=10_000, strict=True)] = 20
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Axis:
+        if self.start == self.stop:
+            raise Located(("stop",), "start and stop must differ")
+        return self
+
+
+class Sweep(_Strict):
+    """A grid over one or two key paths."""
+
+    name: SafeName
+    params: dict[str, Axis]
+
+    @field_validator("params")
+    @classmethod
+    def _one_or_two(cls, v: dict[str, Axis]) -> dict[str, Axis]:
+        if not 1 <= len(v) <= 2:
+            raise ValueError("a sweep varies one or two key paths")
+        for key, axis in v.items():
+            check_key(key, VARIABLE_KEYS, "key path")
+            allowed = key_range(key)
+            for end in ("start", "stop"):
+                value = getattr(axis, end)
+                if not allowed.contains(value):
+                    raise Located(
+                        (key, end), f"{key} lies in {allowed}, so {end} {value:g} is outside it"
+                    )
+        return v
+
+
+class Outputs(_Strict):
+    """What a run writes. ``dir`` is a folder inside ``runs/`` (safe names joined by ``/``),
+    used when the command line gives no ``--out``: a scenario never decides where outside
+    ``runs/`` files go."""
+
+    dir: Annotated[str, Field(pattern=SAFE_RELATIVE_DIR)] | None = None
+    figures: tuple[Literal["png", "svg"], ...] = ("png", "svg")
+    report: Annotated[bool, Field(strict=True)] = True
+
+
+Label = Annotated[str, Field(min_length=1, strict=True)]
+
+
+class PlayerLabels(_Strict):
+    """How a scenario names one of the model's players and its actions, for display only
+    (figures, reports, ``explain``); data keeps the model's names."""
+
+    label: Label | None = None
+    actions: dict[str, Label] = Field(default_factory=dict)
+
+
+class Scenario(_Strict):
+    """A validated scenario. Immutable; :attr:`source` (the file it was loaded from) is
+    filled by the loader, :attr:`hash` is computed from the resolved content."""
+
+    name: SafeName
+    description: Annotated[str, Field(min_length=1)]
+    question: Annotated[str, Field(min_length=1)]
+    extends: str | None = None
+    players: dict[str, PlayerLabels] = Field(default_factory=dict)
+    parameters: dict[str, NonNegative] = Field(default_factory=dict)
+    tolerance: dict[str, Tolerance] = Field(default_factory=dict)
+    repeated: Repeated = Field(default_factory=Repeated)
+    timeline: tuple[Event, ...] = ()
+    uncertainty: Uncertainty | None = None
+    sweeps: tuple[Sweep, ...] = ()
+    outputs: Outputs = Field(default_factory=Outputs)
+    seed: Annotated[int, Field(ge=0, lt=2**63, strict=True)] = 0
+
+    _sources: tuple[str, ...] = PrivateAttr(default=())
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, v: dict[str, float]) -> dict[str, float]:
+        for key, value in v.items():
+            if key not in model.PARAMETER_NAMES:
+                raise Located(
+                    (key,), f"unknown parameter {key!r}{suggest(key, model.PARAMETER_NAMES)}"
+                )
+            if model.is_share(key) and value > 1.0:
+                raise Located((key,), f"{key} is a share and must lie in [0, 1], got {value:g}")
+        return v
+
+    @field_validator("tolerance")
+    @classmethod
+    def _known_counterparts(cls, v: dict[str, Tolerance]) -> dict[str, Tolerance]:
+        for key in v:
+            if key not in model.COUNTERPARTS:
+                hint = (
+                    suggest(key, model.COUNTERPARTS)
+                    or f"; expected one of {', '.join(model.COUNTERPARTS)}"
+                )
+                raise Located((key,), f"unknown counterpart {key!r}{hint}")
+        return v
+
+    @field_validator("players")
+    @classmethod
+    def _known_players(cls, v: dict[str, PlayerLabels]) -> dict[str, PlayerLabels]:
+        for role, spec in v.items():
+            if role not in model.PLAYERS:
+                hint = suggest(role, model.PLAYERS) or (
+                    f"; expected one of {', '.join(model.PLAYERS)}"
+                )
+                raise Located((role,), f"unknown player {role!r}{hint}")
+            if spec.label is not None and not spec.label.strip():
+                raise Located((role, "label"), "expected a non-empty text")
+            actions = model.ACTIONS[role]
+            for action, label in spec.actions.items():
+                if action not in actions:
+                    hint = suggest(action, actions) or f"; expected one of {', '.join(actions)}"
+                    raise Located(
+                        (role, "actions", action), f"unknown action {action!r} of {role}{hint}"
+                    )
+                if not label.strip():
+                    raise Located((role, "actions", action), "expected a non-empty text")
+            shown = {a: spec.actions.get(a, a) for a in actions}
+            for action, label in spec.actions.items():
+                clash = next((b for b in actions if b != action and shown[b] == label), None)
+                if clash is not None:
+                    raise Located(
+                        (role, "actions", action),
+                        f"label {label!r} is already {role}'s name for {clash!r}; "
+                        "a player's actions need distinct labels",
+                    )
+        names = {
+            r: v[r].label if r in v and v[r].label is not None else model.PLAYER_LABELS[r]
+            for r in model.PLAYERS
+        }
+        for role, spec in v.items():
+            other = next(
+                (r for r in model.PLAYERS if r != role and names[r] == spec.label), None
+            )
+            if other is not None:
+                raise Located(
+                    (role, "label"),
+                    f"label {spec.label!r} is already the name of {other}; "
+                    "players need distinct labels",
+                )
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        start = self.repeated.start_date
+        for i, event in enumerate(self.timeline):
+            if event.date is None:
+                continue
+            if start is None:
+                raise Located(("timeline", i, "date"), "a dated event needs repeated.start_date")
+            if event.date < start:
+                raise Located(
+                    ("timeline", i, "date"),
+                    f"{event.date} is before repeated.start_date {start}",
+                )
+        seen: set[str] = set()
+        for i, sweep in enumerate(self.sweeps):
+            if sweep.name in seen:
+                raise Located(
+                    ("sweeps", i, "name"), f"another sweep is already named {sweep.name!r}"
+                )
+            seen.add(sweep.name)
+        return self
+
+    # -- provenance -------------------------------------------------------------
+    @property
+    def source(self) -> str | None:
+        """The file this scenario was loaded from (``None`` if built from a mapping)."""
+        return self._sources[0] if self._sources else None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every file read to build it: the file itself, then its ``extends`` chain."""
+        return self._sources
+
+    @property
+    def hash(self) -> str:
+        """:func:`scenario_hash` of this scenario."""
+        return scenario_hash(self)
+
+    # -- derived views, used by the simulator ----------------------------------
+    def model_parameters(self) -> model.Parameters:
+        """The stage model's parameters: the model's defaults, overridden by the file."""
+        return model.Parameters(**self.parameters)
+
+    def labels(self) -> Labels:
+        """The display names of players and actions: the file's ``players`` over the
+        model's defaults."""
+        return Labels.of(
+            {p: s.label for p, s in self.players.items() if s.label is not None},
+            {p: dict(s.actions) for p, s in self.players.items()},
+        )
+
+    def tolerance_of(self, counterpart: str) -> Tolerance:
+        return self.tolerance.get(counterpart, Tolerance())
+
+    def event_round(self, event: Event) -> int:
+        """The round in which ``event`` takes effect (its date mapped through
+        ``repeated.start_date`` and ``repeated.round_unit``)."""
+        if event.round is not None:
+            return event.round
+        assert event.date is not None
+        if self.repeated.start_date is None:
+            raise ValueError("a dated event needs repeated.start_date")
+        days = (event.date - self.repeated.start_date).days
+        return max(0, math.floor(days / ROUND_DAYS[self.repeated.round_unit]))
+
+    def events_by_round(self) -> dict[int, tuple[Event, ...]]:
+        out: dict[int, list[Event]] = {}
+        for event in self.timeline:
+            out.setdefault(self.event_round(event), []).append(event)
+        return {k: tuple(v) for k, v in sorted(out.items())}
+
+
+
+def resolved_dict(scenario: Scenario) -> dict[str, Any]:
+    """The fully resolved scenario as plain JSON-able data.
+
+    Every stage-model parameter (the model's default where the scenario gives none) and
+    every counterpart's tolerance settings are spelled out, so the result says exactly
+    what a run used; ``players`` keeps only names that differ from the model's (and is
+    left out when none do). ``Scenario.model_validate(resolved_dict(s))`` gives back a scenario
+    with the same :func:`scenario_hash`.
+    """
+    data: dict[str, Any] = scenario.model_dump(mode="json")
+    # Display names: only those differing from the model's, and the key only when some
+    # do, so stating a default name (or none at all) leaves the hash as it was.
+    labels = scenario.labels()
+    players = {}
+    for role, spec in scenario.players.items():
+        label = labels.player(role)
+        actions = {a: n for a, n in spec.actions.items() if n != a}
+        if label != model.PLAYER_LABELS[role] or actions:
+            players[role] = {
+                "label": label if label != model.PLAYER_LABELS[role] else None,
+                "actions": actions,
+            }
+    data.pop("players", None)
+    if players:
+        data["players"] = players
+    defaults = model.Parameters().as_dict()
+    data["parameters"] = {
+        name: float(scenario.parameters.get(name, defaults[name])) for name in model.PARAMETER_NAMES
+    }
+    data["tolerance"] = {
+        cp: scenario.tolerance_of(cp).model_dump(mode="json") for cp in model.COUNTERPARTS
+    }
+    return data
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A sha256 hex digest of the resolved scenario, stable across runs and machines.
+
+    It covers :func:`resolved_dict` (prose included) except ``extends``: a variant and its
+    flattened copy hash alike, and stating a default explicitly does not change the hash.
+    The canonical form is JSON with sorted keys, no whitespace, ASCII only; floats are
+    written by Python's shortest round-trip ``repr``.
+    """
+    data = resolved_dict(scenario)
+    data.pop("extends", None)
+    text = json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    )
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
