@@ -56,3 +56,18 @@ class ScenarioError(HedgesimError):
         where = path if line is None else f"{path}:{line}"
         key = f" {key_path}:" if key_path else ""
         super().__init__(f"{where}:{key} {problem}")
+
+
+class EngineError(HedgesimError):
+    """The stochastic-game engine (:mod:`sim.stochastic`) refused a game or a request:
+    bad shapes, transitions that are not probabilities, a discount outside [0, 1), a
+    horizon out of range, work beyond the memory budget. Raised before any work is done."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(f"engine: {problem}")
+
+
+class ConvergenceError(EngineError):
+    """The engine's stationary iteration (or a QRE trace) did not reach its stopping rule
+    within its bound; the message says how far it got. Never a silent answer."""

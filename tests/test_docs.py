@@ -44,3 +44,13 @@ def test_the_readme_python_example_runs() -> None:
         os.chdir(cwd)
     rows = namespace["rows"]
     assert isinstance(rows, list) and rows and "hedge_probability" in rows[0]
+
+
+def test_the_engine_doc_examples_run() -> None:
+    """Every ```python block of docs/engine.md runs, in order, in one namespace."""
+    text = (DOCS / "engine.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+    assert blocks
+    namespace: dict[str, object] = {}
+    for k, code in enumerate(blocks):
+        exec(compile(code, f"docs/engine.md block {k + 1}", "exec"), namespace)  # noqa: S102
