@@ -22,6 +22,10 @@ SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
 # -- formatting --------------------------------------------------------------------------
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _fmt(x: float) -> str:
     return f"{x:.4g}" if abs(x) >= 1e-4 or x == 0 else f"{x:.2e}"
 
@@ -334,13 +338,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except HedgesimError as exc:
-        print(f"hedgesim: error: {exc}", file=sys.stderr)
+        print(f"hedgesim: error: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:  # an OS error no layer below turned into words: still one line
+        from sim.output_folder import os_problem
+
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"hedgesim: error: {where}{os_problem(exc)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("hedgesim: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -71,3 +71,18 @@ class EngineError(HedgesimError):
 class ConvergenceError(EngineError):
     """The engine's stationary iteration (or a QRE trace) did not reach its stopping rule
     within its bound; the message says how far it got. Never a silent answer."""
+
+
+class OutputError(HedgesimError):
+    """An output folder cannot be used or written: a file in the way, no permission, a
+    read-only or full disk, another run writing into it. Carries the path."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class BudgetError(HedgesimError):
+    """An input asks for more work than the documented budget (``docs/budgets.md``); the
+    message carries the estimated memory and time and how to go beyond it deliberately."""

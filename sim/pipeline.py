@@ -2,8 +2,9 @@
 
 load (and ``--set`` overrides) -> :func:`sim.repeated.run` -> ``results.json`` and
 ``trajectory.csv`` -> figures -> ``report.html``; and the summary the CLI prints. Nothing
-here prints; everything is written atomically into the output folder, and nothing is
-written at all when the scenario is invalid.
+here prints. A run's files are staged and put in place whole (:mod:`sim.output_folder`),
+so an output folder never mixes two runs, and nothing is written at all when an input is
+refused.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sim import model, repeated, results, tolerance
 from sim.atomic import write_text
 from sim.equilibria import Equilibrium
 from sim.game import NormalFormGame
+from sim.output_folder import output_folder
 from sim.scenario import Scenario, apply_overrides, load_scenario
 
 REPORT_FILE = "report.html"
@@ -100,21 +102,24 @@ def run_to_folder(
         scenario = apply_overrides(scenario, overrides)
     if analyses == "available":
         analyses = available_analyses(scenario)
-    run = repeated.run(scenario)
-    data = results.results_dict(run)
     out_dir = Path(out) if out is not None else default_out_dir(scenario)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = dict(results.write_results(run, out_dir))
-    computed: dict[str, Any] = {}
-    if analyses:
-        computed = _compute_analyses(
-            scenario, analyses, out_dir=out_dir, resume=True, progress=progress
-        )
-        files["analyses"] = _write_analyses(scenario, computed, out_dir)
-    if figures:
-        files.update(_figures_and_report(scenario, run, data, out_dir, Path(path), computed))
+    with output_folder(out_dir) as folder:
+        run = repeated.run(scenario)
+        data = results.results_dict(run)
+        files = dict(results.write_results(run, folder.path))
+        computed: dict[str, Any] = {}
+        if analyses:
+            computed = _compute_analyses(
+                scenario, analyses, out_dir=folder.target, resume=True, progress=progress
+            )
+            files["analyses"] = _write_analyses(scenario, computed, folder.path)
+        if figures:
+            files.update(
+                _figures_and_report(scenario, run, data, folder.path, Path(path), computed)
+            )
+        files = {k: folder.final(p) for k, p in files.items()}
     extra = _analysis_lines(_analyses_data(scenario, computed)) if computed else []
-    return Summary(out_dir, data, files, summary_text(data, files, extra))
+    return Summary(folder.target, data, files, summary_text(data, files, extra))
 
 
 def _figures_and_report(
@@ -236,24 +241,26 @@ def analyse_to_folder(
     if overrides:
         scenario = apply_overrides(scenario, overrides)
     out_dir = Path(out) if out is not None else default_out_dir(scenario) / "sweep"
-    computed = _compute_analyses(
-        scenario,
-        analyses,
-        params=params,
-        sweep_name=sweep_name,
-        draws=draws,
-        executor=executor,
-        workers=workers,
-        scheduler=scheduler,
-        out_dir=out_dir,
-        resume=resume,
-        progress=progress,
-    )
-    data = _analyses_data(scenario, computed)
-    files = {"analyses": _write_analyses(scenario, computed, out_dir)}
-    if figures:
-        files.update(_analysis_figures(scenario, computed, out_dir))
-    return Summary(out_dir, data, files, analysis_text(data, files))
+    with output_folder(out_dir) as folder:
+        computed = _compute_analyses(
+            scenario,
+            analyses,
+            params=params,
+            sweep_name=sweep_name,
+            draws=draws,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            out_dir=folder.target,
+            resume=resume,
+            progress=progress,
+        )
+        data = _analyses_data(scenario, computed)
+        files = {"analyses": _write_analyses(scenario, computed, folder.path)}
+        if figures:
+            files.update(_analysis_figures(scenario, computed, folder.path))
+        files = {k: folder.final(p) for k, p in files.items()}
+    return Summary(folder.target, data, files, analysis_text(data, files))
 
 
 def _compute_analyses(

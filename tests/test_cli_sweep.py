@@ -87,3 +87,28 @@ def test_bad_sweep_arguments_give_one_line(
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and fragment in lines[0]
     assert not (out / "analyses.json").exists()
+
+
+def test_two_sweeps_into_the_default_folder_never_mix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 9: a second sweep into runs/<name>/sweep/ left the first one's figures beside
+    its own analyses.json."""
+    monkeypatch.chdir(tmp_path)
+    grid = ["sweep", BASELINE, "--param", "tolerance.iran.decay=0.04:0.16:3"]
+    assert main(grid) == 0
+    folder = tmp_path / "runs" / "baseline" / "sweep"
+    assert (folder / "horizon_sweep.png").exists() and (folder / "analyses.html").exists()
+    mc = ["sweep", BASELINE, "--analysis", "monte-carlo", "--draws", "10", "--no-figures"]
+    assert main(mc) == 0
+    capsys.readouterr()
+    assert sorted(p.name for p in folder.iterdir()) == [".hedgesim", "analyses.json", "chunks"]
+    assert list(json.loads((folder / "analyses.json").read_text())["analyses"]) == ["monte-carlo"]
+    # the grid's chunks were kept: running it again computes nothing new
+    chunks = sorted(p.name for p in (folder / "chunks").rglob("*.npz"))
+    assert main([*grid, "--no-figures"]) == 0
+    assert sorted(p.name for p in (folder / "chunks").rglob("*.npz")) == chunks
+    # a run into runs/baseline/ keeps the sweep folder nested in it
+    assert main(["run", BASELINE, "--no-figures"]) == 0
+    assert (folder / "analyses.json").exists()
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["baseline"]

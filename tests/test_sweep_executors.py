@@ -134,3 +134,31 @@ def test_library_is_silent_without_progress(capsys: pytest.CaptureFixture[str]) 
     assert result.horizon.shape == (4, 3) and result.keys == DESIGN.keys
     sweep(SCENARIO, PARAMS, chunk_size=5, progress=True)
     assert "3/3" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "empty", "bad-crc", "codes-out-of-range"],
+)
+def test_damaged_chunk_is_recomputed_never_trusted(
+    reference: Outcomes, tmp_path: Path, damage: str
+) -> None:
+    """Issue 9: one truncated chunk stopped a resume with a BadZipFile/EOFError traceback."""
+    run_design(SCENARIO, DESIGN, chunk_size=5, out_dir=tmp_path)
+    path = chunk_dir(tmp_path, SCENARIO, DESIGN, 5) / "chunk-00001.npz"
+    data = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "bad-crc":
+        at = data.index(b"\x93NUMPY") + 200  # inside the first array's data
+        path.write_bytes(data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :])
+    else:
+        bad = Outcomes.load(path)
+        assert bad is not None
+        Outcomes(bad.horizon, bad.exit + 99, bad.first_broken, bad.first_broken_round).save(path)
+    assert Outcomes.load(path, 5) is None
+    counting = Interrupting(after=99)
+    out = run_design(SCENARIO, DESIGN, evaluator=counting, chunk_size=5, out_dir=tmp_path)
+    assert counting.calls == 1 and out.equals(reference)

@@ -17,6 +17,7 @@ names the file, the line, the key path and what was expected, on one line
 from sim.scenario.keys import (
     EVENT_KEYS,
     MAX_KEY_PARTS,
+    MAX_MAGNITUDE,
     TOLERANCE_SETTINGS,
     VARIABLE_KEYS,
     KeyPath,
@@ -59,6 +60,7 @@ __all__ = [
     "MAX_EXTENDS",
     "MAX_FILE_BYTES",
     "MAX_KEY_PARTS",
+    "MAX_MAGNITUDE",
     "MAX_NODES",
     "ROUND_DAYS",
     "SEARCH_PATH_ENV",

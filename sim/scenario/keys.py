@@ -21,6 +21,10 @@ from dataclasses import dataclass
 
 from sim import model
 
+#: Largest magnitude of any number in a scenario. Payoffs are a few units a round; a value
+#: beyond a billion is a typo, and sums and products of such values stay far from float
+#: overflow in every later step (``gulf_incentive: 1e308`` validated, then broke a figure).
+MAX_MAGNITUDE = 1e9
 #: A counterpart's tolerance settings, addressable as ``tolerance.<counterpart>.<setting>``.
 TOLERANCE_SETTINGS = ("initial", "decay", "recovery", "visibility", "deniability")
 #: Most parts a key path may have (the deepest value of a scenario is six levels down).
@@ -169,7 +173,7 @@ def key_range(path: str) -> KeyRange:
     -------
     KeyRange
         Shares, tolerance levels and ``initial`` lie in [0, 1]; deniability in [0, 1);
-        the discount factor in (0, 1); every other value in [0, inf).
+        the discount factor in (0, 1); every other value in [0, :data:`MAX_MAGNITUDE`].
     """
     parts = key_path(path).names
     if parts[0] == "parameters" and model.is_share(parts[1]):
@@ -180,7 +184,7 @@ def key_range(path: str) -> KeyRange:
         return KeyRange(0.0, 1.0, high_open=True)
     if path == "repeated.discount":
         return KeyRange(0.0, 1.0, low_open=True, high_open=True)
-    return KeyRange(0.0, math.inf)
+    return KeyRange(0.0, MAX_MAGNITUDE)
 
 
 class Located(ValueError):

@@ -26,6 +26,7 @@ from sim import model
 from sim.labels import Labels
 from sim.scenario.keys import (
     EVENT_KEYS,
+    MAX_MAGNITUDE,
     VARIABLE_KEYS,
     Located,
     check_key,
@@ -42,9 +43,14 @@ SAFE_RELATIVE_DIR = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}(/[A-Za-z0-9][A-Za-z0-9_.-
 
 # Numbers are strict: a quoted "0.1" or a boolean is refused, not coerced.
 Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False, strict=True)]
-NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False, strict=True)]
-Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]
+NonNegative = Annotated[float, Field(ge=0.0, le=MAX_MAGNITUDE, allow_inf_nan=False, strict=True)]
+Finite = Annotated[
+    float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False, strict=True)
+]
 
+#: A lognormal without ``high`` must keep ``exp(mean + LOGNORMAL_SDS * sd)`` (its
+#: 1 - 1e-9 quantile) within :data:`MAX_MAGNITUDE`.
+LOGNORMAL_SDS = 6.0
 #: Days in a round, by the name of the round's unit.
 ROUND_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 91}
 
@@ -150,6 +156,16 @@ class Distribution(_Strict):
             raise ValueError(f"a {self.dist} distribution needs {', '.join(missing)}")
         if self.low is not None and self.high is not None and self.low > self.high:
             raise Located(("low",), "low must not exceed high")
+        if self.dist == "lognormal" and self.high is None:
+            assert self.mean is not None and self.sd is not None
+            top = self.mean + LOGNORMAL_SDS * self.sd
+            if top > math.log(MAX_MAGNITUDE):
+                raise Located(
+                    ("mean",),
+                    f"a lognormal's draws reach exp(mean + {LOGNORMAL_SDS:g} sd) = "
+                    f"exp({top:.4g}), beyond {MAX_MAGNITUDE:g}; lower mean or sd, or give high "
+                    "to clip the draws",
+                )
         if self.mode is not None and not (
             (self.low is None or self.low <= self.mode)
             and (self.high is None or self.mode <= self.high)
@@ -346,7 +362,37 @@ class Scenario(_Strict):
                     ("sweeps", i, "name"), f"another sweep is already named {sweep.name!r}"
                 )
             seen.add(sweep.name)
+        self._events_stay_bounded()
         return self
+
+    def _events_stay_bounded(self) -> None:
+        """Refuse events that, applied in order, could take a value beyond
+        :data:`MAX_MAGNITUDE` (``add`` after ``add``, ``scale`` after ``scale``): a bound on
+        each value's magnitude, so no event sequence can overflow later arithmetic."""
+        defaults = model.Parameters().as_dict()
+        bound: dict[str, float] = {
+            f"parameters.{k}": abs(float(self.parameters.get(k, v))) for k, v in defaults.items()
+        }
+        for cp in model.COUNTERPARTS:
+            t = self.tolerance_of(cp)
+            for setting in ("decay", "recovery", "visibility"):
+                bound[f"tolerance.{cp}.{setting}"] = abs(float(getattr(t, setting)))
+        order = sorted(range(len(self.timeline)), key=lambda i: self.event_round(self.timeline[i]))
+        for i in order:
+            event = self.timeline[i]
+            for op, changes in (("set", event.set), ("add", event.add), ("scale", event.scale)):
+                for key, value in changes.items():
+                    if key not in bound:  # shares and levels are clipped to [0, 1]
+                        continue
+                    old = bound[key]
+                    new = {"set": abs(value), "add": old + abs(value), "scale": old * value}[op]
+                    if new > MAX_MAGNITUDE:
+                        raise Located(
+                            ("timeline", i, op, key),
+                            f"the events up to this one can take {key} to {new:.10g}, beyond "
+                            f"{MAX_MAGNITUDE:g} (the largest magnitude a scenario allows)",
+                        )
+                    bound[key] = new
 
     # -- provenance -------------------------------------------------------------
     @property

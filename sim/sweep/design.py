@@ -46,6 +46,8 @@ from sim.scenario import (
 FloatArray = npt.NDArray[np.float64]
 DesignKind = Literal["grid", "montecarlo", "sensitivity"]
 
+#: Most points on one axis of a grid (the schema's ``sweeps[].params.<key>.num`` bound).
+MAX_AXIS_POINTS = 10_000
 #: Default percentiles of the low and high ends in :func:`sensitivity_design`.
 SENSITIVITY_QUANTILES = (0.05, 0.95)
 
@@ -191,6 +193,10 @@ def parse_param(text: str) -> tuple[str, Axis]:
         raise ScenarioError(label, "start and stop must be finite", key_path=key)
     if num < 2 or start == stop:
         raise ScenarioError(label, "an axis needs num >= 2 and start != stop", key_path=key)
+    if num > MAX_AXIS_POINTS:
+        raise ScenarioError(
+            label, f"an axis has at most {MAX_AXIS_POINTS:,} points, got {num:,}", key_path=key
+        )
     check_values([key], np.array([[start], [stop]]), label)
     return key, Axis(start=start, stop=stop, num=num)
 

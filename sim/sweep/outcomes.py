@@ -13,6 +13,7 @@ Codes (``-1`` everywhere means "none"):
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -79,11 +80,24 @@ class Outcomes:
         """Read a chunk written by :meth:`save`; ``None`` if it is unreadable or does not
         hold ``n`` variants (a stale or foreign file is recomputed, never trusted)."""
         try:
-            with np.load(path) as data:
+            with np.load(path, allow_pickle=False) as data:
                 out = cls(*(np.asarray(data[f.name], dtype=np.int64) for f in fields(cls)))
-        except (OSError, KeyError, ValueError):
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+            # truncated, damaged (bad CRC), foreign or not a zip at all: recompute it
             return None
         lengths = {len(a) for a in out.arrays().values()}
         if len(lengths) != 1 or (n is not None and lengths != {n}):
             return None
+        if not out._codes_valid():
+            return None
         return out
+
+    def _codes_valid(self) -> bool:
+        """Whether every code lies in its range (a chunk read back is checked, not trusted)."""
+        h, e, f, fr = self.horizon, self.exit, self.first_broken, self.first_broken_round
+        return bool(
+            np.all(h >= NONE)
+            and np.all((e >= NONE) & (e < len(EXIT_LABELS)))
+            and np.all((f >= NONE) & (f < len(COUNTERPART_LABELS)))
+            and np.all(fr >= NONE)
+        )
