@@ -121,3 +121,21 @@ def with_dominated_action(draw: st.DrawFn, integer: bool = True) -> tuple[Normal
     own = np.moveaxis(payoffs[i], i, 0)
     own[0] = own[1] - gaps  # a view: writes through to payoffs[i]
     return NormalFormGame(payoffs), i
+
+
+@st.composite
+def calibrations(draw: st.DrawFn, **fixed: float) -> object:
+    """A calibration of the article's game: every parameter drawn uniformly within its
+    documented bounds (``fixed`` pins some), by construction."""
+    from sim.article.parameters import SPECS, Parameters
+
+    values = {}
+    for spec in SPECS:
+        if spec.name in fixed:
+            values[spec.name] = float(fixed[spec.name])
+            continue
+        lo, hi = spec.bounds
+        values[spec.name] = draw(
+            st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+        )
+    return Parameters(**values)
