@@ -1,8 +1,14 @@
 """The claim ledger (``seeds/claims.yaml``): the article's claims in our words.
 
-Each claim names the mechanisms that encode it (payoff terms, tolerance rules, event
-kinds, action meanings); :func:`check_ledger` verifies both directions against the
-model, so a term cannot cite an unknown claim and a claim cannot lack a mechanism.
+Each claim names the mechanisms that encode it (payoff terms, tolerance rules, signal and
+capacity rules, event kinds, action meanings); :func:`check_ledger` verifies both
+directions against the models, so a term cannot cite an unknown claim and a claim cannot
+lack a mechanism.
+
+While the first model (:mod:`sim.model`) and Model 2 (:mod:`sim.article`) both exist, a
+``term:NAME`` mechanism may name a term of either: it must exist in at least one, and at
+least one term of that name must list the claim; every term of either model must be listed
+by each claim it cites.
 """
 
 from __future__ import annotations
@@ -13,6 +19,9 @@ from pathlib import Path
 import yaml
 
 from sim import model
+from sim.article import capacity as article_capacity
+from sim.article import signals as article_signals
+from sim.article import terms as article_terms
 from sim.errors import HedgesimError
 
 LEDGER_PATH = Path(__file__).resolve().parent.parent / "seeds" / "claims.yaml"
@@ -64,7 +73,10 @@ def check_ledger(ledger: Ledger) -> list[str]:
     claims = ledger.by_id()
     if len(claims) != len(ledger.claims):
         problems.append("claim ids are not unique")
-    terms = {t.name: t for t in model.TERMS}
+    terms: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for term in (*model.TERMS, *article_terms.TERMS):
+        terms.setdefault(term.name, []).append((term.player, term.claims))
+    rules = {"signal": article_signals.RULES, "capacity": article_capacity.RULES}
     for claim in ledger.claims:
         if not claim.mechanisms:
             problems.append(f"{claim.id} has no mechanism")
@@ -73,8 +85,11 @@ def check_ledger(ledger: Ledger) -> list[str]:
             if kind == "term":
                 if name not in terms:
                     problems.append(f"{claim.id} cites unknown term {name!r}")
-                elif claim.id not in terms[name].claims:
+                elif not any(claim.id in cited for _, cited in terms[name]):
                     problems.append(f"term {name!r} does not list {claim.id}, which cites it")
+            elif kind in rules:
+                if name not in rules[kind]:
+                    problems.append(f"{claim.id} cites unknown {kind} rule {name!r}")
             elif kind == "tolerance":
                 if name not in TOLERANCE_RULES:
                     problems.append(f"{claim.id} cites unknown tolerance rule {name!r}")
@@ -87,7 +102,7 @@ def check_ledger(ledger: Ledger) -> list[str]:
                     problems.append(f"{claim.id} cites unknown action {name!r}")
             else:
                 problems.append(f"{claim.id} has a mechanism of unknown kind {mechanism!r}")
-    for term in model.TERMS:
+    for term in (*model.TERMS, *article_terms.TERMS):
         for cid in term.claims:
             if cid not in claims:
                 problems.append(f"term {term.name!r} cites unknown claim {cid}")

@@ -84,3 +84,20 @@ def test_paragraph_numbers_point_at_text_lines(ledger: Ledger) -> None:
 
 def test_ledger_file_is_plain_safe_yaml() -> None:
     assert isinstance(yaml.safe_load(LEDGER_PATH.read_text(encoding="utf-8")), dict)
+
+
+def test_a_mechanism_citing_an_unknown_signal_rule_is_reported(ledger: Ledger) -> None:
+    first = ledger.claims[0]
+    bad = Claim(first.id, first.paragraph, first.restatement, ("signal:telepathy",))
+    problems = check_ledger(Ledger(ledger.title, ledger.date, (bad,) + ledger.claims[1:]))
+    assert any("unknown signal rule 'telepathy'" in p for p in problems)
+
+
+def test_model2_terms_are_in_the_ledger(ledger: Ledger) -> None:
+    """Every Model 2 term is listed by each claim it cites (the collapse included)."""
+    from sim.article.terms import TERMS
+
+    claims = ledger.by_id()
+    for term in TERMS:
+        for cid in term.claims:
+            assert f"term:{term.name}" in claims[cid].mechanisms, (term.name, cid)

@@ -40,6 +40,11 @@ from sim.article.terms import (
     money_received,
 )
 
+#: The rules of this module a claim can be encoded in (``capacity:<rule>`` in the ledger):
+#: money funding the regime, hollowing without it, erosion by strikes and sanctions,
+#: patrons' protection against the threat.
+RULES: frozenset[str] = frozenset({"funding", "hollowing", "erosion", "protection"})
+
 
 def funding(params: Parameters, rnd: RoundData) -> FloatArray:
     """``f(a) = min(1, money(a) / funding_need)`` per profile, ``(*batch, *SHAPE)``."""

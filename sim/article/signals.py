@@ -33,6 +33,10 @@ from sim.article.actors import ACTIONS, COMPLY, COUNTERPARTS, COVERT, OPEN, STAN
 from sim.article.grid import split
 from sim.article.parameters import FloatArray, Parameters, Value
 
+#: The rules of this module a claim can be encoded in (``signal:<rule>`` in the ledger):
+#: the counterparts' priors, the catch chance, false alarms, visibility and deniability.
+RULES: frozenset[str] = frozenset({"prior", "catch", "false_alarm", "visibility", "deniability"})
+
 
 def catch_probability(params: Parameters, counterpart: str) -> FloatArray:
     """``q_j``: the chance a round of hedging is caught by ``counterpart``."""
@@ -108,6 +112,7 @@ def expected_posterior(p: Value, params: Parameters, counterpart: str, action: s
 
 __all__ = [
     "COUNTERPARTS",
+    "RULES",
     "belief_kernels",
     "catch_probability",
     "expected_posterior",

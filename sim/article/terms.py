@@ -429,9 +429,11 @@ def stage_payoffs(
     """
     n_states = beliefs.shape[0]
     flat = coefs.belief.reshape(len(COUNTERPARTS), -1)
-    out = (beliefs @ flat).reshape((n_states, N_AXES) + SHAPE)
+    out = (np.ascontiguousarray(beliefs) @ flat).reshape((n_states, N_AXES) + SHAPE)
     out += coefs.constant
-    out += coefs.hazard * hazard[:, np.newaxis]
+    for k in range(N_AXES):  # only Syria's payoff reads the hazard: skip the zero rows
+        if np.any(coefs.hazard[k]):
+            out[:, k] += coefs.hazard[k] * hazard
     return out
 
 
