@@ -73,9 +73,11 @@ def check_ledger(ledger: Ledger) -> list[str]:
     claims = ledger.by_id()
     if len(claims) != len(ledger.claims):
         problems.append("claim ids are not unique")
-    terms: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    for term in (*model.TERMS, *article_terms.TERMS):
-        terms.setdefault(term.name, []).append((term.player, term.claims))
+    both = [(t.name, t.claims) for t in model.TERMS]
+    both += [(t.name, t.claims) for t in article_terms.TERMS]
+    terms: dict[str, list[tuple[str, ...]]] = {}
+    for name, cited in both:
+        terms.setdefault(name, []).append(cited)
     rules = {"signal": article_signals.RULES, "capacity": article_capacity.RULES}
     for claim in ledger.claims:
         if not claim.mechanisms:
@@ -85,7 +87,7 @@ def check_ledger(ledger: Ledger) -> list[str]:
             if kind == "term":
                 if name not in terms:
                     problems.append(f"{claim.id} cites unknown term {name!r}")
-                elif not any(claim.id in cited for _, cited in terms[name]):
+                elif not any(claim.id in cited for cited in terms[name]):
                     problems.append(f"term {name!r} does not list {claim.id}, which cites it")
             elif kind in rules:
                 if name not in rules[kind]:
@@ -102,10 +104,10 @@ def check_ledger(ledger: Ledger) -> list[str]:
                     problems.append(f"{claim.id} cites unknown action {name!r}")
             else:
                 problems.append(f"{claim.id} has a mechanism of unknown kind {mechanism!r}")
-    for term in (*model.TERMS, *article_terms.TERMS):
-        for cid in term.claims:
+    for name, cited in both:
+        for cid in cited:
             if cid not in claims:
-                problems.append(f"term {term.name!r} cites unknown claim {cid}")
-            elif f"term:{term.name}" not in claims[cid].mechanisms:
-                problems.append(f"claim {cid} does not list term {term.name!r}, which cites it")
+                problems.append(f"term {name!r} cites unknown claim {cid}")
+            elif f"term:{name}" not in claims[cid].mechanisms:
+                problems.append(f"claim {cid} does not list term {name!r}, which cites it")
     return problems

@@ -116,9 +116,7 @@ def test_learning_from_silence_crossing_round(
     if p0 < target:
         p0, target = target, p0
     if lam > lam2:
-        ratio = math.log(p0 * (1 - target) / (target * (1 - p0))) / math.log(
-            (1 - lam2) / (1 - lam)
-        )
+        ratio = math.log(p0 * (1 - target) / (target * (1 - p0))) / math.log((1 - lam2) / (1 - lam))
         if abs(ratio - round(ratio)) < 1e-9:
             return  # lands on p* exactly: floating point decides the side
         expected: int | None = math.floor(ratio) + 1

@@ -9,15 +9,51 @@ from sim import model
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
-def test_model_doc_describes_every_payoff_term() -> None:
-    text = (DOCS / "model.md").read_text(encoding="utf-8")
+def test_first_model_doc_describes_every_payoff_term() -> None:
+    text = (DOCS / "model1.md").read_text(encoding="utf-8")
     missing = [t.name for t in model.TERMS if f"`{t.name}`" not in text]
     assert missing == []
 
 
-def test_model_doc_names_every_action() -> None:
-    text = (DOCS / "model.md").read_text(encoding="utf-8")
+def test_first_model_doc_names_every_action() -> None:
+    text = (DOCS / "model1.md").read_text(encoding="utf-8")
     missing = [a for actions in model.ACTIONS.values() for a in actions if f"`{a}`" not in text]
+    assert missing == []
+
+
+def test_model_doc_describes_every_term_of_model_2_with_its_claims() -> None:
+    from sim.article.terms import TERMS
+
+    text = (DOCS / "model.md").read_text(encoding="utf-8")
+    for term in TERMS:
+        row = next((line for line in text.splitlines() if f"| `{term.name}` |" in line), None)
+        assert row is not None, term.name
+        assert row.rstrip(" |").endswith(" ".join(term.claims)), term.name
+
+
+def test_model_doc_names_every_action_of_model_2() -> None:
+    from sim.article.actors import ACTIONS
+
+    text = (DOCS / "model.md").read_text(encoding="utf-8")
+    missing = [a for actions in ACTIONS.values() for a in actions if f"`{a}`" not in text]
+    assert missing == []
+
+
+def test_model_doc_carries_the_parameter_table_verbatim() -> None:
+    """The table is generated from the one declaration (sim.article.parameters.SPECS); the
+    doc must carry the current one, so a changed default or bound cannot drift."""
+    from sim.article.parameters import parameter_table
+
+    text = (DOCS / "model.md").read_text(encoding="utf-8")
+    assert parameter_table() in text
+
+
+def test_model_doc_lists_every_assumption() -> None:
+    from sim.article.parameters import SPECS
+
+    text = (DOCS / "model.md").read_text(encoding="utf-8")
+    section = text.split("## Assumptions", 1)[1].split("\n## ", 1)[0]
+    missing = [s.name for s in SPECS if s.assumption and f"`{s.name}`" not in section]
     assert missing == []
 
 

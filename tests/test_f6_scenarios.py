@@ -2,7 +2,7 @@
 horizon, no later when every decay rate is scaled up together, and no sooner with more
 deniability. Over the ranges tested here the strict statements hold on every shipped
 scenario; where they fail in general is pinned in tests/test_repeated.py and explained in
-docs/horizons.md."""
+docs/horizons1.md."""
 
 from __future__ import annotations
 

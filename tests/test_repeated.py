@@ -174,7 +174,7 @@ base_like = st.fixed_dictionaries(
 @settings(max_examples=15)
 @given(base_like, st.floats(1.0, 6.0))
 def test_f6_scaling_all_decays_up_never_delays_the_exit(decay: dict[str, float], c: float) -> None:
-    """The guaranteed form of the brief's invariant (docs/horizons.md): scaling every decay
+    """The guaranteed form of the brief's invariant (docs/horizons1.md): scaling every decay
     by c >= 1 either ends hedging no later, or the faster decay breaks a second
     counterpart's patience by the round the binding one flips, so Iran's conditioning is
     met by Israel's escalation and hedging stays certain (the closed form does not apply).
@@ -225,7 +225,7 @@ def test_single_decay_counterexample_faster_israel_lengthens_hedging() -> None:
     """One decay rate alone is not monotone: an Israel that tires faster (0.05 -> 0.12)
     escalates before Iran stops supporting; once Iran conditions, escalation hits every
     Syrian option (align worst, realign without Iran is abandonment), so hedging stays the
-    best reply and never ends within the run (docs/horizons.md)."""
+    best reply and never ends within the run (docs/horizons1.md)."""
     slow = make({"iran": 0.07, "israel": 0.05, "gulf": 0.04})
     fast = make({"iran": 0.07, "israel": 0.12, "gulf": 0.04})
     assert horizon(slow) == 6

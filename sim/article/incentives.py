@@ -11,6 +11,7 @@ from (payoffs plus discounted continuation values).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -95,7 +96,7 @@ def best_response(payoffs: FloatArray, player: str, against: dict[str, int]) -> 
     """``(S,)`` index of ``player``'s best action in each state against the others' pure
     actions ``against`` (``{player: action index}``; ties go to the first action)."""
     k = PLAYERS.index(player)
-    index: list[object] = [slice(None), k]
+    index: list[Any] = [slice(None), k]
     for j, other in enumerate(PLAYERS):
         index.append(slice(None) if j == k else against[other])
     u = payoffs[tuple(index)]

@@ -243,8 +243,12 @@ def _syria_escalation(p: Parameters, r: RoundData, f: Features) -> Any:
     return -coef(p.escalation_damage) * L["escalate"] * factor
 
 
-@_term("war_cost", SYRIA, "C05",
-       "Joining the axis' retaliation brings direct war with Israel (survival pragmatism)")
+@_term(
+    "war_cost",
+    SYRIA,
+    "C05",
+    "Joining the axis' retaliation brings direct war with Israel (survival pragmatism)",
+)
 def _syria_war(p: Parameters, r: RoundData, f: Features) -> Any:
     return -coef(p.war_cost) * S["align"]
 
@@ -257,8 +261,12 @@ def _syria_abandonment(p: Parameters, r: RoundData, f: Features) -> Any:
     return -coef(p.abandonment_risk) * S["realign"] * exposed
 
 
-@_term("illicit_rents", SYRIA, "C16 C17",
-       "Trafficking and transit rents, kept while the regime does not enforce")
+@_term(
+    "illicit_rents",
+    SYRIA,
+    "C16 C17",
+    "Trafficking and transit rents, kept while the regime does not enforce",
+)
 def _syria_rents(p: Parameters, r: RoundData, f: Features) -> Any:
     return coef(p.illicit_rents) * shipments_pass()
 
@@ -310,9 +318,9 @@ def _iran_credibility(p: Parameters, r: RoundData, f: Features) -> Any:
        "them through if it is an opportunist, a share if it is sincere), less what strikes "
        "stop")  # fmt: skip
 def _israel_supply(p: Parameters, r: RoundData, f: Features) -> Any:
-    stopped = coef(p.interdiction_effect) * L["interdict"] + coef(p.escalation_effect) * L[
-        "escalate"
-    ]
+    stopped = (
+        coef(p.interdiction_effect) * L["interdict"] + coef(p.escalation_effect) * L["escalate"]
+    )
     flow = expected_flow(p, f.beliefs.get(ISRAEL, 0.0))
     return -coef(p.supply_line_threat) * flow * (1.0 - stopped)
 
@@ -350,8 +358,12 @@ def _gulf_cost(p: Parameters, r: RoundData, f: Features) -> Any:
     return -coef(p.incentive_cost_share) * coef(p.gulf_incentive) * incentive_share(p)
 
 
-@_term("isolation", GULF, "C08",
-       "Isolating an open ally of Iran pays politically; sanctions cost to enforce")
+@_term(
+    "isolation",
+    GULF,
+    "C08",
+    "Isolating an open ally of Iran pays politically; sanctions cost to enforce",
+)
 def _gulf_isolation(p: Parameters, r: RoundData, f: Features) -> Any:
     return G["isolate"] * (coef(p.isolation_value) * S["align"] - coef(p.isolation_cost))
 
@@ -408,9 +420,7 @@ def coefficients(params: Parameters, rnd: RoundData) -> PayoffCoefficients:
     return PayoffCoefficients(base, np.stack(belief, axis=-N_AXES - 2), hazard)
 
 
-def stage_payoffs(
-    coefs: PayoffCoefficients, beliefs: FloatArray, hazard: FloatArray
-) -> FloatArray:
+def stage_payoffs(coefs: PayoffCoefficients, beliefs: FloatArray, hazard: FloatArray) -> FloatArray:
     """Stage payoffs of many states by the affine map.
 
     Parameters

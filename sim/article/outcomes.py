@@ -1,0 +1,221 @@
+"""What a solved article game says: exact distributions of outcomes, round by round.
+
+Given the selected strategies of every round and state (from the engine) and the initial
+distribution, everything here is exact forward propagation through the game's transition
+law (no sampling):
+
+- per round, the probability that Syria aligns, hedges or realigns (unconditional: with the
+  probability the regime has collapsed they sum to one), each counterpart's action
+  probabilities, the probability the regime has collapsed, each counterpart's belief
+  distribution (mean and quantiles, given the regime stands) and the mean regime capacity;
+- the survival curve: the probability the regime still stands at the start of each round;
+- the **horizon**: the first round in which Syria's strategy does not hedge for sure
+  (probability of hedging below ``1 - CERTAIN``), as a distribution over rounds, with the
+  regime collapsing first (while Syria still hedged for sure) and "never within the horizon"
+  as outcomes of their own;
+- the **exit**: Syria's first realised action other than hedging (align or realign) and the
+  round it comes, again with collapse first and never as outcomes of their own.
+
+Each distribution's probabilities sum to one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.article.actors import ACTIONS, COUNTERPARTS, PLAYERS, SHAPE, SYRIA
+from sim.article.build import ArticleGame
+from sim.article.parameters import FloatArray
+
+#: A probability within this of 1 counts as certain.
+CERTAIN = 1e-9
+#: The belief quantiles reported per round.
+QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
+HEDGE = ACTIONS[SYRIA].index("hedge")
+EXITS: tuple[str, ...] = ("align", "realign")
+
+
+@dataclass(frozen=True)
+class BeliefPath:
+    """One counterpart's belief, round by round, given the regime stands.
+
+    ``mean`` ``(T,)``; ``quantiles`` ``(T, len(QUANTILES))`` (the smallest grid belief whose
+    cumulative probability reaches each quantile).
+    """
+
+    mean: FloatArray
+    quantiles: FloatArray
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The first round Syria does not hedge for sure.
+
+    ``at[t]`` the probability it is round ``t``; ``collapse`` the probability the regime
+    falls first (while Syria still hedged for sure); ``never`` the probability Syria hedges
+    for sure through the last round. ``at.sum() + collapse + never == 1``.
+    """
+
+    at: FloatArray
+    collapse: float
+    never: float
+
+    def expected(self) -> float | None:
+        """The mean round given it comes within the horizon (``None`` if it never does)."""
+        total = float(self.at.sum())
+        if total <= 0:
+            return None
+        return float(np.arange(len(self.at)) @ self.at / total)
+
+    def median(self) -> int | None:
+        """The round by which it has come with probability 1/2 (``None``: not within the
+        horizon; "never" and collapse count as later than every round)."""
+        cum = np.cumsum(self.at)
+        hit = np.flatnonzero(cum >= 0.5 - 1e-12)
+        return int(hit[0]) if hit.size else None
+
+
+@dataclass(frozen=True)
+class Exit:
+    """Syria's first realised action other than hedging, and when.
+
+    ``at[t, k]`` the probability it is ``EXITS[k]`` in round ``t``; ``collapse`` the
+    probability the regime falls while Syria has only hedged; ``never`` the probability it
+    hedges in every round. ``at.sum() + collapse + never == 1``.
+    """
+
+    at: FloatArray
+    collapse: float
+    never: float
+
+    def action(self) -> dict[str, float]:
+        """``{align, realign, collapse, never}``: where the hedge ends, summed over rounds."""
+        out = {a: float(self.at[:, k].sum()) for k, a in enumerate(EXITS)}
+        out["collapse"] = self.collapse
+        out["never"] = self.never
+        return out
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """The exact outcome distributions of one solved calibration (see the module docstring).
+
+    Arrays are per round ``t = 0 .. T-1`` unless noted.
+    """
+
+    actions: dict[str, FloatArray]  # player -> (T, 3) probability of each action
+    collapsed: FloatArray  # (T + 1,) probability the regime has fallen by the start of t
+    beliefs: dict[str, BeliefPath]
+    capacity: FloatArray  # (T,) mean regime capacity given it stands
+    horizon: Horizon
+    exit: Exit
+
+    @property
+    def survival(self) -> FloatArray:
+        """``(T + 1,)``: probability the regime stands at the start of each round."""
+        return np.asarray(1.0 - self.collapsed)
+
+    @property
+    def rounds(self) -> int:
+        return len(self.capacity)
+
+
+def _joint(dist: FloatArray, sigma: FloatArray) -> FloatArray:
+    """``dist[s] * prod_i sigma[s, i, a_i]`` on the profile grid, ``(S, *SHAPE)``."""
+    return np.asarray(
+        np.einsum(
+            "s,sa,sb,sc,sd->sabcd",
+            dist,
+            sigma[:, 0],
+            sigma[:, 1],
+            sigma[:, 2],
+            sigma[:, 3],
+            optimize=True,
+        )  # fmt: skip
+    )
+
+
+def outcomes(
+    game: ArticleGame, strategy: FloatArray, initial: FloatArray | None = None
+) -> Outcomes:
+    """Propagate the selected strategies of one calibration from the initial distribution.
+
+    Parameters
+    ----------
+    game
+        The built game (one calibration).
+    strategy
+        ``(T, S, 4, 3)``: each round's and state's mixed strategy of each player.
+    initial
+        ``(S,)`` the distribution at the start of round 0 (default: the game's own).
+    """
+    if game.batch is not None:
+        raise ValueError("outcomes() takes one calibration; split a batch first")
+    rounds, n_states = game.rounds, game.n_states
+    sigma_all = np.asarray(strategy, dtype=np.float64)
+    if sigma_all.shape != (rounds, n_states, len(PLAYERS), 3):
+        raise ValueError(f"strategy must have shape {(rounds, n_states, len(PLAYERS), 3)}, "
+                         f"got {sigma_all.shape}")  # fmt: skip
+    grid = game.grid_states
+    dist = np.asarray(game.initial() if initial is None else initial, dtype=np.float64)
+    alive_hedging = dist.copy()  # mass of paths on which Syria has hedged for sure so far
+    alive_hedging[grid] = 0.0
+    realised = alive_hedging.copy()  # mass of paths on which Syria has only hedged
+    comps = game.component_indices()
+    acts = {p: np.zeros((rounds, 3)) for p in PLAYERS}
+    collapsed = np.zeros(rounds + 1)
+    capacity = np.zeros(rounds)
+    belief_mean = {cp: np.zeros(rounds) for cp in COUNTERPARTS}
+    belief_q = {cp: np.zeros((rounds, len(QUANTILES))) for cp in COUNTERPARTS}
+    horizon_at = np.zeros(rounds)
+    exit_at = np.zeros((rounds, len(EXITS)))
+    h_collapse = e_collapse = 0.0
+    nb = len(game.beliefs)
+    for t in range(rounds):
+        sigma = sigma_all[t]
+        collapsed[t] = dist[grid]
+        stands = dist[:grid]
+        total = float(stands.sum())
+        for k, p in enumerate(PLAYERS):
+            acts[p][t] = stands @ sigma[:grid, k]
+        if total > 0:
+            capacity[t] = float(stands @ game.state_capacity()) / total
+            for c, cp in enumerate(COUNTERPARTS):
+                marginal = np.bincount(comps[:, c], weights=stands, minlength=nb) / total
+                belief_mean[cp][t] = float(marginal @ game.beliefs)
+                cum = np.cumsum(marginal)
+                belief_q[cp][t] = game.beliefs[
+                    np.minimum(np.searchsorted(cum, np.array(QUANTILES) - 1e-12), nb - 1)
+                ]
+        transitions = game.transitions(t)
+        # the horizon: paths on which Syria has hedged for sure so far
+        sure = sigma[:, 0, HEDGE] >= 1.0 - CERTAIN
+        sure[grid] = False
+        horizon_at[t] = float(alive_hedging[~sure].sum())
+        kept = np.where(sure, alive_hedging, 0.0)
+        nxt = transitions.push(_joint(kept, sigma)[None], SHAPE)[0]
+        h_collapse += float(nxt[grid])
+        nxt[grid] = 0.0
+        alive_hedging = nxt
+        # the exit: paths on which Syria's realised actions were all hedges
+        for k, action in enumerate(EXITS):
+            exit_at[t, k] = float(realised @ sigma[:, 0, ACTIONS[SYRIA].index(action)])
+        only_hedge = sigma.copy()
+        only_hedge[:, 0] = 0.0
+        only_hedge[:, 0, HEDGE] = sigma[:, 0, HEDGE]
+        nxt = transitions.push(_joint(realised, only_hedge)[None], SHAPE)[0]
+        e_collapse += float(nxt[grid])
+        nxt[grid] = 0.0
+        realised = nxt
+        dist = transitions.push(_joint(dist, sigma)[None], SHAPE)[0]
+    collapsed[rounds] = dist[grid]
+    return Outcomes(
+        actions=acts,
+        collapsed=collapsed,
+        beliefs={cp: BeliefPath(belief_mean[cp], belief_q[cp]) for cp in COUNTERPARTS},
+        capacity=capacity,
+        horizon=Horizon(horizon_at, h_collapse, float(alive_hedging.sum())),
+        exit=Exit(exit_at, e_collapse, float(realised.sum())),
+    )
