@@ -210,6 +210,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         overrides=args.set or [],
         figures=not args.no_figures,
         analyses="available" if args.analyses else (),
+        allow_large=args.allow_large,
         progress=sys.stderr.isatty(),
     )
     if args.json:
@@ -239,6 +240,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         resume=not args.no_resume,
         figures=not args.no_figures,
         progress=sys.stderr.isatty(),
+        allow_large=args.allow_large,
     )
     if args.json:
         print(json.dumps(summary.data, indent=1, sort_keys=True))
@@ -248,6 +250,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 # -- entry point -------------------------------------------------------------------------
+def _allow_large(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--allow-large",
+        action="store_true",
+        help="go beyond the size budgets (forward-looking states, variants x rounds; see "
+        "docs/budgets.md), up to what this machine's memory holds",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hedgesim",
@@ -299,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also run the scenario's sweeps: (grid) and uncertainty: (Monte Carlo, "
         "sensitivity) into the same folder and report",
     )
+    _allow_large(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(
@@ -328,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-resume", action="store_true", help="recompute finished chunks")
     p.add_argument("--no-figures", action="store_true", help="skip figures and the report")
     p.add_argument("--json", action="store_true", help="print analyses.json to standard output")
+    _allow_large(p)
     p.set_defaults(func=cmd_sweep)
     return parser
 

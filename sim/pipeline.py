@@ -9,6 +9,7 @@ refused.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any, Literal
 
 from sim import model, repeated, results, tolerance
 from sim.atomic import write_text
+from sim.budget import check_forward_states, check_variants
 from sim.equilibria import Equilibrium
 from sim.game import NormalFormGame
 from sim.output_folder import output_folder
@@ -75,6 +77,7 @@ def run_to_folder(
     figures: bool = True,
     analyses: Sequence[str] | Literal["available"] = (),
     progress: bool = False,
+    allow_large: bool = False,
 ) -> Summary:
     """Run the scenario at ``path`` and write its results, figures and report.
 
@@ -96,12 +99,22 @@ def run_to_folder(
         and report.
     progress
         Show a progress bar over the analyses' chunks (the CLI passes a terminal check).
+    allow_large
+        Go beyond the budgets of :mod:`sim.budget` (never beyond this machine's memory).
+
+    Raises
+    ------
+    BudgetError
+        Before any work, if the forward-looking programme or an analysis is larger than its
+        budget (and ``allow_large`` is not given).
     """
     scenario = load_scenario(path)
     if overrides:
         scenario = apply_overrides(scenario, overrides)
     if analyses == "available":
         analyses = available_analyses(scenario)
+    check_forward_states(scenario, allow_large=allow_large)
+    check_analysis_sizes(scenario, analyses, allow_large=allow_large)
     out_dir = Path(out) if out is not None else default_out_dir(scenario)
     with output_folder(out_dir) as folder:
         run = repeated.run(scenario)
@@ -230,16 +243,22 @@ def analyse_to_folder(
     resume: bool = True,
     figures: bool = True,
     progress: bool = False,
+    allow_large: bool = False,
 ) -> Summary:
     """Run the requested analyses of the scenario at ``path`` and write ``analyses.json``,
     their figures and a report into the output folder (default ``runs/<name>/sweep/``).
 
-    Finished chunks are kept under ``<out>/chunks/`` so an interrupted run resumes.
+    Finished chunks are kept under ``<out>/chunks/`` so an interrupted run resumes. Sizes
+    (grid points, draws) are checked against :mod:`sim.budget` before any work.
     """
 
     scenario = load_scenario(path)
     if overrides:
         scenario = apply_overrides(scenario, overrides)
+    check_analysis_sizes(
+        scenario, analyses, params=params, sweep_name=sweep_name, draws=draws,
+        allow_large=allow_large,
+    )  # fmt: skip
     out_dir = Path(out) if out is not None else default_out_dir(scenario) / "sweep"
     with output_folder(out_dir) as folder:
         computed = _compute_analyses(
@@ -286,6 +305,46 @@ def _compute_analyses(
         else:
             raise ValueError(f"unknown analysis {analysis!r}; choose from {ANALYSES}")
     return computed
+
+
+def check_analysis_sizes(
+    scenario: Scenario,
+    analyses: Sequence[str],
+    *,
+    params: Sequence[str] = (),
+    sweep_name: str | None = None,
+    draws: int | None = None,
+    allow_large: bool = False,
+) -> None:
+    """Refuse, before any work, a grid or a Monte Carlo larger than its budget
+    (:func:`sim.budget.check_variants`; sensitivity is always small: two variants a key)."""
+    from sim.sweep.design import parse_param
+
+    rounds = scenario.repeated.rounds
+    if "grid" in analyses:
+        if params:
+            nums = [parse_param(p)[1].num for p in params]
+            label = " ".join(f"--param {p}" for p in params)
+        else:
+            sweep = next(
+                (s for s in scenario.sweeps if sweep_name in (None, s.name)), None
+            )
+            nums = [] if sweep is None else [a.num for a in sweep.params.values()]
+            label = "" if sweep is None else f"sweeps: {sweep.name}"
+        if nums:
+            variants = math.prod(nums)
+            check_variants(
+                f"{label}: a grid of {' x '.join(f'{n:,}' for n in nums)} points x {rounds} "
+                "rounds", variants, rounds, allow_large=allow_large,
+            )  # fmt: skip
+    if "monte-carlo" in analyses:
+        n = draws if draws is not None else (
+            scenario.uncertainty.draws if scenario.uncertainty is not None else 0
+        )
+        label = f"--draws {n:,}" if draws is not None else f"uncertainty.draws={n:,}"
+        check_variants(
+            f"{label}: {n:,} draws x {rounds} rounds", n, rounds, allow_large=allow_large
+        )
 
 
 def available_analyses(scenario: Scenario) -> tuple[str, ...]:

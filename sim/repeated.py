@@ -45,6 +45,7 @@ import numpy as np
 from sim import model
 from sim import tolerance as tol
 from sim.equilibria import Equilibrium, pure_equilibrium_mask, select, solve
+from sim.errors import BudgetError
 from sim.game import MixedProfile, NormalFormGame
 from sim.scenario import ROUND_DAYS, Scenario
 
@@ -56,6 +57,8 @@ CERTAIN = 1e-9
 CHANGE_ATOL = 1e-9
 #: Tolerance levels are rounded to this many decimals to key the dynamic programme's states.
 STATE_DECIMALS = 12
+#: States whose stage games the forward-looking programme builds at once.
+STATE_SLICE = 8192
 
 
 # -- selection ------------------------------------------------------------------------
@@ -478,7 +481,86 @@ def _choose(q: np.ndarray, order: Sequence[int]) -> np.ndarray:
     return np.asarray(np.array(order)[np.argmax(ranked, axis=1)])
 
 
-def forward_looking(scenario: Scenario, reference: MixedProfile | None = None) -> ForwardLooking:
+@dataclass(frozen=True)
+class StateGraph:
+    """The reachable (round, tolerance levels) states of the forward-looking programme.
+
+    ``levels[r]`` holds round ``r``'s distinct level vectors ``(n_r, n_counterparts)``;
+    ``successors[r][b, a]`` is the row of ``levels[r + 1]`` reached from row ``b`` when Syria
+    plays action ``a``; ``states[r]`` carries round ``r``'s parameters and settings.
+    """
+
+    levels: tuple[np.ndarray, ...]
+    successors: tuple[np.ndarray, ...]
+    states: tuple[tol.ToleranceState, ...]
+
+    @property
+    def size(self) -> int:
+        """The number of states (the programme's work and memory scale with it)."""
+        return sum(int(r.shape[0]) for r in self.levels)
+
+
+def state_graph(
+    scenario: Scenario, max_states: int | None = None, *, counts: list[int] | None = None
+) -> StateGraph:
+    """The reachable states of :func:`forward_looking`: transitions only, no stage game.
+
+    Each round's states move by :func:`sim.tolerance.update` with each pure action of Syria,
+    then the next round's events; levels rounded to :data:`STATE_DECIMALS` decimals merge.
+    Cheap next to the programme itself (no game is built), so budgets can count states
+    before any work.
+
+    ``counts``, if given, receives each round's number of states as they are reached (so a
+    caller can extrapolate after a refusal).
+
+    Raises
+    ------
+    BudgetError
+        As soon as more than ``max_states`` states are reached (``None``: no limit).
+    """
+    counts = [] if counts is None else counts
+    rounds = scenario.repeated.rounds
+    events = scenario.events_by_round()
+    n_a = len(model.ACTIONS[model.SYRIA])
+    state, _ = tol.apply_events(tol.initial_state(scenario), events.get(0, ()))
+    pure_plays = [tol.syria_strategy_dict(np.eye(n_a)[a]) for a in range(n_a)]
+    level_rows = np.round(np.array([state.levels]), STATE_DECIMALS)
+    levels, successors, states = [level_rows], [], [state]
+    total = 1
+    counts.append(1)
+    for r in range(rounds - 1):
+        n = level_rows.shape[0]
+        moved = [_transition(level_rows, state, pure_plays[a]) for a in range(n_a)]
+        nxt_events = events.get(r + 1, ())
+        after, _ = tol.apply_events(state, nxt_events)
+        if nxt_events:
+            moved = [
+                np.array(
+                    [tol.apply_events(state.with_levels(row), nxt_events)[0].levels for row in m]
+                )
+                for m in moved
+            ]
+        stacked = np.round(np.concatenate(moved), STATE_DECIMALS)
+        level_rows, inverse = np.unique(stacked, axis=0, return_inverse=True)
+        successors.append(np.asarray(inverse).reshape(n_a, n).T)
+        state = after
+        levels.append(level_rows)
+        states.append(state)
+        total += level_rows.shape[0]
+        counts.append(int(level_rows.shape[0]))
+        if max_states is not None and total > max_states:
+            raise BudgetError(
+                f"more than {max_states:,} states by round {r + 1} of {rounds}"
+            )
+    return StateGraph(tuple(levels), tuple(successors), tuple(states))
+
+
+def forward_looking(
+    scenario: Scenario,
+    reference: MixedProfile | None = None,
+    *,
+    max_states: int | None = None,
+) -> ForwardLooking:
     """Horizon 2 by backward induction over the reachable tolerance states.
 
     The model: in round ``r`` at state ``s``, Syria picks a pure action ``a``; the
@@ -501,46 +583,35 @@ def forward_looking(scenario: Scenario, reference: MixedProfile | None = None) -
     reference
         The 4-player profile whose counterpart part ``inertia`` keeps; by default the
         selected profile of round 0 of :func:`simulate`.
+    max_states
+        Refuse (:class:`~sim.errors.BudgetError`) before building any stage game if the
+        programme has more states (see :func:`state_graph`); ``None``: no limit.
     """
     rounds = scenario.repeated.rounds
     delta = scenario.repeated.discount
-    events = scenario.events_by_round()
     actions = model.ACTIONS[model.SYRIA]
     n_a = len(actions)
-    state, _ = tol.apply_events(tol.initial_state(scenario), events.get(0, ()))
+    graph = state_graph(scenario, max_states)
     if reference is None:
-        g0 = model.stage_game(state.parameters, state.levels_dict())
+        g0 = model.stage_game(graph.states[0].parameters, graph.states[0].levels_dict())
         reference = select_profile(
             solve_stage(g0, scenario.repeated.solver), scenario, None
         ).profile
-    pure_plays = [tol.syria_strategy_dict(np.eye(n_a)[a]) for a in range(n_a)]
-
-    level_rows = np.round(np.array([state.levels]), STATE_DECIMALS)
     payoffs: list[np.ndarray] = []
-    successors: list[np.ndarray] = []
-    for r in range(rounds):
-        n = level_rows.shape[0]
-        batch_levels = {cp: level_rows[:, k] for k, cp in enumerate(state.counterparts)}
-        batch = np.asarray(model.stage_payoffs(state.parameters, batch_levels))
-        payoffs.append(
-            np.stack([_induced_payoffs(batch, a, scenario, reference) for a in range(n_a)], 1)
-        )
-        if r + 1 == rounds:
-            break
-        moved = [_transition(level_rows, state, pure_plays[a]) for a in range(n_a)]
-        nxt_events = events.get(r + 1, ())
-        after, _ = tol.apply_events(state, nxt_events)
-        if nxt_events:
-            moved = [
-                np.array(
-                    [tol.apply_events(state.with_levels(row), nxt_events)[0].levels for row in m]
-                )
-                for m in moved
-            ]
-        stacked = np.round(np.concatenate(moved), STATE_DECIMALS)
-        level_rows, inverse = np.unique(stacked, axis=0, return_inverse=True)
-        successors.append(np.asarray(inverse).reshape(n_a, n).T)
-        state = after
+    for r, level_rows in enumerate(graph.levels):
+        state = graph.states[r]
+        parts = []
+        # Stage games are built a slice of states at a time: memory stays bounded by the
+        # slice, not by the round's number of states.
+        for lo in range(0, level_rows.shape[0], STATE_SLICE):
+            rows = level_rows[lo : lo + STATE_SLICE]
+            batch_levels = {cp: rows[:, k] for k, cp in enumerate(state.counterparts)}
+            batch = np.asarray(model.stage_payoffs(state.parameters, batch_levels))
+            parts.append(
+                np.stack([_induced_payoffs(batch, a, scenario, reference) for a in range(n_a)], 1)
+            )
+        payoffs.append(np.concatenate(parts))
+    successors = graph.successors
 
     order = [HEDGE_INDEX] + [a for a in range(n_a) if a != HEDGE_INDEX]
     choice: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * rounds

@@ -1,0 +1,178 @@
+"""Budgets: every input that sets a size is checked before any work (``docs/budgets.md``).
+
+Two quantities bound what a command does, and each has a documented budget:
+
+- the forward-looking horizon's programme: its number of (round, tolerance) states
+  (:func:`sim.repeated.state_graph`), which grows like a power of ``repeated.rounds`` and
+  multiplies with every dated event (the baseline: 52,005 states at 24 rounds, 622,741 at
+  40, over a million past 45);
+- an analysis: variants x rounds (grid points, Monte Carlo draws, sensitivity ends).
+
+A refusal names the input, the estimated memory and time, the budget and ``--allow-large``.
+Beyond the budget, ``--allow-large`` runs it anyway, up to what this machine's memory can
+hold. The costs per unit were measured on the project's 2-core test machine (see
+``docs/budgets.md``); they are estimates, not promises.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+from sim.errors import BudgetError
+from sim.scenario import Scenario
+
+#: Forward-looking states a run may evaluate without ``--allow-large``.
+MAX_STATES = 1_000_000
+#: Measured per state (graph, stage games, programme): bytes and seconds.
+BYTES_PER_STATE = 260
+SECONDS_PER_STATE = 17e-6
+#: Variants x rounds an analysis may evaluate without ``--allow-large``.
+MAX_VARIANT_ROUNDS = 25_000_000
+#: Measured per variant-round (batch engine, one process) and per variant (design values,
+#: outcomes, analyses.json): seconds and bytes.
+SECONDS_PER_VARIANT_ROUND = 20e-6
+BYTES_PER_VARIANT = 400
+#: Memory a process starts with (interpreter, numpy, the model).
+BASE_BYTES = 100 * 2**20
+#: Share of this machine's memory ``--allow-large`` may plan to use.
+MEMORY_SHARE = 0.7
+FLAG = "--allow-large"
+
+
+def machine_memory() -> int:
+    """This machine's physical memory in bytes (16 GiB if it cannot be read)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        return 16 * 2**30
+
+
+def size_text(n_bytes: float) -> str:
+    """``1.2 GB``, ``350 MB``."""
+    if n_bytes >= 1e12:
+        return f"{n_bytes / 1e12:,.3g} TB"
+    if n_bytes >= 1e9:
+        return f"{n_bytes / 1e9:.2g} GB"
+    return f"{max(n_bytes, 1e6) / 1e6:.0f} MB"
+
+
+def time_text(seconds: float) -> str:
+    """``40 s``, ``12 min``, ``3.5 h``, ``2.1 days``, ``7.6e+03 years``."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    if seconds < 2 * 365 * 86400:
+        return f"{seconds / 86400:.0f} days"
+    return f"{seconds / (365 * 86400):.2g} years"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a piece of work costs: ``units`` of ``unit``, bytes and seconds."""
+
+    units: float
+    unit: str
+    bytes: float
+    seconds: float
+
+    def text(self) -> str:
+        units = f"{self.units:,.0f}" if self.units < 1e12 else f"{self.units:.2g}"
+        return (
+            f"about {units} {self.unit}: about {size_text(self.bytes)} of memory "
+            f"and {time_text(self.seconds)}"
+        )
+
+
+def _refuse(label: str, estimate: Estimate, limit: int, allow_large: bool) -> None:
+    """Raise the refusal for ``estimate`` if it passes ``limit`` (or, with ``allow_large``,
+    this machine's memory)."""
+    memory = machine_memory()
+    if estimate.bytes > MEMORY_SHARE * memory:
+        raise BudgetError(
+            f"{label}: {estimate.text()}; more than this machine's memory "
+            f"({size_text(memory)}) can hold, even with {FLAG}"
+        )
+    if estimate.units > limit and not allow_large:
+        raise BudgetError(
+            f"{label}: {estimate.text()}; the budget is {limit:,} {estimate.unit} "
+            f"(docs/budgets.md): pass {FLAG} to run it anyway"
+        )
+
+
+def states_estimate(states: float) -> Estimate:
+    return Estimate(
+        states, "states", BASE_BYTES + states * BYTES_PER_STATE, states * SECONDS_PER_STATE
+    )
+
+
+def check_forward_states(scenario: Scenario, *, allow_large: bool = False) -> int:
+    """Count the forward-looking programme's states (no stage game is built) and refuse
+    beyond :data:`MAX_STATES`, or this machine's memory with ``allow_large``.
+
+    Returns
+    -------
+    int
+        The number of states (pass it on as the programme's ``max_states``).
+
+    Raises
+    ------
+    BudgetError
+        Naming ``repeated.rounds``, the estimated states, memory and time.
+    """
+    from sim import repeated
+
+    rounds = scenario.repeated.rounds
+    label = f"repeated.rounds={rounds}: the forward-looking horizon's programme"
+    memory_cap = int((MEMORY_SHARE * machine_memory() - BASE_BYTES) / BYTES_PER_STATE)
+    limit = memory_cap if allow_large else MAX_STATES
+    # A first count to a tenth of the budget (a fraction of a second) settles most cases;
+    # past it, the growth seen so far decides whether the full count is worth making.
+    for cap in (min(limit, MAX_STATES // 10), limit):
+        counts: list[int] = []
+        try:
+            return repeated.state_graph(scenario, cap, counts=counts).size
+        except BudgetError:
+            expected = max(_extrapolate(counts, rounds), cap + 1)
+            if expected > limit or cap == limit:
+                _refuse(label, states_estimate(max(expected, limit + 1)), MAX_STATES, allow_large)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _extrapolate(counts: list[int], rounds: int) -> float:
+    """Total states over ``rounds`` rounds from the first rounds' counts, growing like the
+    power of the round that the last counts show (a lower estimate when growth speeds up)."""
+    total = float(sum(counts))
+    r = len(counts)
+    if r >= rounds or r < 4:
+        return total
+    tail = [c for c in counts[-4:] if c > 0]
+    slope = math.log(tail[-1] / tail[0]) / math.log(r / (r - len(tail) + 1)) if tail else 0.0
+    last = counts[-1]
+    return total + sum(last * ((k / r) ** max(slope, 0.0)) for k in range(r + 1, rounds + 1))
+
+
+def check_variants(
+    label: str, variants: int, rounds: int, *, allow_large: bool = False
+) -> Estimate:
+    """Refuse an analysis of ``variants`` variants x ``rounds`` rounds beyond
+    :data:`MAX_VARIANT_ROUNDS` (or this machine's memory with ``allow_large``).
+
+    Raises
+    ------
+    BudgetError
+        Naming ``label`` (the input that set the size), memory and time.
+    """
+    units = float(variants) * rounds
+    estimate = Estimate(
+        units,
+        "variant-rounds",
+        BASE_BYTES + float(variants) * BYTES_PER_VARIANT,
+        units * SECONDS_PER_VARIANT_ROUND,
+    )
+    _refuse(label, estimate, MAX_VARIANT_ROUNDS, allow_large)
+    return estimate
