@@ -1,24 +1,65 @@
 """The ``hedgesim`` command: the only place in hedgesim that prints.
 
-Subcommands: ``solve``, ``validate``, ``explain``, ``run``. A user error prints one
-line on standard error and exits with status 1; a usage error exits with 2.
+Subcommands: ``solve``, ``validate``, ``explain``, ``run``, ``sweep``, ``figures``. A user
+error prints one line on standard error and exits with status 1; a usage error exits
+with 2.
+
+The choices of ``--method``, ``--executor`` and ``--analysis`` are the registries
+(:data:`sim.equilibria.METHODS`, :data:`sim.sweep.executors.EXECUTORS`,
+:data:`sim.sweep.ANALYSES`), read when an option needs them: ``hedgesim --help`` and
+``hedgesim validate`` import neither the solvers nor the sweep machinery.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import HedgesimError
 
+if TYPE_CHECKING:
+    import numpy as np
+
 EXIT_USER_ERROR = 1
 SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+class Registry(Sequence[str]):
+    """The names of a registry (``module:attribute``), imported on first use."""
+
+    def __init__(self, where: str, extra: Sequence[str] = ()) -> None:
+        self._where = where
+        self._extra = tuple(extra)
+        self._names: tuple[str, ...] | None = None
+
+    def _load(self) -> tuple[str, ...]:
+        if self._names is None:
+            module, attribute = self._where.split(":")
+            names = tuple(getattr(importlib.import_module(module), attribute))
+            self._names = names + self._extra
+        return self._names
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._load()[index]
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._load()
+
+
+METHODS = Registry("sim.equilibria:METHODS")
+EXECUTORS = Registry("sim.sweep.executors:EXECUTORS")
+ANALYSES = Registry("sim.sweep.analyses:ANALYSES", extra=("all",))
 
 
 # -- formatting --------------------------------------------------------------------------
@@ -134,6 +175,8 @@ def _parse_profile(text: str, game: Any) -> tuple[np.ndarray, ...]:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from sim import model
     from sim.equilibria import solve
     from sim.pipeline import round_zero
@@ -209,23 +252,31 @@ def cmd_run(args: argparse.Namespace) -> int:
         out=args.out,
         overrides=args.set or [],
         figures=not args.no_figures,
+        svg=args.svg,
         analyses="available" if args.analyses else (),
         allow_large=args.allow_large,
         progress=sys.stderr.isatty(),
     )
-    if args.json:
-        print(json.dumps(summary.data, indent=2, sort_keys=True))
+    _print_summary(summary, args.json)
+    return 0
+
+
+def _print_summary(summary: Any, as_json: bool) -> None:
+    if as_json:
+        from sim.results import results_json
+
+        print(results_json(summary.results), end="")
     else:
         print(summary.text)
-    return 0
 
 
 # -- sweep -------------------------------------------------------------------------------
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.pipeline import ANALYSES, analyse_to_folder
+    from sim.pipeline import analyse_to_folder
+    from sim.sweep import ANALYSES
 
     chosen = args.analysis or ["grid"]
-    analyses = ANALYSES if "all" in chosen else tuple(dict.fromkeys(chosen))
+    analyses = tuple(ANALYSES) if "all" in chosen else tuple(dict.fromkeys(chosen))
     summary = analyse_to_folder(
         args.scenario,
         analyses=analyses,
@@ -239,13 +290,20 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         resume=not args.no_resume,
         figures=not args.no_figures,
+        svg=args.svg,
         progress=sys.stderr.isatty(),
         allow_large=args.allow_large,
     )
-    if args.json:
-        print(json.dumps(summary.data, indent=1, sort_keys=True))
-    else:
-        print(summary.text)
+    _print_summary(summary, args.json)
+    return 0
+
+
+# -- figures -----------------------------------------------------------------------------
+def cmd_figures(args: argparse.Namespace) -> int:
+    from sim.pipeline import figures_from_files
+
+    summary = figures_from_files(args.results, args.out, svg=args.svg)
+    print(summary.text)
     return 0
 
 
@@ -271,11 +329,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("game", help="a Gambit .nfg file, or a scenario .yaml")
     p.add_argument(
         "--method",
-        choices=("auto", "pure", "small-support", "support", "vertex", "lemke-howson", "gnm",
-                 "simpdiv", "logit"),  # fmt: skip
+        choices=METHODS,
+        metavar="METHOD",
         default=None,
-        help="solver (default: auto, exact methods where the size allows; for a scenario, "
-        "its repeated.solver)",
+        help="solver, one of sim.equilibria.METHODS (docs/scenarios.md lists them; default: "
+        "auto, exact methods where the size allows; for a scenario, its repeated.solver)",
     )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_solve)
@@ -304,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print results.json to standard output")
     p.add_argument("--no-figures", action="store_true", help="skip figures and the report")
+    p.add_argument("--svg", action="store_true", help="also write SVG figures")
     p.add_argument(
         "--analyses",
         action="store_true",
@@ -319,9 +378,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario")
     p.add_argument(
         "--analysis",
-        choices=("grid", "monte-carlo", "sensitivity", "all"),
+        choices=ANALYSES,
+        metavar="ANALYSIS",
         action="append",
-        help="what to compute, repeatable (default: grid)",
+        help="what to compute, repeatable: grid, monte-carlo, sensitivity or all "
+        "(sim.sweep.ANALYSES; default: grid)",
     )
     p.add_argument(
         "--param",
@@ -332,16 +393,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--name", help="which of the scenario's sweeps: to run (default: the first)")
     p.add_argument("--draws", type=int, help="Monte Carlo draws (default: uncertainty.draws)")
-    p.add_argument("--executor", choices=("inprocess", "processes", "dask"), default="inprocess")
+    p.add_argument("--executor", choices=EXECUTORS, metavar="EXECUTOR", default="inprocess",
+                   help="inprocess, processes or dask (sim.sweep.executors.EXECUTORS)")
     p.add_argument("--workers", type=int, help="worker processes (processes, local dask)")
     p.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://host:8786")
     p.add_argument("--out", help="output folder (default: runs/<scenario name>/sweep/)")
     p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE", help="override a value")
     p.add_argument("--no-resume", action="store_true", help="recompute finished chunks")
     p.add_argument("--no-figures", action="store_true", help="skip figures and the report")
+    p.add_argument("--svg", action="store_true", help="also write SVG figures")
     p.add_argument("--json", action="store_true", help="print analyses.json to standard output")
     _allow_large(p)
     p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser(
+        "figures", help="redraw every figure and the report from results files alone"
+    )
+    p.add_argument("results", nargs="+", metavar="RESULTS",
+                   help="results.json and/or analyses.json, or a folder holding them (a "
+                   "results.json brings the analyses.json of the same scenario beside it)")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--svg", action="store_true", help="also write SVG figures")
+    p.set_defaults(func=cmd_figures)
     return parser
 
 

@@ -3,9 +3,9 @@
 The model's roles and action names (:data:`sim.model.PLAYERS`, :data:`sim.model.ACTIONS`)
 are the keys everywhere in data (results.json, CSV, analyses.json). What a reader sees in
 figures and reports may differ: a scenario can rename players and actions (its
-``players:`` mapping), and the run writes the names in force into results.json's
-``labels``. Figures and reports read them back with :meth:`Labels.from_results`, so data
-still flows one way: scenario -> results -> plots and report.
+``players:`` mapping), and the run writes the names in force into the typed results'
+``labels`` (:class:`sim.results.LabelNames`). Figures and reports read them from there, so
+data still flows one way: scenario -> results -> figures and report.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
 
 from sim import model
 
@@ -43,16 +42,6 @@ class Labels:
         """The display name of ``role``'s action ``action``."""
         return (self.actions.get(role) or {}).get(action) or action
 
-    def to_json(self) -> dict[str, Any]:
-        """``{"players": {role: name}, "actions": {role: {action: name}}}``, every model
-        role and action spelled out (results.json's ``labels``)."""
-        return {
-            "players": {p: self.player(p) for p in model.PLAYERS},
-            "actions": {
-                p: {a: self.action(p, a) for a in model.ACTIONS[p]} for p in model.PLAYERS
-            },
-        }
-
     @classmethod
     def of(
         cls,
@@ -70,21 +59,3 @@ class Labels:
         """The model's own names."""
         return cls.of(model.PLAYER_LABELS, {p: {a: a for a in model.ACTIONS[p]}
                                             for p in model.PLAYERS})
-
-    @classmethod
-    def from_results(cls, results: Mapping[str, Any]) -> Labels:
-        """The labels a results mapping records (its ``labels`` key); the model's
-        defaults for anything it does not say (older results have no ``labels``)."""
-        raw = results.get("labels")
-        if not isinstance(raw, Mapping):
-            return cls.default()
-        players = raw.get("players")
-        actions = raw.get("actions")
-        return cls.of(
-            {str(k): str(v) for k, v in players.items() if v}
-            if isinstance(players, Mapping) else {},
-            {str(p): {str(a): str(n) for a, n in acts.items() if n}
-             for p, acts in actions.items() if isinstance(acts, Mapping)}
-            if isinstance(actions, Mapping) else {},
-        )
-

@@ -223,14 +223,6 @@ def _axis(player: str, action: str) -> FloatArray:
     return v.reshape(shape)
 
 
-def _by_action(player: str, values: Mapping[str, Value]) -> FloatArray:
-    """A grid over ``player``'s axis taking ``values[action]`` (0 where absent)."""
-    out: Any = 0.0
-    for action, value in values.items():
-        out = out + _coef(value) * _axis(player, action)
-    return np.asarray(out, dtype=np.float64)
-
-
 def _coef(value: Value) -> FloatArray:
     """A parameter as an array that broadcasts against the (batch, *grid) axes."""
     arr = np.asarray(value, dtype=np.float64)

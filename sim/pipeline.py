@@ -1,30 +1,42 @@
-"""A scenario run from file to folder: the one path the CLI's ``run`` takes.
+"""A scenario run, or its analyses, from file to folder: the paths the CLI takes.
 
-load (and ``--set`` overrides) -> :func:`sim.repeated.run` -> ``results.json`` and
-``trajectory.csv`` -> figures -> ``report.html``; and the summary the CLI prints. Nothing
-here prints. A run's files are staged and put in place whole (:mod:`sim.output_folder`),
-so an output folder never mixes two runs, and nothing is written at all when an input is
-refused.
+load (and ``--set`` overrides) -> :func:`sim.repeated.run` -> typed results
+(:mod:`sim.results`) -> ``results.json`` and ``trajectory.csv`` -> figures and
+``report.html``, drawn from the typed results alone (:func:`draw_folder`, which
+``hedgesim figures`` also calls on files read back). Nothing here prints. A command's
+files are staged and put in place whole (:mod:`sim.output_folder`), so an output folder
+never mixes two runs, and nothing is written at all when an input is refused.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sim import model, repeated, results, tolerance
-from sim.atomic import write_text
-from sim.budget import check_forward_states, check_variants
+from sim import model, repeated, tolerance
 from sim.equilibria import Equilibrium
+from sim.budget import check_forward_states, check_variants
 from sim.game import NormalFormGame
 from sim.output_folder import output_folder
+from sim.results import (
+    ANALYSES_FILE,
+    RESULTS_FILE,
+    TRAJECTORY_FILE,
+    AnalysisResults,
+    Results,
+    RunResults,
+    read_results,
+    write_json,
+)
 from sim.scenario import Scenario, apply_overrides, load_scenario
 
 REPORT_FILE = "report.html"
+ANALYSIS_REPORT_FILE = "analyses.html"
 
 
 @dataclass(frozen=True)
@@ -51,10 +63,10 @@ def round_zero(scenario: Scenario) -> RoundZero:
 
 @dataclass(frozen=True)
 class Summary:
-    """What a run or an analysis wrote, its JSON data, and the text the CLI prints."""
+    """What a command wrote, its typed results, and the text the CLI prints."""
 
     out_dir: Path
-    data: dict[str, Any]
+    results: Results
     files: dict[str, Path]
     text: str
 
@@ -69,12 +81,18 @@ def default_out_dir(scenario: Scenario) -> Path:
     return RUNS / (scenario.outputs.dir or scenario.name)
 
 
+def _formats(scenario: Scenario, svg: bool) -> tuple[str, ...]:
+    formats = tuple(scenario.outputs.figures)
+    return formats + ("svg",) if svg and "svg" not in formats else formats
+
+
 def run_to_folder(
     path: str | os.PathLike[str],
     *,
     out: str | os.PathLike[str] | None = None,
     overrides: Sequence[str] = (),
     figures: bool = True,
+    svg: bool = False,
     analyses: Sequence[str] | Literal["available"] = (),
     progress: bool = False,
     allow_large: bool = False,
@@ -92,22 +110,19 @@ def run_to_folder(
         ``key.path=value`` strings, validated like the file.
     figures
         Whether to draw the figures and write the report.
+    svg
+        Also write SVG figures (the scenario's ``outputs.figures`` may ask for them too).
     analyses
-        Analyses (:data:`ANALYSES`) to run beside the scenario, or ``"available"``: those
-        the scenario (after ``overrides``) has data for (:func:`available_analyses`). Their
-        data goes into ``analyses.json``, their figures and sections into the same folder
-        and report.
+        Analyses (:data:`sim.sweep.ANALYSES`) to run beside the scenario, or
+        ``"available"``: those the scenario (after ``overrides``) has data for
+        (:func:`available_analyses`). Their results go into ``analyses.json``, their
+        figures and sections into the same folder and report.
     progress
         Show a progress bar over the analyses' chunks (the CLI passes a terminal check).
-    allow_large
-        Go beyond the budgets of :mod:`sim.budget` (never beyond this machine's memory).
-
-    Raises
-    ------
-    BudgetError
-        Before any work, if the forward-looking programme or an analysis is larger than its
-        budget (and ``allow_large`` is not given).
     """
+    from sim.atomic import write_text
+    from sim.results.build import analysis_results, run_results, trajectory_csv
+
     scenario = load_scenario(path)
     if overrides:
         scenario = apply_overrides(scenario, overrides)
@@ -115,119 +130,158 @@ def run_to_folder(
         analyses = available_analyses(scenario)
     check_forward_states(scenario, allow_large=allow_large)
     check_analysis_sizes(scenario, analyses, allow_large=allow_large)
+    try:
+        source: str | None = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        source = None
     out_dir = Path(out) if out is not None else default_out_dir(scenario)
     with output_folder(out_dir) as folder:
         run = repeated.run(scenario)
-        data = results.results_dict(run)
-        files = dict(results.write_results(run, folder.path))
-        computed: dict[str, Any] = {}
+        results = run_results(run, source=source, overrides=overrides)
+        files = {"results": write_json(results, folder.path / RESULTS_FILE),
+                 "trajectory": write_text(folder.path / TRAJECTORY_FILE, trajectory_csv(run),
+                                          encoding="ascii")}
+        typed_analyses: AnalysisResults | None = None
         if analyses:
-            computed = _compute_analyses(
-                scenario, analyses, out_dir=folder.target, resume=True, progress=progress
-            )
-            files["analyses"] = _write_analyses(scenario, computed, folder.path)
+            computed = _compute_analyses(scenario, analyses, out_dir=folder.target,
+                                         resume=True, progress=progress)
+            typed_analyses = analysis_results(scenario, computed)
+            files["analyses"] = write_json(typed_analyses, folder.path / ANALYSES_FILE)
         if figures:
-            files.update(
-                _figures_and_report(scenario, run, data, folder.path, Path(path), computed)
-            )
+            files.update(draw_folder(results, typed_analyses, folder.path,
+                                     formats=_formats(scenario, svg),
+                                     report=scenario.outputs.report))
         files = {k: folder.final(p) for k, p in files.items()}
-    extra = _analysis_lines(_analyses_data(scenario, computed)) if computed else []
-    return Summary(folder.target, data, files, summary_text(data, files, extra))
+    return Summary(folder.target, results, files,
+                   summary_text(results, typed_analyses, files))
 
 
-def _figures_and_report(
-    scenario: Scenario,
-    run: repeated.RunResult,
-    data: dict[str, Any],
-    out_dir: Path,
-    source: Path,
-    computed: dict[str, Any],
+def draw_folder(
+    results: RunResults | None,
+    analyses: AnalysisResults | None,
+    out_dir: str | os.PathLike[str],
+    *,
+    formats: Sequence[str] = ("png",),
+    report: bool = True,
 ) -> dict[str, Path]:
-    from sim import plots, report
-    from sim.claims import LEDGER_PATH
+    """Draw every figure of ``results`` and ``analyses`` into ``out_dir`` and write the
+    report: ``report.html`` for a run (with the analyses' sections), ``analyses.html`` for
+    analyses alone. Everything comes from the typed results; nothing runs the model.
 
-    first = run.trajectory.rounds[0]
-    drawn = plots.write_figures(
-        data,
-        out_dir,
-        params=first.parameters,
-        tolerance=dict(first.tolerance),
-        formats=scenario.outputs.figures,
-    )
+    Returns
+    -------
+    dict
+        ``"<figure>.<format>"`` and ``"report"`` -> the files written.
+    """
+    from sim import report as pages
+    from sim.figures import write_figures
+
+    out = Path(out_dir)
     files: dict[str, Path] = {}
-    for name, paths in drawn.items():
-        for p in paths:
-            files[f"{name}.{p.suffix.lstrip('.')}"] = p
-    sections = []
-    for name, result in computed.items():
-        drawn_analysis = _draw_analysis(scenario, result, out_dir)
-        files.update(drawn_analysis[1])
-        sections.append((name, result, drawn_analysis[0]))
-    if scenario.outputs.report:
-        try:
-            scenario_text = source.read_text(encoding="utf-8")
-        except OSError:
-            scenario_text = None
-        files["report"] = report.write_report(
-            data,
-            out_dir / REPORT_FILE,
-            figures=drawn,
-            claims_path=LEDGER_PATH,
-            scenario_text=scenario_text,
-            question=scenario.question,
-            params=first.parameters,
-            tolerance=dict(first.tolerance),
-            analyses=sections,
-        )
+    drawn: dict[str, Any] = {}
+    analysis_drawn: dict[str, Any] = {}
+    if results is not None:
+        drawn = write_figures(results, out, formats)
+    if analyses is not None:
+        analysis_drawn = write_figures(analyses, out, formats)
+    for name, paths in {**drawn, **analysis_drawn}.items():
+        files.update({f"{name}.{p.suffix.lstrip('.')}": p for p in paths})
+    if report and results is not None:
+        page = pages.build_report(results, figures=drawn, analyses=analyses,
+                                  analysis_figures=analysis_drawn)
+        files["report"] = pages.write_report(out / REPORT_FILE, page)
+    elif report and analyses is not None:
+        page = pages.build_analysis_report(analyses, figures=analysis_drawn)
+        files["report"] = pages.write_report(out / ANALYSIS_REPORT_FILE, page)
     return files
 
 
-def _round_text(value: Any, unit: str) -> str:
-    if value is None:
-        return "not within the run"
-    return f"round {value} ({unit}s)"
+def figures_from_files(
+    paths: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    *,
+    svg: bool = False,
+) -> Summary:
+    """Redraw every figure and the report from results files alone (``hedgesim figures``).
+
+    Parameters
+    ----------
+    paths
+        ``results.json`` and/or ``analyses.json`` files, or folders holding them. A
+        ``results.json`` given alone brings the ``analyses.json`` beside it when that
+        file is of the same scenario (same hash), as ``hedgesim run --analyses`` wrote it.
+    out
+        The output folder (its results, analyses and trajectory files stay when it is the
+        results' own folder).
+    svg
+        Also write SVG figures.
+
+    Raises
+    ------
+    HedgesimError
+        On a file that is not a results file of this schema version, or two of one kind.
+    """
+    from sim.errors import HedgesimError
+
+    files: list[Path] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            found = [p / n for n in (RESULTS_FILE, ANALYSES_FILE) if (p / n).is_file()]
+            if not found:
+                raise HedgesimError(f"{p}: holds neither {RESULTS_FILE} nor {ANALYSES_FILE}")
+            files += found
+        else:
+            files.append(p)
+    run: RunResults | None = None
+    analyses: AnalysisResults | None = None
+    for f in files:
+        result = read_results(f)
+        if isinstance(result, RunResults):
+            if run is not None:
+                raise HedgesimError(f"{f}: a second run's results; give one results.json")
+            run = result
+            beside = f.with_name(ANALYSES_FILE)
+            if analyses is None and beside.is_file() and beside not in files:
+                extra = read_results(beside)
+                if isinstance(extra, AnalysisResults) and extra.scenario.hash == run.scenario.hash:
+                    analyses = extra
+        else:
+            if analyses is not None and f.with_name(RESULTS_FILE) not in files:
+                raise HedgesimError(f"{f}: a second analyses file; give one analyses.json")
+            analyses = result
+    formats = ("png", "svg") if svg else ("png",)
+    with output_folder(out) as folder:
+        # Redrawn in place (--out the results' own folder): the data files stay.
+        for name in (RESULTS_FILE, ANALYSES_FILE, TRAJECTORY_FILE):
+            if (folder.target / name).is_file():
+                shutil.copy2(folder.target / name, folder.path / name)
+        written = draw_folder(run, analyses, folder.path, formats=formats)
+        written = {k: folder.final(p) for k, p in written.items()}
+    shown: Results = run if run is not None else analyses  # type: ignore[assignment]
+    text = f"{shown.scenario.name}: redrew {len(written)} files into {folder.target}/"
+    return Summary(folder.target, shown, written, text)
 
 
-def summary_text(data: dict[str, Any], files: dict[str, Path], extra: Sequence[str] = ()) -> str:
+def summary_text(results: RunResults, analyses: AnalysisResults | None,
+                 files: dict[str, Path]) -> str:
     """The compact summary ``hedgesim run`` prints."""
-    from sim.report import answer_sentences
+    from sim.report import sentences
 
-    sc = data["scenario"]
-    unit = sc.get("round_unit", "round")
-    h = data["horizons"]
-    ex = data["exit"]
-    lines = [f"{sc['name']}: {sc['question']}", ""]
-    lines += answer_sentences(data)
-    rows = [
-        ("myopic horizon (hedge no longer certain)", _round_text(h.get("myopic"), unit)),
-        ("hedge probability below one half", _round_text(h.get("myopic_half"), unit)),
-        ("hedge leaves the support", _round_text(h.get("leaves_support"), unit)),
-        ("forward-looking horizon", _round_text(h.get("forward_looking"), unit)),
-        ("value of foresight", _num(h.get("value_of_foresight"))),
-        ("sustainability discount (round 0)", _num(h.get("sustainability_discount"))),
-        ("exit: Syria then plays", str(ex.get("syria_action") or "-")),
-        ("exit: first patience to break", str(ex.get("first_broken") or "-")),
-    ]
+    sc = results.scenario
+    lines = [f"{sc.name}: {sc.question}", "", *sentences.answer_sentences(results)]
+    rows = sentences.summary_rows(results)
     width = max(len(k) for k, _ in rows)
     lines += ["", *(f"  {k.ljust(width)}  {v}" for k, v in rows), ""]
-    if extra:
-        lines += [*extra, ""]
+    if analyses is not None:
+        lines += [*_analysis_lines(analyses), ""]
     if files:
         folder = Path(os.path.commonpath([str(p.parent) for p in files.values()]))
         lines.append(f"wrote {len(files)} files into {folder}/")
     return "\n".join(lines)
 
 
-def _num(x: Any) -> str:
-    return "-" if x is None else f"{float(x):.3g}"
-
-
 # -- analyses: sweeps, Monte Carlo, sensitivity ---------------------------------------------
-ANALYSES = ("grid", "monte-carlo", "sensitivity")
-ANALYSES_FILE = "analyses.json"
-ANALYSIS_REPORT_FILE = "analyses.html"
-
-
 def analyse_to_folder(
     path: str | os.PathLike[str],
     *,
@@ -242,6 +296,7 @@ def analyse_to_folder(
     scheduler: str | None = None,
     resume: bool = True,
     figures: bool = True,
+    svg: bool = False,
     progress: bool = False,
     allow_large: bool = False,
 ) -> Summary:
@@ -251,6 +306,7 @@ def analyse_to_folder(
     Finished chunks are kept under ``<out>/chunks/`` so an interrupted run resumes. Sizes
     (grid points, draws) are checked against :mod:`sim.budget` before any work.
     """
+    from sim.results.build import analysis_results
 
     scenario = load_scenario(path)
     if overrides:
@@ -262,24 +318,16 @@ def analyse_to_folder(
     out_dir = Path(out) if out is not None else default_out_dir(scenario) / "sweep"
     with output_folder(out_dir) as folder:
         computed = _compute_analyses(
-            scenario,
-            analyses,
-            params=params,
-            sweep_name=sweep_name,
-            draws=draws,
-            executor=executor,
-            workers=workers,
-            scheduler=scheduler,
-            out_dir=folder.target,
-            resume=resume,
-            progress=progress,
+            scenario, analyses, params=params, sweep_name=sweep_name, draws=draws,
+            executor=executor, workers=workers, scheduler=scheduler, out_dir=folder.target,
+            resume=resume, progress=progress,
         )
-        data = _analyses_data(scenario, computed)
-        files = {"analyses": _write_analyses(scenario, computed, folder.path)}
+        typed = analysis_results(scenario, computed)
+        files = {"analyses": write_json(typed, folder.path / ANALYSES_FILE)}
         if figures:
-            files.update(_analysis_figures(scenario, computed, folder.path))
+            files.update(draw_folder(None, typed, folder.path, formats=_formats(scenario, svg)))
         files = {k: folder.final(p) for k, p in files.items()}
-    return Summary(folder.target, data, files, analysis_text(data, files))
+    return Summary(folder.target, typed, files, analysis_text(typed, files))
 
 
 def _compute_analyses(
@@ -291,19 +339,15 @@ def _compute_analyses(
     draws: int | None = None,
     **options: Any,
 ) -> dict[str, Any]:
-    """Run each named analysis (:data:`ANALYSES`) with the executor ``options``."""
-    from sim import sweep as sw
+    """Run each named analysis (:data:`sim.sweep.ANALYSES`) with the executor ``options``."""
+    from sim.sweep import ANALYSES, AnalysisRequest
 
+    request = AnalysisRequest(params=tuple(params), sweep_name=sweep_name, draws=draws)
     computed: dict[str, Any] = {}
-    for analysis in analyses:
-        if analysis == "grid":
-            computed[analysis] = sw.sweep(scenario, params, name=sweep_name, **options)
-        elif analysis == "monte-carlo":
-            computed[analysis] = sw.monte_carlo(scenario, draws=draws, **options)
-        elif analysis == "sensitivity":
-            computed[analysis] = sw.sensitivity(scenario, **options)
-        else:
-            raise ValueError(f"unknown analysis {analysis!r}; choose from {ANALYSES}")
+    for name in analyses:
+        if name not in ANALYSES:
+            raise ValueError(f"unknown analysis {name!r}; choose from {tuple(ANALYSES)}")
+        computed[name] = ANALYSES[name].run(scenario, request, **options)
     return computed
 
 
@@ -348,118 +392,27 @@ def check_analysis_sizes(
 
 
 def available_analyses(scenario: Scenario) -> tuple[str, ...]:
-    """The analyses the scenario has data for: a grid if it has ``sweeps:``, Monte Carlo
-    and sensitivity if it has ``uncertainty:`` distributions."""
-    out: list[str] = []
-    if scenario.sweeps:
-        out.append("grid")
-    if scenario.uncertainty is not None and scenario.uncertainty.parameters:
-        out += ["monte-carlo", "sensitivity"]
-    return tuple(out)
+    """The analyses the scenario has data for (each analysis's ``needs``: a grid needs
+    ``sweeps:``, Monte Carlo and sensitivity need ``uncertainty:`` distributions)."""
+    from sim.sweep import ANALYSES
+
+    has = {"sweeps": bool(scenario.sweeps),
+           "uncertainty": scenario.uncertainty is not None
+           and bool(scenario.uncertainty.parameters)}
+    return tuple(name for name, kind in ANALYSES.items() if has[kind.needs])
 
 
-def _analyses_data(scenario: Scenario, computed: dict[str, Any]) -> dict[str, Any]:
-    from sim.analysis_output import ANALYSES_SCHEMA_VERSION, analysis_json
-    from sim.scenario import scenario_hash
-
-    return {
-        "schema_version": ANALYSES_SCHEMA_VERSION,
-        "scenario": {"name": scenario.name, "hash": scenario_hash(scenario)},
-        "analyses": {k: analysis_json(v) for k, v in computed.items()},
-    }
-
-
-def _write_analyses(scenario: Scenario, computed: dict[str, Any], out_dir: Path) -> Path:
-    import json
-
-    target = out_dir / ANALYSES_FILE
-    write_text(
-        target, json.dumps(_analyses_data(scenario, computed), indent=1, sort_keys=True) + "\n"
-    )
-    return target
-
-
-def _draw_analysis(
-    scenario: Scenario, result: Any, out_dir: Path
-) -> tuple[dict[str, list[Path]], dict[str, Path]]:
-    from sim import sweep_plots
-
-    drawn = sweep_plots.write_sweep_figures(
-        result,
-        out_dir,
-        formats=scenario.outputs.figures,
-        round_unit=scenario.repeated.round_unit,
-        labels=scenario.labels(),
-    )
-    files = {f"{fig}.{p.suffix.lstrip('.')}": p for fig, paths in drawn.items() for p in paths}
-    return drawn, files
-
-
-def _analysis_figures(
-    scenario: Scenario, computed: dict[str, Any], out_dir: Path
-) -> dict[str, Path]:
-    from sim import report
-
-    files: dict[str, Path] = {}
-    sections = []
-    for name, result in computed.items():
-        drawn, drawn_files = _draw_analysis(scenario, result, out_dir)
-        files.update(drawn_files)
-        sections.append((name, result, drawn))
-    files["report"] = report.write_analysis_report(
-        out_dir / ANALYSIS_REPORT_FILE,
-        title=f"{scenario.name}: sweeps and uncertainty",
-        question=scenario.question,
-        analyses=sections,
-        round_unit=scenario.repeated.round_unit,
-        labels=scenario.labels(),
-    )
-    return files
-
-
-def analysis_text(data: dict[str, Any], files: dict[str, Path]) -> str:
+def analysis_text(analyses: AnalysisResults, files: dict[str, Path]) -> str:
     """The compact summary ``hedgesim sweep`` prints."""
-    lines = [f"{data['scenario']['name']}: {', '.join(data['analyses'])}"]
-    lines += _analysis_lines(data)
+    lines = [f"{analyses.scenario.name}: {', '.join(analyses.analyses)}",
+             *_analysis_lines(analyses)]
     if files:
         lines.append(f"wrote {len(files)} files into {Path(next(iter(files.values()))).parent}/")
     return "\n".join(lines)
 
 
-def _analysis_lines(data: dict[str, Any]) -> list[str]:
-    lines: list[str] = []
-    for name, a in data["analyses"].items():
-        rounds = a["rounds"]
-        if name == "grid":
-            flat = _flatten(a["horizon"])
-            ends = [h for h in flat if h is not None]
-            never = sum(h is None for h in flat)
-            span = f"{min(ends)}-{max(ends)}" if ends else "none"
-            lines.append(
-                f"  grid over {' x '.join(a['keys'])}: {len(flat)} variants, horizon {span} "
-                f"rounds, {never} never leave hedging within {rounds} rounds"
-            )
-        elif name == "monte-carlo":
-            q = a["quantiles"]
-            shares = ", ".join(f"{k} {v:.0%}" for k, v in a["exit_shares"].items() if v > 0)
-            lines.append(
-                f"  monte carlo, {a['draws']} draws: median horizon {q['0.5']:g} "
-                f"(90% within {q['0.05']:g}-{q['0.95']:g}); exits: {shares}"
-            )
-        else:
-            top = a["parameters"][:3]
-            parts = ", ".join(
-                f"{p['key']} ({_h(p['low_horizon'])} to {_h(p['high_horizon'])})" for p in top
-            )
-            lines.append(f"  sensitivity, base horizon {_h(a['base_horizon'])}: most: {parts}")
-    return lines
+def _analysis_lines(analyses: AnalysisResults) -> list[str]:
+    from sim.report import sentences
 
-
-def _h(value: Any) -> str:
-    return "never" if value is None else str(value)
-
-
-def _flatten(values: Any) -> list[Any]:
-    if isinstance(values, list):
-        return [x for v in values for x in _flatten(v)]
-    return [values]
+    labels = analyses.labels.labels()
+    return [sentences.analysis_summary(name, a, labels) for name, a in analyses.analyses.items()]

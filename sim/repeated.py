@@ -47,7 +47,7 @@ from sim import tolerance as tol
 from sim.equilibria import Equilibrium, pure_equilibrium_mask, select, solve
 from sim.errors import BudgetError
 from sim.game import MixedProfile, NormalFormGame
-from sim.scenario import ROUND_DAYS, Scenario
+from sim.scenario import ROUND_DAYS, RULE_NAMES, Scenario
 
 SYRIA_INDEX = model.PLAYERS.index(model.SYRIA)
 HEDGE_INDEX = model.ACTIONS[model.SYRIA].index(model.HEDGE)
@@ -66,8 +66,10 @@ def selection_rule(scenario: Scenario) -> tuple[str, str]:
     """The scenario's selection rule and fallback in :func:`sim.equilibria.select`'s terms
     (``syria-optimal`` is ``player-optimal`` with Syria as the focal player)."""
 
+    solver_names = {shown: rule for rule, shown in RULE_NAMES.items()}
+
     def name(rule: str) -> str:
-        return "player-optimal" if rule == "syria-optimal" else rule
+        return solver_names.get(rule, rule)
 
     return name(scenario.repeated.selection), name(scenario.repeated.fallback)
 
@@ -782,23 +784,29 @@ class RunResult:
     sustainability: Sustainability
     switch_points: Mapping[str, float | None]
     closed_form: Any  # sim.thresholds.ClosedFormHorizon
+    knife_edge: Any = None  # sim.ties.KnifeEdge: the comparison a tied myopic horizon turns on
 
 
 def run(scenario: Scenario) -> RunResult:
-    """Simulate ``scenario`` and compute its three horizons, switch points and the
-    closed-form myopic horizon (:mod:`sim.thresholds`)."""
-    from sim import thresholds
+    """Simulate ``scenario`` and compute its three horizons, switch points, the
+    closed-form myopic horizon (:mod:`sim.thresholds`) and whether the myopic horizon is
+    a tie (:mod:`sim.ties`)."""
+    from sim import thresholds, ties
 
     trajectory = simulate(scenario)
     switch = thresholds.switch_points(scenario, trajectory.rounds[0].profile)
+    myopic = myopic_horizon(trajectory, switch)
     return RunResult(
         scenario=scenario,
         trajectory=trajectory,
-        myopic=myopic_horizon(trajectory, switch),
+        myopic=myopic,
         forward=forward_looking(scenario, trajectory.rounds[0].profile),
         sustainability=sustainability(scenario, trajectory),
         switch_points=switch,
         closed_form=thresholds.closed_form_myopic_horizon(
             scenario, trajectory.rounds[0].profile, switch
+        ),
+        knife_edge=ties.knife_edge(
+            scenario, [r.profile for r in trajectory.rounds], myopic.horizon
         ),
     )

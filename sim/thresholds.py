@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ from sim import model
 from sim import tolerance as tol
 from sim.game import MixedProfile
 from sim.scenario import Scenario
+from sim.ties import KnifeEdge, verification_tolerance
 
 #: Relative tolerance of a best-response comparison (the solvers' regret tolerance).
 BR_TOL = 1e-12
@@ -389,6 +390,11 @@ class ClosedFormHorizon:
         Whether the closed form is exact up to rounding: no timeline events, and the
         binding counterpart crosses strictly before every other counterpart (so the others
         still play their round-0 responses when it flips).
+    ties
+        ``{j: comparison}`` for the crossings that are ties (:mod:`sim.ties`): in the
+        round before the crossing (or in it) ``j``'s response pays the same as its best
+        alternative within the verification tolerance, so the crossing is that round or
+        the next.
     """
 
     round: int | None
@@ -396,6 +402,7 @@ class ClosedFormHorizon:
     crossing: Mapping[str, int | None]
     decisive: Mapping[str, bool]
     applies: bool
+    ties: Mapping[str, KnifeEdge] = field(default_factory=dict)
 
 
 def crossing_round(initial: float, theta: float | None, kappa: float) -> int | None:
@@ -453,16 +460,47 @@ def closed_form_myopic_horizon(
         ]
         values = game.action_values(s, tuple(flipped))
         decisive[cp] = not bool(_is_best(values, hedge))
+    ties = {}
+    for cp, r in crossing.items():
+        edge = _crossing_tie(state, levels, cp, r, reference)
+        if edge is not None:
+            ties[cp] = edge
     candidates = [(r, cp) for cp, r in crossing.items() if r is not None and decisive[cp]]
     if not candidates:
-        return ClosedFormHorizon(None, None, crossing, decisive, not scenario.timeline)
+        return ClosedFormHorizon(None, None, crossing, decisive, not scenario.timeline, ties)
     r, binding = min(candidates)
     others = [c for cp, c in crossing.items() if cp != binding and c is not None]
     applies = not scenario.timeline and all(c > r for c in others)
-    return ClosedFormHorizon(r, binding, crossing, decisive, applies)
+    return ClosedFormHorizon(r, binding, crossing, decisive, applies, ties)
 
 
-def effective_decays(scenario: Scenario) -> dict[str, float]:
-    """``{j: decay * visibility * (1 - deniability)}`` at round 0."""
-    state = tol.initial_state(scenario)
-    return {cp: state.setting(cp).effective_decay for cp in model.COUNTERPARTS}
+def _crossing_tie(
+    state: tol.ToleranceState,
+    levels: Mapping[str, float],
+    counterpart: str,
+    crossing: int | None,
+    reference: MixedProfile,
+) -> KnifeEdge | None:
+    """Whether ``counterpart``'s crossing round is a tie: at its tolerance in the round
+    before the crossing (or in it), its reference action and its best alternative pay the
+    same within the verification tolerance (others at ``reference``, tolerance falling by
+    its effective decay per round)."""
+    if crossing is None:
+        return None
+    k = model.PLAYERS.index(counterpart)
+    own = int(np.argmax(reference[k]))
+    kappa = state.setting(counterpart).effective_decay
+    for r in (crossing - 1, crossing):
+        if r < 0:
+            continue
+        at = dict(levels)
+        at[counterpart] = min(1.0, max(0.0, levels[counterpart] - r * kappa))
+        game = model.stage_game(state.parameters, at)
+        values = game.action_values(k, reference)
+        best = max((a for a in range(len(values)) if a != own), key=lambda a: values[a])
+        difference = float(values[best] - values[own])
+        bound = verification_tolerance(game)
+        if abs(difference) <= bound:
+            actions = model.ACTIONS[counterpart]
+            return KnifeEdge(r, counterpart, actions[own], actions[best], difference, bound)
+    return None

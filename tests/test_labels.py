@@ -8,13 +8,15 @@ import re
 from pathlib import Path
 
 import pytest
-from fake_results import fake_results
+from fake_results import fake_data
 
-from sim import model, plots, report
+from sim import model
 from sim.cli import main
 from sim.errors import ScenarioError
+from sim.figures import FIGURES, build_figure, context_of
 from sim.labels import Labels
-from sim.results import validate_results
+from sim.report import sentences
+from sim.results import RunResults, read_results
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,17 +36,12 @@ def test_default_labels_are_the_models_names() -> None:
     lab = Labels.default()
     assert [lab.player(p) for p in model.PLAYERS] == [model.PLAYER_LABELS[p] for p in model.PLAYERS]
     assert lab.action(model.SYRIA, "hedge") == "hedge"
-    assert Labels.from_results({}) == lab  # results without labels: the defaults
 
 
-def test_labels_from_results_fill_gaps_with_defaults() -> None:
-    lab = Labels.from_results(
-        {"labels": {"players": {"gulf": "The West"}, "actions": {"syria": {"hedge": "straddle"}}}}
-    )
+def test_labels_fill_gaps_with_defaults() -> None:
+    lab = Labels.of({"gulf": "The West"}, {"syria": {"hedge": "straddle"}})
     assert lab.player("gulf") == "The West" and lab.player("iran") == "Iran"
     assert lab.action("syria", "hedge") == "straddle" and lab.action("syria", "align") == "align"
-    assert lab.to_json()["players"]["gulf"] == "The West"
-    assert set(lab.to_json()["actions"]["israel"]) == set(model.ACTIONS["israel"])
 
 
 # -- the schema ----------------------------------------------------------------------------
@@ -92,32 +89,33 @@ def test_stating_the_default_names_keeps_the_hash(tmp_path: Path) -> None:
 
 
 # -- figures and report read the results' labels -------------------------------------------
-def _renamed_results() -> dict:
-    data = fake_results()
-    data["labels"] = {"players": {"syria": "Damascus", "gulf": "The West"},
-                      "actions": {"syria": {"align": "side with Tehran"}}}
-    return data
+def _renamed_results() -> RunResults:
+    data = fake_data()
+    data["labels"]["players"].update({"syria": "Damascus", "gulf": "The West"})
+    data["labels"]["actions"]["syria"]["align"] = "side with Tehran"
+    return RunResults.model_validate(data)
 
 
 def test_figures_show_the_results_labels() -> None:
-    data = _renamed_results()
-    fig = plots.figure_tolerance(data)
+    results = _renamed_results()
+    context = context_of(results)
+    fig = build_figure(FIGURES["tolerance"], results, context)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert any("The West" in t for t in legend) and not any("Gulf/West" in t for t in legend)
-    fig = plots.figure_path(data)
+    fig = build_figure(FIGURES["path"], results, context)
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert "Damascus" in ticks and "The West" in ticks and "Syria" not in ticks
     assert "side with Tehran" in fig.get_suptitle()
 
 
 def test_report_sentences_and_tables_show_the_results_labels() -> None:
-    data = _renamed_results()
-    text = " ".join(report.answer_sentences(data))
+    results = _renamed_results()
+    text = " ".join(sentences.answer_sentences(results))
     assert "Damascus" in text and "side with Tehran" in text and "Syria" not in text
-    rows = report.equilibrium_rows(data)
+    rows = sentences.equilibrium_rows(results)
     assert "Damascus: side with Tehran" in " ".join(r["selected"] for r in rows)
     # data keys stay the model's names
-    assert data["exit"]["syria_action"] == "align"
+    assert results.exit.syria_action == "align"
 
 
 # -- the shipped scenario ---------------------------------------------------------------------
@@ -125,10 +123,10 @@ def test_gulf_push_names_the_gulf_anew_through_the_cli(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    assert main(["run", str(GULF_PUSH), "--out", str(out)]) == 0
+    assert main(["run", str(GULF_PUSH), "--out", str(out), "--svg"]) == 0
     capsys.readouterr()
+    assert isinstance(read_results(out / "results.json"), RunResults)
     data = json.loads((out / "results.json").read_text())
-    assert validate_results(data) == []
     assert data["labels"]["players"]["gulf"] == NEW_GULF
     assert data["labels"]["players"]["iran"] == "Iran"
     assert data["labels"]["actions"]["gulf"] == {a: a for a in model.ACTIONS["gulf"]}

@@ -31,7 +31,7 @@ BoolArray = npt.NDArray[np.bool_]
 _CHUNK_FLOATS = 1 << 18
 
 
-def _as_batch(payoffs: npt.ArrayLike, batched: bool | None) -> tuple[np.ndarray, bool]:
+def as_batch(payoffs: npt.ArrayLike, batched: bool | None) -> tuple[np.ndarray, bool]:
     """Validate ``payoffs`` and return it as ``(batch, n, *actions)`` plus whether it was one."""
     try:
         arr = np.asarray(payoffs, dtype=np.float64)
@@ -93,7 +93,7 @@ def pure_equilibrium_mask(
     GameError
         On a malformed shape or a NaN or infinite payoff.
     """
-    arr, was_batched = _as_batch(payoffs, batched)
+    arr, was_batched = as_batch(payoffs, batched)
     batch, n = arr.shape[0], arr.shape[1]
     actions = arr.shape[2:]
     cells = int(np.prod(actions))

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sim.equilibria.pure import _as_batch, pure_equilibria
+from sim.equilibria.pure import as_batch, pure_equilibria
 from sim.equilibria.result import (
     Equilibrium,
     SolveResult,
@@ -275,7 +275,7 @@ def batch_two_mixer_equilibria(
     :func:`verify`); only the games with a candidate are built as
     :class:`~sim.game.NormalFormGame` objects.
     """
-    arr, _ = _as_batch(payoffs, True)
+    arr, _ = as_batch(payoffs, True)
     if not np.all(np.isfinite(arr)):
         raise SolverError(METHOD, "payoffs must be finite numbers (found NaN or infinity)")
     out: list[list[Equilibrium]] = []

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import math
 import time
 from collections.abc import Callable
 
-from sim.equilibria import gambit, small_support, twoplayer
+from sim.equilibria import small_support
 from sim.equilibria.pure import pure_equilibria
 from sim.equilibria.result import SolveResult, verify
 from sim.errors import SolverError, SolverTimeoutError
@@ -19,15 +20,23 @@ METHODS = (
 
 Solver = Callable[..., SolveResult]
 
-_MIXED: dict[str, Solver] = {
-    "small-support": small_support.small_support,
-    "support": twoplayer.support_enumeration,
-    "vertex": twoplayer.vertex_enumeration,
-    "lemke-howson": twoplayer.lemke_howson,
-    "gnm": gambit.gnm,
-    "simpdiv": gambit.simpdiv,
-    "logit": gambit.logit,
+#: Each mixed method's module and function, imported when the method runs: nashpy and
+#: scipy (``twoplayer``) load only where a two-player method runs.
+_MIXED: dict[str, tuple[str, str]] = {
+    "small-support": ("small_support", "small_support"),
+    "support": ("twoplayer", "support_enumeration"),
+    "vertex": ("twoplayer", "vertex_enumeration"),
+    "lemke-howson": ("twoplayer", "lemke_howson"),
+    "gnm": ("gambit", "gnm"),
+    "simpdiv": ("gambit", "simpdiv"),
+    "logit": ("gambit", "logit"),
 }
+
+
+def _solver(method: str) -> Solver:
+    module, function = _MIXED[method]
+    found: Solver = getattr(importlib.import_module(f"sim.equilibria.{module}"), function)
+    return found
 
 #: What "auto" tries, in order, on games of three or more players without a pure
 #: equilibrium, after the exact enumeration of every equilibrium in which two players mix
@@ -45,7 +54,11 @@ def solve_pure(game: NormalFormGame, tol: float = DEFAULT_TOLERANCE) -> SolveRes
         verify(game, game.pure_to_mixed(p), "pure", tol) for p in pure_equilibria(game, tol)
     )
     notes = () if found else ("no pure-strategy equilibrium",)
-    degenerate = game.n_players == 2 and twoplayer.pure_degenerate(game, tol)
+    degenerate = False
+    if game.n_players == 2:
+        from sim.equilibria import twoplayer
+
+        degenerate = twoplayer.pure_degenerate(game, tol)
     if degenerate:
         notes = (*notes, "degenerate game: a pure strategy has several pure best responses")
     return SolveResult(found, "pure", degenerate, notes)
@@ -95,7 +108,7 @@ def solve(
     if method == "pure":
         return solve_pure(game, tol)
     if method != "auto":
-        return _MIXED[method](game, tol, timeout=timeout)
+        return _solver(method)(game, tol, timeout=timeout)
     return _auto(game, tol, timeout)
 
 
@@ -106,6 +119,8 @@ def _auto(game: NormalFormGame, tol: float, timeout: float) -> SolveResult:
         return SolveResult(pure.equilibria, "auto", pure.degenerate, pure.notes)
     notes = list(pure.notes)
     if game.n_players == 2:
+        from sim.equilibria import twoplayer
+
         if twoplayer.support_pairs(game.shape) <= twoplayer.MAX_SUPPORT_PAIRS:
             chosen = "support"
         else:
@@ -114,7 +129,7 @@ def _auto(game: NormalFormGame, tol: float, timeout: float) -> SolveResult:
                 f"game too large for support enumeration ({game.shape[0]}x{game.shape[1]}); "
                 "lemke-howson may miss equilibria"
             )
-        found = _MIXED[chosen](game, tol, timeout=max(end - time.monotonic(), 1e-3))
+        found = _solver(chosen)(game, tol, timeout=max(end - time.monotonic(), 1e-3))
         return SolveResult(
             found.equilibria, "auto", found.degenerate or pure.degenerate, (*notes, *found.notes)
         )
@@ -130,7 +145,7 @@ def _auto(game: NormalFormGame, tol: float, timeout: float) -> SolveResult:
                 "auto", f"did not finish within the time bound of {timeout:g} s"
             )
         try:
-            found = _MIXED[name](game, tol, timeout=remaining)
+            found = _solver(name)(game, tol, timeout=remaining)
         except SolverTimeoutError:
             raise
         except SolverError as exc:

@@ -40,6 +40,8 @@ from sim.scenario.loading import (
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.schema import (
     ROUND_DAYS,
+    RULE_NAMES,
+    SELECTION_RULES,
     Axis,
     Distribution,
     Event,
@@ -63,6 +65,8 @@ __all__ = [
     "MAX_MAGNITUDE",
     "MAX_NODES",
     "ROUND_DAYS",
+    "RULE_NAMES",
+    "SELECTION_RULES",
     "SEARCH_PATH_ENV",
     "TOLERANCE_SETTINGS",
     "VARIABLE_KEYS",

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from sim import model
+from sim import equilibria, model
 from sim.labels import Labels
 from sim.scenario.keys import (
     EVENT_KEYS,
@@ -51,6 +51,16 @@ Finite = Annotated[
 #: A lognormal without ``high`` must keep ``exp(mean + LOGNORMAL_SDS * sd)`` (its
 #: 1 - 1e-9 quantile) within :data:`MAX_MAGNITUDE`.
 LOGNORMAL_SDS = 6.0
+#: How a scenario names the selection rules of :data:`sim.equilibria.SELECTION_RULES`: the
+#: focal player of ``player-optimal`` is Syria.
+RULE_NAMES = {"player-optimal": "syria-optimal"}
+#: The scenario's selection rules and fallbacks, derived from the solvers' registry.
+SELECTION_RULES = tuple(RULE_NAMES.get(r, r) for r in equilibria.SELECTION_RULES)
+FALLBACK_RULES = tuple(r for r in SELECTION_RULES if r != "inertia")
+SelectionRule = Literal[SELECTION_RULES]  # type: ignore[valid-type]
+FallbackRule = Literal[FALLBACK_RULES]  # type: ignore[valid-type]
+#: ``repeated.solver``: any of :data:`sim.equilibria.METHODS`.
+SolverMethod = Literal[equilibria.METHODS]  # type: ignore[valid-type]
 #: Days in a round, by the name of the round's unit.
 ROUND_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 91}
 
@@ -83,12 +93,9 @@ class Repeated(_Strict):
     round_unit: Literal["day", "week", "fortnight", "month", "quarter"] = "month"
     start_date: dt.date | None = None
     discount: Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False, strict=True)] = 0.95
-    selection: Literal["inertia", "syria-optimal", "welfare"] = "inertia"
-    fallback: Literal["syria-optimal", "welfare"] = "syria-optimal"
-    solver: Literal[
-        "auto", "pure", "small-support", "support", "vertex", "lemke-howson", "gnm", "simpdiv",
-        "logit",
-    ] = "auto"
+    selection: SelectionRule = "inertia"
+    fallback: FallbackRule = "syria-optimal"
+    solver: SolverMethod = "auto"
 
 
 class Event(_Strict):
@@ -238,7 +245,7 @@ class Outputs(_Strict):
     ``runs/`` files go."""
 
     dir: Annotated[str, Field(pattern=SAFE_RELATIVE_DIR)] | None = None
-    figures: tuple[Literal["png", "svg"], ...] = ("png", "svg")
+    figures: tuple[Literal["png", "svg"], ...] = ("png",)
     report: Annotated[bool, Field(strict=True)] = True
 
 

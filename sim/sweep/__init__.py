@@ -9,7 +9,10 @@
 """
 
 from sim.sweep.analyses import (
+    ANALYSES,
     QUANTILES,
+    AnalysisKind,
+    AnalysisRequest,
     GridResult,
     MonteCarloResult,
     SensitivityResult,
@@ -32,11 +35,14 @@ from sim.sweep.executors import DASK_MISSING, EXECUTORS, run_design
 from sim.sweep.outcomes import COUNTERPART_LABELS, EXIT_LABELS, Outcomes
 
 __all__ = [
+    "ANALYSES",
     "COUNTERPART_LABELS",
     "DASK_MISSING",
     "EXECUTORS",
     "EXIT_LABELS",
     "QUANTILES",
+    "AnalysisKind",
+    "AnalysisRequest",
     "Design",
     "GridResult",
     "MonteCarloResult",

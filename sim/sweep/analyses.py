@@ -13,7 +13,7 @@ treat it as ``rounds`` (the run's length): a censored value, the horizon is at l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -270,3 +270,67 @@ def sensitivity(
         quantiles=quantiles,
         rounds=rounds,
     )
+
+
+# -- the registry ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AnalysisRequest:
+    """What the command line asks of the analyses beyond the scenario: the swept key paths
+    (``--param``), which of the scenario's ``sweeps:`` (``--name``), how many draws
+    (``--draws``)."""
+
+    params: tuple[str, ...] = ()
+    sweep_name: str | None = None
+    draws: int | None = None
+
+
+@dataclass(frozen=True)
+class AnalysisKind:
+    """A registered analysis.
+
+    Attributes
+    ----------
+    name
+        Its name on the command line and in ``analyses.json``.
+    summary
+        What it computes, in one line (the CLI's help and the docs' table).
+    needs
+        The scenario section it draws on: ``"sweeps"`` or ``"uncertainty"``.
+    run
+        ``run(scenario, request, **executor options) -> result``.
+    """
+
+    name: str
+    summary: str
+    needs: str
+    run: Callable[..., GridResult | MonteCarloResult | SensitivityResult]
+
+
+def _grid(scenario: Scenario, request: AnalysisRequest,
+          **options: Unpack[RunOptions]) -> GridResult:
+    return sweep(scenario, request.params, name=request.sweep_name, **options)
+
+
+def _monte_carlo(scenario: Scenario, request: AnalysisRequest,
+                 **options: Unpack[RunOptions]) -> MonteCarloResult:
+    return monte_carlo(scenario, draws=request.draws, **options)
+
+
+def _sensitivity(scenario: Scenario, request: AnalysisRequest,
+                 **options: Unpack[RunOptions]) -> SensitivityResult:
+    return sensitivity(scenario, **options)
+
+
+#: Every analysis, by name: the CLI's choices, ``run --analyses`` and the docs derive from it.
+ANALYSES: dict[str, AnalysisKind] = {
+    kind.name: kind
+    for kind in (
+        AnalysisKind("grid", "the horizon and exit path over a grid of one or two key paths "
+                     "(--param, or the scenario's sweeps:)", "sweeps", _grid),
+        AnalysisKind("monte-carlo", "the horizon's distribution over draws of the scenario's "
+                     "uncertainty: (quantiles, exit shares)", "uncertainty", _monte_carlo),
+        AnalysisKind("sensitivity", "the horizon with each uncertain input at its 5th and 95th "
+                     "percentile, one at a time (a tornado chart)", "uncertainty",
+                     _sensitivity),
+    )
+}

@@ -1,0 +1,96 @@
+"""What the ``hedgesim`` commands cost, against importing numpy (and matplotlib) measured in
+the same run (prints a table; not a test: nothing here fails on time).
+
+Each command runs in a fresh interpreter; its cost is the CPU time (user + system) the child
+process used, read from ``resource.getrusage(RUSAGE_CHILDREN)``, which load from other
+processes on a shared machine disturbs far less than wall time (both are printed). Medians
+over ``--repeats`` runs, the commands interleaved so slow spells hit all of them alike.
+
+- ``hedgesim --help`` and ``hedgesim validate scenarios/baseline.yaml`` against
+  ``python -c "import numpy"`` (target: at most 3x);
+- ``hedgesim figures figures/results.json`` (every PNG figure of the baseline's run and its
+  analyses, and the report, from the files alone) against
+  ``python -c "import numpy, matplotlib.pyplot"`` (target: at most 6x);
+- ``hedgesim run scenarios/baseline.yaml``, with and without figures, for the record.
+
+Usage: ``python benchmarks/bench_commands.py [--repeats N] [--tree PATH]``: ``--tree`` runs the
+commands of another checkout (e.g. the main branch) for a before/after comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def measure(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """CPU seconds (user + system) and wall seconds of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout to measure")
+    args = parser.parse_args()
+    tree = args.tree.resolve()
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    py = sys.executable
+    out = Path(tempfile.mkdtemp(prefix="hedgesim-bench-"))
+    baseline = str(tree / "scenarios" / "baseline.yaml")
+    commands: dict[str, list[str]] = {
+        "import numpy": [py, "-c", "import numpy"],
+        "import numpy, matplotlib.pyplot": [py, "-c", "import numpy, matplotlib.pyplot"],
+        "hedgesim --help": [py, "-m", "sim", "--help"],
+        "hedgesim validate baseline": [py, "-m", "sim", "validate", baseline],
+        "hedgesim run baseline --no-figures": [py, "-m", "sim", "run", baseline, "--out",
+                                               str(out / "run-data"), "--no-figures"],
+        "hedgesim run baseline": [py, "-m", "sim", "run", baseline, "--out", str(out / "run")],
+    }
+    results = tree / "figures" / "results.json"
+    if (tree / "sim" / "figures").is_dir():  # the command exists in this checkout
+        commands["hedgesim figures figures/results.json"] = [
+            py, "-m", "sim", "figures", str(results), "--out", str(out / "redrawn")]
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    wall: dict[str, list[float]] = {name: [] for name in commands}
+    for argv in commands.values():  # warm the file cache once
+        measure(argv, env, tree)
+    for _ in range(args.repeats):
+        for name, argv in commands.items():
+            c, w = measure(argv, env, tree)
+            cpu[name].append(c)
+            wall[name].append(w)
+    med = {name: statistics.median(v) for name, v in cpu.items()}
+    med_wall = {name: statistics.median(v) for name, v in wall.items()}
+    against = {"hedgesim --help": ("import numpy", 3.0),
+               "hedgesim validate baseline": ("import numpy", 3.0),
+               "hedgesim figures figures/results.json": ("import numpy, matplotlib.pyplot", 6.0)}
+    print(f"tree: {tree}; median of {args.repeats} runs each, CPU = user + system of the child")
+    print("| command | CPU s | wall s | ratio (CPU) | target |")
+    print("| --- | --- | --- | --- | --- |")
+    for name in commands:
+        ratio, target = "", ""
+        if name in against:
+            ref, limit = against[name]
+            ratio = f"{med[name] / med[ref]:.2f}x `{ref}`"
+            target = f"<= {limit:g}x: {'met' if med[name] / med[ref] <= limit else 'missed'}"
+        print(f"| `{name}` | {med[name]:.2f} | {med_wall[name]:.2f} | {ratio} | {target} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""The figure registry: every figure declares its name, size, caption and build function,
+once, in its own module.
+
+A figure module decorates its build function with :func:`register`::
+
+    @register("tolerance", size=(10.0, 5.5), order=30, source=RunResults,
+              caption="Each counterpart's tolerance ...")
+    def build(results: RunResults, context: Context) -> Figure: ...
+
+``source`` is the typed result the figure draws (:class:`~sim.results.RunResults`, or one
+analysis record such as :class:`~sim.results.GridAnalysis`); ``applies`` narrows it
+further (a one-key sweep draws a line, a two-key sweep a map). :func:`figures_of` lists the
+figures of any result, :func:`write_figures` writes them. Every module of this package is
+imported by :mod:`sim.figures`, so adding a figure is adding one file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from sim.atomic import atomic_open
+from sim.figures.common import DPI, style
+from sim.labels import Labels
+from sim.results import AnalysisResults, RunResults
+
+Size = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every figure of one results file shares: the round unit, the display names and
+    the focal player (whose hedging the run is about)."""
+
+    round_unit: str
+    labels: Labels
+    focal: str
+
+
+Build = Callable[[Any, Context], Figure]
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A registered figure.
+
+    Attributes
+    ----------
+    name
+        The file name without suffix, and the figure's id in the report.
+    size
+        Width and height in inches (a PNG is ``size * DPI`` pixels); a function of the
+        drawn result where the figure grows with its content.
+    caption
+        What the figure shows (caption and alt text); the model's player names in it are
+        replaced by the results' display names.
+    source
+        The typed result it draws.
+    build
+        ``build(result, context) -> Figure``.
+    order
+        Position in the report (ascending).
+    applies
+        Whether it draws a given ``source`` result (default: always).
+    """
+
+    name: str
+    size: Size | Callable[[Any], Size]
+    caption: str
+    source: type
+    build: Build
+    order: int
+    applies: Callable[[Any], bool] | None = None
+
+    def size_of(self, result: Any) -> Size:
+        return self.size(result) if callable(self.size) else self.size
+
+    def draws(self, result: Any) -> bool:
+        return isinstance(result, self.source) and (self.applies is None
+                                                   or self.applies(result))
+
+
+#: Every registered figure, by name.
+FIGURES: dict[str, FigureSpec] = {}
+
+
+def register(name: str, *, size: Size | Callable[[Any], Size], caption: str, source: type,
+             order: int, applies: Callable[[Any], bool] | None = None
+             ) -> Callable[[Build], Build]:
+    """Register the decorated ``build`` function as figure ``name``."""
+
+    def wrap(build: Build) -> Build:
+        if name in FIGURES:
+            raise ValueError(f"figure {name!r} registered twice")
+        FIGURES[name] = FigureSpec(name, size, caption, source, build, order, applies)
+        return build
+
+    return wrap
+
+
+def context_of(results: RunResults | AnalysisResults) -> Context:
+    return Context(results.round_unit, results.labels.labels(), results.focal)
+
+
+def items_of(results: RunResults | AnalysisResults) -> list[Any]:
+    """The results' parts that figures draw: the run itself, or each analysis."""
+    if isinstance(results, AnalysisResults):
+        return list(results.analyses.values())
+    return [results]
+
+
+def figures_of(results: RunResults | AnalysisResults) -> list[tuple[FigureSpec, Any]]:
+    """Every figure of ``results`` with the part it draws, in report order."""
+    found = [(spec, item) for item in items_of(results) for spec in FIGURES.values()
+             if spec.draws(item)]
+    return sorted(found, key=lambda pair: pair[0].order)
+
+
+def build_figure(spec: FigureSpec, item: Any, context: Context) -> Figure:
+    """Build one figure in the house style."""
+    with style():
+        return spec.build(item, context)
+
+
+def save_figure(fig: Figure, path: str | Path, fmt: str | None = None) -> Path:
+    """Save ``fig`` to ``path`` atomically. Metadata that changes between runs (dates,
+    the software version) is left out, so the same figure gives the same bytes."""
+    p = Path(path)
+    fmt = fmt or p.suffix.lstrip(".")
+    metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
+    with atomic_open(p, "wb") as fh, style():
+        fig.savefig(fh, format=fmt, dpi=DPI, metadata=metadata)
+    return p
+
+
+def write_figures(results: RunResults | AnalysisResults, out_dir: str | Path,
+                  formats: Sequence[str] = ("png",)) -> dict[str, list[Path]]:
+    """Write every figure of ``results`` into ``out_dir`` (``<name>.<format>``).
+
+    Returns
+    -------
+    dict
+        Figure name -> the files written, in report order.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    context = context_of(results)
+    written: dict[str, list[Path]] = {}
+    for spec, item in figures_of(results):
+        fig = build_figure(spec, item, context)
+        written[spec.name] = [save_figure(fig, out / f"{spec.name}.{fmt}", fmt)
+                              for fmt in formats]
+    return written

@@ -1,0 +1,149 @@
+"""The HTML reports: one self-contained page per run (and per ``hedgesim sweep``).
+
+Rendered from Jinja2 templates (``sim/report/templates/``, package data) with
+autoescaping on, so no text from a scenario or a result can inject markup. Every sentence
+comes from :mod:`sim.report.sentences`, which reads the typed result; figures are
+embedded as base64 PNG, so the page needs no network and no other file. No JavaScript.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader
+
+from sim.atomic import write_text
+from sim.figures.registry import FIGURES
+from sim.labels import Labels
+from sim.report import sentences
+from sim.results import AnalysisResults, RunResults
+from sim.wording import relabel
+
+#: Figure name -> the files written (the PNG is embedded).
+Figures = Mapping[str, Sequence[Path]]
+
+
+@cache
+def environment() -> Environment:
+    """The template environment: package templates, autoescaping always on."""
+    return Environment(loader=PackageLoader("sim.report", "templates"), autoescape=True,
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """A figure as the page shows it."""
+
+    name: str
+    src: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class AnalysisSection:
+    """One analysis's section of a report."""
+
+    heading: str
+    sentences: tuple[str, ...]
+    figures: tuple[FigureView, ...] = ()
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    numeric: tuple[int, ...] = field(default=())
+
+
+def _figure(name: str, files: Sequence[Path], labels: Labels) -> FigureView | None:
+    png = next((Path(p) for p in files if str(p).endswith(".png")), None)
+    if png is None:
+        return None
+    caption = relabel(FIGURES[name].caption, labels) if name in FIGURES else name
+    src = "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
+    return FigureView(name, src, caption)
+
+
+def _figures(figures: Figures, labels: Labels, names: Sequence[str] | None = None
+             ) -> tuple[FigureView, ...]:
+    chosen = [n for n in figures if names is None or n in names]
+    views = (_figure(n, figures[n], labels) for n in chosen)
+    return tuple(v for v in views if v is not None)
+
+
+def analysis_sections(analyses: AnalysisResults, figures: Figures) -> list[AnalysisSection]:
+    """One section per analysis, with its sentences, its figures and its table."""
+    labels = analyses.labels.labels()
+    out = []
+    for analysis in analyses.analyses.values():
+        names = [spec.name for spec in FIGURES.values() if spec.draws(analysis)]
+        header, rows = sentences.analysis_table(analysis, labels, analyses.focal)
+        out.append(AnalysisSection(
+            heading=sentences.analysis_heading(analysis, labels),
+            sentences=tuple(sentences.analysis_sentences(analysis, analyses.round_unit, labels,
+                                                         analyses.focal)),
+            figures=_figures(figures, labels, names),
+            header=header, rows=tuple(rows), numeric=tuple(range(1, len(header))),
+        ))
+    return out
+
+
+def build_report(results: RunResults, *, figures: Figures | None = None,
+                 analyses: AnalysisResults | None = None,
+                 analysis_figures: Figures | None = None) -> str:
+    """The report of a run as one self-contained HTML string.
+
+    Parameters
+    ----------
+    results
+        The run.
+    figures
+        The run's figures, name -> files, as :func:`sim.figures.write_figures` returns them.
+    analyses, analysis_figures
+        The scenario's analyses and their figures, shown after the run's figures.
+    """
+    labels = results.display
+    sc = results.scenario
+    hedge = labels.action(results.focal, results.focus)
+    overrides = ", ".join(sc.overrides)
+    text = sc.source if sc.source is not None else json.dumps(sc.resolved, indent=2)
+    return environment().get_template("run.html.j2").render(
+        title=sc.name,
+        meta=" · ".join([f"scenario hash {sc.hash[:16]}",
+                         f"results schema {results.schema_version}",
+                         f"{len(results.rounds)} rounds of one {results.round_unit}"]),
+        question=sc.question,
+        answer=sentences.answer_sentences(results),
+        horizons=sentences.horizon_rows(results),
+        figures=_figures(figures or {}, labels),
+        analyses=analysis_sections(analyses, analysis_figures or {}) if analyses else [],
+        hedge=hedge,
+        player_order=", ".join(labels.player(p) for p in results.players),
+        equilibria=[[r["round"], r["tolerance"], r["selected"], r["hedge"], r["margin"],
+                     r["equilibria"], r["events"]] for r in sentences.equilibrium_rows(results)],
+        claims=sentences.claim_rows(results),
+        overrides=overrides,
+        scenario_text=text,
+        footer="Generated by hedgesim from results.json; every sentence and number above is "
+        "computed from the run.",
+    )
+
+
+def build_analysis_report(analyses: AnalysisResults, *, figures: Figures | None = None) -> str:
+    """The report of ``hedgesim sweep`` as one self-contained HTML string."""
+    labels = analyses.labels.labels()
+    return environment().get_template("analyses.html.j2").render(
+        title=f"{analyses.scenario.name}: sweeps and uncertainty",
+        meta=relabel("Horizon: the myopic horizon, the first round in which Syria no longer "
+                     "hedges for sure; \u201cnever\u201d: hedging lasts the whole run.", labels),
+        question=analyses.scenario.question,
+        analyses=analysis_sections(analyses, figures or {}),
+        footer="Generated by hedgesim sweep; every sentence and number above is computed "
+        "from the analyses.",
+    )
+
+
+def write_report(path: str | Path, page: str) -> Path:
+    """Write a page atomically (temporary file, then rename)."""
+    return write_text(path, page)

@@ -1,0 +1,62 @@
+"""Typed results: the file formats, their schemas, their validation, and the only input of
+the figures and the report.
+
+- :class:`RunResults` (``results.json``): a run of the first model (the tolerance clock);
+- :class:`AnalysisResults` (``analyses.json``): sweeps, Monte Carlo and sensitivity.
+
+Both are pydantic models: ``model_dump_json`` writes the file, ``model_json_schema`` is its
+published schema (``docs/results.schema.json``, ``docs/analyses.schema.json``), and
+:func:`read_results` reads either file back, refusing anything else (an older schema
+version included) with one clear line. :mod:`sim.results.build` is the one place that
+makes them from what the model computed.
+
+A new model (Model 2) adds its own results class with its own ``model`` value and lists it
+in :data:`RESULT_TYPES`; figures register against the class they draw
+(:mod:`sim.figures`), so nothing else changes.
+"""
+
+from sim.results.analyses import (
+    ANALYSES_SCHEMA_VERSION,
+    AnalysisResults,
+    GridAnalysis,
+    MonteCarloAnalysis,
+    SensitivityAnalysis,
+    SensitivityRow,
+)
+from sim.results.common import DECIMALS, SIGNIFICANT, Horizon, LabelNames, TieCause, fixed
+from sim.results.io import (
+    ANALYSES_FILE,
+    RESULT_TYPES,
+    RESULTS_FILE,
+    TRAJECTORY_FILE,
+    Results,
+    read_results,
+    results_json,
+    write_json,
+)
+from sim.results.run import SCHEMA_VERSION, RunResults
+
+__all__ = [
+    "ANALYSES_FILE",
+    "ANALYSES_SCHEMA_VERSION",
+    "DECIMALS",
+    "RESULTS_FILE",
+    "RESULT_TYPES",
+    "SCHEMA_VERSION",
+    "SIGNIFICANT",
+    "TRAJECTORY_FILE",
+    "AnalysisResults",
+    "GridAnalysis",
+    "Horizon",
+    "LabelNames",
+    "MonteCarloAnalysis",
+    "Results",
+    "RunResults",
+    "SensitivityAnalysis",
+    "SensitivityRow",
+    "TieCause",
+    "fixed",
+    "read_results",
+    "results_json",
+    "write_json",
+]

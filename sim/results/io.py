@@ -1,0 +1,83 @@
+"""Reading and writing results files: one JSON text per typed result, refused with one
+clear line when it is not one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from sim.atomic import write_text
+from sim.errors import HedgesimError
+from sim.results.analyses import ANALYSES_SCHEMA_VERSION, AnalysisResults
+from sim.results.run import SCHEMA_VERSION, RunResults
+
+RESULTS_FILE = "results.json"
+ANALYSES_FILE = "analyses.json"
+TRAJECTORY_FILE = "trajectory.csv"
+
+Results = RunResults | AnalysisResults
+#: Every results class, by the ``model`` (run results) or ``kind`` (analyses) its files carry.
+RESULT_TYPES: dict[str, type[RunResults] | type[AnalysisResults]] = {
+    "tolerance": RunResults,
+    "analyses": AnalysisResults,
+}
+
+
+def results_json(result: Results) -> str:
+    """The file text of a result: two-space indent, fields in schema order, final newline."""
+    return result.model_dump_json(indent=2) + "\n"
+
+
+def write_json(result: Results, path: str | Path) -> Path:
+    """Write ``result`` to ``path`` atomically (temporary file, then rename)."""
+    return write_text(path, results_json(result))
+
+
+def _problem(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "top level"
+    more = exc.error_count() - 1
+    return f"{where}: {first['msg']}" + (f" (and {more} more)" if more else "")
+
+
+def read_results(path: str | Path) -> Results:
+    """Read a ``results.json`` or ``analyses.json``.
+
+    Raises
+    ------
+    HedgesimError
+        One line naming the file and the problem: not readable, not JSON, a schema version
+        this hedgesim does not read (version 1 files, written before results were typed,
+        lack the stage games and the decomposition the figures draw: re-run the scenario),
+        or a value the schema refuses.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HedgesimError(f"{p}: cannot read it ({exc})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise HedgesimError(f"{p}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise HedgesimError(f"{p}: not a hedgesim results file (no schema_version)")
+    version = data["schema_version"]
+    expected = ANALYSES_SCHEMA_VERSION if "analyses" in data else SCHEMA_VERSION
+    if version != expected:
+        raise HedgesimError(
+            f"{p}: results schema version {version!r}; this hedgesim reads version {expected} "
+            "only (files of version 1 predate typed results and lack what the figures draw): "
+            "re-run the scenario to write it anew"
+        )
+    kind = data.get("model", data.get("kind"))
+    cls = RESULT_TYPES.get(str(kind)) if kind is not None else None
+    if cls is None:
+        raise HedgesimError(f"{p}: unknown results kind {kind!r}; this hedgesim reads "
+                            f"{', '.join(RESULT_TYPES)}")
+    try:
+        return cls.model_validate_json(text)
+    except ValidationError as exc:
+        raise HedgesimError(f"{p}: {_problem(exc)}") from None

@@ -1,0 +1,172 @@
+"""Numbers and names in words, shared by figure titles and report sentences.
+
+Pure string functions: no matplotlib, no model runs. Players and actions are shown by
+their display names (:class:`sim.labels.Labels`); key paths by what they mean.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sim import model
+from sim.labels import Labels
+
+MINUS = "\u2212"
+#: The unit of every payoff.
+PAYOFF_UNIT = "payoff units per round"
+
+
+def sign(x: float, digits: int = 1) -> str:
+    """``+2.2`` / ``\u22120.4`` / ``0.0`` (never ``-0.0``)."""
+    r = round(float(x), digits)
+    if r == 0:
+        return f"{0:.{digits}f}"
+    return f"{r:+.{digits}f}".replace("-", MINUS)
+
+
+def num(x: float, digits: int = 1) -> str:
+    """``x`` to ``digits`` decimals, with a true minus sign and never ``-0.0``."""
+    r = round(float(x), digits)
+    return f"{0.0 if r == 0 else r:.{digits}f}".replace("-", MINUS)
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def join(items: Sequence[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def percent(x: float) -> str:
+    return f"{x:.0%}"
+
+
+# -- rounds -------------------------------------------------------------------------------
+def plural_unit(round_unit: str = "round") -> str:
+    """The unit of a horizon on an axis: ``"months"``, or ``"rounds"``."""
+    return "rounds" if round_unit == "round" else f"{round_unit}s"
+
+
+def rounds_label(round_unit: str) -> str:
+    """The axis label of rounds, with their unit: ``"round (months)"``."""
+    return "round" if round_unit == "round" else f"round ({round_unit}s)"
+
+
+def rounds_text(n: int, unit: str) -> str:
+    """``"7 rounds (months)"``, ``"1 round (month)"``, ``"3 rounds"``."""
+    word = "round" if n == 1 else "rounds"
+    if unit == "round":
+        return f"{n} {word}"
+    return f"{n} {word} ({unit if n == 1 else unit + 's'})"
+
+
+def count_text(n: int, round_unit: str) -> str:
+    """``"24 months"``, ``"1 month"``, ``"3 rounds"``."""
+    word = plural_unit(round_unit) if n != 1 else round_unit
+    return f"{n} {word}"
+
+
+def never_text(rounds: int, round_unit: str) -> str:
+    """``"never within 24 months"``."""
+    return f"never within {count_text(rounds, round_unit)}"
+
+
+def horizon_value(h: float | None, rounds: int) -> str:
+    """A (censored) horizon in words: ``"6"``, ``"never"`` (``None``, or the run's length)."""
+    if h is None or h < 0 or h >= rounds:
+        return "never"
+    return f"{h:g}"
+
+
+def central_range(low: float, high: float, rounds: int, round_unit: str = "round") -> str:
+    """The 5th-95th percentile range of the horizon in words: ``"90% of draws between 4 and
+    9 months"``; ``"at least 4 months in 95% of draws"`` when the 95th is "never"."""
+    units = plural_unit(round_unit)
+    if low >= rounds:
+        return f"over 95% of draws never leave hedging within {rounds} {units}"
+    if high >= rounds:
+        return f"at least {low:g} {units} in 95% of draws"
+    if low == high:
+        return f"{low:g} {units} in 90% of draws"
+    return f"90% of draws between {low:g} and {high:g} {units}"
+
+
+def quantile_name(q: float) -> str:
+    return "median" if abs(q - 0.5) < 1e-12 else f"{q * 100:g}%"
+
+
+# -- key paths ----------------------------------------------------------------------------
+_TOLERANCE_NAMES: dict[str, str] = {
+    "initial": "{who}'s initial tolerance",
+    "decay": "{who}'s tolerance decay",
+    "recovery": "{who}'s tolerance recovery",
+    "visibility": "visibility of hedging to {who}",
+    "deniability": "deniability towards {who}",
+}
+_WORDS: dict[str, str] = {"iran": "Iran's", "israel": "Israel's", "gulf": "Gulf/West",
+                          "syria": "Syria's"}
+
+
+def _word(word: str, lab: Labels) -> str:
+    """A word of a parameter's name, a player's role in it named by ``lab``."""
+    if word not in _WORDS:
+        return word
+    shown = lab.player(word)
+    return _WORDS[word] if shown == model.PLAYER_LABELS[word] else f"{shown}'s"
+
+
+def key_name(key: str, labels: Labels | None = None) -> str:
+    """A key path in words: ``"Iran's tolerance decay"``, ``"Gulf/West incentive"``;
+    players named by ``labels`` (default: the model's names)."""
+    lab = labels or Labels.default()
+    parts = key.split(".")
+    if parts[0] == "tolerance" and len(parts) == 3 and parts[2] in _TOLERANCE_NAMES:
+        return _TOLERANCE_NAMES[parts[2]].format(who=lab.player(parts[1]))
+    if parts[0] == "parameters" and len(parts) == 2:
+        return " ".join(_word(w, lab) for w in parts[1].split("_"))
+    if key == "repeated.discount":
+        return f"{lab.player(model.SYRIA)}'s discount factor"
+    return key
+
+
+def key_unit(key: str, round_unit: str = "round") -> str:
+    """The unit of a key path's values (empty when it has none)."""
+    parts = key.split(".")
+    if parts[0] == "parameters" and len(parts) == 2 and parts[1] in model.PARAMETER_NAMES:
+        return "share" if model.is_share(parts[1]) else PAYOFF_UNIT.replace("round", round_unit)
+    if parts[0] == "tolerance" and len(parts) == 3:
+        return {"initial": "tolerance, 0\u20131", "decay": f"tolerance per {round_unit}",
+                "recovery": f"tolerance per {round_unit}", "visibility": "multiplier",
+                "deniability": "share"}.get(parts[2], "")
+    if key == "repeated.discount":
+        return f"per {round_unit}"
+    return ""
+
+
+def key_label(key: str, round_unit: str = "round", labels: Labels | None = None) -> str:
+    """An axis label: the key in words, its unit and the key path itself."""
+    unit = key_unit(key, round_unit)
+    name = key_name(key, labels)
+    return f"{name} ({unit})\n{key}" if unit else f"{name}\n{key}"
+
+
+def value_text(x: float) -> str:
+    """A swept value, short: ``0.044``, ``2.12``, ``12``."""
+    return num(x, 3 if abs(x) < 1 else 2).rstrip("0").rstrip(".") if x != 0 else "0"
+
+
+_DEFAULT_NAMES = re.compile(
+    r"\b(" + "|".join(re.escape(n) for n in model.PLAYER_LABELS.values()) + r")\b"
+)
+_ROLE_OF = {name: role for role, name in model.PLAYER_LABELS.items()}
+
+
+def relabel(text: str, labels: Labels) -> str:
+    """A fixed wording (a caption, a table note) with the model's player names replaced by
+    ``labels``' (one pass, so a new name containing an old one is left alone)."""
+    return _DEFAULT_NAMES.sub(lambda m: labels.player(_ROLE_OF[m.group(0)]), text)
