@@ -1,0 +1,109 @@
+"""Each concept declared once: the CLI's choices, the scenario schema's literals and the
+docs' tables are the registries; and what a command imports is what it needs."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+from typing import get_args
+
+import pytest
+
+from sim.cli import build_parser
+from sim.equilibria import METHODS, SELECTION_RULES
+from sim.scenario import RULE_NAMES, Repeated
+from sim.sweep import ANALYSES, EXECUTORS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def table_after(path: Path, heading: str) -> list[list[str]]:
+    """The rows of the first Markdown table after ``heading`` (cells stripped, header and
+    rule dropped)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if heading in line)
+    if lines[start].startswith("|"):
+        start -= 1  # the heading is the table's own header row
+    rows, seen = [], False
+    for line in lines[start + 1:]:
+        if line.startswith("|"):
+            seen = True
+            rows.append([c.strip() for c in line.strip().strip("|").split("|")])
+        elif seen:
+            break
+    return rows[2:]
+
+
+def names(rows: list[list[str]]) -> list[str]:
+    return [r[0].strip("`") for r in rows]
+
+
+def choices(command: str, option: str) -> list[str]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    action = next(a for a in sub.choices[command]._actions if option in a.option_strings)
+    return list(action.choices or ())
+
+
+def test_solver_methods() -> None:
+    scenario_methods = list(get_args(Repeated.model_fields["solver"].annotation))
+    assert scenario_methods == list(METHODS) == choices("solve", "--method")
+    assert names(table_after(ROOT / "docs" / "scenarios.md", "### Solver methods")) == \
+        list(METHODS)
+    row = next(r for r in table_after(ROOT / "docs" / "scenarios.md", "## repeated")
+               if r[0] == "`repeated.solver`")
+    assert [v.strip(" `") for v in row[1].split(",")] == list(METHODS)
+
+
+def test_selection_rules() -> None:
+    shown = [RULE_NAMES.get(r, r) for r in SELECTION_RULES]
+    assert list(get_args(Repeated.model_fields["selection"].annotation)) == shown
+    assert list(get_args(Repeated.model_fields["fallback"].annotation)) == \
+        [r for r in shown if r != "inertia"]
+    assert names(table_after(ROOT / "docs" / "scenarios.md", "### Selection rules")) == shown
+    row = next(r for r in table_after(ROOT / "docs" / "scenarios.md", "## repeated")
+               if r[0] == "`repeated.selection`")
+    assert [v.strip(" `") for v in row[1].split(",")] == shown
+
+
+def test_executors() -> None:
+    assert choices("sweep", "--executor") == list(EXECUTORS)
+    assert names(table_after(ROOT / "README.md", "| executor |")) == list(EXECUTORS)
+
+
+def test_analyses() -> None:
+    assert choices("sweep", "--analysis") == [*ANALYSES, "all"]
+    rows = table_after(ROOT / "README.md", "| analysis |")
+    assert [(r[0].strip("`"), r[1].strip("`:"), r[2]) for r in rows] == [
+        (k.name, k.needs, k.summary) for k in ANALYSES.values()]
+
+
+IMPORTED = """
+import sys
+{code}
+print(" ".join(sorted(m for m in ("scipy", "nashpy", "pygambit", "matplotlib", "sim.sweep",
+                                  "sim.equilibria", "sim.scenario", "jinja2")
+                      if m in sys.modules)))
+"""
+
+
+def imported(code: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", IMPORTED.format(code=code)], check=True,
+                          capture_output=True, text=True, cwd=ROOT)
+    return set(done.stdout.split())
+
+
+def test_help_imports_neither_solvers_nor_sweeps_nor_matplotlib() -> None:
+    found = imported("from sim.cli import build_parser\nbuild_parser().format_help()")
+    assert found == set()
+
+
+@pytest.mark.slow
+def test_a_four_player_run_never_imports_nashpy_or_scipy(tmp_path: Path) -> None:
+    """The baseline (four players) with figures and report: two-player solvers stay out."""
+    found = imported(f"from sim.pipeline import run_to_folder\n"
+                     f"run_to_folder('scenarios/baseline.yaml', out={str(tmp_path)!r})")
+    assert "matplotlib" in found and "jinja2" in found
+    assert not found & {"scipy", "nashpy", "pygambit"}
