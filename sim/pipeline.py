@@ -16,12 +16,8 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sim import model, repeated, tolerance
-from sim.equilibria import Equilibrium
-from sim.budget import check_forward_states, check_variants
-from sim.game import NormalFormGame
 from sim.output_folder import output_folder
 from sim.results import (
     ANALYSES_FILE,
@@ -33,7 +29,12 @@ from sim.results import (
     read_results,
     write_json,
 )
-from sim.scenario import Scenario, apply_overrides, load_scenario
+
+if TYPE_CHECKING:  # the model and the solvers load only where a command runs them
+    from sim import model
+    from sim.equilibria import Equilibrium
+    from sim.game import NormalFormGame
+    from sim.scenario import Scenario
 
 REPORT_FILE = "report.html"
 ANALYSIS_REPORT_FILE = "analyses.html"
@@ -50,11 +51,15 @@ class RoundZero:
 
     def select(self, equilibria: Sequence[Equilibrium]) -> Equilibrium:
         """The equilibrium the scenario's selection rule picks in round 0."""
+        from sim import repeated
+
         return repeated.select_profile(equilibria, self.scenario, None)
 
 
 def round_zero(scenario: Scenario) -> RoundZero:
     """The stage game of round 0, after the events dated in round 0."""
+    from sim import model, tolerance
+
     state = tolerance.initial_state(scenario)
     state, _ = tolerance.apply_events(state, scenario.events_by_round().get(0, ()))
     levels = state.levels_dict()
@@ -119,15 +124,27 @@ def run_to_folder(
         figures and sections into the same folder and report.
     progress
         Show a progress bar over the analyses' chunks (the CLI passes a terminal check).
+    allow_large
+        Go beyond the budgets of :mod:`sim.budget` (never beyond this machine's memory).
+
+    Raises
+    ------
+    BudgetError
+        Before any work, if the forward-looking programme or an analysis is larger than its
+        budget (and ``allow_large`` is not given).
     """
+    from sim import repeated
     from sim.atomic import write_text
     from sim.results.build import analysis_results, run_results, trajectory_csv
+    from sim.scenario import apply_overrides, load_scenario
 
     scenario = load_scenario(path)
     if overrides:
         scenario = apply_overrides(scenario, overrides)
     if analyses == "available":
         analyses = available_analyses(scenario)
+    from sim.budget import check_forward_states
+
     check_forward_states(scenario, allow_large=allow_large)
     check_analysis_sizes(scenario, analyses, allow_large=allow_large)
     try:
@@ -307,6 +324,7 @@ def analyse_to_folder(
     (grid points, draws) are checked against :mod:`sim.budget` before any work.
     """
     from sim.results.build import analysis_results
+    from sim.scenario import apply_overrides, load_scenario
 
     scenario = load_scenario(path)
     if overrides:
@@ -362,6 +380,7 @@ def check_analysis_sizes(
 ) -> None:
     """Refuse, before any work, a grid or a Monte Carlo larger than its budget
     (:func:`sim.budget.check_variants`; sensitivity is always small: two variants a key)."""
+    from sim.budget import check_variants
     from sim.sweep.design import parse_param
 
     rounds = scenario.repeated.rounds

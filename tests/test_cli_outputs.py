@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sim import atomic, output_folder, repeated, results
+from sim import atomic, output_folder, pipeline, repeated
 from sim.cli import main
 from sim.errors import ScenarioError
 from sim.output_folder import MARKER
@@ -97,7 +97,7 @@ def test_a_run_failing_before_its_report_leaves_the_previous_run(
     def killed(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt  # as a Ctrl-C between the data and the report
 
-    monkeypatch.setattr(results, "write_results", killed)
+    monkeypatch.setattr(pipeline, "write_json", killed)
     assert main(["run", FUEL, "--no-figures", "--out", str(out)]) == 130
     assert snapshot(out) == before and no_leftovers(out)
 
