@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -112,3 +113,17 @@ def test_two_sweeps_into_the_default_folder_never_mix(
     assert main(["run", BASELINE, "--no-figures"]) == 0
     assert (folder / "analyses.json").exists()
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["baseline"]
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("distributed") is None, reason="dask[distributed] is not installed"
+)
+def test_a_malformed_scheduler_address_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["sweep", BASELINE, "--executor", "dask", "--scheduler", "garbage://x"]
+    argv += ["--param", "tolerance.iran.decay=0:0.2:3", "--out", str(tmp_path / "out")]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--scheduler garbage://x" in err
+    assert not (tmp_path / "out").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,16 @@ import pytest
 
 from sim.errors import HedgesimError
 from sim.scenario import scenario_from_mapping
-from sim.sweep import DASK_MISSING, Outcomes, batch, grid_design, parse_param, run_design, sweep
+from sim.sweep import (
+    DASK_MISSING,
+    Outcomes,
+    batch,
+    executors,
+    grid_design,
+    parse_param,
+    run_design,
+    sweep,
+)
 from sim.sweep.executors import chunk_dir
 
 SCENARIO = scenario_from_mapping(
@@ -162,3 +172,39 @@ def test_damaged_chunk_is_recomputed_never_trusted(
     counting = Interrupting(after=99)
     out = run_design(SCENARIO, DESIGN, evaluator=counting, chunk_size=5, out_dir=tmp_path)
     assert counting.calls == 1 and out.equals(reference)
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("distributed") is None,
+    reason="dask[distributed] is not installed (pip install 'hedgesim[dask]')",
+)
+def test_dask_without_workers_fails_with_one_line_after_a_bounded_wait(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Issue 9: Dask hung silently when its last worker died. A scheduler with no worker at
+    all is the same situation from the client's side."""
+    import logging
+
+    from distributed import LocalCluster
+
+    monkeypatch.setattr(executors, "NO_WORKER_WAIT", 1.0)
+    with LocalCluster(
+        n_workers=0, processes=False, dashboard_address=None, silence_logs=logging.ERROR
+    ) as cluster:
+        start = time.monotonic()
+        with pytest.raises(HedgesimError, match="has had no worker for 1 s") as info:
+            run_design(
+                SCENARIO, DESIGN, executor="dask", scheduler=cluster.scheduler_address,
+                chunk_size=5, out_dir=tmp_path,
+            )  # fmt: skip
+        assert time.monotonic() - start < 30
+        assert "\n" not in str(info.value)
+
+
+def test_every_executor_is_a_concurrent_futures_executor() -> None:
+    import concurrent.futures as cf
+
+    for name in ("inprocess", "processes"):
+        with executors.open_executor(name, workers=1) as (pool, live):
+            assert isinstance(pool, cf.Executor) and live() >= 1
+            assert pool.submit(sum, [1, 2]).result(timeout=60) == 3

@@ -1,5 +1,11 @@
 """Running a design in chunks: in-process, in local processes, or on Dask; and resuming.
 
+Every executor is a :class:`concurrent.futures.Executor` (:func:`open_executor`; Dask's is
+``Client.get_executor()``), driven by one loop that keeps a few chunks in flight and saves
+each as it finishes. Pool workers end with the process that started them, however it ends
+(``PR_SET_PDEATHSIG`` on Linux, a watch thread elsewhere); a Dask cluster left without
+workers fails with one line after :data:`NO_WORKER_WAIT` seconds instead of waiting for ever.
+
 A design of ``n`` variants splits into chunks of ``chunk_size`` consecutive variants
 (the split depends only on the design and ``chunk_size``, never on the executor or the
 number of workers). Each chunk is evaluated by a module-level evaluator
@@ -17,8 +23,12 @@ import concurrent.futures as cf
 import logging
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, TypedDict
@@ -80,27 +90,75 @@ def _evaluate_chunk(
     return evaluator(scenario, keys, values)
 
 
-Submit = Callable[[int], Any]
+# -- one concurrent.futures interface for every executor -------------------------------------
+class InProcessExecutor(cf.Executor):
+    """Runs each call at once, in this process, when it is submitted."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
+        future: cf.Future[Any] = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # delivered through the future, as other executors do
+            future.set_exception(exc)
+        return future
+
+
+#: Seconds between a pool worker's checks that its parent is alive (where the operating
+#: system cannot do it: PR_SET_PDEATHSIG is Linux only).
+PARENT_POLL = 1.0
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool worker initializer: end this worker when the process that started it dies,
+    however it dies (SIGKILL included), so a killed sweep leaves no worker behind."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl: the thread does
+            pass
+    def end() -> None:  # at once: no clean-up, as the parent's death would have it
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        end()
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL)
+            if os.getppid() != parent:
+                end()
+
+    threading.Thread(target=watch, name="hedgesim-parent-watch", daemon=True).start()
 
 
 @contextmanager
 def _process_pool(workers: int) -> Iterator[cf.ProcessPoolExecutor]:
     # "spawn": workers start clean (no inherited threads or locks), on every platform alike.
     pool = cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
     )
+    finished = False
     try:
         yield pool
+        finished = True
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        # On an error or an interrupt, do not wait for the running chunks.
+        pool.shutdown(wait=finished, cancel_futures=True)
 
 
-def _import_dask() -> tuple[Any, Any, Any]:
+def _import_dask() -> tuple[Any, Any]:
     try:
-        from dask.distributed import Client, LocalCluster, as_completed
+        from dask.distributed import Client, LocalCluster
     except ImportError:
         raise HedgesimError(DASK_MISSING) from None
-    return Client, LocalCluster, as_completed
+    return Client, LocalCluster
 
 
 @contextmanager
@@ -116,9 +174,9 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     ------
     HedgesimError
         If dask is not installed (one line on how to install it) or the scheduler cannot be
-        reached.
+        reached or its address is malformed.
     """
-    Client, LocalCluster, _ = _import_dask()
+    Client, LocalCluster = _import_dask()
     cluster = None
     try:
         if scheduler is None:
@@ -139,9 +197,11 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         else:
             try:
                 client = Client(scheduler, timeout="10s")
-            except (OSError, TimeoutError) as exc:
+            except (OSError, TimeoutError, ValueError, TypeError) as exc:
+                problem = " ".join(str(exc).split()) or type(exc).__name__
                 raise HedgesimError(
-                    f"cannot reach the Dask scheduler at {scheduler}: {exc}"
+                    f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({problem}); "
+                    "expected an address like tcp://host:8786"
                 ) from None
         try:
             yield client
@@ -150,6 +210,94 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _dask_workers(client: Any) -> int:
+    try:
+        return len(client.nthreads())
+    except Exception:  # the scheduler itself is gone
+        return 0
+
+
+#: Seconds a Dask run waits for a worker when its cluster has none before it gives up.
+NO_WORKER_WAIT = 30.0
+
+
+@contextmanager
+def open_executor(
+    name: str, workers: int | None = None, scheduler: str | None = None
+) -> Iterator[tuple[cf.Executor, Callable[[], int]]]:
+    """The executor ``name`` as a :class:`concurrent.futures.Executor`, with a function
+    giving its number of live workers.
+
+    ``inprocess``: calls run at submission; ``processes``: a local process pool whose workers
+    end with this process (``PR_SET_PDEATHSIG`` on Linux, a watch thread elsewhere);
+    ``dask``: the executor of a Dask client (``Client.get_executor()``).
+    """
+    if name == "inprocess":
+        yield InProcessExecutor(), lambda: 1
+    elif name == "processes":
+        count = workers or os.cpu_count() or 1
+        with _process_pool(count) as pool:
+            yield pool, lambda: count
+    else:
+        with dask_client(scheduler, workers) as client:
+            ex = client.get_executor(pure=False)
+            try:
+                yield ex, lambda: _dask_workers(client)
+            finally:
+                ex.shutdown(wait=False)
+
+
+def _gather(
+    pool: cf.Executor,
+    calls: dict[int, tuple[Any, ...]],
+    done: Callable[[int, Any], None],
+    live_workers: Callable[[], int],
+    window: int,
+    poll: float = 1.0,
+) -> None:
+    """Submit ``calls`` (``{chunk: arguments of _evaluate_chunk}``) keeping at most ``window``
+    in flight, and hand each result to ``done`` as it finishes (so it is saved at once).
+
+    Fails with one line if a pool worker died, or if the executor has had no live worker for
+    :data:`NO_WORKER_WAIT` seconds (a Dask cluster whose last worker died would otherwise wait
+    for ever)."""
+    queue = iter(calls.items())
+    futures: dict[cf.Future[Any], int] = {}
+    since: float | None = None
+
+    def refill() -> None:
+        while len(futures) < window:
+            item = next(queue, None)
+            if item is None:
+                return
+            futures[pool.submit(_evaluate_chunk, *item[1])] = item[0]
+
+    refill()
+    while futures:
+        finished, _ = cf.wait(list(futures), timeout=poll, return_when=cf.FIRST_COMPLETED)
+        for fut in finished:
+            i = futures.pop(fut)
+            try:
+                result = fut.result()
+            except BrokenProcessPool:
+                raise HedgesimError(
+                    "a worker process died (killed, or out of memory); the finished chunks "
+                    "are kept: run the same command again to resume"
+                ) from None
+            done(i, result)
+        refill()
+        if finished or not futures or live_workers() > 0:
+            since = None
+        elif since is None:
+            since = time.monotonic()
+        elif time.monotonic() - since > NO_WORKER_WAIT:
+            raise HedgesimError(
+                f"the Dask cluster has had no worker for {NO_WORKER_WAIT:g} s with chunks "
+                "unfinished; the finished chunks are kept: start workers and run the same "
+                "command again to resume"
+            )
 
 
 class RunOptions(TypedDict, total=False):
@@ -250,20 +398,12 @@ def run_design(
         return fn, scenario, design.keys, design.values[a:b]
 
     try:
-        if executor == "inprocess" or not todo:
-            for i in todo:
-                done(i, _evaluate_chunk(*args(i)))
-        elif executor == "processes":
-            with _process_pool(workers or os.cpu_count() or 1) as pool:
-                futures = {pool.submit(_evaluate_chunk, *args(i)): i for i in todo}
-                for fut in cf.as_completed(futures):
-                    done(futures[fut], fut.result())
-        else:
-            _, _, as_completed = _import_dask()
-            with dask_client(scheduler, workers) as client:
-                dfutures = {client.submit(_evaluate_chunk, *args(i), pure=False): i for i in todo}
-                for fut in as_completed(list(dfutures)):
-                    done(dfutures[fut], fut.result())
+        if todo:
+            with open_executor(executor, workers, scheduler) as (pool, live_workers):
+                # In flight at once: one in process, a few per worker elsewhere, so
+                # chunks are saved as they finish and a huge design is not queued whole.
+                window = 1 if executor == "inprocess" else 4 * max(live_workers(), 1)
+                _gather(pool, {i: args(i) for i in todo}, done, live_workers, window)
     finally:
         bar.close()
     complete = [p for p in parts if p is not None]
@@ -279,6 +419,7 @@ __all__: Sequence[str] = [
     "chunk_bounds",
     "chunk_dir",
     "dask_client",
+    "open_executor",
     "resolve_evaluator",
     "run_design",
 ]
