@@ -94,7 +94,7 @@ def select_profile(
 
 
 # -- records ---------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Round:
     """What happened in one round (see the module docstring for the order of steps).
 
@@ -130,6 +130,9 @@ class Round:
     selected: int
     syria_action_values: Mapping[str, float]
     changed: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return f"Round({self.round}, actions={self.actions})"
 
     @property
     def equilibrium(self) -> Equilibrium:
@@ -173,12 +176,15 @@ class Round:
         return self.hedge_probability >= 1.0 - CERTAIN
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Trajectory:
     """An immutable run of a scenario: one :class:`Round` per round."""
 
     scenario: Scenario
     rounds: tuple[Round, ...]
+
+    def __repr__(self) -> str:
+        return f"Trajectory({self.scenario.name!r}, {len(self.rounds)} rounds)"
 
     def table(self) -> list[dict[str, Any]]:
         """A tidy table, one flat dict per round (for pandas or a CSV writer).
@@ -313,7 +319,7 @@ class ExitPath:
     first_broken_round: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class MyopicHorizon:
     """Horizon 1 (``MODEL.md``): rounds counted from 0, ``None`` if it never comes."""
 
@@ -322,6 +328,12 @@ class MyopicHorizon:
     leaves_support: int | None
     value_of_ambiguity: tuple[float, ...]
     exit: ExitPath
+
+    def __repr__(self) -> str:
+        return (
+            f"MyopicHorizon(horizon={self.horizon}, half={self.half}, "
+            f"leaves_support={self.leaves_support}, exit={self.exit})"
+        )
 
 
 def myopic_horizon(
@@ -384,7 +396,7 @@ def myopic_horizon(
 
 
 # -- horizon 2: forward-looking --------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ForwardLooking:
     """Horizon 2: Syria's optimal pure plan when it anticipates the dynamics.
 
@@ -416,6 +428,12 @@ class ForwardLooking:
     myopic_horizon: int | None
     value_of_foresight: float
     states: int
+
+    def __repr__(self) -> str:
+        return (
+            f"ForwardLooking(horizon={self.horizon}, value={self.value:.4g}, "
+            f"value_of_foresight={self.value_of_foresight:.4g}, states={self.states})"
+        )
 
 
 def _transition(
@@ -483,7 +501,7 @@ def _choose(q: np.ndarray, order: Sequence[int]) -> np.ndarray:
     return np.asarray(np.array(order)[np.argmax(ranked, axis=1)])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class StateGraph:
     """The reachable (round, tolerance levels) states of the forward-looking programme.
 
@@ -500,6 +518,9 @@ class StateGraph:
     def size(self) -> int:
         """The number of states (the programme's work and memory scale with it)."""
         return sum(int(r.shape[0]) for r in self.levels)
+
+    def __repr__(self) -> str:
+        return f"StateGraph({len(self.levels)} rounds, {self.size} states)"
 
 
 def state_graph(
@@ -714,7 +735,7 @@ def grim_trigger_thresholds(
     return tuple(out)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Sustainability:
     """Horizon 3 per round.
 
@@ -735,6 +756,13 @@ class Sustainability:
     discount: tuple[float, ...]
     first_exceeds: int | None
     punishment: Mapping[str, str]
+
+    def __repr__(self) -> str:
+        first = f"{self.discount[0]:.3g}" if self.discount else "-"
+        return (
+            f"Sustainability(first_exceeds={self.first_exceeds}, discount[0]={first}, "
+            f"{len(self.discount)} rounds, punishment={dict(self.punishment)})"
+        )
 
 
 def sustainability(scenario: Scenario, trajectory: Trajectory) -> Sustainability:
@@ -773,7 +801,7 @@ def sustainability(scenario: Scenario, trajectory: Trajectory) -> Sustainability
 
 
 # -- everything --------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class RunResult:
     """A scenario's run: the trajectory and its three horizons."""
 
@@ -785,6 +813,13 @@ class RunResult:
     switch_points: Mapping[str, float | None]
     closed_form: Any  # sim.thresholds.ClosedFormHorizon
     knife_edge: Any = None  # sim.ties.KnifeEdge: the comparison a tied myopic horizon turns on
+
+    def __repr__(self) -> str:
+        return (
+            f"RunResult({self.scenario.name!r}, {len(self.trajectory.rounds)} rounds, "
+            f"myopic horizon {self.myopic.horizon}, forward-looking {self.forward.horizon}, "
+            f"sustainable until {self.sustainability.first_exceeds})"
+        )
 
 
 def run(scenario: Scenario) -> RunResult:

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sim import model, repeated, thresholds
@@ -314,21 +314,35 @@ def test_prisoners_dilemma_grim_trigger() -> None:
     assert repeated.grim_trigger_threshold(T, R, P) == 0.5
 
 
+EPS = float(np.finfo(float).eps)
+
+
 @given(st.floats(-10, 10), st.floats(-10, 10), st.floats(-10, 10))
+@example(1.0, 3.35e-57, 0.0)  # d rounds to exactly 1 though p < r: failed a float comparison
 def test_grim_trigger_threshold_is_the_one_shot_deviation_bound(
     t: float, r: float, p: float
 ) -> None:
+    """At the threshold ``d``, conforming and deviating-then-punished pay the same:
+    ``r / (1 - d) = t + d p / (1 - d)``, i.e. ``r = (1 - d) t + d p`` (which also holds,
+    with ``d >= 1``, when ``p >= r`` and no discount sustains the profile).
+
+    Checked in the second form, which needs no division by ``1 - d``. Tolerance: the
+    computed ``d' = d (1 + e)`` with ``|e| <= 3 eps`` (two subtractions and a division) moves
+    the right-hand side by ``|e| (t - r) <= 3 eps (|t| + |r|)``; evaluating it adds at most
+    ``3 eps max(1, d') (|t| + |p|)``. So ``8 eps max(1, d') (|t| + |p| + |r|)`` bounds the
+    error.
+    """
     d = repeated.grim_trigger_threshold(t, r, p)
     if t <= r:
         assert d == 0.0
     elif p >= t:
         assert d == math.inf
     else:
-        # At the threshold, conforming and deviating-then-punished pay the same.
-        if d < 1:
-            assert r / (1 - d) == pytest.approx(t + d * p / (1 - d), rel=1e-9, abs=1e-9)
-        else:
-            assert p >= r
+        scale = max(1.0, d) * (abs(t) + abs(p) + abs(r))
+        assert abs(r - ((1 - d) * t + d * p)) <= 8 * EPS * scale
+        # "never sustainable" (d >= 1) exactly when the punishment pays at least the reward,
+        # up to the rounding of d itself
+        assert (d >= 1) == (p >= r) or abs(p - r) <= 8 * EPS * (abs(t) + abs(p) + abs(r))
 
 
 def test_sustainability_baseline(baseline: repeated.RunResult) -> None:

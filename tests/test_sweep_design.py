@@ -148,3 +148,40 @@ def test_variant_scenario_holds_exact_values() -> None:
     x = 0.1 + 0.2  # not representable as a short decimal
     v = D.variant_scenario(sc, {"tolerance.iran.decay": x, "repeated.discount": 0.9})
     assert v.tolerance_of("iran").decay == x and v.repeated.discount == 0.9
+
+
+@pytest.mark.parametrize("q", [0.0, 0.05, 0.3, 0.5, 0.95, 1.0])
+def test_quantiles_are_the_closed_forms(q: float) -> None:
+    """Inverse CDFs from their definitions (uniform and triangular by hand, the normal by the
+    standard library's NormalDist): scipy's ppf behind :func:`quantile` agrees."""
+    import math
+    from statistics import NormalDist
+
+    a, c, b = 1.0, 1.5, 4.0
+    tri = Distribution(dist="triangular", low=a, mode=c, high=b)
+    split = (c - a) / (b - a)
+    expected = (
+        a + math.sqrt(q * (b - a) * (c - a)) if q <= split
+        else b - math.sqrt((1 - q) * (b - a) * (b - c))
+    )  # fmt: skip
+    assert D.quantile(tri, q) == pytest.approx(expected, rel=1e-12)
+    uni = Distribution(dist="uniform", low=1.0, high=3.0)
+    assert D.quantile(uni, q) == pytest.approx(1.0 + 2.0 * q, rel=1e-12)
+    if 0 < q < 1:
+        z = NormalDist().inv_cdf(q)
+        normal = Distribution(dist="normal", mean=2.0, sd=0.5)
+        assert D.quantile(normal, q) == pytest.approx(2.0 + 0.5 * z, rel=1e-9)
+        lognormal = Distribution(dist="lognormal", mean=0.2, sd=0.3, high=1.5)
+        assert D.quantile(lognormal, q) == pytest.approx(min(math.exp(0.2 + 0.3 * z), 1.5))
+
+
+def test_distributions_without_spread_are_constants() -> None:
+    rng = np.random.default_rng(0)
+    for d, value in [
+        (Distribution(dist="uniform", low=2.0, high=2.0), 2.0),
+        (Distribution(dist="triangular", low=2.0, mode=2.0, high=2.0), 2.0),
+        (Distribution(dist="normal", mean=3.0, sd=0.0, high=2.5), 2.5),
+        (Distribution(dist="lognormal", mean=0.0, sd=0.0), 1.0),
+    ]:
+        assert D.quantile(d, 0.3) == value
+        assert np.all(D.draw(d, 5, rng) == value)

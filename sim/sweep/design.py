@@ -26,7 +26,6 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
@@ -260,26 +259,47 @@ def _uncertain(scenario: Scenario) -> dict[str, Distribution]:
     return dict(sorted(scenario.uncertainty.parameters.items()))
 
 
-def _clip(x: FloatArray, d: Distribution) -> FloatArray:
+def frozen(d: Distribution) -> Any:
+    """``d`` as a frozen :mod:`scipy.stats` distribution, or a float when it has no spread
+    (``low == high``, ``sd == 0``), before any clipping to ``[low, high]``.
+
+    uniform(low, high): ``scipy.stats.uniform(low, high - low)``; triangular(low, mode,
+    high): ``scipy.stats.triang((mode - low) / (high - low), low, high - low)``;
+    normal(mean, sd): ``scipy.stats.norm(mean, sd)``; lognormal(mean, sd) of the log:
+    ``scipy.stats.lognorm(sd, scale=exp(mean))``.
+    """
+    from scipy import stats
+
+    if d.dist in ("uniform", "triangular"):
+        assert d.low is not None and d.high is not None
+        width = d.high - d.low
+        if width == 0:
+            return float(d.low)
+        if d.dist == "uniform":
+            return stats.uniform(loc=d.low, scale=width)
+        assert d.mode is not None
+        return stats.triang((d.mode - d.low) / width, loc=d.low, scale=width)
+    assert d.mean is not None and d.sd is not None
+    if d.dist == "normal":
+        return float(d.mean) if d.sd == 0 else stats.norm(loc=d.mean, scale=d.sd)
+    if d.sd == 0:
+        return math.exp(d.mean)
+    return stats.lognorm(d.sd, scale=math.exp(d.mean))
+
+
+def _clip(x: Any, d: Distribution) -> Any:
     lo = -np.inf if d.low is None else d.low
     hi = np.inf if d.high is None else d.high
     return np.clip(x, lo, hi)
 
 
 def draw(d: Distribution, n: int, rng: np.random.Generator) -> FloatArray:
-    """``n`` draws of one distribution (normal and lognormal clipped to [low, high] if given)."""
-    if d.dist == "uniform":
-        assert d.low is not None and d.high is not None
-        return rng.uniform(d.low, d.high, n)
-    if d.dist == "triangular":
-        assert d.low is not None and d.mode is not None and d.high is not None
-        if d.low == d.high:
-            return np.full(n, float(d.low))
-        return rng.triangular(d.low, d.mode, d.high, n)
-    assert d.mean is not None and d.sd is not None
-    if d.dist == "normal":
-        return _clip(rng.normal(d.mean, d.sd, n), d)
-    return _clip(rng.lognormal(d.mean, d.sd, n), d)
+    """``n`` draws of one distribution from ``rng`` (normal and lognormal clipped to
+    [low, high] if given), by the frozen distribution's ``rvs`` (:func:`frozen`)."""
+    dist = frozen(d)
+    if isinstance(dist, float):
+        return np.asarray(_clip(np.full(n, dist), d), dtype=np.float64)
+    return np.asarray(_clip(dist.rvs(size=n, random_state=rng), d), dtype=np.float64)
 
 
 def monte_carlo_design(scenario: Scenario, draws: int | None = None) -> Design:
@@ -309,38 +329,14 @@ def monte_carlo_design(scenario: Scenario, draws: int | None = None) -> Design:
 
 # -- sensitivity --------------------------------------------------------------------
 def quantile(d: Distribution, q: float) -> float:
-    """The ``q``-quantile of a distribution (normal and lognormal: clipped to [low, high]).
-
-    uniform: ``low + q (high - low)``; triangular: its inverse CDF; normal:
-    ``mean + sd z_q``; lognormal: ``exp(mean + sd z_q)``. Clipping a draw and taking a
-    quantile commute, so these are the quantiles of what :func:`draw` samples.
-    """
+    """The ``q``-quantile of a distribution (normal and lognormal: clipped to [low, high]):
+    the frozen distribution's ``ppf`` (:func:`frozen`). Clipping a draw and taking a
+    quantile commute, so these are the quantiles of what :func:`draw` samples."""
     if not 0.0 <= q <= 1.0:
         raise ValueError(f"q must lie in [0, 1], got {q}")
-    if d.dist == "uniform":
-        assert d.low is not None and d.high is not None
-        return float(d.low + q * (d.high - d.low))
-    if d.dist == "triangular":
-        a, c, b = d.low, d.mode, d.high
-        assert a is not None and b is not None and c is not None
-        if a == b:
-            return float(a)
-        split = (c - a) / (b - a)
-        if q <= split:
-            return float(a + math.sqrt(q * (b - a) * (c - a)))
-        return float(b - math.sqrt((1.0 - q) * (b - a) * (b - c)))
-    assert d.mean is not None and d.sd is not None
-    z = (
-        NormalDist().inv_cdf(min(max(q, 1e-12), 1 - 1e-12))
-        if 0.0 < q < 1.0
-        else (-math.inf if q == 0.0 else math.inf)
-    )
-    x = d.mean + d.sd * z if d.sd > 0 else d.mean
-    if d.dist == "lognormal":
-        x = math.exp(x) if x != -math.inf else 0.0
-    lo = -math.inf if d.low is None else d.low
-    hi = math.inf if d.high is None else d.high
-    return float(min(max(x, lo), hi))
+    dist = frozen(d)
+    x = dist if isinstance(dist, float) else float(dist.ppf(q))
+    return float(_clip(x, d))
 
 
 def sensitivity_design(

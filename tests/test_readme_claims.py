@@ -1,0 +1,46 @@
+"""What the README shows a user is what they get: its error line, its Python example's output."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_error_line_is_the_real_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README quotes an error for a typo (``decai``) on line 7 of scenarios/bad.yaml;
+    making that file and validating it must print exactly that line."""
+    shown = next(line for line in README.splitlines() if line.startswith("hedgesim: error: "))
+    match = re.match(r"hedgesim: error: (\S+):(\d+): tolerance\.iran\.(\w+): ", shown)
+    assert match is not None, shown
+    file, line, typo = match.group(1), int(match.group(2)), match.group(3)
+    lines = ["name: bad", "description: d", "question: q", "tolerance:", "  iran:"]
+    filler = ["    initial: 1", "    recovery: 0.05", "    visibility: 1"]
+    lines += filler[: line - 1 - len(lines)] + [f"    {typo}: 0.1"]
+    (tmp_path / file).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / file).write_text("\n".join(lines) + "\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", file]) == 1
+    assert capsys.readouterr().err == shown + "\n"
+
+
+def test_the_python_example_prints_short_results() -> None:
+    """The README's Python example shows ``result.sustainability`` and friends: each prints
+    as one short line, not a screenful of arrays."""
+    from sim.repeated import run
+    from sim.scenario import load_scenario
+
+    result = run(load_scenario(ROOT / "scenarios" / "baseline.yaml"))
+    for shown in (result, result.sustainability, result.forward, result.trajectory,
+                  result.trajectory.rounds[0], result.myopic):  # fmt: skip
+        text = repr(shown)
+        assert "\n" not in text and len(text) < 300, text
+    assert "first_exceeds=6" in repr(result.sustainability)
