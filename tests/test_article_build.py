@@ -15,7 +15,7 @@ from sim.article.timeline import Shock
 from sim.stochastic import DenseTransitions, FactoredTransitions
 
 BASE = Parameters()
-TINY = Resolution(belief_points=3, capacity_points=2)
+TINY = Resolution(belief_points=3, capacity_points=3)
 
 
 def dense(law: FactoredTransitions, n_states: int) -> np.ndarray:
@@ -41,11 +41,14 @@ def test_states_are_the_grid_and_the_collapsed_state() -> None:
     assert [f.name for f in g.transitions.factors] == list(COMPONENTS)
 
 
-def test_initial_distribution_puts_the_priors_on_the_grid_with_their_means() -> None:
+def test_the_game_starts_in_one_state_at_the_priors() -> None:
+    """The grids are anchored at the calibration's starting values: the initial distribution
+    is one grid state holding exactly the priors and the initial capacity."""
     game = build(BASE.replace(prior_iran=0.33, initial_capacity=0.9), rounds=2,
                  resolution=COARSE)  # fmt: skip
     pi = game.initial()
     assert pi.sum() == pytest.approx(1.0) and pi[game.collapsed] == 0.0
+    assert np.count_nonzero(pi) == 1
     grid_pi = pi[: game.grid_states]
     beliefs, cap = game.state_beliefs(), game.state_capacity()
     assert grid_pi @ beliefs[:, 0] == pytest.approx(0.33)
@@ -77,7 +80,8 @@ def test_the_factored_law_is_the_product_of_its_parts() -> None:
     p_dense = dense(law, game.n_states)
     np.testing.assert_allclose(p_dense.sum(axis=-1), 1.0, atol=1e-12)
     rnd = game.timeline.data[0]
-    belief = [signals.belief_kernels(params, cp, game.beliefs) for cp in COUNTERPARTS]
+    belief = [signals.belief_kernels(params, cp, game.beliefs[c])
+              for c, cp in enumerate(COUNTERPARTS)]  # fmt: skip
     cap = capacity.capacity_kernel(params, rnd, game.capacities)
     hz = capacity.hazard(params, rnd, game.capacities)
     comps = game.component_indices()
@@ -99,15 +103,16 @@ def test_the_factored_law_is_the_product_of_its_parts() -> None:
 
 def test_a_belief_shock_moves_the_next_round_and_round_0_shocks_the_start() -> None:
     visit = Shock(1, "belief_iran", "add", -0.1, "visit")
-    first = Shock(0, "belief_iran", "set", 0.5, "set")
+    first = Shock(0, "belief_iran", "set", 0.45, "set")
     game = build(rounds=3, resolution=COARSE, shocks=[visit, first])
     plain = build(rounds=3, resolution=COARSE)
     pi = game.initial()
-    assert pi[: game.grid_states] @ game.state_beliefs()[:, 0] == pytest.approx(0.5)
+    assert pi[: game.grid_states] @ game.state_beliefs()[:, 0] == pytest.approx(0.45)
     # round 0's law carries round 1's visit; round 1's law is the plain one
     k_shock = game.transitions(0).factors[0].kernel
     k_plain = plain.transitions(0).factors[0].kernel
-    visit_map = split(np.clip(game.beliefs - 0.1, 0, 1), game.beliefs)
+    grid = game.beliefs[0]
+    visit_map = split(np.clip(grid - 0.1, 0, 1), grid)
     np.testing.assert_allclose(k_shock, k_plain @ visit_map, atol=1e-12)
     np.testing.assert_array_equal(game.transitions(1).factors[0].kernel, k_plain)
 

@@ -47,6 +47,23 @@ def test_grids_are_documented() -> None:
         Resolution(belief_min=0.0)
 
 
+@given(anchor=st.floats(0.0, 1.0, allow_nan=False))
+def test_grids_are_anchored_at_their_starting_value(anchor: float) -> None:
+    """The anchored grid keeps its size, stays increasing, keeps its end points and holds
+    the anchor (when it lies inside)."""
+    for plain, anchored in (
+        (belief_grid(RUN), belief_grid(RUN, anchor)),
+        (capacity_grid(COARSE), capacity_grid(COARSE, anchor)),
+    ):
+        assert anchored.shape == plain.shape
+        assert np.all(np.diff(anchored) > 0)
+        assert anchored[0] == plain[0] and anchored[-1] == plain[-1]
+        if plain[0] <= anchor <= plain[-1]:
+            assert np.min(np.abs(anchored - anchor)) <= 1e-15
+    both = belief_grid(RUN, np.array([0.2, 0.5]))
+    np.testing.assert_array_equal(both[0], belief_grid(RUN, 0.2))
+
+
 # -- signals and Bayes' rule ---------------------------------------------------------------------
 def test_signal_law_follows_the_stance() -> None:
     """Caught with q_j after a hedge, for sure after open action, r_j after compliance."""

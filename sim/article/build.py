@@ -54,8 +54,8 @@ class ArticleGame:
     timeline: Timeline
     resolution: Resolution
     shocks: tuple[Shock, ...]
-    beliefs: FloatArray = field(repr=False)
-    capacities: FloatArray = field(repr=False)
+    beliefs: FloatArray = field(repr=False)  # (*batch, 3, G): each counterpart's grid
+    capacities: FloatArray = field(repr=False)  # (*batch, K)
     _cache: dict[Any, StochasticGame] = field(default_factory=dict, repr=False)
 
     # -- the grid ---------------------------------------------------------------------------
@@ -65,7 +65,7 @@ class ArticleGame:
 
     @property
     def sizes(self) -> tuple[int, ...]:
-        nb, nk = len(self.beliefs), len(self.capacities)
+        nb, nk = self.beliefs.shape[-1], self.capacities.shape[-1]
         return (nb, nb, nb, nk)
 
     @property
@@ -91,12 +91,18 @@ class ArticleGame:
         return np.indices(self.sizes).reshape(4, -1).T
 
     def state_beliefs(self) -> FloatArray:
-        """``(grid_states, 3)``: each grid state's beliefs, in counterpart order."""
-        return self.beliefs[self.component_indices()[:, :3]]
+        """``(*batch, grid_states, 3)``: each grid state's beliefs, in counterpart order."""
+        idx = self.component_indices()[:, :3]
+        return np.stack([self.beliefs[..., c, idx[:, c]] for c in range(3)], axis=-1)
 
     def state_capacity(self) -> FloatArray:
-        """``(grid_states,)``: each grid state's regime capacity."""
-        return self.capacities[self.component_indices()[:, 3]]
+        """``(*batch, grid_states)``: each grid state's regime capacity."""
+        return self.capacities[..., self.component_indices()[:, 3]]
+
+    def grid_of(self, component: str) -> FloatArray:
+        """The grid of one state component, ``(*batch, size)``."""
+        c = COMPONENTS.index(component)
+        return self.capacities if c == 3 else self.beliefs[..., c, :]
 
     # -- the initial distribution -------------------------------------------------------------
     def initial(self) -> FloatArray:
@@ -104,16 +110,16 @@ class ArticleGame:
         then round 0's state shocks."""
         p = self.params
         batch = self.params.batch_shape
+        starts = [getattr(p, f"prior_{cp}") for cp in COUNTERPARTS] + [p.initial_capacity]
         marginals = [
-            split(np.asarray(getattr(p, f"prior_{cp}"), dtype=np.float64), self.beliefs)
-            for cp in COUNTERPARTS
+            split(np.broadcast_to(np.asarray(v, dtype=np.float64), batch), self.grid_of(name))
+            for v, name in zip(starts, COMPONENTS, strict=True)
         ]
-        marginals.append(split(np.asarray(p.initial_capacity, dtype=np.float64), self.capacities))
-        marginals = [np.broadcast_to(m, batch + m.shape[-1:]) for m in marginals]
         for shock in self.timeline.state_shocks[0]:
             c = COMPONENTS.index(shock.target)
-            grid = self.beliefs if c < 3 else self.capacities
-            marginals[c] = marginals[c] @ split(apply_to_values(shock, grid), grid)
+            grid = self.grid_of(shock.target)
+            moved = split(apply_to_values(shock, grid), grid)  # (*batch, G, G)
+            marginals[c] = np.einsum("...g,...gh->...h", marginals[c], moved)
         dist = marginals[0]
         for m in marginals[1:]:
             dist = (dist[..., :, None] * m[..., None, :]).reshape(batch + (-1,))
@@ -141,8 +147,7 @@ class ArticleGame:
                 np.broadcast_to(coefs.belief, batch + coefs.belief.shape[-6:])[b],
                 np.broadcast_to(coefs.hazard, batch + coefs.hazard.shape[-5:])[b],
             )
-            hb = np.broadcast_to(hz, batch + hz.shape[-5:])[b]
-            out[b, : self.grid_states] = terms.stage_payoffs(one, beliefs, hb[k_of])
+            out[b, : self.grid_states] = terms.stage_payoffs(one, beliefs[b], hz[b][k_of])
         return out
 
     def transitions(self, t: int) -> FactoredTransitions:
@@ -152,8 +157,9 @@ class ArticleGame:
         after = self.timeline.state_shocks[t + 1] if t + 1 < self.rounds else ()
         factors = []
         for c, cp in enumerate(COUNTERPARTS):
-            kernel = signals.belief_kernels(params, cp, self.beliefs)  # (*b, G, 3, G)
-            kernel = self._compose(kernel, after, COMPONENTS[c], self.beliefs)
+            grid = self.grid_of(COMPONENTS[c])
+            kernel = signals.belief_kernels(params, cp, grid)  # (*b, G, 3, G)
+            kernel = self._compose(kernel, after, COMPONENTS[c], grid)
             factors.append(Factor(COMPONENTS[c], kernel, parents=(COMPONENTS[c],),
                                   players=(SYRIA_I,)))  # fmt: skip
         kernel = capacity.capacity_kernel(params, data, self.capacities)  # (*b, K, *SHAPE, K)
@@ -172,7 +178,10 @@ class ArticleGame:
     ) -> FloatArray:
         for shock in shocks:
             if shock.target == component:
-                kernel = kernel @ split(apply_to_values(shock, grid), grid)
+                moved = split(apply_to_values(shock, grid), grid)  # (*b, G, G)
+                extra = kernel.ndim - moved.ndim  # the parent and action axes in between
+                moved = moved.reshape(moved.shape[:-2] + (1,) * extra + moved.shape[-2:])
+                kernel = kernel @ moved
         return np.ascontiguousarray(kernel)
 
     def _signature(self, t: int) -> tuple[Any, ...]:
@@ -263,6 +272,9 @@ def build(
         timeline=timeline,
         resolution=resolution,
         shocks=tuple(shocks),
-        beliefs=belief_grid(resolution),
-        capacities=capacity_grid(resolution),
+        beliefs=np.stack(
+            [belief_grid(resolution, getattr(params, f"prior_{cp}")) for cp in COUNTERPARTS],
+            axis=-2,
+        ),
+        capacities=capacity_grid(resolution, params.initial_capacity),
     )

@@ -69,23 +69,22 @@ def capacity_change(params: Parameters, rnd: RoundData) -> FloatArray:
 
 def capacity_kernel(params: Parameters, rnd: RoundData, grid: FloatArray) -> FloatArray:
     """``(*batch, K, *SHAPE, K')``: capacity at grid point ``k`` moves to ``k'`` under each
-    profile (the new value clipped to [0, 1] and split on the grid)."""
+    profile (the new value clipped to [0, 1] and split on the grid; ``grid`` ``(K,)`` or one
+    per calibration ``(*batch, K)``)."""
     change = capacity_change(params, rnd)  # (*batch, *SHAPE)
-    batch = change.shape[: change.ndim - 4]
-    k = grid.reshape((1,) * len(batch) + (-1,) + (1,) * 4)
+    k = np.asarray(grid, dtype=np.float64)[..., None, None, None, None]
     new = np.clip(k + change[..., None, :, :, :, :], 0.0, 1.0)
     return split(new, grid)
 
 
 def uncovered_threat(params: Parameters, rnd: RoundData, capacity: FloatArray) -> FloatArray:
-    """``max(0, s - K - gamma_iran d_iran - gamma_russia d_russia)``,
-    ``(*batch, len(capacity), *SHAPE)``."""
+    """``max(0, s - K - gamma_iran d_iran - gamma_russia d_russia)`` for capacity values
+    ``(K,)`` or ``(*batch, K)``: ``(*batch, K, *SHAPE)``."""
     cover = coef(params.protection_iran) * delivered_iran(params, rnd) + coef(
         params.protection_russia
     ) * delivered_russia(params, rnd)
     threat = coef(rnd.threat)
-    batch = np.broadcast_shapes(cover.shape, threat.shape)[:-4]
-    k = np.asarray(capacity, dtype=np.float64).reshape((1,) * len(batch) + (-1,) + (1,) * 4)
+    k = np.asarray(capacity, dtype=np.float64)[..., None, None, None, None]
     gap = threat[..., None, :, :, :, :] - k - cover[..., None, :, :, :, :]
     return np.asarray(np.broadcast_to(np.maximum(0.0, gap), gap.shape[:-4] + SHAPE))
 

@@ -172,7 +172,8 @@ def outcomes(
     horizon_at = np.zeros(rounds)
     exit_at = np.zeros((rounds, len(EXITS)))
     h_collapse = e_collapse = 0.0
-    nb = len(game.beliefs)
+    nb = game.beliefs.shape[-1]
+    cap_of_state = game.state_capacity()
     for t in range(rounds):
         sigma = sigma_all[t]
         collapsed[t] = dist[grid]
@@ -181,12 +182,12 @@ def outcomes(
         for k, p in enumerate(PLAYERS):
             acts[p][t] = stands @ sigma[:grid, k]
         if total > 0:
-            capacity[t] = float(stands @ game.state_capacity()) / total
+            capacity[t] = float(stands @ cap_of_state) / total
             for c, cp in enumerate(COUNTERPARTS):
                 marginal = np.bincount(comps[:, c], weights=stands, minlength=nb) / total
-                belief_mean[cp][t] = float(marginal @ game.beliefs)
+                belief_mean[cp][t] = float(marginal @ game.beliefs[c])
                 cum = np.cumsum(marginal)
-                belief_q[cp][t] = game.beliefs[
+                belief_q[cp][t] = game.beliefs[c][
                     np.minimum(np.searchsorted(cum, np.array(QUANTILES) - 1e-12), nb - 1)
                 ]
         transitions = game.transitions(t)

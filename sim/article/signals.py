@@ -1,18 +1,28 @@
 """What the counterparts observe, and how their beliefs move.
 
 Counterpart ``j`` holds ``p_j``, its probability that Syria is an opportunist against it
-(its tolerance is ``1 - p_j``). Each round it receives one binary signal, "caught" or not:
+(its tolerance is ``1 - p_j``). Its model of Syria has two types: the opportunist hedges,
+the loyal type does what ``j`` wants. What ``j`` sees depends on what Syria did
+(:data:`sim.article.actors.STANCE` says which is which):
 
-- with probability ``q_j`` if Syria hedged (covert work against ``j``),
-- with probability 1 if Syria openly acted against ``j``,
-- with probability ``r_j`` (a false alarm) if Syria did what ``j`` wants,
+- after a **hedge** (covert work against ``j``): a noisy signal, "caught" with probability
+  ``q_j``, silent otherwise;
+- after **compliance**: the same signal, "caught" only by a false alarm, probability ``r_j``;
+- after **open action** against ``j``: the action itself, which is unmistakable.
 
-(:data:`sim.article.actors.STANCE` says which is which) and updates ``p_j`` by Bayes' rule
-under its model of Syria: the opportunist hedges (caught with ``q_j``), the loyal type
-complies (caught with ``r_j``)::
+A signal moves ``p_j`` by Bayes' rule under the two-type model (the opportunist caught with
+``q_j``, the loyal type with ``r_j``)::
 
     caught:  p' = p q / (p q + (1 - p) r)
     silent:  p' = p (1 - q) / (p (1 - q) + (1 - p) (1 - r))
+
+An open action is something the loyal type never does, so Bayes' rule puts the belief at 1
+(the grid's top). The model brief's literal rule, a "caught" signal for sure that moves the
+odds by ``q_j / r_j`` like any other, makes an open act as hard to read as a hedge: a
+counterpart Syria can deceive about shipments (``q_j`` near ``r_j``) would barely notice an
+open alignment either, so more deniability would buy open alignment. The F6 test found that
+artefact (deniability towards Israel then shortened the horizon through exits to align) and
+this rule removes it; docs/horizons.md records it.
 
 The catch chance is where visibility and deniability act, on how informative a hedge is::
 
@@ -54,7 +64,8 @@ def false_alarm(params: Parameters, counterpart: str) -> FloatArray:
 
 
 def signal_probability(params: Parameters, counterpart: str, syria_action: str) -> FloatArray:
-    """The chance ``counterpart`` sees a "caught" signal after ``syria_action``."""
+    """The chance ``counterpart`` sees Syria working against it after ``syria_action``:
+    ``q_j`` after a hedge, ``r_j`` after compliance, 1 after open action (seen as such)."""
     stance = STANCE[counterpart][syria_action]
     if stance == COVERT:
         return catch_probability(params, counterpart)
@@ -93,8 +104,12 @@ def belief_kernels(params: Parameters, counterpart: str, grid: FloatArray) -> Fl
     r = false_alarm(params, counterpart)[..., None]
     up = split(posterior(grid, q, r, caught=True), grid)  # (*batch, G, G)
     down = split(posterior(grid, q, r, caught=False), grid)
+    revealed = split(np.ones_like(up[..., 0]), grid)  # every point to the top
     out = []
     for action in ACTIONS[SYRIA]:
+        if STANCE[counterpart][action] == OPEN:
+            out.append(revealed)
+            continue
         s = signal_probability(params, counterpart, action)[..., None, None]
         out.append(s * up + (1.0 - s) * down)
     return np.stack(out, axis=-2)
@@ -102,6 +117,8 @@ def belief_kernels(params: Parameters, counterpart: str, grid: FloatArray) -> Fl
 
 def expected_posterior(p: Value, params: Parameters, counterpart: str, action: str) -> FloatArray:
     """``E[p' | p, Syria's action]`` under the true signal law (not the counterpart's)."""
+    if STANCE[counterpart][action] == OPEN:
+        return np.ones_like(np.asarray(p, dtype=np.float64))
     q = catch_probability(params, counterpart)
     r = false_alarm(params, counterpart)
     s = signal_probability(params, counterpart, action)
