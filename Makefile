@@ -12,6 +12,11 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,dask]'
+	# sgamesolver (the engine's cross-check) ships only as source and builds with Cython < 3
+	# without build isolation; if it cannot be built, its tests skip and say why.
+	$(BIN)/python -m pip install --quiet 'cython<3' wheel && \
+	  $(BIN)/python -m pip install --quiet --no-build-isolation sgamesolver==1.0.2 || \
+	  echo "sgamesolver could not be built: its cross-check tests will be skipped"
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -214,7 +214,7 @@ class StochasticGame:
             d = np.full((1, n), float(d))
         elif d.ndim == 1 and d.shape[0] == n:
             d = d[None, :]
-        elif d.ndim == 2 and d.shape[1] in (1, n) and (batch is None or d.shape[0] == batch):
+        elif d.ndim == 2 and d.shape[1] in (1, n) and (batch is None or d.shape[0] in (1, batch)):
             d = np.broadcast_to(d, (d.shape[0], n)).copy()
         else:
             raise EngineError(
@@ -319,6 +319,23 @@ class StochasticGame:
     def absorbing_mask(self) -> npt.NDArray[np.bool_]:
         """``(S,)``: the states no profile leaves, in every game of the batch."""
         return self.transitions.absorbing_mask(self.n_states, self.shape)
+
+    def take(self, games: Sequence[int] | IntArray) -> StochasticGame:
+        """The games ``games`` of the batch (every batched array sliced; shared ones kept)."""
+        if self.batch is None:
+            raise EngineError("take needs a game with a batch axis")
+        idx = np.asarray(games, dtype=np.intp)
+        if idx.ndim != 1 or idx.size == 0 or idx.min() < 0 or idx.max() >= self.batch:
+            raise EngineError(f"take needs indices of games 0..{self.batch - 1}")
+        u = self.payoffs
+        payoffs = u[idx] if u.ndim == self.n_players + 3 else u
+        d = np.asarray(self.discount)
+        discount = d[idx] if d.shape[0] > 1 else d
+        if payoffs.ndim == self.n_players + 2 and not self.transitions.batched(self.shape):
+            payoffs = np.broadcast_to(payoffs, (idx.size, *payoffs.shape))
+        return StochasticGame(payoffs, self.transitions.take(idx, self.shape), discount,
+                              self.players, self.actions, self.states,
+                              self.absorbing)  # fmt: skip
 
     def with_payoffs(self, payoffs: FloatArray) -> StochasticGame:
         """The same game with other payoffs (e.g. a dated shock in one round)."""

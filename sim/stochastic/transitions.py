@@ -177,6 +177,14 @@ class Transitions:
         1e-12), in every game of the batch."""
         raise NotImplementedError
 
+    def batched(self, shape: tuple[int, ...]) -> bool:
+        """Whether the form carries a batch axis (for a game of action counts ``shape``)."""
+        raise NotImplementedError
+
+    def take(self, games: IntArray, shape: tuple[int, ...]) -> Transitions:
+        """The games ``games`` of the batch (itself when it has no batch axis)."""
+        raise NotImplementedError
+
     #: Uniforms :meth:`draw` needs per path and round.
     uniforms_per_draw: int = 1
 
@@ -205,6 +213,14 @@ class DenseTransitions(Transitions):
     def _batched(self, shape: tuple[int, ...]) -> bool:
         return _batch_of(self.probabilities.ndim, len(shape) + 2, "transitions",
                          self.probabilities.shape)  # fmt: skip
+
+    def batched(self, shape: tuple[int, ...]) -> bool:
+        return self._batched(shape)
+
+    def take(self, games: IntArray, shape: tuple[int, ...]) -> DenseTransitions:
+        if not self._batched(shape):
+            return self
+        return DenseTransitions(self.probabilities[games])
 
     def check(self, n_states: int, shape: tuple[int, ...]) -> int | None:
         arr = self.probabilities
@@ -304,6 +320,14 @@ class SparseTransitions(Transitions):
     def _batched(self, shape: tuple[int, ...]) -> bool:
         return _batch_of(self.probabilities.ndim, len(shape) + 2, "sparse transitions",
                          self.probabilities.shape)  # fmt: skip
+
+    def batched(self, shape: tuple[int, ...]) -> bool:
+        return self._batched(shape)
+
+    def take(self, games: IntArray, shape: tuple[int, ...]) -> SparseTransitions:
+        if not self._batched(shape):
+            return self
+        return SparseTransitions(self.successors[games], self.probabilities[games])
 
     def check(self, n_states: int, shape: tuple[int, ...]) -> int | None:
         prob, succ = self.probabilities, self.successors
@@ -638,6 +662,23 @@ class FactoredTransitions(Transitions):
                 f"{what}: the action axes {got} must match the action counts of players "
                 f"{list(players)} = {want}"
             )
+
+    def batched(self, shape: tuple[int, ...]) -> bool:
+        return any(f.batched for f in self.factors) or (
+            self.hazard is not None and self.hazard.batched
+        )
+
+    def take(self, games: IntArray, shape: tuple[int, ...]) -> FactoredTransitions:
+        if not self.batched(shape):
+            return self
+        factors = tuple(
+            Factor(f.name, f.kernel[games], f.parents, f.players) if f.batched else f
+            for f in self.factors
+        )
+        hazard = self.hazard
+        if hazard is not None and hazard.batched:
+            hazard = Hazard(hazard.probability[games], hazard.parents, hazard.players)
+        return FactoredTransitions(factors, hazard, self.absorbing)
 
     # -- the operations ----------------------------------------------------
     def _letters(self, n_players: int) -> tuple[str, list[str], list[str], list[str], str]:

@@ -1,0 +1,151 @@
+"""Iterated elimination of strictly dominated actions, vectorised over a batch of games.
+
+An action ``j`` of player ``i`` is strictly dominated when another of its surviving
+actions ``k`` pays more against every surviving profile of the others:
+``u_i(k, a_-i) - u_i(j, a_-i) > eps`` for all surviving ``a_-i`` (``eps`` a tolerance
+relative to the game's payoff spread, so rounding never eliminates a best response).
+Eliminating such actions until none is left gives the same survivors in any order
+(Gilboa, Kalai and Zemel, "On the order of eliminating dominated strategies", *Operations
+Research Letters* 9, 1990). When a single profile survives it is the game's only Nash
+equilibrium, and it is the limit of every logit quantal-response equilibrium as
+``lambda -> infinity`` (each dominated action's logit probability goes to 0, round after
+round of the elimination): the engine's exact fast path that needs no tracing.
+
+Only domination by pure actions is checked (not by mixtures), which is exact for what it
+finds and merely leaves some dominance-solvable games to the tracer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def surviving_actions(payoffs: FloatArray, eps: FloatArray) -> list[BoolArray]:
+    """The actions of each player that survive iterated strict dominance.
+
+    Parameters
+    ----------
+    payoffs
+        ``(N, n, *m)`` games in the layout of :mod:`sim.game`.
+    eps
+        ``(N,)`` margins: domination must be by more than ``eps``.
+
+    Returns
+    -------
+    list of bool arrays
+        ``alive[i]`` of shape ``(N, m_i)``.
+    """
+    count, n = payoffs.shape[0], payoffs.shape[1]
+    shape = payoffs.shape[2:]
+    alive = [np.ones((count, m), dtype=bool) for m in shape]
+    # u[i]: (N, m_i, R_i), own action first, the others' profiles flattened in player order.
+    own_first = [
+        np.moveaxis(payoffs[:, i], 1 + i, 1).reshape(count, shape[i], -1) for i in range(n)
+    ]
+    margin = eps[:, None, None, None]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(n):
+            if shape[i] < 2:
+                continue
+            others = [alive[k] for k in range(n) if k != i]
+            live = _outer(others, count)  # (N, R_i)
+            u = own_first[i]
+            # gap[b, k, j] = min over live a_-i of u(k, a_-i) - u(j, a_-i)
+            diff = u[:, :, None, :] - u[:, None, :, :]
+            diff = np.where(live[:, None, None, :], diff, np.inf)
+            gap = diff.min(axis=3)
+            dominated = np.any((gap > margin[:, :, :, 0]) & alive[i][:, :, None], axis=1)
+            dominated &= alive[i]
+            if dominated.any():
+                alive[i] = alive[i] & ~dominated
+                changed = True
+    return alive
+
+
+def _outer(masks: list[BoolArray], count: int) -> BoolArray:
+    """``(N, prod m_k)``: the outer product of per-player masks, in player order."""
+    out = np.ones((count, 1), dtype=bool)
+    for m in masks:
+        out = (out[:, :, None] & m[:, None, :]).reshape(count, -1)
+    return out
+
+
+def dominance_solution(
+    payoffs: FloatArray, eps: FloatArray
+) -> tuple[BoolArray, npt.NDArray[np.intp], list[BoolArray]]:
+    """Which games iterated strict dominance solves, and their surviving profile.
+
+    Returns
+    -------
+    (solved, profile, alive)
+        ``solved`` ``(N,)``; ``profile`` ``(N, n)`` the surviving action of each player
+        (meaningful where ``solved``); ``alive`` as :func:`surviving_actions`.
+    """
+    alive = surviving_actions(payoffs, eps)
+    solved = np.ones(payoffs.shape[0], dtype=bool)
+    for a in alive:
+        solved &= a.sum(axis=1) == 1
+    profile = np.stack([a.argmax(axis=1) for a in alive], axis=1).astype(np.intp)
+    return solved, profile, alive
+
+
+def cyclic_two_by_two(
+    payoffs: FloatArray, alive: list[BoolArray], eps: FloatArray
+) -> tuple[BoolArray, FloatArray]:
+    """Games whose survivors are a 2x2 game without a pure equilibrium: the only
+    equilibrium of the whole game is then that 2x2 game's mixed one.
+
+    Iterated strict dominance keeps every Nash equilibrium and adds none (an equilibrium
+    never plays a strictly dominated action, round after round), so the game's equilibria
+    are those of the survivors. When exactly two players ``i`` and ``j`` keep two actions
+    each and the others one, and neither of the four pure profiles is an equilibrium (with
+    every payoff difference beyond ``eps``, so the 2x2 game is not degenerate), the game has
+    exactly one equilibrium, in which ``i`` and ``j`` mix with the closed-form
+    probabilities of :mod:`sim.equilibria.small_support`; it is the QRE limit, because
+    every limit of QRE is an equilibrium (McKelvey and Palfrey 1995, Theorem 2).
+
+    Returns ``(found, strategies)``: ``strategies`` ``(N, n, max m)`` where ``found``.
+    """
+    count, n = payoffs.shape[0], payoffs.shape[1]
+    shape = payoffs.shape[2:]
+    sizes = np.stack([a.sum(axis=1) for a in alive], axis=1)
+    candidate = (np.sum(sizes == 2, axis=1) == 2) & (np.sum(sizes == 1, axis=1) == n - 2)
+    out = np.zeros((count, n, max(shape)))
+    found = np.zeros(count, dtype=bool)
+    for b in np.flatnonzero(candidate):
+        i, j = (int(k) for k in np.flatnonzero(sizes[b] == 2))
+        acts = [np.flatnonzero(a[b]) for a in alive]
+        index = tuple(np.ix_(*acts))
+        sub_i = payoffs[b, i][index].reshape(2, 2)
+        sub_j = payoffs[b, j][index].reshape(2, 2)
+        d0, d1 = sub_i[0, 0] - sub_i[1, 0], sub_i[0, 1] - sub_i[1, 1]
+        e0, e1 = sub_j[0, 0] - sub_j[0, 1], sub_j[1, 0] - sub_j[1, 1]
+        tiny = eps[b]
+        if min(abs(d0), abs(d1), abs(e0), abs(e1)) <= tiny:
+            continue
+        pure = any(
+            sub_i[x, y] >= sub_i[1 - x, y] and sub_j[x, y] >= sub_j[x, 1 - y]
+            for x in (0, 1)
+            for y in (0, 1)
+        )
+        if pure:
+            continue
+        q = d0 / (d0 - d1)  # probability of j's second action
+        p = e0 / (e0 - e1)  # probability of i's second action
+        if not (0 < p < 1 and 0 < q < 1):
+            continue
+        for k in range(n):
+            if k == i:
+                out[b, k, acts[k][0]], out[b, k, acts[k][1]] = 1.0 - p, p
+            elif k == j:
+                out[b, k, acts[k][0]], out[b, k, acts[k][1]] = 1.0 - q, q
+            else:
+                out[b, k, acts[k][0]] = 1.0
+        found[b] = True
+    return found, out

@@ -1,0 +1,641 @@
+"""Logit quantal-response equilibria: the principal branch, traced for a batch of games.
+
+A logit QRE at precision ``lambda`` (McKelvey and Palfrey, "Quantal response equilibria for
+normal form games", *Games and Economic Behavior* 10, 1995) is a profile ``sigma`` with
+``sigma_ij = exp(lambda U_ij(sigma)) / sum_k exp(lambda U_ik(sigma))``, ``U_ij`` player
+``i``'s expected payoff of action ``j`` against the others' ``sigma``. At ``lambda = 0`` it
+is the uniform profile; for generic games the set of QRE over ``lambda >= 0`` contains a
+unique smooth curve from there (the *principal branch*) that converges, as ``lambda -> oo``,
+to one Nash equilibrium: the selection this engine uses.
+
+**The system traced** (in log-probabilities ``y_ij = log sigma_ij``, as Turocy, "A dynamic
+homotopy interpretation of the logistic quantal response equilibrium correspondence",
+*Games and Economic Behavior* 51, 2005): for every player ``i``
+
+    sum_j exp(y_ij) - 1 = 0,     y_ij - y_i0 - lambda (U_ij - U_i0) = 0   (j >= 1),
+
+``M = sum_i m_i`` equations in the ``M + 1`` unknowns ``(y, lambda)``. The curve is followed
+by pseudo-arclength predictor-corrector continuation (Allgower and Georg, *Introduction to
+Numerical Continuation Methods*, 2003, ch. 2 and 6): an Euler step along the unit tangent
+(the null vector of the Jacobian, oriented by the previous one), then Newton corrections
+orthogonal to it; a step is accepted when Newton converges within 6 iterations, the first
+correction is under half the step, and the tangent turns by less than ~37 degrees; then the
+step doubles (after at most two corrections) up to ``1 + lambda``; a rejected step halves.
+Turning points (``lambda`` briefly decreasing) are followed, not jumped. Every game of the
+batch has its own step; each iteration advances all unfinished games at once, with the
+small linear systems solved together (``numpy.linalg.solve`` on a stack).
+
+**Where it stops.** Payoffs are first normalised per game to the range [0, 1] (one affine
+map for all players, which leaves the branch unchanged up to a rescaling of ``lambda``),
+so ``lambda`` is in units of the inverse payoff spread. A game's trace stops at the first
+accepted point whose largest regret is at most ``stop_regret`` (default 1e-8 of the
+spread, the criterion of pygambit's ``logit_solve``), or at ``LAMBDA_MAX`` = 1e12. The limit
+is then **polished**: the actions with probability at least ``SUPPORT_FLOOR`` form the
+support, and Newton's method on the equal-payoff conditions over that support (from the
+traced point) gives the exact equilibrium, kept when it is within ``POLISH_DISTANCE`` of the
+traced point and passes the regret check. If not, the trace resumes with a hundredfold
+smaller ``stop_regret``.
+
+The equilibrium selected is invariant to adding a constant to a player's payoffs and to
+scaling *all* payoffs by one positive number, but not to rescaling one player alone: the
+logit response compares payoff differences across players with one ``lambda``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.errors import EngineError
+from sim.game import MixedProfile, NormalFormGame
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+#: The largest precision traced (in units of the inverse payoff spread).
+LAMBDA_MAX = 1e12
+#: The trace stops at the first point whose largest regret is at most this (times the spread).
+STOP_REGRET = 1e-8
+#: Actions with at least this probability at the stopping point form the polished support.
+SUPPORT_FLOOR = 1e-4
+#: The polished equilibrium must lie this close (max abs difference) to the traced point.
+POLISH_DISTANCE = 1e-3
+#: First step (arclength) and the fewest steps before giving up on a game.
+FIRST_STEP = 0.1
+MIN_STEP = 1e-12
+MAX_NEWTON = 6
+NEWTON_TOL = 1e-9
+#: Nominal first Newton correction (max norm), contraction rate and tangent turn (radians)
+#: of a step; a step exceeding one of them by the factor 2 (squared for the first two) is
+#: rejected, and the next step is scaled by how far below or above them this one was.
+NOMINAL_DISTANCE = 0.02
+NOMINAL_CONTRACTION = 0.2
+NOMINAL_ANGLE = 0.05
+MAX_GROWTH = 2.0
+#: A bound on the steps of one game's trace.
+MAX_STEPS = 20_000
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each player's actions sit in the flat vector of all actions."""
+
+    shape: tuple[int, ...]
+    offsets: tuple[int, ...] = field(init=False)
+    size: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        offsets, total = [], 0
+        for m in self.shape:
+            offsets.append(total)
+            total += m
+        object.__setattr__(self, "offsets", tuple(offsets))
+        object.__setattr__(self, "size", total)
+
+    @property
+    def n(self) -> int:
+        return len(self.shape)
+
+    def block(self, i: int) -> slice:
+        return slice(self.offsets[i], self.offsets[i] + self.shape[i])
+
+    def split(self, flat: FloatArray) -> list[FloatArray]:
+        return [flat[:, self.block(i)] for i in range(self.n)]
+
+
+@dataclass(frozen=True)
+class _Contraction:
+    """One step of a plan: contract axis ``pos`` of buffer ``source`` (whose axes belong to
+    ``players``, viewed as ``(N, before, m, after)``) with that player's strategy."""
+
+    source: int
+    before: int
+    size: int
+    after: int
+    player: int
+    target: int
+
+
+@functools.cache
+def _plan(shape: tuple[int, ...]) -> tuple[list[_Contraction], dict[tuple[int, int], int], int]:
+    """How to get every ``D[(i, k)]`` from the payoffs by single-axis contractions that
+    share their common parts: for each player ``i``, a leave-one-out recursion over the
+    other players (contract one half, recurse on the other), ``O(n log n)`` contractions
+    instead of ``n - 2`` per pair. Buffer ``i < n`` is player ``i``'s payoffs."""
+    n = len(shape)
+    steps: list[_Contraction] = []
+    pairs: dict[tuple[int, int], int] = {}
+    buffers = n
+
+    def contract(buf: int, players: list[int], drop: list[int]) -> tuple[int, list[int]]:
+        nonlocal buffers
+        for k in sorted(drop, key=players.index, reverse=True):
+            pos = players.index(k)
+            dims = [shape[p] for p in players]
+            before = int(np.prod(dims[:pos], dtype=np.int64))
+            after = int(np.prod(dims[pos + 1 :], dtype=np.int64))
+            steps.append(_Contraction(buf, before, dims[pos], after, k, buffers))
+            buf, buffers = buffers, buffers + 1
+            players = players[:pos] + players[pos + 1 :]
+        return buf, players
+
+    def leave_one_out(i: int, buf: int, players: list[int], remove: list[int]) -> None:
+        if len(remove) == 1:
+            pairs[(i, remove[0])] = buf
+            return
+        half = len(remove) // 2
+        for keep, drop in ((remove[:half], remove[half:]), (remove[half:], remove[:half])):
+            sub, rest = contract(buf, players, drop)
+            leave_one_out(i, sub, rest, keep)
+
+    if n >= 2:
+        for i in range(n):
+            leave_one_out(i, i, list(range(n)), [k for k in range(n) if k != i])
+    return steps, pairs, buffers
+
+
+class _Evaluator:
+    """Expected payoffs and their derivatives for a batch of games of one shape."""
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.layout = _Layout(shape)
+        self.steps, self.pairs, self.buffers = _plan(shape)
+
+    def values(self, games: FloatArray, sigma: list[FloatArray]
+               ) -> tuple[FloatArray, dict[tuple[int, int], FloatArray]]:  # fmt: skip
+        """``U`` ``(N, M)`` and ``D[(i, k)]`` ``(N, m_i, m_k)``: player ``i``'s expected
+        payoff of its action ``j`` when ``k`` plays ``l`` and the rest play ``sigma``."""
+        lay = self.layout
+        n = lay.n
+        count = games.shape[0]
+        u = np.empty((count, lay.size))
+        pairs: dict[tuple[int, int], FloatArray] = {}
+        if n == 1:
+            u[:, lay.block(0)] = games[:, 0]
+            return u, pairs
+        buf: list[FloatArray] = [games[:, i].reshape(count, -1) for i in range(n)]
+        buf += [games[:, 0, :0]] * (self.buffers - n)
+        for st in self.steps:
+            src = buf[st.source]
+            if st.after == 1:
+                out = np.matmul(src.reshape(count, st.before, st.size),
+                                sigma[st.player][:, :, None])  # fmt: skip
+            else:
+                out = np.einsum("zakb,zk->zab", src.reshape(count, st.before, st.size, st.after),
+                                sigma[st.player])  # fmt: skip
+            buf[st.target] = out.reshape(count, -1)
+        for (i, k), b in self.pairs.items():
+            d = buf[b].reshape(count, lay.shape[min(i, k)], lay.shape[max(i, k)])
+            pairs[(i, k)] = d if i < k else np.swapaxes(d, 1, 2)
+        for i in range(n):
+            k = 1 if i == 0 else 0
+            u[:, lay.block(i)] = np.einsum("zjl,zl->zj", pairs[(i, k)], sigma[k])
+        return u, pairs
+
+    def system(self, games: FloatArray, z: FloatArray
+               ) -> tuple[FloatArray, FloatArray, FloatArray]:  # fmt: skip
+        """Residual ``H`` ``(N, M)``, Jacobian ``(N, M, M + 1)`` and ``U`` at
+        ``z = (y, lambda)``."""
+        lay = self.layout
+        count, size = z.shape[0], lay.size
+        y, lam = z[:, :size], z[:, size]
+        # A rejected predictor can overflow; its NaN rejects the step, quietly.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._system(games, y, lam, count, size)
+
+    def _system(self, games: FloatArray, y: FloatArray, lam: FloatArray, count: int,
+                size: int) -> tuple[FloatArray, FloatArray, FloatArray]:  # fmt: skip
+        lay = self.layout
+        flat = np.exp(y)
+        sigma = lay.split(flat)
+        u, pairs = self.values(games, sigma)
+        res = np.empty((count, size))
+        jac = np.zeros((count, size, size + 1))
+        for i, m in enumerate(lay.shape):
+            o = lay.offsets[i]
+            res[:, o] = sigma[i].sum(axis=1) - 1.0
+            jac[:, o, o : o + m] = sigma[i]
+            if m == 1:
+                continue
+            du = u[:, o + 1 : o + m] - u[:, o : o + 1]
+            res[:, o + 1 : o + m] = (y[:, o + 1 : o + m] - y[:, o : o + 1]) - lam[:, None] * du
+            rows = np.arange(o + 1, o + m)
+            jac[:, rows, rows] = 1.0
+            jac[:, o + 1 : o + m, o] = -1.0
+            jac[:, o + 1 : o + m, size] = -du
+            for k in range(lay.n):
+                if k == i:
+                    continue
+                d = pairs[(i, k)]
+                block = (d[:, 1:, :] - d[:, :1, :]) * sigma[k][:, None, :]
+                jac[:, o + 1 : o + m, lay.block(k)] = -lam[:, None, None] * block
+        return res, jac, u
+
+    def regret(self, u: FloatArray, flat: FloatArray) -> FloatArray:
+        """Largest regret of each game's profile, from its action values ``u``."""
+        lay = self.layout
+        out = np.zeros(u.shape[0])
+        for i in range(lay.n):
+            b = lay.block(i)
+            gain = u[:, b].max(axis=1) - np.einsum("zj,zj->z", u[:, b], flat[:, b])
+            out = np.maximum(out, gain)
+        return out
+
+
+def normalise(games: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Games mapped to [0, 1] by one affine map each, and each game's spread (0 for a
+    constant game, which is left at 0)."""
+    flat = games.reshape(games.shape[0], -1)
+    low = flat.min(axis=1)
+    spread = flat.max(axis=1) - low
+    scale = np.where(spread > 0, spread, 1.0)
+    out = (games - low.reshape(-1, *([1] * (games.ndim - 1)))) / scale.reshape(
+        -1, *([1] * (games.ndim - 1)))  # fmt: skip
+    return out, spread
+
+
+@dataclass
+class TraceState:
+    """Where each game's trace stands (resumable)."""
+
+    z: FloatArray  # (N, M + 1): log-probabilities and lambda
+    tangent: FloatArray  # (N, M + 1)
+    step: FloatArray  # (N,)
+    steps: IntArray  # (N,) accepted steps
+    failed: npt.NDArray[np.bool_]  # (N,)
+    regret: FloatArray  # (N,) at z
+
+
+class LogitTracer:
+    """Trace the principal logit branch of a batch of normalised games of one shape."""
+
+    def __init__(self, games: FloatArray) -> None:
+        self.games = games
+        self.shape = tuple(int(m) for m in games.shape[2:])
+        self.ev = _Evaluator(self.shape)
+        lay = self.ev.layout
+        count = games.shape[0]
+        z = np.zeros((count, lay.size + 1))
+        for i, m in enumerate(self.shape):
+            z[:, lay.block(i)] = -np.log(m)
+        tangent = np.zeros_like(z)
+        tangent[:, -1] = 1.0
+        if count:
+            _, jac, _ = self.ev.system(games, z)
+            tangent = self._tangent(jac, tangent)
+        self.state = TraceState(
+            z=z,
+            tangent=tangent,
+            step=np.full(count, FIRST_STEP),
+            steps=np.zeros(count, dtype=np.intp),
+            failed=np.zeros(count, dtype=bool),
+            regret=np.full(count, np.inf),
+        )
+
+    @staticmethod
+    def _tangent(jac: FloatArray, previous: FloatArray) -> FloatArray:
+        count, size = jac.shape[0], jac.shape[2]
+        a = np.concatenate([jac, previous[:, None, :]], axis=1)
+        rhs = np.zeros((count, size))
+        rhs[:, -1] = 1.0
+        t = _solve(a, rhs)
+        norm = np.linalg.norm(t, axis=1, keepdims=True)
+        return t / np.where(norm > 0, norm, 1.0)
+
+    def profiles(self) -> FloatArray:
+        """``(N, M)`` the current point's probabilities."""
+        return np.exp(self.state.z[:, :-1])
+
+    def lambdas(self) -> FloatArray:
+        return self.state.z[:, -1].copy()
+
+    def run(
+        self,
+        which: IntArray,
+        stop_regret: float = STOP_REGRET,
+        targets: FloatArray | None = None,
+    ) -> dict[int, list[tuple[float, FloatArray]]]:
+        """Advance games ``which`` until each one's regret is at most ``stop_regret`` or
+        its lambda reaches ``LAMBDA_MAX`` (or it fails). With ``targets`` (increasing
+        lambdas) instead, until each game has crossed them all, returning the branch's
+        point at each: ``{game: [(lambda, probabilities), ...]}`` (first crossing only)."""
+        st = self.state
+        lay = self.ev.layout
+        size = lay.size
+        found: dict[int, list[tuple[float, FloatArray]]] = {}
+        crossed = {int(g): 0 for g in which}
+        active = np.array(
+            [g for g in which if not st.failed[g] and st.z[g, -1] < LAMBDA_MAX
+             and (targets is not None or st.regret[g] > stop_regret)], dtype=np.intp)  # fmt: skip
+        while active.size:
+            g = active
+            games = self.games[g]
+            z0, t0, h = st.z[g], st.tangent[g], st.step[g]
+            z = z0 + h[:, None] * t0
+            first = np.full(g.size, np.inf)
+            second = np.zeros(g.size)
+            last = np.full(g.size, np.inf)
+            ok = np.ones(g.size, dtype=bool)
+            scale = _weights(z0)
+            jac = np.empty((g.size, size, size + 1))
+            u = np.empty((g.size, size))
+            # Each game corrects until its own correction is small: a game's iterations,
+            # and so its bits, never depend on the other games of the batch.
+            moving = np.ones(g.size, dtype=bool)
+            for it in range(MAX_NEWTON):
+                m = np.flatnonzero(moving)
+                res, jac[m], u[m] = self.ev.system(games[m], z[m])
+                a = np.concatenate([jac[m], t0[m, None, :]], axis=1)
+                rhs = np.concatenate([-res, np.zeros((m.size, 1))], axis=1)
+                delta = _solve(a, rhs)
+                bad = ~np.all(np.isfinite(delta), axis=1)
+                delta[bad] = 0.0
+                ok[m] &= ~bad
+                norm = np.abs(delta * scale[m]).max(axis=1)
+                if it == 0:
+                    first[m] = norm
+                elif it == 1:
+                    second[m] = norm
+                z[m] = z[m] + delta
+                last[m] = norm
+                moving[m] = (norm > NEWTON_TOL) & ~bad
+                if not moving.any():
+                    break
+            converged = (last <= NEWTON_TOL) & ok & np.all(np.isfinite(z), axis=1)
+            tangent = self._tangent(jac, t0)
+            w0 = t0 * scale
+            w1 = tangent * scale
+            cosine = np.einsum("zk,zk->z", w0, w1) / np.maximum(
+                np.linalg.norm(w0, axis=1) * np.linalg.norm(w1, axis=1), 1e-300)
+            with np.errstate(invalid="ignore"):
+                angle = np.arccos(np.clip(cosine, -1.0, 1.0))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                contraction = np.where(first > 0, second / first, 0.0)
+            # Allgower and Georg's deceleration factor (sec. 6.1): the worst of distance,
+            # contraction and angle against their nominal values.
+            decel = np.maximum.reduce([
+                np.sqrt(first / NOMINAL_DISTANCE),
+                np.sqrt(contraction / NOMINAL_CONTRACTION),
+                angle / NOMINAL_ANGLE,
+            ])  # fmt: skip
+            decel = np.nan_to_num(decel, nan=np.inf)
+            accept = converged & (decel < 2.0) & (z[:, -1] >= 0)
+            acc = g[accept]
+            rej = g[~accept]
+            if targets is not None and acc.size:
+                lam_old, lam_new = z0[accept, -1], z[accept, -1]
+                for r, game in enumerate(acc):
+                    k = crossed[int(game)]
+                    while k < len(targets) and targets[k] <= lam_new[r]:
+                        if targets[k] >= lam_old[r]:
+                            point = self._at_lambda(
+                                int(game), z0[accept][r], z[accept][r], float(targets[k])
+                            )
+                            found.setdefault(int(game), []).append((float(targets[k]), point))
+                        k += 1
+                    crossed[int(game)] = k
+            st.z[acc] = z[accept]
+            st.tangent[acc] = tangent[accept]
+            st.steps[acc] += 1
+            st.step[acc] = h[accept] / np.maximum(decel[accept], 1.0 / MAX_GROWTH)
+            st.regret[acc] = self.ev.regret(u[accept], np.exp(z[accept, :-1]))
+            st.step[rej] *= 0.5
+            st.failed[rej[st.step[rej] < MIN_STEP * (1.0 + np.abs(st.z[rej, -1]))]] = True
+            st.failed[acc[st.steps[acc] >= MAX_STEPS]] = True
+            keep = (~st.failed[g]) & (st.z[g, -1] < LAMBDA_MAX)
+            if targets is None:
+                keep &= st.regret[g] > stop_regret
+            else:
+                keep &= np.array([crossed[int(x)] < len(targets) for x in g], dtype=bool)
+            active = g[keep]
+        return found
+
+    def _at_lambda(self, game: int, z0: FloatArray, z1: FloatArray, lam: float) -> FloatArray:
+        """The branch's point at exactly ``lam`` between two accepted points: Newton in
+        ``y`` with ``lambda`` fixed, from the linear interpolation."""
+        span = z1[-1] - z0[-1]
+        w = 0.0 if span == 0 else (lam - z0[-1]) / span
+        z = ((1 - w) * z0 + w * z1)[None].copy()
+        z[0, -1] = lam
+        games = self.games[game : game + 1]
+        for _ in range(50):
+            res, jac, _ = self.ev.system(games, z)
+            delta = np.linalg.lstsq(jac[0, :, :-1], -res[0], rcond=None)[0]
+            z[0, :-1] += delta
+            if np.abs(delta).max() <= 1e-14 * (1.0 + abs(lam)):
+                break
+        return np.exp(z[0, :-1])
+
+
+def _weights(z: FloatArray) -> FloatArray:
+    """How much a change of each coordinate of ``z = (y, lambda)`` matters: a change of a
+    log-probability by the probability (``d sigma = sigma d y``), of lambda relative to
+    ``1 + lambda``. Step control measures distances and angles in these units, so a
+    nearly-zero probability running off to minus infinity does not slow the trace."""
+    w = np.empty_like(z)
+    w[:, :-1] = np.exp(z[:, :-1])
+    w[:, -1] = 1.0 / (1.0 + np.abs(z[:, -1]))
+    return w
+
+
+def _solve(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Solve each ``a[k] x = b[k]``; a singular system gives NaN (rejected by the caller)."""
+    try:
+        return np.asarray(np.linalg.solve(a, b[..., None])[..., 0], dtype=np.float64)
+    except np.linalg.LinAlgError:
+        out = np.full(b.shape, np.nan)
+        for k in range(a.shape[0]):
+            try:
+                out[k] = np.linalg.solve(a[k], b[k])
+            except np.linalg.LinAlgError:
+                continue
+        return out
+
+
+def polish(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]
+           ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:  # fmt: skip
+    """The exact equilibrium on the support of each traced profile.
+
+    ``flat`` ``(N, M)`` are traced probabilities; the support keeps actions with probability
+    at least :data:`SUPPORT_FLOOR`. Newton's method (least-squares steps, so a degenerate
+    game with a continuum of solutions still converges) on: each player's support actions
+    earn equal payoffs, its support probabilities sum to 1, and every action outside the
+    support has probability 0. Returns the polished probabilities and whether Newton
+    converged to a probability profile within :data:`POLISH_DISTANCE` of the traced point
+    (the regret check is the caller's).
+    """
+    ev = _Evaluator(shape)
+    lay = ev.layout
+    count, size = flat.shape
+    support = flat >= SUPPORT_FLOOR
+    for i in range(lay.n):
+        b = lay.block(i)
+        top = flat[:, b].argmax(axis=1)
+        support[np.arange(count), lay.offsets[i] + top] = True
+    x = np.where(support, flat, 0.0)
+    for i in range(lay.n):
+        b = lay.block(i)
+        x[:, b] /= x[:, b].sum(axis=1, keepdims=True)
+    # The reference action of each player: its most likely one.
+    ref = [lay.offsets[i] + flat[:, lay.block(i)].argmax(axis=1) for i in range(lay.n)]
+    rows = np.arange(count)
+    done = np.zeros(count, dtype=bool)
+    for _ in range(30):
+        sigma = lay.split(x)
+        u, pairs = ev.values(games, sigma)
+        res = np.zeros((count, size))
+        jac = np.zeros((count, size, size))
+        for i, m in enumerate(lay.shape):
+            b = lay.block(i)
+            o = lay.offsets[i]
+            r = ref[i]
+            u_ref = u[rows, r]
+            for j in range(m):
+                row = o + j
+                is_ref = r == row
+                in_sup = support[:, row] & ~is_ref
+                out_sup = ~support[:, row]
+                # reference row: probabilities sum to 1
+                res[:, row] = np.where(is_ref, x[:, b].sum(axis=1) - 1.0,
+                                       np.where(in_sup, u[:, row] - u_ref, x[:, row]))  # fmt: skip
+                jac[is_ref, row, o : o + m] = 1.0
+                jac[out_sup, row, row] = 1.0
+                for k in range(lay.n):
+                    if k == i:
+                        continue
+                    d = pairs[(i, k)]
+                    diff = d[:, j, :] - d[rows, r - o, :]
+                    jac[in_sup, row, lay.block(k)] = diff[in_sup]
+        step = -np.einsum("zij,zj->zi", np.linalg.pinv(jac), res)
+        step[done] = 0.0
+        x = x + step
+        done |= np.abs(step).max(axis=1) <= 1e-15
+        if done.all():
+            break
+    ok = np.all(np.isfinite(x), axis=1) & np.all(x >= -1e-9, axis=1)
+    x = np.clip(np.nan_to_num(x, nan=0.0), 0.0, None)
+    for i in range(lay.n):
+        b = lay.block(i)
+        total = x[:, b].sum(axis=1, keepdims=True)
+        x[:, b] = np.where(total > 0, x[:, b] / np.where(total > 0, total, 1.0), flat[:, b])
+    ok &= np.abs(x - flat).max(axis=1) <= POLISH_DISTANCE
+    return x, ok
+
+
+def regrets(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """Largest regret of each game at each profile ``flat`` ``(N, M)``."""
+    ev = _Evaluator(shape)
+    u, _ = ev.values(games, ev.layout.split(flat))
+    return ev.regret(u, flat)
+
+
+def flat_size(shape: tuple[int, ...]) -> int:
+    return _Layout(shape).size
+
+
+def to_padded(flat: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """``(N, M)`` flat probabilities to ``(N, n, max m)`` padded with 0."""
+    lay = _Layout(shape)
+    out = np.zeros((flat.shape[0], len(shape), max(shape)))
+    for i, m in enumerate(shape):
+        out[:, i, :m] = flat[:, lay.block(i)]
+    return out
+
+
+def from_padded(padded: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """``(N, n, max m)`` to ``(N, M)``."""
+    return np.concatenate([padded[:, i, :m] for i, m in enumerate(shape)], axis=1)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The equilibria the principal branches of a batch of games approach."""
+
+    profiles: FloatArray  # (N, M) flat probabilities, polished
+    verified: npt.NDArray[np.bool_]  # (N,) regret within the tolerance
+    lambdas: FloatArray  # (N,) where each trace stopped (inverse-spread units)
+    steps: IntArray  # (N,) accepted continuation steps
+
+
+def logit_limits(games: FloatArray, tol: float | FloatArray) -> Limits:
+    """Trace each game's principal branch and polish its limit (see the module docstring).
+
+    ``games`` ``(N, n, *m)``; ``tol`` the regret bound relative to each game's spread
+    (one number, or one per game).
+    A constant game's answer is the uniform profile (its QRE at every lambda).
+    """
+    shape = tuple(int(m) for m in games.shape[2:])
+    count = games.shape[0]
+    norm, spread = normalise(games)
+    uniform = np.concatenate([np.full(m, 1.0 / m) for m in shape])
+    out = np.tile(uniform, (count, 1))
+    verified = spread == 0
+    lambdas = np.zeros(count)
+    steps = np.zeros(count, dtype=np.intp)
+    bound = np.broadcast_to(np.asarray(tol, dtype=np.float64), (count,))
+    todo = np.flatnonzero(spread > 0)
+    if todo.size == 0:
+        return Limits(out, verified, lambdas, steps)
+    tracer = LogitTracer(norm[todo])
+    pending = np.arange(todo.size)
+    stop = STOP_REGRET
+    while pending.size:
+        tracer.run(pending, stop)
+        flat = tracer.profiles()[pending]
+        polished, ok = polish(norm[todo[pending]], flat, shape)
+        reg = regrets(norm[todo[pending]], polished, shape)
+        good = ok & (reg <= bound[todo[pending]])
+        out[todo[pending[good]]] = polished[good]
+        verified[todo[pending[good]]] = True
+        st = tracer.state
+        finished = good | st.failed[pending] | (st.z[pending, -1] >= LAMBDA_MAX)
+        # Not yet polishable: trace further with a tighter stopping rule.
+        out[todo[pending[~good]]] = flat[~good]
+        pending = pending[~finished]
+        stop *= 1e-2
+        if stop < 1e-300:
+            break
+    lambdas[todo] = tracer.state.z[:, -1] * 1.0
+    steps[todo] = tracer.state.steps
+    return Limits(out, verified, lambdas, steps)
+
+
+def logit_branch(game: NormalFormGame | FloatArray, lambdas: Sequence[float]) -> list[MixedProfile]:
+    """The principal branch's logit QRE of ``game`` at each precision in ``lambdas``
+    (in the game's own payoff units, ``>= 0``), traced from ``lambda = 0``.
+
+    Raises
+    ------
+    EngineError
+        On a negative or non-finite lambda, or a trace that fails before the last one.
+    """
+    payoffs = game.payoffs if isinstance(game, NormalFormGame) else NormalFormGame(game).payoffs
+    lams = np.asarray(list(lambdas), dtype=np.float64)
+    if lams.ndim != 1 or not np.all(np.isfinite(lams)) or np.any(lams < 0):
+        raise EngineError(f"lambdas must be finite numbers >= 0, got {list(lambdas)}")
+    shape = tuple(int(m) for m in payoffs.shape[1:])
+    norm, spread = normalise(payoffs[None])
+    lay = _Layout(shape)
+    uniform = np.concatenate([np.full(m, 1.0 / m) for m in shape])
+    points: dict[float, FloatArray] = {}
+    if spread[0] > 0:
+        internal = np.unique(lams * spread[0])
+        internal = internal[internal > 0]
+        tracer = LogitTracer(norm)
+        found = tracer.run(np.array([0], dtype=np.intp), targets=internal)
+        for lam, flat in found.get(0, []):
+            points[lam] = flat
+        missing = [x for x in internal if x not in points]
+        if missing:
+            raise EngineError(
+                f"the logit trace stopped before lambda = {min(missing) / spread[0]:.6g}"
+            )
+    out = []
+    for lam in lams:
+        flat = points.get(lam * spread[0], uniform) if lam > 0 else uniform
+        out.append(tuple(flat[lay.block(i)].copy() for i in range(lay.n)))
+    return out

@@ -1,0 +1,289 @@
+"""The engine against oracles from the literature: each test names its formula and source."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.equilibria import solve as stage_solve
+from sim.equilibria import verify as stage_verify
+from sim.game import NormalFormGame
+from sim.stochastic import StochasticGame, logit_branch, solve
+from tests.stochastic_games import random_rows
+
+
+def _one_state(payoffs: np.ndarray) -> StochasticGame:
+    n = payoffs.shape[0]
+    shape = payoffs.shape[1:]
+    return StochasticGame(payoffs[None], np.ones((1, *shape, 1)), 0.0,
+                          players=[f"P{i}" for i in range(n)])  # fmt: skip
+
+
+def _bimatrix(a: list[list[float]], b: list[list[float]]) -> np.ndarray:
+    return np.stack([np.array(a, dtype=float), np.array(b, dtype=float)])
+
+
+@st.composite
+def small_games(draw: st.DrawFn) -> np.ndarray:
+    """2-3 players with 2-3 actions each, payoffs small integers (many ties) or floats."""
+    n = draw(st.integers(2, 3))
+    shape = tuple(draw(st.integers(2, 3)) for _ in range(n))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    if draw(st.booleans()):
+        return rng.integers(-3, 4, size=(n, *shape)).astype(float)
+    return rng.normal(size=(n, *shape))
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_games(), st.sampled_from(["qre", "inertia", "player-optimal", "welfare"]))
+def test_one_state_discount_zero_is_the_stage_game(payoffs: np.ndarray, rule: str) -> None:
+    """With one state and discount 0 the stochastic game is its stage game (Shapley 1953):
+    the engine's stage game is the payoffs themselves, and the selected profile is an
+    equilibrium of it, admitted by ``sim.equilibria.verify``; a pure selection is one the
+    pure enumerator returns."""
+    res = solve(_one_state(payoffs), selection=rule)
+    game = NormalFormGame(payoffs)
+    np.testing.assert_array_equal(res.stage_game(0).payoffs, payoffs)
+    shape = payoffs.shape[1:]
+    profile = [res.strategy[0, i, :m] for i, m in enumerate(shape)]
+    stage_verify(game, profile, "engine")
+    if all(np.isclose(p.max(), 1.0, atol=1e-12) for p in profile):
+        pure = tuple(int(p.argmax()) for p in profile)
+        found = stage_solve(game, "pure").equilibria
+        assert pure in [eq.pure_profile() for eq in found]
+    assert res.verify().ok
+
+
+KNOWN = {
+    # Battle of the sexes: the principal branch stays on the symmetry that swaps the players
+    # and their actions, so it ends at the mixed equilibrium (2/3, 1/3), (1/3, 2/3).
+    "battle-of-the-sexes": (_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]]),
+                            [[2 / 3, 1 / 3], [1 / 3, 2 / 3]]),  # fmt: skip
+    # Stag hunt 10/1/8/5: both pure profiles are equilibria; (hare, hare) risk-dominates
+    # ((5 - 1)^2 = 16 > (10 - 8)^2 = 4, Harsanyi and Selten 1988), and the logit limit in a
+    # symmetric 2x2 coordination game is the risk-dominant equilibrium (McKelvey and Palfrey
+    # 1995, sec. 4; sgamesolver's QRE homotopy picks it too, DESIGN.md).
+    "stag-hunt": (_bimatrix([[10, 1], [8, 5]], [[10, 8], [1, 5]]), [[0, 1], [0, 1]]),
+    # Prisoner's dilemma: defection dominates.
+    "prisoners-dilemma": (_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]]), [[0, 1], [0, 1]]),
+    # Matching pennies: the unique equilibrium is uniform.
+    "matching-pennies": (_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]]),
+                         [[0.5, 0.5], [0.5, 0.5]]),  # fmt: skip
+}
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN))
+def test_qre_selection_on_known_games(name: str) -> None:
+    payoffs, want = KNOWN[name]
+    res = solve(_one_state(payoffs))
+    np.testing.assert_allclose(res.strategy[0], np.array(want), atol=1e-9)
+
+
+def test_matching_pennies_stays_at_one_half_for_every_lambda() -> None:
+    """Matching pennies: the uniform profile is a logit QRE at every lambda (each player is
+    indifferent against the other's uniform mix), and the principal branch never leaves it."""
+    payoffs = KNOWN["matching-pennies"][0]
+    lambdas = [0.0, 0.01, 0.3, 1.0, 2.5, 10.0, 100.0, 1e4]
+    for profile in logit_branch(payoffs, lambdas):
+        for s in profile:
+            np.testing.assert_allclose(s, [0.5, 0.5], atol=1e-12)
+
+
+def test_logit_branch_solves_the_logit_equations() -> None:
+    """Each traced point is a logit QRE: ``sigma_ij = exp(lambda U_ij) / sum_k exp(lambda
+    U_ik)`` (McKelvey and Palfrey 1995, eq. 2), checked directly."""
+    rng = np.random.default_rng(4)
+    payoffs = rng.normal(size=(3, 2, 3, 2))
+    game = NormalFormGame(payoffs)
+    for lam, profile in zip([0.5, 2.0, 8.0], logit_branch(payoffs, [0.5, 2.0, 8.0]), strict=True):
+        values = game.all_action_values(profile)
+        for v, s in zip(values, profile, strict=True):
+            logit = np.exp(lam * (v - v.max()))
+            np.testing.assert_allclose(s, logit / logit.sum(), atol=1e-9)
+
+
+def test_qre_limit_agrees_with_pygambit_logit_solve() -> None:
+    """pygambit's ``logit_solve`` traces the same principal branch (Turocy 2005): on random
+    games both end at the same equilibrium."""
+    gbt = pytest.importorskip("pygambit", reason="pygambit is not installed")
+    rng = np.random.default_rng(11)
+    for shape in [(2, 2), (3, 3), (2, 2, 2), (3, 2, 2)]:
+        for _ in range(3):
+            payoffs = rng.normal(size=(len(shape), *shape))
+            g = NormalFormGame(payoffs).to_gambit()
+            found = gbt.nash.logit_solve(g).equilibria[0]
+            theirs = [np.array([float(found[s]) for s in p.strategies]) for p in g.players]
+            ours = solve(_one_state(payoffs)).strategy[0]
+            for i, m in enumerate(shape):
+                np.testing.assert_allclose(ours[i, :m], theirs[i], atol=1e-4)
+
+
+def _value_iteration(u: np.ndarray, p: np.ndarray, delta: float) -> np.ndarray:
+    """Bellman's value iteration ``V <- max_a [u(s, a) + delta sum_s' P(s'|s, a) V(s')]``
+    to a change of 1e-14 (Puterman, *Markov Decision Processes*, 1994, sec. 6.3)."""
+    v = np.zeros(u.shape[0])
+    while True:
+        new = (u + delta * p @ v).max(axis=1)
+        if np.abs(new - v).max() <= 1e-14:
+            return new
+        v = new
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_one_player_game_is_value_iteration(seed: int) -> None:
+    """A one-player stochastic game is a Markov decision process: stationary values equal
+    value iteration's to 1e-9, and so do finite-horizon values T-step value iteration's."""
+    rng = np.random.default_rng(seed)
+    n_states, m, delta = 6, 3, 0.9
+    u = rng.normal(size=(n_states, m))
+    p = random_rows(rng, (n_states, m, n_states))
+    game = StochasticGame(u[:, None, :], p, delta, players=["only"])
+    res = solve(game)
+    np.testing.assert_allclose(res.values[:, 0], _value_iteration(u, p, delta), rtol=0, atol=1e-9)
+    finite = solve(game, 5)
+    v = np.zeros(n_states)
+    for _ in range(5):
+        v = (u + delta * p @ v).max(axis=1)
+    np.testing.assert_allclose(finite.values[0, :, 0], v, rtol=0, atol=1e-12)
+
+
+def _matrix_game_value(a: np.ndarray) -> float:
+    """The value of the zero-sum matrix game ``a`` (row maximises) by linear programming
+    (von Neumann's minimax theorem; the LP of e.g. Maschler, Solan and Zamir, *Game
+    Theory*, 2013, sec. 5.2.6)."""
+    from scipy.optimize import linprog
+
+    rows, cols = a.shape
+    # max v s.t. sum_i x_i a_ij >= v for all j, sum x = 1, x >= 0.
+    c = np.zeros(rows + 1)
+    c[-1] = -1.0
+    a_ub = np.hstack([-a.T, np.ones((cols, 1))])
+    a_eq = np.hstack([np.ones((1, rows)), np.zeros((1, 1))])
+    res = linprog(c, A_ub=a_ub, b_ub=np.zeros(cols), A_eq=a_eq, b_eq=[1.0],
+                  bounds=[(0, None)] * rows + [(None, None)], method="highs")  # fmt: skip
+    return float(res.x[-1])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_zero_sum_values_agree_with_shapley_iteration(seed: int) -> None:
+    """Zero-sum stochastic games: Shapley's iteration ``V <- val[u(s) + delta P(s) V]`` (each
+    stage matrix game's value by LP) converges to the game's value (Shapley, "Stochastic
+    games", 1953); every stationary equilibrium has these values, so the engine's must."""
+    rng = np.random.default_rng(seed)
+    n_states, shape, delta = 3, (3, 2), 0.8
+    a = rng.normal(size=(n_states, *shape))
+    p = random_rows(rng, (n_states, *shape, n_states))
+    v = np.zeros(n_states)
+    while True:
+        new = np.array([_matrix_game_value(a[s] + delta * p[s] @ v) for s in range(n_states)])
+        if np.abs(new - v).max() <= 1e-12:
+            break
+        v = new
+    game = StochasticGame(np.stack([a, -a], axis=1), p, delta)
+    res = solve(game)
+    np.testing.assert_allclose(res.values[:, 0], v, rtol=0, atol=1e-7)
+    np.testing.assert_allclose(res.values[:, 1], -v, rtol=0, atol=1e-7)
+    assert res.verify().ok
+
+
+def _green_porter(t: float, r_pay: float, p_pay: float, s_pay: float, q: float, r: float,
+                  delta: float) -> StochasticGame:  # fmt: skip
+    """A prisoner's dilemma under imperfect public monitoring with grim punishment: state 0
+    "cooperation", state 1 "punishment" (absorbing). In cooperation a bad signal comes with
+    probability ``r`` if both cooperate and ``q`` after any defection, and sends the game to
+    punishment for good."""
+    pd = _bimatrix([[r_pay, s_pay], [t, p_pay]], [[r_pay, t], [s_pay, p_pay]])
+    u = np.stack([pd, pd])
+    trans = np.zeros((2, 2, 2, 2))
+    for a in range(2):
+        for b in range(2):
+            bad = r if (a, b) == (0, 0) else q
+            trans[0, a, b] = [1 - bad, bad]
+            trans[1, a, b] = [0.0, 1.0]
+    return StochasticGame(u, trans, delta, states=["cooperation", "punishment"],
+                          actions=[["C", "D"], ["C", "D"]], absorbing=["punishment"])  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.floats(0.5, 4.0), st.floats(0.2, 3.0), st.floats(0.2, 3.0), st.floats(0.0, 2.0),
+    st.floats(0.0, 0.4), st.floats(0.05, 1.0), st.floats(0.0, 0.98),
+)  # fmt: skip
+def test_green_porter_threshold(gain: float, coop: float, punish: float, sucker: float,
+                                r: float, spread: float, delta: float) -> None:  # fmt: skip
+    """Green and Porter, "Noncooperative collusion under imperfect price information",
+    *Econometrica* 52 (1984); in this form e.g. Mailath and Samuelson, *Repeated Games and
+    Reputations*, 2006, sec. 7.2: with payoffs T > R > P > S, cooperation is an equilibrium
+    of the cooperation state's stage game (given the values of cooperating there) exactly
+    when ``delta >= (T - R) / [(q - r)(R - P) + (1 - r)(T - R)]`` (never when
+    ``(q - r)(R - P) <= r (T - R)``; ``(T - R)/(T - P)`` at ``q = 1, r = 0``).
+
+    The stationary iteration starts from the cooperative values
+    ``V_P = P/(1 - delta)``, ``V_C = V_P + (R - P)/(1 - delta + delta r)`` and selects by
+    welfare (cooperation pays both more than mutual defection whenever it is an equilibrium).
+    """
+    p_pay = punish
+    r_pay = p_pay + coop
+    t = r_pay + gain
+    s_pay = p_pay - sucker - 0.1
+    q = min(1.0, r + spread)
+    threshold = (t - r_pay) / ((q - r) * (r_pay - p_pay) + (1 - r) * (t - r_pay))
+    if abs(delta - threshold) < 1e-6:
+        return
+    game = _green_porter(t, r_pay, p_pay, s_pay, q, r, delta)
+    v_p = p_pay / (1 - delta)
+    v_c = v_p + (r_pay - p_pay) / (1 - delta + delta * r)
+    start = np.array([[v_c, v_c], [v_p, v_p]])
+    res = solve(game, selection="welfare", terminal=start)
+    cooperates = bool(res.strategy[0, 0, 0] > 0.5 and res.strategy[0, 1, 0] > 0.5)
+    assert cooperates == (delta >= threshold)
+    if (q - r) * (r_pay - p_pay) <= r * (t - r_pay):
+        assert not cooperates
+    assert res.verify().ok
+
+
+def test_green_porter_perfect_monitoring_is_the_grim_trigger_threshold() -> None:
+    """At ``q = 1, r = 0`` the threshold is ``(T - R)/(T - P)`` (Friedman, "A
+    non-cooperative equilibrium for supergames", 1971): 5/3/1 gives 1/2."""
+    for delta, want in [(0.49, False), (0.51, True)]:
+        game = _green_porter(5.0, 3.0, 1.0, 0.0, 1.0, 0.0, delta)
+        v_p = 1.0 / (1 - delta)
+        start = np.array([[v_p + 2 / (1 - delta)] * 2, [v_p, v_p]])
+        res = solve(game, selection="welfare", terminal=start)
+        assert bool(res.strategy[0, 0, 0] > 0.5) is want
+
+
+@pytest.mark.parametrize("h", [0.05, 0.2])
+def test_constant_hazard_survival_and_mean_lifetime(h: float) -> None:
+    """A constant hazard ``h`` into an absorbing state: survival to round ``t`` is
+    ``(1 - h)^t`` exactly, the first round in the absorbing state is geometric with mean
+    ``1/h`` (Feller, *An Introduction to Probability Theory*, vol. 1, 1968, sec. XIII.4),
+    and the sampled mean lifetime is within 4 standard errors
+    ``sqrt(1 - h) / h / sqrt(paths)`` of it (paths cut after the round by which all but
+    1e-6 of them have ended, a bias far below the standard error)."""
+    u = np.zeros((2, 1, 2))
+    trans = np.zeros((2, 2, 2))
+    trans[0] = [1 - h, h]
+    trans[1] = [0.0, 1.0]
+    game = StochasticGame(u, trans, 0.9, players=["x"], states=["alive", "gone"],
+                          absorbing=["gone"])  # fmt: skip
+    res = solve(game, 60)
+    dist = res.distribution("alive")
+    np.testing.assert_allclose(dist[:, 0], (1 - h) ** np.arange(61), rtol=1e-12, atol=0)
+    first = res.first_round("alive", states=["gone"])
+    t = np.arange(61)
+    want = np.where(t == 0, 0.0, (1 - h) ** np.maximum(t - 1, 0) * h)
+    np.testing.assert_allclose(first.probability, want, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(first.never, (1 - h) ** 60, rtol=1e-9)
+    stationary = solve(game)
+    paths = 10_000
+    rounds = int(np.ceil(np.log(1e-6) / np.log(1 - h)))
+    sample = stationary.sample("alive", rounds, paths=paths, seed=7)
+    lifetime = (sample.states == 0).sum(axis=1)
+    se = np.sqrt(1 - h) / h / np.sqrt(paths)
+    assert abs(lifetime.mean() - 1 / h) <= 4 * se
+    again = stationary.sample("alive", rounds, paths=paths, seed=7)
+    np.testing.assert_array_equal(again.states, sample.states)
