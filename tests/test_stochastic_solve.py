@@ -163,19 +163,23 @@ def test_welfare_ignores_a_positive_affine_change_of_one_player() -> None:
 
 
 def test_chunks_on_every_executor_equal_one_call() -> None:
-    """A batch split into chunks (the executors' unit of work) and joined equals the batch
-    solved in one call, exactly; processes give the same bits as in-process."""
-    from sim.sweep.executors import map_chunks
+    """A batch split into chunks (the executors' unit of work: the module-level
+    ``solve_chunk``) and joined equals the batch solved in one call, exactly; a process
+    pool gives the same bits as in-process."""
+    from sim.sweep.executors import open_executor
 
     games = _forms(np.random.default_rng(9), batch=4)
     batch = games["factored"]
     whole = solve(batch, 3)
     tasks = [(batch, 0, 2, 3), (batch, 2, 4, 3)]
     for executor in ("inprocess", "processes"):
-        parts = map_chunks(solve_chunk, tasks, executor=executor, workers=2)
+        with open_executor(executor, 2) as (pool, _):
+            futures = [pool.submit(solve_chunk, *task) for task in tasks]
+            parts = [f.result() for f in futures]
         joined = join_chunks(batch, 3, parts)
         np.testing.assert_array_equal(joined.strategy, whole.strategy)
         np.testing.assert_array_equal(joined.values, whole.values)
+        np.testing.assert_array_equal(joined.robust, whole.robust)
 
 
 def _tiny() -> StochasticGame:
