@@ -204,8 +204,8 @@ def draw_folder(
     for name, paths in {**drawn, **analysis_drawn}.items():
         files.update({f"{name}.{p.suffix.lstrip('.')}": p for p in paths})
     if report and results is not None:
-        page = pages.build_report(results, figures=drawn, analyses=analyses,
-                                  analysis_figures=analysis_drawn)
+        page = pages.report_page(results, figures=drawn, analyses=analyses,
+                                 analysis_figures=analysis_drawn)
         files["report"] = pages.write_report(out / REPORT_FILE, page)
     elif report and analyses is not None:
         page = pages.build_analysis_report(analyses, figures=analysis_drawn)
@@ -254,7 +254,7 @@ def figures_from_files(
     analyses: AnalysisResults | None = None
     for f in files:
         result = read_results(f)
-        if isinstance(result, RunResults):
+        if not isinstance(result, AnalysisResults):  # a run, of whichever model
             if run is not None:
                 raise HedgesimError(f"{f}: a second run's results; give one results.json")
             run = result

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import struct
 from pathlib import Path
 
@@ -50,15 +51,32 @@ def test_the_run_puts_sweeps_and_uncertainty_in_its_report(made: tuple[Path, str
 def test_every_figure_and_the_report_redraw_from_the_files_alone(
     made: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out, report = made
+    """Redrawn in place, from results.json alone (it brings the analyses.json beside it):
+    every file of the folder keeps its bytes."""
+    out, _ = made
     again = tmp_path / "again"
-    assert main(["figures", str(out / "results.json"), "--out", str(again)]) == 0
+    shutil.copytree(out, again, ignore=shutil.ignore_patterns("chunks"))
+    before = {p.name: p.read_bytes() for p in again.iterdir() if p.is_file()}
+    for p in again.glob("*.png"):
+        p.unlink()
+    (again / "report.html").unlink()
+    assert main(["figures", str(again / "results.json"), "--out", str(again)]) == 0
     assert "redrew" in capsys.readouterr().out
-    pngs = sorted(p.name for p in out.glob("*.png"))
-    assert pngs == sorted(p.name for p in again.glob("*.png")) and len(pngs) == 9
-    for name in pngs:
-        assert (again / name).read_bytes() == (out / name).read_bytes(), name
-    assert (again / "report.html").read_text(encoding="utf-8") == report
+    after = {p.name: p.read_bytes() for p in again.iterdir() if p.is_file()}
+    assert sorted(after) == sorted(before) and len([n for n in after if n.endswith(".png")]) == 9
+    for name, data in before.items():
+        assert after[name] == data, name
+
+
+def test_analyses_alone_redraw_into_their_own_report(made: tuple[Path, str],
+                                                     tmp_path: Path) -> None:
+    out, _ = made
+    assert main(["figures", str(out / "analyses.json"), "--out", str(tmp_path / "a")]) == 0
+    drawn = sorted(p.name for p in (tmp_path / "a").iterdir() if not p.name.startswith("."))
+    assert drawn == ["analyses.html", "horizon_distribution.png", "horizon_grid.png",
+                     "horizon_tornado.png"]
+    for name in drawn[1:]:
+        assert (tmp_path / "a" / name).read_bytes() == (out / name).read_bytes()
 
 
 def test_figures_refuses_an_old_results_file(tmp_path: Path,
