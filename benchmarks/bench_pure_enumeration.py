@@ -27,16 +27,13 @@ from sim.equilibria import pure_equilibrium_mask
 SHAPE = (4, 3, 3, 3, 3)
 
 
-def naive_mask(payoffs: np.ndarray, tol: float = 1e-7) -> np.ndarray:
-    """The obvious vectorization: per player, max over its own axis and compare."""
+def naive_mask(payoffs: np.ndarray) -> np.ndarray:
+    """The obvious vectorization: per player, max over its own axis and compare (exactly)."""
     n = payoffs.shape[1]
-    flat = payoffs.reshape(payoffs.shape[0], -1)
-    eps = tol * np.maximum(flat.max(axis=1) - flat.min(axis=1), 1.0)
-    eps = eps.reshape((-1,) + (1,) * n)
     mask = np.ones((payoffs.shape[0], *payoffs.shape[2:]), dtype=bool)
     for i in range(n):
         u = payoffs[:, i]
-        mask &= u >= u.max(axis=1 + i, keepdims=True) - eps
+        mask &= u >= u.max(axis=1 + i, keepdims=True)
     return mask
 
 

@@ -96,6 +96,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from sim.equilibria import solve
 
     selected_index: int | None = None
+    timeout = args.timeout
+    if not (timeout > 0 and np.isfinite(timeout)):
+        raise HedgesimError(f"--timeout must be a positive number of seconds, got {timeout}")
     if _is_scenario(args.game):
         from sim.pipeline import round_zero
         from sim.scenario import load_scenario
@@ -104,28 +107,32 @@ def cmd_solve(args: argparse.Namespace) -> int:
         start = round_zero(scenario)
         game = start.game
         method = args.method or scenario.repeated.solver
-        result = solve(game, method)
+        result = solve(game, method, timeout=timeout)
         chosen = start.select(result.equilibria)
         selected_index = next(k for k, eq in enumerate(result.equilibria) if eq is chosen)
+        labels = scenario.labels()
+        players = [labels.player(p) for p in game.players]
+        actions = [
+            [labels.action(p, a) for a in game.actions[i]] for i, p in enumerate(game.players)
+        ]
     else:
         from sim.game import read_nfg
 
         game = read_nfg(args.game)
-        result = solve(game, args.method or "auto")
+        result = solve(game, args.method or "auto", timeout=timeout)
+        players = list(game.players)
+        actions = [list(a) for a in game.actions]
     if args.json:
+        # Keys in data (as results.json); the display names beside them.
         doc: dict[str, Any] = {
             "players": list(game.players),
             "actions": [list(a) for a in game.actions],
-            "method": result.method,
-            "degenerate": result.degenerate,
-            "notes": list(result.notes),
-            "equilibria": [],
+            "display": {"players": players, "actions": actions},
+            **result.to_json(),
         }
-        for k, eq in enumerate(result.equilibria):
-            item = eq.to_json()
-            if selected_index is not None:
+        if selected_index is not None:
+            for k, item in enumerate(doc["equilibria"]):
                 item["selected"] = k == selected_index
-            doc["equilibria"].append(item)
         print(json.dumps(doc, indent=2))
         return 0
     title = game.title or Path(args.game).name
@@ -133,14 +140,15 @@ def cmd_solve(args: argparse.Namespace) -> int:
         f"{title}: {len(result.equilibria)} equilibri{'um' if len(result.equilibria) == 1 else 'a'}"
         f" (method {result.method})"
     )
+    print(result.completeness())
     for note in result.notes:
         print(f"note: {note}")
     for k, eq in enumerate(result.equilibria):
         mark = "  [selected]" if k == selected_index else ""
         print(f"\nequilibrium {k + 1}: {eq.method}, max regret {_fmt(eq.regret)}{mark}")
         rows = [
-            [player, _strategy_text(game.actions[i], eq.profile[i]), _fmt(float(eq.payoffs[i]))]
-            for i, player in enumerate(game.players)
+            [player, _strategy_text(actions[i], eq.profile[i]), _fmt(float(eq.payoffs[i]))]
+            for i, player in enumerate(players)
         ]
         print(_table(rows, ["player", "strategy", "payoff"]))
     return 0
@@ -333,8 +341,16 @@ def build_parser() -> argparse.ArgumentParser:
         choices=METHODS,
         metavar="METHOD",
         default=None,
-        help="solver, one of sim.equilibria.METHODS (docs/scenarios.md lists them; default: "
-        "auto, exact methods where the size allows; for a scenario, its repeated.solver)",
+        help="solver, one of sim.equilibria.METHODS (docs/equilibria.md says what each "
+        "guarantees; default: auto, every equilibrium where the size allows; for a scenario, "
+        "its repeated.solver)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="time bound of the solve (default: 30)",
     )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_solve)

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 FloatArray = npt.NDArray[np.float64]
 MixedProfile = tuple[FloatArray, ...]
 
-#: Default tolerance of the regret check, relative to the game's payoff range.
+#: Relative tolerance of the float screens that discard far-off candidate equilibria before
+#: they are verified exactly (``sim.equilibria.verify``); it admits nothing by itself.
 DEFAULT_TOLERANCE = 1e-7
 
 
@@ -118,7 +119,9 @@ class NormalFormGame:
 
     @property
     def payoff_scale(self) -> float:
-        """Spread of the payoffs (at least 1), the scale of the regret tolerance."""
+        """Spread of the payoffs, at least 1. Equilibria are no longer verified on this
+        scale (see :mod:`sim.equilibria.verify`: exact or certified checks); it remains a
+        rough size of the game for callers that want one."""
         return self._payoff_range
 
     def player_index(self, player: str | int) -> int:
@@ -216,8 +219,11 @@ class NormalFormGame:
         return float(self.regrets(profile).max())
 
     def is_equilibrium(self, profile: Sequence[Any], tol: float = DEFAULT_TOLERANCE) -> bool:
-        """Whether no player gains more than ``tol * payoff_scale`` by deviating."""
-        return self.max_regret(profile) <= tol * self.payoff_scale
+        """Whether ``profile`` is a Nash equilibrium, decided exactly (or certified) by
+        :func:`sim.equilibria.verify.verify`; ``tol`` only sets its float screen."""
+        from sim.equilibria.verify import verify_many
+
+        return bool(verify_many(self, [profile], "is_equilibrium", tol).equilibria)
 
     # -- views and transformations -----------------------------------------
     def two_player_view(

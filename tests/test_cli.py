@@ -35,6 +35,27 @@ def test_solve_prints_every_equilibrium_as_a_table(
     assert "3 equilibria" in out
     assert "opera 0.6, football 0.4" in out  # the wife's mixed strategy
     assert "wife" in out and "husband" in out
+    assert "These are all the equilibria of the game." in out
+
+
+def test_solve_says_when_the_list_may_be_incomplete(
+    battle_of_the_sexes: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["solve", str(battle_of_the_sexes), "--method", "lemke-howson"]) == 0
+    assert "may be incomplete" in capsys.readouterr().out
+    assert main(["solve", str(battle_of_the_sexes), "--method", "pure", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["complete"] is True and len(doc["equilibria"]) == 2
+    assert main(["solve", str(battle_of_the_sexes), "--method", "pure"]) == 0
+    assert "all the pure-strategy equilibria" in capsys.readouterr().out
+
+
+def test_solve_timeout_option(
+    battle_of_the_sexes: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["solve", str(battle_of_the_sexes), "--timeout", "5"]) == 0
+    assert main(["solve", str(battle_of_the_sexes), "--timeout", "0"]) == 1
+    assert "--timeout" in capsys.readouterr().err
 
 
 def test_solve_json_has_the_documented_shape(
@@ -44,11 +65,13 @@ def test_solve_json_has_the_documented_shape(
     doc = json.loads(capsys.readouterr().out)
     assert doc["players"] == ["wife", "husband"]
     assert doc["actions"] == [["opera", "football"], ["opera", "football"]]
-    pure = [e for e in doc["equilibria"] if e["method"] == "pure"]
-    assert len(pure) == 2
+    # auto enumerates every equilibrium of a game this small, and says so.
+    assert doc["method"] == "auto" and doc["complete"] is True
+    assert len(doc["equilibria"]) == 3
+    assert sum(all(max(s) == 1.0 for s in e["profile"]) for e in doc["equilibria"]) == 2
     for eq in doc["equilibria"]:
         assert set(eq) >= {"profile", "payoffs", "method", "regret"}
-        assert eq["regret"] <= 1e-6
+        assert eq["regret"] == 0.0
 
 
 @pytest.mark.parametrize(

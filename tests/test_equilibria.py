@@ -86,7 +86,12 @@ CASES = [
         id="bos-vertex",
     ),
     pytest.param(
-        Case(battle_of_the_sexes, "auto", [[[1, 0], [1, 0]], [[0, 1], [0, 1]]]), id="bos-auto"
+        Case(
+            battle_of_the_sexes,
+            "auto",
+            [[[1, 0], [1, 0]], [[0, 1], [0, 1]], [[2 / 3, 1 / 3], [1 / 3, 2 / 3]]],
+        ),
+        id="bos-auto",
     ),
     pytest.param(
         Case(
@@ -188,18 +193,24 @@ def test_3x27_is_solved_quickly_and_larger_games_refused() -> None:
     start = time.monotonic()
     result = solve(game, "support")
     assert time.monotonic() - start < 10.0
-    assert len(result.equilibria) % 2 == 1 and not result.degenerate
-    with pytest.raises(GameTooLargeError, match="lemke-howson"):
-        solve(game, "vertex")
+    assert len(result.equilibria) % 2 == 1 and not result.degenerate and result.complete
+    # Exact vertex enumeration finds the same (complete) set.
+    vertex = solve(game, "vertex")
+    assert vertex.complete
+    assert _as_set([[list(s) for s in e.profile] for e in vertex.equilibria]) == _as_set(
+        [[list(s) for s in e.profile] for e in result.equilibria]
+    )
     big = NormalFormGame(rng.random((2, 5, 30)))
     start = time.monotonic()
-    with pytest.raises(GameTooLargeError, match="lemke-howson"):
-        solve(big, "support")
+    for method in ("support", "vertex", "all"):
+        with pytest.raises(GameTooLargeError, match="lemke-howson"):
+            solve(big, method)
     assert time.monotonic() - start < 1.0
-    # auto falls back to Lemke-Howson there, and says so.
+    # auto falls back to pure equilibria or Lemke-Howson there, and says the list may be
+    # incomplete.
     auto = solve(big, "auto")
-    assert auto.equilibria
-    assert pure_equilibria(big) or any("lemke-howson" in note for note in auto.notes)
+    assert auto.equilibria and not auto.complete
+    assert any("too large" in note for note in auto.notes)
 
 
 def test_support_pairs_limit_is_what_the_docs_say() -> None:

@@ -23,11 +23,11 @@ from sim.game import NormalFormGame
 TWO_PLAYER_METHODS = ("support", "vertex", "lemke-howson", "auto")
 
 
-def _oracle_pure(payoffs: np.ndarray, tol: float = 1e-7) -> list[tuple[int, ...]]:
-    """Plain loop over profiles and deviations: the definition, nothing vectorized."""
+def _oracle_pure(payoffs: np.ndarray) -> list[tuple[int, ...]]:
+    """Plain loop over profiles and deviations: the definition (no deviation pays strictly
+    more, compared exactly), nothing vectorized."""
     n = payoffs.shape[0]
     shape = payoffs.shape[1:]
-    eps = tol * max(float(payoffs.max() - payoffs.min()), 1.0)
     found = []
     for profile in itertools.product(*(range(m) for m in shape)):
         stable = True
@@ -36,7 +36,7 @@ def _oracle_pure(payoffs: np.ndarray, tol: float = 1e-7) -> list[tuple[int, ...]
             for k in range(shape[i]):
                 deviation = list(profile)
                 deviation[i] = k
-                if payoffs[(i, *deviation)] > here + eps:
+                if payoffs[(i, *deviation)] > here:
                     stable = False
         if stable:
             found.append(profile)

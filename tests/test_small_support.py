@@ -69,15 +69,19 @@ def test_finds_every_small_support_equilibrium_of_gambit_enumpoly(game: NormalFo
     assert ours <= {_key(p) for p in theirs}
 
 
-def test_jordan_matching_pennies_has_none_and_auto_falls_back_to_logit() -> None:
-    """All three players mix in the unique equilibrium (1/2, 1/2, 1/2) (Jordan 1993)."""
+def test_jordan_matching_pennies_has_none_and_auto_finds_the_mixed_one() -> None:
+    """All three players mix in the unique equilibrium (1/2, 1/2, 1/2) (Jordan 1993):
+    small-support has none; auto enumerates every equilibrium of a game this small."""
     game = read_nfg(GAMES / "three_player_matching_pennies.nfg")
     assert two_mixer_equilibria(game)[0] == []
-    assert solve(game, "small-support").equilibria == ()
-    found = solve(game, "auto").equilibria
-    assert [eq.method for eq in found] == ["logit"]
-    for s in found[0].profile:
-        assert s == pytest.approx([0.5, 0.5], abs=1e-6)
+    small = solve(game, "small-support")
+    assert small.equilibria == () and not small.complete
+    auto = solve(game, "auto")
+    assert [eq.method for eq in auto.equilibria] == ["all"] and auto.complete
+    for s in auto.equilibria[0].profile:
+        assert s == pytest.approx([0.5, 0.5], abs=1e-12)
+    for s in solve(game, "logit").equilibria[0].profile:
+        assert s == pytest.approx([0.5, 0.5], abs=1e-12)
 
 
 def _embedded_pennies() -> NormalFormGame:
@@ -96,8 +100,12 @@ def _embedded_pennies() -> NormalFormGame:
 
 def test_a_two_by_two_embedded_in_a_four_player_game() -> None:
     game = _embedded_pennies()
-    found = solve(game, "auto").equilibria
+    auto = solve(game, "auto")
+    assert [eq.method for eq in auto.equilibria] == ["all"] and auto.complete
+    found = solve(game, "small-support").equilibria
     assert [eq.method for eq in found] == ["small-support"]
+    for a, b in zip(found[0].profile, auto.equilibria[0].profile, strict=True):
+        assert list(a) == list(b)
     expected = ([0.5, 0.5], [0.5, 0.5], [0, 0, 1], [1, 0, 0])
     for s, e in zip(found[0].profile, expected, strict=True):
         assert s == pytest.approx(e, abs=1e-12)

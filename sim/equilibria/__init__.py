@@ -9,9 +9,10 @@ pygambit.
 """
 
 from sim.equilibria.pure import batch_pure_equilibria, pure_equilibria, pure_equilibrium_mask
-from sim.equilibria.result import Equilibrium, SolveResult, verify
+from sim.equilibria.result import Equilibrium, SolveResult
 from sim.equilibria.selection import SELECTION_RULES, select
 from sim.equilibria.solve import METHODS, solve
+from sim.equilibria.verify import verify, verify_many
 from sim.game import DEFAULT_TOLERANCE
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "select",
     "solve",
     "verify",
+    "verify_many",
 ]

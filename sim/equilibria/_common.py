@@ -6,8 +6,9 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sim.equilibria.result import Equilibrium, SolveResult, deduplicate, verify
-from sim.errors import SolverError, SolverTimeoutError
+from sim.equilibria.result import Equilibrium, deduplicate
+from sim.equilibria.verify import verify_many
+from sim.errors import SolverTimeoutError
 from sim.game import NormalFormGame
 
 
@@ -35,34 +36,34 @@ def collect(
     method: str,
     tol: float,
     *,
-    degenerate: bool,
     notes: Sequence[str] = (),
-) -> SolveResult:
-    """Verify every candidate profile, deduplicate, and build the result of a multi-result method.
+    screened_are_news: bool = True,
+) -> tuple[list[Equilibrium], bool, list[str]]:
+    """Verify every candidate profile (:func:`~sim.equilibria.verify.verify_many`) and
+    deduplicate.
 
-    A candidate that fails the regret check is dropped with a note when the game is
-    degenerate (``degenerate`` true on entry); otherwise it raises the :class:`SolverError`
-    of :func:`verify`, since a non-degenerate game gives these methods no excuse.
+    Returns the verified equilibria (candidate order), whether a verified equilibrium has
+    a tie (an action outside a support earning as much: the game is degenerate), and the
+    notes, saying how many candidates were dropped and why (those that are not equilibria
+    even in floating point only if ``screened_are_news``: a method that returns its
+    answers as equilibria, not one that enumerates candidates).
     """
-    kept: list[Equilibrium] = []
-    failures: list[SolverError] = []
-    for profile in candidates:
-        try:
-            kept.append(verify(game, profile, method, tol))
-        except SolverError as exc:
-            failures.append(exc)
+    checked = verify_many(game, list(candidates), method, tol)
     all_notes = list(notes)
-    if failures:
-        if not degenerate:
-            raise max(failures, key=lambda e: e.regret if e.regret is not None else float("inf"))
-        worst = max((e.regret for e in failures if e.regret is not None), default=None)
-        detail = f" (largest regret {worst:.3g})" if worst is not None else ""
+    if checked.screened and screened_are_news:
+        worst = max((e.regret for e in checked.failures if e.regret is not None), default=None)
+        detail = f" (largest float regret {worst:.3g})" if worst is not None else ""
         all_notes.append(
-            f"dropped {len(failures)} candidate profile(s) that failed the regret check{detail}"
+            f"dropped {checked.screened} profile(s) from {method} that are not equilibria"
+            f"{detail}"
         )
-    return SolveResult(
-        equilibria=tuple(deduplicate(kept)),
-        method=method,
-        degenerate=degenerate,
-        notes=tuple(all_notes),
-    )
+    inexact = len(checked.failures) - checked.screened
+    if inexact:
+        undecided = (
+            f", {checked.undecided} of them undecidable ties" if checked.undecided else ""
+        )
+        all_notes.append(
+            f"dropped {inexact} profile(s) from {method} that are equilibria in floating "
+            f"point but not exactly{undecided}"
+        )
+    return deduplicate(checked.equilibria), checked.ties, all_notes

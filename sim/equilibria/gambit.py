@@ -107,6 +107,20 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def require_pygambit(method: str) -> None:
+    """Import pygambit, or raise one clear :class:`SolverError` if it is not installed."""
+    try:
+        import pygambit  # noqa: F401
+    except ImportError:
+        raise SolverError(
+            method,
+            "needs pygambit, which is not installed (it is in hedgesim's test extra: "
+            "pip install -e '.[test]'; it compiles from source and needs a C++ compiler); "
+            "the methods auto, all, pure, small-support, support, vertex and lemke-howson "
+            "work without it",
+        ) from None
+
+
 def run_bounded(method: str, payoffs: np.ndarray, tol: float, timeout: float) -> list[RawProfile]:
     """Run pygambit's ``method`` on ``payoffs`` in a child process bounded by ``timeout`` s.
 
@@ -123,7 +137,7 @@ def run_bounded(method: str, payoffs: np.ndarray, tol: float, timeout: float) ->
     runner = _RUNNERS[method]
     # Import pygambit here, once, so forked children inherit it (importing it in every
     # child would cost about 0.45 s per call).
-    import pygambit  # noqa: F401
+    require_pygambit(method)
 
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)
@@ -162,12 +176,15 @@ def _solve(method: str, game: NormalFormGame, tol: float, timeout: float) -> Sol
     if not raw:
         raise SolverError(method, "pygambit found no equilibrium (try another method)")
     profiles = [[np.asarray(s, dtype=np.float64) for s in p] for p in raw]
-    # Among several (gnm), one that fails the regret check is dropped with a note; if none
-    # passes, the strict pass raises the error naming the method and the regret.
-    loose = collect(game, profiles, method, tol, degenerate=True)
-    if not loose.equilibria:
-        collect(game, profiles, method, tol, degenerate=False)
-    return SolveResult(loose.equilibria, method, False, loose.notes)
+    # Each candidate is solved again exactly (or certified) on its support; if none is
+    # confirmed, the error names the method and the float regret.
+    found, ties, notes = collect(game, profiles, method, tol)
+    if not found:
+        raise SolverError(
+            method, "pygambit's answers are not exact equilibria (" + "; ".join(notes) + ")"
+        )
+    degenerate = ["degenerate game: an equilibrium has a best response outside its support"]
+    return SolveResult(tuple(found), method, ties, tuple([*notes, *(degenerate if ties else [])]))
 
 
 def gnm(

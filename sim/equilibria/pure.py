@@ -1,11 +1,14 @@
 """Exact pure-strategy equilibrium enumeration, vectorized over a batch of games.
 
 A pure profile ``a`` is a Nash equilibrium when every player's action ``a_i`` is a best
-response to the others' actions ``a_{-i}``: ``u_i(a) >= max_k u_i(k, a_{-i}) - eps`` with
-``eps = tol * scale`` and ``scale = max(max(u) - min(u), 1)`` of that game (the same rule as
-:meth:`sim.game.NormalFormGame.is_equilibrium`). This is the textbook definition (e.g.
-Nisan et al., *Algorithmic Game Theory*, 2007, sec. 1.3.2); checking it for all profiles at
-once needs, per player, one maximum over that player's own action axis and one comparison.
+response to the others' actions ``a_{-i}``: ``u_i(a) >= max_k u_i(k, a_{-i})``. The payoffs
+are the game's own floats, so this comparison is exact: no tolerance, at any payoff scale
+(a game multiplied by 1e-9, or holding a payoff of 1e9, has exactly the equilibria of the
+original). This is the textbook definition (e.g. Nisan et al., *Algorithmic Game Theory*,
+2007, sec. 1.3.2); checking it for all profiles at once needs, per player, one maximum over
+that player's own action axis and one comparison. A positive ``tol`` admits approximate
+equilibria instead: ``u_i(a) >= best - tol * max(|best|, |u_i(a)|)``, a tolerance relative to
+the two payoffs compared (used to find near-ties, never to verify).
 
 How the kernel is laid out, and why (measured in ``benchmarks/bench_pure_enumeration.py``):
 the input ``(batch, n, *actions)`` is processed in chunks of a few hundred games, each copied
@@ -23,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.errors import GameError
-from sim.game import DEFAULT_TOLERANCE, NormalFormGame
+from sim.game import NormalFormGame
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -64,7 +67,7 @@ def as_batch(payoffs: npt.ArrayLike, batched: bool | None) -> tuple[np.ndarray, 
 
 def pure_equilibrium_mask(
     payoffs: npt.ArrayLike,
-    tol: float = DEFAULT_TOLERANCE,
+    tol: float = 0.0,
     *,
     batched: bool | None = None,
 ) -> BoolArray:
@@ -76,7 +79,9 @@ def pure_equilibrium_mask(
         A batch ``(batch, n, *actions)`` or a single game ``(n, *actions)`` in the layout of
         :mod:`sim.game`. Any strides are accepted; C-contiguous input is the fast path.
     tol
-        Regret tolerance relative to each game's payoff scale ``max(max - min, 1)``.
+        0 (the default): exact Nash equilibria. Positive: approximate ones, each deviation
+        payoff ``d`` accepted against the profile's payoff ``e`` when
+        ``d <= e + tol * max(|d|, |e|)``.
     batched
         Whether ``payoffs`` is a batch. ``None`` infers it from the shape and raises if the
         shape is both (e.g. ``(5, 4, 3, 3, 3, 3)``: five 4-player games, or one 5-player
@@ -94,6 +99,8 @@ def pure_equilibrium_mask(
         On a malformed shape or a NaN or infinite payoff.
     """
     arr, was_batched = as_batch(payoffs, batched)
+    if not (np.isfinite(tol) and tol >= 0):
+        raise GameError(f"tolerance must be a finite number >= 0, got {tol}")
     batch, n = arr.shape[0], arr.shape[1]
     actions = arr.shape[2:]
     cells = int(np.prod(actions))
@@ -105,9 +112,9 @@ def pure_equilibrium_mask(
     work = np.empty((n, cells, chunk))
     mask = np.empty((cells, chunk), dtype=np.bool_)
     hit = np.empty((cells, chunk), dtype=np.bool_)
+    finite = np.empty((n * cells, chunk), dtype=np.bool_)
     best = np.empty((cells, chunk))
-    eps = np.empty(chunk)
-    low = np.empty(chunk)
+    slack = np.empty((cells, chunk)) if tol > 0 else None
     flat_in = arr.reshape(batch, n, cells)
     flat_out = out.reshape(batch, cells)
     for start in range(0, batch, chunk):
@@ -115,17 +122,12 @@ def pure_equilibrium_mask(
         w = work[:, :, :b]
         np.copyto(w, flat_in[start : start + b].transpose(1, 2, 0))
         w2 = w.reshape(n * cells, b)
-        # Scale of the tolerance per game; NaN and infinity propagate into it, so this is
-        # also the (free) finiteness check.
-        np.max(w2, axis=0, out=eps[:b])
-        np.min(w2, axis=0, out=low[:b])
-        np.subtract(eps[:b], low[:b], out=eps[:b])
-        if not np.all(np.isfinite(eps[:b])):
-            bad = start + int(np.flatnonzero(~np.isfinite(eps[:b]))[0])
+        f = finite[:, :b]
+        np.isfinite(w2, out=f)
+        if not f.all():
+            bad = start + int(np.flatnonzero(~f.all(axis=0))[0])
             where = f"game {bad} of the batch" if was_batched else "the game"
             raise GameError(f"payoffs must be finite numbers (found NaN or infinity in {where})")
-        np.maximum(eps[:b], 1.0, out=eps[:b])
-        np.multiply(eps[:b], tol, out=eps[:b])
         m = mask[:, :b]
         h = hit[:, :b]
         for i in range(n):
@@ -140,27 +142,36 @@ def pure_equilibrium_mask(
                 np.maximum(u[:, 0], u[:, 1], out=top)
                 for k in range(2, own):
                     np.maximum(top, u[:, k], out=top)
-            np.subtract(top, eps[:b], out=top)
-            if i == 0:
-                np.greater_equal(u, top[:, np.newaxis], out=m.reshape(before, own, after, b))
+            target = (m if i == 0 else h).reshape(before, own, after, b)
+            if slack is None:
+                np.greater_equal(u, top[:, np.newaxis], out=target)
             else:
-                np.greater_equal(u, top[:, np.newaxis], out=h.reshape(before, own, after, b))
+                # u + tol * max(|u|, |top|) >= top, one action slice at a time.
+                s_ = slack[: before * after, :b].reshape(before, after, b)
+                for k in range(own):
+                    np.abs(u[:, k], out=s_)
+                    np.maximum(s_, np.abs(top), out=s_)
+                    np.multiply(s_, tol, out=s_)
+                    np.add(s_, u[:, k], out=s_)
+                    np.greater_equal(s_, top, out=target[:, k])
+            if i > 0:
                 np.logical_and(m, h, out=m)
         np.copyto(flat_out[start : start + b], m.T)
     return out if was_batched else out[0]
 
 
-def pure_equilibria(game: NormalFormGame, tol: float = DEFAULT_TOLERANCE) -> list[tuple[int, ...]]:
+def pure_equilibria(game: NormalFormGame, tol: float = 0.0) -> list[tuple[int, ...]]:
     """All pure Nash equilibria of ``game``, sorted lexicographically.
 
-    Exact enumeration for any number of players (see the module docstring for the rule).
+    Exact enumeration for any number of players (see the module docstring; ``tol`` > 0
+    admits approximate ones).
     """
     mask = pure_equilibrium_mask(game.payoffs, tol, batched=False)
     return [tuple(int(a) for a in row) for row in np.argwhere(mask)]
 
 
 def batch_pure_equilibria(
-    payoffs: npt.ArrayLike, tol: float = DEFAULT_TOLERANCE
+    payoffs: npt.ArrayLike, tol: float = 0.0
 ) -> list[list[tuple[int, ...]]]:
     """Each game's pure equilibria (lexicographic) for a batch ``(batch, n, *actions)``."""
     mask = pure_equilibrium_mask(payoffs, tol, batched=True)

@@ -1,4 +1,5 @@
-"""The one result type of every solver, and the regret check that admits a profile into it."""
+"""The one result type of every solver (the check that admits a profile into it is
+:func:`sim.equilibria.verify.verify`)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from sim.errors import GameError, SolverError
-from sim.game import DEFAULT_TOLERANCE, FloatArray, MixedProfile, NormalFormGame
+from sim.game import FloatArray, MixedProfile
 
 
 @dataclass(frozen=True, eq=False)
 class Equilibrium:
-    """A verified (approximate) Nash equilibrium.
+    """A verified Nash equilibrium.
 
     Attributes
     ----------
@@ -26,8 +26,11 @@ class Equilibrium:
         The solver that found it (``"pure"``, ``"small-support"``, ``"support"``,
         ``"vertex"``, ``"lemke-howson"``, ``"gnm"``, ``"simpdiv"``, ``"logit"``).
     regret
-        The largest gain any player gets by a unilateral deviation, checked to be at most
-        ``tol * game.payoff_scale`` by :func:`verify`.
+        The largest gain any player gets by a unilateral deviation from the equilibrium
+        this profile represents: 0.0, since :func:`sim.equilibria.verify.verify` admits only
+        profiles shown to be equilibria exactly (pure profiles, rational solutions) or by
+        certified interval arithmetic (irrational ones, whose ``profile`` is the float
+        rounding of the certified equilibrium).
     """
 
     profile: MixedProfile
@@ -72,67 +75,45 @@ class SolveResult:
         The method asked for (``"auto"`` stays ``"auto"``; each equilibrium names the
         method that actually found it).
     degenerate
-        Whether the solver detected that the (two-player) game is degenerate.
+        Whether the solver detected that the game is degenerate (some strategy has more
+        pure best responses than its support's size, or an equilibrium has a best response
+        outside its support).
     notes
         Human-readable remarks: degeneracy, dropped unverified candidates, fallbacks.
+    complete
+        Whether ``equilibria`` is provably every equilibrium the method looks for: every
+        pure equilibrium for ``"pure"``; every equilibrium for ``"support"`` and
+        ``"vertex"`` on non-degenerate two-player games and for ``"all"`` (and ``"auto"``
+        when it ran one of those) when no continuum or undecided box was met. False
+        means the list may miss equilibria.
     """
 
     equilibria: tuple[Equilibrium, ...]
     method: str
     degenerate: bool = False
     notes: tuple[str, ...] = ()
+    complete: bool = False
 
+    def completeness(self) -> str:
+        """One sentence saying whether the list is complete, for text output."""
+        if not self.complete:
+            return (
+                "The list may be incomplete: this method does not guarantee every "
+                "equilibrium here."
+            )
+        if self.method == "pure":
+            return "These are all the pure-strategy equilibria (mixed ones were not searched)."
+        return "These are all the equilibria of the game."
 
-def verify(
-    game: NormalFormGame,
-    profile: Sequence[Any],
-    method: str,
-    tol: float = DEFAULT_TOLERANCE,
-) -> Equilibrium:
-    """Admit ``profile`` as an equilibrium of ``game`` if its regret is small enough.
-
-    The check is the N-player one: for every player, the best unilateral deviation gains at
-    most ``tol * game.payoff_scale``. Tiny negative probabilities from floating-point solvers
-    are clipped and each strategy renormalised before the check, so the returned profile is
-    a true probability vector.
-
-    Raises
-    ------
-    SolverError
-        Naming ``method`` and the regret, if the profile is not an equilibrium (or not a
-        probability profile at all).
-    """
-    try:
-        raw = [np.asarray(s, dtype=np.float64).reshape(-1) for s in profile]
-    except (TypeError, ValueError) as exc:
-        raise SolverError(method, f"returned a profile that is not numeric ({exc})") from None
-    cleaned = []
-    for s in raw:
-        if not np.all(np.isfinite(s)) or s.size == 0 or np.any(s < -1e-7):
-            raise SolverError(method, f"returned a strategy that is not a probability vector: {s}")
-        c = np.clip(s, 0.0, None)
-        total = c.sum()
-        if not abs(total - 1.0) <= 1e-6:
-            raise SolverError(method, f"returned a strategy that does not sum to 1: {s}")
-        cleaned.append(c / total)
-    try:
-        mixed = game.as_mixed(cleaned)
-    except GameError as exc:
-        raise SolverError(method, f"returned a malformed profile ({exc})") from None
-    # One pass of action values gives both the regrets and the payoffs, with the same
-    # arithmetic as game.max_regret and game.payoff.
-    values = game.all_action_values(mixed, validated=True)
-    regret = max(max(0.0, float(v.max() - v @ s)) for v, s in zip(values, mixed, strict=True))
-    bound = tol * game.payoff_scale
-    if not regret <= bound:
-        raise SolverError(
-            method, f"returned a profile that is not an equilibrium within {bound:.3g}", regret
-        )
-    for s in mixed:
-        s.setflags(write=False)
-    payoffs = np.array([float(v @ s) for v, s in zip(values, mixed, strict=True)])
-    payoffs.setflags(write=False)
-    return Equilibrium(profile=mixed, payoffs=payoffs, method=method, regret=regret)
+    def to_json(self) -> dict[str, Any]:
+        """Plain-python form: ``{"method", "complete", "degenerate", "notes", "equilibria"}``."""
+        return {
+            "method": self.method,
+            "complete": bool(self.complete),
+            "degenerate": bool(self.degenerate),
+            "notes": list(self.notes),
+            "equilibria": [eq.to_json() for eq in self.equilibria],
+        }
 
 
 def same_profile(a: MixedProfile, b: MixedProfile, atol: float = 1e-6) -> bool:

@@ -20,9 +20,10 @@ indifference between its two actions is linear in the *other* one's probability,
 
 (``p`` the probability of ``a'``, ``q`` that of ``b'``) in closed form. A candidate is kept
 when ``0 < p < 1`` and ``0 < q < 1`` strictly (both players really mix over exactly two
-actions) and no player, mixing or pure, gains by a unilateral deviation; then every kept
-profile passes the N-player regret check of :func:`sim.equilibria.result.verify`.
-All candidates of all player pairs and all games of a batch are solved and checked with
+actions) and no player, mixing or pure, gains by a unilateral deviation in floating point
+(a screen relative to the payoffs compared); then every kept profile is solved again and
+checked in exact rational arithmetic by :func:`sim.equilibria.verify.verify_many`.
+All candidates of all player pairs and all games of a batch are solved and screened with
 numpy at once.
 
 What it does not enumerate, by design:
@@ -51,22 +52,16 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.equilibria.pure import as_batch, pure_equilibria
-from sim.equilibria.result import (
-    Equilibrium,
-    SolveResult,
-    deduplicate,
-    profile_key,
-    verify,
-)
+from sim.equilibria.result import Equilibrium, SolveResult, deduplicate, profile_key
+from sim.equilibria.verify import verify_many
 from sim.errors import SolverError
 from sim.game import DEFAULT_TOLERANCE, FloatArray, NormalFormGame
 
 METHOD = "small-support"
 
-#: The pre-check before :func:`verify` is this much looser than its bound, so that
-#: rounding differences between the two regret computations can only drop a borderline
-#: candidate in :func:`verify` (with a note), never lose one verify would accept.
-_PRECHECK_SLACK = 2.0
+#: The float screen keeps a candidate whose best deviation gains at most ``tol`` plus this
+#: many units of rounding (2**-53) times the payoffs compared; exact checks follow.
+_ROUNDING_UNITS = 256.0
 
 #: Games per chunk of the batched kernel (bounds the memory of the gathered candidates).
 _CHUNK = 2048
@@ -163,7 +158,6 @@ def _candidates(arr: np.ndarray, tol: float) -> list[_Found]:
         return found
     t = _tables(shape)
     flat = arr.reshape(batch, n, -1)
-    bound = np.maximum(flat.max(axis=(1, 2)) - flat.min(axis=(1, 2)), 1.0) * tol
     # ui[b, c, x, y], uj[b, c, x, y]: the mixers' payoffs in each candidate's 2x2 game.
     ui = flat[:, t.first[:, None, None], t.mix]
     uj = flat[:, t.second[:, None, None], t.mix]
@@ -174,9 +168,9 @@ def _candidates(arr: np.ndarray, tol: float) -> list[_Found]:
     with np.errstate(divide="ignore", invalid="ignore"):
         q = d0 / (d0 - d1)
         p = e0 / (e0 - e1)
-    ex = bound[:, None]
-    flat_i = (np.abs(d0) <= ex) & (np.abs(d1) <= ex)
-    flat_j = (np.abs(e0) <= ex) & (np.abs(e1) <= ex)
+    # Exact: a difference of two floats is zero exactly when they are equal.
+    flat_i = (d0 == 0) & (d1 == 0)
+    flat_j = (e0 == 0) & (e1 == 0)
     degenerate = (flat_i | flat_j).any(axis=1)
     ok = (p > 0.0) & (p < 1.0) & (q > 0.0) & (q < 1.0)
     b_idx, c_idx = np.nonzero(ok)
@@ -196,9 +190,15 @@ def _candidates(arr: np.ndarray, tol: float) -> list[_Found]:
             + w[:, None, 1, 0, None] * dev[:, :, 1, 0]
             + w[:, None, 1, 1, None] * dev[:, :, 1, 1]
         )
+        size = (
+            w[:, None, 0, 0, None] * np.abs(dev[:, :, 0, 0])
+            + w[:, None, 0, 1, None] * np.abs(dev[:, :, 0, 1])
+            + w[:, None, 1, 0, None] * np.abs(dev[:, :, 1, 0])
+            + w[:, None, 1, 1, None] * np.abs(dev[:, :, 1, 1])
+        ).max(axis=(1, 2))
         own = np.take_along_axis(values, t.own[c_idx], axis=2).min(axis=2)
         regret = (values.max(axis=2) - own).max(axis=1)
-        keep = regret <= bound[b_idx] * _PRECHECK_SLACK
+        keep = regret <= (tol + _ROUNDING_UNITS * 2.0**-53) * size
         hits = []
         for c in np.flatnonzero(keep):
             cand = int(c_idx[c])
@@ -225,27 +225,27 @@ def _candidates(arr: np.ndarray, tol: float) -> list[_Found]:
 
 def _verified(
     game: NormalFormGame, found: _Found, tol: float
-) -> tuple[list[Equilibrium], list[str]]:
-    kept: list[Equilibrium] = []
-    dropped: list[float] = []
-    for profile in found.profiles:
-        try:
-            kept.append(verify(game, profile, METHOD, tol))
-        except SolverError as exc:
-            dropped.append(exc.regret if exc.regret is not None else float("nan"))
+) -> tuple[list[Equilibrium], bool, list[str]]:
+    checked = verify_many(game, found.profiles, METHOD, tol)
     notes = []
-    if dropped:
+    if checked.failures:
         notes.append(
-            f"dropped {len(dropped)} borderline candidate profile(s) that failed the regret "
-            f"check (largest regret {max(dropped):.3g})"
+            f"dropped {len(checked.failures)} candidate profile(s) that are equilibria only "
+            "in floating point, not exactly"
         )
+    degenerate = found.degenerate or checked.ties
     if found.degenerate:
         notes.append(
             "degenerate game: a player is indifferent between two actions against a pure "
             "profile of the others; equilibria along a continuum or with one mixing player "
             "are not enumerated"
         )
-    return deduplicate(kept), notes
+    elif checked.ties:
+        notes.append(
+            "degenerate game: an equilibrium has a best response outside its support"
+        )
+    kept = sorted(deduplicate(checked.equilibria), key=lambda e: profile_key(e.profile))
+    return kept, degenerate, notes
 
 
 def two_mixer_equilibria(
@@ -261,8 +261,7 @@ def two_mixer_equilibria(
         remarks (degeneracy, dropped borderline candidates).
     """
     found = _candidates(game.payoffs[np.newaxis], tol)[0]
-    eqs, notes = _verified(game, found, tol)
-    return eqs, found.degenerate, notes
+    return _verified(game, found, tol)
 
 
 def batch_two_mixer_equilibria(
@@ -299,9 +298,9 @@ def small_support(
     ``timeout`` is accepted for the common solver interface; the method is exact and
     takes about a millisecond on a 3x3x3x3 game.
     """
-    pure = [verify(game, game.pure_to_mixed(a), "pure", tol) for a in pure_equilibria(game, tol)]
+    pure = verify_many(game, [game.pure_to_mixed(a) for a in pure_equilibria(game)], "pure")
     mixed, degenerate, notes = two_mixer_equilibria(game, tol)
-    found = pure + mixed
+    found = pure.equilibria + mixed
     if not found:
         notes = [
             "no equilibrium in which at most two players mix over two actions each",

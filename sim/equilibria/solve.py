@@ -7,15 +7,16 @@ import math
 import time
 from collections.abc import Callable
 
-from sim.equilibria import small_support
+from sim.equilibria import enumeration, small_support, vertex
 from sim.equilibria.pure import pure_equilibria
-from sim.equilibria.result import SolveResult, verify
+from sim.equilibria.result import SolveResult
+from sim.equilibria.verify import verify_many
 from sim.errors import SolverError, SolverTimeoutError
 from sim.game import DEFAULT_TOLERANCE, NormalFormGame
 
 METHODS = (
-    "auto", "pure", "small-support", "support", "vertex", "lemke-howson", "gnm", "simpdiv",
-    "logit",
+    "auto", "all", "pure", "small-support", "support", "vertex", "lemke-howson", "gnm",
+    "simpdiv", "logit",
 )  # fmt: skip
 
 Solver = Callable[..., SolveResult]
@@ -23,6 +24,7 @@ Solver = Callable[..., SolveResult]
 #: Each mixed method's module and function, imported when the method runs: nashpy and
 #: scipy (``twoplayer``) load only where a two-player method runs.
 _MIXED: dict[str, tuple[str, str]] = {
+    "all": ("enumeration", "all_equilibria"),
     "small-support": ("small_support", "small_support"),
     "support": ("twoplayer", "support_enumeration"),
     "vertex": ("twoplayer", "vertex_enumeration"),
@@ -38,6 +40,7 @@ def _solver(method: str) -> Solver:
     found: Solver = getattr(importlib.import_module(f"sim.equilibria.{module}"), function)
     return found
 
+
 #: What "auto" tries, in order, on games of three or more players without a pure
 #: equilibrium, after the exact enumeration of every equilibrium in which two players mix
 #: over two actions each and the rest play pure (:mod:`sim.equilibria.small_support`, well
@@ -49,19 +52,21 @@ AUTO_N_PLAYER = ("logit", "gnm", "simpdiv")
 
 
 def solve_pure(game: NormalFormGame, tol: float = DEFAULT_TOLERANCE) -> SolveResult:
-    """All pure equilibria (exact enumeration), each verified, lexicographically ordered."""
+    """All pure equilibria (exact enumeration), lexicographically ordered; complete for
+    pure equilibria. ``tol`` is not used: pure profiles are compared exactly."""
     found = tuple(
-        verify(game, game.pure_to_mixed(p), "pure", tol) for p in pure_equilibria(game, tol)
+        verify_many(game, [game.pure_to_mixed(p) for p in pure_equilibria(game)], "pure")
+        .equilibria
     )
-    notes = () if found else ("no pure-strategy equilibrium",)
+    notes: tuple[str, ...] = () if found else ("no pure-strategy equilibrium",)
     degenerate = False
     if game.n_players == 2:
         from sim.equilibria import twoplayer
 
-        degenerate = twoplayer.pure_degenerate(game, tol)
-    if degenerate:
-        notes = (*notes, "degenerate game: a pure strategy has several pure best responses")
-    return SolveResult(found, "pure", degenerate, notes)
+        degenerate = twoplayer.pure_degenerate(game)
+        if degenerate:
+            notes = (*notes, twoplayer.PURE_DEGENERATE_NOTE)
+    return SolveResult(found, "pure", degenerate, notes, complete=True)
 
 
 def solve(
@@ -78,15 +83,19 @@ def solve(
     game
         Any :class:`~sim.game.NormalFormGame`.
     method
-        One of :data:`METHODS`. ``"auto"``: all pure equilibria (exact enumeration); if there
-        are none, for two players support enumeration when the game is within
-        :data:`~sim.equilibria.twoplayer.MAX_SUPPORT_PAIRS` else Lemke-Howson from every
-        label; for more players every equilibrium in which two players mix over two
-        actions each and the others play pure (``"small-support"``, exact), and only if
-        there is none, the first of :data:`AUTO_N_PLAYER` that succeeds.
+        One of :data:`METHODS`. ``"auto"``: ``"all"`` (every equilibrium, exact or
+        certified) when the game is within its size limit and it finishes in half the
+        time bound; otherwise all pure equilibria and, if there are none, Lemke-Howson from
+        every label (two players) or every equilibrium in which two players mix over two
+        actions each (``"small-support"``, exact) and, if there is none, the first of
+        :data:`AUTO_N_PLAYER` that succeeds. ``complete`` in the result says whether the
+        list is provably every equilibrium. ``"all"``: see
+        :mod:`sim.equilibria.enumeration`.
         ``"small-support"``: all pure equilibria, then all those two-mixer ones.
     tol
-        Regret tolerance relative to ``game.payoff_scale``.
+        Relative tolerance of the float screen that discards far-off candidates before
+        the exact or certified check (see :mod:`sim.equilibria.verify`); it admits
+        nothing by itself.
     timeout
         Time bound of the whole call in seconds.
 
@@ -112,24 +121,42 @@ def solve(
     return _auto(game, tol, timeout)
 
 
+def _fits_all(game: NormalFormGame) -> bool:
+    if game.n_players == 2:
+        return vertex.systems(*game.shape) <= vertex.MAX_SYSTEMS
+    return (
+        enumeration.support_count(game.shape) <= enumeration.MAX_SUPPORTS
+        and sum(m - 1 for m in game.shape) <= enumeration.MAX_UNKNOWNS
+    )
+
+
 def _auto(game: NormalFormGame, tol: float, timeout: float) -> SolveResult:
     end = time.monotonic() + timeout
-    pure = solve_pure(game, tol)
-    if pure.equilibria:
-        return SolveResult(pure.equilibria, "auto", pure.degenerate, pure.notes)
-    notes = list(pure.notes)
-    if game.n_players == 2:
-        from sim.equilibria import twoplayer
-
-        if twoplayer.support_pairs(game.shape) <= twoplayer.MAX_SUPPORT_PAIRS:
-            chosen = "support"
-        else:
-            chosen = "lemke-howson"
-            notes.append(
-                f"game too large for support enumeration ({game.shape[0]}x{game.shape[1]}); "
-                "lemke-howson may miss equilibria"
+    notes: list[str] = []
+    if _fits_all(game):
+        try:
+            # Half the time for the complete enumeration, the rest for the fallbacks.
+            found = enumeration.all_equilibria(game, tol, timeout=timeout / 2)
+            return SolveResult(
+                found.equilibria, "auto", found.degenerate, found.notes, found.complete
             )
-        found = _solver(chosen)(game, tol, timeout=max(end - time.monotonic(), 1e-3))
+        except SolverTimeoutError:
+            notes.append(
+                f"the complete enumeration (all) did not finish in {timeout / 2:g} s; "
+                "what follows may miss equilibria"
+            )
+    else:
+        notes.append(
+            f"game too large for the complete enumeration ({'x'.join(map(str, game.shape))}); "
+            "the list may miss equilibria"
+        )
+    pure = solve_pure(game, tol)
+    notes = [*pure.notes, *notes]
+    if pure.equilibria:
+        return SolveResult(pure.equilibria, "auto", pure.degenerate, tuple(notes))
+    remaining = max(end - time.monotonic(), 1e-3)
+    if game.n_players == 2:
+        found = _solver("lemke-howson")(game, tol, timeout=remaining)
         return SolveResult(
             found.equilibria, "auto", found.degenerate or pure.degenerate, (*notes, *found.notes)
         )

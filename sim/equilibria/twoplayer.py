@@ -2,13 +2,15 @@
 
 Each function takes a :class:`~sim.game.NormalFormGame` of two players, hands nashpy
 validated float matrices (nashpy itself accepts ragged or mis-shaped input and fails only
-while solving), checks every candidate with the N-player regret test of
-:func:`~sim.equilibria.result.verify` (nashpy's own check compares floats with ``==``), and
-reports degeneracy in the result instead of in a warning.
+while solving), treats nashpy's answers as candidates only: each is solved again exactly
+and admitted by :func:`~sim.equilibria.verify.verify_many` (exact rational arithmetic), and
+reports degeneracy in the result instead of in a warning. Support and vertex enumeration
+are complete (every equilibrium) on non-degenerate games, and say so in ``complete``.
 
 Time: these run in-process. The exponential methods refuse games beyond a documented size
-(:data:`MAX_SUPPORT_PAIRS`, :data:`MAX_VERTEX_ACTIONS`) before starting, and all three check
-a cooperative deadline between candidates, raising :class:`~sim.errors.SolverTimeoutError`.
+(:data:`MAX_SUPPORT_PAIRS`, :data:`sim.equilibria.vertex.MAX_SYSTEMS`) before starting, and
+all three check a cooperative deadline between candidates, raising
+:class:`~sim.errors.SolverTimeoutError`.
 """
 
 from __future__ import annotations
@@ -20,13 +22,12 @@ from collections.abc import Iterator
 
 import numpy as np
 from nashpy.algorithms.support_enumeration import solve_indifference
-from nashpy.algorithms.vertex_enumeration import vertex_enumeration as _nashpy_vertex_enumeration
 from nashpy.linalg import create_col_tableau, create_row_tableau
-from scipy.spatial import QhullError
 
 from sim.equilibria._common import Deadline, collect
 from sim.equilibria.pure import pure_equilibria
 from sim.equilibria.result import Equilibrium, SolveResult, profile_key
+from sim.equilibria.vertex import extreme_result
 from sim.errors import GameError, GameTooLargeError, SolverError
 from sim.game import DEFAULT_TOLERANCE, FloatArray, NormalFormGame
 
@@ -34,10 +35,6 @@ from sim.game import DEFAULT_TOLERANCE, FloatArray, NormalFormGame
 #: (``C(m + n, m) - 1``; about 0.1 ms each): 3x27 has 4,059 and 8x8 12,869 (runs in a
 #: second or two); 9x9 (48,619) and 5x30 (324,631) are refused.
 MAX_SUPPORT_PAIRS = 20_000
-
-#: Vertex enumeration refuses games where a player has more actions than this (qhull in
-#: high dimension, and nashpy re-enumerates one polytope per vertex of the other).
-MAX_VERTEX_ACTIONS = 8
 
 #: Lemke-Howson gives up a path after this many pivots (nashpy's own loop has no bound and
 #: was seen to cycle forever on a small degenerate integer game).
@@ -94,9 +91,9 @@ def _positive(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
     return a - a.min() + 1.0, b - b.min() + 1.0
 
 
-def _pure_candidates(game: NormalFormGame, tol: float) -> list[Candidate]:
+def _pure_candidates(game: NormalFormGame) -> list[Candidate]:
     out = []
-    for p in pure_equilibria(game, tol):
+    for p in pure_equilibria(game):
         row, col = game.pure_to_mixed(p)
         out.append((row, col))
     return out
@@ -108,46 +105,49 @@ def support_pairs(shape: tuple[int, ...]) -> int:
     return math.comb(m + n, m) - 1
 
 
-def pure_degenerate(game: NormalFormGame, tol: float = DEFAULT_TOLERANCE) -> bool:
-    """Whether some pure strategy has more than one pure best response (within tolerance).
+def pure_degenerate(game: NormalFormGame, tol: float = 0.0) -> bool:
+    """Whether some pure strategy has more than one pure best response.
 
     A sufficient condition for a degenerate two-player game (von Stengel, "Computing
     equilibria for two-person games", Handbook of Game Theory vol. 3, 2002, def. 2.6: a game
     is non-degenerate if no mixed strategy with support size k has more than k pure best
-    responses).
+    responses). Ties are exact equalities of the game's floats; a positive ``tol`` also
+    counts near-ties (relative to the two payoffs compared).
     """
     a, b = game.payoffs[0], game.payoffs[1]
-    eps = tol * game.payoff_scale
-    ties_rows = (a >= a.max(axis=0, keepdims=True) - eps).sum(axis=0)  # replies to each column
-    ties_cols = (b >= b.max(axis=1, keepdims=True) - eps).sum(axis=1)  # replies to each row
+    best_rows = a.max(axis=0, keepdims=True)  # best reply payoff to each column
+    best_cols = b.max(axis=1, keepdims=True)  # best reply payoff to each row
+    ties_rows = (a >= best_rows - tol * np.maximum(np.abs(a), np.abs(best_rows))).sum(axis=0)
+    ties_cols = (b >= best_cols - tol * np.maximum(np.abs(b), np.abs(best_cols))).sum(axis=1)
     return bool(ties_rows.max() > 1 or ties_cols.max() > 1)
 
 
+PURE_DEGENERATE_NOTE = (
+    "degenerate game: against some pure strategy the other player has several best "
+    "responses with exactly equal payoffs"
+)
+
+
 def _degeneracy_notes(
-    game: NormalFormGame, result: SolveResult, tol: float, count_is_complete: bool
-) -> tuple[bool, list[str]]:
-    """Sufficient tests of degeneracy on the game and on the equilibria found."""
+    game: NormalFormGame, equilibria: list[Equilibrium], ties: bool, count_is_complete: bool
+) -> list[str]:
+    """Sufficient tests of degeneracy on the game and on the (exactly verified) equilibria."""
     notes = []
-    if pure_degenerate(game, tol):
-        notes.append("degenerate game: a pure strategy has several pure best responses")
-    eps = tol * game.payoff_scale
-    for eq in result.equilibria:
-        sizes = [int((s > 1e-9).sum()) for s in eq.profile]
-        replies = []
-        for i in range(2):
-            values = game.action_values(i, eq.profile)
-            replies.append(int((values >= values.max() - eps).sum()))
-        if sizes[0] != sizes[1] or replies[0] > sizes[0] or replies[1] > sizes[1]:
-            notes.append(
-                "degenerate game: an equilibrium has more best responses than its support size"
-            )
+    if pure_degenerate(game):
+        notes.append(PURE_DEGENERATE_NOTE)
+    if ties:
+        notes.append("degenerate game: an equilibrium has a best response outside its support")
+    for eq in equilibria:
+        sizes = [int(np.count_nonzero(s)) for s in eq.profile]
+        if sizes[0] != sizes[1]:
+            notes.append("degenerate game: an equilibrium has supports of different sizes")
             break
-    if count_is_complete and len(result.equilibria) % 2 == 0:
+    if count_is_complete and len(equilibria) % 2 == 0:
         notes.append(
-            f"degenerate game: an even number ({len(result.equilibria)}) of equilibria "
+            f"degenerate game: an even number ({len(equilibria)}) of equilibria "
             "(a non-degenerate game has an odd number)"
         )
-    return bool(notes), notes
+    return notes
 
 
 def _finish(
@@ -157,21 +157,23 @@ def _finish(
     tol: float,
     complete: bool,
     extra_notes: list[str],
+    enumerates: bool = False,
 ) -> SolveResult:
-    degenerate_before = pure_degenerate(game, tol) or bool(extra_notes)
-    first = collect(game, candidates, method, tol, degenerate=True)
-    degenerate, notes = _degeneracy_notes(game, first, tol, complete)
-    degenerate = degenerate or degenerate_before
-    dropped = [n for n in first.notes if n.startswith("dropped")]
-    if dropped and not degenerate:
-        # Re-run strictly: a non-degenerate game must not produce unverified profiles.
-        collect(game, candidates, method, tol, degenerate=False)
-    ordered = sorted(first.equilibria, key=lambda e: (not e.is_pure(), _key(e)))
+    """Verify, order and describe: ``complete`` says whether the method would find every
+    equilibrium of a non-degenerate game (it is reported only if no degeneracy is seen);
+    ``enumerates`` that its candidates are not claimed to be equilibria (support
+    enumeration), so those that are not go without a note."""
+    found, ties, notes = collect(game, candidates, method, tol, screened_are_news=not enumerates)
+    degeneracy = _degeneracy_notes(game, found, ties, complete)
+    degenerate = bool(degeneracy) or any(n.startswith("degenerate") for n in extra_notes)
+    ordered = sorted(found, key=lambda e: (not e.is_pure(), _key(e)))
+    dropped = [n for n in notes if n.startswith("dropped")]
     return SolveResult(
         equilibria=tuple(ordered),
         method=method,
         degenerate=degenerate,
-        notes=tuple(dict.fromkeys([*extra_notes, *notes, *dropped])),
+        notes=tuple(dict.fromkeys([*extra_notes, *degeneracy, *dropped])),
+        complete=complete and not degenerate,
     )
 
 
@@ -240,7 +242,6 @@ def support_enumeration(
         )
     deadline = Deadline(method, timeout)
     m, n = game.shape
-    eps = tol * game.payoff_scale
     found: list[Candidate] = []
     for sup1, sup2 in _equal_size_supports(m, n):
         deadline.check()
@@ -251,60 +252,37 @@ def support_enumeration(
             continue
         x, y = np.zeros(m), np.zeros(n)
         x[rows], y[cols] = sub1, sub2
-        if _quick_regret(game, (x, y)) <= eps:
+        if _plausible(x) and _plausible(y):
             found.append((x, y))
-    return _finish(game, found, method, tol, True, [])
+    return _finish(game, found, method, tol, True, [], enumerates=True)
 
 
-def _quick_regret(game: NormalFormGame, profile: Candidate) -> float:
-    """Regret of a candidate, or infinity if it is not a probability profile at all."""
-    clipped = [np.clip(s, 0.0, None) for s in profile]
-    if any(not np.all(np.isfinite(s)) or s.sum() <= 0 for s in clipped):
-        return math.inf
-    try:
-        return game.max_regret([s / s.sum() for s in clipped])
-    except GameError:
-        return math.inf
+def _plausible(s: FloatArray) -> bool:
+    """A float solution that could round a probability vector (the exact check decides)."""
+    return bool(np.all(np.isfinite(s)) and np.all(s >= -1e-7) and abs(s.sum() - 1.0) <= 1e-6)
 
 
 def vertex_enumeration(
     game: NormalFormGame, tol: float = DEFAULT_TOLERANCE, *, timeout: float = 30.0
 ) -> SolveResult:
-    """All equilibria of a non-degenerate two-player game by vertex enumeration.
+    """Every extreme equilibrium of a two-player game by exact vertex enumeration.
 
-    Algorithm 3.5 of Nisan et al., *Algorithmic Game Theory* (2007): enumerate the vertex
-    pairs of the two best-response polytopes and keep the completely labelled ones
-    (nashpy, with the payoffs shifted to be positive so the polytopes are bounded).
+    Algorithm 3.5 of Nisan et al., *Algorithmic Game Theory* (2007), in exact rational
+    arithmetic (:mod:`sim.equilibria.vertex`; nashpy's floating-point version with qhull
+    returned false vertices on games with payoffs of 1e9 and 1e-9): complete, and regret 0,
+    whenever the game has no continuum of equilibria (then it lists the continuum's
+    extreme points and says so). ``tol`` is not used.
 
     Raises
     ------
     GameTooLargeError
-        If a player has more than :data:`MAX_VERTEX_ACTIONS` actions.
+        Beyond :data:`sim.equilibria.vertex.MAX_SYSTEMS` vertex systems per player.
+    SolverTimeoutError
+        If ``timeout`` seconds pass.
     """
     method = "vertex"
-    a, b = _matrices(game, method)
-    if max(game.shape) > MAX_VERTEX_ACTIONS:
-        raise GameTooLargeError(
-            method,
-            f"a {game.shape[0]}x{game.shape[1]} game is beyond the limit of "
-            f"{MAX_VERTEX_ACTIONS} actions per player; use lemke-howson (fast, finds some "
-            "equilibria)",
-        )
-    deadline = Deadline(method, timeout)
-    notes: list[str] = []
-    if min(game.shape) == 1:
-        # A one-dimensional polytope is beyond qhull; with a single action on one side the
-        # extreme equilibria are the other side's pure best responses.
-        return _finish(game, _pure_candidates(game, tol), method, tol, True, notes)
-    pa, pb = _positive(a, b)
-    try:
-        found = _with_warnings(_nashpy_vertex_enumeration(pa, pb), deadline, notes)
-    except (QhullError, ValueError) as exc:
-        problem = " ".join(str(exc).split())[:200]
-        raise SolverError(
-            method, f"qhull could not build the best-response polytopes ({problem}); use support"
-        ) from None
-    return _finish(game, found, method, tol, True, notes)
+    _matrices(game, method)
+    return extreme_result(game, method, Deadline(method, timeout).check)
 
 
 def lemke_howson(
@@ -323,7 +301,7 @@ def lemke_howson(
     notes: list[str] = []
     if min(game.shape) == 1:
         # nashpy's tableaux fail on a single action; the paths end at pure best responses.
-        return _finish(game, _pure_candidates(game, tol), method, tol, False, notes)
+        return _finish(game, _pure_candidates(game), method, tol, False, notes)
     pa, pb = _positive(a, b)
 
     def paths() -> Iterator[tuple[np.ndarray, np.ndarray]]:

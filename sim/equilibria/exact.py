@@ -1,0 +1,281 @@
+"""Exact rational arithmetic on a game's own payoffs.
+
+Every float is a rational number (a dyadic one), so Python's :class:`fractions.Fraction`
+represents a game's payoffs exactly, and the best-response conditions of a profile whose
+probabilities are rationals can be decided without any rounding: no tolerance, at any
+payoff scale. This module holds those exact checks and the exact solution of the
+indifference systems that are linear (at most two players mix: each mixer's indifference
+is then linear in the other mixer's probabilities; always so in two-player games).
+
+Size limit: exact work on one profile costs about ``sum_i m_i * prod_{j != i} |S_j|``
+Fraction products (``S_j`` the supports); :data:`MAX_EXACT_CELLS` bounds it. Beyond it,
+profiles are certified numerically instead (:mod:`sim.equilibria.certify`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from sim.game import FloatArray
+
+#: Exact checks refuse profiles needing more than this many Fraction products (about
+#: 1-2 microseconds each): ``sum_i m_i * prod_{j != i} |S_j|``.
+MAX_EXACT_CELLS = 200_000
+
+#: Denominator bounds tried when a float profile is read back as a rational one.
+RECOGNITION_DENOMINATORS = (1_000, 1_000_000, 1_000_000_000)
+
+RationalProfile = tuple[tuple[Fraction, ...], ...]
+Support = tuple[tuple[int, ...], ...]
+
+
+class ExactPayoffs:
+    """A game's payoffs as exact :class:`~fractions.Fraction` values, converted on demand."""
+
+    def __init__(self, payoffs: FloatArray) -> None:
+        self.payoffs = payoffs
+        self.shape = tuple(int(m) for m in payoffs.shape[1:])
+        self.n = int(payoffs.shape[0])
+        self._cache: dict[tuple[int, ...], Fraction] = {}
+
+    def __call__(self, i: int, cell: tuple[int, ...]) -> Fraction:
+        key = (i, *cell)
+        value = self._cache.get(key)
+        if value is None:
+            value = Fraction(float(self.payoffs[key]))
+            self._cache[key] = value
+        return value
+
+
+def support_of(profile: RationalProfile) -> Support:
+    return tuple(tuple(a for a, p in enumerate(s) if p != 0) for s in profile)
+
+
+def cells_needed(shape: Sequence[int], support: Support) -> int:
+    sizes = [len(s) for s in support]
+    total = 0
+    for i, m in enumerate(shape):
+        total += m * int(np.prod([sizes[j] for j in range(len(shape)) if j != i], dtype=float))
+    return total
+
+
+def action_values(
+    exact: ExactPayoffs, i: int, profile: RationalProfile, support: Support
+) -> list[Fraction]:
+    """Player ``i``'s exact expected payoff of each of its actions against the others'
+    strategies in ``profile`` (whose supports are ``support``)."""
+    others = [j for j in range(exact.n) if j != i]
+    weights: list[tuple[tuple[int, ...], Fraction]] = []
+    for rest in itertools.product(*(support[j] for j in others)):
+        w = Fraction(1)
+        for j, a in zip(others, rest, strict=True):
+            w *= profile[j][a]
+        weights.append((rest, w))
+    out = []
+    for a in range(exact.shape[i]):
+        total = Fraction(0)
+        for rest, w in weights:
+            cell = list(rest)
+            cell.insert(i, a)
+            total += w * exact(i, tuple(cell))
+        out.append(total)
+    return out
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The exact answer for one rational profile.
+
+    ``equilibrium``: no player gains by a unilateral deviation (exactly). ``tie``: some
+    action outside a player's support earns exactly as much as the support (the game is
+    degenerate there; the profile is an equilibrium nonetheless). ``payoffs``: each
+    player's exact expected payoff.
+    """
+
+    equilibrium: bool
+    tie: bool
+    payoffs: tuple[Fraction, ...]
+
+
+def check(exact: ExactPayoffs, profile: RationalProfile) -> Verdict:
+    """Decide exactly whether the rational ``profile`` is a Nash equilibrium."""
+    support = support_of(profile)
+    tie = False
+    payoffs = []
+    for i in range(exact.n):
+        values = action_values(exact, i, profile, support)
+        best = max(values)
+        own = [values[a] for a in support[i]]
+        if any(v != best for v in own):
+            return Verdict(False, False, ())
+        if any(values[a] == best for a in range(exact.shape[i]) if a not in support[i]):
+            tie = True
+        payoffs.append(best)
+    return Verdict(True, tie, tuple(payoffs))
+
+
+def is_probability_profile(profile: RationalProfile) -> bool:
+    return all(all(p >= 0 for p in s) and sum(s) == 1 for s in profile)
+
+
+# -- exact linear algebra ------------------------------------------------------------------
+
+
+def solve_linear(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None | str:
+    """Solve ``rows @ x = rhs`` exactly (Gauss-Jordan over the rationals).
+
+    Returns the unique solution, ``None`` if there is none, or ``"many"`` if the solution
+    set is an affine space of positive dimension.
+    """
+    n_rows = len(rows)
+    n_cols = len(rows[0]) if rows else 0
+    a = [list(r) + [b] for r, b in zip(rows, rhs, strict=True)]
+    pivots: list[int] = []
+    r = 0
+    for c in range(n_cols):
+        pivot = next((k for k in range(r, n_rows) if a[k][c] != 0), None)
+        if pivot is None:
+            continue
+        a[r], a[pivot] = a[pivot], a[r]
+        inv = 1 / a[r][c]
+        a[r] = [v * inv for v in a[r]]
+        for k in range(n_rows):
+            if k != r and a[k][c] != 0:
+                f = a[k][c]
+                a[k] = [v - f * w for v, w in zip(a[k], a[r], strict=True)]
+        pivots.append(c)
+        r += 1
+        if r == n_rows:
+            break
+    if any(all(v == 0 for v in a[k][:n_cols]) and a[k][n_cols] != 0 for k in range(r, n_rows)):
+        return None
+    if len(pivots) < n_cols:
+        return "many"
+    x = [Fraction(0)] * n_cols
+    for k, c in enumerate(pivots):
+        x[c] = a[k][n_cols]
+    return x
+
+
+def _mixer_system(
+    exact: ExactPayoffs,
+    i: int,
+    j: int | None,
+    support: Support,
+    indifferent: Sequence[int],
+) -> tuple[list[list[Fraction]], list[Fraction]]:
+    """Rows making player ``i`` indifferent among ``indifferent`` as a linear system in the
+    free probabilities of the other mixer ``j`` (``support[j][1:]``; the first action of
+    ``support[j]`` takes the rest), every other player fixed at its single action."""
+    base = indifferent[0]
+    fixed = [s[0] for s in support]
+    columns = support[j] if j is not None else (None,)
+    rows, rhs = [], []
+    for s in indifferent[1:]:
+        diffs = []
+        for t in columns:
+            cell_s, cell_b = list(fixed), list(fixed)
+            cell_s[i], cell_b[i] = s, base
+            if j is not None and t is not None:
+                cell_s[j] = cell_b[j] = t
+            diffs.append(exact(i, tuple(cell_s)) - exact(i, tuple(cell_b)))
+        rows.append([d - diffs[0] for d in diffs[1:]])
+        rhs.append(-diffs[0])
+    return rows, rhs
+
+
+def solve_linear_support(
+    exact: ExactPayoffs,
+    support: Support,
+    indifferent: Sequence[Sequence[int]] | None = None,
+) -> RationalProfile | None | str:
+    """The exact solution of the indifference system of ``support`` when at most two
+    players mix (then the system is linear: each mixer's indifference conditions are linear
+    in the other mixer's probabilities).
+
+    ``indifferent[i]`` (default ``support[i]``) are the actions among which mixer ``i``
+    must be indifferent; a superset of its support pins down the vertices of degenerate
+    games. Returns the rational profile (not yet checked for nonnegativity or for best
+    responses), ``None`` if the system has no solution, or ``"many"`` if its solutions
+    form a continuum.
+    """
+    mixers = [k for k, s in enumerate(support) if len(s) > 1]
+    if len(mixers) > 2:
+        raise ValueError("solve_linear_support needs at most two mixing players")
+    chosen = indifferent if indifferent is not None else support
+    free: dict[int, list[Fraction]] = {}
+    if len(mixers) == 2:
+        for i, j in ((mixers[0], mixers[1]), (mixers[1], mixers[0])):
+            rows, rhs = _mixer_system(exact, i, j, support, chosen[i])
+            solution = solve_linear(rows, rhs)
+            if solution is None or isinstance(solution, str):
+                return solution
+            free[j] = solution
+    elif len(mixers) == 1:
+        # The lone mixer's indifference involves no unknown: it holds exactly or never,
+        # and then its own probabilities are free (a continuum).
+        i = mixers[0]
+        _, rhs = _mixer_system(exact, i, None, support, chosen[i])
+        return None if any(v != 0 for v in rhs) else "many"
+    profile: list[tuple[Fraction, ...]] = []
+    for k, s in enumerate(support):
+        probs = [Fraction(0)] * exact.shape[k]
+        if k in free:
+            rest = free[k]
+            probs[s[0]] = 1 - sum(rest, Fraction(0))
+            for a, p in zip(s[1:], rest, strict=True):
+                probs[a] = p
+        else:
+            probs[s[0]] = Fraction(1)
+        profile.append(tuple(probs))
+    return tuple(profile)
+
+
+# -- reading floats back as rationals ------------------------------------------------------
+
+
+def as_rational(profile: Sequence[FloatArray]) -> RationalProfile:
+    """The float profile's own exact values, each strategy rescaled to sum to one exactly."""
+    out = []
+    for s in profile:
+        values = [Fraction(float(p)) for p in s]
+        total = sum(values, Fraction(0))
+        out.append(tuple(v / total for v in values))
+    return tuple(out)
+
+
+def recognitions(profile: Sequence[FloatArray]) -> list[RationalProfile]:
+    """Rational profiles with small denominators near ``profile`` (one per bound of
+    :data:`RECOGNITION_DENOMINATORS`, distinct), each summing to one exactly."""
+    out: list[RationalProfile] = []
+    for bound in RECOGNITION_DENOMINATORS:
+        candidate = []
+        for s in profile:
+            values = [Fraction(float(p)).limit_denominator(bound) for p in s]
+            if any(v < 0 for v in values):
+                values = [max(v, Fraction(0)) for v in values]
+            total = sum(values, Fraction(0))
+            if total == 0:
+                break
+            if total != 1:
+                # Put the rounding on the largest probability, as a solver would.
+                k = max(range(len(values)), key=lambda a: values[a])
+                values[k] += 1 - total
+                if values[k] < 0:
+                    break
+            candidate.append(tuple(values))
+        else:
+            key = tuple(candidate)
+            if key not in out:
+                out.append(key)
+    return out
+
+
+def to_floats(profile: RationalProfile) -> tuple[FloatArray, ...]:
+    """Each probability rounded to the nearest float (exact zeros stay zero)."""
+    return tuple(np.array([float(p) for p in s], dtype=np.float64) for s in profile)

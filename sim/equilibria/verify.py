@@ -1,0 +1,314 @@
+"""The check that admits a profile as an equilibrium: exact, or certified, never a tolerance.
+
+A profile is admitted only if it is shown to be a Nash equilibrium without rounding error:
+
+- **Pure profiles** (every strategy puts all its weight on one action): each deviation
+  payoff is compared with the equilibrium payoff exactly, as the floats they are.
+- **Mixed profiles**: the candidate's support is read off (probabilities above
+  :data:`SUPPORT_THRESHOLD`) and its indifference system solved again:
+  exactly, in rational arithmetic (:mod:`sim.equilibria.exact`), when at most two players
+  mix (the system is linear; always so for two players), then the solution's best-response
+  conditions are decided exactly; with three or more mixers the system is polynomial and
+  its solution near the candidate is certified by interval analysis
+  (:mod:`sim.equilibria.certify`), which also decides the strict inequalities. Where those
+  cannot decide (an exact tie), the candidate's own rational value and nearby rationals
+  with small denominators are checked exactly. A candidate that none of this confirms is
+  rejected.
+
+What is returned is the equilibrium so verified (its probabilities rounded to floats), not
+the candidate as the solver gave it; its ``regret`` is that of the verified equilibrium,
+0.0. Before the exact work, all candidates are screened together in floating point
+(vectorised): a candidate whose best deviation gains more than ``tol`` times the size of
+the payoffs compared is rejected at once. The screen is scale-free (relative to the
+payoffs that enter each comparison, never to the game's range, never floored at 1) and
+can only save time, never admit anything.
+
+Size limit: exact checks cost about ``sum_i m_i * prod_{j != i} |S_j|`` rational products
+(:data:`sim.equilibria.exact.MAX_EXACT_CELLS`); beyond it only the certified route is
+taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sim.equilibria import exact as ex
+from sim.equilibria.certify import Decision, SupportSystem, certify_near
+from sim.equilibria.result import Equilibrium
+from sim.errors import GameError, SolverError
+from sim.game import DEFAULT_TOLERANCE, FloatArray, MixedProfile, NormalFormGame
+
+#: A probability at most this is read as zero when a candidate's support is read off.
+SUPPORT_THRESHOLD = 1e-6
+
+_U = 2.0**-53
+
+
+@dataclass
+class Verification:
+    """What :func:`verify_many` made of a list of candidates.
+
+    ``equilibria``: the verified ones, in candidate order (duplicates kept). ``failures``:
+    one :class:`~sim.errors.SolverError` per rejected candidate. ``ties``: whether some
+    verified equilibrium has an action outside a player's support that earns exactly as
+    much (a degenerate game). ``undecided``: candidates rejected only because neither exact
+    nor certified arithmetic could decide them. ``screened``: how many of the failures are
+    not equilibria even in floating point (the rest are float equilibria that are not
+    exact ones).
+    """
+
+    equilibria: list[Equilibrium] = field(default_factory=list)
+    failures: list[SolverError] = field(default_factory=list)
+    ties: bool = False
+    undecided: int = 0
+    screened: int = 0
+
+
+def _clean(profile: Sequence[Any], method: str, game: NormalFormGame) -> MixedProfile:
+    try:
+        raw = [np.asarray(s, dtype=np.float64).reshape(-1) for s in profile]
+    except (TypeError, ValueError) as exc:
+        raise SolverError(method, f"returned a profile that is not numeric ({exc})") from None
+    cleaned = []
+    for s in raw:
+        if not np.all(np.isfinite(s)) or s.size == 0 or np.any(s < -1e-7):
+            raise SolverError(method, f"returned a strategy that is not a probability vector: {s}")
+        c = np.clip(s, 0.0, None)
+        total = c.sum()
+        if not abs(total - 1.0) <= 1e-6:
+            raise SolverError(method, f"returned a strategy that does not sum to 1: {s}")
+        cleaned.append(c / total)
+    try:
+        return game.as_mixed(cleaned)
+    except GameError as exc:
+        raise SolverError(method, f"returned a malformed profile ({exc})") from None
+
+
+def _pure_actions(profile: MixedProfile) -> tuple[int, ...] | None:
+    actions = []
+    for s in profile:
+        k = int(np.argmax(s))
+        if s[k] < 1.0 - 1e-9:
+            return None
+        actions.append(k)
+    return tuple(actions)
+
+
+def pure_is_equilibrium(game: NormalFormGame, cell: tuple[int, ...]) -> tuple[bool, bool, float]:
+    """Whether the pure profile ``cell`` is an equilibrium (exact comparisons of the
+    game's own floats), whether some other action ties a player's payoff there, and the
+    largest gain of a deviation (as a float)."""
+    tie = False
+    ok = True
+    gain = 0.0
+    for i in range(game.n_players):
+        line: list[Any] = list(cell)
+        line[i] = slice(None)
+        values = game.payoffs[(i, *line)]
+        own = values[cell[i]]
+        if np.any(values > own):
+            ok = False
+            gain = max(gain, float(values.max() - own))
+        elif np.count_nonzero(values == own) > 1:
+            tie = True
+    return ok, tie and ok, gain
+
+
+def _screen(
+    game: NormalFormGame, profiles: list[MixedProfile], tol: float
+) -> tuple[FloatArray, FloatArray]:
+    """Float regrets ``(C,)`` of candidates and the payoff magnitudes ``(C,)`` they are
+    compared with, every candidate at once (one contraction per player)."""
+    c = len(profiles)
+    n = game.n_players
+    regret = np.zeros(c)
+    size = np.zeros(c)
+    for i in range(n):
+        t = np.moveaxis(game.payoffs[i], i, 0)
+        a = np.abs(t)
+        others = [np.stack([p[j] for p in profiles]) for j in range(n) if j != i]
+        v = np.einsum("ra...,ba->br...", t, others[0])
+        m = np.einsum("ra...,ba->br...", a, others[0])
+        for o in others[1:]:
+            v = np.einsum("bra...,ba->br...", v, o)
+            m = np.einsum("bra...,ba->br...", m, o)
+        own = np.stack([p[i] for p in profiles])
+        regret = np.maximum(regret, v.max(axis=1) - np.einsum("br,br->b", v, own))
+        size = np.maximum(size, m.max(axis=1))
+    return regret, size
+
+
+def _supports(profile: MixedProfile) -> list[ex.Support]:
+    out: list[ex.Support] = []
+    for threshold in (SUPPORT_THRESHOLD, 1e-12):
+        support = tuple(tuple(int(a) for a in np.flatnonzero(s > threshold)) for s in profile)
+        if all(support) and support not in out:
+            out.append(support)
+    return out
+
+
+def _exact_equilibrium(
+    game: NormalFormGame, exact: ex.ExactPayoffs, q: ex.RationalProfile, method: str
+) -> tuple[Equilibrium, bool] | None:
+    if not ex.is_probability_profile(q):
+        return None
+    if ex.cells_needed(game.shape, ex.support_of(q)) > ex.MAX_EXACT_CELLS:
+        return None
+    verdict = ex.check(exact, q)
+    if not verdict.equilibrium:
+        return None
+    profile = ex.to_floats(q)
+    payoffs = np.array([float(v) for v in verdict.payoffs])
+    return _frozen(profile, payoffs, method), verdict.tie
+
+
+def _frozen(profile: Sequence[FloatArray], payoffs: FloatArray, method: str) -> Equilibrium:
+    for s in profile:
+        s.setflags(write=False)
+    payoffs.setflags(write=False)
+    return Equilibrium(profile=tuple(profile), payoffs=payoffs, method=method, regret=0.0)
+
+
+def _tight(game: NormalFormGame, profile: MixedProfile, tol: float) -> list[tuple[int, ...]]:
+    """Each player's actions whose float payoff is within the screen tolerance of its best:
+    the candidates for exact indifference in a degenerate game."""
+    out = []
+    for values in game.all_action_values(profile, validated=True):
+        scale = float(np.max(np.abs(values))) or 1.0
+        best = float(values.max())
+        out.append(tuple(int(a) for a in np.flatnonzero(values >= best - 64 * (tol + _U) * scale)))
+    return out
+
+
+def _verify_mixed(
+    game: NormalFormGame,
+    exact: ex.ExactPayoffs,
+    profile: MixedProfile,
+    method: str,
+    tol: float,
+) -> tuple[Equilibrium | None, bool, bool]:
+    """(equilibrium or None, tie, undecided) for one screened mixed candidate."""
+    undecided = False
+    for support in _supports(profile):
+        mixers = sum(len(s) > 1 for s in support)
+        if mixers <= 2:
+            tight = _tight(game, profile, tol)
+            attempts: list[Sequence[Sequence[int]] | None] = [None]
+            widened = [sorted(set(s) | set(t)) for s, t in zip(support, tight, strict=True)]
+            if widened != [list(s) for s in support]:
+                attempts.append([tuple(w) for w in widened])
+            for indifferent in attempts:
+                q = ex.solve_linear_support(exact, support, indifferent)
+                if isinstance(q, tuple):
+                    if any(q[j][a] <= 0 for j, s in enumerate(support) for a in s):
+                        continue
+                    found = _exact_equilibrium(game, exact, q, method)
+                    if found is not None:
+                        return found[0], found[1], False
+        else:
+            system = SupportSystem(game.payoffs, support)
+            enclosure = certify_near(system, system.free_coordinates(profile))
+            if enclosure is not None:
+                lo, hi = enclosure
+                decision = system.decide(lo[None], hi[None])[0]
+                if decision is Decision.EQUILIBRIUM:
+                    point = system.profile(0.5 * (lo + hi))
+                    payoffs = game.payoff(point)
+                    return _frozen(list(point), payoffs, method), False, False
+                if decision is Decision.UNDECIDED:
+                    undecided = True
+    for q in [ex.as_rational(profile), *ex.recognitions(profile)]:
+        found = _exact_equilibrium(game, exact, q, method)
+        if found is not None:
+            return found[0], found[1], False
+    return None, False, undecided
+
+
+def verify_many(
+    game: NormalFormGame,
+    profiles: Sequence[Sequence[Any]],
+    method: str,
+    tol: float = DEFAULT_TOLERANCE,
+) -> Verification:
+    """Verify every candidate profile (see the module docstring); never raises for a
+    candidate that is merely not an equilibrium: it lands in ``failures``."""
+    out = Verification()
+    cleaned: list[MixedProfile] = []
+    for p in profiles:
+        try:
+            cleaned.append(_clean(p, method, game))
+        except SolverError as exc:
+            out.failures.append(exc)
+    pure = [_pure_actions(p) for p in cleaned]
+    mixed = [p for p, a in zip(cleaned, pure, strict=True) if a is None]
+    if mixed:
+        regret, size = _screen(game, mixed, tol)
+        bound = (tol + 64 * game.n_players * _U) * size
+        passed = iter(regret <= bound)
+        gains = iter(regret)
+    exact = ex.ExactPayoffs(game.payoffs)
+    for p, cell in zip(cleaned, pure, strict=True):
+        if cell is not None:
+            ok, tie, gain = pure_is_equilibrium(game, cell)
+            if ok:
+                profile = game.pure_to_mixed(cell)
+                payoffs = np.array(game.payoffs[(slice(None), *cell)], dtype=np.float64)  # type: ignore[arg-type]
+                out.equilibria.append(_frozen(list(profile), payoffs, method))
+                out.ties |= tie
+            else:
+                out.screened += 1
+                out.failures.append(
+                    SolverError(
+                        method, "returned a pure profile that is not an equilibrium", gain
+                    )
+                )
+            continue
+        gain = float(next(gains))
+        if not next(passed):
+            out.screened += 1
+            out.failures.append(
+                SolverError(method, "returned a profile that is not an equilibrium", gain)
+            )
+            continue
+        eq, tie, undecided = _verify_mixed(game, exact, p, method, tol)
+        if eq is None:
+            out.undecided += int(undecided)
+            why = (
+                "returned a profile that could not be verified exactly (a tie that "
+                "neither exact nor certified arithmetic could decide)"
+                if undecided
+                else "returned a profile that is not an exact equilibrium"
+            )
+            out.failures.append(SolverError(method, why, gain))
+            continue
+        out.equilibria.append(eq)
+        out.ties |= tie
+    return out
+
+
+def verify(
+    game: NormalFormGame,
+    profile: Sequence[Any],
+    method: str,
+    tol: float = DEFAULT_TOLERANCE,
+) -> Equilibrium:
+    """Admit ``profile`` as an equilibrium of ``game`` if it is one, exactly or certified.
+
+    ``tol`` only sets the float screen that rejects far-off candidates early (relative to
+    the payoffs compared). Tiny negative probabilities from floating-point solvers are
+    clipped and each strategy renormalised first.
+
+    Raises
+    ------
+    SolverError
+        Naming ``method`` (and the candidate's float regret), if the profile is not an
+        equilibrium or not a probability profile at all.
+    """
+    found = verify_many(game, [profile], method, tol)
+    if found.failures:
+        raise found.failures[0]
+    return found.equilibria[0]
