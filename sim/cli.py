@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import math
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -97,7 +98,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
     selected_index: int | None = None
     timeout = args.timeout
-    if not (timeout > 0 and np.isfinite(timeout)):
+    if not (timeout > 0 and math.isfinite(timeout)):
         raise HedgesimError(f"--timeout must be a positive number of seconds, got {timeout}")
     if _is_scenario(args.game):
         from sim.pipeline import round_zero
