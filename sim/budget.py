@@ -21,10 +21,12 @@ import os
 from dataclasses import dataclass
 
 from sim.errors import BudgetError
+from sim.repeated import MAX_FORWARD_STATES
 from sim.scenario import Scenario
 
-#: Forward-looking states a run may evaluate without ``--allow-large``.
-MAX_STATES = 1_000_000
+#: Forward-looking states a run may evaluate without ``--allow-large`` (the library's
+#: default bound, :data:`sim.repeated.MAX_FORWARD_STATES`).
+MAX_STATES = MAX_FORWARD_STATES
 #: Measured per state (graph, stage games, programme): bytes and seconds.
 BYTES_PER_STATE = 260
 SECONDS_PER_STATE = 17e-6

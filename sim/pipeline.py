@@ -153,7 +153,7 @@ def run_to_folder(
         source = None
     out_dir = Path(out) if out is not None else default_out_dir(scenario)
     with output_folder(out_dir) as folder:
-        run = repeated.run(scenario)
+        run = repeated.run(scenario, max_states=None)  # checked above
         results = run_results(run, source=source, overrides=overrides)
         files = {"results": write_json(results, folder.path / RESULTS_FILE),
                  "trajectory": write_text(folder.path / TRAJECTORY_FILE, trajectory_csv(run),

@@ -57,6 +57,8 @@ CERTAIN = 1e-9
 CHANGE_ATOL = 1e-9
 #: Tolerance levels are rounded to this many decimals to key the dynamic programme's states.
 STATE_DECIMALS = 12
+#: Forward-looking states :func:`run` evaluates by default (``sim.budget.MAX_STATES``).
+MAX_FORWARD_STATES = 1_000_000
 #: States whose stage games the forward-looking programme builds at once.
 STATE_SLICE = 8192
 
@@ -573,7 +575,8 @@ def state_graph(
         counts.append(int(level_rows.shape[0]))
         if max_states is not None and total > max_states:
             raise BudgetError(
-                f"more than {max_states:,} states by round {r + 1} of {rounds}"
+                f"the forward-looking programme has more than {max_states:,} states by round "
+                f"{r + 1} of {rounds} (docs/budgets.md; max_states=None lifts the bound)"
             )
     return StateGraph(tuple(levels), tuple(successors), tuple(states))
 
@@ -822,10 +825,16 @@ class RunResult:
         )
 
 
-def run(scenario: Scenario) -> RunResult:
+def run(scenario: Scenario, *, max_states: int | None = MAX_FORWARD_STATES) -> RunResult:
     """Simulate ``scenario`` and compute its three horizons, switch points, the
     closed-form myopic horizon (:mod:`sim.thresholds`) and whether the myopic horizon is
-    a tie (:mod:`sim.ties`)."""
+    a tie (:mod:`sim.ties`).
+
+    ``max_states`` bounds the forward-looking programme (:func:`forward_looking`; the
+    budget of ``docs/budgets.md`` by default, ``None``: no bound): a long run refuses with
+    :class:`~sim.errors.BudgetError` instead of taking memory without bound. The command
+    line checks the budget before any work (:mod:`sim.budget`) and passes ``None``.
+    """
     from sim import thresholds, ties
 
     trajectory = simulate(scenario)
@@ -835,7 +844,7 @@ def run(scenario: Scenario) -> RunResult:
         scenario=scenario,
         trajectory=trajectory,
         myopic=myopic,
-        forward=forward_looking(scenario, trajectory.rounds[0].profile),
+        forward=forward_looking(scenario, trajectory.rounds[0].profile, max_states=max_states),
         sustainability=sustainability(scenario, trajectory),
         switch_points=switch,
         closed_form=thresholds.closed_form_myopic_horizon(

@@ -81,3 +81,12 @@ def test_extrapolation_of_polynomial_growth() -> None:
     counts = [max(1, r**3) for r in range(1, 21)]
     exact = sum(r**3 for r in range(1, 41))
     assert budget._extrapolate(counts, 40) == pytest.approx(exact, rel=0.02)
+
+
+def test_the_library_run_is_bounded_by_default() -> None:
+    import inspect
+
+    default = inspect.signature(repeated.run).parameters["max_states"].default
+    assert default == budget.MAX_STATES == 1_000_000
+    with pytest.raises(BudgetError, match="more than 1,000 states by round"):
+        repeated.run(load_scenario(BASELINE), max_states=1_000)

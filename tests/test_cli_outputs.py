@@ -201,3 +201,17 @@ def test_values_that_overflow_once_combined_are_refused_at_their_line(tmp_path: 
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     assert (info.value.line, info.value.key_path) == (8, "timeline[2].scale.parameters.war_cost")
+
+
+def test_the_next_run_clears_what_a_killed_run_left_beside_the_folder(
+    previous_run: Path, tmp_path: Path
+) -> None:
+    """SIGKILL leaves no chance to clean up: the staging folder stays beside the target
+    (hidden, the target itself intact) until the next run into that target removes it."""
+    out = copy_of(previous_run, tmp_path)
+    (tmp_path / ".out.staging-0badf00d").mkdir()
+    (tmp_path / ".out.staging-0badf00d" / "results.json").write_text("{}")
+    (tmp_path / ".out.old-0badf00d").mkdir()
+    (tmp_path / ".other.staging-1").mkdir()  # another folder's: not ours to remove
+    assert main(["run", FUEL, "--no-figures", "--out", str(out)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.staging-1", "out"]
