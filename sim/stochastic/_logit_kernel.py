@@ -1,0 +1,370 @@
+"""The compiled hot loop of the logit tracer (numba): one game at a time, every step in
+machine code. The algorithm, its parameters and its sources are documented in
+:mod:`sim.stochastic.qre`, which is the only caller.
+
+Why compiled: a traced 4-player, 3-action stage game takes about 60 continuation steps of
+about 3 Newton corrections each, every one a 13 x 14 Jacobian over 81 profiles. In numpy,
+even batched over thousands of games, that cost about 8 ms a game (tiny per-game tensors
+keep numpy's loops short); here it is a fraction of a millisecond (measured in
+``benchmarks/bench_engine.py``). The layout follows QuantEcon's game theory code: hot loops
+in separate jitted functions, the readable API apart.
+
+A game is ``g[i, a]`` (player ``i``'s normalised payoff at flat profile ``a``) with
+``decode[a, p]`` the action of player ``p`` in profile ``a`` and ``offsets[p]`` where
+player ``p``'s actions start in the flat vector of all ``M`` actions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# Status codes of a trace.
+RUNNING, STOPPED, AT_MAX, FAILED = 0, 1, 2, 3
+
+
+@njit(cache=True)
+def _values(g, decode, offsets, sigma, u, d):
+    """``u[off_i + j]``: player i's payoff of action j against the others' ``sigma``;
+    ``d[i, k, j, l]``: the same with player k fixed at l.
+
+    Per profile, the products of the other players' probabilities are built from prefix
+    and suffix products (no division, so a probability that underflows to 0 is exact):
+    ``prod_{p != i} = pre[i] suf[i]`` and, for ``i < k``,
+    ``prod_{p != i, k} = pre[i] (prod_{i < q < k} s_q) suf[k]``."""
+    n, profiles = g.shape[0], g.shape[1]
+    u[:] = 0.0
+    d[:] = 0.0
+    s = np.empty(n)
+    act = np.empty(n, dtype=np.int64)
+    pre = np.empty(n)
+    suf = np.empty(n)
+    for a in range(profiles):
+        for p in range(n):
+            act[p] = decode[a, p]
+            s[p] = sigma[offsets[p] + act[p]]
+        acc = 1.0
+        for p in range(n):
+            pre[p] = acc
+            acc *= s[p]
+        acc = 1.0
+        for p in range(n - 1, -1, -1):
+            suf[p] = acc
+            acc *= s[p]
+        for i in range(n):
+            u[offsets[i] + act[i]] += g[i, a] * pre[i] * suf[i]
+        for i in range(n):
+            mid = 1.0
+            for k in range(i + 1, n):
+                w = pre[i] * mid * suf[k]
+                d[i, k, act[i], act[k]] += g[i, a] * w
+                d[k, i, act[k], act[i]] += g[k, a] * w
+                mid *= s[k]
+
+
+@njit(cache=True)
+def _system(g, decode, offsets, shape, z, res, jac, u, d, sigma):
+    """Residual ``res`` (M,) and Jacobian ``jac`` (M, M + 1) of the logit system at ``z``."""
+    n = g.shape[0]
+    size = z.shape[0] - 1
+    lam = z[size]
+    for k in range(size):
+        sigma[k] = np.exp(z[k])
+    _values(g, decode, offsets, sigma, u, d)
+    jac[:, :] = 0.0
+    for i in range(n):
+        o = offsets[i]
+        m = shape[i]
+        total = 0.0
+        for j in range(m):
+            total += sigma[o + j]
+            jac[o, o + j] = sigma[o + j]
+        res[o] = total - 1.0
+        for j in range(1, m):
+            row = o + j
+            du = u[o + j] - u[o]
+            res[row] = (z[o + j] - z[o]) - lam * du
+            jac[row, row] = 1.0
+            jac[row, o] = -1.0
+            jac[row, size] = -du
+            for k in range(n):
+                if k == i:
+                    continue
+                ok = offsets[k]
+                for q in range(shape[k]):
+                    jac[row, ok + q] = -lam * (d[i, k, j, q] - d[i, k, 0, q]) * sigma[ok + q]
+
+
+@njit(cache=True)
+def _solve(a, b, x):
+    """Solve ``a x = b`` (a square, destroyed) by Gaussian elimination with partial
+    pivoting; returns False if ``a`` is singular."""
+    size = a.shape[0]
+    for c in range(size):
+        piv = c
+        best = abs(a[c, c])
+        for r in range(c + 1, size):
+            if abs(a[r, c]) > best:
+                best = abs(a[r, c])
+                piv = r
+        if best == 0.0 or not np.isfinite(best):
+            return False
+        if piv != c:
+            for k in range(size):
+                tmp = a[c, k]
+                a[c, k] = a[piv, k]
+                a[piv, k] = tmp
+            tmp = b[c]
+            b[c] = b[piv]
+            b[piv] = tmp
+        inv = 1.0 / a[c, c]
+        for r in range(c + 1, size):
+            f = a[r, c] * inv
+            if f != 0.0:
+                for k in range(c, size):
+                    a[r, k] -= f * a[c, k]
+                b[r] -= f * b[c]
+    for r in range(size - 1, -1, -1):
+        acc = b[r]
+        for k in range(r + 1, size):
+            acc -= a[r, k] * x[k]
+        x[r] = acc / a[r, r]
+        if not np.isfinite(x[r]):
+            return False
+    return True
+
+
+@njit(cache=True)
+def _augmented(jac, row, rhs_top, last, x, work, rhs):
+    """Solve ``[jac; row] x = [rhs_top; last]``."""
+    size = jac.shape[0]
+    for r in range(size):
+        for c in range(size + 1):
+            work[r, c] = jac[r, c]
+        rhs[r] = rhs_top[r]
+    for c in range(size + 1):
+        work[size, c] = row[c]
+    rhs[size] = last
+    return _solve(work, rhs, x)
+
+
+@njit(cache=True)
+def _regret(u, sigma, offsets, shape):
+    out = 0.0
+    for i in range(shape.shape[0]):
+        o = offsets[i]
+        top = -np.inf
+        mean = 0.0
+        for j in range(shape[i]):
+            top = max(top, u[o + j])
+            mean += u[o + j] * sigma[o + j]
+        out = max(out, top - mean)
+    return out
+
+
+@njit(cache=True)
+def _weighted_max(delta, z):
+    size = z.shape[0] - 1
+    out = abs(delta[size]) / (1.0 + abs(z[size]))
+    for k in range(size):
+        out = max(out, abs(delta[k]) * np.exp(z[k]))
+    return out
+
+
+@njit(cache=True)
+def trace(
+    games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, status_all, regret_all,
+    stop_regret, lambda_max, targets, points, params,
+):  # fmt: skip
+    """Advance the traces of games ``which`` (resumable state in ``z_all`` (N, M + 1),
+    ``t_all``, ``h_all``, ``steps_all``, ``status_all``, ``regret_all``) until each one's
+    regret is at most ``stop_regret`` or lambda reaches ``lambda_max``, or, if ``targets``
+    is not empty, until every target lambda is crossed (the branch's probabilities at
+    target ``r`` go to ``points[game, r]``). ``params``: nominal distance, contraction,
+    angle, max growth, Newton tolerance, max Newton, min step, max steps."""
+    nominal_distance, nominal_contraction, nominal_angle = params[0], params[1], params[2]
+    max_growth, newton_tol = params[3], params[4]
+    max_newton, min_step, max_steps = int(params[5]), params[6], int(params[7])
+    size = z_all.shape[1] - 1
+    n = games.shape[1]
+    mmax = 0
+    for i in range(n):
+        mmax = max(mmax, shape[i])
+    res = np.empty(size)
+    jac = np.empty((size, size + 1))
+    u = np.empty(size)
+    d = np.empty((n, n, mmax, mmax))
+    sigma = np.empty(size)
+    work = np.empty((size + 1, size + 1))
+    rhs = np.empty(size + 1)
+    x = np.empty(size + 1)
+    z = np.empty(size + 1)
+    z0 = np.empty(size + 1)
+    t0 = np.empty(size + 1)
+    tan = np.empty(size + 1)
+    scale = np.empty(size + 1)
+    zeros = np.zeros(size)
+    n_targets = targets.shape[0]
+    for w in range(which.shape[0]):
+        b = which[w]
+        g = games[b]
+        crossed = 0
+        while True:
+            if status_all[b] == FAILED:
+                break
+            lam_now = z_all[b, size]
+            if n_targets > 0:
+                if crossed >= n_targets or lam_now >= lambda_max:
+                    break
+            elif regret_all[b] <= stop_regret or lam_now >= lambda_max:
+                break
+            for k in range(size + 1):
+                z0[k] = z_all[b, k]
+                t0[k] = t_all[b, k]
+                z[k] = z0[k] + h_all[b] * t0[k]
+            for k in range(size):
+                scale[k] = np.exp(z0[k])
+            scale[size] = 1.0 / (1.0 + abs(z0[size]))
+            first = np.inf
+            second = 0.0
+            last = np.inf
+            ok = True
+            for it in range(max_newton):
+                _system(g, decode, offsets, shape, z, res, jac, u, d, sigma)
+                for k in range(size):
+                    res[k] = -res[k]
+                if not _augmented(jac, t0, res, 0.0, x, work, rhs):
+                    ok = False
+                    break
+                norm = 0.0
+                for k in range(size + 1):
+                    norm = max(norm, abs(x[k]) * scale[k])
+                    z[k] += x[k]
+                if it == 0:
+                    first = norm
+                elif it == 1:
+                    second = norm
+                last = norm
+                if norm <= newton_tol:
+                    break
+            accept = ok and last <= newton_tol and z[size] >= 0.0
+            if accept:
+                for k in range(size + 1):
+                    if not np.isfinite(z[k]):
+                        accept = False
+            decel = np.inf
+            if accept:
+                # The tangent at the new point, oriented along the old one.
+                if not _augmented(jac, t0, zeros, 1.0, tan, work, rhs):
+                    accept = False
+                else:
+                    nrm = 0.0
+                    for k in range(size + 1):
+                        nrm += tan[k] * tan[k]
+                    nrm = np.sqrt(nrm)
+                    dot = 0.0
+                    n0 = 0.0
+                    n1 = 0.0
+                    for k in range(size + 1):
+                        tan[k] /= nrm
+                        a0 = t0[k] * scale[k]
+                        a1 = tan[k] * scale[k]
+                        dot += a0 * a1
+                        n0 += a0 * a0
+                        n1 += a1 * a1
+                    cosine = dot / max(np.sqrt(n0 * n1), 1e-300)
+                    cosine = min(1.0, max(-1.0, cosine))
+                    angle = np.arccos(cosine)
+                    contraction = second / first if first > 0 else 0.0
+                    decel = max(np.sqrt(first / nominal_distance),
+                                np.sqrt(contraction / nominal_contraction),
+                                angle / nominal_angle)  # fmt: skip
+                    if not decel < 2.0:
+                        accept = False
+            if accept:
+                if n_targets > 0:
+                    while crossed < n_targets and targets[crossed] <= z[size]:
+                        if targets[crossed] >= z0[size]:
+                            _at_lambda(g, decode, offsets, shape, z0, z, targets[crossed],
+                                       points[b, crossed], res, jac, u, d, sigma, work, rhs,
+                                       x)  # fmt: skip
+                        crossed += 1
+                for k in range(size + 1):
+                    z_all[b, k] = z[k]
+                    t_all[b, k] = tan[k]
+                steps_all[b] += 1
+                h_all[b] = h_all[b] / max(decel, 1.0 / max_growth)
+                regret_all[b] = _regret(u, sigma, offsets, shape)
+                if steps_all[b] >= max_steps:
+                    status_all[b] = FAILED
+            else:
+                h_all[b] *= 0.5
+                if h_all[b] < min_step * (1.0 + abs(z_all[b, size])):
+                    status_all[b] = FAILED
+        if status_all[b] != FAILED:
+            status_all[b] = AT_MAX if z_all[b, size] >= lambda_max else STOPPED
+
+
+@njit(cache=True)
+def _at_lambda(g, decode, offsets, shape, z0, z1, lam, out, res, jac, u, d, sigma, work,
+               rhs, x):  # fmt: skip
+    """The branch's probabilities at exactly ``lam`` between two accepted points: Newton
+    in ``y`` with lambda fixed, from the linear interpolation."""
+    size = z0.shape[0] - 1
+    span = z1[size] - z0[size]
+    w = 0.0 if span == 0 else (lam - z0[size]) / span
+    z = np.empty(size + 1)
+    for k in range(size + 1):
+        z[k] = (1 - w) * z0[k] + w * z1[k]
+    z[size] = lam
+    fix = np.zeros(size + 1)
+    fix[size] = 1.0
+    for _ in range(50):
+        _system(g, decode, offsets, shape, z, res, jac, u, d, sigma)
+        for k in range(size):
+            res[k] = -res[k]
+        if not _augmented(jac, fix, res, 0.0, x, work, rhs):
+            break
+        big = 0.0
+        for k in range(size):
+            z[k] += x[k]
+            big = max(big, abs(x[k]))
+        if big <= 1e-14 * (1.0 + abs(lam)):
+            break
+    for k in range(size):
+        out[k] = np.exp(z[k])
+
+
+@njit(cache=True)
+def start(games, decode, offsets, shape, z_all, t_all):
+    """The uniform profile at lambda = 0 and its tangent, for every game."""
+    count = games.shape[0]
+    size = z_all.shape[1] - 1
+    n = games.shape[1]
+    mmax = 0
+    for i in range(n):
+        mmax = max(mmax, shape[i])
+    res = np.empty(size)
+    jac = np.empty((size, size + 1))
+    u = np.empty(size)
+    d = np.empty((n, n, mmax, mmax))
+    sigma = np.empty(size)
+    work = np.empty((size + 1, size + 1))
+    rhs = np.empty(size + 1)
+    x = np.empty(size + 1)
+    lam_dir = np.zeros(size + 1)
+    lam_dir[size] = 1.0
+    zeros = np.zeros(size)
+    for b in range(count):
+        for i in range(n):
+            for j in range(shape[i]):
+                z_all[b, offsets[i] + j] = -np.log(shape[i])
+        z_all[b, size] = 0.0
+        _system(games[b], decode, offsets, shape, z_all[b], res, jac, u, d, sigma)
+        if _augmented(jac, lam_dir, zeros, 1.0, x, work, rhs):
+            nrm = np.sqrt(np.sum(x * x))
+            for k in range(size + 1):
+                t_all[b, k] = x[k] / nrm
+        else:
+            for k in range(size + 1):
+                t_all[b, k] = lam_dir[k]
