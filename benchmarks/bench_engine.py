@@ -16,10 +16,12 @@ it: the numbers below are made up to give a mix of easy and hard stage games):
   depends on capacity, the patron's action and the round (a dated threat shock).
 
 Run: ``python benchmarks/bench_engine.py`` (``--quick`` for a small grid). Prints, for
-horizons 24, 48, 96 and 192 rounds: the time, its ratio to the 24-round time, states per
-second per round, peak memory, and how often each selection path answered a stage game;
-then the expectation step in the factored and the sparse form, measured in the same run.
-The machine is shared: figures are noisy, ratios within one run are what to compare.
+horizons 24, 48, 96 and 192 rounds: the time, its ratio to the 24-round time, states x
+rounds per second, peak memory (``ru_maxrss``), and how often each selection path
+answered a stage game; the cost of the default options (the robustness search and the
+exact certification of traced limits) on a few rounds; then the expectation step in the
+factored and the sparse form on one law, measured in the same run. The machine is shared:
+figures are noisy, ratios within one run are what to compare.
 """
 
 from __future__ import annotations
@@ -177,67 +179,101 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def shares(counts: dict[str, int]) -> str:
+    total = sum(counts.values())
+    return ", ".join(f"{k} {100 * v / total:.1f}%" for k, v in counts.items() if v)
+
+
+def expectation_step(grid: int, levels: int) -> None:
+    """The expectation step, factored against sparse successor lists, on one law."""
+    g = build(grid, levels, 1, 1)[0]
+    law = g.transitions
+    assert isinstance(law, FactoredTransitions)
+    values = np.random.default_rng(0).normal(size=(1, g.n_states, 4))
+    t = time.perf_counter()
+    sparse = sparse_of(law, g.n_states)
+    built = time.perf_counter() - t
+    reps = 5
+    t = time.perf_counter()
+    for _ in range(reps):
+        e1 = law.expect(values, g.shape)
+    tf = (time.perf_counter() - t) / reps
+    t = time.perf_counter()
+    for _ in range(reps):
+        e2 = sparse.expect(values, g.shape)
+    ts = (time.perf_counter() - t) / reps
+    k = sparse.probabilities.shape[-1]
+    print(f"expectation step on {g.n_states:,} states: factored {1e3 * tf:.1f} ms "
+          f"({law.nbytes / 2**20:.2f} MiB), sparse K = {k} {1e3 * ts:.0f} ms "
+          f"({sparse.nbytes / 2**20:.0f} MiB, built in {built:.0f} s): factored "
+          f"{ts / tf:.0f}x faster; largest difference {np.abs(e1 - e2).max():.1e}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--grid", type=int, default=11)
     parser.add_argument("--levels", type=int, default=8)
     parser.add_argument("--horizons", default="24,48,96,192")
+    parser.add_argument("--default-rounds", type=int, default=3,
+                        help="rounds solved with the default options (robust, certify)")
     parser.add_argument("--quick", action="store_true", help="a 5^3 x 4 grid, horizons 24,48")
     args = parser.parse_args()
     if args.quick:
         args.grid, args.levels, args.horizons = 5, 4, "24,48"
     horizons = [int(h) for h in args.horizons.split(",")]
+    longest = max(horizons)
     t0 = time.perf_counter()
-    rounds = build(args.grid, args.levels, max(horizons), shock_round=max(horizons) // 2)
+    rounds = build(args.grid, args.levels, longest, shock_round=longest // 2)
     g = rounds[0]
     print(f"game: {g.n_players} players x {g.shape} actions, {g.n_states:,} states "
-          f"({args.grid}^3 beliefs x {args.levels} capacity levels + collapse); "
-          f"built in {time.perf_counter() - t0:.1f} s")  # fmt: skip
+          f"({args.grid}^3 beliefs x {args.levels} capacity levels + collapse), "
+          f"{longest} rounds (a threat shock from round {longest // 2}); built in "
+          f"{time.perf_counter() - t0:.1f} s")  # fmt: skip
+    solve(build(3, 2, 1, 1)[0], 1)  # compile the tracer (numba caches it on disk)
     print(f"peak memory after building: {peak_mib():,.0f} MiB")
-    base = None
-    print("\nrounds | time (s) | ratio to 24 | states x rounds / s | peak MiB | paths")
-    for horizon in horizons:
-        part = rounds[-horizon:]
-        t = time.perf_counter()
-        res = solve(part)
-        took = time.perf_counter() - t
-        base = base or took
-        counts = res.path_counts
-        total = sum(counts.values())
-        shares = ", ".join(f"{k} {100 * v / total:.1f}%" for k, v in counts.items() if v)
-        rate = g.n_states * horizon / took
-        print(f"{horizon:6d} | {took:8.1f} | {took / base:11.2f} | {rate:19,.0f} | "
-              f"{peak_mib():8,.0f} | {shares}")  # fmt: skip
+
+    # Backward induction over the last T rounds is the first T steps of the longest solve,
+    # so one solve times every horizon: the time to finish each round, cumulated.
+    stamps: list[float] = []
+    t = time.perf_counter()
+    res = solve(rounds, robust=False, certify=False,
+                progress=lambda done, total: stamps.append(time.perf_counter() - t))  # fmt: skip
+    print("\nselection qre, robust=False, certify=False (the tracer and the fast paths)")
+    print("rounds | time (s) | ratio to the first | states x rounds / s | per round (s)")
+    base = stamps[horizons[0] - 1]
+    for h in horizons:
+        took = stamps[h - 1]
+        print(f"{h:6d} | {took:8.1f} | {took / base:18.2f} | {g.n_states * h / took:19,.0f} | "
+              f"{took / h:13.2f}")  # fmt: skip
+    print(f"paths over {longest} rounds: {shares(res.path_counts)}")
+    print(f"peak memory: {peak_mib():,.0f} MiB")
     check = res.verify()
-    print(f"\nlast solve verified: {check.ok} (worst regret / bound {check.worst:.2g})")
-    robust = res.robust.mean()
-    print(f"robust stage games: {100 * robust:.1f}% (complete comparison in "
-          f"{100 * res.complete.mean():.1f}%)")  # fmt: skip
+    print(f"verified: {check.ok} (largest regret / bound {check.worst:.2g})")
     t = time.perf_counter()
     dist = res.distribution(0)
-    print(f"exact distribution over {horizon} rounds: {time.perf_counter() - t:.2f} s; "
-          f"P(collapse by the end) = {dist[-1, -1]:.3f}")  # fmt: skip
-    # The expectation step, factored against sparse, on the same law.
-    if g.n_states <= 2000 or "--sparse" in sys.argv:
-        values = np.random.default_rng(0).normal(size=(1, g.n_states, 4))
-        law = g.transitions
-        t = time.perf_counter()
-        sparse = sparse_of(law, g.n_states)  # type: ignore[arg-type]
-        built = time.perf_counter() - t
-        reps = 5
-        t = time.perf_counter()
-        for _ in range(reps):
-            e1 = law.expect(values, g.shape)
-        tf = (time.perf_counter() - t) / reps
-        t = time.perf_counter()
-        for _ in range(reps):
-            e2 = sparse.expect(values, g.shape)
-        ts = (time.perf_counter() - t) / reps
-        print(f"\nexpectation step: factored {1e3 * tf:.1f} ms ({law.nbytes / 2**20:.2f} MiB), "
-              f"sparse K={sparse.probabilities.shape[-1]} {1e3 * ts:.1f} ms "
-              f"({sparse.nbytes / 2**20:.0f} MiB, built in {built:.0f} s): factored is "
-              f"{ts / tf:.0f}x faster; max difference {np.abs(e1 - e2).max():.1e}")  # fmt: skip
+    print(f"exact distribution over {longest} rounds: {time.perf_counter() - t:.2f} s; "
+          f"P(collapse by the end | start in state 0) = {dist[-1, -1]:.3f}")  # fmt: skip
+    t = time.perf_counter()
+    paths = res.sample(0, paths=1000, seed=1)
+    print(f"1,000 sampled paths: {time.perf_counter() - t:.2f} s; collapsed share "
+          f"{(paths.states[:, -1] == g.n_states - 1).mean():.3f}")  # fmt: skip
 
+    if args.default_rounds:
+        part = rounds[-args.default_rounds:]
+        for robust, certify in ((False, False), (True, False), (True, True)):
+            t = time.perf_counter()
+            r = solve(part, robust=robust, certify=certify)
+            took = time.perf_counter() - t
+            extra = ""
+            if robust:
+                extra = (f"; robust {100 * r.robust.mean():.1f}% of stage games, complete "
+                         f"{100 * r.complete.mean():.1f}%")  # fmt: skip
+            print(f"last {args.default_rounds} rounds, robust={robust}, certify={certify}: "
+                  f"{took:.1f} s ({took / args.default_rounds:.1f} s a round){extra}")  # fmt: skip
+        print(f"peak memory: {peak_mib():,.0f} MiB")
+
+    print()
+    expectation_step(5, 4)
 
 
 if __name__ == "__main__":

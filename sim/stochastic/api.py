@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -37,7 +37,9 @@ def solve(
     stop: float = STOP,
     max_iterations: int | None = None,
     robust: bool = True,
+    certify: bool = True,
     memory_budget: int = MEMORY_BUDGET,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Solution:
     """A Markov-perfect equilibrium of ``game`` (see docs/engine.md).
 
@@ -68,9 +70,17 @@ def solve(
         The stationary stopping rule and its bound (default
         :func:`~sim.stochastic.solver.iteration_bound`; :mod:`sim.stochastic.solver`).
     robust
-        Whether to look for other equilibria in each stage game (``Solution.robust``).
+        Whether to look for other equilibria in each stage game (``Solution.robust``;
+        ``False`` leaves it all False and saves that search).
+    certify
+        Whether each traced QRE limit is also checked by ``sim.equilibria.verify``'s exact
+        or certified arithmetic (``False``: the regret check only; path ``traced`` either
+        way unless the check fails, then ``uncertified``).
     memory_budget
         Bytes the solve may hold (:func:`sim.stochastic.solver.memory_estimate`).
+    progress
+        Called with (rounds or iterations done, their number or bound) after each; the
+        CLI draws a progress bar with it.
 
     Raises
     ------
@@ -84,7 +94,7 @@ def solve(
     focal = first.player_index(focal_player)
     options = Options(selection, focal, fallback, float(tol), float(stop),
                       None if max_iterations is None else int(max_iterations),
-                      bool(robust))  # fmt: skip
+                      bool(robust), bool(certify))  # fmt: skip
     check_options(options, first.n_players)
     need = memory_estimate(first, horizon)
     if need > memory_budget:
@@ -95,8 +105,8 @@ def solve(
             f"of {memory_budget / 2**30:.2f} GiB: split the batch or pass memory_budget="
         )
     start = terminal_values(first, terminal)
-    arrays = stationary(first, start, options) if horizon is None else backward(
-        rounds, start, options)  # fmt: skip
+    arrays = stationary(first, start, options, progress) if horizon is None else backward(
+        rounds, start, options, progress)  # fmt: skip
     return Solution(first, tuple(rounds), horizon, options, arrays)
 
 
@@ -135,7 +145,7 @@ def join_chunks(
     opts = dict(options or {})
     focal = first.player_index(opts.pop("focal_player", 0))
     keep = {k: opts[k] for k in ("selection", "fallback", "tol", "stop", "max_iterations",
-                                 "robust") if k in opts}  # fmt: skip
+                                 "robust", "certify") if k in opts}  # fmt: skip
     chosen = Options(focal_player=focal, **keep)
     counts: dict[str, int] = {}
     for p in parts:

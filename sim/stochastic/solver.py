@@ -30,7 +30,7 @@ equilibrium (Maskin and Tirole, "Markov perfect equilibrium I", *Journal of Econ
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +72,7 @@ class Options:
     stop: float = STOP
     max_iterations: int | None = None
     robust: bool = True
+    certify: bool = True
 
 
 @dataclass
@@ -122,6 +123,7 @@ def step(
         focal_player=options.focal_player,
         fallback=options.fallback,
         robust=options.robust,
+        certify=options.certify,
         cache=cache,
     )
     sigma = choice.strategies
@@ -134,8 +136,13 @@ def _count(counts: dict[str, int], path: npt.NDArray[np.int8]) -> None:
         counts[name] = counts.get(name, 0) + int(np.count_nonzero(path == k))
 
 
-def backward(rounds: Sequence[StochasticGame], terminal: FloatArray, options: Options) -> Arrays:
-    """Backward induction over ``rounds`` (round ``t`` plays ``rounds[t]``)."""
+Progress = Callable[[int, int], None]
+
+
+def backward(rounds: Sequence[StochasticGame], terminal: FloatArray, options: Options,
+             progress: Progress | None = None) -> Arrays:  # fmt: skip
+    """Backward induction over ``rounds`` (round ``t`` plays ``rounds[t]``); ``progress``
+    is called with (rounds done, rounds in all) after each."""
     first = rounds[0]
     horizon = len(rounds)
     b, s, n = first.batch_size, first.n_states, first.n_players
@@ -160,11 +167,15 @@ def backward(rounds: Sequence[StochasticGame], terminal: FloatArray, options: Op
         path[:, t] = choice.path.reshape(b, s)
         _count(counts, choice.path)
         previous = sigma
+        if progress is not None:
+            progress(horizon - t, horizon)
     return Arrays(strategy, values, robust, robust_players, complete, path, counts, horizon)
 
 
-def stationary(game: StochasticGame, initial: FloatArray, options: Options) -> Arrays:
-    """The operator iterated from ``initial`` to the fixed point (module docstring)."""
+def stationary(game: StochasticGame, initial: FloatArray, options: Options,
+               progress: Progress | None = None) -> Arrays:  # fmt: skip
+    """The operator iterated from ``initial`` to the fixed point (module docstring);
+    ``progress`` is called with (iterations done, the bound) after each."""
     b = game.batch_size
     u = game.batch_payoffs().reshape(b, -1)
     spread = u.max(axis=1) - u.min(axis=1)
@@ -183,6 +194,8 @@ def stationary(game: StochasticGame, initial: FloatArray, options: Options) -> A
         change = np.abs(v_new - v).reshape(b, -1).max(axis=1)
         v = v_new
         previous = sigma
+        if progress is not None:
+            progress(k, bound)
         if k >= 2 and np.all(change <= threshold):
             s, n = game.n_states, game.n_players
             return Arrays(

@@ -61,10 +61,13 @@ IntArray = npt.NDArray[np.intp]
 
 SELECTIONS = ("qre", "inertia", "player-optimal", "welfare")
 FALLBACKS = ("player-optimal", "welfare")
-#: How a stage game was answered. ``fallback``: the trace did not give a verified
-#: equilibrium and ``sim.equilibria.solve(game, "auto")`` did.
+#: How a stage game was answered. ``uncertified``: traced, and within the regret bound, but
+#: ``sim.equilibria.verify``'s exact or certified arithmetic could not confirm it (ties in a
+#: degenerate game); ``fallback``: the trace did not give an equilibrium within the bound
+#: and ``sim.equilibria.solve(game, "auto")`` did.
 PATHS = (
-    "constant", "dominance", "cyclic", "traced", "shared", "pure", "small-support", "fallback",
+    "constant", "dominance", "cyclic", "traced", "uncertified", "shared", "pure",
+    "small-support", "fallback",
 )  # fmt: skip
 #: Payoffs closer than this times the game's spread are a tie (as ``sim.equilibria.select``).
 TIE = 1e-9
@@ -138,7 +141,7 @@ def _pure_padded(profiles: IntArray, shape: tuple[int, ...]) -> FloatArray:
     return out
 
 
-def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache
+def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool = True
          ) -> tuple[FloatArray, npt.NDArray[np.int8]]:  # fmt: skip
     """QRE limits of games no fast path answered: trace each distinct one once."""
     shape = tuple(int(m) for m in games.shape[2:])
@@ -169,18 +172,20 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache
             padded = qre.to_padded(profile[None], shape)
             good = limits.verified[r] and batch_regrets(games[k : k + 1], padded)[0] <= bound[k]
             method = "traced"
-            if good:
+            if good and certify:
                 try:
                     stage_verify(NormalFormGame(games[k]), list(padded[0, i, :m]
                                  for i, m in enumerate(shape)), "logit-qre")  # fmt: skip
                 except SolverError:
-                    good = False
+                    # An equilibrium in floating point that exact arithmetic cannot confirm
+                    # (a degenerate game: ties): kept, and counted as such.
+                    method = "uncertified"
             if not good:
                 profile = _fallback(games[k], shape)
                 method = "fallback"
             flat[k] = profile
             path[k] = PATHS.index(method)
-            if method == "traced":
+            if method != "fallback":
                 cache.put(keys[k], profile)
         for k, key in enumerate(keys):
             if key in first and first[key] != k:
@@ -239,6 +244,7 @@ def select_stage(
     focal_player: int = 0,
     fallback: str = "player-optimal",
     robust: bool = True,
+    certify: bool = True,
     cache: TraceCache | None = None,
 ) -> StageChoice:
     """Select one equilibrium in each stage game of ``games`` ``(N, n, *m)``.
@@ -320,7 +326,7 @@ def select_stage(
     chosen = np.zeros((rest.size, n, max(shape)))
     chosen_path = np.full(rest.size, -1, dtype=np.int8)
     if rule == "qre":
-        chosen, chosen_path = _qre(sub, bound[rest], cache)
+        chosen, chosen_path = _qre(sub, bound[rest], cache, certify)
     else:
         # Pure candidates, vectorised.
         pure_rows = np.flatnonzero(has_pure)
@@ -339,11 +345,14 @@ def select_stage(
                 chosen_path[r] = PATHS.index("small-support")
         left = np.flatnonzero(chosen_path < 0)
         if left.size:
-            traced, tpath = _qre(sub[left], bound[rest[left]], cache)
+            traced, tpath = _qre(sub[left], bound[rest[left]], cache, certify)
             chosen[left] = traced
             chosen_path[left] = tpath
     strategies[rest] = chosen
     path[rest] = chosen_path
+    if not need_pure:
+        # Not searched: the flags of these games stay False (unknown).
+        return StageChoice(strategies, path, robust_all, robust_players, complete)
     for k in range(rest.size):
         cands = found[k] + [chosen[k]]
         same = [bool(np.abs(c - chosen[k]).max() <= SAME) for c in cands]
