@@ -29,7 +29,7 @@ above them this one was (at most doubled), a rejected step halves. With these va
 limits agree with pygambit's ``logit_solve`` on 60 random 4-player, 3-action games and 200
 stage games of the engine's benchmark; looser ones jumped branches on two of the 60.
 Turning points (``lambda`` briefly decreasing) are followed, not jumped. Every game has
-its own steps; they run compiled (:mod:`sim.stochastic._logit_kernel`), one game after
+its own steps; they run compiled (:mod:`sim.stochastic.logit_kernel`), one game after
 another.
 
 **Where it stops.** Payoffs are first normalised per game to the range [0, 1] (one affine
@@ -59,7 +59,7 @@ import numpy.typing as npt
 
 from sim.errors import EngineError
 from sim.game import MixedProfile, NormalFormGame
-from sim.stochastic import _logit_kernel as _kernel
+from sim.stochastic import logit_kernel as kernel
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -240,7 +240,7 @@ class TraceState:
 
     @property
     def failed(self) -> npt.NDArray[np.bool_]:
-        return self.status == _kernel.FAILED
+        return self.status == kernel.FAILED
 
 
 def _params() -> FloatArray:
@@ -250,7 +250,7 @@ def _params() -> FloatArray:
 
 class LogitTracer:
     """Trace the principal logit branch of a batch of normalised games of one shape; the
-    steps run compiled (:mod:`sim.stochastic._logit_kernel`), one game after another, so a
+    steps run compiled (:mod:`sim.stochastic.logit_kernel`), one game after another, so a
     game's trace never depends on the others of the batch."""
 
     def __init__(self, games: FloatArray) -> None:
@@ -266,7 +266,7 @@ class LogitTracer:
         z = np.zeros((count, lay.size + 1))
         tangent = np.zeros_like(z)
         if count:
-            _kernel.start(self.games, self.decode, self.offsets, self.sizes, z, tangent)
+            kernel.start(self.games, self.decode, self.offsets, self.sizes, z, tangent)
         self.state = TraceState(
             z=z,
             tangent=tangent,
@@ -293,9 +293,9 @@ class LogitTracer:
         st = self.state
         tgt = np.zeros(0) if targets is None else np.ascontiguousarray(targets, dtype=np.float64)
         points = np.full((self.games.shape[0], max(tgt.size, 1), self.layout.size), np.nan)
-        st.status[which] = np.where(st.status[which] == _kernel.FAILED, _kernel.FAILED,
-                                    _kernel.RUNNING)  # fmt: skip
-        _kernel.trace(
+        st.status[which] = np.where(st.status[which] == kernel.FAILED, kernel.FAILED,
+                                    kernel.RUNNING)  # fmt: skip
+        kernel.trace(
             self.games, self.decode, self.offsets, self.sizes,
             np.ascontiguousarray(which, dtype=np.int64), st.z, st.tangent, st.step, st.steps,
             st.status, st.regret, float(stop_regret), LAMBDA_MAX, tgt, points, _params(),
@@ -440,7 +440,7 @@ def logit_limits(games: FloatArray, tol: float | FloatArray) -> Limits:
         out[todo[pending[good]]] = polished[good]
         verified[todo[pending[good]]] = True
         st = tracer.state
-        finished = good | (st.status[pending] != _kernel.STOPPED)
+        finished = good | (st.status[pending] != kernel.STOPPED)
         # Not yet polishable: trace further with a tighter stopping rule.
         out[todo[pending[~good]]] = flat[~good]
         pending = pending[~finished]
