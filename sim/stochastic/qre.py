@@ -53,13 +53,24 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from sim.errors import EngineError
 from sim.game import MixedProfile, NormalFormGame
-from sim.stochastic import logit_kernel as kernel
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+def _kernel() -> ModuleType:
+    """The compiled tracer, imported on first use: numba (and the SciPy it loads) stays
+    out of every process that never traces a game."""
+    from sim.stochastic import logit_kernel
+
+    return logit_kernel
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -240,7 +251,7 @@ class TraceState:
 
     @property
     def failed(self) -> npt.NDArray[np.bool_]:
-        return self.status == kernel.FAILED
+        return self.status == _kernel().FAILED
 
 
 def _params() -> FloatArray:
@@ -266,7 +277,7 @@ class LogitTracer:
         z = np.zeros((count, lay.size + 1))
         tangent = np.zeros_like(z)
         if count:
-            kernel.start(self.games, self.decode, self.offsets, self.sizes, z, tangent)
+            _kernel().start(self.games, self.decode, self.offsets, self.sizes, z, tangent)
         self.state = TraceState(
             z=z,
             tangent=tangent,
@@ -293,9 +304,9 @@ class LogitTracer:
         st = self.state
         tgt = np.zeros(0) if targets is None else np.ascontiguousarray(targets, dtype=np.float64)
         points = np.full((self.games.shape[0], max(tgt.size, 1), self.layout.size), np.nan)
-        st.status[which] = np.where(st.status[which] == kernel.FAILED, kernel.FAILED,
-                                    kernel.RUNNING)  # fmt: skip
-        kernel.trace(
+        st.status[which] = np.where(st.status[which] == _kernel().FAILED, _kernel().FAILED,
+                                    _kernel().RUNNING)  # fmt: skip
+        _kernel().trace(
             self.games, self.decode, self.offsets, self.sizes,
             np.ascontiguousarray(which, dtype=np.int64), st.z, st.tangent, st.step, st.steps,
             st.status, st.regret, float(stop_regret), LAMBDA_MAX, tgt, points, _params(),
@@ -440,7 +451,7 @@ def logit_limits(games: FloatArray, tol: float | FloatArray) -> Limits:
         out[todo[pending[good]]] = polished[good]
         verified[todo[pending[good]]] = True
         st = tracer.state
-        finished = good | (st.status[pending] != kernel.STOPPED)
+        finished = good | (st.status[pending] != _kernel().STOPPED)
         # Not yet polishable: trace further with a tighter stopping rule.
         out[todo[pending[~good]]] = flat[~good]
         pending = pending[~finished]
