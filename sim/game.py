@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.atomic import write_text
-from sim.errors import GameError, GameFileError
+from sim.errors import GameError
 
 if TYPE_CHECKING:
     import nashpy
@@ -277,23 +276,14 @@ class NormalFormGame:
 
 
 def read_nfg(path: str | Path) -> NormalFormGame:
-    """Read a Gambit ``.nfg`` file through pygambit's own reader."""
-    import pygambit as gbt
+    """Read a Gambit ``.nfg`` file (either form), with size checks first (:mod:`sim.nfg`)."""
+    from sim.nfg import read_nfg as read
 
-    p = Path(path)
-    if not p.is_file():
-        raise GameFileError(str(path), "no such file")
-    try:
-        game = gbt.read_nfg(str(p))
-    except Exception as exc:  # pygambit raises several types for a bad file
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        raise GameFileError(str(path), f"not a readable .nfg game ({message})") from None
-    try:
-        return NormalFormGame.from_gambit(game)
-    except GameError as exc:
-        raise GameFileError(str(path), str(exc)) from None
+    return read(path)
 
 
 def write_nfg(game: NormalFormGame, path: str | Path) -> None:
-    """Write a game as a Gambit ``.nfg`` file through pygambit's own writer, atomically."""
-    write_text(path, game.to_gambit().to_nfg())
+    """Write a game as a Gambit ``.nfg`` file (outcome form, with labels), atomically."""
+    from sim.nfg import write_nfg as write
+
+    write(game, path)

@@ -78,10 +78,11 @@ def test_solve_json_has_the_documented_shape(
     ("content", "fragment"),
     [
         (None, "no such file"),
-        ("this is not a game", "not a readable .nfg game"),
-        ('NFG 1 R "x" { "a" "b" } { 2 2 }\n1 2 3\n', "not a readable .nfg game"),
+        ("this is not a game", 'line 1: expected "NFG"'),
+        ('NFG 1 R "x" { "a" "b" } { 2 2 }\n1 2 3\n', "line 2: expected payoff 4 of 8"),
+        ('NFG 1 R "x" { "a" "b" } { 1000000000 1000000000 }\n', "beyond the limit"),
     ],
-    ids=["missing", "garbage", "truncated"],
+    ids=["missing", "garbage", "truncated", "huge"],
 )
 def test_solve_refuses_a_bad_file_with_one_line(
     tmp_path: Path, content: str | None, fragment: str, capsys: pytest.CaptureFixture[str]
