@@ -344,3 +344,73 @@ def test_select_errors() -> None:
         select(eqs, "player-optimal", focal_player=5)
     with pytest.raises(SolverError):
         select(eqs, "inertia", fallback="inertia")
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (from /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        ppid = next((line.split()[1] for line in status.splitlines()
+                     if line.startswith("PPid:")), None)  # fmt: skip
+        if ppid == str(pid):
+            out.append(int(entry.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_a_killed_solve_leaves_no_solver_process(tmp_path: Path) -> None:
+    """SIGKILL the command while pygambit's simplicial subdivision runs in its worker: the
+    worker dies with it (PR_SET_PDEATHSIG), nothing is left running."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    pytest.importorskip("pygambit")
+    path = tmp_path / "slow.nfg"
+    from sim.game import write_nfg
+
+    write_nfg(_slow_simpdiv_game(), path)
+    command = subprocess.Popen(
+        [sys.executable, "-m", "sim", "solve", str(path), "--method", "simpdiv",
+         "--timeout", "120"],  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        workers: list[int] = []
+        while not workers and time.monotonic() < deadline:
+            time.sleep(0.1)
+            workers = _children(command.pid)
+        assert workers, "the solver worker never started"
+        os.kill(command.pid, signal.SIGKILL)
+        command.wait(10)
+        end = time.monotonic() + 10
+        while time.monotonic() < end and any(Path(f"/proc/{w}").exists() for w in workers):
+            time.sleep(0.1)
+        alive = [w for w in workers if Path(f"/proc/{w}/status").exists()
+                 and "State:\tZ" not in Path(f"/proc/{w}/status").read_text()]  # fmt: skip
+        assert not alive, f"solver worker(s) {alive} outlived the killed command"
+    finally:
+        if command.poll() is None:
+            command.kill()
+
+
+def test_small_support_and_auto_are_bounded_on_a_large_three_player_game() -> None:
+    """A 16x16x16 game (691,200 two-mixer candidates) used to take minutes and gigabytes:
+    now blocks of bounded memory, and the time bound is honoured."""
+    seed = next(s for s in range(100) if not pure_equilibria(
+        NormalFormGame(np.random.default_rng(s).random((3, 16, 16, 16)))))  # fmt: skip
+    game = NormalFormGame(np.random.default_rng(seed).random((3, 16, 16, 16)))
+    for method in ("small-support", "auto"):
+        start = time.monotonic()
+        with pytest.raises(SolverTimeoutError):
+            solve(game, method, timeout=0.2)
+        assert time.monotonic() - start < 2.0

@@ -34,9 +34,11 @@ Size limit (:data:`MAX_SUPPORTS`, :data:`MAX_UNKNOWNS`): at most 1,000 support p
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -133,61 +135,13 @@ def n_player_equilibria(game: NormalFormGame, check_time: Callable[[], None]) ->
         check_time()
         if _dominated(game.payoffs, support):
             continue
-        mixers = [j for j, s in enumerate(support) if len(s) > 1]
-        if not mixers:
-            cell = tuple(s[0] for s in support)
-            ok, tie, _ = pure_is_equilibrium(game, cell)
-            if ok:
-                pure = tuple(
-                    tuple(ex.Fraction(int(a == cell[j])) for a in range(shape[j]))
-                    for j in range(len(shape))
-                )
-                found.append(_exact(pure, ex.check(exact, pure)))
-                ties |= tie
-            continue
-        if len(mixers) <= 2:
-            q = ex.solve_linear_support(exact, support)
-            if q is None:
-                continue
-            if isinstance(q, str):
-                continua.append(support)
-                continue
-            if any(q[j][a] <= 0 for j, s in enumerate(support) for a in s):
-                continue
-            verdict = ex.check(exact, q)
-            if verdict.equilibrium:
-                found.append(_exact(q, verdict))
-                ties |= verdict.tie
-            continue
-        system = SupportSystem(game.payoffs, support)
-        search = subdivide(system, check_time)
-        if search.undecided:
+        settled = _support_equilibria(game, exact, support, check_time)
+        found += settled.equilibria
+        ties |= settled.ties
+        if settled.continuum:
+            continua.append(support)
+        if settled.undecided:
             undecided.append(support)
-        for lo, hi in search.enclosures:
-            decision = system.decide(lo[None], hi[None])[0]
-            if decision is Decision.EQUILIBRIUM:
-                found.append(_certified(game, system, lo, hi))
-            elif decision is Decision.UNDECIDED:
-                point = system.profile(0.5 * (lo + hi))
-                settled = False
-                for q in ex.recognitions(point):
-                    inside = all(
-                        ex.Fraction(float(lo[k])) <= v <= ex.Fraction(float(hi[k]))
-                        for k, v in enumerate(_free(system, q))
-                    )
-                    if not inside:
-                        continue
-                    verdict = ex.check(exact, q)
-                    if verdict.equilibrium and ex.support_of(q) == support:
-                        found.append(_exact(q, verdict))
-                        ties |= verdict.tie
-                        settled = True
-                        break
-                    if _solves(exact, system, q):
-                        settled = True  # the unique solution, exactly: not an equilibrium
-                        break
-                if not settled:
-                    undecided.append(support)
     found = deduplicate(found)
     found.sort(key=lambda e: (not e.is_pure(), profile_key(e.profile)))
     notes = []
@@ -213,6 +167,95 @@ def n_player_equilibria(game: NormalFormGame, check_time: Callable[[], None]) ->
     )
 
 
+@dataclass
+class _Settled:
+    """The equilibria with exactly one support, and what could not be settled there."""
+
+    equilibria: list[Equilibrium] = field(default_factory=list)
+    ties: bool = False
+    continuum: bool = False
+    undecided: bool = False
+
+
+def _support_equilibria(
+    game: NormalFormGame,
+    exact: ex.ExactPayoffs,
+    support: Support,
+    check_time: Callable[[], None],
+) -> _Settled:
+    """Every equilibrium whose support is exactly ``support`` (steps 2-4 of the module
+    docstring)."""
+    out = _Settled()
+    shape = game.shape
+    mixers = [j for j, s in enumerate(support) if len(s) > 1]
+    if not mixers:
+        cell = tuple(s[0] for s in support)
+        ok, tie, _ = pure_is_equilibrium(game, cell)
+        if ok:
+            pure = tuple(
+                tuple(ex.Fraction(int(a == cell[j])) for a in range(shape[j]))
+                for j in range(len(shape))
+            )
+            out.equilibria.append(_exact(pure, ex.check(exact, pure)))
+            out.ties |= tie
+        return out
+    if len(mixers) <= 2:
+        q = ex.solve_linear_support(exact, support)
+        if q is None:
+            return out
+        if isinstance(q, str):
+            out.continuum = True
+            return out
+        if any(q[j][a] <= 0 for j, s in enumerate(support) for a in s):
+            return out
+        if ex.cells_needed(shape, support) > ex.MAX_EXACT_CELLS:
+            out.undecided = True
+            return out
+        verdict = ex.check(exact, q)
+        if verdict.equilibrium:
+            out.equilibria.append(_exact(q, verdict))
+            out.ties |= verdict.tie
+        return out
+    system = SupportSystem(game.payoffs, support)
+    search = subdivide(system, check_time)
+    out.undecided = bool(search.undecided)
+    for lo, hi in search.enclosures:
+        decision = system.decide(lo[None], hi[None])[0]
+        if decision is Decision.EQUILIBRIUM:
+            out.equilibria.append(_certified(game, system, lo, hi))
+        elif decision is Decision.UNDECIDED and not _settle_exactly(
+            game, exact, system, lo, hi, out
+        ):
+            out.undecided = True
+    return out
+
+
+def _settle_exactly(
+    game: NormalFormGame,
+    exact: ex.ExactPayoffs,
+    system: SupportSystem,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    out: _Settled,
+) -> bool:
+    """Settle a certified solution with a tie by finding it exactly among small-denominator
+    rationals in its enclosure (the enclosure holds one solution only)."""
+    point = system.profile(0.5 * (lo + hi))
+    for q in ex.recognitions(point):
+        inside = all(
+            ex.Fraction(float(lo[k])) <= v <= ex.Fraction(float(hi[k]))
+            for k, v in enumerate(_free(system, q))
+        )
+        if not inside or not _solves(exact, system, q):
+            continue
+        verdict = ex.check(exact, q)
+        if verdict.equilibrium and ex.support_of(q) == system.support:
+            out.equilibria.append(_exact(q, verdict))
+            out.ties |= verdict.tie
+        return True
+    return False
+
+
 def _free(system: SupportSystem, q: ex.RationalProfile) -> list[ex.Fraction]:
     return [q[j][a] for j, s in enumerate(system.support) for a in s[1:]]
 
@@ -227,6 +270,39 @@ def _solves(exact: ex.ExactPayoffs, system: SupportSystem, q: ex.RationalProfile
         if any(values[a] != values[s[0]] for a in s[1:]):
             return False
     return True
+
+
+def _balanced_supports(shape: tuple[int, ...], max_unknowns: int) -> Iterator[Support]:
+    """Support profiles lazily, in Porter, Nudelman and Shoham's order for N players:
+    by total size, then most balanced sizes first; never more than ``max_unknowns``
+    unknowns (``sum |S_i| - 1``)."""
+    n = len(shape)
+    for total in range(n, n + max_unknowns + 1):
+        sizes = [
+            c for c in itertools.product(*(range(1, m + 1) for m in shape)) if sum(c) == total
+        ]
+        sizes.sort(key=lambda c: (max(c) - min(c), c))
+        for c in sizes:
+            yield from itertools.product(
+                *(itertools.combinations(range(m), k) for m, k in zip(shape, c, strict=True))
+            )
+
+
+def first_equilibrium(
+    game: NormalFormGame, check_time: Callable[[], None], max_unknowns: int = MAX_UNKNOWNS
+) -> Equilibrium | None:
+    """One equilibrium of a game of any size, by Porter, Nudelman and Shoham's support
+    search (smallest, most balanced supports first, conditionally dominated ones skipped),
+    each support solved exactly or certified as in ``all``; ``None`` if no support with at
+    most ``max_unknowns`` unknowns holds one. Bounded by ``check_time``."""
+    exact = ex.ExactPayoffs(game.payoffs)
+    for support in _balanced_supports(game.shape, max_unknowns):
+        check_time()
+        if _dominated(game.payoffs, support):
+            continue
+        for eq in _support_equilibria(game, exact, support, check_time).equilibria:
+            return dataclasses.replace(eq, method="support-search")
+    return None
 
 
 def all_equilibria(

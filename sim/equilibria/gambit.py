@@ -1,6 +1,8 @@
 """N-player mixed equilibria through pygambit: global Newton, simplicial subdivision, logit.
 
-Every call runs in a child process that the caller can stop: pygambit's path-following
+Every call runs in a child process that the caller can stop, in its own process group, and
+that dies with its parent (Linux ``PR_SET_PDEATHSIG``: a killed ``hedgesim solve`` leaves no
+solver behind): pygambit's path-following
 methods can run for a very long time (``simpdiv_solve`` did not return in 40 minutes on a
 random 4-player game) and, in pygambit 16.7, ``gnm_solve`` sometimes aborts the whole
 process ("double free or corruption") on small 4-player games. A child that overruns its
@@ -21,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -83,12 +86,29 @@ _RUNNERS: dict[str, Callable[[np.ndarray, float], list[RawProfile]]] = {
 }
 
 
+def _die_with_parent(parent: int) -> None:
+    """Make this (child) process exit when ``parent`` dies, even by SIGKILL: Linux's
+    ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; elsewhere the parent's own clean-up has to do."""
+    os.setpgrp()  # its own process group: a terminal's signals go to the parent only
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _child(
     runner: Callable[[np.ndarray, float], list[RawProfile]],
     payoffs: np.ndarray,
     tol: float,
     conn: multiprocessing.connection.Connection,
+    parent: int,
 ) -> None:
+    _die_with_parent(parent)
     # pygambit can abort with a C-level message; keep it off the user's terminal (the
     # library never prints) and let the parent report the exit code instead.
     os.environ["LIBC_FATAL_STDERR_"] = "1"
@@ -141,7 +161,9 @@ def run_bounded(method: str, payoffs: np.ndarray, tol: float, timeout: float) ->
 
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(runner, payoffs, tol, send), daemon=True)
+    process = ctx.Process(
+        target=_child, args=(runner, payoffs, tol, send, os.getpid()), daemon=True
+    )
     process.start()
     send.close()
     try:
@@ -161,10 +183,7 @@ def run_bounded(method: str, payoffs: np.ndarray, tol: float, timeout: float) ->
     finally:
         receive.close()
         if process.is_alive():
-            process.terminate()
-            process.join(1.0)
-            if process.is_alive():
-                process.kill()
+            process.kill()
         process.join()
     if status != "ok":
         raise SolverError(method, f"pygambit failed: {payload}")

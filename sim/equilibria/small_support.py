@@ -46,11 +46,14 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from sim.equilibria._common import Deadline
 from sim.equilibria.pure import as_batch, pure_equilibria
 from sim.equilibria.result import Equilibrium, SolveResult, deduplicate, profile_key
 from sim.equilibria.verify import verify_many
@@ -95,69 +98,139 @@ class _Tables:
     own: npt.NDArray[np.intp]  # (C, n, 2)
 
 
-def _cell(
-    shape: tuple[int, ...], support: list[tuple[int, int]], x: int, y: int, k: int, z: int
-) -> int:
-    """Flat cell of ``support`` with the mixers (the players whose pair differs) on their
-    ``x``-th and ``y``-th action, every pure player on its action, and then player ``k``
-    (if ``k >= 0``) on action ``z``."""
-    mixers = [p for p, s in enumerate(support) if s[0] != s[1]]
-    profile = [s[0] for s in support]
-    profile[mixers[0]], profile[mixers[1]] = support[mixers[0]][x], support[mixers[1]][y]
-    if k >= 0:
-        profile[k] = z
-    return int(np.ravel_multi_index(profile, shape))
+#: Most candidates per block of the kernel: the gathered deviation payoffs of a block take
+#: about ``batch * candidates * n * 4 * max(m)`` floats; blocks keep that near 16 MB.
+_BLOCK_FLOATS = 1 << 21
+
+#: Shapes with at most this many candidates keep their index tables (the stage games').
+_CACHED_CANDIDATES = 50_000
+
+
+def candidate_count(shape: tuple[int, ...]) -> int:
+    """Number of two-mixer candidates of a game shape."""
+    n = len(shape)
+    total = 0
+    for i, j in itertools.combinations(range(n), 2):
+        rest = math.prod(shape[k] for k in range(n) if k not in (i, j))
+        total += math.comb(shape[i], 2) * math.comb(shape[j], 2) * rest
+    return total
+
+
+def _block(
+    shape: tuple[int, ...], i: int, j: int, pairs_i: np.ndarray, pairs_j: np.ndarray,
+    rest: np.ndarray,
+) -> _Tables:  # fmt: skip
+    """Index tables of the candidates with mixers ``i < j`` mixing over the action pairs
+    ``pairs_i`` ``(A, 2)`` and ``pairs_j`` ``(B, 2)``, the others at ``rest`` ``(R, n - 2)``:
+    ``A * B * R`` candidates, built with numpy (no Python loop per candidate)."""
+    n, top = len(shape), max(shape)
+    strides = np.array([math.prod(shape[k + 1 :]) for k in range(n)], dtype=np.intp)
+    others = [k for k in range(n) if k not in (i, j)]
+    a, b, r = len(pairs_i), len(pairs_j), len(rest)
+    # actions[c, k, x, y]: player k's action in the candidate's profile (x, y).
+    actions = np.empty((a, b, r, n, 2, 2), dtype=np.intp)
+    actions[:, :, :, i] = pairs_i[:, None, None, :, None]
+    actions[:, :, :, j] = pairs_j[None, :, None, None, :]
+    for pos, k in enumerate(others):
+        actions[:, :, :, k] = rest[None, None, :, pos, None, None]
+    actions = actions.reshape(a * b * r, n, 2, 2)
+    mix = np.einsum("ckxy,k->cxy", actions, strides)
+    z = np.minimum(np.arange(top)[None, :], np.array(shape)[:, None] - 1)  # (n, top)
+    # dev[c, k, x, y, z] = mix[c, x, y] + (z_k - action_k) * stride_k
+    dev = (
+        mix[:, None, :, :, None]
+        + (z[None, :, None, None, :] - actions[..., None]) * strides[None, :, None, None, None]
+    )
+    own = np.empty((a * b * r, n, 2), dtype=np.intp)
+    own[:, :, 0] = actions[:, :, 0, 0]
+    own[:, :, 1] = actions[:, :, 1, 1]
+    count = a * b * r
+    return _Tables(np.full(count, i, dtype=np.intp), np.full(count, j, dtype=np.intp),
+                   mix, dev, own)  # fmt: skip
+
+
+def _blocks(shape: tuple[int, ...], batch: int) -> Iterator[_Tables]:
+    """The candidates of a shape in blocks whose gathered payoffs stay near
+    :data:`_BLOCK_FLOATS` floats for a batch of ``batch`` games."""
+    if candidate_count(shape) <= _CACHED_CANDIDATES:
+        yield from _cached_blocks(shape)
+        return
+    n, top = len(shape), max(shape)
+    per_candidate = max(1, batch) * n * 4 * top
+    limit = max(1, _BLOCK_FLOATS // per_candidate)
+    for i, j in itertools.combinations(range(n), 2):
+        others = [k for k in range(n) if k not in (i, j)]
+        pairs_i = np.array(list(itertools.combinations(range(shape[i]), 2)), dtype=np.intp)
+        pairs_j = np.array(list(itertools.combinations(range(shape[j]), 2)), dtype=np.intp)
+        if not len(pairs_i) or not len(pairs_j):
+            continue
+        rest = np.array(list(itertools.product(*(range(shape[k]) for k in others))),
+                        dtype=np.intp).reshape(-1, len(others))  # fmt: skip
+        per_i = len(pairs_j) * len(rest)
+        if per_i <= limit:
+            step = max(1, limit // per_i)
+            for start in range(0, len(pairs_i), step):
+                yield _block(shape, i, j, pairs_i[start : start + step], pairs_j, rest)
+        else:
+            step = max(1, limit // max(1, len(rest)))
+            for ai in range(len(pairs_i)):
+                for start in range(0, len(pairs_j), step):
+                    yield _block(shape, i, j, pairs_i[ai : ai + 1],
+                                 pairs_j[start : start + step], rest)  # fmt: skip
 
 
 @functools.cache
-def _tables(shape: tuple[int, ...]) -> _Tables:
-    n, top = len(shape), max(shape)
-    first, second, mix, dev, own = [], [], [], [], []
+def _cached_blocks(shape: tuple[int, ...]) -> tuple[_Tables, ...]:
+    n = len(shape)
+    out = []
     for i, j in itertools.combinations(range(n), 2):
         others = [k for k in range(n) if k not in (i, j)]
-        for sa in itertools.combinations(range(shape[i]), 2):
-            for sb in itertools.combinations(range(shape[j]), 2):
-                for rest in itertools.product(*(range(shape[k]) for k in others)):
-                    support = [(r, r) for r in rest]
-                    support.insert(i, sa)
-                    support.insert(j, sb)
-                    first.append(i)
-                    second.append(j)
-                    mix.append([[_cell(shape, support, x, y, -1, 0) for y in (0, 1)]
-                                for x in (0, 1)])  # fmt: skip
-                    dev.append(
-                        [
-                            [
-                                [
-                                    [_cell(shape, support, x, y, k, min(z, shape[k] - 1))
-                                     for z in range(top)]
-                                    for y in (0, 1)
-                                ]
-                                for x in (0, 1)
-                            ]
-                            for k in range(n)
-                        ]
-                    )  # fmt: skip
-                    own.append([list(s) for s in support])
-    return _Tables(
-        np.array(first, dtype=np.intp),
-        np.array(second, dtype=np.intp),
-        np.array(mix, dtype=np.intp).reshape(-1, 2, 2),
-        np.array(dev, dtype=np.intp).reshape(-1, n, 2, 2, top),
-        np.array(own, dtype=np.intp).reshape(-1, n, 2),
-    )
+        pairs_i = np.array(list(itertools.combinations(range(shape[i]), 2)), dtype=np.intp)
+        pairs_j = np.array(list(itertools.combinations(range(shape[j]), 2)), dtype=np.intp)
+        if not len(pairs_i) or not len(pairs_j):
+            continue
+        rest = np.array(list(itertools.product(*(range(shape[k]) for k in others))),
+                        dtype=np.intp).reshape(-1, len(others))  # fmt: skip
+        out.append(_block(shape, i, j, pairs_i, pairs_j, rest))
+    return tuple(out)
 
 
-def _candidates(arr: np.ndarray, tol: float) -> list[_Found]:
+def _candidates(
+    arr: np.ndarray, tol: float, check_time: Callable[[], None] | None = None
+) -> list[_Found]:
     """The vectorized kernel: every two-mixer candidate of every game in ``arr``
-    ``(batch, n, *actions)`` that passes the (slightly loose) regret pre-check."""
+    ``(batch, n, *actions)`` that passes the float screen, block by block (``check_time``
+    is called between blocks)."""
     batch, n = arr.shape[0], arr.shape[1]
     shape = tuple(int(m) for m in arr.shape[2:])
     found = [_Found([], False) for _ in range(batch)]
     if n < 2 or sum(m >= 2 for m in shape) < 2:
         return found
-    t = _tables(shape)
     flat = arr.reshape(batch, n, -1)
+    degenerate = np.zeros(batch, dtype=bool)
+    hits: list[tuple[int, tuple[float, ...], list[FloatArray]]] = []
+    for t in _blocks(shape, batch):
+        if check_time is not None:
+            check_time()
+        degenerate |= _screen_block(flat, t, tol, shape, hits)
+    hits.sort(key=lambda h: (h[0], h[1]))
+    for game_index, _, profile in hits:
+        found[game_index].profiles.append(profile)
+    for g in np.flatnonzero(degenerate):
+        found[int(g)] = _Found(found[int(g)].profiles, True)
+    return found
+
+
+def _screen_block(
+    flat: np.ndarray,
+    t: _Tables,
+    tol: float,
+    shape: tuple[int, ...],
+    hits: list[tuple[int, tuple[float, ...], list[FloatArray]]],
+) -> npt.NDArray[np.bool_]:
+    """Screen one block of candidates for every game; append the survivors to ``hits`` and
+    return which games showed degeneracy."""
+    n = flat.shape[1]
     # ui[b, c, x, y], uj[b, c, x, y]: the mixers' payoffs in each candidate's 2x2 game.
     ui = flat[:, t.first[:, None, None], t.mix]
     uj = flat[:, t.second[:, None, None], t.mix]
@@ -174,53 +247,48 @@ def _candidates(arr: np.ndarray, tol: float) -> list[_Found]:
     degenerate = (flat_i | flat_j).any(axis=1)
     ok = (p > 0.0) & (p < 1.0) & (q > 0.0) & (q < 1.0)
     b_idx, c_idx = np.nonzero(ok)
-    if b_idx.size:
-        pk, qk = p[b_idx, c_idx], q[b_idx, c_idx]
-        w = np.empty((b_idx.size, 2, 2))
-        w[:, 0, 0] = (1.0 - pk) * (1.0 - qk)
-        w[:, 0, 1] = (1.0 - pk) * qk
-        w[:, 1, 0] = pk * (1.0 - qk)
-        w[:, 1, 1] = pk * qk
-        # values[c, k, z]: player k's payoff of action z against the candidate's profile.
-        dev = flat[b_idx[:, None, None, None, None], np.arange(n)[None, :, None, None, None],
-                   t.dev[c_idx]]  # fmt: skip
-        values = (
-            w[:, None, 0, 0, None] * dev[:, :, 0, 0]
-            + w[:, None, 0, 1, None] * dev[:, :, 0, 1]
-            + w[:, None, 1, 0, None] * dev[:, :, 1, 0]
-            + w[:, None, 1, 1, None] * dev[:, :, 1, 1]
-        )
-        size = (
-            w[:, None, 0, 0, None] * np.abs(dev[:, :, 0, 0])
-            + w[:, None, 0, 1, None] * np.abs(dev[:, :, 0, 1])
-            + w[:, None, 1, 0, None] * np.abs(dev[:, :, 1, 0])
-            + w[:, None, 1, 1, None] * np.abs(dev[:, :, 1, 1])
-        ).max(axis=(1, 2))
-        own = np.take_along_axis(values, t.own[c_idx], axis=2).min(axis=2)
-        regret = (values.max(axis=2) - own).max(axis=1)
-        keep = regret <= (tol + _ROUNDING_UNITS * 2.0**-53) * size
-        hits = []
-        for c in np.flatnonzero(keep):
-            cand = int(c_idx[c])
-            i, j = int(t.first[cand]), int(t.second[cand])
-            profile = []
-            for k in range(n):
-                s = np.zeros(shape[k])
-                a0, a1 = int(t.own[cand, k, 0]), int(t.own[cand, k, 1])
-                if k == i:
-                    s[a0], s[a1] = 1.0 - pk[c], pk[c]
-                elif k == j:
-                    s[a0], s[a1] = 1.0 - qk[c], qk[c]
-                else:
-                    s[a0] = 1.0
-                profile.append(s)
-            hits.append((int(b_idx[c]), profile_key(tuple(profile)), profile))
-        hits.sort(key=lambda h: (h[0], h[1]))
-        for game_index, _, profile in hits:
-            found[game_index].profiles.append(profile)
-    for g in np.flatnonzero(degenerate):
-        found[int(g)] = _Found(found[int(g)].profiles, True)
-    return found
+    if not b_idx.size:
+        return degenerate
+    pk, qk = p[b_idx, c_idx], q[b_idx, c_idx]
+    w = np.empty((b_idx.size, 2, 2))
+    w[:, 0, 0] = (1.0 - pk) * (1.0 - qk)
+    w[:, 0, 1] = (1.0 - pk) * qk
+    w[:, 1, 0] = pk * (1.0 - qk)
+    w[:, 1, 1] = pk * qk
+    # values[c, k, z]: player k's payoff of action z against the candidate's profile.
+    dev = flat[b_idx[:, None, None, None, None], np.arange(n)[None, :, None, None, None],
+               t.dev[c_idx]]  # fmt: skip
+    values = (
+        w[:, None, 0, 0, None] * dev[:, :, 0, 0]
+        + w[:, None, 0, 1, None] * dev[:, :, 0, 1]
+        + w[:, None, 1, 0, None] * dev[:, :, 1, 0]
+        + w[:, None, 1, 1, None] * dev[:, :, 1, 1]
+    )
+    size = (
+        w[:, None, 0, 0, None] * np.abs(dev[:, :, 0, 0])
+        + w[:, None, 0, 1, None] * np.abs(dev[:, :, 0, 1])
+        + w[:, None, 1, 0, None] * np.abs(dev[:, :, 1, 0])
+        + w[:, None, 1, 1, None] * np.abs(dev[:, :, 1, 1])
+    ).max(axis=(1, 2))
+    own = np.take_along_axis(values, t.own[c_idx], axis=2).min(axis=2)
+    regret = (values.max(axis=2) - own).max(axis=1)
+    keep = regret <= (tol + _ROUNDING_UNITS * 2.0**-53) * size
+    for c in np.flatnonzero(keep):
+        cand = int(c_idx[c])
+        i, j = int(t.first[cand]), int(t.second[cand])
+        profile = []
+        for k in range(n):
+            s = np.zeros(shape[k])
+            a0, a1 = int(t.own[cand, k, 0]), int(t.own[cand, k, 1])
+            if k == i:
+                s[a0], s[a1] = 1.0 - pk[c], pk[c]
+            elif k == j:
+                s[a0], s[a1] = 1.0 - qk[c], qk[c]
+            else:
+                s[a0] = 1.0
+            profile.append(s)
+        hits.append((int(b_idx[c]), profile_key(tuple(profile)), profile))
+    return degenerate
 
 
 def _verified(
@@ -249,7 +317,9 @@ def _verified(
 
 
 def two_mixer_equilibria(
-    game: NormalFormGame, tol: float = DEFAULT_TOLERANCE
+    game: NormalFormGame,
+    tol: float = DEFAULT_TOLERANCE,
+    check_time: Callable[[], None] | None = None,
 ) -> tuple[list[Equilibrium], bool, list[str]]:
     """Every equilibrium of ``game`` in which exactly two players mix, each over exactly
     two actions, and every other player plays a pure action (see the module docstring).
@@ -260,7 +330,7 @@ def two_mixer_equilibria(
         The verified equilibria ordered by profile key, whether degeneracy was seen, and
         remarks (degeneracy, dropped borderline candidates).
     """
-    found = _candidates(game.payoffs[np.newaxis], tol)[0]
+    found = _candidates(game.payoffs[np.newaxis], tol, check_time)[0]
     return _verified(game, found, tol)
 
 
@@ -295,11 +365,12 @@ def small_support(
     """Every equilibrium with at most two mixing players, each mixing over two actions:
     all pure equilibria (lexicographic), then the two-mixer ones (by profile key).
 
-    ``timeout`` is accepted for the common solver interface; the method is exact and
-    takes about a millisecond on a 3x3x3x3 game.
+    About a millisecond on a 3x3x3x3 game; on large games the candidates are screened in
+    blocks of bounded memory, and ``timeout`` is checked between blocks.
     """
+    deadline = Deadline(METHOD, timeout)
     pure = verify_many(game, [game.pure_to_mixed(a) for a in pure_equilibria(game)], "pure")
-    mixed, degenerate, notes = two_mixer_equilibria(game, tol)
+    mixed, degenerate, notes = two_mixer_equilibria(game, tol, deadline.check)
     found = pure.equilibria + mixed
     if not found:
         notes = [

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from sim.equilibria import enumeration, small_support, vertex
+from sim.equilibria._common import Deadline
 from sim.equilibria.pure import pure_equilibria
 from sim.equilibria.result import SolveResult
 from sim.equilibria.verify import verify_many
@@ -160,10 +161,27 @@ def _auto(game: NormalFormGame, tol: float, timeout: float) -> SolveResult:
         return SolveResult(
             found.equilibria, "auto", found.degenerate or pure.degenerate, (*notes, *found.notes)
         )
-    mixed, degenerate, small_notes = small_support.two_mixer_equilibria(game, tol)
+    small_time = Deadline("auto", max(end - time.monotonic(), 1e-3) * 0.5)
+    try:
+        mixed, degenerate, small_notes = small_support.two_mixer_equilibria(
+            game, tol, small_time.check
+        )
+    except SolverTimeoutError:
+        mixed, degenerate = [], False
+        small_notes = ["the small-support enumeration did not finish in its share of the time"]
     if mixed:
         return SolveResult(tuple(mixed), "auto", degenerate, (*notes, *small_notes))
     notes.append("no equilibrium in which two players mix over two actions each")
+    # Our own support search (exact or certified), with most of the remaining time: it
+    # needs no pygambit and gives the same answer wherever it runs.
+    share = Deadline("auto", max(end - time.monotonic(), 1e-3) * 0.75)
+    try:
+        first = enumeration.first_equilibrium(game, share.check)
+    except SolverTimeoutError:
+        first = None
+        notes.append("the support search found no equilibrium in its share of the time")
+    if first is not None:
+        return SolveResult((first,), "auto", False, tuple(notes))
     errors: list[str] = []
     for name in AUTO_N_PLAYER:
         remaining = end - time.monotonic()
