@@ -139,3 +139,35 @@ def calibrations(draw: st.DrawFn, **fixed: float) -> object:
             st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False)
         )
     return Parameters(**values)
+
+
+# -- transformations that must leave the equilibria in place (or move them predictably) ------
+
+
+def scaled(game: NormalFormGame, factor: float) -> NormalFormGame:
+    """Every payoff multiplied by ``factor`` (> 0): the same best responses."""
+    return game.with_payoffs(game.payoffs * factor)
+
+
+def with_huge_dominated_action(
+    game: NormalFormGame, player: int, signs: np.ndarray
+) -> NormalFormGame:
+    """``player`` gets one more action, last, paying it -1e9 everywhere (strictly dominated
+    when every other payoff exceeds -1e9) and the others +-1e9 (``signs``: +-1 values of
+    the new slice's shape): the equilibria are the old ones with weight 0 on it."""
+    extra_shape = list(game.payoffs.shape)
+    extra_shape[1 + player] = 1
+    extra = np.asarray(signs, dtype=float).reshape(extra_shape) * 1e9
+    extra[player] = -1e9
+    return NormalFormGame(np.concatenate([game.payoffs, extra], axis=1 + player))
+
+
+@st.composite
+def two_by_two_by_two(draw: st.DrawFn, integer: bool = False) -> NormalFormGame:
+    """3-player games with two actions each: generic (seeded continuous payoffs) or small
+    integers (ties, degenerate games)."""
+    if integer:
+        return NormalFormGame(draw(payoff_arrays((2, 2, 2), True, -3, 3)))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    return NormalFormGame(rng.integers(0, 10**6, size=(3, 2, 2, 2)) / 1000.0)

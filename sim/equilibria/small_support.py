@@ -128,12 +128,12 @@ def _block(
     others = [k for k in range(n) if k not in (i, j)]
     a, b, r = len(pairs_i), len(pairs_j), len(rest)
     # actions[c, k, x, y]: player k's action in the candidate's profile (x, y).
-    actions = np.empty((a, b, r, n, 2, 2), dtype=np.intp)
-    actions[:, :, :, i] = pairs_i[:, None, None, :, None]
-    actions[:, :, :, j] = pairs_j[None, :, None, None, :]
+    grid = np.empty((a, b, r, n, 2, 2), dtype=np.intp)
+    grid[:, :, :, i] = pairs_i[:, None, None, :, None]
+    grid[:, :, :, j] = pairs_j[None, :, None, None, :]
     for pos, k in enumerate(others):
-        actions[:, :, :, k] = rest[None, None, :, pos, None, None]
-    actions = actions.reshape(a * b * r, n, 2, 2)
+        grid[:, :, :, k] = rest[None, None, :, pos, None, None]
+    actions = grid.reshape(a * b * r, n, 2, 2)
     mix = np.einsum("ckxy,k->cxy", actions, strides)
     z = np.minimum(np.arange(top)[None, :], np.array(shape)[:, None] - 1)  # (n, top)
     # dev[c, k, x, y, z] = mix[c, x, y] + (z_k - action_k) * stride_k
@@ -164,8 +164,8 @@ def _blocks(shape: tuple[int, ...], batch: int) -> Iterator[_Tables]:
         pairs_j = np.array(list(itertools.combinations(range(shape[j]), 2)), dtype=np.intp)
         if not len(pairs_i) or not len(pairs_j):
             continue
-        rest = np.array(list(itertools.product(*(range(shape[k]) for k in others))),
-                        dtype=np.intp).reshape(-1, len(others))  # fmt: skip
+        combos = list(itertools.product(*(range(shape[k]) for k in others)))
+        rest = np.array(combos, dtype=np.intp).reshape(len(combos), len(others))
         per_i = len(pairs_j) * len(rest)
         if per_i <= limit:
             step = max(1, limit // per_i)
@@ -189,8 +189,8 @@ def _cached_blocks(shape: tuple[int, ...]) -> tuple[_Tables, ...]:
         pairs_j = np.array(list(itertools.combinations(range(shape[j]), 2)), dtype=np.intp)
         if not len(pairs_i) or not len(pairs_j):
             continue
-        rest = np.array(list(itertools.product(*(range(shape[k]) for k in others))),
-                        dtype=np.intp).reshape(-1, len(others))  # fmt: skip
+        combos = list(itertools.product(*(range(shape[k]) for k in others)))
+        rest = np.array(combos, dtype=np.intp).reshape(len(combos), len(others))
         out.append(_block(shape, i, j, pairs_i, pairs_j, rest))
     return tuple(out)
 
