@@ -98,7 +98,7 @@ def _die_with_parent(parent: int) -> None:
     except (OSError, AttributeError):
         pass
     if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _child(
