@@ -132,6 +132,8 @@ def test_learning_from_silence_crossing_round(
     application of the model's Bayes step."""
     if p0 < target:
         p0, target = target, p0
+    if p0 - target < 1e-9:
+        return  # starts on p*: floating point decides the side
     if lam > lam2:
         ratio = math.log(p0 * (1 - target) / (target * (1 - p0))) / math.log((1 - lam2) / (1 - lam))
         if abs(ratio - round(ratio)) < 1e-9:
@@ -273,3 +275,23 @@ def test_bad_shocks_are_refused_in_one_line(shock: dict[str, object], message: s
 def test_a_shock_past_the_horizon_is_refused() -> None:
     with pytest.raises(HedgesimError, match="past the last round 3"):
         resolve(BASE, [Shock(4, "threat", "add", 1.0, "late")], 4)
+
+
+def test_rescaling_to_weeks_keeps_a_month_a_month() -> None:
+    """Rounds of 7 days: 30/7 weekly rounds carry a monthly round's flow, the chance of at
+    least one catch over them is the monthly catch chance, and discounting over them is the
+    monthly discount; shares and the one-off collapse cost do not change."""
+    from sim.article.parameters import per_round
+
+    week = per_round(BASE, 7)
+    f = 30 / 7
+    assert week.iran_aid * f == pytest.approx(BASE.iran_aid)
+    assert 1 - (1 - week.catch_iran) ** f == pytest.approx(BASE.catch_iran)
+    assert week.discount**f == pytest.approx(BASE.discount)
+    assert week.capacity_recovery * f == pytest.approx(BASE.capacity_recovery)
+    assert week.hazard_rate * f == pytest.approx(BASE.hazard_rate)
+    assert week.hedge_incentive_share == BASE.hedge_incentive_share
+    assert week.collapse_cost == BASE.collapse_cost
+    assert per_round(BASE, 30) == BASE
+    with pytest.raises(HedgesimError, match="positive number of days"):
+        per_round(BASE, 0)

@@ -56,6 +56,8 @@ class ArticleGame:
     shocks: tuple[Shock, ...]
     beliefs: FloatArray = field(repr=False)  # (*batch, 3, G): each counterpart's grid
     capacities: FloatArray = field(repr=False)  # (*batch, K)
+    #: Per-player discount factors overriding ``params.discount``: ``(n,)`` or ``(B, n)``.
+    discounts: FloatArray | None = field(default=None, repr=False)
     _cache: dict[Any, StochasticGame] = field(default_factory=dict, repr=False)
 
     # -- the grid ---------------------------------------------------------------------------
@@ -203,7 +205,9 @@ class ArticleGame:
         if hit is not None:
             return hit
         discount = np.asarray(self.timeline.parameters[t].discount, dtype=np.float64)
-        if discount.ndim:
+        if self.discounts is not None:
+            discount = np.asarray(self.discounts, dtype=np.float64)
+        elif discount.ndim:
             discount = discount[:, None]
         game = StochasticGame(
             payoffs=self.payoffs(t),
@@ -249,6 +253,7 @@ def build(
     rounds: int = 24,
     shocks: Sequence[Shock] = (),
     resolution: Resolution = RUN,
+    discounts: FloatArray | None = None,
 ) -> ArticleGame:
     """The article's game for a calibration (or a batch of them, see
     :func:`sim.article.parameters.stack`), dated shocks and a horizon.
@@ -263,6 +268,9 @@ def build(
         Dated :class:`~sim.article.timeline.Shock` s.
     resolution
         The state grid (:data:`sim.article.grid.RUN` by default).
+    discounts
+        Per-player discount factors ``(4,)`` (or ``(B, 4)`` for a batch) in place of the
+        calibration's common ``discount`` (the sustainability thresholds vary one player's).
     """
     params = Parameters() if params is None else params
     params.batch_shape  # noqa: B018 - validates the batch shape
@@ -277,4 +285,5 @@ def build(
             axis=-2,
         ),
         capacities=capacity_grid(resolution, params.initial_capacity),
+        discounts=None if discounts is None else np.asarray(discounts, dtype=np.float64),
     )

@@ -123,18 +123,12 @@ class Outcomes:
 
 
 def _joint(dist: FloatArray, sigma: FloatArray) -> FloatArray:
-    """``dist[s] * prod_i sigma[s, i, a_i]`` on the profile grid, ``(S, *SHAPE)``."""
-    return np.asarray(
-        np.einsum(
-            "s,sa,sb,sc,sd->sabcd",
-            dist,
-            sigma[:, 0],
-            sigma[:, 1],
-            sigma[:, 2],
-            sigma[:, 3],
-            optimize=True,
-        )  # fmt: skip
-    )
+    """``dist[..., s] * prod_i sigma[s, i, a_i]`` on the profile grid, ``(..., S, *SHAPE)``
+    (a leading axis of ``dist`` weighs several masses at once)."""
+    w = sigma[:, 0][:, :, None, None, None] * sigma[:, 1][:, None, :, None, None]
+    w = w * sigma[:, 2][:, None, None, :, None]
+    w = w * sigma[:, 3][:, None, None, None, :]
+    return np.asarray(dist[..., None, None, None, None] * w)
 
 
 def outcomes(
@@ -196,21 +190,19 @@ def outcomes(
         sure[grid] = False
         horizon_at[t] = float(alive_hedging[~sure].sum())
         kept = np.where(sure, alive_hedging, 0.0)
-        nxt = transitions.push(_joint(kept, sigma)[None], SHAPE)[0]
-        h_collapse += float(nxt[grid])
-        nxt[grid] = 0.0
-        alive_hedging = nxt
         # the exit: paths on which Syria's realised actions were all hedges
         for k, action in enumerate(EXITS):
             exit_at[t, k] = float(realised @ sigma[:, 0, ACTIONS[SYRIA].index(action)])
         only_hedge = sigma.copy()
         only_hedge[:, 0] = 0.0
         only_hedge[:, 0, HEDGE] = sigma[:, 0, HEDGE]
-        nxt = transitions.push(_joint(realised, only_hedge)[None], SHAPE)[0]
-        e_collapse += float(nxt[grid])
-        nxt[grid] = 0.0
-        realised = nxt
-        dist = transitions.push(_joint(dist, sigma)[None], SHAPE)[0]
+        # the three masses move in one push (the law is the same; a batch of weights)
+        weights = np.stack([_joint(dist, sigma), _joint(kept, sigma), _joint(realised, only_hedge)])
+        dist, alive_hedging, realised = transitions.push(weights, SHAPE)
+        h_collapse += float(alive_hedging[grid])
+        e_collapse += float(realised[grid])
+        alive_hedging[grid] = 0.0
+        realised[grid] = 0.0
     collapsed[rounds] = dist[grid]
     return Outcomes(
         actions=acts,

@@ -35,6 +35,7 @@ FloatArray = npt.NDArray[np.float64]
 Value = float | FloatArray
 
 PAYOFF = "payoff units per round"
+LUMP = "payoff units, once"
 SHARE = "share"
 PROBABILITY = "probability per round"
 BELIEF = "belief"
@@ -256,7 +257,7 @@ class Parameters:
     )
     collapse_cost: Value = _p(
         40.0,
-        PAYOFF,
+        LUMP,
         "Syria's (the regime's) loss in the round it collapses; nothing after.",
         bounds=(10.0, 200.0),
         reason="Assumption: the regime's end is worth several years of its round payoff; the "
@@ -754,6 +755,39 @@ def check_bounds(params: Parameters) -> list[str]:
         elif np.any(v < lo) or np.any(v > hi):
             problems.append(f"{spec.name}={v.tolist()} outside [{lo:g}, {hi:g}]")
     return problems
+
+
+#: The round length the defaults are stated in (days).
+BASE_ROUND_DAYS = 30
+
+
+def per_round(params: Parameters, days: float) -> Parameters:
+    """The same calibration for rounds of ``days`` days instead of a month.
+
+    Flows (payoffs per round, funding needs, capacity rates, the hazard rate) scale with the
+    round's length; per-round probabilities ``x`` become ``1 - (1 - x)^f`` and the discount
+    ``d^f`` (``f = days / 30``), so that a month of weekly rounds carries what a monthly round
+    did; shares, beliefs, capacities, multipliers and the one-off collapse cost stay as they
+    are. (The replay of November 2024 runs in weeks.)
+    """
+    if not days > 0:
+        raise HedgesimError(f"a round must last a positive number of days, got {days}")
+    f = float(days) / BASE_ROUND_DAYS
+    if f == 1.0:
+        return params
+    changes: dict[str, Value] = {}
+    for spec in SPECS:
+        v = np.asarray(getattr(params, spec.name), dtype=np.float64)
+        if spec.unit in (PAYOFF, CAPACITY_RATE, HAZARD):
+            new = v * f
+        elif spec.unit in (PROBABILITY, RATE):
+            new = 1.0 - (1.0 - v) ** f
+        elif spec.unit == DISCOUNT:
+            new = v**f
+        else:
+            continue
+        changes[spec.name] = float(new) if new.ndim == 0 else new
+    return params.replace(**changes)
 
 
 def parameter_table() -> str:
