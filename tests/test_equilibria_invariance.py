@@ -249,3 +249,24 @@ def test_mckelvey_mclennan_2x2x2_has_nine_equilibria_all_found() -> None:
     assert _set(result) == _brute_force_2x2x2(game.payoffs)
     auto = solve(game, "auto")
     assert _set(auto) == _set(result) and auto.complete
+
+
+@pytest.mark.parametrize("seed", [2, 4])
+def test_all_on_random_3x3x3_games_is_complete_and_odd(seed: int) -> None:
+    """Generic games have an odd number of equilibria (Harsanyi, "Oddness of the number of
+    equilibrium points", IJGT 2, 1973); ``all`` finds a complete, odd list on 3x3x3 games,
+    whose supports include unequal sizes (an overdetermined side makes them empty)."""
+    game = NormalFormGame(np.random.default_rng(seed).random((3, 3, 3, 3)))
+    result = solve(game, "all", timeout=60)
+    assert result.complete and not result.degenerate
+    assert len(result.equilibria) % 2 == 1
+    for eq in result.equilibria:
+        assert game.max_regret(eq.profile) <= 1e-12 * float(np.abs(game.payoffs).max())
+
+
+@settings(max_examples=30)
+@given(gs.two_by_two_by_two())
+def test_generic_2x2x2_games_have_an_odd_number_of_equilibria(game: NormalFormGame) -> None:
+    """Harsanyi's (1973) oddness theorem, as a check that ``all`` misses none."""
+    result = solve(game, "all")
+    assert result.complete and len(result.equilibria) % 2 == 1

@@ -19,9 +19,12 @@ analysis, in floating point with rigorous error bounds, so no tolerance enters:
   ``K(X) = c - C F(c) + (I - C J(X)) (X - c)`` lies in the interior of ``X``, then ``F``
   has exactly one zero in ``X``, and it lies in ``K(X)``.
 - **Search** (:func:`subdivide`): boxes of the unit cube are discarded when some equation's
-  range excludes zero, some off-support action is strictly better over the whole box, or
-  the box misses the simplex; a box whose (slightly inflated) Krawczyk test succeeds holds
-  exactly one solution; the others are split. A box narrower than :data:`MIN_WIDTH` is left
+  range over the box cut to the simplices excludes zero (a function affine in each player's
+  probabilities takes its extremes at products of the vertices of the players' polytopes),
+  some off-support action is strictly better over the whole box, or the box misses the
+  simplex; a box whose (slightly inflated) Krawczyk test succeeds holds exactly one
+  solution; the others shrink to their intersection with ``K(X)`` (every solution in ``X``
+  lies in ``K(X)``: the interval Newton step), or go if it is empty, and are split. A box narrower than :data:`MIN_WIDTH` is left
   *undecided*, and the caller reports the search as incomplete (this happens at singular
   solutions and continua, that is in degenerate games).
 
@@ -122,6 +125,15 @@ class SupportSystem:
                 _Rows(i, tuple(j for j in range(self.n) if j != i), eqs, ineqs, gamma)
             )
         self.rows = rows
+        self.slopes = {
+            which: np.concatenate(
+                [2.0 * np.abs(t).reshape(t.shape[0], -1).sum(axis=1)
+                 for r in rows
+                 for t in [r.equations if which == "equations" else r.inequalities]
+                 if t.shape[0]] or [np.zeros(0)]
+            )
+            for which in ("equations", "inequalities")
+        }  # fmt: skip
         # Unknown index -> (player, position in its free actions).
         self.owner = [j for j in range(self.n) for _ in range(self.k[j])]
 
@@ -215,20 +227,67 @@ class SupportSystem:
         corners = np.array(list(itertools.product((False, True), repeat=self.K)), dtype=bool)
         return np.where(corners[None], hi[:, None, :], lo[:, None, :])  # (B, 2^K, K)
 
+    def _feasible_vertices(self, lo: FloatArray, hi: FloatArray) -> FloatArray:
+        """Points ``(B, V, K)`` whose hull holds every vertex of each box cut to the
+        simplices (``box_j`` and ``sum x_j <= 1`` for every player ``j``).
+
+        A function affine in each player's block of probabilities takes its extremes over a
+        product of polytopes at products of their vertices; a player's polytope has as
+        vertices the box corners inside the simplex and the points where the box's edges
+        cross ``sum x_j = 1``. Candidates outside are replaced by the box's lowest corner
+        (inside, for every box :func:`subdivide` keeps).
+        """
+        b = lo.shape[0]
+        per_player = []
+        for j in range(self.n):
+            k = self.k[j]
+            if k == 0:
+                continue
+            sl = slice(self.offsets[j], self.offsets[j + 1])
+            low, high = lo[:, sl], hi[:, sl]
+            corners = np.array(list(itertools.product((False, True), repeat=k)), dtype=bool)
+            pts = [np.where(corners[None], high[:, None, :], low[:, None, :])]  # (B, 2^k, k)
+            for c in range(k):
+                rest = [q for q in range(k) if q != c]
+                sub = np.array(list(itertools.product((False, True), repeat=k - 1)),
+                               dtype=bool).reshape(2 ** (k - 1), k - 1)  # fmt: skip
+                edge = np.empty((b, sub.shape[0], k))
+                edge[:, :, rest] = np.where(sub[None], high[:, None, rest], low[:, None, rest])
+                edge[:, :, c] = 1.0 - edge[:, :, rest].sum(axis=2)
+                inside = (edge[:, :, c] >= low[:, None, c]) & (edge[:, :, c] <= high[:, None, c])
+                edge = np.where(inside[..., None], edge, low[:, None, :])
+                pts.append(edge)
+            cand = np.concatenate(pts, axis=1)
+            ok = cand.sum(axis=2) <= 1.0
+            per_player.append(np.where(ok[..., None], cand, low[:, None, :]))
+        # Product over players of their candidate points.
+        grids = np.meshgrid(*[np.arange(p.shape[1]) for p in per_player], indexing="ij")
+        index = [g.reshape(-1) for g in grids]
+        return np.concatenate([p[:, i] for p, i in zip(per_player, index, strict=True)], axis=2)
+
     def ranges(
         self, lo: FloatArray, hi: FloatArray, which: str
     ) -> tuple[FloatArray, FloatArray]:
         """Rigorous lower and upper bounds ``(B, R)`` of each equation or inequality over
-        each box (exact ranges of multi-affine functions, widened by the rounding bound)."""
+        each box cut to the simplices (exact ranges of functions affine in each player's
+        probabilities, widened by the rounding bound and, for the computed crossing points
+        of the simplex, by a Lipschitz bound times their rounding)."""
         b = lo.shape[0]
         if b == 0:
             rows = self.evaluate(np.zeros((1, self.K)), which)[0].shape[1]
             return np.zeros((0, rows)), np.zeros((0, rows))
-        pts = self._vertices(lo, hi).reshape(-1, self.K)
-        v, e = self.evaluate(pts, which)
-        v = v.reshape(b, -1, v.shape[1])
-        e = e.reshape(b, -1, e.shape[1])
-        return _down((v - e).min(axis=1)), _up((v + e).max(axis=1))
+        pts = self._feasible_vertices(lo, hi)
+        count = pts.shape[1]
+        v, e = self.evaluate(pts.reshape(-1, self.K), which)
+        v = v.reshape(b, count, v.shape[1])
+        e = e.reshape(b, count, e.shape[1])
+        # A crossing point is off by at most (k + 2) units of rounding per coordinate; the
+        # function moves by at most 2 * sum|D| per unit of any coordinate.
+        drift = self.slopes[which] * (self.K * (max(self.k) + 2) * U)
+        return (
+            _down((v - e).min(axis=1) - drift),
+            _up((v + e).max(axis=1) + drift),
+        )
 
     def jacobian_ranges(self, lo: FloatArray, hi: FloatArray) -> tuple[FloatArray, FloatArray]:
         b = lo.shape[0]
@@ -428,6 +487,16 @@ def subdivide(
                 found_hi += list(rhi)
                 owners_lo += list(ilo[idx[inside]])
                 owners_hi += list(ihi[idx[inside]])
+            # Every solution in a box lies in K(X) of any box X around it (the interval
+            # Newton property), so the others shrink to X & K(X'), or go if that is empty.
+            rest_idx = idx[~inside]
+            nlo = np.maximum(lo[rest_idx], klo[~inside])
+            nhi = np.minimum(hi[rest_idx], khi[~inside])
+            empty = np.any(nlo > nhi, axis=1)
+            certified[rest_idx[empty]] = True  # nothing left to search there
+            keep_idx = rest_idx[~empty]
+            lo[keep_idx], hi[keep_idx] = nlo[~empty], nhi[~empty]
+            width = hi - lo
         rest = ~certified
         lo, hi, width = lo[rest], hi[rest], width[rest]
         tiny = np.max(width, axis=1) < MIN_WIDTH

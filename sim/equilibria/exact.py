@@ -210,12 +210,17 @@ def solve_linear_support(
     chosen = indifferent if indifferent is not None else support
     free: dict[int, list[Fraction]] = {}
     if len(mixers) == 2:
+        # Both systems first: one with no solution settles it, even if the other has many.
+        solutions = []
         for i, j in ((mixers[0], mixers[1]), (mixers[1], mixers[0])):
             rows, rhs = _mixer_system(exact, i, j, support, chosen[i])
-            solution = solve_linear(rows, rhs)
-            if solution is None or isinstance(solution, str):
-                return solution
-            free[j] = solution
+            solutions.append((j, solve_linear(rows, rhs)))
+        if any(sol is None for _, sol in solutions):
+            return None
+        for j, sol in solutions:
+            if not isinstance(sol, list):
+                return sol
+            free[j] = sol
     elif len(mixers) == 1:
         # The lone mixer's indifference involves no unknown: it holds exactly or never,
         # and then its own probabilities are free (a continuum).
