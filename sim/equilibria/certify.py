@@ -25,8 +25,8 @@ analysis, in floating point with rigorous error bounds, so no tolerance enters:
   simplex; a box whose (slightly inflated) Krawczyk test succeeds holds exactly one
   solution; the others shrink to their intersection with ``K(X)`` (every solution in ``X``
   lies in ``K(X)``: the interval Newton step), or go if it is empty, and are split. A box
-  narrower than :data:`MIN_WIDTH` is left *undecided*, and the caller reports the search as incomplete (this happens at singular
-  solutions and continua, that is in degenerate games).
+  narrower than :data:`MIN_WIDTH` is left *undecided*, and the caller reports the search as
+  incomplete (this happens at singular solutions and continua, that is in degenerate games).
 
 A certified solution is an equilibrium of the support when every probability is strictly
 positive and every action outside the support is strictly worse, both decided on the
