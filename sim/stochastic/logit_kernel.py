@@ -172,6 +172,17 @@ def _weighted_max(delta, z):
 
 
 @njit(cache=True)
+def _workspace(n, size, shape):
+    """Scratch arrays of one game's evaluations and solves."""
+    mmax = 0
+    for i in range(n):
+        mmax = max(mmax, shape[i])
+    return (np.empty(size), np.empty((size, size + 1)), np.empty(size),
+            np.empty((n, n, mmax, mmax)), np.empty(size), np.empty((size + 1, size + 1)),
+            np.empty(size + 1), np.empty(size + 1))  # fmt: skip
+
+
+@njit(cache=True)
 def trace(
     games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, status_all, regret_all,
     stop_regret, lambda_max, targets, points, params,
@@ -187,17 +198,7 @@ def trace(
     max_newton, min_step, max_steps = int(params[5]), params[6], int(params[7])
     size = z_all.shape[1] - 1
     n = games.shape[1]
-    mmax = 0
-    for i in range(n):
-        mmax = max(mmax, shape[i])
-    res = np.empty(size)
-    jac = np.empty((size, size + 1))
-    u = np.empty(size)
-    d = np.empty((n, n, mmax, mmax))
-    sigma = np.empty(size)
-    work = np.empty((size + 1, size + 1))
-    rhs = np.empty(size + 1)
-    x = np.empty(size + 1)
+    res, jac, u, d, sigma, work, rhs, x = _workspace(n, size, shape)
     z = np.empty(size + 1)
     z0 = np.empty(size + 1)
     t0 = np.empty(size + 1)
@@ -341,17 +342,7 @@ def start(games, decode, offsets, shape, z_all, t_all):
     count = games.shape[0]
     size = z_all.shape[1] - 1
     n = games.shape[1]
-    mmax = 0
-    for i in range(n):
-        mmax = max(mmax, shape[i])
-    res = np.empty(size)
-    jac = np.empty((size, size + 1))
-    u = np.empty(size)
-    d = np.empty((n, n, mmax, mmax))
-    sigma = np.empty(size)
-    work = np.empty((size + 1, size + 1))
-    rhs = np.empty(size + 1)
-    x = np.empty(size + 1)
+    res, jac, u, d, sigma, work, rhs, x = _workspace(n, size, shape)
     lam_dir = np.zeros(size + 1)
     lam_dir[size] = 1.0
     zeros = np.zeros(size)

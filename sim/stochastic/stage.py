@@ -206,16 +206,22 @@ def _fallback(game: FloatArray, shape: tuple[int, ...]) -> FloatArray:
     return np.concatenate([np.asarray(s) for s in found.equilibria[0].profile])
 
 
+def _player_ranges(games: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``(N, n)`` each player's lowest payoff and payoff range (1 where it is 0) in each
+    game: the welfare rule measures every player on its own [0, 1] scale."""
+    flat = games.reshape(games.shape[0], games.shape[1], -1)
+    low = flat.min(axis=2)
+    spread = flat.max(axis=2) - low
+    return low, np.where(spread > 0, spread, 1.0)
+
+
 def _scores(games: FloatArray, rule: str, focal_player: int) -> FloatArray:
     """``(N, *m)``: the rule's score of every pure profile."""
     if rule == "player-optimal":
         return games[:, focal_player]
-    n = games.shape[1]
-    flat = games.reshape(games.shape[0], n, -1)
-    low = flat.min(axis=2)
-    spread = flat.max(axis=2) - low
-    scale = np.where(spread > 0, spread, 1.0)
-    norm = (flat - low[:, :, None]) / scale[:, :, None]
+    low, scale = _player_ranges(games)
+    norm = (games.reshape(games.shape[0], games.shape[1], -1) - low[:, :, None]) / scale[
+        :, :, None]  # fmt: skip
     return norm.sum(axis=1).reshape(games.shape[:1] + games.shape[2:])
 
 
@@ -224,11 +230,8 @@ def _mixed_scores(games: FloatArray, strategies: FloatArray, rule: str, focal_pl
     values = strategy_values(games, strategies)
     if rule == "player-optimal":
         return values[:, focal_player]
-    n = games.shape[1]
-    flat = games.reshape(games.shape[0], n, -1)
-    low = flat.min(axis=2)
-    spread = flat.max(axis=2) - low
-    return ((values - low) / np.where(spread > 0, spread, 1.0)).sum(axis=1)
+    low, scale = _player_ranges(games)
+    return ((values - low) / scale).sum(axis=1)
 
 
 def _key(strategy: FloatArray) -> tuple[float, ...]:
