@@ -162,17 +162,26 @@ def test_welfare_ignores_a_positive_affine_change_of_one_player() -> None:
     np.testing.assert_allclose(a.strategy, b.strategy, atol=1e-9)
 
 
+@pytest.mark.slow
 def test_chunks_on_every_executor_equal_one_call() -> None:
     """A batch split into chunks (the executors' unit of work: the module-level
     ``solve_chunk``) and joined equals the batch solved in one call, exactly; a process
-    pool gives the same bits as in-process."""
+    pool and a local Dask cluster (when the dask extra is installed) give the same bits as
+    in-process."""
     from sim.sweep.executors import open_executor
 
     games = _forms(np.random.default_rng(9), batch=4)
     batch = games["factored"]
     whole = solve(batch, 3)
     tasks = [(batch, 0, 2, 3), (batch, 2, 4, 3)]
-    for executor in ("inprocess", "processes"):
+    executors = ["inprocess", "processes"]
+    try:
+        import dask.distributed  # noqa: F401
+
+        executors.append("dask")
+    except ImportError:
+        pass
+    for executor in executors:
         with open_executor(executor, 2) as (pool, _):
             futures = [pool.submit(solve_chunk, *task) for task in tasks]
             parts = [f.result() for f in futures]
