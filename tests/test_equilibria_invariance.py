@@ -270,3 +270,27 @@ def test_generic_2x2x2_games_have_an_odd_number_of_equilibria(game: NormalFormGa
     """Harsanyi's (1973) oddness theorem, as a check that ``all`` misses none."""
     result = solve(game, "all")
     assert result.complete and len(result.equilibria) % 2 == 1
+
+
+def test_nau_2x2x2_continua_are_reported_with_their_extreme_points() -> None:
+    """Nau's 2x2x2 game (Gambit's sample games: three pure equilibria, two partly mixed
+    ones and a continuum of totally mixed ones). With player 1 on its first action and
+    player 2 on its second, player 3 mixing with probability r on its first action is an
+    equilibrium exactly for r in [1/4, 1] (player 2 needs 3r >= 1 - r; player 1 is
+    indifferent): a segment whose extreme points are the pure (1, 2, 1) and r = 1/4. ``all``
+    lists the extreme points exactly and says the list is not complete."""
+    from pathlib import Path
+
+    from sim.game import read_nfg
+
+    game = read_nfg(Path(__file__).parent / "games" / "nau_2x2x2.nfg")
+    result = solve(game, "all")
+    assert not result.complete and result.degenerate
+    assert any("continuum" in note for note in result.notes)
+    assert _set(result) == {
+        (0.0, 1.0, 0.0, 1.0, 0.0, 1.0),
+        (0.0, 1.0, 1.0, 0.0, 1.0, 0.0),
+        (1.0, 0.0, 0.0, 1.0, 1.0, 0.0),
+        (0.0, 1.0, 1.0, 0.0, 0.25, 0.75),
+        (1.0, 0.0, 0.0, 1.0, 0.25, 0.75),
+    }

@@ -13,8 +13,11 @@ smallest first:
    action of the same player pays strictly more against every profile of the others'
    supports) are skipped: no equilibrium has them (exact float comparisons);
 2. a pure profile is checked exactly;
-3. with at most two mixers the indifference system is linear: it is solved in rational
-   arithmetic and the solution checked exactly (:mod:`sim.equilibria.exact`);
+3. with one mixer the others' best responses are linear in its probabilities: the
+   equilibria form a polytope whose vertices are enumerated exactly (a continuum is
+   reported, its extreme points listed); with two mixers the indifference system is linear:
+   it is solved in rational arithmetic and the solution checked exactly
+   (:mod:`sim.equilibria.exact`);
 4. with three or more mixers it is polynomial: every solution in the product of simplices
    is found and certified by interval subdivision with the Krawczyk test
    (:mod:`sim.equilibria.certify`), and its best-response conditions decided on the
@@ -149,8 +152,9 @@ def n_player_equilibria(game: NormalFormGame, check_time: Callable[[], None]) ->
         notes.append(
             "degenerate game: on support(s) " + ", ".join(_fmt(s) for s in continua[:5])
             + (" and more" if len(continua) > 5 else "")
-            + " the indifference conditions have a continuum of solutions; equilibria "
-            "there, if any, are not listed"
+            + " the equilibria (or the solutions of the indifference conditions) form a "
+            "continuum; its extreme points are listed where one player mixes, none where "
+            "two do"
         )
     if undecided:
         notes.append(
@@ -198,6 +202,17 @@ def _support_equilibria(
             )
             out.equilibria.append(_exact(pure, ex.check(exact, pure)))
             out.ties |= tie
+        return out
+    if len(mixers) == 1:
+        polytope = ex.single_mixer_vertices(exact, support)
+        if polytope is None:
+            return out
+        vertices, out.continuum = polytope
+        for vertex in vertices:
+            verdict = ex.check(exact, vertex)
+            if verdict.equilibrium:  # always, by construction; checked all the same
+                out.equilibria.append(_exact(vertex, verdict))
+                out.ties |= verdict.tie
         return out
     if len(mixers) <= 2:
         q = ex.solve_linear_support(exact, support)

@@ -241,6 +241,84 @@ def solve_linear_support(
     return tuple(profile)
 
 
+def single_mixer_vertices(
+    exact: ExactPayoffs, support: Support
+) -> tuple[list[RationalProfile], bool] | None:
+    """The equilibria with exactly ``support`` when one player mixes (a degenerate case).
+
+    With the others pure, the mixer's indifference is a condition on the game alone (it
+    holds exactly or never) and the others' best responses are linear inequalities in the
+    mixer's probabilities: the equilibria form a polytope. Its vertices are enumerated
+    exactly (every choice of tight constraints, solved in rational arithmetic).
+
+    Returns ``None`` if there is no equilibrium with this support, else the polytope's
+    vertices at which every probability of the support is positive (its extreme points
+    within this support) and whether the polytope is more than a point (a continuum).
+    """
+    mixers = [k for k, s in enumerate(support) if len(s) > 1]
+    if len(mixers) != 1:
+        raise ValueError("single_mixer_vertices needs exactly one mixing player")
+    i = mixers[0]
+    fixed = [s[0] for s in support]
+    own = support[i]
+
+    def value(j: int, action_j: int, action_i: int) -> Fraction:
+        cell = list(fixed)
+        cell[i] = action_i
+        cell[j] = action_j
+        return exact(j, tuple(cell))
+
+    # The mixer: indifferent within its support, nothing better outside (constants).
+    base = exact(i, tuple(fixed))
+    for a in range(exact.shape[i]):
+        cell = list(fixed)
+        cell[i] = a
+        here = exact(i, tuple(cell))
+        if (a in own and here != base) or (a not in own and here > base):
+            return None
+    # Others' best responses: rows g with g . p <= 0 over the mixer's support.
+    rows: list[list[Fraction]] = []
+    for j in range(exact.n):
+        if j == i:
+            continue
+        for t in range(exact.shape[j]):
+            if t != fixed[j]:
+                rows.append([value(j, t, a) - value(j, fixed[j], a) for a in own])
+    m = len(own)
+    constraints = [[Fraction(int(a == b)) for b in range(m)] for a in range(m)]  # p_a >= 0
+    constraints += [[-v for v in row] for row in rows]  # -g . p >= 0
+    vertices: list[tuple[Fraction, ...]] = []
+    for tight in itertools.combinations(range(len(constraints)), m - 1):
+        system = [constraints[c] for c in tight] + [[Fraction(1)] * m]
+        solution = solve_linear(system, [Fraction(0)] * (m - 1) + [Fraction(1)])
+        if not isinstance(solution, list):
+            continue
+        if all(sum((c * x for c, x in zip(con, solution, strict=True)), Fraction(0)) >= 0
+               for con in constraints):  # fmt: skip
+            point = tuple(solution)
+            if point not in vertices:
+                vertices.append(point)
+    if not vertices:
+        return None
+    centroid = [sum(v[a] for v in vertices) / len(vertices) for a in range(m)]
+    if any(c <= 0 for c in centroid):
+        return None  # the polytope lies on a face: those equilibria have smaller supports
+    out: list[RationalProfile] = []
+    for v in vertices:
+        if all(x > 0 for x in v):
+            profile = []
+            for k, s in enumerate(support):
+                probs = [Fraction(0)] * exact.shape[k]
+                if k == i:
+                    for a, x in zip(own, v, strict=True):
+                        probs[a] = x
+                else:
+                    probs[s[0]] = Fraction(1)
+                profile.append(tuple(probs))
+            out.append(tuple(profile))
+    return out, len(vertices) > 1
+
+
 # -- reading floats back as rationals ------------------------------------------------------
 
 
