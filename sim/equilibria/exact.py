@@ -15,6 +15,7 @@ profiles are certified numerically instead (:mod:`sim.equilibria.certify`).
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -42,6 +43,23 @@ class ExactPayoffs:
         self.shape = tuple(int(m) for m in payoffs.shape[1:])
         self.n = int(payoffs.shape[0])
         self._cache: dict[tuple[int, ...], Fraction] = {}
+        self._ints: dict[tuple[int, ...], int] = {}
+        # Player i's payoffs times 2**bits[i] are integers (every float is M * 2**e with
+        # an integer M below 2**53): exact comparisons without Fraction arithmetic.
+        self.bits = []
+        for i in range(self.n):
+            _, e = np.frexp(payoffs[i])
+            self.bits.append(max(0, 53 - int(e.min())) if e.size else 0)
+
+    def integer(self, i: int, cell: tuple[int, ...]) -> int:
+        """Player ``i``'s payoff at ``cell`` times ``2**bits[i]``, exactly."""
+        key = (i, *cell)
+        value = self._ints.get(key)
+        if value is None:
+            num, den = float(self.payoffs[key]).as_integer_ratio()
+            value = num * ((1 << self.bits[i]) // den)
+            self._ints[key] = value
+        return value
 
     def __call__(self, i: int, cell: tuple[int, ...]) -> Fraction:
         key = (i, *cell)
@@ -103,19 +121,47 @@ class Verdict:
 
 
 def check(exact: ExactPayoffs, profile: RationalProfile) -> Verdict:
-    """Decide exactly whether the rational ``profile`` is a Nash equilibrium."""
+    """Decide exactly whether the rational ``profile`` is a Nash equilibrium.
+
+    In integers: each player's probabilities over a common denominator ``D_j`` and each
+    player's payoffs times a power of two, so player ``i``'s action values all carry the
+    same positive factor ``2**bits[i] * prod_{j != i} D_j`` and compare as integers.
+    """
     support = support_of(profile)
+    scaled: list[dict[int, int]] = []
+    denominators: list[int] = []
+    for s in profile:
+        d = 1
+        for p in s:
+            if p:
+                d = d * p.denominator // math.gcd(d, p.denominator)
+        denominators.append(d)
+        scaled.append({a: int(p * d) for a, p in enumerate(s) if p})
     tie = False
     payoffs = []
     for i in range(exact.n):
-        values = action_values(exact, i, profile, support)
+        others = [j for j in range(exact.n) if j != i]
+        weights = []
+        for rest in itertools.product(*(support[j] for j in others)):
+            w = 1
+            for j, a in zip(others, rest, strict=True):
+                w *= scaled[j][a]
+            weights.append((rest, w))
+        values = []
+        for a in range(exact.shape[i]):
+            total = 0
+            for rest, w in weights:
+                cell = list(rest)
+                cell.insert(i, a)
+                total += w * exact.integer(i, tuple(cell))
+            values.append(total)
         best = max(values)
-        own = [values[a] for a in support[i]]
-        if any(v != best for v in own):
+        if any(values[a] != best for a in support[i]):
             return Verdict(False, False, ())
         if any(values[a] == best for a in range(exact.shape[i]) if a not in support[i]):
             tie = True
-        payoffs.append(best)
+        scale = (1 << exact.bits[i]) * math.prod(denominators[j] for j in others)
+        payoffs.append(Fraction(best, scale))
     return Verdict(True, tie, tuple(payoffs))
 
 

@@ -152,9 +152,13 @@ def _supports(profile: MixedProfile) -> list[ex.Support]:
 
 
 def _exact_equilibrium(
-    game: NormalFormGame, exact: ex.ExactPayoffs, q: ex.RationalProfile, method: str
+    game: NormalFormGame,
+    exact: ex.ExactPayoffs,
+    q: ex.RationalProfile,
+    method: str,
+    checked: bool = False,
 ) -> tuple[Equilibrium, bool] | None:
-    if not ex.is_probability_profile(q):
+    if not checked and not ex.is_probability_profile(q):
         return None
     if ex.cells_needed(game.shape, ex.support_of(q)) > ex.MAX_EXACT_CELLS:
         return None
@@ -196,17 +200,23 @@ def _verify_mixed(
     for support in _supports(profile):
         mixers = sum(len(s) > 1 for s in support)
         if mixers <= 2:
-            tight = _tight(game, profile, tol)
-            attempts: list[Sequence[Sequence[int]] | None] = [None]
-            widened = [sorted(set(s) | set(t)) for s, t in zip(support, tight, strict=True)]
-            if widened != [list(s) for s in support]:
-                attempts.append([tuple(w) for w in widened])
-            for indifferent in attempts:
+            # The support's own indifference first; if that does not pin the profile down
+            # (a degenerate game), also the actions that tie in floating point.
+            for attempt in range(2):
+                indifferent: Sequence[Sequence[int]] | None = None
+                if attempt:
+                    tight = _tight(game, profile, tol)
+                    widened = [tuple(sorted(set(s) | set(t)))
+                               for s, t in zip(support, tight, strict=True)]  # fmt: skip
+                    if widened == list(support):
+                        break
+                    indifferent = widened
                 q = ex.solve_linear_support(exact, support, indifferent)
                 if isinstance(q, tuple):
                     if any(q[j][a] <= 0 for j, s in enumerate(support) for a in s):
                         continue
-                    found = _exact_equilibrium(game, exact, q, method)
+                    # Sums to one by construction, positive on the support: a profile.
+                    found = _exact_equilibrium(game, exact, q, method, checked=True)
                     if found is not None:
                         return found[0], found[1], False
         else:
