@@ -96,3 +96,13 @@ def test_the_engine_doc_examples_run() -> None:
     namespace: dict[str, object] = {}
     for k, code in enumerate(blocks):
         exec(compile(code, f"docs/engine.md block {k + 1}", "exec"), namespace)  # noqa: S102
+
+
+def test_the_model_doc_example_runs() -> None:
+    """Every ```python block of docs/model.md runs, in order, in one namespace."""
+    text = (DOCS / "model.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+    assert blocks
+    namespace: dict[str, object] = {}
+    for k, code in enumerate(blocks):
+        exec(compile(code, f"docs/model.md block {k + 1}", "exec"), namespace)  # noqa: S102

@@ -41,10 +41,13 @@ RULES: tuple[str, ...] = ("qre", "inertia", "player-optimal", "welfare")
 SAME = 1e-6
 
 
-def solve_game(game: ArticleGame, selection: str = "qre") -> Solution:
+def solve_game(game: ArticleGame, selection: str = "qre", robust: bool = True) -> Solution:
     """The engine's Markov-perfect equilibrium of ``game`` under ``selection``
-    (``player-optimal`` favours Syria; ``inertia`` falls back to it)."""
-    return solve(game.games, horizon=game.rounds, selection=selection, focal_player=SYRIA)
+    (``player-optimal`` favours Syria; ``inertia`` falls back to it). ``robust`` asks the
+    engine to look for other equilibria in every stage game (``Solution.robust``; it costs
+    about two thirds more)."""
+    return solve(game.games, horizon=game.rounds, selection=selection, focal_player=SYRIA,
+                 robust=robust)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,11 @@ def answer_batch(
     size = len(calibrations)
     batch = stack(list(calibrations))
     game = build(batch, rounds=rounds, shocks=shocks, resolution=resolution)
-    solved: dict[str, Solution] = {rule: solve_game(game, rule) for rule in rules}
+    # the default rule's solve also looks for other equilibria (the fragile states); the
+    # other rules only need their own selection
+    solved: dict[str, Solution] = {
+        rule: solve_game(game, rule, robust=(k == 0)) for k, rule in enumerate(rules)
+    }
     first = solved[rules[0]]
     dist = np.asarray(first.distribution(game.initial()))  # (B, T + 1, S)
     fragile = (dist[:, :rounds] * ~np.asarray(first.robust)).sum(axis=2)  # (B, T)
@@ -210,7 +217,7 @@ def answer_batch(
     if myopic:
         flat = build(batch.replace(discount=np.zeros(size)), rounds=rounds, shocks=shocks,
                      resolution=resolution)  # fmt: skip
-        short = solve_game(flat, rules[0])
+        short = solve_game(flat, rules[0], robust=False)
     out = []
     for b, params in enumerate(calibrations):
         single = build(params, rounds=rounds, shocks=shocks, resolution=resolution)
