@@ -163,7 +163,9 @@ def _truncated_mean(ans: Answers) -> float:
 @pytest.fixture(scope="module")
 def deniability() -> dict[str, list[Answers]]:
     cals = [BASE.replace(**{f"deniability_{cp}": d}) for cp in (IRAN, ISRAEL) for d in LEVELS]
-    found = answer_batch(cals, rounds=ROUNDS, resolution=SMALL, rules=("qre",), myopic=False)
+    found = answer_batch(
+        cals, rounds=ROUNDS, resolution=SMALL, rules=("qre",), myopic=False, robust=False
+    )
     return {IRAN: found[: len(LEVELS)], ISRAEL: found[len(LEVELS) :]}
 
 
@@ -205,7 +207,7 @@ def test_f7_collapse_needs_capacity_to_fall() -> None:
     regime, exhausted patrons and an offensive, the same model does produce collapse."""
     held = BASE.replace(initial_capacity=1.0, capacity_hollowing=0.0, escalation_erosion=0.0,
                         sanctions_erosion=0.0)  # fmt: skip
-    ans = answer(held, rounds=ROUNDS, resolution=SMALL, rules=("qre",), myopic=False)
+    ans = answer(held, rounds=ROUNDS, resolution=SMALL, rules=("qre",), myopic=False, robust=False)
     h_max = 1 - np.exp(-held.hazard_rate * max(0.0, held.threat - 1.0))
     assert ans.forward.collapsed[-1] <= 1 - (1 - h_max) ** ROUNDS + 1e-12
     shocks = [
@@ -214,7 +216,7 @@ def test_f7_collapse_needs_capacity_to_fall() -> None:
         Shock(2, "threat", "set", 1.5, "offensive"),
     ]
     hit = answer(BASE.replace(initial_capacity=0.4), rounds=ROUNDS, resolution=SMALL,
-                 shocks=shocks, rules=("qre",), myopic=False)  # fmt: skip
+                 shocks=shocks, rules=("qre",), myopic=False, robust=False)  # fmt: skip
     assert hit.forward.collapsed[-1] > 0.5
     assert hit.forward.collapsed[-1] - hit.forward.collapsed[2] > 0.4  # the offensive does it
 
@@ -225,7 +227,7 @@ def test_every_action_is_strictly_best_somewhere_the_baseline_can_reach() -> Non
     of the states reachable from the start under some play, every action of every player is
     a strict best response to some pure play of the others (MID grid: every counterpart's
     middle action has a belief on it)."""
-    ans = answer(BASE, rounds=ROUNDS, resolution=MID, rules=("qre",), myopic=False)
+    ans = answer(BASE, rounds=ROUNDS, resolution=MID, rules=("qre",), myopic=False, robust=False)
     game = ans.game
     seen: dict[str, set[str]] = {p: set() for p in PLAYERS}
     reach = game.initial() > 0
@@ -258,7 +260,9 @@ def test_outcome_probabilities_sum_to_one_and_collapse_is_absorbing(baseline: An
 
 
 def test_results_are_identical_bit_for_bit_across_runs(baseline: Answers) -> None:
-    again = answer(BASE, rounds=ROUNDS, resolution=SMALL, rules=("qre",), myopic=False)
+    again = answer(
+        BASE, rounds=ROUNDS, resolution=SMALL, rules=("qre",), myopic=False, robust=False
+    )
     a, b = baseline.forward, again.forward
     np.testing.assert_array_equal(a.horizon.at, b.horizon.at)
     np.testing.assert_array_equal(a.exit.at, b.exit.at)

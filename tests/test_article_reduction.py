@@ -17,12 +17,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sim.article.thresholds import stage_game
 
 from sim import repeated
 from sim.article import terms
 from sim.article.actors import ACTIONS, COUNTERPARTS, PLAYERS, SYRIA
 from sim.article.parameters import Parameters
+from sim.article.thresholds import stage_game
 from sim.equilibria import select, solve
 from sim.scenario import load_scenario
 

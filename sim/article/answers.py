@@ -168,6 +168,7 @@ def answer(
     resolution: Resolution = RUN,
     rules: Sequence[str] = RULES,
     myopic: bool = True,
+    robust: bool = True,
 ) -> Answers:
     """Solve one calibration and answer (see the module docstring).
 
@@ -181,12 +182,15 @@ def answer(
         The selection rules to solve under; the first is the one ``forward`` reports.
     myopic
         Whether to solve the stage-optimal (discount 0) path too.
+    robust
+        Whether the default rule's solve looks for other equilibria in every stage game
+        (``Answers.fragile``; NaN without it). It costs about two thirds more.
     """
     params = Parameters() if params is None else params
     if params.batch_shape:
         raise ValueError("answer() takes one calibration; use answer_batch for a batch")
     return answer_batch([params], rounds=rounds, shocks=shocks, resolution=resolution,
-                        rules=rules, myopic=myopic)[0]  # fmt: skip
+                        rules=rules, myopic=myopic, robust=robust)[0]  # fmt: skip
 
 
 def answer_batch(
@@ -197,6 +201,7 @@ def answer_batch(
     resolution: Resolution = RUN,
     rules: Sequence[str] = RULES,
     myopic: bool = True,
+    robust: bool = True,
 ) -> list[Answers]:
     """:func:`answer` for many calibrations, each rule solved in one engine call over the
     batch axis."""
@@ -208,11 +213,14 @@ def answer_batch(
     # the default rule's solve also looks for other equilibria (the fragile states); the
     # other rules only need their own selection
     solved: dict[str, Solution] = {
-        rule: solve_game(game, rule, robust=(k == 0)) for k, rule in enumerate(rules)
+        rule: solve_game(game, rule, robust=robust and k == 0) for k, rule in enumerate(rules)
     }
     first = solved[rules[0]]
-    dist = np.asarray(first.distribution(game.initial()))  # (B, T + 1, S)
-    fragile = (dist[:, :rounds] * ~np.asarray(first.robust)).sum(axis=2)  # (B, T)
+    if robust:
+        dist = np.asarray(first.distribution(game.initial()))  # (B, T + 1, S)
+        fragile = (dist[:, :rounds] * ~np.asarray(first.robust)).sum(axis=2)  # (B, T)
+    else:
+        fragile = np.full((size, rounds), np.nan)
     short: Solution | None = None
     if myopic:
         flat = build(batch.replace(discount=np.zeros(size)), rounds=rounds, shocks=shocks,
