@@ -141,3 +141,19 @@ def test_a_batch_game_holds_each_calibrations_game() -> None:
         assert g.batch_discount()[b, 0] == params.discount
     np.testing.assert_array_equal(batch.initial()[1], build(other, rounds=2,
                                   resolution=TINY).initial())  # fmt: skip
+
+
+def test_bad_requests_are_one_clear_error_before_any_work() -> None:
+    from sim.article.answers import answer, answer_batch
+    from sim.article.outcomes import outcomes
+    from sim.errors import HedgesimError
+
+    with pytest.raises(HedgesimError, match="at least one selection rule"):
+        answer_batch([BASE], rounds=2, resolution=TINY, rules=())
+    with pytest.raises(HedgesimError, match="one calibration"):
+        answer(stack([BASE, BASE]), rounds=2, resolution=TINY)
+    game = build(rounds=2, resolution=TINY)
+    with pytest.raises(HedgesimError, match="strategy must have shape"):
+        outcomes(game, np.zeros((2, 3, 4, 3)))
+    with pytest.raises(HedgesimError, match="past the last round"):
+        build(rounds=2, resolution=TINY, shocks=[Shock(5, "threat", "add", 1.0, "late")])

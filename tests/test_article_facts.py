@@ -181,21 +181,24 @@ def test_f6_hedging_ends_and_deniability_towards_iran_lengthens_it(
     assert means[-1] > means[0]
 
 
-def test_f6_counterexample_deniability_towards_israel_shortens_the_horizon(
+def test_f6_counterexample_deniability_towards_israel_brings_the_horizon_more_often(
     deniability: dict[str, list[Answers]],
 ) -> None:
     """The counterexample docs/horizons.md explains: more deniability towards Israel makes
-    hedging end sooner. An Israel that learns polarises (silence earns restraint, a catch
-    brings escalation), and at either pole hedging stays Syria's best reply when Iran walks
-    away; deniability keeps Israel at its prior, where it interdicts, and against
-    interdiction and a withdrawing Iran a break covered by the Gulf pays. So with
-    deniability Israel interdicts more, and Syria's exit to realign is likelier."""
-    informed, blind = deniability[ISRAEL][0], deniability[ISRAEL][-1]
+    the horizon come within the run more often (P(never) falls at every level), at this grid
+    and at every grid tried up to the run's. An informed Israel splits the paths: silence
+    earns a hedger restraint, under which hedging stays certain when Iran walks away, while a
+    catch brings escalation, and a break that Israel can see repairs Syria's standing with it.
+    Deniability blurs both: Israel stays near its prior and interdicts, and against
+    interdiction and a withdrawing Iran hedging stops being certain. (The expected truncated
+    horizon falls too at this grid; at the run's grid it is nearly flat, see the docs.)"""
+    never = [a.forward.horizon.never for a in deniability[ISRAEL]]
+    assert all(b < a for a, b in zip(never, never[1:], strict=False)), never
+    blind, informed = deniability[ISRAEL][-1], deniability[ISRAEL][0]
     assert _truncated_mean(blind) < _truncated_mean(informed)
     interdict = ACTIONS[ISRAEL].index("interdict")
     assert (blind.forward.actions[ISRAEL][1:, interdict].sum()
             > informed.forward.actions[ISRAEL][1:, interdict].sum())  # fmt: skip
-    assert blind.forward.exit.action()["realign"] > informed.forward.exit.action()["realign"]
 
 
 # -- F7 -------------------------------------------------------------------------------------------

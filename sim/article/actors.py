@@ -19,8 +19,6 @@ ISRAEL: Final = "israel"
 GULF: Final = "gulf"
 PLAYERS: tuple[str, ...] = (SYRIA, IRAN, ISRAEL, GULF)
 COUNTERPARTS: tuple[str, ...] = (IRAN, ISRAEL, GULF)
-#: Patrons whose delivered support can hold off collapse; Russia is not a player.
-PATRONS: tuple[str, ...] = ("iran", "russia")
 
 ACTIONS: dict[str, tuple[str, ...]] = {
     SYRIA: ("align", "hedge", "realign"),
@@ -35,7 +33,6 @@ PLAYER_LABELS: dict[str, str] = {
     GULF: "Gulf/West",
 }
 SHAPE: tuple[int, ...] = tuple(len(ACTIONS[p]) for p in PLAYERS)
-N_PROFILES: int = SHAPE[0] * SHAPE[1] * SHAPE[2] * SHAPE[3]
 
 COMPLY: Final = "comply"
 COVERT: Final = "covert"
@@ -53,11 +50,3 @@ HARSHNESS: dict[str, tuple[str, ...]] = {
     GULF: ("engage", "wait", "isolate"),
 }
 HEDGE: Final = "hedge"
-
-
-def action_index(player: str, action: str) -> int:
-    """Index of ``action`` among ``player``'s actions (raises ``KeyError`` on unknown names)."""
-    try:
-        return ACTIONS[player].index(action)
-    except (KeyError, ValueError):
-        raise KeyError(f"{player!r} has no action {action!r}") from None

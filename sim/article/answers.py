@@ -11,7 +11,7 @@ induction, the logit-QRE limit selected in every stage game) and returns :class:
 - the first model's three horizons recast: *myopic* is the path of stage-optimal play with
   continuation values ignored (the same game solved with discount 0: beliefs and capacity
   still move), *forward-looking* the Markov-perfect path, *sustainability* the discount
-  threshold of each counterpart (:mod:`sim.article.sustainability`).
+  threshold of each counterpart (:func:`sustainability`).
 
 :func:`answer_batch` does the same for a batch of calibrations in one engine call per
 rule (the engine's batch axis).
@@ -32,6 +32,7 @@ from sim.article.parameters import Parameters, stack
 from sim.article.thresholds import Sustainability, hedges_for_sure
 from sim.article.thresholds import sustainability as _sustainability
 from sim.article.timeline import Shock
+from sim.errors import HedgesimError
 from sim.stochastic import Solution, solve
 from sim.stochastic.solver import stage_payoffs
 
@@ -188,7 +189,7 @@ def answer(
     """
     params = Parameters() if params is None else params
     if params.batch_shape:
-        raise ValueError("answer() takes one calibration; use answer_batch for a batch")
+        raise HedgesimError("answer() takes one calibration; use answer_batch for a batch")
     return answer_batch([params], rounds=rounds, shocks=shocks, resolution=resolution,
                         rules=rules, myopic=myopic, robust=robust)[0]  # fmt: skip
 
@@ -206,7 +207,7 @@ def answer_batch(
     """:func:`answer` for many calibrations, each rule solved in one engine call over the
     batch axis."""
     if not rules:
-        raise ValueError("name at least one selection rule")
+        raise HedgesimError("name at least one selection rule")
     size = len(calibrations)
     batch = stack(list(calibrations))
     game = build(batch, rounds=rounds, shocks=shocks, resolution=resolution)

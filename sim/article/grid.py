@@ -62,11 +62,6 @@ class Resolution:
                 f"{self.belief_min}, {self.belief_max}"
             )
 
-    @property
-    def n_grid_states(self) -> int:
-        """States on the grid (the collapsed state not counted)."""
-        return int(self.belief_points) ** 3 * int(self.capacity_points)
-
 
 #: The run's grid: the baseline is solved at this resolution.
 RUN = Resolution()

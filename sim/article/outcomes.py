@@ -28,6 +28,7 @@ import numpy as np
 from sim.article.actors import ACTIONS, COUNTERPARTS, PLAYERS, SHAPE, SYRIA
 from sim.article.build import ArticleGame
 from sim.article.parameters import FloatArray
+from sim.errors import HedgesimError
 
 #: A probability within this of 1 counts as certain.
 CERTAIN = 1e-9
@@ -146,11 +147,11 @@ def outcomes(
         ``(S,)`` the distribution at the start of round 0 (default: the game's own).
     """
     if game.batch is not None:
-        raise ValueError("outcomes() takes one calibration; split a batch first")
+        raise HedgesimError("outcomes() takes one calibration; split a batch first")
     rounds, n_states = game.rounds, game.n_states
     sigma_all = np.asarray(strategy, dtype=np.float64)
     if sigma_all.shape != (rounds, n_states, len(PLAYERS), 3):
-        raise ValueError(f"strategy must have shape {(rounds, n_states, len(PLAYERS), 3)}, "
+        raise HedgesimError(f"strategy must have shape {(rounds, n_states, len(PLAYERS), 3)}, "
                          f"got {sigma_all.shape}")  # fmt: skip
     grid = game.grid_states
     dist = np.asarray(game.initial() if initial is None else initial, dtype=np.float64)
