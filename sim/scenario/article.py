@@ -1,0 +1,134 @@
+"""A scenario as a run of the article's game (Model 2): calibration, horizon, grid, shocks.
+
+:func:`article_run` turns a validated :class:`~sim.scenario.Scenario` into an
+:class:`ArticleRun`, everything :func:`sim.article.answers.answer` needs::
+
+    run = article_run(load_scenario("scenarios/baseline.yaml"))
+    answer(run.params, rounds=run.rounds, shocks=run.shocks, resolution=run.resolution)
+
+A scenario states its values in the units of :mod:`sim.article.parameters` (per month);
+:attr:`ArticleRun.params` is the same calibration in the run's own rounds
+(:func:`sim.article.parameters.per_round`), and its dated events are
+:class:`~sim.article.timeline.Shock` s on those rounds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sim.article.grid import RUN, Resolution
+from sim.article.parameters import BASE_ROUND_DAYS, Parameters, per_round
+from sim.article.timeline import Shock
+from sim.scenario.schema import ROUND_DAYS, Scenario
+
+
+@dataclass(frozen=True)
+class DatedEvent:
+    """One event of a run: what happened, when, and what it moves in the model.
+
+    Attributes
+    ----------
+    name, description, claims
+        As the scenario states them.
+    round
+        The round at whose start it applies.
+    date
+        Its calendar date (``None`` in an undated run or for an event given by round).
+    shocks
+        What it moves, as :class:`Shock` s on :attr:`round` (empty for a documented no-op).
+    no_change
+        Why the event moves nothing in the model (``""`` when it moves something).
+    judgement
+        Why a shock has the size it has, when the size is a judgement call (``""`` if not).
+    """
+
+    name: str
+    round: int
+    date: dt.date | None
+    description: str = ""
+    claims: tuple[str, ...] = ()
+    shocks: tuple[Shock, ...] = ()
+    no_change: str = ""
+    judgement: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleRun:
+    """A scenario resolved into one run of the article's game.
+
+    Attributes
+    ----------
+    name
+        The scenario's name.
+    params
+        The calibration in per-round units for this run (``per_round(monthly, round_days)``).
+    shocks
+        Every event's shocks, in the order they apply.
+    rounds
+        The horizon.
+    round_days
+        Days in a round (30 for monthly rounds, 7 for weekly).
+    start
+        The calendar date of round 0 (``None`` if undated).
+    resolution
+        The state grid of the run.
+    events
+        The dated events, in the order they apply.
+    monthly
+        The calibration as the scenario states it (per month, the units of
+        :mod:`sim.article.parameters`).
+    selection
+        The engine's selection rule the run reports first.
+    """
+
+    name: str
+    params: Parameters
+    shocks: tuple[Shock, ...]
+    rounds: int
+    round_days: float
+    start: dt.date | None
+    resolution: Resolution
+    events: tuple[DatedEvent, ...] = ()
+    monthly: Parameters = Parameters()
+    selection: str = "qre"
+
+    def date_of(self, round: int) -> dt.date | None:
+        """The calendar date round ``round`` starts (``None`` in an undated run)."""
+        if self.start is None:
+            return None
+        return self.start + dt.timedelta(days=round * self.round_days)
+
+    def round_of(self, date: dt.date) -> int | None:
+        """The round ``date`` falls in (``None`` in an undated run; negative before it)."""
+        if self.start is None:
+            return None
+        return (date - self.start).days // int(self.round_days)
+
+
+def article_run(scenario: Scenario) -> ArticleRun:
+    """The run of the article's game a scenario describes.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+
+    Returns
+    -------
+    ArticleRun
+        Its calibration in per-round units, horizon, grid and dated shocks.
+    """
+    days = ROUND_DAYS[scenario.repeated.round_unit]
+    monthly = Parameters()
+    return ArticleRun(
+        name=scenario.name,
+        params=per_round(monthly, days) if days != BASE_ROUND_DAYS else monthly,
+        shocks=(),
+        rounds=scenario.repeated.rounds,
+        round_days=float(days),
+        start=scenario.repeated.start_date,
+        resolution=RUN,
+        events=(),
+        monthly=monthly,
+    )
