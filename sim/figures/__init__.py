@@ -23,7 +23,7 @@ from sim.figures.registry import (
 )
 
 #: Modules of this package that are infrastructure, not figures.
-_INFRASTRUCTURE = frozenset({"common", "registry"})
+_INFRASTRUCTURE = frozenset({"common", "registry", "style"})
 
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
     if _module not in _INFRASTRUCTURE:

@@ -22,6 +22,7 @@ from sim.figures.common import (
     suptitle,
 )
 from sim.figures.registry import Context, register
+from sim.figures.style import date_axis
 from sim.results import Horizon, RunResults
 from sim.wording import MINUS, PAYOFF_UNIT, rounds_label, sign
 
@@ -122,5 +123,6 @@ def build(results: RunResults, context: Context) -> Figure:
                            xlabel=rounds_label(context.round_unit), player=player)
     if len(series.rounds):
         top.set_xlim(series.rounds[0] - 0.5, series.rounds[-1] + 0.5)
+    date_axis(bottom, [r.date for r in results.rounds], round_unit=context.round_unit)
     suptitle(fig, title_margin(series, context.round_unit, player, results.horizons.myopic))
     return fig

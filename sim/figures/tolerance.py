@@ -15,6 +15,7 @@ from sim.figures.common import (
     suptitle,
 )
 from sim.figures.registry import Context, register
+from sim.figures.style import date_axis
 from sim.labels import Labels
 from sim.results import Horizon, RunResults
 from sim.views import ToleranceSeries, first_broken, tolerance_series
@@ -95,6 +96,7 @@ def build(results: RunResults, context: Context) -> Figure:
     draw_tolerance(series, fig.add_subplot(), horizons=horizons,
                    xlabel=rounds_label(context.round_unit), labels=context.labels,
                    player=results.focal)
+    date_axis(fig.axes[0], [r.date for r in results.rounds], round_unit=context.round_unit)
     broken = first_broken(results)
     suptitle(fig, title_tolerance(series, broken, broken_round(results, broken),
                                   context.round_unit, context.labels, results.horizons.myopic))
