@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,25 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 
 run: $(RUN_STAMP)
 	$(BIN)/hedgesim run scenarios/baseline.yaml --out figures --analyses
+	# the shipped scenarios side by side (figures/compare/compare.html) and the explorer
+	# of the baseline's sweep (figures/explorer/explorer.html; 3 x 3 runs)
+	$(BIN)/hedgesim compare scenarios/*.yaml --out figures/compare
+	$(BIN)/hedgesim explore scenarios/baseline.yaml --num 3 --out figures/explorer
 
-test: $(TEST_STAMP)
+# The browser tests (the explorer, compare.html) drive Debian's Chromium; without it they
+# skip and say so. Installed here where apt is available and we are root.
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
+	  echo "chromium could not be installed: the browser tests will be skipped"; \
+	else \
+	  echo "No chromium (install it: apt-get install -y chromium): the browser tests will be skipped"; \
+	fi
+
+test: $(TEST_STAMP) chromium
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/mypy sim
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest

@@ -1,8 +1,8 @@
 """The ``hedgesim`` command: the only place in hedgesim that prints.
 
-Subcommands: ``solve``, ``validate``, ``explain``, ``run``, ``sweep``, ``figures``. A user
-error prints one line on standard error and exits with status 1; a usage error exits
-with 2.
+Subcommands: ``solve``, ``validate``, ``explain``, ``run``, ``sweep``, ``figures``,
+``compare``, ``explore``. A user error prints one line on standard error and exits with
+status 1; a usage error exits with 2.
 
 The choices of ``--method``, ``--executor`` and ``--analysis`` are the registries
 (:data:`sim.equilibria.METHODS`, :data:`sim.sweep.executors.EXECUTORS`,
@@ -13,6 +13,7 @@ The choices of ``--method``, ``--executor`` and ``--analysis`` are the registrie
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import json
 import math
@@ -317,6 +318,32 @@ def cmd_figures(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- compare -----------------------------------------------------------------------------
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.compare import compare_to_folder
+
+    comparison = compare_to_folder(args.inputs, args.out, by_date=args.by)
+    print(comparison.text)
+    return 0
+
+
+# -- explore -----------------------------------------------------------------------------
+def cmd_explore(args: argparse.Namespace) -> int:
+    from sim.explorer import explore_to_folder
+
+    written = explore_to_folder(args.scenario, args.out, sweep_name=args.name,
+                                num=args.num, overrides=args.set or [])
+    print(written.text)
+    return 0
+
+
 # -- entry point -------------------------------------------------------------------------
 def _allow_large(p: argparse.ArgumentParser) -> None:
     p.add_argument(
@@ -433,6 +460,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--svg", action="store_true", help="also write SVG figures")
     p.set_defaults(func=cmd_figures)
+
+    p = sub.add_parser("compare", help="scenarios side by side: a table, figures and a "
+                       "self-contained compare.html over every headline answer")
+    p.add_argument("inputs", nargs="+", metavar="SCENARIO",
+                   help="scenario files (run first, into OUT/<name>/), results.json files or "
+                   "run folders")
+    p.add_argument("--out", default="runs/compare", help="output folder (default: "
+                   "runs/compare/)")
+    p.add_argument("--by", type=_date, metavar="YYYY-MM-DD",
+                   help="the date the collapse probability is read at (default: the last "
+                   "date every scenario reaches)")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("explore", help="a self-contained HTML explorer: sliders over a "
+                       "scenario's sweep, each position a precomputed run")
+    p.add_argument("scenario")
+    p.add_argument("--out", help="output folder (default: runs/<scenario name>/explorer/)")
+    p.add_argument("--name", help="which of the scenario's sweeps: (default: the first)")
+    p.add_argument("--num", type=int, default=5, metavar="N",
+                   help="values per swept key, evenly spaced over the sweep's range "
+                   "(default: 5; each position is one run)")
+    p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE", help="override a value")
+    p.set_defaults(func=cmd_explore)
     return parser
 
 

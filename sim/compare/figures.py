@@ -1,0 +1,141 @@
+"""The comparison's figures: how each scenario's hedge ends (stacked probabilities, never
+and collapse included), and over calendar time how long it lasts, how likely the regime
+has fallen, and what the ambiguity is worth. Titles state the finding, computed from the
+headlines (:func:`title_ends`, :func:`title_time`; tested against the numbers)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.figure import Figure
+
+from sim.compare.headlines import ENDS, Headlines
+from sim.figures.common import new_figure, style, suptitle
+from sim.figures.style import NEVER_HATCH, OUTCOME_COLOURS, text_colour
+from sim.wording import count_text
+
+#: A line style per scenario (colour is not the only cue: up to 7 scenarios).
+LINE_STYLES: tuple[str, ...] = ("-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)),
+                                (0, (1, 3)))  # type: ignore[assignment]
+#: Scenario colours (Okabe-Ito, black first).
+SCENARIO_COLOURS: tuple[str, ...] = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                     "#E69F00", "#56B4E9")
+END_NAMES: dict[str, str] = {"align": "align (with Iran)", "realign": "realign (away)",
+                             "collapse": "regime collapse first", "never": "never in the run"}
+
+
+def title_ends(headlines: Sequence[Headlines]) -> str:
+    """Which scenario hedges longest and which shortest (by the median horizon, a run that
+    never ends counting as longest), and where "never" is most likely."""
+    if not headlines:
+        return "No scenarios"
+
+    def key(h: Headlines) -> float:
+        m = h.horizon_median()
+        return np.inf if m is None else float(m)
+
+    longest = max(headlines, key=key)
+    shortest = min(headlines, key=key)
+    m_long, m_short = longest.horizon_median(), shortest.horizon_median()
+    long_text = ("beyond " + count_text(longest.rounds, longest.round_unit) if m_long is None
+                 else count_text(m_long, longest.round_unit))
+    if longest is shortest or key(longest) == key(shortest):
+        return f"Every scenario: median horizon {long_text}"
+    short_text = count_text(m_short or 0, shortest.round_unit)
+    return (f"Hedging lasts longest in {longest.name} (median {long_text}), "
+            f"shortest in {shortest.name} (median {short_text})")
+
+
+def title_time(headlines: Sequence[Headlines]) -> str:
+    """Which scenario is likeliest to see the regime fall by its end, and how likely."""
+    if not headlines:
+        return "No scenarios"
+    top = max(headlines, key=lambda h: float(h.collapsed[-1]))
+    p = float(top.collapsed[-1])
+    if p <= 0.0:
+        return "In no scenario does the regime fall within the run"
+    return (f"The regime is likeliest to have fallen in {top.name}: "
+            f"{p:.0%} by the end of its run")
+
+
+def _x(h: Headlines) -> np.ndarray:
+    """Round edges on the x axis: calendar dates (as matplotlib numbers) when dated."""
+    n = h.rounds
+    if not h.dated:
+        return np.arange(n + 1, dtype=np.float64) - 0.5
+    days = [mdates.date2num(d) for d in h.dates]
+    step = days[-1] - days[-2] if n > 1 else 30.0
+    return np.array([*days, days[-1] + step], dtype=np.float64)
+
+
+def draw_ends(headlines: Sequence[Headlines]) -> Figure:
+    """One horizontal bar per scenario stacked by how its hedge ends; shares of at least
+    10% are written in place."""
+    fig = new_figure((10.0, 1.2 + 0.55 * max(1, len(headlines))))
+    ax = fig.add_subplot()
+    names = [h.name for h in headlines]
+    y = np.arange(len(headlines))[::-1]
+    left = np.zeros(len(headlines))
+    for end in ENDS:
+        share = np.array([h.exit.get(end, 0.0) for h in headlines])
+        ax.barh(y, share, left=left, height=0.7, color=OUTCOME_COLOURS[end],
+                hatch=NEVER_HATCH if end == "never" else None, edgecolor="white",
+                linewidth=0.5, label=END_NAMES[end])
+        for yi, s, lo in zip(y, share, left, strict=True):
+            if s >= 0.1:
+                ax.text(lo + s / 2, yi, f"{end} {s:.0%}", ha="center", va="center",
+                        fontsize=8, color=text_colour(OUTCOME_COLOURS[end]))
+        left = left + share
+    ax.set_yticks(y, names)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("probability of each end of the hedge")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(headlines) < 4 else -0.15),
+              ncols=4)
+    suptitle(fig, title_ends(headlines))
+    return fig
+
+
+def draw_time(headlines: Sequence[Headlines]) -> Figure:
+    """Three panels over time, one line (steps) per scenario: the probability that Syria
+    still hedges for sure, that the regime has fallen, and the value of ambiguity."""
+    fig = new_figure((10.0, 8.5))
+    panels = fig.subplots(3, 1, sharex=True)
+    dated = bool(headlines) and all(h.dated for h in headlines)
+    for i, h in enumerate(headlines):
+        kw = {"color": SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)],
+              "linestyle": LINE_STYLES[i % len(LINE_STYLES)], "linewidth": 1.8}
+        edges = _x(h)
+        panels[0].stairs(h.survival, edges, baseline=None, label=h.name, **kw)
+        panels[1].stairs(h.collapsed, edges, baseline=None, **kw)
+        if h.value_of_ambiguity is not None:
+            panels[2].stairs(h.value_of_ambiguity, edges, baseline=None, **kw)
+    panels[0].set_ylabel("P(Syria still\nhedges for sure)")
+    panels[1].set_ylabel("P(regime has\nfallen)")
+    panels[2].set_ylabel("value of ambiguity\n(payoff vs round 0)")
+    for ax in panels[:2]:
+        ax.set_ylim(-0.03, 1.03)
+    panels[2].axhline(0.0, color="#999999", linewidth=0.8)
+    panels[0].legend(loc="upper right", fontsize=8)
+    if dated:
+        panels[2].xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        panels[2].set_xlabel("date")
+    else:
+        unit = headlines[0].round_unit if headlines else "round"
+        panels[2].set_xlabel("round" if unit == "round" else f"round ({unit}s)")
+    suptitle(fig, title_time(headlines))
+    return fig
+
+
+def figures(headlines: Sequence[Headlines]) -> dict[str, Figure]:
+    """The comparison's figures by file name (without suffix)."""
+    with style():
+        return {"compare_ends": draw_ends(headlines), "compare_time": draw_time(headlines)}
+
+
+def date_labels(fig: Figure) -> list[str]:
+    """The tick labels of the bottom x axis of ``fig`` (for the tests)."""
+    fig.canvas.draw()
+    return [t.get_text() for t in fig.axes[-1].get_xticklabels() if t.get_text()]
+

@@ -1,0 +1,187 @@
+"""The headline answers of one run, read off its typed results, in one shape whatever the
+model: what the comparison and the explorer show.
+
+:func:`headlines_of` dispatches on the results class (:data:`READERS`): a model's results
+class adds one reader here and the comparison, its figures and the explorer take it
+unchanged. Every number is a reading of the results file, never a recomputation of the
+model: the tests check each against the field it comes from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from sim.errors import HedgesimError
+from sim.results import RunResults
+
+FloatArray = npt.NDArray[np.float64]
+#: How the hedge can end, in the order the figures stack them.
+ENDS: tuple[str, ...] = ("align", "realign", "collapse", "never")
+
+
+@dataclass(frozen=True)
+class Headlines:
+    """One run's headline answers.
+
+    Attributes
+    ----------
+    name, question, round_unit
+        The scenario's.
+    dates
+        The calendar date of each round (``None`` where the scenario is undated).
+    survival
+        ``(T,)``: the probability that Syria still hedges for sure in round ``t`` (the
+        hedge has neither ended nor been cut short by a collapse).
+    horizon_at
+        ``(T,)``: the probability that round ``t`` is the first in which Syria no longer
+        hedges for sure (the horizon).
+    horizon_never, horizon_collapse
+        The probability that hedging stays certain through the last round; that the regime
+        falls while Syria still hedges for sure.
+    exit
+        ``{end: probability}`` over :data:`ENDS`: the first non-hedge stance, collapse
+        first, or never within the run.
+    collapsed
+        ``(T,)``: the probability that the regime has fallen by the end of round ``t``.
+    value_of_ambiguity
+        ``(T,)``: Syria's payoff in round ``t`` minus its payoff in round 0, or ``None``
+        where the results do not hold it.
+    robust
+        ``{answer: whether it is the same under every selection rule / comparison the
+        results checked}`` (``None``: not checked).
+    path
+        ``{player: (T, n_actions)}``: the selected play's probabilities per round.
+    actions
+        ``{player: actions}`` in order; ``labels``: the display names.
+    model
+        Which model's results these are.
+    """
+
+    name: str
+    question: str
+    round_unit: str
+    dates: tuple[dt.date | None, ...]
+    survival: FloatArray
+    horizon_at: FloatArray
+    horizon_never: float
+    horizon_collapse: float
+    exit: dict[str, float]
+    collapsed: FloatArray
+    value_of_ambiguity: FloatArray | None
+    robust: dict[str, bool | None]
+    path: dict[str, FloatArray]
+    actions: dict[str, list[str]]
+    players: dict[str, str] = field(default_factory=dict)
+    action_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    model: str = ""
+
+    @property
+    def rounds(self) -> int:
+        return len(self.survival)
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.dates) and all(d is not None for d in self.dates)
+
+    def horizon_median(self) -> int | None:
+        """The first round by which the horizon has come with probability at least 1/2
+        (``None``: not within the run)."""
+        reached = np.cumsum(self.horizon_at)
+        hits = np.flatnonzero(reached >= 0.5 - 1e-12)
+        return int(hits[0]) if hits.size else None
+
+    def exit_mode(self) -> str:
+        """The most likely end (ties joined with ``=``)."""
+        top = max(self.exit.values())
+        return "=".join(k for k in ENDS if self.exit.get(k, 0.0) >= top - 1e-9)
+
+    def collapse_by(self, round_: int) -> float:
+        """The probability that the regime has fallen by the end of ``round_`` (clipped to
+        the run)."""
+        if round_ < 0:
+            return 0.0
+        return float(self.collapsed[min(round_, self.rounds - 1)])
+
+    def round_of(self, day: dt.date) -> int | None:
+        """The last round starting on or before ``day`` (``None``: undated or before the
+        start)."""
+        if not self.dated:
+            return None
+        starts = [d for d in self.dates if d is not None and d <= day]
+        return len(starts) - 1 if starts else None
+
+    def value_of_ambiguity_final(self) -> float | None:
+        return None if self.value_of_ambiguity is None else float(self.value_of_ambiguity[-1])
+
+    def label(self, player: str, action: str | None = None) -> str:
+        if action is None:
+            return self.players.get(player, player)
+        return self.action_names.get(player, {}).get(action, action)
+
+
+Reader = Callable[[Any], Headlines]
+#: One reader per results class.
+READERS: dict[type, Reader] = {}
+
+
+def reads(cls: type) -> Callable[[Reader], Reader]:
+    """Register the decorated function as the reader of ``cls``'s results."""
+
+    def wrap(fn: Reader) -> Reader:
+        READERS[cls] = fn
+        return fn
+
+    return wrap
+
+
+def headlines_of(results: object) -> Headlines:
+    """The headline answers of ``results`` (a run's typed results)."""
+    for cls, reader in READERS.items():
+        if isinstance(results, cls):
+            return reader(results)
+    raise HedgesimError(f"no headline reader for {type(results).__name__}: a comparison "
+                        "takes the results of a run (results.json), not of analyses")
+
+
+@reads(RunResults)
+def _first_model(results: RunResults) -> Headlines:
+    """The tolerance clock is deterministic: every distribution is a point mass at the
+    myopic horizon (Syria's certain hedge ends there), and the regime never falls."""
+    n = len(results.rounds)
+    h = results.horizons.myopic.round
+    horizon_at = np.zeros(n)
+    if h is not None and h < n:
+        horizon_at[h] = 1.0
+    survival = np.array([1.0 if h is None or t < h else 0.0 for t in range(n)])
+    action = results.exit.syria_action
+    exit_ = dict.fromkeys(ENDS, 0.0)
+    exit_["never" if h is None or action is None else action] = 1.0
+    tie = results.horizons.myopic.tie
+    # the horizon is robust when no round up to it had another equilibrium to select
+    many = any(len(r.equilibria) > 1 for r in results.rounds[: (h + 1 if h is not None else n)])
+    return Headlines(
+        name=results.scenario.name,
+        question=results.scenario.question,
+        round_unit=results.round_unit,
+        dates=tuple(r.date for r in results.rounds),
+        survival=survival,
+        horizon_at=horizon_at,
+        horizon_never=1.0 if h is None else 0.0,
+        horizon_collapse=0.0,
+        exit=exit_,
+        collapsed=np.zeros(n),
+        value_of_ambiguity=np.array([r.value_of_ambiguity for r in results.rounds]),
+        robust={"horizon": not tie and not many, "exit": not tie, "collapse": True},
+        path={p: np.array([r.profile[p] for r in results.rounds], dtype=np.float64)
+              for p in results.players},
+        actions={p: list(a) for p, a in results.actions.items()},
+        players=dict(results.labels.players),
+        action_names={p: dict(a) for p, a in results.labels.actions.items()},
+        model=results.model,
+    )
