@@ -464,7 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare", help="scenarios side by side: a table, figures and a "
                        "self-contained compare.html over every headline answer")
     p.add_argument("inputs", nargs="+", metavar="SCENARIO",
-                   help="scenario files (run first, into OUT/<name>/), results.json files or "
+                   help="scenario files (run first, into OUT/<file stem>/), results.json files or "
                    "run folders")
     p.add_argument("--out", default="runs/compare", help="output folder (default: "
                    "runs/compare/)")

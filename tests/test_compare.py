@@ -15,7 +15,13 @@ from fake_results import fake_data, fake_results
 
 from sim.cli import main
 from sim.compare import compare_to_folder
-from sim.compare.figures import date_labels, draw_time, title_ends, title_time
+from sim.compare.figures import (
+    date_labels,
+    draw_time,
+    horizon_length,
+    title_ends,
+    title_time,
+)
 from sim.compare.headlines import Headlines, headlines_of
 from sim.compare.table import By, common_by, row
 from sim.results import Horizon, RunResults, write_json
@@ -75,16 +81,26 @@ def test_titles_state_the_numbers_they_are_computed_from() -> None:
     hs = [headlines_of(_named("short", 3)), headlines_of(_named("long", 8)),
           headlines_of(_named("mid", 6))]
     title = title_ends(hs)
-    found = re.fullmatch(r"Hedging lasts longest in (\w+) \(median (\d+) months?\), "
-                         r"shortest in (\w+) \(median (\d+) months?\)", title)
+    found = re.fullmatch(r"Hedging lasts longest in (\w+): median (\d+) months?; "
+                         r"shortest in (\w+): median (\d+) months?", title)
     assert found, title
     by_name = {h.name: h for h in hs}
     assert by_name[found[1]].horizon_median() == int(found[2]) == max(
         h.horizon_median() or 0 for h in hs)
     assert by_name[found[3]].horizon_median() == int(found[4]) == min(
         h.horizon_median() or 0 for h in hs)
+    # a weekly scenario's 19 rounds are shorter than a monthly one's 6: lengths compare in
+    # days when the scenarios are dated; ties are named together
+    dated = [headlines_of(_named(n, k, dated=True)) for n, k in [("a", 6), ("b", 6), ("c", 3)]]
+    weekly = headlines_of(_named("weekly", 9, dated=True))
+    weekly = Headlines(**{**weekly.__dict__, "round_unit": "week", "dates": tuple(
+        dt.date(2024, 11, 1) + dt.timedelta(weeks=t) for t in range(weekly.rounds))})
+    assert horizon_length(weekly) == 63 < horizon_length(dated[0])
+    assert title_ends([*dated, weekly]) == (
+        "Hedging lasts longest in a and b: median 6 months (May 2025); shortest in weekly: "
+        "median 9 weeks (3 Jan 2025)")
     hs.append(headlines_of(_named("forever", None)))
-    assert title_ends(hs).startswith("Hedging lasts longest in forever (median beyond 12")
+    assert title_ends(hs).startswith("Hedging lasts longest in forever: median beyond 12")
     assert title_time(hs) == "In no scenario does the regime fall within the run"
     falling = [_collapsing(hs[0], 0.2), _collapsing(hs[1], 0.45)]
     found = re.fullmatch(r"The regime is likeliest to have fallen in (\w+): (\d+)% by the "

@@ -124,6 +124,10 @@ def test_an_undated_run_counts_rounds() -> None:
               round_unit="month")
     fig.canvas.draw()
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Jan 2024", "Feb 2024"]
+    date_axis(ax := fig.add_subplot(), [dt.date(2024, 1, 1), dt.date(2024, 1, 8)],
+              round_unit="week")
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1 Jan 2024", "8 Jan 2024"]
 
 
 def test_steps_jump_at_round_edges() -> None:

@@ -3,7 +3,7 @@ long hedging lasts, how it ends, how likely the regime has fallen by a date, wha
 ambiguity is worth, whether each answer is robust), and a self-contained ``compare.html``.
 
 Inputs are typed results: a ``results.json``, a run folder holding one, or a scenario file
-(run first, into ``<out>/<scenario name>/``). :mod:`sim.compare.headlines` reads the
+(run first, into ``<out>/<file stem>/``). :mod:`sim.compare.headlines` reads the
 answers off each, :mod:`sim.compare.table` and :mod:`sim.compare.figures` show them.
 """
 
@@ -56,14 +56,15 @@ def _is_scenario(path: Path) -> bool:
 
 def load_headlines(source: str | os.PathLike[str], out_dir: Path) -> Headlines:
     """The headlines of one input: a results file, a run folder, or a scenario (run into
-    ``out_dir/<name>/`` first, figures and report included)."""
+    ``out_dir/<file stem>/`` first: its results.json and trajectory.csv; ``hedgesim run``
+    draws a scenario's own figures)."""
     p = Path(source)
     if p.is_dir():
         p = p / RESULTS_FILE
     if _is_scenario(p):
         from sim.pipeline import run_to_folder
 
-        summary = run_to_folder(p, out=out_dir / p.stem)
+        summary = run_to_folder(p, out=out_dir / p.stem, figures=False)
         return headlines_of(summary.results)
     return headlines_of(read_results(p))
 

@@ -12,9 +12,10 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.compare.headlines import ENDS, Headlines
+from sim.compare.table import horizon_text
 from sim.figures.common import new_figure, style, suptitle
 from sim.figures.style import NEVER_HATCH, OUTCOME_COLOURS, text_colour
-from sim.wording import count_text
+from sim.wording import join
 
 #: A line style per scenario (colour is not the only cue: up to 7 scenarios).
 LINE_STYLES: tuple[str, ...] = ("-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)),
@@ -26,26 +27,35 @@ END_NAMES: dict[str, str] = {"align": "align (with Iran)", "realign": "realign (
                              "collapse": "regime collapse first", "never": "never in the run"}
 
 
+def horizon_length(h: Headlines) -> float:
+    """How long the median horizon is, comparable across scenarios whose rounds differ: in
+    days from the start when dated, else in rounds (never within the run: infinite)."""
+    m = h.horizon_median()
+    if m is None:
+        return np.inf
+    if h.dated:
+        return float((h.dates[m] - h.dates[0]).days)  # type: ignore[operator]
+    return float(m)
+
+
+def _who(names: list[str]) -> str:
+    return join(names) if len(names) <= 3 else f"{len(names)} scenarios"
+
+
 def title_ends(headlines: Sequence[Headlines]) -> str:
-    """Which scenario hedges longest and which shortest (by the median horizon, a run that
-    never ends counting as longest), and where "never" is most likely."""
+    """Which scenarios hedge longest and which shortest (by the median horizon, in days
+    when dated; a run that never ends counting as longest), and for how long."""
     if not headlines:
         return "No scenarios"
-
-    def key(h: Headlines) -> float:
-        m = h.horizon_median()
-        return np.inf if m is None else float(m)
-
-    longest = max(headlines, key=key)
-    shortest = min(headlines, key=key)
-    m_long, m_short = longest.horizon_median(), shortest.horizon_median()
-    long_text = ("beyond " + count_text(longest.rounds, longest.round_unit) if m_long is None
-                 else count_text(m_long, longest.round_unit))
-    if longest is shortest or key(longest) == key(shortest):
-        return f"Every scenario: median horizon {long_text}"
-    short_text = count_text(m_short or 0, shortest.round_unit)
-    return (f"Hedging lasts longest in {longest.name} (median {long_text}), "
-            f"shortest in {shortest.name} (median {short_text})")
+    lengths = [horizon_length(h) for h in headlines]
+    top, bottom = max(lengths), min(lengths)
+    longest = [h for h, x in zip(headlines, lengths, strict=True) if x == top]
+    shortest = [h for h, x in zip(headlines, lengths, strict=True) if x == bottom]
+    if top == bottom:
+        return f"Every scenario: median horizon {horizon_text(longest[0])}"
+    return (f"Hedging lasts longest in {_who([h.name for h in longest])}: median "
+            f"{horizon_text(longest[0])}; shortest in {_who([h.name for h in shortest])}: "
+            f"median {horizon_text(shortest[0])}")
 
 
 def title_time(headlines: Sequence[Headlines]) -> str:
@@ -88,7 +98,9 @@ def draw_ends(headlines: Sequence[Headlines]) -> Figure:
                 ax.text(lo + s / 2, yi, f"{end} {s:.0%}", ha="center", va="center",
                         fontsize=8, color=text_colour(OUTCOME_COLOURS[end]))
         left = left + share
-    ax.set_yticks(y, names)
+    ax.set_yticks(y, [f"{n}\n{horizon_text(h)}" for n, h in zip(names, headlines,
+                                                                  strict=True)],
+                  fontsize=8.5)
     ax.set_xlim(0, 1)
     ax.set_xlabel("probability of each end of the hedge")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(headlines) < 4 else -0.15),

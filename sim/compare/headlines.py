@@ -89,6 +89,13 @@ class Headlines:
     def dated(self) -> bool:
         return bool(self.dates) and all(d is not None for d in self.dates)
 
+    @property
+    def round_days(self) -> float | None:
+        """Days in a round, read off the dates (``None`` where undated)."""
+        if not self.dated or self.rounds < 2:
+            return None
+        return float((self.dates[1] - self.dates[0]).days)  # type: ignore[operator]
+
     def horizon_median(self) -> int | None:
         """The first round by which the horizon has come with probability at least 1/2
         (``None``: not within the run)."""

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.compare.headlines import ENDS, Headlines
+from sim.figures.style import format_date
 from sim.wording import count_text
 
 #: The columns, in order.
@@ -66,7 +67,8 @@ def horizon_text(h: Headlines) -> str:
     median = h.horizon_median()
     if median is None:
         return f"beyond {count_text(h.rounds, h.round_unit)}"
-    when = f" ({h.dates[median]:%b %Y})" if h.dated and h.dates[median] else ""
+    day = h.dates[median] if h.dated else None
+    when = f" ({format_date(day, h.round_days)})" if day is not None else ""
     return f"{count_text(median, h.round_unit)}{when}"
 
 

@@ -108,7 +108,8 @@ def explorer_data(title: str, keys: Sequence[str], axes: Sequence[Sequence[float
         "key_names": [key_name(k) for k in keys],
         "round_unit": first.round_unit,
         "rounds": first.rounds,
-        "dates": [format_date(d) if d is not None else None for d in first.dates],
+        "dates": [format_date(d, first.round_days) if d is not None else None
+                  for d in first.dates],
         "players": list(first.actions),
         "player_names": {p: first.label(p) for p in first.actions},
         "actions": {p: [first.label(p, a) for a in acts] for p, acts in first.actions.items()},

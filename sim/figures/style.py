@@ -173,8 +173,9 @@ def date_axis(ax: Axes, dates: Sequence[dt.date | None] | None, *,
               most: int = 8) -> None:
     """Label the x axis of ``ax`` (data: the round index) for a reader.
 
-    With every round dated, the ticks are the rounds' calendar dates and a secondary axis
-    on top counts rounds; otherwise the axis counts rounds (in ``round_unit``s). The
+    With every round dated, the ticks are the rounds' calendar dates (with the day when a
+    round is shorter than a month: ``round_days``, read off the dates if not given) and a
+    secondary axis on top counts rounds; otherwise the axis counts rounds (in ``round_unit``s). The
     axis's limits are left as drawn (set them before or after).
     """
     n = len(dates) if dates is not None else 0
@@ -183,6 +184,8 @@ def date_axis(ax: Axes, dates: Sequence[dt.date | None] | None, *,
         ax.set_xlabel(rounds_label(round_unit))
         return
     assert dates is not None
+    if round_days is None and n > 1:
+        round_days = float((dates[1] - dates[0]).days)  # type: ignore[operator]
     ticks = tick_rounds(n, most)
     ax.set_xticks(ticks, [format_date(dates[t], round_days)  # type: ignore[arg-type]
                           for t in ticks])
