@@ -46,8 +46,8 @@ def _collapsing(h: Headlines, p_end: float) -> Headlines:
     """The same headlines with a regime that falls at a constant hazard (a Model 2 shape)."""
     n = h.rounds
     hazard = 1 - (1 - p_end) ** (1 / n)
-    collapsed = 1 - (1 - hazard) ** np.arange(1, n + 1)
-    return Headlines(**{**h.__dict__, "collapsed": collapsed})
+    standing = (1 - hazard) ** np.arange(n + 1)
+    return Headlines(**{**h.__dict__, "standing": standing})
 
 
 def test_headlines_are_the_results_numbers() -> None:
@@ -56,7 +56,8 @@ def test_headlines_are_the_results_numbers() -> None:
     assert h.horizon_median() == 5 == r.horizons.myopic.round
     assert h.exit == {"align": 0.0, "realign": 1.0, "collapse": 0.0, "never": 0.0}
     assert list(h.value_of_ambiguity) == [x.value_of_ambiguity for x in r.rounds]
-    assert list(h.survival) == [1.0] * 5 + [0.0] * 7
+    assert list(h.hedge) == [x.hedge_probability for x in r.rounds]
+    assert list(h.horizon_by) == [0.0] * 5 + [1.0] * 7
     assert h.path["syria"].tolist() == [x.profile["syria"] for x in r.rounds]
     never = headlines_of(_named("b", None))
     assert never.horizon_median() is None and never.exit_mode() == "never"
@@ -72,7 +73,8 @@ def test_table_rows_state_the_numbers() -> None:
     assert h.dates[5] == dt.date(2025, 4, 1)
     # 15 March 2025 falls in round 4 (1 Mar 2025): the collapse probability by its end
     assert h.round_of(by.date) == 4  # type: ignore[arg-type]
-    assert float(cells["by"]) == pytest.approx(h.collapsed[4], abs=5e-3)
+    assert float(cells["by"]) == pytest.approx(h.fallen[4], abs=5e-3)
+    assert h.fallen[4] == pytest.approx(1 - 0.7 ** (5 / 12))
     assert float(cells["voa"]) == pytest.approx(h.value_of_ambiguity[-1], abs=5e-3)
     assert common_by([h]).date == h.dates[-1]
 
@@ -106,7 +108,7 @@ def test_titles_state_the_numbers_they_are_computed_from() -> None:
     found = re.fullmatch(r"The regime is likeliest to have fallen in (\w+): (\d+)% by the "
                          r"end of its run", title_time(falling))
     assert found and found[1] == "long"
-    assert int(found[2]) == round(100 * falling[1].collapsed[-1])
+    assert int(found[2]) == round(100 * falling[1].fallen[-1]) == 45
 
 
 def test_the_time_figure_of_dated_scenarios_shows_dates() -> None:

@@ -72,9 +72,8 @@ def test_the_page_data_is_read_off_the_results_files(page: tuple[Path, dict]) ->
         assert point["horizon"] == results.horizons.myopic.round
         assert point["exit_mode"] == (results.exit.syria_action or "never")
         assert point["path"]["syria"] == [r.profile["syria"] for r in results.rounds]
-        assert point["survival"] == [1.0 if results.horizons.myopic.round is None
-                                     or t < results.horizons.myopic.round else 0.0
-                                     for t in range(len(results.rounds))]
+        assert point["hedge"] == [r.hedge_probability for r in results.rounds]
+        assert point["standing"] == [1.0] * (len(results.rounds) + 1)  # no collapse here
 
 
 def test_the_page_is_self_contained(page: tuple[Path, dict]) -> None:
@@ -124,11 +123,16 @@ def test_sliders_show_the_results_files_numbers_in_chromium(page: tuple[Path, di
             for end, p in h.exit.items():
                 text, value = _shown(pg, f"#exit-{end}")
                 assert float(value) == p and text == f"{p:.3f}"
-            cells = pg.locator("#survival-table tr[data-series=survival] td[data-round]")
-            shown = [float(v) for v in cells.evaluate_all(
-                "cs => cs.map(c => c.dataset.value)")]
-            assert shown == list(h.survival)
-            rects = pg.locator('#path rect[data-player="syria"]').evaluate_all(
+            for series, expected in [("hedge", h.hedge), ("horizon_by", h.horizon_by),
+                                     ("standing", h.standing[:-1])]:
+                cells = pg.locator(f"#survival-table tr[data-series={series}] td[data-round]")
+                shown = [float(v) for v in cells.evaluate_all(
+                    "cs => cs.map(c => c.dataset.value)")]
+                assert shown == list(expected), series
+            text, value = _shown(pg, "#collapse-end")
+            assert float(value) == h.fallen[-1] and text == f"{h.fallen[-1]:.3f}"
+            rects = pg.locator('#path rect[data-player="syria"]:not([data-action=collapsed])'
+                               ).evaluate_all(
                 "rs => rs.map(r => [+r.dataset.round, +r.dataset.action, +r.dataset.value])")
             expected = [[t, a, q] for t, r in enumerate(results.rounds)
                         for a, q in enumerate(r.profile["syria"]) if q > 1e-9]

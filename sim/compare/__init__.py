@@ -34,8 +34,9 @@ CAPTIONS: dict[str, str] = {
     "non-hedge stance, of the regime's collapse while Syria still hedges, and of no end "
     "within the run (hatched).",
     "compare_time": "Over time, one line per scenario (steps: values hold for a round): "
-    "the probability that Syria still hedges for sure, that the regime has fallen, and "
-    "Syria's payoff relative to round 0 (the value of ambiguity).",
+    "the probability that Syria hedges, that its certain hedge has ended, that the regime "
+    "has fallen, and (where the results hold it) Syria's payoff relative to round 0, the "
+    "value of ambiguity.",
 }
 
 

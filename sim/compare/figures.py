@@ -62,8 +62,8 @@ def title_time(headlines: Sequence[Headlines]) -> str:
     """Which scenario is likeliest to see the regime fall by its end, and how likely."""
     if not headlines:
         return "No scenarios"
-    top = max(headlines, key=lambda h: float(h.collapsed[-1]))
-    p = float(top.collapsed[-1])
+    top = max(headlines, key=lambda h: float(h.fallen[-1]))
+    p = float(top.fallen[-1])
     if p <= 0.0:
         return "In no scenario does the regime fall within the run"
     return (f"The regime is likeliest to have fallen in {top.name}: "
@@ -110,32 +110,39 @@ def draw_ends(headlines: Sequence[Headlines]) -> Figure:
 
 
 def draw_time(headlines: Sequence[Headlines]) -> Figure:
-    """Three panels over time, one line (steps) per scenario: the probability that Syria
-    still hedges for sure, that the regime has fallen, and the value of ambiguity."""
-    fig = new_figure((10.0, 8.5))
-    panels = fig.subplots(3, 1, sharex=True)
+    """Panels over time, one line (steps: a value holds for a round) per scenario: the
+    probability that Syria hedges, that its certain hedge has ended (the horizon's
+    distribution function), that the regime has fallen, and (where the results hold it)
+    the value of ambiguity."""
+    voa = [h for h in headlines if h.value_of_ambiguity is not None]
+    n_panels = 4 if voa else 3
+    fig = new_figure((10.0, 2.6 * n_panels + 0.8))
+    panels = fig.subplots(n_panels, 1, sharex=True)
     dated = bool(headlines) and all(h.dated for h in headlines)
     for i, h in enumerate(headlines):
         kw = {"color": SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)],
               "linestyle": LINE_STYLES[i % len(LINE_STYLES)], "linewidth": 1.8}
         edges = _x(h)
-        panels[0].stairs(h.survival, edges, baseline=None, label=h.name, **kw)
-        panels[1].stairs(h.collapsed, edges, baseline=None, **kw)
-        if h.value_of_ambiguity is not None:
-            panels[2].stairs(h.value_of_ambiguity, edges, baseline=None, **kw)
-    panels[0].set_ylabel("P(Syria still\nhedges for sure)")
-    panels[1].set_ylabel("P(regime has\nfallen)")
-    panels[2].set_ylabel("value of ambiguity\n(payoff vs round 0)")
-    for ax in panels[:2]:
+        panels[0].stairs(h.hedge, edges, baseline=None, label=h.name, **kw)
+        panels[1].stairs(h.horizon_by, edges, baseline=None, **kw)
+        panels[2].stairs(h.fallen, edges, baseline=None, **kw)
+        if n_panels == 4 and h.value_of_ambiguity is not None:
+            panels[3].stairs(h.value_of_ambiguity, edges, baseline=None, **kw)
+    panels[0].set_ylabel("P(Syria hedges)")
+    panels[1].set_ylabel("P(hedging no longer\ncertain by then)")
+    panels[2].set_ylabel("P(regime has fallen\nby the round's end)")
+    for ax in panels[:3]:
         ax.set_ylim(-0.03, 1.03)
-    panels[2].axhline(0.0, color="#999999", linewidth=0.8)
-    panels[0].legend(loc="upper right", fontsize=8)
+    if n_panels == 4:
+        panels[3].set_ylabel("value of ambiguity\n(payoff vs round 0)")
+        panels[3].axhline(0.0, color="#999999", linewidth=0.8)
+    panels[0].legend(loc="lower left", fontsize=8, ncols=min(4, max(1, len(headlines))))
     if dated:
-        panels[2].xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-        panels[2].set_xlabel("date")
+        panels[-1].xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        panels[-1].set_xlabel("date")
     else:
         unit = headlines[0].round_unit if headlines else "round"
-        panels[2].set_xlabel("round" if unit == "round" else f"round ({unit}s)")
+        panels[-1].set_xlabel("round" if unit == "round" else f"round ({unit}s)")
     suptitle(fig, title_time(headlines))
     return fig
 

@@ -35,30 +35,34 @@ class Headlines:
         The scenario's.
     dates
         The calendar date of each round (``None`` where the scenario is undated).
-    survival
-        ``(T,)``: the probability that Syria still hedges for sure in round ``t`` (the
-        hedge has neither ended nor been cut short by a collapse).
+    hedge
+        ``(T,)``: the probability that Syria hedges in round ``t``.
     horizon_at
         ``(T,)``: the probability that round ``t`` is the first in which Syria no longer
         hedges for sure (the horizon).
     horizon_never, horizon_collapse
         The probability that hedging stays certain through the last round; that the regime
         falls while Syria still hedges for sure.
+    median
+        The round by which the horizon has come with probability at least 1/2 (``None``:
+        not within the run).
     exit
         ``{end: probability}`` over :data:`ENDS`: the first non-hedge stance, collapse
         first, or never within the run.
-    collapsed
-        ``(T,)``: the probability that the regime has fallen by the end of round ``t``.
+    standing
+        ``(T + 1,)``: the probability that the regime stands at the start of round ``t``
+        (the last entry: after the last round).
     value_of_ambiguity
         ``(T,)``: Syria's payoff in round ``t`` minus its payoff in round 0, or ``None``
         where the results do not hold it.
     robust
-        ``{answer: whether it is the same under every selection rule / comparison the
+        ``{answer: whether it is the same under every selection rule / equilibrium the
         results checked}`` (``None``: not checked).
     path
-        ``{player: (T, n_actions)}``: the selected play's probabilities per round.
+        ``{player: (T, n_actions)}``: the probability of each action per round
+        (unconditional: with the regime's collapse they sum to one).
     actions
-        ``{player: actions}`` in order; ``labels``: the display names.
+        ``{player: actions}`` in order; ``players``, ``action_names``: display names.
     model
         Which model's results these are.
     """
@@ -67,12 +71,13 @@ class Headlines:
     question: str
     round_unit: str
     dates: tuple[dt.date | None, ...]
-    survival: FloatArray
+    hedge: FloatArray
     horizon_at: FloatArray
     horizon_never: float
     horizon_collapse: float
+    median: int | None
     exit: dict[str, float]
-    collapsed: FloatArray
+    standing: FloatArray
     value_of_ambiguity: FloatArray | None
     robust: dict[str, bool | None]
     path: dict[str, FloatArray]
@@ -83,7 +88,7 @@ class Headlines:
 
     @property
     def rounds(self) -> int:
-        return len(self.survival)
+        return len(self.hedge)
 
     @property
     def dated(self) -> bool:
@@ -96,12 +101,18 @@ class Headlines:
             return None
         return float((self.dates[1] - self.dates[0]).days)  # type: ignore[operator]
 
+    @property
+    def fallen(self) -> FloatArray:
+        """``(T,)``: the probability that the regime has fallen by the end of round ``t``."""
+        return 1.0 - self.standing[1:]
+
+    @property
+    def horizon_by(self) -> FloatArray:
+        """``(T,)``: the probability that the horizon has come by round ``t``."""
+        return np.cumsum(self.horizon_at)
+
     def horizon_median(self) -> int | None:
-        """The first round by which the horizon has come with probability at least 1/2
-        (``None``: not within the run)."""
-        reached = np.cumsum(self.horizon_at)
-        hits = np.flatnonzero(reached >= 0.5 - 1e-12)
-        return int(hits[0]) if hits.size else None
+        return self.median
 
     def exit_mode(self) -> str:
         """The most likely end (ties joined with ``=``)."""
@@ -110,10 +121,10 @@ class Headlines:
 
     def collapse_by(self, round_: int) -> float:
         """The probability that the regime has fallen by the end of ``round_`` (clipped to
-        the run)."""
+        the run; 0 before it)."""
         if round_ < 0:
             return 0.0
-        return float(self.collapsed[min(round_, self.rounds - 1)])
+        return float(self.fallen[min(round_, self.rounds - 1)])
 
     def round_of(self, day: dt.date) -> int | None:
         """The last round starting on or before ``day`` (``None``: undated or before the
@@ -165,7 +176,6 @@ def _first_model(results: RunResults) -> Headlines:
     horizon_at = np.zeros(n)
     if h is not None and h < n:
         horizon_at[h] = 1.0
-    survival = np.array([1.0 if h is None or t < h else 0.0 for t in range(n)])
     action = results.exit.syria_action
     exit_ = dict.fromkeys(ENDS, 0.0)
     exit_["never" if h is None or action is None else action] = 1.0
@@ -177,12 +187,13 @@ def _first_model(results: RunResults) -> Headlines:
         question=results.scenario.question,
         round_unit=results.round_unit,
         dates=tuple(r.date for r in results.rounds),
-        survival=survival,
+        hedge=np.array([r.hedge_probability for r in results.rounds]),
         horizon_at=horizon_at,
         horizon_never=1.0 if h is None else 0.0,
         horizon_collapse=0.0,
+        median=h,
         exit=exit_,
-        collapsed=np.zeros(n),
+        standing=np.ones(n + 1),
         value_of_ambiguity=np.array([r.value_of_ambiguity for r in results.rounds]),
         robust={"horizon": not tie and not many, "exit": not tie, "collapse": True},
         path={p: np.array([r.profile[p] for r in results.rounds], dtype=np.float64)

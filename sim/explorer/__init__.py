@@ -77,8 +77,10 @@ def point_data(p: Point) -> dict[str, Any]:
         "horizon_at": _floats(h.horizon_at),
         "exit": {e: float(h.exit.get(e, 0.0)) for e in ENDS},
         "exit_mode": h.exit_mode(),
-        "survival": _floats(h.survival),
-        "collapsed": _floats(h.collapsed),
+        "hedge": _floats(h.hedge),
+        "horizon_by": _floats(h.horizon_by),
+        "standing": _floats(h.standing),
+        "fallen_end": float(h.fallen[-1]),
         "path": {player: [_floats(row) for row in probs] for player, probs in h.path.items()},
     }
 

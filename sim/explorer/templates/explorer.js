@@ -59,12 +59,13 @@
       const t = el("text", { x: LEFT - 6, y: y(v) + 4, "text-anchor": "end" }, svg);
       t.textContent = String(v);
     }
-    const series = [["survival", p.survival, D.end_colours.hedge, "",
-                     "Syria still hedges for sure"],
-                    ["collapsed", p.collapsed, D.end_colours.collapse, "6 3",
-                     "the regime has fallen"]];
+    const series = [["hedge", p.hedge, D.end_colours.hedge, "", "Syria hedges"],
+                    ["horizon_by", p.horizon_by, "#4477AA", "2 2",
+                     "hedging no longer certain by then"],
+                    ["standing", p.standing.slice(0, D.rounds), D.end_colours.collapse, "6 3",
+                     "the regime stands (start of the round)"]];
     series.forEach(([, , colour, dash, label], i) => {
-      const y1 = top + 8 + 16 * i, x1 = W - RIGHT - 210;
+      const y1 = top + 8 + 16 * i, x1 = W - RIGHT - 260;
       el("line", { x1: x1, x2: x1 + 28, y1: y1, y2: y1, stroke: colour, "stroke-width": 2.5,
                    "stroke-dasharray": dash }, svg);
       el("text", { x: x1 + 34, y: y1 + 4 }, svg).textContent = label;
@@ -82,9 +83,10 @@
     table.replaceChildren();
     const head = table.insertRow();
     head.insertCell().textContent = "round";
-    const rows = [["P(still hedges for sure)", p.survival, "survival"],
-                  ["P(regime has fallen)", p.collapsed, "collapsed"]];
-    p.survival.forEach((_, t) => { head.insertCell().textContent = D.dates[t] || String(t); });
+    const rows = [["P(Syria hedges)", p.hedge, "hedge"],
+                  ["P(hedging no longer certain by then)", p.horizon_by, "horizon_by"],
+                  ["P(regime stands at the start)", p.standing.slice(0, D.rounds), "standing"]];
+    p.hedge.forEach((_, t) => { head.insertCell().textContent = D.dates[t] || String(t); });
     for (const [label, values, name] of rows) {
       const r = table.insertRow();
       r.dataset.series = name;
@@ -120,6 +122,13 @@
           tip.textContent = D.actions[player][a] + " " + fixed(q);
           bottom -= hgt;
         });
+        const fallen = bottom - y0;  // what is left: the regime has fallen
+        if (fallen > 1e-9 * rowH) {
+          el("rect", { x: x(t), y: y0, width: x(t + 1) - x(t), height: fallen,
+                       fill: D.end_colours.collapse, stroke: "white", "stroke-width": 0.5,
+                       "data-player": player, "data-round": t, "data-action": "collapsed" },
+             svg);
+        }
       });
     });
     timeAxis(svg, top + D.players.length * (rowH + gap));
@@ -143,6 +152,12 @@
         box.appendChild(span);
       });
     });
+    const span = document.createElement("span");
+    const swatch = document.createElement("i");
+    swatch.style.background = D.end_colours.collapse;
+    span.appendChild(swatch);
+    span.appendChild(document.createTextNode("regime has fallen"));
+    box.appendChild(span);
   }
 
   function update() {
@@ -153,8 +168,7 @@
     show("horizon", horizonText(p), p.horizon === null ? "never" : p.horizon);
     show("never", fixed(p.horizon_never), p.horizon_never);
     show("exit-mode", p.exit_mode, p.exit_mode);
-    const end = p.collapsed[p.collapsed.length - 1];
-    show("collapse-end", fixed(end), end);
+    show("collapse-end", fixed(p.fallen_end), p.fallen_end);
     for (const e of D.ends) show("exit-" + e, fixed(p.exit[e]), p.exit[e]);
     const link = document.getElementById("file");
     link.textContent = p.file;
