@@ -167,3 +167,9 @@ def test_the_same_scenario_twice_is_refused(tmp_path: Path) -> None:
     f = write_json(fake_results(), tmp_path / "r.json")
     with pytest.raises(Exception, match="same scenario"):
         compare_to_folder([f, f], tmp_path / "o")
+
+
+def test_a_small_chance_is_never_written_as_zero() -> None:
+    from sim.compare.figures import share
+
+    assert share(0.0032) == "0.3%" and share(0.0) == "0%" and share(0.456) == "46%"

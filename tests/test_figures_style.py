@@ -24,6 +24,7 @@ from sim.figures.style import (
     action_colour,
     action_kind,
     date_axis,
+    date_texts,
     draw_stacked,
     draw_steps,
     format_date,
@@ -128,6 +129,9 @@ def test_an_undated_run_counts_rounds() -> None:
               round_unit="week")
     fig.canvas.draw()
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1 Jan 2024", "8 Jan 2024"]
+    # rounds of 30 days put two starts in December: the labels then carry the day
+    assert date_texts([dt.date(2024, 12, 1), dt.date(2024, 12, 31)]) == ["1 Dec 2024",
+                                                                         "31 Dec 2024"]
 
 
 def test_steps_jump_at_round_edges() -> None:

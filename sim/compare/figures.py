@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import matplotlib.dates as mdates
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.compare.headlines import ENDS, Headlines
@@ -67,7 +68,13 @@ def title_time(headlines: Sequence[Headlines]) -> str:
     if p <= 0.0:
         return "In no scenario does the regime fall within the run"
     return (f"The regime is likeliest to have fallen in {top.name}: "
-            f"{p:.0%} by the end of its run")
+            f"{share(p)} by the end of its run")
+
+
+def share(p: float) -> str:
+    """A probability as a percentage: ``45%``, ``0.4%`` below one percent (never a
+    misleading ``0%`` for a small positive chance)."""
+    return f"{p:.1%}" if 0.0 < p < 0.01 else f"{p:.0%}"
 
 
 def _x(h: Headlines) -> np.ndarray:
@@ -138,13 +145,28 @@ def draw_time(headlines: Sequence[Headlines]) -> Figure:
         panels[3].axhline(0.0, color="#999999", linewidth=0.8)
     panels[0].legend(loc="lower left", fontsize=8, ncols=min(4, max(1, len(headlines))))
     if dated:
-        panels[-1].xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        calendar_ticks(panels[-1], headlines)
         panels[-1].set_xlabel("date")
     else:
         unit = headlines[0].round_unit if headlines else "round"
         panels[-1].set_xlabel("round" if unit == "round" else f"round ({unit}s)")
     suptitle(fig, title_time(headlines))
     return fig
+
+
+def calendar_ticks(ax: Axes, headlines: Sequence[Headlines], most: int = 8) -> None:
+    """Month ticks (``Nov 2024``) over the dated scenarios' span, at most ``most``; day
+    ticks (``3 Nov 2024``) when the span is under two months."""
+    first = min(h.dates[0] for h in headlines)  # type: ignore[type-var]
+    last = max(h.dates[-1] for h in headlines)  # type: ignore[type-var]
+    months = (last.year - first.year) * 12 + last.month - first.month  # type: ignore[union-attr]
+    if months >= 2:
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonthday=1,
+                                                       interval=-(-months // most) or 1))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    else:
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=most))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b %Y"))
 
 
 def figures(headlines: Sequence[Headlines]) -> dict[str, Figure]:

@@ -4,7 +4,8 @@ model: what the comparison and the explorer show.
 :func:`headlines_of` dispatches on the results class (:data:`READERS`): a model's results
 class adds one reader here and the comparison, its figures and the explorer take it
 unchanged. Every number is a reading of the results file, never a recomputation of the
-model: the tests check each against the field it comes from.
+model: the tests check each against the field it comes from. Readers are keyed by the
+``model`` value of the results (``tolerance``: the first model; ``article``: Model 2).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.errors import HedgesimError
-from sim.results import RunResults
 
 FloatArray = npt.NDArray[np.float64]
 #: How the hedge can end, in the order the figures stack them.
@@ -144,31 +144,32 @@ class Headlines:
 
 
 Reader = Callable[[Any], Headlines]
-#: One reader per results class.
-READERS: dict[type, Reader] = {}
+#: One reader per model, by the ``model`` value its results files carry (no import of the
+#: results classes: a model's class can go without breaking the others' readers).
+READERS: dict[str, Reader] = {}
 
 
-def reads(cls: type) -> Callable[[Reader], Reader]:
-    """Register the decorated function as the reader of ``cls``'s results."""
+def reads(model: str) -> Callable[[Reader], Reader]:
+    """Register the decorated function as the reader of ``model``'s run results."""
 
     def wrap(fn: Reader) -> Reader:
-        READERS[cls] = fn
+        READERS[model] = fn
         return fn
 
     return wrap
 
 
-def headlines_of(results: object) -> Headlines:
+def headlines_of(results: Any) -> Headlines:
     """The headline answers of ``results`` (a run's typed results)."""
-    for cls, reader in READERS.items():
-        if isinstance(results, cls):
-            return reader(results)
-    raise HedgesimError(f"no headline reader for {type(results).__name__}: a comparison "
-                        "takes the results of a run (results.json), not of analyses")
+    reader = READERS.get(str(getattr(results, "model", "")))
+    if reader is None:
+        raise HedgesimError(f"no headline reader for {type(results).__name__}: a comparison "
+                            "takes the results of a run (results.json), not of analyses")
+    return reader(results)
 
 
-@reads(RunResults)
-def _first_model(results: RunResults) -> Headlines:
+@reads("tolerance")
+def _first_model(results: Any) -> Headlines:
     """The tolerance clock is deterministic: every distribution is a point mass at the
     myopic horizon (Syria's certain hedge ends there), and the regime never falls."""
     n = len(results.rounds)
@@ -197,6 +198,37 @@ def _first_model(results: RunResults) -> Headlines:
         value_of_ambiguity=np.array([r.value_of_ambiguity for r in results.rounds]),
         robust={"horizon": not tie and not many, "exit": not tie, "collapse": True},
         path={p: np.array([r.profile[p] for r in results.rounds], dtype=np.float64)
+              for p in results.players},
+        actions={p: list(a) for p, a in results.actions.items()},
+        players=dict(results.labels.players),
+        action_names={p: dict(a) for p, a in results.labels.actions.items()},
+        model=results.model,
+    )
+
+
+@reads("article")
+def _article(results: Any) -> Headlines:
+    """Model 2: the distributions of the selected equilibrium (the first rule), as the
+    results file holds them; robustness across the rules solved. The value of ambiguity is
+    not among Model 2's results (``None``)."""
+    focal, focus = results.focal, results.focus
+    return Headlines(
+        name=results.scenario.name,
+        question=results.scenario.question,
+        round_unit=results.round_unit,
+        dates=tuple(r.date for r in results.rounds),
+        hedge=np.array([r.actions[focal][focus] for r in results.rounds], dtype=np.float64),
+        horizon_at=np.array(results.horizon.at, dtype=np.float64),
+        horizon_never=results.horizon.never,
+        horizon_collapse=results.horizon.collapse,
+        median=results.horizon.median,
+        exit={e: float(results.exit.totals.get(e, 0.0)) for e in ENDS},
+        standing=np.array(results.survival, dtype=np.float64),
+        value_of_ambiguity=None,
+        robust={"horizon": results.robustness.horizon, "exit": results.robustness.exit,
+                "collapse": results.robustness.collapse},
+        path={p: np.array([[r.actions[p][a] for a in results.actions[p]]
+                           for r in results.rounds], dtype=np.float64)
               for p in results.players},
         actions={p: list(a) for p, a in results.actions.items()},
         players=dict(results.labels.players),

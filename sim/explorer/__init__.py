@@ -39,7 +39,7 @@ from sim.figures.style import (
     NEVER_COLOUR,
     OUTCOME_COLOURS,
     STANCE_COLOURS,
-    format_date,
+    date_texts,
 )
 from sim.results import RESULTS_FILE, read_results
 from sim.wording import key_name, value_text
@@ -110,8 +110,8 @@ def explorer_data(title: str, keys: Sequence[str], axes: Sequence[Sequence[float
         "key_names": [key_name(k) for k in keys],
         "round_unit": first.round_unit,
         "rounds": first.rounds,
-        "dates": [format_date(d, first.round_days) if d is not None else None
-                  for d in first.dates],
+        "dates": (date_texts(first.dates, first.round_days)  # type: ignore[arg-type]
+                  if first.dated else [None] * first.rounds),
         "players": list(first.actions),
         "player_names": {p: first.label(p) for p in first.actions},
         "actions": {p: [first.label(p, a) for a in acts] for p, acts in first.actions.items()},

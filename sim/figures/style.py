@@ -152,6 +152,15 @@ def format_date(day: dt.date, round_days: float | None = None) -> str:
     return f"{day:%b %Y}"
 
 
+def date_texts(dates: Sequence[dt.date], round_days: float | None = None) -> list[str]:
+    """Labels of ``dates`` by :func:`format_date`, with the day wherever month labels
+    would repeat (rounds of 30 days put two round starts in some months)."""
+    texts = [format_date(d, round_days) for d in dates]
+    if len(set(texts)) < len(texts):
+        texts = [format_date(d, 1.0) for d in dates]
+    return texts
+
+
 def tick_rounds(n_rounds: int, most: int = 8) -> list[int]:
     """At most ``most`` evenly spaced round indices from 0, on a readable step (1, 2, 3, 6,
     12, ... rounds), that fit ``n_rounds``."""
@@ -187,8 +196,8 @@ def date_axis(ax: Axes, dates: Sequence[dt.date | None] | None, *,
     if round_days is None and n > 1:
         round_days = float((dates[1] - dates[0]).days)  # type: ignore[operator]
     ticks = tick_rounds(n, most)
-    ax.set_xticks(ticks, [format_date(dates[t], round_days)  # type: ignore[arg-type]
-                          for t in ticks])
+    ax.set_xticks(ticks, date_texts([dates[t] for t in ticks],  # type: ignore[misc]
+                                    round_days))
     ax.set_xlabel(DATE_LABEL)
     top = ax.secondary_xaxis("top")
     top.set_xticks(ticks, [str(t) for t in ticks])

@@ -65,7 +65,7 @@
                     ["standing", p.standing.slice(0, D.rounds), D.end_colours.collapse, "6 3",
                      "the regime stands (start of the round)"]];
     series.forEach(([, , colour, dash, label], i) => {
-      const y1 = top + 8 + 16 * i, x1 = W - RIGHT - 260;
+      const y1 = y(0) + 50, x1 = LEFT + 290 * i;
       el("line", { x1: x1, x2: x1 + 28, y1: y1, y2: y1, stroke: colour, "stroke-width": 2.5,
                    "stroke-dasharray": dash }, svg);
       el("text", { x: x1 + 34, y: y1 + 4 }, svg).textContent = label;
