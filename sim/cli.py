@@ -483,6 +483,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: 5; each position is one run)")
     p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE", help="override a value")
     p.set_defaults(func=cmd_explore)
+
+    from sim.calibrate.commands import add_commands
+
+    add_commands(sub)
     return parser
 
 

@@ -148,9 +148,10 @@ class Parameters:
         "Syria's value of a round of Gulf/Western incentives (aid, normalisation, "
         "relief) to a Syria that breaks with Iran.",
         claims="C08",
-        bounds=(1.0, 12.0),
+        bounds=(1.0, 20.0),
         reason="On offer but short of what a break forfeits in Iranian aid and fuel plus the "
-        "uncovered abandonment risk (C13): realign loses to hedge at the baseline (F4).",
+        "uncovered abandonment risk (C13): realign loses to hedge at the baseline (F4). The "
+        "upper bound is an offer large enough to buy a break (F4 needs one within bounds).",
     )
     hedge_incentive_share: Value = _p(
         0.4,

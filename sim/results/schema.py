@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from sim.results.analyses import AnalysisResults
+from sim.results.calibration import CalibrationResults
 from sim.results.common import Horizon, TieCause
 from sim.results.run import RunResults
 
@@ -24,6 +25,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 SCHEMAS: dict[str, type[BaseModel]] = {
     "results.schema.json": RunResults,
     "analyses.schema.json": AnalysisResults,
+    "calibration.schema.json": CalibrationResults,
 }
 
 

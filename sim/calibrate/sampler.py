@@ -1,0 +1,235 @@
+"""Calibrations drawn uniformly from the supported set: within every parameter's bounds and
+satisfying every constraint of the ledger.
+
+Two samplers, both exact in their limit and both deterministic for a seed (the same bytes on
+every run):
+
+- **rejection**: uniform draws in the box of bounds, kept when every constraint holds; the
+  kept draws are uniform on the supported set, and the share kept is the *acceptance rate*
+  (the supported set's share of the box's volume).
+- **hit-and-run** with shrinkage, for when rejection keeps too few draws: from a supported
+  point, pick a uniformly random direction, and draw a point uniformly on the chord the box
+  cuts along it; if it is not supported, shrink the chord towards the current point on that
+  side and draw again (Neal 2003, "Slice sampling", Ann. Statist. 31(3), section 4.2; the
+  chord version is Smith 1984, Oper. Res. 32(6)). Each step leaves the uniform distribution on
+  the supported set invariant, also when the set is not convex. Many chains run side by side
+  (one vector evaluation of the constraints per step), start from supported points (the
+  rejection pilot's, or the scenario's own calibration), burn in and are thinned.
+
+Coordinates: each drawn parameter is mapped to [0, 1] by its bounds, so a direction weighs
+every parameter alike. Held parameters (the ledger's ``held:`` list, and any the caller
+fixes) are never drawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.article.parameters import SPEC, SPECS, FloatArray, Parameters
+from sim.calibrate.constraints import ConstraintLedger
+from sim.errors import HedgesimError
+
+#: Draws of the rejection pilot (in chunks of :data:`CHUNK`).
+PILOT = 50_000
+CHUNK = 20_000
+#: Hit-and-run: steps before the first kept point, steps between kept points (times the
+#: dimension), chains side by side, shrink attempts before a step stays where it is.
+BURN_IN = 100
+THIN_PER_DIM = 0.5
+CHAINS = 256
+MAX_SHRINK = 60
+
+
+@dataclass(frozen=True)
+class Space:
+    """The box the calibrations are drawn in: the drawn parameters' bounds, and the fixed
+    values of every other parameter (``base``, one calibration)."""
+
+    names: tuple[str, ...]
+    lower: FloatArray
+    upper: FloatArray
+    base: Parameters
+
+    @classmethod
+    def of(cls, ledger: ConstraintLedger, base: Parameters,
+           fixed: tuple[str, ...] = ()) -> Space:  # fmt: skip
+        held = set(ledger.held) | set(fixed)
+        names = tuple(s.name for s in SPECS if s.name not in held and s.bounds[0] < s.bounds[1])
+        lo = np.array([SPEC[n].bounds[0] for n in names])
+        hi = np.array([SPEC[n].bounds[1] for n in names])
+        return cls(names, lo, hi, base)
+
+    @property
+    def dim(self) -> int:
+        return len(self.names)
+
+    def params(self, unit: FloatArray) -> Parameters:
+        """The batch of calibrations at unit-cube coordinates ``(B, D)``."""
+        x = self.lower + np.asarray(unit) * (self.upper - self.lower)
+        changes = {n: np.ascontiguousarray(x[:, k]) for k, n in enumerate(self.names)}
+        size = x.shape[0]
+        fixed = {
+            k: np.full(size, float(v))
+            for k, v in self.base.as_dict().items()
+            if k not in changes
+        }
+        return Parameters(**fixed, **changes)
+
+    def unit(self, params: Parameters) -> FloatArray:
+        """Unit-cube coordinates ``(B, D)`` of a batch (or one calibration)."""
+        cols = [np.atleast_1d(np.asarray(getattr(params, n), dtype=np.float64))
+                for n in self.names]  # fmt: skip
+        x = np.stack(np.broadcast_arrays(*cols), axis=1)
+        return np.asarray((x - self.lower) / (self.upper - self.lower))
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Calibrations drawn from the supported set, and how.
+
+    ``unit`` ``(n, D)`` unit-cube coordinates of the drawn parameters (:class:`Space`);
+    ``acceptance`` the rejection pilot's share of box draws that were supported (``pilot``
+    draws); ``method`` ``rejection`` or ``hit-and-run``.
+    """
+
+    space: Space
+    unit: FloatArray
+    method: str
+    acceptance: float
+    pilot: int
+    accepted: int
+
+    @property
+    def params(self) -> Parameters:
+        return self.space.params(self.unit)
+
+
+def _supported(ledger: ConstraintLedger, space: Space, unit: FloatArray) -> np.ndarray:
+    if not ledger.constraints:
+        return np.ones(unit.shape[0], dtype=bool)
+    return np.asarray(ledger.satisfied(space.params(unit)).all(axis=1))
+
+
+def rejection_pilot(
+    ledger: ConstraintLedger, space: Space, rng: np.random.Generator, draws: int, keep: int
+) -> tuple[FloatArray, int, int]:
+    """Uniform box draws in chunks until ``keep`` are supported or ``draws`` are spent:
+    ``(kept unit points, draws made, kept count)``."""
+    kept: list[FloatArray] = []
+    made = count = 0
+    while made < draws and count < keep:
+        size = min(CHUNK, draws - made)
+        u = rng.random((size, space.dim))
+        ok = _supported(ledger, space, u)
+        kept.append(u[ok])
+        made += size
+        count += int(ok.sum())
+    out = np.concatenate(kept) if kept else np.zeros((0, space.dim))
+    return out, made, count
+
+
+def hit_and_run(
+    ledger: ConstraintLedger,
+    space: Space,
+    start: FloatArray,
+    n: int,
+    rng: np.random.Generator,
+    *,
+    burn_in: int = BURN_IN,
+    thin: int | None = None,
+    chains: int = CHAINS,
+) -> FloatArray:
+    """``n`` points from hit-and-run chains (module docstring) started at the supported
+    points ``start`` ``(S, D)`` (chain ``c`` starts at ``start[c % S]``)."""
+    dim = space.dim
+    thin = max(1, int(THIN_PER_DIM * dim)) if thin is None else thin
+    chains = max(1, min(chains, n))
+    x = np.asarray(start[np.arange(chains) % len(start)], dtype=np.float64).copy()
+    if not _supported(ledger, space, x).all():
+        raise HedgesimError("hit-and-run must start at supported points")
+    per_chain = -(-n // chains)
+    out = np.empty((per_chain, chains, dim))
+    steps = burn_in + per_chain * thin
+    for step in range(1, steps + 1):
+        d = rng.standard_normal((chains, dim))
+        d /= np.linalg.norm(d, axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            to_lo = np.where(d != 0, -x / d, np.nan)
+            to_hi = np.where(d != 0, (1.0 - x) / d, np.nan)
+        t_lo = np.nanmax(np.minimum(to_lo, to_hi), axis=1)
+        t_hi = np.nanmin(np.maximum(to_lo, to_hi), axis=1)
+        active = np.ones(chains, dtype=bool)
+        for _ in range(MAX_SHRINK):
+            idx = np.flatnonzero(active)
+            if idx.size == 0:
+                break
+            t = t_lo[idx] + rng.random(idx.size) * (t_hi[idx] - t_lo[idx])
+            y = np.clip(x[idx] + t[:, None] * d[idx], 0.0, 1.0)
+            ok = _supported(ledger, space, y)
+            x[idx[ok]] = y[ok]
+            active[idx[ok]] = False
+            bad = idx[~ok]
+            tb = t[~ok]
+            t_lo[bad] = np.where(tb < 0, tb, t_lo[bad])
+            t_hi[bad] = np.where(tb >= 0, tb, t_hi[bad])
+        if step > burn_in and (step - burn_in) % thin == 0:
+            out[(step - burn_in) // thin - 1] = x
+    return out.reshape(-1, dim)[:n]
+
+
+def draw(
+    ledger: ConstraintLedger,
+    space: Space,
+    n: int,
+    seed: int,
+    *,
+    method: str = "auto",
+    pilot: int = PILOT,
+    burn_in: int = BURN_IN,
+    thin: int | None = None,
+    chains: int = CHAINS,
+) -> Draws:
+    """``n`` calibrations uniform on the supported set (module docstring).
+
+    ``method``: ``rejection`` (fails if the pilot keeps fewer than ``n``), ``hit-and-run``,
+    or ``auto`` (rejection when the pilot of ``pilot`` box draws keeps ``n``, hit-and-run
+    from the kept points and the base calibration otherwise). The pilot always runs: its
+    share of supported draws is the reported acceptance rate.
+
+    Raises
+    ------
+    HedgesimError
+        If nothing supported is found to start from (see :func:`sim.calibrate.conflicts`).
+    """
+    if n < 1:
+        raise HedgesimError(f"--n must be at least 1, got {n}")
+    if method not in ("auto", "rejection", "hit-and-run"):
+        raise HedgesimError(f"unknown sampler {method!r}; choose auto, rejection or hit-and-run")
+    pilot_rng, chain_rng = (np.random.default_rng(s)
+                            for s in np.random.SeedSequence(seed).spawn(2))  # fmt: skip
+    kept, made, count = rejection_pilot(ledger, space, pilot_rng, pilot,
+                                        n if method != "hit-and-run" else pilot)  # fmt: skip
+    acceptance = count / made if made else 0.0
+    if method != "hit-and-run" and count >= n:
+        return Draws(space, kept[:n], "rejection", acceptance, made, count)
+    if method == "rejection":
+        raise HedgesimError(f"rejection kept {count} of {made} draws, fewer than --n {n}; "
+                            "use hit-and-run")  # fmt: skip
+    starts = kept
+    base = space.unit(space.base)
+    if _supported(ledger, space, base).all():
+        starts = np.concatenate([base, kept])
+    if len(starts) == 0:
+        from sim.calibrate.conflicts import find_supported
+
+        found = find_supported(ledger, space)
+        if found is None:
+            from sim.calibrate.conflicts import infeasible_error
+
+            raise infeasible_error(ledger, space)
+        starts = found[None, :]
+    unit = hit_and_run(ledger, space, starts, n, chain_rng, burn_in=burn_in, thin=thin,
+                       chains=chains)  # fmt: skip
+    return Draws(space, unit, "hit-and-run", acceptance, made, count)

@@ -1,0 +1,279 @@
+"""Claims as constraints and calibrations drawn from the set they support (issue 12).
+
+Every test here is fast: tiny samples, short pilots, few chains. The constraints are checked
+on sampled calibrations by an evaluator independent of the sampler's (Python's own
+expression evaluation over one calibration's stage game from :mod:`sim.article.thresholds`).
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from sim.article.actors import ACTIONS, COUNTERPARTS, PLAYERS
+from sim.article.parameters import SPECS, Parameters, check_bounds
+from sim.article.thresholds import stage_game
+from sim.calibrate.calibration import calibrate, calibrations_csv
+from sim.calibrate.conflicts import InfeasibleLedgerError
+from sim.calibrate.constraints import (
+    Constraint,
+    ConstraintLedger,
+    LedgerError,
+    load_constraints,
+    parse_constraint,
+)
+from sim.calibrate.sampler import Space, draw
+from sim.calibrate.sensitivity import sobol_design, sobol_indices
+from sim.calibrate.setting import Setting
+from sim.claims import load_ledger
+
+ROOT = Path(__file__).resolve().parents[1]
+LEDGER = load_constraints()
+FAST = {"pilot": 2000, "chains": 16, "burn_in": 20, "thin": 4}
+
+
+def _setting(base: Parameters | None = None) -> Setting:
+    return Setting("test", "test.yaml", base or Parameters(), (), 4, 30.0)
+
+
+# -- the ledger -------------------------------------------------------------------------------
+def test_the_ledger_states_at_least_15_constraints_covering_f1_to_f5() -> None:
+    assert len(LEDGER.constraints) >= 15
+    assert {c.fact for c in LEDGER.constraints} >= {"F1", "F2", "F3", "F4", "F5"}
+    claims = {c.id for c in load_ledger().claims}
+    for c in LEDGER.constraints:
+        assert set(c.claims) <= claims, c.id
+        assert len(c.restatement.split()) >= 5, c.id
+
+
+def test_every_parameter_has_bounds_and_a_reason() -> None:
+    for spec in SPECS:
+        lo, hi = spec.bounds
+        assert lo <= spec.default <= hi and lo < hi, spec.name
+        assert len(spec.reason.split()) >= 3, spec.name
+
+
+def test_the_baseline_satisfies_every_constraint() -> None:
+    """The model's own calibration is one the claims support (otherwise the ledger or the
+    defaults are wrong)."""
+    assert LEDGER.satisfied(Parameters()).all()
+
+
+def _independent(c: Constraint, params: Parameters) -> bool:
+    """The constraint checked without the sampler's evaluator: Python evaluates the
+    ``holds`` text with payoffs read off :func:`stage_game` (one calibration)."""
+    changes: dict[str, float] = {}
+    for name, value in c.state.set:
+        spec = next(s for s in SPECS if s.name == name)
+        changes[name] = spec.bounds[0 if value == "lower" else 1] if isinstance(value, str) \
+            else float(value)
+    at = params.replace(**changes)
+    beliefs = {cp: (float(getattr(at, f"prior_{cp}")) if b is None else b)
+               for cp, b in c.state.beliefs}
+    game = stage_game(at, beliefs)
+
+    class Payoff:
+        def __init__(self, player: str) -> None:
+            self.k = PLAYERS.index(player)
+
+        def __getitem__(self, profile: tuple[str, ...]) -> float:
+            idx = tuple(ACTIONS[p].index(a) for p, a in zip(PLAYERS, profile, strict=True))
+            return float(game.payoffs[(self.k, *idx)])
+
+    names: dict[str, object] = {s.name: float(getattr(at, s.name)) for s in SPECS}
+    names.update({p: Payoff(p) for p in PLAYERS})
+    names.update({a: a for p in PLAYERS for a in ACTIONS[p]})
+    return bool(eval(c.holds, {"__builtins__": {}}, names))  # noqa: S307 - the test's oracle
+
+
+def test_every_sampled_calibration_satisfies_every_constraint() -> None:
+    cal = calibrate(_setting(), 12, seed=3, **FAST)
+    params = cal.params
+    assert not check_bounds(params)
+    for b in range(12):
+        one = params.calibration(b)
+        for c in LEDGER.constraints:
+            assert _independent(c, one), (b, c.id)
+    assert all(c.satisfied == 12 and c.least_margin > 0 for c in cal.results.constraints)
+
+
+def test_the_independent_check_can_fail() -> None:
+    """The oracle above is not vacuous: a calibration the claims rule out fails it."""
+    bad = Parameters(war_cost=1.0, axis_bonus=3.0)
+    k09 = next(c for c in LEDGER.constraints if c.id == "K01")
+    assert not _independent(k09, bad)
+    assert not LEDGER.satisfied(bad)[0][LEDGER.ids().index("K01")]
+
+
+def test_held_parameters_are_never_drawn() -> None:
+    base = Parameters(shipment_limit_signal=1.0, capacity_iran=0.7)
+    cal = calibrate(_setting(base), 8, seed=1, **FAST)
+    assert np.all(cal.params.shipment_limit_signal == 1.0)
+    assert np.all(cal.params.capacity_iran == 0.7)
+    assert "shipment_limit_signal" in cal.results.held
+
+
+# -- uniformity on a known polytope ---------------------------------------------------------
+TRIANGLE = ConstraintLedger(
+    (parse_constraint({"id": "T", "claims": ["C05"], "restatement": "a triangle in the unit square",
+                       "holds": "war_cost + axis_bonus < 1"}, "test"),),
+    (), "triangle",
+)
+
+
+def _triangle_space() -> Space:
+    return Space(("war_cost", "axis_bonus"), np.zeros(2), np.ones(2), Parameters())
+
+
+@pytest.mark.parametrize("method", ["rejection", "hit-and-run"])
+def test_the_sampler_is_uniform_on_a_triangle(method: str) -> None:
+    """Uniform on the triangle x, y >= 0, x + y < 1: the mean is the centroid (1/3, 1/3)
+    (within 4 standard errors, sd of each coordinate sqrt(1/18)), and the counts in strips
+    of x, of y and of x + y follow the strips' areas (chi-square, p > 0.001). A strip
+    [a, b) of x has probability (1-a)^2 - (1-b)^2; of s = x + y, b^2 - a^2."""
+    n = 4000
+    d = draw(TRIANGLE, _triangle_space(), n, seed=11, method=method, pilot=20_000,
+             chains=400, burn_in=20, thin=5)
+    x, y = d.unit[:, 0], d.unit[:, 1]
+    assert d.method == method and len(x) == n
+    assert np.all(x + y < 1)
+    se = math.sqrt(1 / 18) / math.sqrt(n)
+    # hit-and-run points are correlated along a chain: allow for it with a wider band
+    band = 4 * se * (1 if method == "rejection" else 2)
+    assert abs(x.mean() - 1 / 3) < band and abs(y.mean() - 1 / 3) < band
+    edges = np.linspace(0, 1, 9)
+    for values, prob in ((x, lambda a, b: (1 - a) ** 2 - (1 - b) ** 2),
+                         (y, lambda a, b: (1 - a) ** 2 - (1 - b) ** 2),
+                         (x + y, lambda a, b: b**2 - a**2)):
+        counts, _ = np.histogram(values, edges)
+        expected = n * np.array([prob(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)])
+        assert stats.chisquare(counts, expected).pvalue > 1e-3
+    assert d.acceptance == pytest.approx(0.5, abs=0.02)
+
+
+# -- Sobol -----------------------------------------------------------------------------------
+def test_sobol_indices_of_the_ishigami_function() -> None:
+    """Ishigami (1990): f = sin x1 + a sin^2 x2 + b x3^4 sin x1 on [-pi, pi]^3 with a = 7,
+    b = 0.1. Its variance V = a^2/8 + b pi^4/5 + b^2 pi^8/18 + 1/2, with
+    V1 = (1 + b pi^4/5)^2 / 2, V2 = a^2/8, V3 = 0 and V13 = b^2 pi^8 (1/18 - 1/50):
+    S1 = (V1, V2, 0)/V, ST = (V1 + V13, V2, V13)/V (Saltelli et al. 2008, "Global
+    Sensitivity Analysis: The Primer", section 4.9; S1 ~ 0.3139, 0.4424, 0; ST ~ 0.5576,
+    0.4424, 0.2437). The estimates lie within their 95% interval (plus the interval's own
+    error, a quarter more) of the analytic values."""
+    a, b = 7.0, 0.1
+    v = a**2 / 8 + b * math.pi**4 / 5 + b**2 * math.pi**8 / 18 + 0.5
+    v1, v2 = (1 + b * math.pi**4 / 5) ** 2 / 2, a**2 / 8
+    v13 = b**2 * math.pi**8 * (1 / 18 - 1 / 50)
+    s1, st = np.array([v1, v2, 0.0]) / v, np.array([v1 + v13, v2, v13]) / v
+    names = ("x1", "x2", "x3")
+    u = sobol_design(names, 1024, seed=5)
+    x = -math.pi + 2 * math.pi * u
+    y = np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+    found = sobol_indices(names, y, seed=5)
+    assert np.all(np.abs(found.S1 - s1) <= 1.25 * found.S1_conf + 1e-3), (found.S1, s1)
+    assert np.all(np.abs(found.ST - st) <= 1.25 * found.ST_conf + 1e-3), (found.ST, st)
+    assert np.all(found.S1_conf < 0.1)
+
+
+# -- contradictions --------------------------------------------------------------------------
+BAD = """
+claims:
+  - {id: C05, paragraph: 1, restatement: x}
+  - {id: C10, paragraph: 1, restatement: y}
+constraints:
+  - {id: A, claims: [C05], restatement: w, holds: war_cost > axis_bonus}
+  - {id: B, claims: [C05], restatement: w, holds: war_cost < 2}
+  - {id: C, claims: [C10], restatement: w, holds: axis_bonus > 3}
+  - {id: D, claims: [C10], restatement: w, holds: iran_aid > fuel_supply}
+  - id: E
+    claims: [C05]
+    restatement: w
+    holds: syria[hedge, support, interdict, engage] > syria[align, support, interdict, engage]
+"""
+
+
+def test_a_contradictory_ledger_is_refused_naming_the_conflict(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD)
+    ledger = load_constraints(path)
+    with pytest.raises(InfeasibleLedgerError) as err:
+        calibrate(_setting(), 4, seed=0, ledger=ledger, pilot=2000)
+    assert err.value.conflict == ("A", "B", "C")
+    assert str(path) in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("holds", "message"),
+    [
+        ("war_cots > 1", "unknown parameter 'war_cots'"),
+        ("war_cost", "expected one comparison"),
+        ("syria[hedge, support, interdict] > 0", "one action per player"),
+        ("syria[hedge, support, interdict, flee] > 0", "'flee' is not an action of gulf"),
+        ("__import__('os') > 1", "unsupported expression"),
+        ("1 < war_cost < 2", "expected one comparison"),
+    ],
+)
+def test_a_malformed_constraint_is_one_located_line(tmp_path: Path, holds: str,
+                                                    message: str) -> None:
+    path = tmp_path / "l.yaml"
+    entry = f'{{id: X1, claims: [C05], restatement: r, holds: "{holds}"}}'
+    path.write_text(f"constraints:\n  - {entry}\n")
+    with pytest.raises(LedgerError, match=r"constraints\[0\] \(X1\)") as err:
+        load_constraints(path)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+# -- determinism and the command ----------------------------------------------------------------
+def test_same_seed_same_bytes() -> None:
+    a = calibrate(_setting(), 6, seed=9, **FAST)
+    b = calibrate(_setting(), 6, seed=9, **FAST)
+    c = calibrate(_setting(), 6, seed=10, **FAST)
+    assert calibrations_csv(a) == calibrations_csv(b) != calibrations_csv(c)
+    assert a.results.model_dump_json() == b.results.model_dump_json()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)  # fmt: skip
+
+
+def test_calibrate_writes_the_same_files_twice(tmp_path: Path) -> None:
+    outs = []
+    for k in range(2):
+        out = tmp_path / f"o{k}"
+        done = _cli("calibrate", "scenarios/baseline.yaml", "--n", "4", "--pilot", "2000",
+                    "--seed", "2", "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        outs.append({p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")})
+    assert outs[0] == outs[1] and {"calibration.json", "calibrations.csv"} <= set(outs[0])
+    assert "acceptance rate" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--n", "0"), "--n must be at least 1, got 0"),
+        (("--pilot", "-3"), "--pilot must be at least 1"),
+        (("--ledger", "missing.yaml"), "missing.yaml: cannot read the ledger"),
+    ],
+)
+def test_bad_calibrate_input_is_one_line(args: tuple[str, ...], message: str) -> None:
+    done = _cli("calibrate", "scenarios/baseline.yaml", *args)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and message in done.stderr, done.stderr
+
+
+def test_bad_scenario_is_one_line() -> None:
+    done = _cli("calibrate", "no_such.yaml")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+
+
+def test_counterparts_are_the_ledgers_belief_keys() -> None:
+    """A state's beliefs name every counterpart (the parser fills in the priors)."""
+    assert {cp for cp, _ in LEDGER.constraints[0].state.beliefs} == set(COUNTERPARTS)
