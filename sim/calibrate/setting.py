@@ -5,10 +5,9 @@ length, and the parameters it sets differently from the baseline (the lebanon_de
 scenario's shipment-limit signal, a strained Iran's lower capacity). Those are held at the
 scenario's values; every other parameter is drawn within its bounds subject to the claims.
 
-The ledger and the bounds are stated per month (:data:`BASE_ROUND_DAYS`); a weekly scenario's
-calibration is converted back to months (:func:`per_month`, the inverse of
-:func:`sim.article.parameters.per_round`) to find what it holds, and each drawn calibration is
-converted to the scenario's rounds before it is solved.
+The ledger and the bounds are stated per month (:data:`BASE_ROUND_DAYS`), as scenarios state
+their values (``ArticleRun.monthly``); each drawn calibration is converted to the scenario's
+rounds (:func:`sim.article.parameters.per_round`) before it is solved.
 """
 
 from __future__ import annotations
@@ -22,18 +21,7 @@ from typing import Any
 import numpy as np
 
 from sim.article.grid import Resolution
-from sim.article.parameters import (
-    BASE_ROUND_DAYS,
-    CAPACITY_RATE,
-    DISCOUNT,
-    HAZARD,
-    PAYOFF,
-    PROBABILITY,
-    RATE,
-    SPECS,
-    Parameters,
-    per_round,
-)
+from sim.article.parameters import SPECS, Parameters, per_round
 from sim.article.timeline import Shock
 from sim.errors import HedgesimError
 
@@ -45,27 +33,6 @@ SAME = 1e-12
 ANALYSIS_RESOLUTION = Resolution(belief_points=3, capacity_points=3)
 #: Rounds of an analysis when the scenario does not say (a year of months).
 ANALYSIS_ROUNDS = 12
-
-
-def per_month(params: Parameters, days: float) -> Parameters:
-    """The inverse of :func:`~sim.article.parameters.per_round`: a calibration stated for
-    rounds of ``days`` days, restated per month."""
-    f = float(days) / BASE_ROUND_DAYS
-    if f == 1.0:
-        return params
-    changes: dict[str, Any] = {}
-    for spec in SPECS:
-        v = np.asarray(getattr(params, spec.name), dtype=np.float64)
-        if spec.unit in (PAYOFF, CAPACITY_RATE, HAZARD):
-            new = v / f
-        elif spec.unit in (PROBABILITY, RATE):
-            new = 1.0 - (1.0 - v) ** (1.0 / f)
-        elif spec.unit == DISCOUNT:
-            new = v ** (1.0 / f)
-        else:
-            continue
-        changes[spec.name] = float(new) if new.ndim == 0 else new
-    return params.replace(**changes)
 
 
 @dataclass(frozen=True)
@@ -112,32 +79,22 @@ def _fixed(base: Parameters) -> tuple[str, ...]:
 
 
 def load_setting(path: str | Path, overrides: Sequence[str] = ()) -> Setting:
-    """The setting of the scenario file ``path`` (one-line errors from the scenario loader).
-
-    Until the scenarios read Model 2 (``sim.scenario.article``), a scenario contributes its
-    name and horizon and the baseline calibration."""
+    """The setting of the scenario file ``path`` (one-line errors from the scenario loader)."""
     from sim.scenario import apply_overrides, load_scenario
+    from sim.scenario.article import article_run
 
     scenario = load_scenario(str(path))
     if overrides:
         scenario = apply_overrides(scenario, list(overrides))
-    expect = tuple(getattr(scenario, "expect", None) or ())
-    try:
-        from sim.scenario.article import article_run
-    except ImportError:
-        rounds = int(scenario.repeated.rounds)
-        return Setting(scenario.name, str(path), Parameters(), (), min(rounds, ANALYSIS_ROUNDS),
-                       BASE_ROUND_DAYS, expect=expect)  # fmt: skip
     run = article_run(scenario)
-    base = per_month(run.params, run.round_days)
     return Setting(
         name=run.name,
         path=str(path),
-        base=base,
-        fixed=_fixed(base),
+        base=run.monthly,
+        fixed=_fixed(run.monthly),
         rounds=int(run.rounds),
         round_days=float(run.round_days),
         shocks=tuple(run.shocks),
         start=run.start,
-        expect=expect,
+        expect=tuple(getattr(scenario, "expect", None) or ()),
     )
