@@ -31,7 +31,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $(TEST_STAMP) $(RUN_STAMP)
 
 run: $(RUN_STAMP)
-	$(BIN)/hedgesim run scenarios/baseline.yaml --out figures --analyses
+	$(BIN)/hedgesim run scenarios/baseline.yaml --out figures
 	# the shipped scenarios side by side (figures/compare/compare.html) and the explorer
 	# of the baseline's sweep (figures/explorer/explorer.html; 3 x 3 runs)
 	$(BIN)/hedgesim compare scenarios/*.yaml --out figures/compare

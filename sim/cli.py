@@ -255,18 +255,50 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 # -- run ---------------------------------------------------------------------------------
-def cmd_run(args: argparse.Namespace) -> int:
-    from sim.pipeline import run_to_folder
+def _resolution(text: str | None) -> Any:
+    """``--grid 11x6``: belief points x capacity points (the ends stay the run grid's)."""
+    if text is None:
+        return None
+    from sim.article.grid import RUN, Resolution
 
+    beliefs, sep, capacities = text.lower().partition("x")
+    try:
+        if not sep:
+            raise ValueError
+        return Resolution(int(beliefs), int(capacities), RUN.belief_min, RUN.belief_max)
+    except ValueError:
+        raise HedgesimError(f"--grid {text}: expected BELIEFSxCAPACITIES, two integers >= 3, "
+                            "e.g. 11x6") from None
+
+
+def _rules(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    from sim.article.answers import RULES
+
+    rules = tuple(r.strip() for r in text.split(",") if r.strip())
+    unknown = [r for r in rules if r not in RULES]
+    if unknown or not rules:
+        raise HedgesimError(f"--rules {text}: unknown rule {unknown[0] if unknown else ''!r}; "
+                            f"choose from {', '.join(RULES)}")
+    return rules
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.pipeline import RunOptions, run_to_folder
+
+    options = RunOptions(resolution=_resolution(args.grid), rules=_rules(args.rules),
+                         robust=not args.no_robust, myopic=not args.no_myopic,
+                         sustainability=args.sustainability)
+    if options.sustainability < 0:
+        raise HedgesimError(f"--sustainability must be >= 0, got {options.sustainability}")
     summary = run_to_folder(
         args.scenario,
         out=args.out,
         overrides=args.set or [],
         figures=not args.no_figures,
         svg=args.svg,
-        analyses="available" if args.analyses else (),
-        allow_large=args.allow_large,
-        progress=sys.stderr.isatty(),
+        options=options,
     )
     _print_summary(summary, args.json)
     return 0
@@ -396,25 +428,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_explain)
 
-    p = sub.add_parser("run", help="run a scenario: results.json, trajectory.csv, figures, report")
+    p = sub.add_parser("run", help="run a scenario on Model 2: results.json, trajectory.csv, "
+                       "figures, report")
     p.add_argument("scenario")
     p.add_argument("--out", help="output folder (default: runs/<scenario name>/)")
     p.add_argument(
         "--set",
         action="append",
         metavar="KEY.PATH=VALUE",
-        help="override a scenario value, e.g. --set tolerance.iran.decay=0.1 (repeatable)",
+        help="override a scenario value (key paths: docs/scenarios.md; repeatable)",
     )
     p.add_argument("--json", action="store_true", help="print results.json to standard output")
     p.add_argument("--no-figures", action="store_true", help="skip figures and the report")
     p.add_argument("--svg", action="store_true", help="also write SVG figures")
-    p.add_argument(
-        "--analyses",
-        action="store_true",
-        help="also run the scenario's sweeps: (grid) and uncertainty: (Monte Carlo, "
-        "sensitivity) into the same folder and report",
-    )
-    _allow_large(p)
+    p.add_argument("--grid", metavar="BELIEFSxCAPACITIES",
+                   help="the state grid, e.g. 7x4 (default: the scenario's; coarser is faster "
+                   "and less exact)")
+    p.add_argument("--rules", metavar="RULE,RULE",
+                   help="selection rules to solve, the reported one first (default: the "
+                   "scenario's, then every other rule of sim.article.answers.RULES)")
+    p.add_argument("--no-robust", action="store_true",
+                   help="skip the search for other equilibria (the fragile states)")
+    p.add_argument("--no-myopic", action="store_true",
+                   help="skip the stage-optimal (discount 0) path")
+    p.add_argument("--sustainability", type=int, default=4, metavar="POINTS",
+                   help="discount values scanned per counterpart for the sustainability "
+                   "thresholds (default 4; 0: skip)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(

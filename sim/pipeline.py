@@ -1,6 +1,7 @@
 """A scenario run, or its analyses, from file to folder: the paths the CLI takes.
 
-load (and ``--set`` overrides) -> :func:`sim.repeated.run` -> typed results
+load (and ``--set`` overrides) -> :func:`sim.scenario.article.article_run` ->
+:func:`sim.article.answers.answer` (Model 2 on the engine) -> typed results
 (:mod:`sim.results`) -> ``results.json`` and ``trajectory.csv`` -> figures and
 ``report.html``, drawn from the typed results alone (:func:`draw_folder`, which
 ``hedgesim figures`` also calls on files read back). Nothing here prints. A command's
@@ -16,7 +17,7 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from sim.output_folder import output_folder
 from sim.results import (
@@ -24,17 +25,21 @@ from sim.results import (
     RESULTS_FILE,
     TRAJECTORY_FILE,
     AnalysisResults,
+    ArticleResults,
     Results,
-    RunResults,
     read_results,
     write_json,
 )
 
 if TYPE_CHECKING:  # the model and the solvers load only where a command runs them
     from sim import model
+    from sim.article.answers import Answers
+    from sim.article.grid import Resolution
+    from sim.article.thresholds import Sustainability as EngineSustainability
     from sim.equilibria import Equilibrium
     from sim.game import NormalFormGame
     from sim.scenario import Scenario
+    from sim.scenario.article import ArticleRun
 
 REPORT_FILE = "report.html"
 ANALYSIS_REPORT_FILE = "analyses.html"
@@ -91,6 +96,58 @@ def _formats(scenario: Scenario, svg: bool) -> tuple[str, ...]:
     return formats + ("svg",) if svg and "svg" not in formats else formats
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """How finely and how thoroughly a run of Model 2 is solved (numerics, not the model).
+
+    Attributes
+    ----------
+    resolution
+        The state grid (default: the scenario's, :attr:`ArticleRun.resolution`).
+    rules
+        The selection rules to solve under, the reported one first (default: the
+        scenario's selection rule, then every other rule of
+        :data:`sim.article.answers.RULES`).
+    robust
+        Whether the first rule's solve looks for other equilibria in every stage game
+        (the fragile states; about two thirds more time).
+    myopic
+        Whether to solve the stage-optimal path (the game at discount 0) too.
+    sustainability
+        Discount values scanned per counterpart for the sustainability thresholds (0:
+        not computed; each scan is one batch solve, refined twice around a change).
+    """
+
+    resolution: Resolution | None = None
+    rules: tuple[str, ...] | None = None
+    robust: bool = True
+    myopic: bool = True
+    sustainability: int = 4
+
+
+def solve_run(scenario: Scenario, options: RunOptions = RunOptions()) -> tuple[
+        ArticleRun, Answers, EngineSustainability | None, tuple[str, ...]]:
+    """Answer a scenario on Model 2: :func:`sim.scenario.article.article_run`, then
+    :func:`sim.article.answers.answer` (and the sustainability scan when asked for)."""
+    from sim.article.answers import RULES, answer, sustainability
+    from sim.scenario.article import article_run
+
+    run = article_run(scenario)
+    resolution = options.resolution or run.resolution
+    if options.rules is not None:
+        rules = tuple(options.rules)
+    else:
+        first = run.selection if run.selection in RULES else RULES[0]
+        rules = (first, *(r for r in RULES if r != first))
+    answers = answer(run.params, rounds=run.rounds, shocks=run.shocks, resolution=resolution,
+                     rules=rules, myopic=options.myopic, robust=options.robust)
+    sus = None
+    if options.sustainability > 0:
+        sus = sustainability(run.params, rounds=run.rounds, shocks=run.shocks,
+                             resolution=resolution, points=options.sustainability)
+    return run, answers, sus, rules
+
+
 def run_to_folder(
     path: str | os.PathLike[str],
     *,
@@ -98,11 +155,9 @@ def run_to_folder(
     overrides: Sequence[str] = (),
     figures: bool = True,
     svg: bool = False,
-    analyses: Sequence[str] | Literal["available"] = (),
-    progress: bool = False,
-    allow_large: bool = False,
+    options: RunOptions = RunOptions(),
 ) -> Summary:
-    """Run the scenario at ``path`` and write its results, figures and report.
+    """Run the scenario at ``path`` on Model 2 and write its results, figures and report.
 
     Parameters
     ----------
@@ -117,64 +172,38 @@ def run_to_folder(
         Whether to draw the figures and write the report.
     svg
         Also write SVG figures (the scenario's ``outputs.figures`` may ask for them too).
-    analyses
-        Analyses (:data:`sim.sweep.ANALYSES`) to run beside the scenario, or
-        ``"available"``: those the scenario (after ``overrides``) has data for
-        (:func:`available_analyses`). Their results go into ``analyses.json``, their
-        figures and sections into the same folder and report.
-    progress
-        Show a progress bar over the analyses' chunks (the CLI passes a terminal check).
-    allow_large
-        Go beyond the budgets of :mod:`sim.budget` (never beyond this machine's memory).
-
-    Raises
-    ------
-    BudgetError
-        Before any work, if the forward-looking programme or an analysis is larger than its
-        budget (and ``allow_large`` is not given).
+    options
+        The grid, the rules and what else to solve (:class:`RunOptions`).
     """
-    from sim import repeated
     from sim.atomic import write_text
-    from sim.results.build import analysis_results, run_results, trajectory_csv
+    from sim.results.build import article_results, trajectory_csv
     from sim.scenario import apply_overrides, load_scenario
 
     scenario = load_scenario(path)
     if overrides:
         scenario = apply_overrides(scenario, overrides)
-    if analyses == "available":
-        analyses = available_analyses(scenario)
-    from sim.budget import check_forward_states
-
-    check_forward_states(scenario, allow_large=allow_large)
-    check_analysis_sizes(scenario, analyses, allow_large=allow_large)
     try:
         source: str | None = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         source = None
     out_dir = Path(out) if out is not None else default_out_dir(scenario)
     with output_folder(out_dir) as folder:
-        run = repeated.run(scenario, max_states=None)  # checked above
-        results = run_results(run, source=source, overrides=overrides)
+        run, answers, sus, rules = solve_run(scenario, options)
+        results = article_results(scenario, run, answers, rules=rules, sustainability=sus,
+                                  source=source, overrides=overrides)
         files = {"results": write_json(results, folder.path / RESULTS_FILE),
-                 "trajectory": write_text(folder.path / TRAJECTORY_FILE, trajectory_csv(run),
-                                          encoding="ascii")}
-        typed_analyses: AnalysisResults | None = None
-        if analyses:
-            computed = _compute_analyses(scenario, analyses, out_dir=folder.target,
-                                         resume=True, progress=progress)
-            typed_analyses = analysis_results(scenario, computed)
-            files["analyses"] = write_json(typed_analyses, folder.path / ANALYSES_FILE)
+                 "trajectory": write_text(folder.path / TRAJECTORY_FILE,
+                                          trajectory_csv(results), encoding="ascii")}
         if figures:
-            files.update(draw_folder(results, typed_analyses, folder.path,
+            files.update(draw_folder(results, None, folder.path,
                                      formats=_formats(scenario, svg),
                                      report=scenario.outputs.report))
         files = {k: folder.final(p) for k, p in files.items()}
-    return Summary(folder.target, results, files,
-                   summary_text(results, typed_analyses, files))
+    return Summary(folder.target, results, files, summary_text(results, None, files))
 
 
 def draw_folder(
-    results: RunResults | None,
+    results: ArticleResults | None,
     analyses: AnalysisResults | None,
     out_dir: str | os.PathLike[str],
     *,
@@ -250,7 +279,7 @@ def figures_from_files(
             files += found
         else:
             files.append(p)
-    run: RunResults | None = None
+    run: ArticleResults | None = None
     analyses: AnalysisResults | None = None
     for f in files:
         result = read_results(f)
@@ -280,7 +309,7 @@ def figures_from_files(
     return Summary(folder.target, shown, written, text)
 
 
-def summary_text(results: RunResults, analyses: AnalysisResults | None,
+def summary_text(results: ArticleResults, analyses: AnalysisResults | None,
                  files: dict[str, Path]) -> str:
     """The compact summary ``hedgesim run`` prints."""
     from sim.report import sentences

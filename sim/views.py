@@ -1,7 +1,6 @@
 """Pure readings of typed results that figures and sentences share.
 
-Each function takes a typed result (:mod:`sim.results`) and returns plain numbers: the
-equilibrium path and its phases, the tolerance series and whose patience broke first, a
+Each function takes a typed result (:mod:`sim.results`) and returns plain numbers: a
 sweep's grid, a tornado's rows. No matplotlib, no model runs; the tests check these
 numerically.
 """
@@ -13,170 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sim.labels import Labels
-from sim.results import GridAnalysis, RunResults, SensitivityAnalysis
+from sim.results import GridAnalysis, SensitivityAnalysis
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-#: Probabilities within this of 1 count as certain, within it of 0 as absent.
-CERTAIN = 1e-9
-
-
 # -- the equilibrium path --------------------------------------------------------------------
-@dataclass(frozen=True)
-class EquilibriumPath:
-    """Each player's selected strategy per round.
-
-    Attributes
-    ----------
-    rounds
-        Round numbers.
-    players
-        Player names, in game order (the timeline's rows, top to bottom).
-    actions
-        Each player's action names.
-    probabilities
-        One array per player of shape ``(n_rounds, n_actions)``.
-    """
-
-    rounds: FloatArray
-    players: tuple[str, ...]
-    actions: tuple[tuple[str, ...], ...]
-    probabilities: tuple[FloatArray, ...]
-
-
-def equilibrium_path(results: RunResults) -> EquilibriumPath:
-    """The selected equilibrium of every round."""
-    return EquilibriumPath(
-        rounds=np.array([float(r.round) for r in results.rounds]),
-        players=tuple(results.players),
-        actions=tuple(tuple(results.actions[p]) for p in results.players),
-        probabilities=tuple(
-            np.array([r.profile[p] for r in results.rounds], dtype=np.float64)
-            for p in results.players
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class Phase:
-    """A run of consecutive rounds in which a player's strategy keeps its support.
-
-    Attributes
-    ----------
-    first, last
-        First and last round of the run.
-    support
-        The actions played with positive probability.
-    focus_low, focus_high
-        Lowest and highest probability of the focus action (hedge) in the run.
-    """
-
-    first: int
-    last: int
-    support: tuple[str, ...]
-    focus_low: float
-    focus_high: float
-
-
-def phases(path: EquilibriumPath, player: str, focus: str) -> tuple[Phase, ...]:
-    """``player``'s strategy over the run, cut into phases of constant support."""
-    k = path.players.index(player)
-    probs, names = path.probabilities[k], path.actions[k]
-    h = names.index(focus) if focus in names else None
-    out: list[Phase] = []
-    for t, row in enumerate(probs):
-        support = tuple(a for a, p in zip(names, row, strict=True) if p > CERTAIN)
-        p = float(row[h]) if h is not None else 0.0
-        r = int(path.rounds[t])
-        if out and out[-1].support == support:
-            last = out[-1]
-            out[-1] = Phase(last.first, r, support, min(last.focus_low, p),
-                            max(last.focus_high, p))
-        else:
-            out.append(Phase(r, r, support, p, p))
-    return tuple(out)
-
-
-def describe_phase(phase: Phase, final: bool, focus: str, player: str,
-                   labels: Labels) -> str:
-    """``"hedges for sure in rounds 0-5"``, ``"mixes hedge with align in rounds 6-15
-    (hedge probability 0.80-0.97)"``, ``"plays align from round 16"``; ``player``'s actions
-    shown by their ``labels``."""
-
-    def name(action: str) -> str:
-        return labels.action(player, action)
-
-    if final and phase.first != phase.last:
-        when = f"from round {phase.first}"
-    elif phase.first == phase.last:
-        when = f"in round {phase.first}"
-    else:
-        when = f"in rounds {phase.first}\u2013{phase.last}"
-    shown = name(focus)
-    if phase.support == (focus,):
-        if focus == "hedge" and shown == focus:
-            return f"{focus}s for sure {when}"
-        return f"plays {shown} {when} for sure"
-    if len(phase.support) == 1:
-        return f"plays {name(phase.support[0])} {when}"
-    others = " and ".join(name(a) for a in phase.support if a != focus)
-    if focus not in phase.support:
-        return f"mixes {others} {when}"
-    lo, hi = phase.focus_low, phase.focus_high
-    prob = f"{lo:.2f}" if abs(hi - lo) < 5e-3 else f"{lo:.2f}\u2013{hi:.2f}"
-    return f"mixes {shown} with {others} {when} ({shown} probability {prob})"
-
-
-# -- tolerance -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ToleranceSeries:
-    """Tolerance of each counterpart per round, with switch points and crossings.
-
-    Attributes
-    ----------
-    rounds
-        Round numbers.
-    levels
-        Counterpart -> tolerance per round.
-    switch_points
-        Counterpart -> theta_j (``None``: its response never flips).
-    crossings
-        Counterpart -> first round its tolerance is at or below theta_j (or ``None``).
-    """
-
-    rounds: FloatArray
-    levels: dict[str, FloatArray]
-    switch_points: dict[str, float | None]
-    crossings: dict[str, int | None]
-
-
-def tolerance_series(results: RunResults) -> ToleranceSeries:
-    """Each counterpart's tolerance per round, its switch point and first crossing."""
-    xs = np.array([float(r.round) for r in results.rounds])
-    levels = {p: np.array([r.tolerance[p] for r in results.rounds], dtype=np.float64)
-              for p in results.counterparts}
-    thetas = {p: results.switch_points.get(p) for p in levels}
-    crossings: dict[str, int | None] = {}
-    for p, ys in levels.items():
-        theta = thetas[p]
-        hit = np.flatnonzero(ys <= theta + 1e-12) if theta is not None else np.array([])
-        crossings[p] = int(xs[hit[0]]) if hit.size else None
-    return ToleranceSeries(xs, levels, thetas, crossings)
-
-
-def first_broken(results: RunResults) -> str | None:
-    """The counterpart whose patience broke first: the exit path says so; else the first
-    whose tolerance reached its switch point."""
-    if results.exit.first_broken:
-        return results.exit.first_broken
-    crossed = {p: r for p, r in tolerance_series(results).crossings.items() if r is not None}
-    return min(crossed, key=lambda p: (crossed[p], p)) if crossed else None
-
-
-# -- a sweep's grid -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class GridData:
     """A sweep's horizon map, ready to draw.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sim import atomic, output_folder, pipeline, repeated
+from sim import atomic, output_folder, pipeline
 from sim.cli import main
 from sim.errors import ScenarioError
 from sim.output_folder import MARKER
@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "scenarios" / "baseline.yaml")
 FUEL = str(ROOT / "scenarios" / "fuel_crisis.yaml")
 HEADER = "description: d\nquestion: q\n"
+#: A Model 2 run in well under a second: what these tests check is the folder, not the model.
+FAST = ["--grid", "3x3", "--rules", "qre", "--no-robust", "--no-myopic", "--sustainability", "0",
+        "--set", "repeated.rounds=2"]
 
 
 def hedgesim(*args: str) -> subprocess.CompletedProcess[str]:
@@ -37,25 +40,12 @@ def one_line(err: str) -> str:
     return err
 
 
-def test_set_applies_when_run_picks_its_analyses(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Issue 9: ``--set`` was ignored when ``run --analyses`` picked the analyses."""
-    out = tmp_path / "out"
-    argv = ["run", BASELINE, "--analyses", "--no-figures", "--out", str(out)]
-    argv += ["--set", "sweeps=[]", "--set", "uncertainty.draws=5"]
-    assert main(argv) == 0, capsys.readouterr().err
-    analyses = json.loads((out / "analyses.json").read_text())["analyses"]
-    assert sorted(analyses) == ["monte-carlo", "sensitivity"]
-    assert analyses["monte-carlo"]["draws"] == 5
-
-
 # -- a folder's files come from one run --------------------------------------------------
 @pytest.fixture(scope="module")
 def previous_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An output folder holding one complete run of the baseline, without figures."""
     out = tmp_path_factory.mktemp("previous") / "out"
-    assert main(["run", BASELINE, "--no-figures", "--out", str(out)]) == 0
+    assert main(["run", BASELINE, "--no-figures", "--out", str(out), *FAST]) == 0
     return out
 
 
@@ -81,7 +71,7 @@ def test_a_second_run_replaces_the_folder_whole(
 ) -> None:
     out = copy_of(previous_run, tmp_path)
     (out / "report.html").write_text("a report of another run")  # as if the first drew one
-    assert main(["run", FUEL, "--no-figures", "--out", str(out)]) == 0
+    assert main(["run", FUEL, "--no-figures", "--out", str(out), *FAST]) == 0
     assert not (out / "report.html").exists()
     assert json.loads((out / "results.json").read_text())["scenario"]["name"] == "fuel_crisis"
     assert no_leftovers(out)
@@ -98,7 +88,7 @@ def test_a_run_failing_before_its_report_leaves_the_previous_run(
         raise KeyboardInterrupt  # as a Ctrl-C between the data and the report
 
     monkeypatch.setattr(pipeline, "write_json", killed)
-    assert main(["run", FUEL, "--no-figures", "--out", str(out)]) == 130
+    assert main(["run", FUEL, "--no-figures", "--out", str(out), *FAST]) == 130
     assert snapshot(out) == before and no_leftovers(out)
 
 
@@ -107,7 +97,7 @@ def test_a_concurrent_run_is_refused(previous_run: Path, tmp_path: Path) -> None
     before = snapshot(out)
     with open(out / MARKER) as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
-        done = hedgesim("run", FUEL, "--no-figures", "--out", str(out))
+        done = hedgesim("run", FUEL, "--no-figures", "--out", str(out), *FAST)
     assert done.returncode == 1 and "another hedgesim run is writing" in one_line(done.stderr)
     assert snapshot(out) == before and no_leftovers(out)
 
@@ -116,7 +106,7 @@ def test_a_folder_hedgesim_did_not_write_is_never_replaced(tmp_path: Path) -> No
     out = tmp_path / "home"
     out.mkdir()
     (out / "thesis.tex").write_text("years of work")
-    done = hedgesim("run", BASELINE, "--no-figures", "--out", str(out))
+    done = hedgesim("run", BASELINE, "--no-figures", "--out", str(out), *FAST)
     assert done.returncode == 1 and "holds files hedgesim did not write (thesis.tex)" in one_line(
         done.stderr
     )
@@ -134,7 +124,7 @@ def test_disk_full_is_one_line_and_keeps_the_previous_run(
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(atomic.os, "fsync", full)
-    assert main(["run", FUEL, "--no-figures", "--out", str(out)]) == 1
+    assert main(["run", FUEL, "--no-figures", "--out", str(out), *FAST]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no space left on device" in err and str(out) in err
     monkeypatch.undo()
@@ -155,8 +145,8 @@ def test_an_unwritable_place_is_one_line_before_any_work(
         raise OSError(errno_, os.strerror(errno_), str(tmp_path / "out"))
 
     monkeypatch.setattr(output_folder, "_lock", refused)
-    monkeypatch.setattr(repeated, "run", refused)  # must not be reached
-    assert main(["run", BASELINE, "--no-figures", "--out", str(tmp_path / "out")]) == 1
+    monkeypatch.setattr(pipeline, "solve_run", refused)  # must not be reached
+    assert main(["run", BASELINE, "--no-figures", "--out", str(tmp_path / "out"), *FAST]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and words in err
     assert list(tmp_path.iterdir()) == []
@@ -182,7 +172,7 @@ def test_refused_input_is_one_line_and_touches_nothing(
     file.write_text("mine")
     before = snapshot(tmp_path)
     extra, fragment = REFUSED[case]
-    argv = ["run", BASELINE, "--no-figures", "--out", str(out)]
+    argv = ["run", BASELINE, "--no-figures", "--out", str(out), *FAST]
     argv += [a.format(file=file) for a in extra]
     assert main(argv) == 1
     captured = capsys.readouterr()
@@ -213,5 +203,5 @@ def test_the_next_run_clears_what_a_killed_run_left_beside_the_folder(
     (tmp_path / ".out.staging-0badf00d" / "results.json").write_text("{}")
     (tmp_path / ".out.old-0badf00d").mkdir()
     (tmp_path / ".other.staging-1").mkdir()  # another folder's: not ours to remove
-    assert main(["run", FUEL, "--no-figures", "--out", str(out)]) == 0
+    assert main(["run", FUEL, "--no-figures", "--out", str(out), *FAST]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [".other.staging-1", "out"]

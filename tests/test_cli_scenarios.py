@@ -7,11 +7,12 @@ import struct
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from sim.cli import main
 from sim.figures import FIGURES, figures_of
 from sim.figures.common import DPI
-from sim.results import RunResults, read_results
+from sim.results import ArticleResults, read_results
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -38,11 +39,14 @@ def test_validate_accepts_every_shipped_scenario(capsys: pytest.CaptureFixture[s
 def test_every_scenario_runs_end_to_end(
     scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """On Model 2 at a tiny grid (the run's grid takes minutes: ``make run``)."""
     out = tmp_path / "out"
-    assert main(["run", str(scenario), "--out", str(out)]) == 0
+    assert main(["run", str(scenario), "--out", str(out), "--grid", "3x3", "--rules", "qre",
+                 "--no-robust", "--no-myopic", "--sustainability", "0",
+                 "--set", "repeated.rounds=3"]) == 0
     printed = capsys.readouterr().out
     results = read_results(out / "results.json")
-    assert isinstance(results, RunResults)
+    assert isinstance(results, ArticleResults)
     assert results.scenario.name in printed
     assert (out / "trajectory.csv").read_text().count("\n") == len(results.rounds) + 1
     names = [spec.name for spec, _ in figures_of(results)]
@@ -53,7 +57,7 @@ def test_every_scenario_runs_end_to_end(
     report = (out / "report.html").read_text(encoding="utf-8")
     assert report.count("data:image/png;base64,") == len(names)
     first_sentence = printed.splitlines()[2]
-    assert first_sentence.split(";")[0] in report
+    assert str(escape(first_sentence.split(";")[0])) in report
 
 
 def test_solve_marks_the_selected_equilibrium_of_a_scenario(
@@ -112,9 +116,14 @@ def test_explain_at_a_given_profile(capsys: pytest.CaptureFixture[str]) -> None:
         ),
         (["run", "{baseline}", "--set", "repeated.rounds=abc"], "repeated.rounds"),
         (["run", "{baseline}", "--set", "tolerance.iran.decai=0.1"], "decay"),
+        (["run", "{baseline}", "--grid", "7by4"], "--grid 7by4: expected BELIEFSxCAPACITIES"),
+        (["run", "{baseline}", "--grid", "2x4"], "belief_points must be an integer >= 3"),
+        (["run", "{baseline}", "--rules", "qre,chaos"], "unknown rule 'chaos'"),
+        (["run", "{baseline}", "--sustainability", "-1"], "--sustainability must be >= 0"),
         (["validate", "{missing}"], "no-such-scenario.yaml"),
     ],
-    ids=["profile-incomplete", "profile-unknown-action", "set-type", "set-typo", "missing"],
+    ids=["profile-incomplete", "profile-unknown-action", "set-type", "set-typo", "grid-form",
+         "grid-size", "rules", "sustainability", "missing"],
 )
 def test_user_errors_print_one_line_and_write_nothing(
     argv: list[str], fragment: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -137,5 +146,7 @@ def test_run_json_prints_the_results_it_writes(
 ) -> None:
     out = tmp_path / "out"
     baseline = str(ROOT / "scenarios" / "baseline.yaml")
-    assert main(["run", baseline, "--out", str(out), "--no-figures", "--json"]) == 0
+    assert main(["run", baseline, "--out", str(out), "--no-figures", "--json", "--grid", "3x3",
+                 "--rules", "qre", "--no-robust", "--no-myopic", "--sustainability", "0",
+                 "--set", "repeated.rounds=2"]) == 0
     assert capsys.readouterr().out == (out / "results.json").read_text()

@@ -1,20 +1,19 @@
-"""The figures: plot data checked numerically against the game and the results, titles that
-state the finding, every registered figure written at its size, drawing on a given axes."""
+"""Figures: the plot data of each figure, numerically; the registry; every figure written
+at its size, byte for byte reproducible, from typed results alone."""
 
 from __future__ import annotations
 
 import ast
-import itertools
 import struct
 from pathlib import Path
 
 import numpy as np
 import pytest
 from analysis_results import DECAY, INCENTIVE, analyses, grid1, grid2, monte_carlo, sensitivity
-from fake_results import fake_results
+from article_run import with_changes
 from matplotlib.figure import Figure
 
-from sim import model, views
+from sim import views
 from sim.figures import (
     FIGURES,
     build_figure,
@@ -23,25 +22,22 @@ from sim.figures import (
     save_figure,
     write_figures,
 )
+from sim.figures.beliefs import belief_series
 from sim.figures.common import DPI
-from sim.figures.decomposition import title_decomposition
+from sim.figures.exit import exit_shares, title_exit
+from sim.figures.horizon import bar_positions, title_horizon
 from sim.figures.horizon_distribution import horizon_histogram, title_distribution
 from sim.figures.horizon_grid import exit_boundaries, title_grid
 from sim.figures.horizon_tornado import title_tornado
-from sim.figures.margin import margin_series, title_margin
-from sim.figures.path import title_path
-from sim.figures.payoffs_counterparts import counterpart_views, pure_equilibria_2p
-from sim.figures.payoffs_syria import draw_payoff_table, payoff_table, title_payoffs
-from sim.figures.tolerance import draw_tolerance, title_tolerance
+from sim.figures.outcomes import outcome_shares
+from sim.figures.play import play_shares
+from sim.figures.terms import term_bars
 from sim.labels import Labels
+from sim.results import ArticleResults
 from sim.wording import central_range, key_label, key_name, key_unit, value_text
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = Labels.default()
-PARAMS = model.Parameters()
-TOLERANCE = {"iran": 0.9, "israel": 0.7, "gulf": 0.8}
-HEDGING = (np.array([0, 1.0, 0]), np.array([1.0, 0, 0]), np.array([0, 1.0, 0]),
-           np.array([1.0, 0, 0]))
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -51,111 +47,59 @@ def png_size(path: Path) -> tuple[int, int]:
     return int(width), int(height)
 
 
-# -- payoff maps ---------------------------------------------------------------------------
-def test_payoff_table_is_the_game_payoffs_of_syria() -> None:
-    game = model.stage_game(PARAMS, TOLERANCE)
-    table = payoff_table(game, "syria", [HEDGING])
-    assert table.values.shape == (3, 27) and table.others == ("iran", "israel", "gulf")
-    combos = list(itertools.product(range(3), range(3), range(3)))
-    for s in range(3):
-        for col, (i, j, g) in enumerate(combos):
-            assert table.values[s, col] == game.payoffs[0][s, i, j, g]
-            assert table.columns[col] == (model.ACTIONS["iran"][i], model.ACTIONS["israel"][j],
-                                          model.ACTIONS["gulf"][g])
-    assert table.marked == ((1, 0 * 9 + 1 * 3 + 0),)
-    mixed = (np.array([0.5, 0.5, 0.0]), np.array([1.0, 0, 0]), np.array([0, 1.0, 0]),
-             np.array([0, 0, 1.0]))
-    assert payoff_table(game, "syria", [mixed]).marked == ((0, 5), (1, 5))
-    israel = payoff_table(game, "israel")  # rows: Israel's actions; columns (syria, iran, gulf)
-    assert israel.values[2, 1 * 9 + 2 * 3 + 0] == game.payoffs[2][1, 2, 2, 0]
+# -- Model 2's figures -------------------------------------------------------------------------
+def test_stacked_play_and_outcomes_sum_to_one_with_collapse(tiny: ArticleResults) -> None:
+    for player in tiny.players:
+        shares = play_shares(tiny, player)
+        assert shares.shape == (len(tiny.rounds), 4)
+        np.testing.assert_allclose(shares.sum(axis=1), 1.0, atol=1e-8)
+        np.testing.assert_allclose(shares[:, -1], [r.collapsed for r in tiny.rounds])
+    out = outcome_shares(tiny)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0, atol=1e-8)
+    np.testing.assert_allclose(out[:, 0], tiny.series("syria", "hedge"))
 
 
-def test_counterpart_views_hold_the_others_at_their_play() -> None:
-    game = model.stage_game(PARAMS, TOLERANCE)
-    eq = (1, 0, 1, 0)
-    views_ = counterpart_views(game, HEDGING, "syria", model.COUNTERPARTS)
-    assert [v.column for v in views_] == list(model.COUNTERPARTS)
-    for k, view in enumerate(views_, start=1):
-        for s, c in itertools.product(range(3), range(3)):
-            cell = list(eq)
-            cell[0], cell[k] = s, c
-            assert view.row_payoffs[s, c] == pytest.approx(game.payoffs[0][tuple(cell)])
-            assert view.column_payoffs[s, c] == pytest.approx(game.payoffs[k][tuple(cell)])
-        assert view.played == ((eq[0], eq[k]),)
+def test_horizon_and_exit_draw_never_and_collapse_beside_the_rounds(
+        tiny: ArticleResults) -> None:
+    n = len(tiny.rounds)
+    x_c, x_n = bar_positions(n)
+    assert n - 1 < x_c < x_n  # their own bars, right of the last round
+    names, shares = exit_shares(tiny)
+    assert names == ["align", "realign"] and shares.shape == (n, 2)
+    assert np.isclose(shares.sum() + tiny.exit.collapse + tiny.exit.never, 1.0)
+    fig = build_figure(FIGURES["horizon"], tiny, context_of(tiny))
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels[-2:] == ["collapse", "never"]
 
 
-def test_pure_equilibria_2p_on_known_games() -> None:
-    a = np.array([[3.0, 0.0], [5.0, 1.0]])
-    assert pure_equilibria_2p(a, a.T) == ((1, 1),)  # the prisoner's dilemma
-    assert pure_equilibria_2p(np.eye(2), np.eye(2)) == ((0, 0), (1, 1))  # coordination
+def test_titles_state_never_as_never_and_a_tie_as_a_tie(tiny: ArticleResults) -> None:
+    n = len(tiny.rounds)
+    never = with_changes(tiny, horizon={"at": [0.0] * n, "collapse": 0.1, "never": 0.9,
+                                        "median": None, "expected": None})
+    assert "through all 4 months in 90% of paths" in title_horizon(never)
+    exit_ = tiny.exit.model_dump(mode="json")
+    exit_.update(at=[{"align": 0.0, "realign": 0.0}] * (n - 1) + [{"align": 0.4,
+                                                                   "realign": 0.4}],
+                 collapse=0.0, never=0.2, totals={"align": 0.4, "realign": 0.4,
+                                                  "collapse": 0.0, "never": 0.2},
+                 mode=["align", "realign"])
+    tied = with_changes(tiny, exit=exit_)
+    assert title_exit(tied).startswith("Equally likely: openly aligns with Tehran (40%) and "
+                                       "breaks with Tehran")
 
 
-def test_payoff_title_states_the_margin() -> None:
-    assert title_payoffs({"align": 1.0, "hedge": 3.2, "realign": 2.0}, "hedge", "syria", LAB) \
-        .startswith("Hedge pays most: +1.2 over the best alternative")
-    assert title_payoffs({"align": 4.0, "hedge": 3.0, "realign": 2.0}, "hedge", "syria", LAB) \
-        .startswith("Align pays most at round 0: hedge trails it by 1.0")
+def test_beliefs_and_terms_are_the_results_numbers(tiny: ArticleResults) -> None:
+    for cp in tiny.counterparts:
+        series = belief_series(tiny, cp)
+        assert list(series) == ["mean", "0.1", "0.5", "0.9"]
+        assert np.all(series["0.1"] <= series["0.9"])
+    names, values = term_bars(tiny, "realign")
+    dec = tiny.decomposition
+    assert np.isclose(values.sum(), dec.totals["realign"])
+    assert list(np.abs(values)) == sorted(np.abs(values), reverse=True)
+    assert all("(" in n for n in names)  # every term shows its claims
 
 
-# -- tolerance, margin, path ---------------------------------------------------------------
-def test_tolerance_series_and_crossings() -> None:
-    results = fake_results()
-    series = views.tolerance_series(results)
-    assert list(series.rounds) == list(range(12))
-    assert series.levels["iran"][7] == pytest.approx(1 - 0.08 * 7)
-    assert series.crossings == {"iran": 7, "israel": None, "gulf": None}
-    assert series.switch_points == {"iran": 0.45, "israel": 0.3, "gulf": None}
-    assert views.first_broken(results) == "iran"
-    assert title_tolerance(series, "iran", 7, "month", LAB) == (
-        "Iran's patience breaks first: its tolerance reaches its switch point 0.45 at round 7")
-    assert title_tolerance(series, None, None, "month", LAB).startswith("No counterpart's")
-
-
-def test_first_broken_falls_back_to_the_first_crossing() -> None:
-    results = fake_results(exit={"round": 7, "syria_action": "align", "first_broken": None,
-                                 "first_broken_round": None},
-                           switch_points={"iran": 0.2, "israel": 0.8, "gulf": None})
-    assert views.first_broken(results) == "israel"
-
-
-def test_margin_series_is_hedge_minus_the_best_alternative() -> None:
-    results = fake_results()
-    series = margin_series(results)
-    for t, entry in enumerate(results.rounds):
-        values = model.stage_game(PARAMS, entry.tolerance).action_values("syria",
-                                                                        results.profile(t))
-        assert series.margin[t] == pytest.approx(values[1] - max(values[0], values[2]))
-        assert series.focus_probability[t] == pytest.approx(results.profile(t)[0][1])
-    never = fake_results(never_ends=True)
-    assert title_margin(margin_series(never), "month", "Syria",
-                        never.horizons.myopic).endswith("for all 12 months")
-    assert "from round 7" in title_margin(series, "month", "Syria", results.horizons.myopic)
-
-
-def test_equilibrium_path_probabilities_and_phases() -> None:
-    path = views.equilibrium_path(fake_results())
-    assert path.players == model.PLAYERS
-    for probs in path.probabilities:
-        assert probs.shape[0] == 12 and np.allclose(probs.sum(axis=1), 1.0)
-    mixed = [r for r, *probs in zip(path.rounds, *path.probabilities, strict=True)
-             if any(p.max() < 1 - 1e-9 for p in probs)]
-    assert mixed == [7.0, 8.0]
-    assert path.probabilities[0][8].tolist() == [0.3, 0.7, 0.0]
-    assert title_path(path, "syria", "hedge", LAB) == (
-        "Syria hedges for sure in rounds 0\u20136; mixes hedge with align in rounds 7\u20138 "
-        "(hedge probability 0.70); plays align from round 9")
-    assert title_path(views.equilibrium_path(fake_results(never_ends=True)), "syria", "hedge",
-                      LAB) == "Syria hedges for sure in every one of the 12 rounds"
-
-
-def test_decomposition_title_names_the_leading_terms() -> None:
-    dec = fake_results().decomposition
-    title = title_decomposition(dec, LAB)
-    assert title.startswith("Why hedge wins now: it beats align by")
-    assert dec.main_terms("align", 1)[0].name.replace("_", " ") in title
-
-
-# -- analyses ----------------------------------------------------------------------------------
 def test_key_paths_in_words_with_units() -> None:
     assert key_name(DECAY) == "Iran's tolerance decay"
     assert key_name(INCENTIVE) == "Gulf/West incentive"
@@ -251,14 +195,18 @@ def test_every_figure_is_registered_once_with_its_module() -> None:
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+def written(tmp_path_factory: pytest.TempPathFactory,
+            tiny: ArticleResults) -> dict[str, list[Path]]:
     out = tmp_path_factory.mktemp("figures")
-    return {**write_figures(fake_results(), out), **write_figures(analyses(), out)}
+    return {**write_figures(tiny, out), **write_figures(analyses(), out)}
 
 
-def test_every_figure_is_written_at_its_size(written: dict[str, list[Path]]) -> None:
-    expected = [spec.name for spec, _ in figures_of(fake_results())] + \
+def test_every_figure_is_written_at_its_size(written: dict[str, list[Path]],
+                                             tiny: ArticleResults) -> None:
+    expected = [spec.name for spec, _ in figures_of(tiny)] + \
         [spec.name for spec, _ in figures_of(analyses())]
+    assert expected[:7] == ["path", "outcomes", "horizon", "exit", "beliefs", "robustness",
+                            "terms"]
     assert list(written) == expected and "horizon_sweep" not in written
     sizes = {"horizon_tornado": (11.0, 3.85)}
     for name, paths in written.items():
@@ -274,31 +222,24 @@ def test_a_one_key_sweep_draws_a_line(tmp_path: Path) -> None:
     assert list(drawn) == ["horizon_sweep"] and png_size(drawn["horizon_sweep"][0]) == (1000, 550)
 
 
-def test_figures_are_byte_for_byte_reproducible(tmp_path: Path) -> None:
+def test_figures_are_byte_for_byte_reproducible(tmp_path: Path, tiny: ArticleResults) -> None:
     """PNG and SVG: the same result gives the same bytes (no dates, stable SVG ids)."""
-    results = fake_results()
-    spec = FIGURES["tolerance"]
+    spec = FIGURES["outcomes"]
     for fmt in ("png", "svg"):
-        a, b = (save_figure(build_figure(spec, results, context_of(results)),
+        a, b = (save_figure(build_figure(spec, tiny, context_of(tiny)),
                             tmp_path / f"{k}.{fmt}") for k in "ab")
         assert a.read_bytes() == b.read_bytes(), fmt
     svg = a.read_text()
     assert "<svg" in svg and svg.rstrip().endswith("</svg>")
 
 
-def test_figures_for_the_never_ends_case() -> None:
-    results = fake_results(never_ends=True)
-    context = context_of(results)
-    built = {spec.name: spec.build(item, context) for spec, item in figures_of(results)}
-    assert built["margin"].get_suptitle().endswith("months")
-    assert "No counterpart's patience breaks" in built["tolerance"].get_suptitle()
-
-
-def test_drawing_functions_accept_an_axes() -> None:
-    ax = Figure().add_subplot()
-    assert draw_tolerance(views.tolerance_series(fake_results()), ax) is ax
-    table = payoff_table(model.stage_game(PARAMS, TOLERANCE), "syria")
-    assert draw_payoff_table(table).figure is not ax.figure
+def test_an_undated_run_counts_rounds(tiny: ArticleResults) -> None:
+    scenario = tiny.scenario.model_dump(mode="json") | {"start": None}
+    undated = with_changes(tiny, scenario=scenario)
+    assert undated.dates is None
+    fig = build_figure(FIGURES["path"], undated, context_of(undated))
+    assert fig.axes[-1].get_xlabel() == "round (months)"
+    assert isinstance(fig, Figure)
 
 
 def test_no_module_reaches_into_another_modules_private_names() -> None:

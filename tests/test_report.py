@@ -1,5 +1,5 @@
-"""The reports: the answer in sentences from the typed result, every figure embedded,
-escaped, self-contained, and rendering in a browser."""
+"""The report and every sentence: from the typed results, escaped, self-contained;
+"never" said as never, ties as ties, robustness across rules said."""
 
 from __future__ import annotations
 
@@ -13,121 +13,100 @@ from pathlib import Path
 
 import pytest
 from analysis_results import INCENTIVE, analyses, grid1, grid2, monte_carlo, sensitivity
-from fake_results import fake_data, fake_results
+from article_run import with_changes
 from markupsafe import escape
 
 from sim.figures import FIGURES, write_figures
 from sim.figures.common import DPI
 from sim.labels import Labels
 from sim.report import build_analysis_report, build_report, sentences
-from sim.results import Horizon, RunResults
+from sim.results import ArticleResults
 
 LAB = Labels.default()
 SOURCE = "name: fake\nquestion: <b>How long</b> can Syria hedge? & why\n"
 
 
-def _with(**horizons: object) -> RunResults:
-    data = fake_data()
-    data["horizons"].update(horizons)
-    return RunResults.model_validate(data)
-
-
 # -- sentences ----------------------------------------------------------------------------
-def test_answer_on_a_run_where_hedging_ends() -> None:
-    said = sentences.answer_sentences(fake_results())
-    assert said[0] == ("Hedging stays optimal for 7 rounds (months); Iran's patience breaks "
-                       "first; Syria then starts mixing in align, still hedging with "
-                       "probability 0.70.")
-    assert said[1] == ("After that, Syria mixes hedge with align in rounds 7\u20138 (hedge "
-                       "probability 0.70) and plays align from round 9.")
-    assert said[2].startswith("In round 7 Iran mixes support 0.60 / condition 0.40. Syria's "
-                              "payoff is then")
-    assert "Its probability of hedging falls below one half in round 9." in said
-    assert ("A forward-looking Syria, anticipating how patience wears out, stops hedging "
-            "after 5 rounds (months), 2 rounds earlier than the myopic path; foresight is "
-            "worth 0.40 payoff units (discounted).") in said
-    assert ("Against the counterparts' threat to lose patience, hedging is sustained only if "
-            "Syria's discount factor is at least 0.62 (the scenario's is 0.95, so it is "
-            "sustained).") in said
-    assert said[-1].startswith("From round 7 on, the discount factor")
+def _horizon(n: int, at: list[float], collapse: float, never: float,
+             median: int | None) -> dict:
+    return {"at": at + [0.0] * (n - len(at)), "collapse": collapse, "never": never,
+            "median": median, "expected": None if sum(at) == 0 else 1.0}
 
 
-def test_answer_when_syria_leaves_hedging_outright() -> None:
-    data = fake_data()
-    for entry in data["rounds"][7:]:
-        entry["hedge_probability"] = 0.0
-    data["horizons"]["myopic_half"] = Horizon.of(7).model_dump()
-    said = sentences.answer_sentences(RunResults.model_validate(data))
-    assert said[0].endswith("Syria then re-aligns openly with Tehran.")
-    assert not any("below one half" in s for s in said)  # it is the same round
+def test_never_is_said_as_never_not_the_last_round(tiny: ArticleResults) -> None:
+    n = len(tiny.rounds)
+    never = with_changes(tiny, horizon=_horizon(n, [0.0, 0.1], 0.05, 0.85, None))
+    said = " ".join(sentences.answer_sentences(never))
+    assert "Syria hedges for sure through all 4 months in 85% of paths (its horizon is " \
+        "never within the run); it stops earlier in 10% and the regime falls first in 5%" \
+        in said
+    assert f"month {n - 1}" not in said
+    rows = dict((k, v) for k, v, _ in sentences.horizon_rows(never))
+    assert rows["Forward-looking horizon (median)"] == "never (within the run)"
 
 
-def test_answer_when_hedging_never_ends() -> None:
-    said = sentences.answer_sentences(fake_results(never_ends=True))
-    assert said[0] == "Hedging stays optimal for all 12 rounds (months) of the run."
-    assert ("A forward-looking Syria, anticipating how patience wears out, hedges throughout "
-            "the run as well.") in said
-    assert not any("After that" in s or "From round" in s for s in said)
+def test_a_median_round_is_dated(tiny: ArticleResults) -> None:
+    n = len(tiny.rounds)
+    ends = with_changes(tiny, horizon=_horizon(n, [0.0, 0.3, 0.3], 0.0, 0.4, 2))
+    said = sentences.answer_sentences(ends)[1]
+    assert said.startswith("Syria stops hedging for sure by month 2 (December 2024) with "
+                           "probability one half; it never does within 4 months in 40%")
 
 
-def test_answer_when_hedging_is_not_chosen_even_at_the_start() -> None:
-    assert sentences.answer_sentences(_with(myopic=Horizon.of(0)))[0].startswith(
-        "Hedging is not Syria's certain choice")
+def test_small_probabilities_are_never_zero_percent() -> None:
+    assert sentences.share(0.004) == "under 1%" and sentences.share(0.0) == "0%"
+    assert sentences.share(0.999) == "over 99%" and sentences.share(1.0) == "100%"
 
 
-def test_sustainability_sentences() -> None:
-    data = fake_data()
-    data["scenario"]["discount"] = 0.5
-    assert any(s.endswith("(the scenario's is 0.50, so it is not).")
-               for s in sentences.answer_sentences(RunResults.model_validate(data)))
-    assert any(s.startswith("At round 0 hedging needs no patience") for s in
-               sentences.answer_sentences(_with(sustainability_discount=0.0)))
-    assert any(s.startswith("No discount factor below 1") for s in
-               sentences.answer_sentences(_with(sustainability_discount=None)))
+def test_a_tie_between_ends_is_said_as_a_tie(tiny: ArticleResults) -> None:
+    n = len(tiny.rounds)
+    exit_ = {"at": [{"align": 0.0, "realign": 0.0}] * (n - 1) + [{"align": 0.3,
+                                                                  "realign": 0.3}],
+             "collapse": 0.0, "never": 0.4,
+             "totals": {"align": 0.3, "realign": 0.3, "collapse": 0.0, "never": 0.4},
+             "mode": ["never"]}
+    one = with_changes(tiny, exit=exit_)
+    assert "Most likely: Syria hedges through the whole run (40%)." in \
+        sentences.answer_sentences(one)[2]
+    exit_ |= {"never": 0.3, "collapse": 0.1, "mode": ["align", "realign", "never"],
+              "totals": {"align": 0.3, "realign": 0.3, "collapse": 0.1, "never": 0.3}}
+    tied = with_changes(tiny, exit=exit_)
+    assert "Most likely: a tie between openly aligns with Tehran (30%), breaks with Tehran " \
+        "for the Gulf/West (30%) and Syria hedges through the whole run (30%)." in \
+        sentences.answer_sentences(tied)[2]
 
 
-def test_a_tie_is_said_as_both_rounds_with_its_cause() -> None:
-    cause = {"round": 6, "player": "iran", "action": "support", "alternative": "condition",
-             "difference": 0.0, "tolerance": 1.87e-6}
-    tie = {"round": 7, "tie": True, "between": [6, 7], "cause": cause}
-    results = _with(myopic=tie, forward_looking=tie)
-    said = sentences.answer_sentences(results)
-    assert said[0].startswith("Hedging stays optimal for 6 or 7 rounds (months);")
-    assert said[1] == ("That horizon is a tie: in round 6 Iran's payoffs from support and from "
-                       "condition are equal within the solvers' tolerance (1.9e-06); whether "
-                       "hedging ends in round 6 or in round 7 is decided by rounding, not by "
-                       "the model (this run keeps support through round 6).")
-    assert any("stops hedging after 6 or 7 rounds (months), the same round as on the myopic "
-               "path and the same tie" in s for s in said)
-    rows = dict((r[0], r[1]) for r in sentences.horizon_rows(results))
-    assert rows["Myopic horizon"] == "round 6 or 7 (a tie)"
-    assert dict(sentences.summary_rows(results))[
-        "myopic horizon (hedge no longer certain)"] == "round 6 or 7 (months), a tie"
+def test_robustness_is_said_per_answer(tiny: ArticleResults) -> None:
+    rob = tiny.robustness.model_dump() | {"horizon": True, "exit": True, "collapse": True}
+    same = with_changes(tiny, robustness=rob)
+    assert sentences.robustness_sentence(same) == (
+        "These answers are the same under every selection rule solved (the logit-QRE limit "
+        "and inertia).")
+    rob |= {"exit": False}
+    differ = with_changes(tiny, robustness=rob)
+    said = sentences.robustness_sentence(differ)
+    assert said.startswith("The end of the hedge depends on the selection rule (the "
+                           "logit-QRE limit: never")
+    assert said.endswith("(The horizon and the probability of collapse are the same.)")
+    assert len(sentences.rule_rows(tiny)) == 2
 
 
-def test_horizon_rows_and_equilibrium_rows() -> None:
-    rows = {r[0]: r[1] for r in sentences.horizon_rows(fake_results())}
-    assert rows["Myopic horizon"] == "round 7"
-    assert rows["Forward-looking horizon"] == "round 5"
-    assert rows["Sustainability discount"] == "0.62"
-    assert rows["First broken"] == "Iran"
-    assert rows["Switch point θ Gulf/West"] == "never flips"
-    never = {r[0]: r[1] for r in sentences.horizon_rows(fake_results(never_ends=True))}
-    assert never["Myopic horizon"] == "never within 12 rounds (months)"
-    eq = sentences.equilibrium_rows(fake_results())
-    assert len(eq) == 12
-    assert eq[0]["selected"] == ("Syria: hedge · Iran: support · Israel: interdict · "
-                                 "Gulf/West: engage")
-    assert eq[7]["selected"].startswith("Syria: hedge 0.70 / align 0.30")
-    assert eq[7]["hedge"] == "0.70" and eq[3]["events"] == "unity_visit"
+def test_sustainability_is_said_per_counterpart(tiny: ArticleResults) -> None:
+    horizons = tiny.horizons.model_dump(mode="json")
+    horizons["sustainability"] = {"threshold": {"iran": 0.0, "israel": 0.62, "gulf": None},
+                                  "scan": {"iran": [], "israel": [], "gulf": []}}
+    said = sentences.sustainability_sentence(with_changes(tiny, horizons=horizons))
+    assert said.endswith("Iran: none needed (hedging holds at discount 0); Israel: a discount "
+                         "factor of at least 0.62; Gulf/West: no patience sustains it.")
 
 
-def test_claim_rows_follow_the_decomposition() -> None:
-    rows = {r[0]: r for r in sentences.claim_rows(fake_results())}
-    assert "war cost" in rows["C05"][3] and rows["C05"][2] == "Joining the axis means war."
-    assert "iranian aid" in rows["C10"][3]
-    assert all(r[2] == "(not in the ledger)" for cid, r in rows.items()
-               if cid not in ("C05", "C10"))
+def test_claim_rows_follow_the_decomposition(tiny: ArticleResults) -> None:
+    rows = sentences.claim_rows(tiny)
+    assert rows and all(cid in tiny.claims for cid, *_ in rows)
+    named = {n for *_, names in rows for n in names.split(", ")}
+    leading = {t.name.replace("_", " ") for alt in tiny.decomposition.alternatives
+               for t in tiny.decomposition.main_terms(alt)}
+    assert named <= leading
 
 
 def test_grid_sentences() -> None:
@@ -178,12 +157,12 @@ def test_sensitivity_sentences_and_table() -> None:
 
 # -- the pages ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict, dict]:
+def built(tmp_path_factory: pytest.TempPathFactory,
+          tiny: ArticleResults) -> tuple[str, dict, dict]:
     out = tmp_path_factory.mktemp("run")
-    data = fake_data()
-    data["scenario"]["source"] = SOURCE
-    data["scenario"]["overrides"] = ["tolerance.iran.decay=0.1"]
-    results = RunResults.model_validate(data)
+    scenario = tiny.scenario.model_dump(mode="json") | {
+        "source": SOURCE, "overrides": ["repeated.rounds=4"]}
+    results = with_changes(tiny, scenario=scenario)
     figures = write_figures(results, out)
     both = analyses()
     analysis_figures = write_figures(both, out)
@@ -199,10 +178,11 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return int(w), int(h)
 
 
-def test_report_holds_the_answer_and_every_figure(built: tuple[str, dict, dict]) -> None:
+def test_report_holds_the_answer_and_every_figure(built: tuple[str, dict, dict],
+                                                  tiny: ArticleResults) -> None:
     page, figures, analysis_figures = built
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
-    for sentence in sentences.answer_sentences(fake_results()):
+    for sentence in sentences.answer_sentences(tiny):
         assert str(escape(sentence)) in page
     sources = re.findall(r'<img src="data:image/png;base64,([^"]+)"', page)
     names = [*figures, *analysis_figures]
@@ -213,7 +193,8 @@ def test_report_holds_the_answer_and_every_figure(built: tuple[str, dict, dict])
             w, h = FIGURES[name].size  # type: ignore[misc]
             assert _png_size(base64.b64decode(data)) == (w * DPI, h * DPI)
     assert page.count('class="answer analysis"') == 3
-    assert "With the overrides tolerance.iran.decay=0.1." in page
+    assert "With the overrides repeated.rounds=4." in page
+    assert page.count("<tr>") >= len(tiny.rounds) + len(tiny.by_rule)
 
 
 def test_report_is_self_contained_and_escaped(built: tuple[str, dict, dict]) -> None:
@@ -223,7 +204,6 @@ def test_report_is_self_contained_and_escaped(built: tuple[str, dict, dict]) -> 
     assert "&lt;b&gt;How long&lt;/b&gt; can Syria hedge? &amp; why" in page
     assert "<b>How long</b>" not in page
     assert "@media print" in page
-    assert "Joining the axis means war." in page
 
 
 def test_analysis_report_has_every_sentence_and_figure(tmp_path: Path) -> None:

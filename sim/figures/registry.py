@@ -3,11 +3,11 @@ once, in its own module.
 
 A figure module decorates its build function with :func:`register`::
 
-    @register("tolerance", size=(10.0, 5.5), order=30, source=RunResults,
+    @register("tolerance", size=(10.0, 5.5), order=30, source=ArticleResults,
               caption="Each counterpart's tolerance ...")
-    def build(results: RunResults, context: Context) -> Figure: ...
+    def build(results: ArticleResults, context: Context) -> Figure: ...
 
-``source`` is the typed result the figure draws (:class:`~sim.results.RunResults`, or one
+``source`` is the typed result the figure draws (:class:`~sim.results.ArticleResults`, or one
 analysis record such as :class:`~sim.results.GridAnalysis`); ``applies`` narrows it
 further (a one-key sweep draws a line, a two-key sweep a map). :func:`figures_of` lists the
 figures of any result, :func:`write_figures` writes them. Every module of this package is
@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from sim.atomic import atomic_open
 from sim.figures.common import DPI, style
 from sim.labels import Labels
-from sim.results import AnalysisResults, RunResults
+from sim.results import AnalysisResults, ArticleResults
 
 Size = tuple[float, float]
 
@@ -102,18 +102,18 @@ def register(name: str, *, size: Size | Callable[[Any], Size], caption: str, sou
     return wrap
 
 
-def context_of(results: RunResults | AnalysisResults) -> Context:
+def context_of(results: ArticleResults | AnalysisResults) -> Context:
     return Context(results.round_unit, results.labels.labels(), results.focal)
 
 
-def items_of(results: RunResults | AnalysisResults) -> list[Any]:
+def items_of(results: ArticleResults | AnalysisResults) -> list[Any]:
     """The results' parts that figures draw: the run itself, or each analysis."""
     if isinstance(results, AnalysisResults):
         return list(results.analyses.values())
     return [results]
 
 
-def figures_of(results: RunResults | AnalysisResults) -> list[tuple[FigureSpec, Any]]:
+def figures_of(results: ArticleResults | AnalysisResults) -> list[tuple[FigureSpec, Any]]:
     """Every figure of ``results`` with the part it draws, in report order."""
     found = [(spec, item) for item in items_of(results) for spec in FIGURES.values()
              if spec.draws(item)]
@@ -137,7 +137,7 @@ def save_figure(fig: Figure, path: str | Path, fmt: str | None = None) -> Path:
     return p
 
 
-def write_figures(results: RunResults | AnalysisResults, out_dir: str | Path,
+def write_figures(results: ArticleResults | AnalysisResults, out_dir: str | Path,
                   formats: Sequence[str] = ("png",)) -> dict[str, list[Path]]:
     """Write every figure of ``results`` into ``out_dir`` (``<name>.<format>``).
 

@@ -22,7 +22,7 @@ from sim.atomic import write_text
 from sim.figures.registry import FIGURES
 from sim.labels import Labels
 from sim.report import sentences
-from sim.results import AnalysisResults, RunResults
+from sim.results import AnalysisResults, ArticleResults
 from sim.wording import relabel
 
 #: Figure name -> the files written (the PNG is embedded).
@@ -90,7 +90,7 @@ def analysis_sections(analyses: AnalysisResults, figures: Figures) -> list[Analy
     return out
 
 
-def build_report(results: RunResults, *, figures: Figures | None = None,
+def build_report(results: ArticleResults, *, figures: Figures | None = None,
                  analyses: AnalysisResults | None = None,
                  analysis_figures: Figures | None = None) -> str:
     """The report of a run as one self-contained HTML string.
@@ -106,23 +106,27 @@ def build_report(results: RunResults, *, figures: Figures | None = None,
     """
     labels = results.display
     sc = results.scenario
-    hedge = labels.action(results.focal, results.focus)
     overrides = ", ".join(sc.overrides)
     text = sc.source if sc.source is not None else json.dumps(sc.resolved, indent=2)
+    grid = sc.grid
     return environment().get_template("run.html.j2").render(
         title=sc.name,
         meta=" · ".join([f"scenario hash {sc.hash[:16]}",
                          f"results schema {results.schema_version}",
-                         f"{len(results.rounds)} rounds of one {results.round_unit}"]),
+                         f"Model 2, {len(results.rounds)} rounds of one {results.round_unit}",
+                         f"grid {grid.belief_points} beliefs x {grid.capacity_points} "
+                         f"capacities ({grid.states:,} states)"]),
         question=sc.question,
         answer=sentences.answer_sentences(results),
         horizons=sentences.horizon_rows(results),
+        rules=sentences.rule_rows(results),
         figures=_figures(figures or {}, labels),
         analyses=analysis_sections(analyses, analysis_figures or {}) if analyses else [],
-        hedge=hedge,
-        player_order=", ".join(labels.player(p) for p in results.players),
-        equilibria=[[r["round"], r["tolerance"], r["selected"], r["hedge"], r["margin"],
-                     r["equilibria"], r["events"]] for r in sentences.equilibrium_rows(results)],
+        round_header=sentences.round_header(results),
+        rounds=sentences.round_rows(results),
+        events=[(e.name, "" if e.date is None else e.date.isoformat(), str(e.round),
+                 e.description, "; ".join(e.moves) or e.no_change or "nothing")
+                for e in results.events],
         claims=sentences.claim_rows(results),
         overrides=overrides,
         scenario_text=text,
@@ -133,7 +137,7 @@ def build_report(results: RunResults, *, figures: Figures | None = None,
 
 #: The report of each results class: a new model registers its own page here (and its
 #: sentences and template beside them); :func:`report_page` picks by the result's class.
-REPORTS: dict[type, Callable[..., str]] = {RunResults: build_report}
+REPORTS: dict[type, Callable[..., str]] = {ArticleResults: build_report}
 
 
 def report_page(results: Any, **kwargs: Any) -> str:

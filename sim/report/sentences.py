@@ -2,8 +2,8 @@
 
 The report, the analyses' report and the summary ``hedgesim run`` prints all take their
 words from here; nothing is typed in: change the scenario and the sentences change with
-it. A tied answer (:class:`~sim.results.Horizon` with ``tie``) is said as both rounds it
-could be, with the comparison it turns on.
+it. "Never within the run" is said as never, never as the last round; two ends of the
+hedge equally likely are said as a tie.
 """
 
 from __future__ import annotations
@@ -12,307 +12,252 @@ from collections.abc import Sequence
 
 from sim.labels import Labels
 from sim.results import (
+    ArticleResults,
     GridAnalysis,
-    Horizon,
     MonteCarloAnalysis,
-    RunResults,
     SensitivityAnalysis,
 )
-from sim.views import (
-    axis_effects,
-    describe_phase,
-    equilibrium_path,
-    first_broken,
-    grid_data,
-    phases,
-    tornado_rows,
-)
+from sim.results.article import ExitDistribution, HorizonDistribution
+from sim.views import axis_effects, grid_data, tornado_rows
 from sim.wording import (
     capital,
     central_range,
+    count_text,
     join,
     key_name,
     percent,
     relabel,
     rounds_text,
-    sign,
     value_text,
 )
 
 Analysis = GridAnalysis | MonteCarloAnalysis | SensitivityAnalysis
 
-#: How the focal player's exit is said in a sentence, by its action.
+#: How each end of the hedge is said, by its key in :attr:`ExitDistribution.totals`.
 EXIT_PHRASES: dict[str, str] = {
-    "align": "re-aligns openly with Tehran",
-    "realign": "breaks with Tehran and turns to the Gulf/West",
-    "hedge": "keeps hedging only with some probability",
+    "align": "openly aligns with Tehran",
+    "realign": "breaks with Tehran for the Gulf/West",
+    "collapse": "the regime falls while Syria still hedges",
+    "never": "Syria hedges through the whole run",
+}
+#: The selection rules in words.
+RULE_NAMES: dict[str, str] = {
+    "qre": "the logit-QRE limit",
+    "inertia": "inertia",
+    "player-optimal": "Syria's best equilibrium",
+    "welfare": "the welfare-maximising equilibrium",
 }
 #: Probabilities at or below this are not played.
 PLAYED = 1e-9
 
 
-def horizon_rounds(h: Horizon, unit: str) -> str:
-    """``"6 rounds (months)"``; a tie: ``"5 or 6 rounds (months)"``."""
-    assert h.round is not None
-    if h.tie and h.between is not None and None not in h.between:
-        a, b = h.between
-        assert b is not None
-        return rounds_text(b, unit).replace(f"{b} ", f"{a} or {b} ", 1)
-    return rounds_text(h.round, unit)
+def rule_name(rule: str) -> str:
+    return RULE_NAMES.get(rule, rule)
 
 
-def horizon_round(h: Horizon) -> str:
-    """``"round 6"``; a tie: ``"round 5 or 6"``."""
-    return f"round {h.text().removesuffix(' (a tie)')}"
-
-
-def tie_sentence(results: RunResults) -> str | None:
-    """Why the myopic horizon is a tie, when it is one."""
-    h = results.horizons.myopic
-    cause = h.cause
-    if not h.tie or cause is None or h.between is None:
-        return None
-    lab = results.display
-    who = lab.player(cause.player)
-    a, b = (lab.action(cause.player, x) for x in (cause.action, cause.alternative))
-    sentence = (f"That horizon is a tie: in round {cause.round} {who}'s payoffs from {a} and "
-                f"from {b} are equal within the solvers' tolerance ({cause.tolerance:.2g})")
-    theta = results.switch_points.get(cause.player)
-    level = results.rounds[cause.round].tolerance.get(cause.player) \
-        if cause.round < len(results.rounds) else None
-    if theta is not None and level is not None and abs(level - theta) < 1e-6:
-        sentence += f", because its tolerance sits exactly on its switch point ({theta:.2f})"
-    early, late = h.between
-    later = "the end of the run" if late is None else f"round {late}"
-    return (sentence + f"; whether hedging ends in round {early} or in {later} is decided "
-            f"by rounding, not by the model (this run keeps {a} through round {cause.round}).")
-
-
-def _exit_words(results: RunResults, action: str) -> str:
-    """How the exit to ``action`` is said: the phrase where the action keeps its model name,
-    else "turns to X"."""
-    lab = results.display
-    shown = lab.action(results.focal, action)
-    if action in EXIT_PHRASES and shown == action:
-        return relabel(EXIT_PHRASES[action], lab)
-    return f"turns to {shown}"
-
-
-def _later_phases(results: RunResults, exit_round: int, limit: int = 3) -> str:
-    """The focal player's phases from the exit round on, in words."""
-    found = [p for p in phases(equilibrium_path(results), results.focal, results.focus)
-             if p.last >= exit_round]
-    if not found:
-        return ""
-    told = [describe_phase(p, i == len(found) - 1, results.focus, results.focal,
-                           results.display)
-            for i, p in enumerate(found[:limit])]
-    if len(found) > limit:
-        told.append("so on")
-    return join(told)
-
-
-def _exit_detail(results: RunResults, exit_round: int) -> str | None:
-    """Who else mixes in the exit round, and what the focal player's payoff has become."""
-    if not 0 < exit_round < len(results.rounds):
-        return None
-    lab = results.display
-    entry, start = results.rounds[exit_round], results.rounds[0]
-    mixing = []
-    for player in sorted(results.counterparts):
-        support = [(a, p) for a, p in zip(results.actions[player], entry.profile[player],
-                                          strict=True) if p > PLAYED]
-        if len(support) > 1:
-            parts = " / ".join(f"{lab.action(player, a)} {p:.2f}" for a, p in support)
-            mixing.append(f"{lab.player(player)} mixes {parts}")
-    sentences = []
-    if mixing:
-        sentences.append(f"In round {exit_round} " + " and ".join(mixing) + ".")
+def when_text(results: ArticleResults, round_: int) -> str:
+    """``"month 3 (February 2025)"``, or ``"round 3"`` in an undated run."""
     unit = results.round_unit
-    sentences.append(f"{lab.player(results.focal)}'s payoff is then {entry.syria_payoff:.2f} "
-                     f"per {unit}, against {start.syria_payoff:.2f} at round 0.")
-    return " ".join(sentences)
+    word = "round" if unit == "round" else unit
+    dates = results.dates
+    if dates is None:
+        return f"{word} {round_}"
+    return f"{word} {round_} ({dates[round_]:%B %Y})" if unit in ("month", "quarter") \
+        else f"{word} {round_} ({dates[round_]:%-d %B %Y})"
 
 
-def answer_sentences(results: RunResults) -> list[str]:
-    """The answer to the scenario's question, in plain sentences.
+def share(x: float) -> str:
+    """A probability in words: ``"59%"``, ``"under 1%"`` (never ``"0%"`` for something
+    that can happen), ``"0%"`` only for zero."""
+    if 0 < x < 0.005:
+        return "under 1%"
+    if 0.995 <= x < 1:
+        return "over 99%"
+    return percent(x)
 
-    The first says how long hedging stays optimal (the myopic horizon), whose patience
-    breaks first and where the focal player goes; the next ones why a tied horizon is a
-    tie, how hedging fades, what a forward-looking player does and which discount factor
-    sustains hedging.
-    """
+
+def horizon_sentence(results: ArticleResults, h: HorizonDistribution,
+                     who: str | None = None) -> str:
+    """The horizon in a sentence: the median round, or never, with the probability of
+    never and of collapse first (never is its own outcome, not the last round)."""
+    me = who or results.display.player(results.focal)
+    n = count_text(len(results.rounds), results.round_unit)
+    collapse = f"the regime falls first in {share(h.collapse)}"
+    if h.median is None:
+        return (f"{me} hedges for sure through all {n} in {share(h.never)} of paths (its "
+                f"horizon is never within the run); it stops earlier in "
+                f"{share(sum(h.at))} and {collapse}")
+    return (f"{me} stops hedging for sure by {when_text(results, h.median)} with probability "
+            f"one half; it never does within {n} in {share(h.never)} of paths and {collapse}")
+
+
+def exit_phrase(results: ArticleResults, key: str) -> str:
     lab = results.display
-    unit = results.round_unit
+    return relabel(EXIT_PHRASES[key], lab).replace("Syria", lab.player(results.focal))
+
+
+def _mode_text(results: ArticleResults, ex: ExitDistribution) -> str:
+    """The most likely end of the hedge; a tie said as a tie."""
+    told = [f"{exit_phrase(results, k)} ({share(ex.totals[k])})" for k in ex.mode]
+    if len(told) == 1:
+        return told[0]
+    return "a tie between " + join(told)
+
+
+def answer_sentences(results: ArticleResults) -> list[str]:
+    """The answer to the scenario's question, in plain sentences: the horizon, where the
+    hedge ends, the regime's survival, whether the answers hold under every selection rule,
+    what foresight changes and what patience each counterpart needs."""
+    lab = results.display
     me = lab.player(results.focal)
+    unit = results.round_unit
     n = len(results.rounds)
-    h = results.horizons
-    myopic = h.myopic.round
-    broken = first_broken(results)
-    action = results.exit.syria_action
+    rule = rule_name(results.scenario.rules[0])
+    h, ex = results.horizon, results.exit
+    first = results.rounds[0].actions[results.focal][results.focus]
     out: list[str] = []
-
-    if myopic is None:
-        first = f"Hedging stays optimal for all {rounds_text(n, unit)} of the run"
-        if broken:
-            first += f"; {lab.player(broken)}'s patience wears thinnest, but not enough to end it"
-        out.append(first + ".")
-    elif myopic == 0:
-        out.append(f"Hedging is not {me}'s certain choice even at the start (round 0).")
+    if first >= 1 - PLAYED:
+        out.append(f"Hedging is {me}'s equilibrium choice at the start: in round 0 it hedges "
+                   f"for sure (the Markov-perfect equilibrium, {rule}).")
     else:
-        parts = [f"Hedging stays optimal for {horizon_rounds(h.myopic, unit)}"]
-        if broken:
-            parts.append(f"{lab.player(broken)}'s patience breaks first")
-        p_exit = results.rounds[myopic].hedge_probability
-        if action and p_exit > PLAYED:
-            parts.append(f"{me} then starts mixing in {lab.action(results.focal, action)}, still "
-                         f"hedging with probability {p_exit:.2f}")
-        elif action:
-            parts.append(f"{me} then {_exit_words(results, action)}")
-        out.append("; ".join(parts) + ".")
-        tie = tie_sentence(results)
-        if tie:
-            out.append(tie)
-        later = _later_phases(results, myopic)
-        if later:
-            out.append(f"After that, {me} {later}.")
-        detail = _exit_detail(results, myopic)
-        if detail:
-            out.append(detail)
-
-    half, gone = h.myopic_half.round, h.leaves_support.round
-    if myopic is not None:
-        if half is None:
-            out.append("Its probability of hedging never falls below one half within the run.")
-        elif half != myopic:
-            out.append(f"Its probability of hedging falls below one half in round {half}.")
-        if gone is not None and gone != half:
-            out.append(f"Hedging leaves its strategy altogether in round {gone}.")
-        elif gone is None and half is not None:
-            out.append("Hedging never leaves its strategy altogether within the run: "
-                       "it goes on hedging with some probability.")
-
-    forward = h.forward_looking
-    lead = f"A forward-looking {me}, anticipating how patience wears out,"
-    if forward.round is None:
-        sentence = (f"{lead} hedges throughout the run"
-                    + (" as well" if myopic is None else ", longer than the myopic path"))
-    else:
-        sentence = f"{lead} stops hedging after {horizon_rounds(forward, unit)}"
-        if myopic is not None and forward.round != myopic:
-            gap = abs(myopic - forward.round)
-            sentence += (f", {gap} {'round' if gap == 1 else 'rounds'} "
-                         f"{'earlier' if forward.round < myopic else 'later'} than the myopic path")
-        elif myopic is None:
-            sentence += ", although the myopic path never stops"
-        else:
-            sentence += ", the same round as on the myopic path"
-            if forward.tie:
-                sentence += " and the same tie"
-    if h.value_of_foresight > 1e-9:
-        sentence += f"; foresight is worth {h.value_of_foresight:.2f} payoff units (discounted)"
-    out.append(sentence + ".")
-
-    delta = h.sustainability_discount
-    own = results.scenario.discount
-    if delta is None:
-        out.append("No discount factor below 1 sustains hedging against the counterparts' "
-                   "threat to lose patience.")
-    elif delta <= 1e-9:
-        out.append("At round 0 hedging needs no patience to be sustained: no player gains by "
-                   "deviating from it even once, so any discount factor sustains it.")
-    else:
-        verdict = "so it is sustained" if own >= delta else "so it is not"
-        out.append(f"Against the counterparts' threat to lose patience, hedging is sustained "
-                   f"only if {me}'s discount factor is at least {delta:.2f} (the scenario's "
-                   f"is {own:.2f}, {verdict}).")
-    exceeded = h.sustainability_exceeded
-    if exceeded.round is not None:
-        tie = " (the same tie)" if exceeded.tie and h.myopic.tie else ""
-        out.append(f"From {horizon_round(exceeded)} on{tie}, the discount factor that would "
-                   f"sustain it exceeds the scenario's {own:.2f}: the threat no longer holds "
-                   "hedging in place.")
+        out.append(f"Hedging is not {me}'s certain choice even at the start: in round 0 it "
+                   f"hedges with probability {percent(first)} (the Markov-perfect "
+                   f"equilibrium, {rule}).")
+    out.append(capital(horizon_sentence(results, h)) + ".")
+    ends = [f"{exit_phrase(results, k)} in {share(v)}" for k, v in ex.totals.items()
+            if k != "never" and v > PLAYED]
+    told = f"Where the hedge ends: {join(ends)}; " if ends else "The hedge never ends: "
+    out.append(told + f"{me} hedges in every round in {share(ex.never)} of paths. "
+               f"Most likely: {_mode_text(results, ex)}.")
+    survived = results.survival[-1]
+    out.append(f"The regime still stands after {count_text(n, unit)} with probability "
+               f"{share(survived)} (it has fallen with probability {share(1 - survived)}).")
+    out.append(robustness_sentence(results))
+    my = results.horizons.myopic
+    if my is not None:
+        out.append("Without foresight (stage-optimal play, beliefs and capacity still "
+                   f"moving): {horizon_sentence(results, my)}.")
+    sus = results.horizons.sustainability
+    if sus is not None:
+        out.append(sustainability_sentence(results))
     return out
 
 
+def robustness_sentence(results: ArticleResults) -> str:
+    """Whether the headline answers hold under every selection rule solved."""
+    rules = results.scenario.rules
+    if len(rules) == 1:
+        return f"Only {rule_name(rules[0])} was solved: robustness across rules is not known."
+    rob = results.robustness
+    held = [name for name, ok in (("the horizon", rob.horizon), ("the end of the hedge",
+                                                                rob.exit),
+                                  ("the probability of collapse", rob.collapse)) if ok]
+    differ = [name for name, ok in (("the horizon", rob.horizon), ("the end of the hedge",
+                                                                  rob.exit),
+                                    ("the probability of collapse", rob.collapse)) if not ok]
+    names = join([rule_name(r) for r in rules])
+    if not differ:
+        return f"These answers are the same under every selection rule solved ({names})."
+    parts = "; ".join(
+        f"{rule_name(a.rule)}: never {share(a.horizon.never)}, collapse "
+        f"{share(a.collapse)}, most likely end {' = '.join(a.exit.mode)}"
+        for a in results.by_rule)
+    same = f" ({capital(join(held))} {'is' if len(held) == 1 else 'are'} the same.)" \
+        if held else ""
+    return f"{capital(join(differ))} {'depends' if len(differ) == 1 else 'depend'} on the " \
+        f"selection rule ({parts}).{same}"
+
+
+def sustainability_sentence(results: ArticleResults) -> str:
+    """The least patience of each counterpart with which Syria still hedges in round 0."""
+    sus = results.horizons.sustainability
+    assert sus is not None
+    lab = results.display
+    parts = []
+    for cp, th in sus.threshold.items():
+        if th is None:
+            parts.append(f"{lab.player(cp)}: no patience sustains it")
+        elif th == 0:
+            parts.append(f"{lab.player(cp)}: none needed (hedging holds at discount 0)")
+        else:
+            parts.append(f"{lab.player(cp)}: a discount factor of at least {th:.2f}")
+    return (f"Least patience each counterpart needs for {lab.player(results.focal)} to hedge "
+            f"for sure in round 0 (the others' held): {'; '.join(parts)}.")
+
+
 # -- tables -----------------------------------------------------------------------------
-def horizon_rows(results: RunResults) -> list[tuple[str, str, str]]:
-    """Rows ``(horizon, value, meaning)`` of the horizons table."""
+def horizon_rows(results: ArticleResults) -> list[tuple[str, str, str]]:
+    """Rows ``(answer, value, meaning)`` of the answers table."""
     lab = results.display
     me = lab.player(results.focal)
-    unit = results.round_unit
-    n = len(results.rounds)
-    h = results.horizons
+    h, ex = results.horizon, results.exit
 
-    def when(x: Horizon) -> str:
-        if x.round is None:
-            return f"never within {rounds_text(n, unit)}"
-        return horizon_round(x) + (" (a tie)" if x.tie else "")
+    def median(x: HorizonDistribution) -> str:
+        return "never (within the run)" if x.median is None else when_text(results, x.median)
 
     rows = [
-        ("Myopic horizon", when(h.myopic),
-         f"first round hedging is no longer {me}'s certain choice"),
-        ("Hedge probability < 1/2", when(h.myopic_half),
-         f"first round {me} hedges less often than not"),
-        ("Hedge leaves the support", when(h.leaves_support), f"first round {me} never hedges"),
-        ("Forward-looking horizon", when(h.forward_looking),
-         f"first round a {me} that anticipates the dynamics stops hedging"),
-        ("Value of foresight", f"{h.value_of_foresight:.2f}",
-         "discounted payoff gained over the myopic path"),
-        ("Sustainability discount",
-         "none below 1" if h.sustainability_discount is None
-         else f"{h.sustainability_discount:.2f}",
-         "smallest discount factor at which hedging is sustained"),
-        ("Closed-form horizon", when(h.closed_form_myopic.horizon),
-         "the myopic horizon from the switch points and decay rates alone"
-         + ("" if h.closed_form_myopic.applies else " (does not apply to this scenario)")),
+        ("Forward-looking horizon (median)", median(h),
+         f"round by which {me} has stopped hedging for sure with probability 1/2"),
+        ("P(never)", share(h.never), f"{me} hedges for sure through the last round"),
+        ("P(collapse first)", share(h.collapse),
+         f"the regime falls while {me} still hedges for sure"),
     ]
-    action = results.exit.syria_action
-    shown = lab.action(results.focal, action) if action else ""
-    rows.append(("Exit", "\u2014" if not action else f"round {results.exit.round}: {shown}",
-                 f"what {me} does when hedging ends"))
-    rows.append(("First broken", lab.player(results.exit.first_broken) or "\u2014",
-                 "the counterpart whose patience broke first"))
-    for player, theta in results.switch_points.items():
-        rows.append((f"Switch point θ {lab.player(player)}",
-                     "never flips" if theta is None else f"{theta:.2f}",
-                     f"tolerance at which {lab.player(player)}'s response to a hedger flips"))
+    if h.expected is not None:
+        rows.append(("Expected horizon, if it comes", f"{h.expected:.1f}",
+                     "mean round given it comes within the run"))
+    my = results.horizons.myopic
+    if my is not None:
+        rows.append(("Myopic horizon (median)", median(my),
+                     "the same for stage-optimal play (discount 0)"))
+        rows.append(("Myopic P(never)", share(my.never), ""))
+    for key, v in ex.totals.items():
+        rows.append((f"Hedge ends: {key}", share(v), exit_phrase(results, key)))
+    rows.append(("Survival to the end", share(results.survival[-1]),
+                 "probability the regime stands after the last round"))
+    sus = results.horizons.sustainability
+    if sus is not None:
+        for cp, th in sus.threshold.items():
+            rows.append((f"Sustainability: {lab.player(cp)}",
+                         "none below 1" if th is None else f"{th:.2f}",
+                         f"least discount factor of {lab.player(cp)} at which {me} still "
+                         "hedges for sure in round 0"))
     return rows
 
 
-def strategy_text(names: Sequence[str], probs: Sequence[float]) -> str:
-    """``"hedge"`` or ``"hedge 0.70 / align 0.30"`` (``names`` as shown)."""
-    pairs = [(a, float(p)) for a, p in zip(names, probs, strict=True) if p > PLAYED]
-    if len(pairs) == 1:
-        return pairs[0][0]
-    return " / ".join(f"{a} {p:.2f}" for a, p in sorted(pairs, key=lambda x: -x[1]))
+def rule_rows(results: ArticleResults) -> list[tuple[str, ...]]:
+    """One row per selection rule: median horizon, P(never), P(collapse), the most likely
+    end."""
+    return [(rule_name(a.rule),
+             "never" if a.horizon.median is None else str(a.horizon.median),
+             share(a.horizon.never), share(a.collapse), " = ".join(a.exit.mode))
+            for a in results.by_rule]
 
 
-def equilibrium_rows(results: RunResults) -> list[dict[str, str]]:
-    """One row per round: tolerances, the selected profile, hedge probability, margin, every
-    equilibrium found, events."""
-    lab = results.display
-    shown = {p: [lab.action(p, a) for a in acts] for p, acts in results.actions.items()}
+def round_rows(results: ArticleResults) -> list[tuple[str, ...]]:
+    """One row per round: date, Syria's action probabilities, P(collapsed), mean beliefs,
+    capacity, fragile, events."""
     rows = []
-    for entry in results.rounds:
-        found = [e.profile for e in entry.equilibria]
-        rows.append({
-            "round": str(entry.round),
-            "tolerance": ", ".join(f"{lab.player(p)} {v:.2f}" for p, v in entry.tolerance.items()),
-            "selected": " · ".join(f"{lab.player(p)}: {strategy_text(shown[p], entry.profile[p])}"
-                                   for p in results.players),
-            "hedge": f"{entry.hedge_probability:.2f}",
-            "margin": sign(entry.margin, 2),
-            "equilibria": f"{len(found)}: " + "; ".join(
-                "(" + ", ".join(strategy_text(shown[p], s)
-                                for p, s in zip(results.players, f, strict=True)) + ")"
-                for f in found),
-            "events": ", ".join(entry.events),
-        })
+    for r, surv in zip(results.rounds, results.survival, strict=False):
+        syria = r.actions[results.focal]
+        rows.append((str(r.round), "" if r.date is None else r.date.isoformat(),
+                     *(f"{syria[a]:.3f}" for a in results.actions[results.focal]),
+                     f"{1 - surv:.3f}",
+                     *(f"{r.beliefs[cp].mean:.2f}" for cp in results.counterparts),
+                     f"{r.capacity:.2f}", f"{r.threat:.2f}",
+                     "" if r.fragile is None else f"{r.fragile:.3f}",
+                     ", ".join(r.events)))
     return rows
 
 
-def claim_rows(results: RunResults, n_terms: int = 3) -> list[tuple[str, str, str, str]]:
+def round_header(results: ArticleResults) -> tuple[str, ...]:
+    lab = results.display
+    return ("Round", "Date",
+            *(f"P({lab.action(results.focal, a)})" for a in results.actions[results.focal]),
+            "P(collapsed)", *(f"belief {lab.player(cp)}" for cp in results.counterparts),
+            "Capacity", "Threat", "P(fragile)", "Events")
+
+
+def claim_rows(results: ArticleResults, n_terms: int = 3) -> list[tuple[str, str, str, str]]:
     """``(claim, paragraph, restatement, payoff terms)`` for the claims behind the ``n_terms``
     terms that separate the focus action most from each alternative at round 0."""
     dec = results.decomposition
@@ -334,32 +279,9 @@ def claim_rows(results: RunResults, n_terms: int = 3) -> list[tuple[str, str, st
     return rows
 
 
-def summary_rows(results: RunResults) -> list[tuple[str, str]]:
+def summary_rows(results: ArticleResults) -> list[tuple[str, str]]:
     """The compact table ``hedgesim run`` prints under the answer."""
-    unit = results.round_unit
-    h = results.horizons
-
-    def when(x: Horizon) -> str:
-        if x.round is None:
-            return "not within the run"
-        return f"{horizon_round(x)} ({unit}s)" + (", a tie" if x.tie else "")
-
-    def num(x: float | None) -> str:
-        return "-" if x is None else f"{x:.3g}"
-
-    lab = results.display
-    return [
-        ("myopic horizon (hedge no longer certain)", when(h.myopic)),
-        ("hedge probability below one half", when(h.myopic_half)),
-        ("hedge leaves the support", when(h.leaves_support)),
-        ("forward-looking horizon", when(h.forward_looking)),
-        ("value of foresight", num(h.value_of_foresight)),
-        ("sustainability discount (round 0)", num(h.sustainability_discount)),
-        (f"exit: {lab.player(results.focal)} then plays",
-         lab.action(results.focal, results.exit.syria_action)
-         if results.exit.syria_action else "-"),
-        ("exit: first patience to break", lab.player(results.exit.first_broken) or "-"),
-    ]
+    return [(name, value) for name, value, _ in horizon_rows(results)]
 
 
 # -- analyses -----------------------------------------------------------------------------

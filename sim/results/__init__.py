@@ -1,7 +1,8 @@
 """Typed results: the file formats, their schemas, their validation, and the only input of
 the figures and the report.
 
-- :class:`RunResults` (``results.json``): a run of the first model (the tolerance clock);
+- :class:`ArticleResults` (``results.json``): a run of Model 2, the article's stochastic
+  game;
 - :class:`AnalysisResults` (``analyses.json``): sweeps, Monte Carlo and sensitivity.
 
 Both are pydantic models: ``model_dump_json`` writes the file, ``model_json_schema`` is its
@@ -10,9 +11,9 @@ published schema (``docs/results.schema.json``, ``docs/analyses.schema.json``), 
 version included) with one clear line. :mod:`sim.results.build` is the one place that
 makes them from what the model computed.
 
-A new model (Model 2) adds its own results class with its own ``model`` value and lists it
-in :data:`RESULT_TYPES`; figures register against the class they draw
-(:mod:`sim.figures`), so nothing else changes.
+A new model adds its own results class with its own ``model`` value and lists it in
+:data:`RESULT_TYPES`; figures register against the class they draw (:mod:`sim.figures`),
+so nothing else changes.
 """
 
 from sim.results.analyses import (
@@ -23,6 +24,7 @@ from sim.results.analyses import (
     SensitivityAnalysis,
     SensitivityRow,
 )
+from sim.results.article import SCHEMA_VERSION, ArticleResults
 from sim.results.common import DECIMALS, SIGNIFICANT, Horizon, LabelNames, TieCause, fixed
 from sim.results.io import (
     ANALYSES_FILE,
@@ -34,7 +36,6 @@ from sim.results.io import (
     results_json,
     write_json,
 )
-from sim.results.run import SCHEMA_VERSION, RunResults
 
 __all__ = [
     "ANALYSES_FILE",
@@ -46,12 +47,12 @@ __all__ = [
     "SIGNIFICANT",
     "TRAJECTORY_FILE",
     "AnalysisResults",
+    "ArticleResults",
     "GridAnalysis",
     "Horizon",
     "LabelNames",
     "MonteCarloAnalysis",
     "Results",
-    "RunResults",
     "SensitivityAnalysis",
     "SensitivityRow",
     "TieCause",

@@ -1,10 +1,12 @@
-"""Typed results from what the model computed: the one place that turns a run
-(:class:`sim.repeated.RunResult`) and the analyses (:mod:`sim.sweep`) into
-:class:`~sim.results.RunResults` and :class:`~sim.results.AnalysisResults`.
+"""Typed results from what the model computed: the one place that turns a run of Model 2
+(:class:`sim.scenario.article.ArticleRun` and its :class:`sim.article.answers.Answers`)
+and the analyses (:mod:`sim.sweep`) into :class:`~sim.results.ArticleResults` and
+:class:`~sim.results.AnalysisResults`.
 
-This is where everything the figures and the report draw is computed, once: the stage
-games of the decisive rounds, the term-by-term decomposition and the claims its terms
-cite. Below this module nothing calls the model.
+This is where everything the figures and the report draw is computed, once: the exact
+outcome distributions, the robustness across rules, the stage game of round 0 with its
+continuation values and Syria's claim-tagged terms. Below this module nothing calls the
+model.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,182 +27,238 @@ from sim.results.analyses import (
     SensitivityAnalysis,
     SensitivityRow,
 )
-from sim.results.common import Horizon, LabelNames, TieCause, fixed
-from sim.results.run import (
+from sim.results.article import (
+    ArticleResults,
+    ArticleRound,
+    ArticleScenario,
+    BeliefSummary,
     ClaimRecord,
-    ClosedForm,
     Decomposition,
-    EquilibriumRecord,
-    ExitPath,
-    ForwardLookingRecord,
-    Horizons,
-    RoundRecord,
-    RunResults,
-    ScenarioInfo,
+    EventRecord,
+    ExitDistribution,
+    GridRecord,
+    HorizonDistribution,
+    Robustness,
+    RuleAnswer,
     StageGameRecord,
-    SustainabilityRecord,
+    Sustainability,
     TermDifference,
+    ThreeHorizons,
 )
+from sim.results.common import LabelNames, fixed
+
+if TYPE_CHECKING:
+    from sim.article.answers import Answers
+    from sim.article.outcomes import Exit, Horizon, Outcomes
+    from sim.article.thresholds import Sustainability as EngineSustainability
+    from sim.scenario import Scenario
+    from sim.scenario.article import ArticleRun
+
+def horizon_record(h: Horizon) -> HorizonDistribution:
+    return HorizonDistribution(at=[float(x) for x in h.at], collapse=h.collapse, never=h.never,
+                               median=h.median(), expected=h.expected())
 
 
-def _finite(x: float) -> float | None:
-    return None if not np.isfinite(x) else float(x)
+def exit_record(e: Exit) -> ExitDistribution:
+    from sim.article.answers import SAME
+    from sim.article.outcomes import EXITS
 
-
-def _cause(edge: Any) -> TieCause:
-    return TieCause(round=edge.round, player=edge.player, action=edge.action,
-                    alternative=edge.alternative, difference=edge.difference,
-                    tolerance=edge.tolerance)
-
-
-def _tied(round_: int | None, edge: Any, rounds: int) -> Horizon:
-    """``round_``, a tie when it is the round after ``edge`` or the round of it."""
-    if edge is None or round_ is None or round_ not in (edge.round, edge.round + 1):
-        return Horizon.of(round_)
-    later = edge.round + 1 if edge.round + 1 < rounds else None
-    return Horizon(round=round_, tie=True, between=(edge.round, later), cause=_cause(edge))
-
-
-def decomposition(params: model.Parameters, tolerance: Mapping[str, float],
-                  profile: Sequence[np.ndarray], round_: int = 0,
-                  player: str = model.SYRIA, focus: str = model.HEDGE) -> Decomposition:
-    """Term-by-term difference between ``player`` playing ``focus`` and each alternative,
-    the others at ``profile`` (the terms sum to the payoff, :func:`sim.model.decompose`)."""
-    k = model.PLAYERS.index(player)
-    names = model.ACTIONS[player]
-    alternatives = [a for a in names if a != focus]
-
-    def at(action: str) -> tuple[model.TermValue, ...]:
-        swapped = list(profile)
-        swapped[k] = np.eye(len(names))[names.index(action)]
-        return model.decompose(params, tolerance, player, tuple(swapped))
-
-    base = at(focus)
-    others = {a: at(a) for a in alternatives}
-    terms = [TermDifference(name=t.name, claims=list(t.claims), description=t.description,
-                            differences={a: t.value - others[a][i].value
-                                         for a in alternatives})
-             for i, t in enumerate(base)]
-    totals = {a: float(sum(t.value - o.value for t, o in zip(base, others[a], strict=True)))
-              for a in alternatives}
-    return Decomposition(round=round_, player=player, focus=focus, alternatives=alternatives,
-                         terms=terms, totals=totals)
-
-
-def _stage_game(record: Any) -> StageGameRecord:
-    game = model.stage_game(record.parameters, record.tolerance)
-    return StageGameRecord(
-        round=record.round,
-        parameters={k: float(v) for k, v in record.parameters.as_dict().items()},
-        tolerance=dict(record.tolerance),
-        payoffs=[list(p.reshape(-1)) for p in game.payoffs],
+    totals = e.action()
+    top = max(totals.values())
+    return ExitDistribution(
+        at=[{a: float(row[k]) for k, a in enumerate(EXITS)} for row in e.at],
+        collapse=e.collapse, never=e.never, totals=totals,
+        mode=[k for k, v in totals.items() if v >= top - SAME],
     )
 
 
-def run_results(run: Any, *, source: str | None = None,
-                overrides: Sequence[str] = ()) -> RunResults:
-    """The :class:`~sim.results.RunResults` of a :class:`sim.repeated.RunResult`.
+def rule_answer(rule: str, o: Outcomes) -> RuleAnswer:
+    from sim.article.actors import ACTIONS, SYRIA
+
+    hedge = ACTIONS[SYRIA].index("hedge")
+    return RuleAnswer(rule=rule, horizon=horizon_record(o.horizon), exit=exit_record(o.exit),
+                      collapse=float(o.collapsed[-1]),
+                      hedge=[float(x) for x in o.actions[SYRIA][:, hedge]])
+
+
+def _rounds(run: ArticleRun, ans: Answers) -> list[ArticleRound]:
+    from sim.article.actors import ACTIONS, PLAYERS
+    from sim.article.outcomes import QUANTILES
+
+    o, timeline = ans.forward, ans.game.timeline
+    events: dict[int, list[str]] = {}
+    for ev in run.events:
+        events.setdefault(ev.round, []).append(ev.name)
+    out = []
+    for t in range(o.rounds):
+        data = timeline.data[t]
+        fragile = float(ans.fragile[t])
+        out.append(ArticleRound(
+            round=t,
+            date=run.date_of(t),
+            actions={p: {a: float(o.actions[p][t, k]) for k, a in enumerate(ACTIONS[p])}
+                     for p in PLAYERS},
+            collapsed=float(o.collapsed[t]),
+            beliefs={cp: BeliefSummary(mean=float(b.mean[t]),
+                                       quantiles={f"{q:g}": float(b.quantiles[t, j])
+                                                  for j, q in enumerate(QUANTILES)})
+                     for cp, b in o.beliefs.items()},
+            capacity=float(o.capacity[t]),
+            threat=float(data.threat),
+            patrons={"iran": float(data.capacity_iran), "russia": float(data.capacity_russia)},
+            fragile=None if np.isnan(fragile) else fragile,
+            events=events.get(t, []),
+        ))
+    return out
+
+
+def _start_state(ans: Answers) -> int:
+    """The state the run starts in (the most likely one: the grid is anchored at the
+    priors, so there is one unless round 0 has a state shock)."""
+    return int(np.argmax(ans.game.initial()))
+
+
+def _stage_game(ans: Answers) -> tuple[StageGameRecord, tuple[np.ndarray, ...]]:
+    from sim.article.actors import COUNTERPARTS, PLAYERS
+
+    s = _start_state(ans)
+    payoffs = ans.stage_payoffs(0)[s]  # (n, *SHAPE), continuation values included
+    sigma = ans.strategy()[0, s]  # (n, 3)
+    beliefs = ans.game.state_beliefs()[s]
+    record = StageGameRecord(
+        round=0,
+        beliefs={cp: float(beliefs[c]) for c, cp in enumerate(COUNTERPARTS)},
+        capacity=float(ans.game.state_capacity()[s]),
+        payoffs=[[float(x) for x in p.reshape(-1)] for p in payoffs],
+        profile={p: [float(x) for x in sigma[k]] for k, p in enumerate(PLAYERS)},
+    )
+    return record, tuple(np.asarray(sigma[k]) for k in range(len(PLAYERS)))
+
+
+def decomposition(ans: Answers, profile: tuple[np.ndarray, ...], player: str = "syria",
+                  focus: str = "hedge") -> Decomposition:
+    """Term-by-term difference between ``player`` playing ``focus`` and each alternative in
+    round 0's start state, the others at ``profile`` (stage payoffs; the terms sum to the
+    stage payoff, :func:`sim.article.terms.decompose`)."""
+    from sim.article import capacity, terms
+    from sim.article.actors import ACTIONS, COUNTERPARTS, PLAYERS
+
+    game = ans.game
+    s = _start_state(ans)
+    params, data = game.timeline.parameters[0], game.timeline.data[0]
+    k_of = game.component_indices()[s, 3]
+    hazard = capacity.hazard(params, data, game.capacities)[k_of]
+    beliefs = dict(zip(COUNTERPARTS, (float(b) for b in game.state_beliefs()[s]), strict=True))
+    k = PLAYERS.index(player)
+    names = ACTIONS[player]
+    alternatives = [a for a in names if a != focus]
+
+    def at(action: str) -> tuple[Any, ...]:
+        swapped = list(profile)
+        swapped[k] = np.eye(len(names))[names.index(action)]
+        return terms.decompose(params, data, beliefs, hazard, player, tuple(swapped))
+
+    base = at(focus)
+    others = {a: at(a) for a in alternatives}
+    rows = [TermDifference(name=t.name, claims=list(t.claims), description=t.description,
+                           differences={a: t.value - others[a][i].value for a in alternatives})
+            for i, t in enumerate(base)]
+    totals = {a: float(sum(t.value - o.value for t, o in zip(base, others[a], strict=True)))
+              for a in alternatives}
+    return Decomposition(round=0, player=player, focus=focus, alternatives=alternatives,
+                         terms=rows, totals=totals)
+
+
+def _sustainability(s: EngineSustainability | None) -> Sustainability | None:
+    if s is None:
+        return None
+    return Sustainability(threshold=dict(s.threshold),
+                          scan={cp: [(float(d), bool(h)) for d, h in v]
+                                for cp, v in s.scan.items()})
+
+
+def _moves(shocks: Sequence[Any]) -> list[str]:
+    ops = {"set": "set to", "add": "changed by", "scale": "multiplied by"}
+    return [f"{s.target} {ops.get(s.op, s.op)} {s.value:g}" for s in shocks]
+
+
+def article_results(
+    scenario: Scenario,
+    run: ArticleRun,
+    answers: Answers,
+    *,
+    rules: Sequence[str],
+    sustainability: EngineSustainability | None = None,
+    source: str | None = None,
+    overrides: Sequence[str] = (),
+) -> ArticleResults:
+    """The :class:`~sim.results.ArticleResults` of one solved run.
 
     Parameters
     ----------
+    scenario
+        The scenario as run (its name, prose, hash and labels).
     run
-        What :func:`sim.repeated.run` returned.
-    source
-        The scenario file's text (echoed by the report).
-    overrides
-        The ``--set`` overrides applied on top of it.
+        What :func:`sim.scenario.article.article_run` made of it.
+    answers
+        What :func:`sim.article.answers.answer` returned for it.
+    rules
+        The selection rules it was solved under, the reported one first.
+    sustainability
+        :func:`sim.article.answers.sustainability` of the run, when computed.
+    source, overrides
+        The scenario file's text and the ``--set`` overrides applied on top of it.
     """
+    from sim.article.actors import ACTIONS, PLAYERS, SYRIA
+    from sim.article.answers import SAME
     from sim.claims import load_ledger
     from sim.scenario import resolved_dict, scenario_hash
 
-    sc = run.scenario
-    traj = run.trajectory
-    my, fw, su, cf = run.myopic, run.forward, run.sustainability, run.closed_form
-    edge = run.knife_edge
-    n_rounds = sc.repeated.rounds
-    amb = my.value_of_ambiguity
-    rounds = []
-    for k, r in enumerate(traj.rounds):
-        rounds.append(RoundRecord(
-            round=r.round,
-            date=r.date,
-            tolerance=dict(r.tolerance),
-            selected=r.actions,
-            profile={p: list(s) for p, s in r.strategies.items()},
-            hedge_probability=r.hedge_probability,
-            margin=r.margin,
-            syria_payoff=r.syria_payoff,
-            value_of_ambiguity=amb[k],
-            syria_action_values=dict(r.syria_action_values),
-            equilibria=[EquilibriumRecord(profile=[list(s) for s in eq.profile],
-                                          payoffs=list(eq.payoffs), method=eq.method,
-                                          regret=eq.regret, selected=j == r.selected)
-                        for j, eq in enumerate(r.equilibria)],
-            events=list(r.events),
-            changed=list(r.changed),
-            sustainability_discount=_finite(su.discount[k]) if su.discount else None,
-        ))
-    exit_round = my.exit.round
-    decisive = [traj.rounds[0]]
-    if exit_round is not None and exit_round > 0:
-        decisive.append(traj.rounds[exit_round])
-    first = traj.rounds[0]
-    dec = decomposition(first.parameters, first.tolerance, first.profile)
+    res = run.resolution
+    by_rule = [rule_answer(rule, answers.by_rule[rule]) for rule in rules]
+    first = by_rule[0]
+    stage, profile = _stage_game(answers)
+    dec = decomposition(answers, profile)
     ledger = load_ledger().by_id()
     cited = sorted({c for t in dec.terms for c in t.claims})
-    crossing = {cp: Horizon.of(c) for cp, c in cf.crossing.items()}
-    for cp, tie in cf.ties.items():
-        c = cf.crossing[cp]
-        crossing[cp] = Horizon(round=c, tie=True, between=(tie.round, tie.round + 1),
-                               cause=_cause(tie))
-    cf_horizon = crossing[cf.binding] if cf.binding is not None else Horizon.of(None)
-    return RunResults(
-        scenario=ScenarioInfo(
-            name=sc.name, hash=scenario_hash(sc), description=sc.description,
-            question=sc.question, round_unit=sc.repeated.round_unit, rounds=n_rounds,
-            discount=sc.repeated.discount, selection=sc.repeated.selection,
-            fallback=sc.repeated.fallback, solver=sc.repeated.solver,
-            resolved=resolved_dict(sc), source=source, overrides=list(overrides),
+    labels = scenario.labels()
+    return ArticleResults(
+        scenario=ArticleScenario(
+            name=scenario.name, hash=scenario_hash(scenario), description=scenario.description,
+            question=scenario.question, round_unit=scenario.repeated.round_unit,
+            round_days=run.round_days, rounds=run.rounds, start=run.start,
+            grid=GridRecord(belief_points=res.belief_points, capacity_points=res.capacity_points,
+                            belief_min=res.belief_min, belief_max=res.belief_max,
+                            states=answers.game.n_states),
+            rules=list(rules),
+            parameters={k: float(v) for k, v in run.params.as_dict().items()},
+            resolved=resolved_dict(scenario), source=source, overrides=list(overrides),
         ),
-        players=list(model.PLAYERS),
-        actions={p: list(a) for p, a in model.ACTIONS.items()},
-        focal=model.SYRIA,
-        focus=model.HEDGE,
-        labels=LabelNames.of(sc.labels(), model.ACTIONS),
-        horizons=Horizons(
-            myopic=_tied(my.horizon, edge, n_rounds),
-            myopic_half=Horizon.of(my.half),
-            leaves_support=Horizon.of(my.leaves_support),
-            forward_looking=_tied(fw.horizon, edge, n_rounds),
-            value_of_foresight=fw.value_of_foresight,
-            sustainability_discount=_finite(su.discount[0]) if su.discount else None,
-            sustainability_exceeded=_tied(su.first_exceeds, edge, n_rounds),
-            value_of_ambiguity_at_exit=amb[exit_round] if exit_round is not None else None,
-            value_of_ambiguity_final=amb[-1] if amb else None,
-            closed_form_myopic=ClosedForm(horizon=cf_horizon, binding=cf.binding,
-                                          crossing=crossing, decisive=dict(cf.decisive),
-                                          applies=cf.applies),
+        players=list(PLAYERS),
+        actions={p: list(a) for p, a in ACTIONS.items()},
+        focal=SYRIA,
+        focus="hedge",
+        labels=LabelNames.of(labels, ACTIONS),
+        events=[EventRecord(name=e.name, round=e.round, date=e.date, description=e.description,
+                            claims=list(e.claims), moves=_moves(e.shocks),
+                            no_change=e.no_change)
+                for e in run.events],
+        rounds=_rounds(run, answers),
+        survival=[float(x) for x in answers.forward.survival],
+        horizon=first.horizon,
+        exit=first.exit,
+        by_rule=by_rule,
+        robustness=Robustness(**answers.robustness.summary(), tolerance=SAME),
+        horizons=ThreeHorizons(
+            myopic=None if answers.myopic is None else horizon_record(answers.myopic.horizon),
+            forward_looking=first.horizon,
+            sustainability=_sustainability(sustainability),
         ),
-        exit=ExitPath(round=my.exit.round, syria_action=my.exit.syria_action,
-                      first_broken=my.exit.first_broken,
-                      first_broken_round=my.exit.first_broken_round),
-        switch_points=dict(run.switch_points),
-        forward_looking=ForwardLookingRecord(
-            plan=list(fw.plan), payoffs=list(fw.payoffs), value=fw.value,
-            myopic_plan=list(fw.myopic_plan), myopic_payoffs=list(fw.myopic_payoffs),
-            myopic_value=fw.myopic_value, myopic_horizon=fw.myopic_horizon, states=fw.states,
-        ),
-        sustainability=SustainabilityRecord(
-            punishment=dict(su.punishment),
-            discount=[_finite(d) for d in su.discount],
-            thresholds=[{p: _finite(v) for p, v in t.items()} for t in su.thresholds],
-        ),
-        rounds=rounds,
-        stage_games=[_stage_game(r) for r in decisive],
+        stage_game=stage,
         decomposition=dec,
-        claims={c: ClaimRecord(paragraph=ledger[c].paragraph,
-                               restatement=ledger[c].restatement)
+        claims={c: ClaimRecord(paragraph=ledger[c].paragraph, restatement=ledger[c].restatement)
                 for c in cited if c in ledger},
+        path_counts={k: int(v) for k, v in answers.path_counts.items()},
     )
 
 
@@ -208,25 +266,30 @@ def run_results(run: Any, *, source: str | None = None,
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, float):
-        return repr(fixed(value)) if np.isfinite(value) else ""
+        return repr(fixed(value))
     return str(value)
 
 
-def trajectory_csv(run: Any) -> str:
-    """``trajectory.csv``: :meth:`sim.repeated.Trajectory.table`, one row per round, floats
-    at the results' precision."""
-    rows = run.trajectory.table()
-    if not rows:
-        return ""
+def trajectory_csv(results: ArticleResults) -> str:
+    """``trajectory.csv``: one row per round of the typed results (the first rule's play):
+    its date, each player's action probabilities, the probability the regime has fallen,
+    each counterpart's mean belief, the mean regime capacity, the threat, the patrons'
+    capacities, the probability of a fragile state and the events."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    header = list(rows[0])
+    cps = results.counterparts
+    header = ["round", "date",
+              *(f"p_{p}_{a}" for p in results.players for a in results.actions[p]),
+              "p_collapsed", *(f"belief_{cp}_mean" for cp in cps), "capacity_mean", "threat",
+              *(f"capacity_{k}" for k in results.rounds[0].patrons), "p_fragile", "events"]
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_cell(row[k]) for k in header])
+    for r in results.rounds:
+        row: list[Any] = [r.round, r.date]
+        row += [r.actions[p][a] for p in results.players for a in results.actions[p]]
+        row += [r.collapsed, *(r.beliefs[cp].mean for cp in cps), r.capacity, r.threat,
+                *r.patrons.values(), r.fragile, "; ".join(r.events)]
+        writer.writerow([_csv_cell(v) for v in row])
     return buf.getvalue()
 
 

@@ -11,17 +11,22 @@ from pydantic import ValidationError
 from sim.atomic import write_text
 from sim.errors import HedgesimError
 from sim.results.analyses import ANALYSES_SCHEMA_VERSION, AnalysisResults
-from sim.results.run import SCHEMA_VERSION, RunResults
+from sim.results.article import SCHEMA_VERSION, ArticleResults
 
 RESULTS_FILE = "results.json"
 ANALYSES_FILE = "analyses.json"
 TRAJECTORY_FILE = "trajectory.csv"
 
-Results = RunResults | AnalysisResults
+Results = ArticleResults | AnalysisResults
 #: Every results class, by the ``model`` (run results) or ``kind`` (analyses) its files carry.
-RESULT_TYPES: dict[str, type[RunResults] | type[AnalysisResults]] = {
-    "tolerance": RunResults,
+RESULT_TYPES: dict[str, type[ArticleResults] | type[AnalysisResults]] = {
+    "article": ArticleResults,
     "analyses": AnalysisResults,
+}
+#: What older run files were, for the message that refuses them.
+OLDER_VERSIONS = {
+    1: "written before results were typed",
+    2: "the first model's, the tolerance clock, which hedgesim no longer has",
 }
 
 
@@ -49,9 +54,8 @@ def read_results(path: str | Path) -> Results:
     ------
     HedgesimError
         One line naming the file and the problem: not readable, not JSON, a schema version
-        this hedgesim does not read (version 1 files, written before results were typed,
-        lack the stage games and the decomposition the figures draw: re-run the scenario),
-        or a value the schema refuses.
+        this hedgesim does not read (version 1 files predate typed results, version 2 files
+        are the removed first model's: re-run the scenario), or a value the schema refuses.
     """
     p = Path(path)
     try:
@@ -67,10 +71,12 @@ def read_results(path: str | Path) -> Results:
     version = data["schema_version"]
     expected = ANALYSES_SCHEMA_VERSION if "analyses" in data else SCHEMA_VERSION
     if version != expected:
+        why = OLDER_VERSIONS.get(version) if "analyses" not in data else None
         raise HedgesimError(
-            f"{p}: results schema version {version!r}; this hedgesim reads version {expected} "
-            "only (files of version 1 predate typed results and lack what the figures draw): "
-            "re-run the scenario to write it anew"
+            f"{p}: results schema version {version!r}"
+            + (f" ({why})" if why else "")
+            + f"; this hedgesim reads version {expected} only: re-run the scenario to write "
+            "it anew"
         )
     kind = data.get("model", data.get("kind"))
     cls = RESULT_TYPES.get(str(kind)) if kind is not None else None

@@ -16,14 +16,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from sim.results.analyses import AnalysisResults
+from sim.results.article import ArticleResults
 from sim.results.calibration import CalibrationResults
-from sim.results.common import Horizon, TieCause
-from sim.results.run import RunResults
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 #: Schema file -> the class it publishes.
 SCHEMAS: dict[str, type[BaseModel]] = {
-    "results.schema.json": RunResults,
+    "results.schema.json": ArticleResults,
     "analyses.schema.json": AnalysisResults,
     "calibration.schema.json": CalibrationResults,
 }
@@ -71,9 +70,8 @@ def field_table(cls: type[BaseModel]) -> str:
 
 
 TABLE = re.compile(r"(<!-- fields: (\w+) -->\n)(.*?)(<!-- /fields -->)", re.S)
-CLASSES: dict[str, type[BaseModel]] = {"RunResults": RunResults,
-                                       "AnalysisResults": AnalysisResults,
-                                       "Horizon": Horizon, "TieCause": TieCause}
+CLASSES: dict[str, type[BaseModel]] = {"ArticleResults": ArticleResults,
+                                       "AnalysisResults": AnalysisResults}
 
 
 def results_doc(text: str) -> str:
