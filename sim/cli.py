@@ -102,21 +102,21 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if not (timeout > 0 and math.isfinite(timeout)):
         raise HedgesimError(f"--timeout must be a positive number of seconds, got {timeout}")
     if _is_scenario(args.game):
-        from sim.pipeline import round_zero
+        from sim.pipeline import RunOptions, stage_view
         from sim.scenario import load_scenario
 
         scenario = load_scenario(args.game)
-        start = round_zero(scenario)
-        game = start.game
-        method = args.method or scenario.repeated.solver
-        result = solve(game, method, timeout=timeout)
-        chosen = start.select(result.equilibria)
-        selected_index = next(k for k, eq in enumerate(result.equilibria) if eq is chosen)
+        view = stage_view(scenario, args.round, RunOptions(resolution=_resolution(args.grid)))
+        game = view.game
+        result = solve(game, args.method or "auto", timeout=timeout)
+        selected_index = view.closest(result.equilibria)
         labels = scenario.labels()
         players = [labels.player(p) for p in game.players]
         actions = [
             [labels.action(p, a) for a in game.actions[i]] for i, p in enumerate(game.players)
         ]
+        if not args.json:
+            print(_state_line(view, labels))
     else:
         from sim.game import read_nfg
 
@@ -185,70 +185,71 @@ def _parse_profile(text: str, game: Any) -> tuple[np.ndarray, ...]:
     return game.pure_to_mixed([game.action_index(p, chosen[p]) for p in game.players])
 
 
+def _state_line(view: Any, labels: Any) -> str:
+    beliefs = ", ".join(f"{labels.player(cp)} {b:.2f}" for cp, b in view.beliefs.items())
+    return (f"{view.scenario.name}, round {view.round}, its most likely state (probability "
+            f"{view.probability:.2f}): beliefs {beliefs}; regime capacity {view.capacity:.2f}. "
+            f"Payoffs: stage payoffs plus continuation values ({view.rule}).")
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from sim import model
-    from sim.equilibria import solve
-    from sim.pipeline import round_zero
+    from sim.pipeline import RunOptions, stage_view
     from sim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
-    start = round_zero(scenario)
-    game = start.game
+    view = stage_view(scenario, args.round, RunOptions(resolution=_resolution(args.grid)))
+    game = view.game
     if args.profile:
         profile = _parse_profile(args.profile, game)
         origin = "the given profile"
     else:
-        profile = start.select(solve(game, scenario.repeated.solver).equilibria).profile
-        origin = "the selected equilibrium"
-    params, levels = start.parameters, start.tolerance
+        profile = view.selected
+        origin = f"the selected play ({view.rule})"
     labels = scenario.labels()
     described = ", ".join(
         f"{p}={_strategy_text(game.actions[i], profile[i])}" for i, p in enumerate(game.players)
     )
-    print(f"{scenario.name}, round 0, at {origin}: {described}")
-    print("tolerance: " + ", ".join(f"{k} {v:.3g}" for k, v in levels.items()))
-    for player in game.players:
-        terms = model.decompose(params, levels, player, profile)
-        total = sum(t.value for t in terms)
-        print(f"\n{labels.player(player)}: payoff {_fmt(total)}")
+    print(_state_line(view, labels))
+    print(f"At {origin}: {described}")
+    for i, player in enumerate(game.players):
+        terms = view.terms(player, tuple(profile))
+        stage = sum(t.value for t in terms)
+        total = float(game.payoff(profile)[i])
+        print(f"\n{labels.player(player)}: payoff {_fmt(total)} = stage {_fmt(stage)} + "
+              f"continuation {_fmt(total - stage)}")
         rows = [[t.name, _fmt(t.value), " ".join(sorted(t.claims))] for t in terms if t.value != 0]
         if rows:
             print(_table(rows, ["term", "value", "claims"]))
-    syria = model.SYRIA
+    syria = "syria"
     k = game.player_index(syria)
     values = game.action_values(k, profile)
-    own = game.actions[k][int(np.argmax(profile[k]))]
-    print(
-        f"\nWhy {labels.player(syria)} plays {labels.action(syria, own)}: each alternative "
-        "against the others' play"
-    )
-    own_index = game.actions[k].index(own)
+    stage_values = view.stage.action_values(k, profile)
+    own_index = int(np.argmax(profile[k]))
+    own = game.actions[k][own_index]
+    print(f"\nWhy {labels.player(syria)} plays {labels.action(syria, own)}: each alternative "
+          "against the others' play")
 
-    def syria_terms(action_index: int) -> tuple[model.TermValue, ...]:
+    def syria_terms(action_index: int) -> tuple[Any, ...]:
         pure = np.zeros(len(game.actions[k]))
         pure[action_index] = 1.0
-        return model.decompose(params, levels, syria, (*profile[:k], pure, *profile[k + 1 :]))
+        return view.terms(syria, (*profile[:k], pure, *profile[k + 1 :]))
 
     base = syria_terms(own_index)
     for j, action in enumerate(game.actions[k]):
         if j == own_index:
             continue
         gap = float(values[j] - values[own_index])
+        future = gap - float(stage_values[j] - stage_values[own_index])
         verdict = "better" if gap > 0 else "worse" if gap < 0 else "equal"
-        print(
-            f"\n{labels.action(syria, action)} instead of {labels.action(syria, own)}: "
-            f"{_fmt(gap)} ({verdict})"
-        )
-        changes = [
-            (b.name, a.value - b.value, b.claims) for a, b in zip(syria_terms(j), base, strict=True)
-        ]
-        rows = [
-            [name, _fmt(change), " ".join(sorted(claims))]
-            for name, change, claims in sorted(changes, key=lambda c: c[1])
-            if abs(change) > 1e-12
-        ]
+        print(f"\n{labels.action(syria, action)} instead of {labels.action(syria, own)}: "
+              f"{_fmt(gap)} ({verdict}; continuation values {_fmt(future)})")
+        changes = [(b.name, a.value - b.value, b.claims)
+                   for a, b in zip(syria_terms(j), base, strict=True)]
+        rows = [[name, _fmt(change), " ".join(sorted(claims))]
+                for name, change, claims in sorted(changes, key=lambda c: c[1])
+                if abs(change) > 1e-12]
         if rows:
             print(_table(rows, ["term", "change", "claims"]))
     return 0
@@ -386,6 +387,19 @@ def _allow_large(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _grid_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--grid", metavar="BELIEFSxCAPACITIES",
+                   help="the state grid, e.g. 7x4 (default: the scenario's; coarser is faster "
+                   "and less exact)")
+
+
+def _stage_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--round", type=int, default=0, metavar="T",
+                   help="for a scenario: the round whose stage game to take, in the state play "
+                   "is most likely in (default 0)")
+    _grid_option(p)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hedgesim",
@@ -394,16 +408,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("solve", help="equilibria of a .nfg game or a scenario's round-0 game")
+    p = sub.add_parser("solve", help="equilibria of a .nfg game, or of a scenario's stage game "
+                       "(Model 2, continuation values included)")
     p.add_argument("game", help="a Gambit .nfg file, or a scenario .yaml")
+    _stage_options(p)
     p.add_argument(
         "--method",
         choices=METHODS,
         metavar="METHOD",
         default=None,
         help="solver, one of sim.equilibria.METHODS (docs/equilibria.md says what each "
-        "guarantees; default: auto, every equilibrium where the size allows; for a scenario, "
-        "its repeated.solver)",
+        "guarantees; default: auto, every equilibrium where the size allows)",
     )
     p.add_argument(
         "--timeout",
@@ -419,12 +434,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("explain", help="why each player gets what it gets, term by term")
+    p = sub.add_parser("explain", help="why each player gets what it gets, term by term, in a "
+                       "round's stage game (Model 2)")
     p.add_argument("scenario")
+    _stage_options(p)
     p.add_argument(
         "--profile",
         help="a pure profile, e.g. syria=hedge,iran=support,israel=interdict,gulf=engage "
-        "(default: the selected round-0 equilibrium)",
+        "(default: the engine's selected play in that state)",
     )
     p.set_defaults(func=cmd_explain)
 
@@ -441,9 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print results.json to standard output")
     p.add_argument("--no-figures", action="store_true", help="skip figures and the report")
     p.add_argument("--svg", action="store_true", help="also write SVG figures")
-    p.add_argument("--grid", metavar="BELIEFSxCAPACITIES",
-                   help="the state grid, e.g. 7x4 (default: the scenario's; coarser is faster "
-                   "and less exact)")
+    _grid_option(p)
     p.add_argument("--rules", metavar="RULE,RULE",
                    help="selection rules to solve, the reported one first (default: the "
                    "scenario's, then every other rule of sim.article.answers.RULES)")

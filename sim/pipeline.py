@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +32,8 @@ from sim.results import (
 )
 
 if TYPE_CHECKING:  # the model and the solvers load only where a command runs them
-    from sim import model
+    import numpy as np
+
     from sim.article.answers import Answers
     from sim.article.grid import Resolution
     from sim.article.thresholds import Sustainability as EngineSustainability
@@ -46,29 +47,82 @@ ANALYSIS_REPORT_FILE = "analyses.html"
 
 
 @dataclass(frozen=True)
-class RoundZero:
-    """A scenario's round-0 stage game: the one ``solve`` and ``explain`` look at."""
+class StageView:
+    """One round's stage game of a scenario on Model 2, in the state play is most likely in
+    (given the regime stands): the game the equilibrium is selected in (stage payoffs plus
+    continuation values) and the stage payoffs alone, with what the terms need.
+
+    ``solve`` and ``explain`` look at it; :func:`stage_view` makes it.
+    """
 
     scenario: Scenario
-    game: NormalFormGame
-    parameters: model.Parameters
-    tolerance: dict[str, float]
+    round: int
+    state: int
+    probability: float  # of being in that state at the start of the round
+    beliefs: dict[str, float]
+    capacity: float
+    game: NormalFormGame  # with continuation values
+    stage: NormalFormGame  # stage payoffs only
+    selected: tuple[np.ndarray, ...]  # the engine's selected strategies there
+    rule: str
+    terms: Callable[[str, tuple[Any, ...]], tuple[Any, ...]]  # (player, profile) -> terms
 
-    def select(self, equilibria: Sequence[Equilibrium]) -> Equilibrium:
-        """The equilibrium the scenario's selection rule picks in round 0."""
-        from sim import repeated
+    def closest(self, equilibria: Sequence[Equilibrium]) -> int | None:
+        """The index of the equilibrium that is the engine's selected play (``None`` if no
+        equilibrium found is within 1e-6 of it)."""
+        import numpy as np
 
-        return repeated.select_profile(equilibria, self.scenario, None)
+        for k, eq in enumerate(equilibria):
+            if all(np.max(np.abs(np.asarray(a) - b)) <= 1e-6
+                   for a, b in zip(eq.profile, self.selected, strict=True)):
+                return k
+        return None
 
 
-def round_zero(scenario: Scenario) -> RoundZero:
-    """The stage game of round 0, after the events dated in round 0."""
-    from sim import model, tolerance
+def stage_view(scenario: Scenario, round_: int = 0, options: RunOptions | None = None
+               ) -> StageView:
+    """Solve the scenario on Model 2 under its first rule (no robustness search, no myopic
+    path) and take round ``round_``'s stage game in its most likely standing state."""
+    import numpy as np
 
-    state = tolerance.initial_state(scenario)
-    state, _ = tolerance.apply_events(state, scenario.events_by_round().get(0, ()))
-    levels = state.levels_dict()
-    return RoundZero(scenario, model.stage_game(state.parameters, levels), state.parameters, levels)
+    from sim.article import capacity, terms
+    from sim.article.actors import ACTIONS, COUNTERPARTS, PLAYERS
+    from sim.errors import HedgesimError
+    from sim.game import NormalFormGame
+
+    options = options or RunOptions()
+    rounds = scenario.repeated.rounds
+    if not 0 <= round_ < rounds:
+        raise HedgesimError(f"--round {round_}: the scenario has rounds 0 to {rounds - 1}")
+    cheap = RunOptions(resolution=options.resolution, rules=options.rules, robust=False,
+                       myopic=False, sustainability=0)
+    _, answers, _, rules = solve_run(scenario, cheap)
+    solution, game = answers.solution, answers.game
+    dist = np.asarray(solution.distribution(game.initial()))[answers.index, round_]
+    standing = dist[: game.grid_states]
+    state = int(np.argmax(standing))
+    shape = tuple(len(ACTIONS[p]) for p in PLAYERS)
+    actions = tuple(ACTIONS[p] for p in PLAYERS)
+    with_values = np.asarray(answers.stage_payoffs(round_)[state]).reshape(len(PLAYERS), *shape)
+    stage = np.asarray(game.payoffs(round_)[state]).reshape(len(PLAYERS), *shape)
+    sigma = answers.strategy()[round_, state]
+    params, data = game.timeline.parameters[round_], game.timeline.data[round_]
+    hazard = capacity.hazard(params, data, game.capacities)[game.component_indices()[state, 3]]
+    beliefs = {cp: float(b) for cp, b in zip(COUNTERPARTS, game.state_beliefs()[state],
+                                             strict=True)}
+
+    def decompose(player: str, profile: tuple[Any, ...]) -> tuple[Any, ...]:
+        return terms.decompose(params, data, beliefs, hazard, player, profile)
+
+    title = f"{scenario.name}, round {round_}"
+    return StageView(
+        scenario=scenario, round=round_, state=state, probability=float(standing[state]),
+        beliefs=beliefs, capacity=float(game.state_capacity()[state]),
+        game=NormalFormGame(with_values, PLAYERS, actions, title=title),
+        stage=NormalFormGame(stage, PLAYERS, actions, title=title + " (stage payoffs)"),
+        selected=tuple(np.asarray(sigma[k]) for k in range(len(PLAYERS))),
+        rule=rules[0], terms=decompose,
+    )
 
 
 @dataclass(frozen=True)
@@ -283,7 +337,10 @@ def figures_from_files(
     analyses: AnalysisResults | None = None
     for f in files:
         result = read_results(f)
-        if not isinstance(result, AnalysisResults):  # a run, of whichever model
+        if not isinstance(result, AnalysisResults):
+            if not isinstance(result, ArticleResults):
+                raise HedgesimError(f"{f}: results of the first model (the tolerance clock), "
+                                    "which hedgesim no longer draws: re-run the scenario")
             if run is not None:
                 raise HedgesimError(f"{f}: a second run's results; give one results.json")
             run = result

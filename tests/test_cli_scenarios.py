@@ -15,6 +15,8 @@ from sim.figures.common import DPI
 from sim.results import ArticleResults, read_results
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Model 2's stage games at a tiny grid (the run's grid takes minutes).
+GRID = ["--grid", "3x3"]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
@@ -63,7 +65,9 @@ def test_every_scenario_runs_end_to_end(
 def test_solve_marks_the_selected_equilibrium_of_a_scenario(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["solve", str(ROOT / "scenarios" / "baseline.yaml"), "--json"]) == 0
+    """Model 2's round-0 stage game with continuation values: the engine's selected play is
+    one of the equilibria the solvers find and verify."""
+    assert main(["solve", str(ROOT / "scenarios" / "baseline.yaml"), "--json", *GRID]) == 0
     doc = json.loads(capsys.readouterr().out)
     selected = [e for e in doc["equilibria"] if e["selected"]]
     assert len(selected) == 1
@@ -73,7 +77,7 @@ def test_solve_marks_the_selected_equilibrium_of_a_scenario(
 
 
 def test_solve_table_shows_syria_hedging(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["solve", str(ROOT / "scenarios" / "baseline.yaml")]) == 0
+    assert main(["solve", str(ROOT / "scenarios" / "baseline.yaml"), *GRID]) == 0
     out = capsys.readouterr().out
     assert "[selected]" in out
     # Display names, as explain prints them, not the data's keys.
@@ -85,32 +89,38 @@ def test_solve_table_shows_syria_hedging(capsys: pytest.CaptureFixture[str]) -> 
 def test_explain_says_why_hedge_beats_each_alternative(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["explain", str(ROOT / "scenarios" / "baseline.yaml")]) == 0
+    assert main(["explain", str(ROOT / "scenarios" / "baseline.yaml"), *GRID]) == 0
     out = capsys.readouterr().out
-    assert "Why Syria plays hedge" in out
+    assert "Why Syria plays hedge" in out and "continuation" in out
     align = out.split("align instead of hedge:")[1].split("realign instead")[0]
-    assert "(worse)" in align and "war_cost" in align and "C05" in align
+    assert "(worse;" in align and "war_cost" in align and "C05" in align
     assert "abandonment_risk" in out.split("realign instead of hedge:")[1]
 
 
 def test_explain_at_a_given_profile(capsys: pytest.CaptureFixture[str]) -> None:
     profile = "syria=align,iran=support,israel=interdict,gulf=isolate"
-    assert main(["explain", str(ROOT / "scenarios" / "baseline.yaml"), "--profile", profile]) == 0
+    argv = ["explain", str(ROOT / "scenarios" / "baseline.yaml"), "--profile", profile, *GRID]
+    assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "at the given profile" in out and "Why Syria plays align" in out
+    assert "At the given profile" in out and "Why Syria plays align" in out
     assert "hedge instead of align" in out
 
 
 @pytest.mark.parametrize(
     ("argv", "fragment"),
     [
-        (["explain", "{baseline}", "--profile", "syria=hedge"], "no action given for iran"),
+        (["explain", "{baseline}", "--profile", "syria=hedge", "--grid", "3x3"],
+         "no action given for iran"),
+        (["explain", "{baseline}", "--round", "99", "--grid", "3x3"],
+         "--round 99: the scenario has rounds 0 to 23"),
         (
             [
                 "explain",
                 "{baseline}",
                 "--profile",
                 "syria=dance,iran=support,israel=interdict,gulf=engage",
+                "--grid",
+                "3x3",
             ],
             "no action 'dance'",
         ),
@@ -122,7 +132,7 @@ def test_explain_at_a_given_profile(capsys: pytest.CaptureFixture[str]) -> None:
         (["run", "{baseline}", "--sustainability", "-1"], "--sustainability must be >= 0"),
         (["validate", "{missing}"], "no-such-scenario.yaml"),
     ],
-    ids=["profile-incomplete", "profile-unknown-action", "set-type", "set-typo", "grid-form",
+    ids=["profile-incomplete", "round", "profile-unknown-action", "set-type", "set-typo", "grid-form",
          "grid-size", "rules", "sustainability", "missing"],
 )
 def test_user_errors_print_one_line_and_write_nothing(

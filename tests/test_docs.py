@@ -69,7 +69,7 @@ def test_the_published_schemas_are_the_models() -> None:
 def test_the_results_doc_tables_are_the_models() -> None:
     text = (DOCS / "results.md").read_text(encoding="utf-8")
     assert text == results_doc(text), "docs/results.md is stale: run python -m sim.results.schema"
-    assert "schema_version` is 2" in text
+    assert "schema_version` of `results.json` is 3" in text
 
 
 def test_the_readme_python_example_runs() -> None:
@@ -84,8 +84,9 @@ def test_the_readme_python_example_runs() -> None:
         exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102
     finally:
         os.chdir(cwd)
-    rows = namespace["rows"]
-    assert isinstance(rows, list) and rows and "hedge_probability" in rows[0]
+    hedge = namespace["hedge"]
+    assert len(hedge) == 6  # type: ignore[arg-type]
+    assert all(-1e-9 <= float(x) <= 1.0 + 1e-9 for x in hedge)  # type: ignore[attr-defined]
 
 
 def test_the_engine_doc_examples_run() -> None:

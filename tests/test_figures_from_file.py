@@ -54,7 +54,7 @@ def test_the_committed_figures_are_what_their_results_redraw(tmp_path: Path) -> 
 def test_figures_refuses_an_old_results_file(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     old = tmp_path / "results.json"
-    old.write_text(json.dumps({"schema_version": 2, "model": "tolerance", "rounds": []}))
+    old.write_text(json.dumps({"schema_version": 2, "model": "article", "rounds": []}))
     assert main(["figures", str(old), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "schema version 2" in err[0] and str(old) in err[0]

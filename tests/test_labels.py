@@ -141,6 +141,6 @@ def test_gulf_push_names_the_gulf_anew_through_the_cli(
 
 
 def test_explain_uses_the_scenarios_labels(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["explain", str(GULF_PUSH)]) == 0
+    assert main(["explain", str(GULF_PUSH), "--grid", "3x3"]) == 0
     printed = capsys.readouterr().out
     assert f"{NEW_GULF}: payoff" in printed and "Gulf/West" not in printed

@@ -2,7 +2,9 @@
 the figures and the report.
 
 - :class:`ArticleResults` (``results.json``): a run of Model 2, the article's stochastic
-  game;
+  game (what ``hedgesim run`` writes);
+- :class:`RunResults`: a run of the first model (the tolerance clock), still read until the
+  first model goes;
 - :class:`AnalysisResults` (``analyses.json``): sweeps, Monte Carlo and sensitivity.
 
 Both are pydantic models: ``model_dump_json`` writes the file, ``model_json_schema`` is its
@@ -36,6 +38,7 @@ from sim.results.io import (
     results_json,
     write_json,
 )
+from sim.results.run import RunResults
 
 __all__ = [
     "ANALYSES_FILE",
@@ -53,6 +56,7 @@ __all__ = [
     "LabelNames",
     "MonteCarloAnalysis",
     "Results",
+    "RunResults",
     "SensitivityAnalysis",
     "SensitivityRow",
     "TieCause",

@@ -12,22 +12,24 @@ from sim.atomic import write_text
 from sim.errors import HedgesimError
 from sim.results.analyses import ANALYSES_SCHEMA_VERSION, AnalysisResults
 from sim.results.article import SCHEMA_VERSION, ArticleResults
+from sim.results.run import RunResults
 
 RESULTS_FILE = "results.json"
 ANALYSES_FILE = "analyses.json"
 TRAJECTORY_FILE = "trajectory.csv"
 
-Results = ArticleResults | AnalysisResults
+Results = ArticleResults | RunResults | AnalysisResults
 #: Every results class, by the ``model`` (run results) or ``kind`` (analyses) its files carry.
-RESULT_TYPES: dict[str, type[ArticleResults] | type[AnalysisResults]] = {
+RESULT_TYPES: dict[str, type[ArticleResults] | type[RunResults] | type[AnalysisResults]] = {
     "article": ArticleResults,
+    "tolerance": RunResults,
     "analyses": AnalysisResults,
 }
+#: The schema version each kind's files carry.
+VERSIONS: dict[str, int] = {"article": SCHEMA_VERSION, "tolerance": 2,
+                            "analyses": ANALYSES_SCHEMA_VERSION}
 #: What older run files were, for the message that refuses them.
-OLDER_VERSIONS = {
-    1: "written before results were typed",
-    2: "the first model's, the tolerance clock, which hedgesim no longer has",
-}
+OLDER_VERSIONS = {1: "written before results were typed"}
 
 
 def results_json(result: Results) -> str:
@@ -54,8 +56,8 @@ def read_results(path: str | Path) -> Results:
     ------
     HedgesimError
         One line naming the file and the problem: not readable, not JSON, a schema version
-        this hedgesim does not read (version 1 files predate typed results, version 2 files
-        are the removed first model's: re-run the scenario), or a value the schema refuses.
+        this hedgesim does not read for the file's kind (version 1 files predate typed
+        results: re-run the scenario), or a value the schema refuses.
     """
     p = Path(path)
     try:
@@ -69,7 +71,8 @@ def read_results(path: str | Path) -> Results:
     if not isinstance(data, dict) or "schema_version" not in data:
         raise HedgesimError(f"{p}: not a hedgesim results file (no schema_version)")
     version = data["schema_version"]
-    expected = ANALYSES_SCHEMA_VERSION if "analyses" in data else SCHEMA_VERSION
+    kind = data.get("model", data.get("kind", "analyses" if "analyses" in data else "article"))
+    expected = VERSIONS.get(str(kind), SCHEMA_VERSION)
     if version != expected:
         why = OLDER_VERSIONS.get(version) if "analyses" not in data else None
         raise HedgesimError(
@@ -78,8 +81,7 @@ def read_results(path: str | Path) -> Results:
             + f"; this hedgesim reads version {expected} only: re-run the scenario to write "
             "it anew"
         )
-    kind = data.get("model", data.get("kind"))
-    cls = RESULT_TYPES.get(str(kind)) if kind is not None else None
+    cls = RESULT_TYPES.get(str(kind))
     if cls is None:
         raise HedgesimError(f"{p}: unknown results kind {kind!r}; this hedgesim reads "
                             f"{', '.join(RESULT_TYPES)}")
