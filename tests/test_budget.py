@@ -28,10 +28,6 @@ def refusal(capsys: pytest.CaptureFixture[str], argv: list[str], tmp_path: Path)
     ("argv", "fragments"),
     [
         (
-            ["run", BASELINE, "--set", "repeated.rounds=100"],
-            ["repeated.rounds=100", "states", "GB of memory", "--allow-large"],
-        ),
-        (
             ["sweep", BASELINE, "--param", "parameters.war_cost=0:10:10000",
              "--param", "tolerance.iran.decay=0:0.5:10000"],
             ["a grid of 10,000 x 10,000 points", "GB of memory", "h"],
@@ -45,7 +41,7 @@ def refusal(capsys: pytest.CaptureFixture[str], argv: list[str], tmp_path: Path)
             ["48,000,000 variant-rounds", "the budget is 25,000,000", "--allow-large"],
         ),
     ],
-    ids=["rounds", "grid", "draws-beyond-memory", "draws-beyond-budget"],
+    ids=["grid", "draws-beyond-memory", "draws-beyond-budget"],
 )  # fmt: skip
 def test_oversized_input_is_refused_with_an_estimate(
     argv: list[str], fragments: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -53,17 +49,6 @@ def test_oversized_input_is_refused_with_an_estimate(
     err = refusal(capsys, argv, tmp_path)
     for fragment in fragments:
         assert fragment in err, err
-
-
-def test_allow_large_goes_beyond_the_budget(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setattr(budget, "MAX_STATES", 1_000)  # the baseline has 52,005
-    err = refusal(capsys, ["run", BASELINE], tmp_path)
-    assert "the budget is 1,000 states" in err
-    out = tmp_path / "out"
-    assert main(["run", BASELINE, "--no-figures", "--allow-large", "--out", str(out)]) == 0
-    assert (out / "results.json").exists()
 
 
 def test_state_count_equals_the_programme_and_refusal_is_early() -> None:

@@ -42,3 +42,14 @@ def test_the_python_example_prints_short_results() -> None:
     for shown in (answers.headline, answers.robustness.summary()):
         text = repr(shown)
         assert "\n" not in text and len(text) < 400, text
+
+
+def test_the_readme_run_block_is_what_make_run_printed() -> None:
+    """Every line of the README's ``make run`` block is a sentence the committed run
+    (``figures/results.json``) says."""
+    from sim.report.sentences import answer_sentences
+    from sim.results import read_results
+
+    block = README.split("It prints:\n\n```\n", 1)[1].split("```", 1)[0].splitlines()
+    said = answer_sentences(read_results(ROOT / "figures" / "results.json"))  # type: ignore[arg-type]
+    assert block and all(line in said for line in block), block
