@@ -132,8 +132,8 @@ def test_explain_at_a_given_profile(capsys: pytest.CaptureFixture[str]) -> None:
         (["run", "{baseline}", "--sustainability", "-1"], "--sustainability must be >= 0"),
         (["validate", "{missing}"], "no-such-scenario.yaml"),
     ],
-    ids=["profile-incomplete", "round", "profile-unknown-action", "set-type", "set-typo", "grid-form",
-         "grid-size", "rules", "sustainability", "missing"],
+    ids=["profile-incomplete", "round", "profile-unknown-action", "set-type", "set-typo",
+         "grid-form", "grid-size", "rules", "sustainability", "missing"],
 )
 def test_user_errors_print_one_line_and_write_nothing(
     argv: list[str], fragment: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
