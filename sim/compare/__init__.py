@@ -91,7 +91,7 @@ def compare_html(headlines: Sequence[Headlines], by: By, pngs: dict[str, Path]) 
     return _environment().get_template("compare.html.j2").render(
         title=f"Comparing {len(headlines)} scenarios", meta=names, header=header(by),
         rows=table(headlines, by), figures=figs, notes=notes,
-        questions=[(h.name, h.question) for h in headlines])
+        questions=[(h.name, h.question, h.numerics) for h in headlines])
 
 
 def compare_to_folder(sources: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str],

@@ -104,6 +104,7 @@ def explorer_data(title: str, keys: Sequence[str], axes: Sequence[Sequence[float
     return {
         "title": title,
         "question": first.question,
+        "numerics": first.numerics,
         "keys": list(keys),
         "axes": [[float(v) for v in a] for a in axes],
         "axis_text": [[value_text(float(v)) for v in a] for a in axes],
