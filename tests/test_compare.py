@@ -96,6 +96,14 @@ def test_titles_state_the_numbers_they_are_computed_from(tiny: ArticleResults) -
     weekly = Headlines(**{**weekly.__dict__, "round_unit": "week", "dates": tuple(
         START + dt.timedelta(weeks=t) for t in range(weekly.rounds))})
     assert horizon_length(weekly) == 21 < horizon_length(dated[2])
+    # a median beyond a short run is a lower bound: it is not "longest" against a longer
+    # known median, nor ever "shortest"
+    short_never = headlines_of(variant(tiny, 0, "short_never", never=True, start=START))
+    short_never = Headlines(**{**short_never.__dict__, "round_unit": "week", "dates": tuple(
+        START + dt.timedelta(weeks=t) for t in range(short_never.rounds))})
+    assert horizon_length(short_never) == 7 * short_never.rounds < horizon_length(dated[0])
+    title = title_ends([*dated, short_never])
+    assert "short_never" not in title and title.startswith("Hedging lasts longest in a and b")
     assert title_ends([*dated, weekly]) == (
         f"Hedging lasts longest in a and b: median 3 months ({dated[0].dates[3]:%b %Y}); "
         "shortest in weekly: median 3 weeks (22 Nov 2024)")
