@@ -77,12 +77,12 @@ def title_time(headlines: Sequence[Headlines]) -> str:
     """Which scenario is likeliest to see the regime fall by its end, and how likely."""
     if not headlines:
         return "No scenarios"
-    top = max(headlines, key=lambda h: float(h.fallen[-1]))
-    p = float(top.fallen[-1])
+    p = max(float(h.fallen[-1]) for h in headlines)
     if p <= 0.0:
         return "In no scenario does the regime fall within the run"
-    return (f"The regime is likeliest to have fallen in {top.name}: "
-            f"{share(p)} by the end of its run")
+    top = [h.name for h in headlines if float(h.fallen[-1]) == p]
+    return (f"The regime is likeliest to have fallen in {_who(top)}: "
+            f"{share(p)} by the end of {'its run' if len(top) == 1 else 'their runs'}")
 
 
 def share(p: float) -> str:
