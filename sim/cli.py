@@ -285,21 +285,28 @@ def _rules(text: str | None) -> tuple[str, ...] | None:
     return rules
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from sim.pipeline import RunOptions, run_to_folder
+def _options_of(args: argparse.Namespace) -> Any:
+    """The :class:`sim.pipeline.RunOptions` of :func:`_run_options`' arguments."""
+    from sim.pipeline import RunOptions
 
     options = RunOptions(resolution=_resolution(args.grid), rules=_rules(args.rules),
                          robust=not args.no_robust, myopic=not args.no_myopic,
                          sustainability=args.sustainability)
     if options.sustainability < 0:
         raise HedgesimError(f"--sustainability must be >= 0, got {options.sustainability}")
+    return options
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.pipeline import run_to_folder
+
     summary = run_to_folder(
         args.scenario,
         out=args.out,
         overrides=args.set or [],
         figures=not args.no_figures,
         svg=args.svg,
-        options=options,
+        options=_options_of(args),
     )
     _print_summary(summary, args.json)
     return 0
@@ -362,7 +369,8 @@ def _date(text: str) -> dt.date:
 def cmd_compare(args: argparse.Namespace) -> int:
     from sim.compare import compare_to_folder
 
-    comparison = compare_to_folder(args.inputs, args.out, by_date=args.by)
+    comparison = compare_to_folder(args.inputs, args.out, by_date=args.by,
+                                   options=_options_of(args))
     print(comparison.text)
     return 0
 
@@ -372,7 +380,8 @@ def cmd_explore(args: argparse.Namespace) -> int:
     from sim.explorer import explore_to_folder
 
     written = explore_to_folder(args.scenario, args.out, sweep_name=args.name,
-                                num=args.num, overrides=args.set or [])
+                                num=args.num, overrides=args.set or [],
+                                options=_options_of(args))
     print(written.text)
     return 0
 
@@ -391,6 +400,22 @@ def _grid_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--grid", metavar="BELIEFSxCAPACITIES",
                    help="the state grid, e.g. 7x4 (default: the scenario's; coarser is faster "
                    "and less exact)")
+
+
+def _run_options(p: argparse.ArgumentParser) -> None:
+    """How finely a Model 2 run is solved (``run``, and the runs of ``compare`` and
+    ``explore``): :class:`sim.pipeline.RunOptions`."""
+    _grid_option(p)
+    p.add_argument("--rules", metavar="RULE,RULE",
+                   help="selection rules to solve, the reported one first (default: the "
+                   "scenario's, then every other rule of sim.article.answers.RULES)")
+    p.add_argument("--no-robust", action="store_true",
+                   help="skip the search for other equilibria (the fragile states)")
+    p.add_argument("--no-myopic", action="store_true",
+                   help="skip the stage-optimal (discount 0) path")
+    p.add_argument("--sustainability", type=int, default=4, metavar="POINTS",
+                   help="discount values scanned per counterpart for the sustainability "
+                   "thresholds (default 4; 0: skip)")
 
 
 def _stage_options(p: argparse.ArgumentParser) -> None:
@@ -458,17 +483,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print results.json to standard output")
     p.add_argument("--no-figures", action="store_true", help="skip figures and the report")
     p.add_argument("--svg", action="store_true", help="also write SVG figures")
-    _grid_option(p)
-    p.add_argument("--rules", metavar="RULE,RULE",
-                   help="selection rules to solve, the reported one first (default: the "
-                   "scenario's, then every other rule of sim.article.answers.RULES)")
-    p.add_argument("--no-robust", action="store_true",
-                   help="skip the search for other equilibria (the fragile states)")
-    p.add_argument("--no-myopic", action="store_true",
-                   help="skip the stage-optimal (discount 0) path")
-    p.add_argument("--sustainability", type=int, default=4, metavar="POINTS",
-                   help="discount values scanned per counterpart for the sustainability "
-                   "thresholds (default 4; 0: skip)")
+    _run_options(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(
@@ -525,6 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", type=_date, metavar="YYYY-MM-DD",
                    help="the date the collapse probability is read at (default: the last "
                    "date every scenario reaches)")
+    _run_options(p)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("explore", help="a self-contained HTML explorer: sliders over a "
@@ -536,6 +552,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="values per swept key, evenly spaced over the sweep's range "
                    "(default: 5; each position is one run)")
     p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE", help="override a value")
+    _run_options(p)
     p.set_defaults(func=cmd_explore)
 
     from sim.calibrate.commands import add_commands

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from browser import browser_or_skip, page_of
-from fake_results import fake_data, fake_results
+from reader_results import variant
 
 from sim.cli import main
 from sim.compare import compare_to_folder
@@ -24,105 +24,102 @@ from sim.compare.figures import (
 )
 from sim.compare.headlines import Headlines, headlines_of
 from sim.compare.table import By, common_by, row
-from sim.results import Horizon, RunResults, write_json
+from sim.results import ArticleResults, write_json
 
-
-def _named(name: str, horizon: int | None, action: str = "align", *,
-           dated: bool = False) -> RunResults:
-    data = fake_data(12, never_ends=horizon is None)
-    data["scenario"]["name"] = name
-    if dated:
-        for r in data["rounds"]:
-            r["date"] = dt.date(2024 + (10 + r["round"]) // 12, (10 + r["round"]) % 12 + 1, 1)
-    r = RunResults.model_validate(data)
-    if horizon is None:
-        return r
-    return r.model_copy(update={
-        "horizons": r.horizons.model_copy(update={"myopic": Horizon.of(horizon)}),
-        "exit": r.exit.model_copy(update={"syria_action": action, "round": horizon})})
+START = dt.date(2024, 11, 1)
 
 
 def _collapsing(h: Headlines, p_end: float) -> Headlines:
-    """The same headlines with a regime that falls at a constant hazard (a Model 2 shape)."""
+    """The same headlines with a regime that falls at a constant hazard."""
     n = h.rounds
     hazard = 1 - (1 - p_end) ** (1 / n)
     standing = (1 - hazard) ** np.arange(n + 1)
     return Headlines(**{**h.__dict__, "standing": standing})
 
 
-def test_headlines_are_the_results_numbers() -> None:
-    r = _named("a", 5, "realign")
-    h = headlines_of(r)
-    assert h.horizon_median() == 5 == r.horizons.myopic.round
-    assert h.exit == {"align": 0.0, "realign": 1.0, "collapse": 0.0, "never": 0.0}
-    assert list(h.value_of_ambiguity) == [x.value_of_ambiguity for x in r.rounds]
-    assert list(h.hedge) == [x.hedge_probability for x in r.rounds]
-    assert list(h.horizon_by) == [0.0] * 5 + [1.0] * 7
-    assert h.path["syria"].tolist() == [x.profile["syria"] for x in r.rounds]
-    never = headlines_of(_named("b", None))
-    assert never.horizon_median() is None and never.exit_mode() == "never"
-    assert never.horizon_never == 1.0
+def test_headlines_are_the_results_numbers(tiny: ArticleResults) -> None:
+    h = headlines_of(tiny)
+    assert h.median == tiny.horizon.median and h.horizon_never == tiny.horizon.never
+    assert list(h.horizon_at) == tiny.horizon.at
+    assert h.exit == {e: tiny.exit.totals[e] for e in ("align", "realign", "collapse",
+                                                       "never")}
+    assert h.exit_mode() == "=".join(tiny.exit.mode)
+    assert list(h.standing) == tiny.survival
+    assert list(h.hedge) == [r.actions["syria"]["hedge"] for r in tiny.rounds]
+    assert h.path["iran"].tolist() == [[r.actions["iran"][a] for a in tiny.actions["iran"]]
+                                       for r in tiny.rounds]
+    assert h.robust == {"horizon": tiny.robustness.horizon, "exit": tiny.robustness.exit,
+                        "collapse": tiny.robustness.collapse}
+    assert h.value_of_ambiguity is None  # Model 2's results do not hold it
+    assert h.dates == tuple(r.date for r in tiny.rounds) and h.dated
+    # the tiny run is solved on --grid 3x3: 3 points a belief, 3 of capacity, 3^3 x 3 + 1
+    # states (the collapsed one), whatever the scenario's own grid
+    assert h.numerics.startswith("state grid 3 x 3 (82 states)"), h.numerics
 
 
-def test_table_rows_state_the_numbers() -> None:
-    h = _collapsing(headlines_of(_named("a", 5, dated=True)), 0.3)
-    by = By(dt.date(2025, 3, 15), None)
+def test_table_rows_state_the_numbers(tiny: ArticleResults) -> None:
+    h = _collapsing(headlines_of(variant(tiny, 1, start=START)), 0.3)
+    by = By(dt.date(2024, 12, 15), None)
     cells = dict(zip(["scenario", "horizon", "never", "mode", "align", "realign", "collapse",
                       "by", "voa", "robust"], row(h, by), strict=True))
-    assert cells["horizon"] == "5 months (Apr 2025)"
-    assert h.dates[5] == dt.date(2025, 4, 1)
-    # 15 March 2025 falls in round 4 (1 Mar 2025): the collapse probability by its end
-    assert h.round_of(by.date) == 4  # type: ignore[arg-type]
-    assert float(cells["by"]) == pytest.approx(h.fallen[4], abs=5e-3)
-    assert h.fallen[4] == pytest.approx(1 - 0.7 ** (5 / 12))
-    assert float(cells["voa"]) == pytest.approx(h.value_of_ambiguity[-1], abs=5e-3)
+    assert h.median == 1 and cells["horizon"] == f"1 month ({h.dates[1]:%b %Y})"
+    # 15 December 2024 falls in round 1 (1 Dec 2024): the collapse probability by its end
+    assert h.round_of(by.date) == 1  # type: ignore[arg-type]
+    n = h.rounds
+    assert float(cells["by"]) == pytest.approx(1 - 0.7 ** (2 / n), abs=5e-3)
+    assert float(cells["align"]) == h.exit["align"] == 0.15
+    assert cells["voa"] == "n/a"
     assert common_by([h]).date == h.dates[-1]
 
 
-def test_titles_state_the_numbers_they_are_computed_from() -> None:
-    hs = [headlines_of(_named("short", 3)), headlines_of(_named("long", 8)),
-          headlines_of(_named("mid", 6))]
+def test_titles_state_the_numbers_they_are_computed_from(tiny: ArticleResults) -> None:
+    hs = [headlines_of(variant(tiny, k, name, start=START))
+          for k, name in [(1, "early"), (3, "late"), (2, "mid")]]
     title = title_ends(hs)
-    found = re.fullmatch(r"Hedging lasts longest in (\w+): median (\d+) months?; "
-                         r"shortest in (\w+): median (\d+) months?", title)
+    found = re.fullmatch(r"Hedging lasts longest in (\w+): median (\d+) months? .*; "
+                         r"shortest in (\w+): median (\d+) months? .*", title)
     assert found, title
     by_name = {h.name: h for h in hs}
-    assert by_name[found[1]].horizon_median() == int(found[2]) == max(
-        h.horizon_median() or 0 for h in hs)
-    assert by_name[found[3]].horizon_median() == int(found[4]) == min(
-        h.horizon_median() or 0 for h in hs)
-    # a weekly scenario's 19 rounds are shorter than a monthly one's 6: lengths compare in
-    # days when the scenarios are dated; ties are named together
-    dated = [headlines_of(_named(n, k, dated=True)) for n, k in [("a", 6), ("b", 6), ("c", 3)]]
-    weekly = headlines_of(_named("weekly", 9, dated=True))
-    weekly = Headlines(**{**weekly.__dict__, "round_unit": "week", "dates": tuple(
-        dt.date(2024, 11, 1) + dt.timedelta(weeks=t) for t in range(weekly.rounds))})
-    assert horizon_length(weekly) == 63 < horizon_length(dated[0])
-    assert title_ends([*dated, weekly]) == (
-        "Hedging lasts longest in a and b: median 6 months (May 2025); shortest in weekly: "
-        "median 9 weeks (3 Jan 2025)")
-    hs.append(headlines_of(_named("forever", None)))
-    assert title_ends(hs).startswith("Hedging lasts longest in forever: median beyond 12")
-    assert title_time(hs) == "In no scenario does the regime fall within the run"
-    falling = [_collapsing(hs[0], 0.2), _collapsing(hs[1], 0.45)]
+    assert by_name[found[1]].horizon_median() == int(found[2]) == 3
+    assert by_name[found[3]].horizon_median() == int(found[4]) == 1
+    hs.append(headlines_of(variant(tiny, 0, "forever", never=True, start=START)))
+    assert title_ends(hs).startswith("Hedging lasts longest in forever: median beyond ")
     found = re.fullmatch(r"The regime is likeliest to have fallen in (\w+): (\d+)% by the "
-                         r"end of its run", title_time(falling))
-    assert found and found[1] == "long"
-    assert int(found[2]) == round(100 * falling[1].fallen[-1]) == 45
+                         r"end of its run", title_time(hs))
+    assert found and found[1] == "late"  # the highest hazard, 0.2 a round
+    assert int(found[2]) == round(100 * by_name["late"].fallen[-1])
+    # a weekly scenario's rounds are shorter than months: lengths compare in days, ties
+    # are named together
+    dated = [headlines_of(variant(tiny, k, n, start=START)) for n, k in [("a", 3), ("b", 3),
+                                                                        ("c", 2)]]
+    weekly = headlines_of(variant(tiny, 3, "weekly", start=START))
+    weekly = Headlines(**{**weekly.__dict__, "round_unit": "week", "dates": tuple(
+        START + dt.timedelta(weeks=t) for t in range(weekly.rounds))})
+    assert horizon_length(weekly) == 21 < horizon_length(dated[2])
+    # a median beyond a short run is a lower bound: it is not "longest" against a longer
+    # known median, nor ever "shortest"
+    short_never = headlines_of(variant(tiny, 0, "short_never", never=True, start=START))
+    short_never = Headlines(**{**short_never.__dict__, "round_unit": "week", "dates": tuple(
+        START + dt.timedelta(weeks=t) for t in range(short_never.rounds))})
+    assert horizon_length(short_never) == 7 * short_never.rounds < horizon_length(dated[0])
+    title = title_ends([*dated, short_never])
+    assert "short_never" not in title and title.startswith("Hedging lasts longest in a and b")
+    assert title_ends([*dated, weekly]) == (
+        f"Hedging lasts longest in a and b: median 3 months ({dated[0].dates[3]:%b %Y}); "
+        "shortest in weekly: median 3 weeks (22 Nov 2024)")
 
 
-def test_the_time_figure_of_dated_scenarios_shows_dates() -> None:
-    hs = [headlines_of(_named("a", 3, dated=True)), headlines_of(_named("b", 7, dated=True))]
+def test_the_time_figure_of_dated_scenarios_shows_dates(tiny: ArticleResults) -> None:
+    hs = [headlines_of(variant(tiny, 1, "a")), headlines_of(variant(tiny, 2, "b"))]
     labels = date_labels(draw_time(hs))
-    assert labels and all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", t) for t in labels), labels
+    assert labels and all(re.fullmatch(r"(\d{1,2} )?[A-Z][a-z]{2} \d{4}", t) for t in labels)
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def written(tmp_path_factory: pytest.TempPathFactory, tiny: ArticleResults) -> Path:
     out = tmp_path_factory.mktemp("compare")
-    files = [write_json(_named(n, h, a), out / "in" / n / "results.json")
-             for n, h, a in [("early", 3, "align"), ("late", 8, "realign"),
-                             ("never", None, "align")]]
+    files = [write_json(variant(tiny, k, n), out / "in" / n / "results.json")
+             for n, k in [("early", 1), ("late", 3), ("never", 0)]]
     assert main(["compare", *map(str, files), "--out", str(out / "cmp")]) == 0
     return out / "cmp"
 
@@ -163,8 +160,8 @@ def test_a_missing_input_is_one_line_and_nothing_written(tmp_path: Path,
     assert not (tmp_path / "o" / "compare.html").exists()
 
 
-def test_the_same_scenario_twice_is_refused(tmp_path: Path) -> None:
-    f = write_json(fake_results(), tmp_path / "r.json")
+def test_the_same_scenario_twice_is_refused(tmp_path: Path, tiny: ArticleResults) -> None:
+    f = write_json(tiny, tmp_path / "r.json")
     with pytest.raises(Exception, match="same scenario"):
         compare_to_folder([f, f], tmp_path / "o")
 

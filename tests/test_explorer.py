@@ -11,42 +11,31 @@ from pathlib import Path
 
 import pytest
 from browser import browser_or_skip, page_of
-from fake_results import fake_results
+from reader_results import variant
 
 from sim.compare.headlines import headlines_of
 from sim.errors import HedgesimError
 from sim.explorer import explorer_data, explorer_html, points_from_files
-from sim.results import Horizon, RunResults, read_results, write_json
+from sim.results import ArticleResults, read_results, write_json
 from sim.wording import count_text
 
-KEYS = ["tolerance.iran.decay", "parameters.gulf_incentive"]
+KEYS = ["parameters.iran_aid", "parameters.gulf_incentive"]
 AXES = [[0.04, 0.08, 0.12], [2.0, 5.0]]
 
 
-def _variant(i: int, j: int) -> RunResults:
-    """A run per grid position, each with its own horizon, end and path."""
-    if (i, j) == (0, 1):
-        return fake_results(never_ends=True)
-    r = fake_results()
-    horizon = 4 + 2 * i + j
-    exit_ = r.exit.model_copy(update={"syria_action": "realign" if j else "align",
-                                      "round": horizon})
-    rounds = list(r.rounds)
-    for t in range(horizon, len(rounds)):
-        p = dict(rounds[t].profile)
-        p["syria"] = [0.25, 0.75 - 0.05 * i, 0.05 * i] if t == horizon else [1.0, 0.0, 0.0]
-        rounds[t] = rounds[t].model_copy(update={"profile": p})
-    horizons = r.horizons.model_copy(update={"myopic": Horizon.of(horizon)})
-    return r.model_copy(update={"horizons": horizons, "exit": exit_, "rounds": rounds})
+def _variant(tiny: ArticleResults, i: int, j: int) -> ArticleResults:
+    """A run per grid position, each with its own horizon, end, collapse and path."""
+    return variant(tiny, 2 * i + j, never=(i, j) == (0, 1))
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[tuple[int, ...], Path]]:
+def page(tmp_path_factory: pytest.TempPathFactory, tiny: ArticleResults
+         ) -> tuple[Path, dict[tuple[int, ...], Path]]:
     out = tmp_path_factory.mktemp("explorer")
     files = {}
     for index in itertools.product(range(3), range(2)):
-        files[index] = write_json(_variant(*index), out / "points" / f"{index[0]}{index[1]}"
-                                  / "results.json")
+        files[index] = write_json(_variant(tiny, *index),
+                                  out / "points" / f"{index[0]}{index[1]}" / "results.json")
     points = points_from_files(KEYS, AXES, files, out)
     html = out / "explorer.html"
     html.write_text(explorer_html(explorer_data("test", KEYS, AXES, points)), encoding="utf-8")
@@ -65,15 +54,17 @@ def test_the_page_data_is_read_off_the_results_files(page: tuple[Path, dict]) ->
     html, files = page
     data = _embedded(html)
     assert data["axes"] == AXES and data["keys"] == KEYS
-    assert data["dates"][0] is None  # the fake runs are undated
+    assert data["dates"][0] is not None  # the baseline is dated
     for point in data["points"]:
         results = read_results(html.parent / point["file"])
-        assert isinstance(results, RunResults)
-        assert point["horizon"] == results.horizons.myopic.round
-        assert point["exit_mode"] == (results.exit.syria_action or "never")
-        assert point["path"]["syria"] == [r.profile["syria"] for r in results.rounds]
-        assert point["hedge"] == [r.hedge_probability for r in results.rounds]
-        assert point["standing"] == [1.0] * (len(results.rounds) + 1)  # no collapse here
+        assert isinstance(results, ArticleResults)
+        assert point["horizon"] == results.horizon.median
+        assert point["exit"] == results.exit.totals
+        assert point["standing"] == results.survival
+        assert point["hedge"] == [r.actions["syria"]["hedge"] for r in results.rounds]
+        assert point["path"]["israel"] == [[r.actions["israel"][a]
+                                            for a in results.actions["israel"]]
+                                           for r in results.rounds]
 
 
 def test_the_page_is_self_contained(page: tuple[Path, dict]) -> None:
@@ -109,17 +100,21 @@ def test_sliders_show_the_results_files_numbers_in_chromium(page: tuple[Path, di
             pg.wait_for_function(f"document.body.dataset.position === '{index[0]},{index[1]}'")
             results = read_results(files[index])
             h = headlines_of(results)
-            assert isinstance(results, RunResults)
+            assert isinstance(results, ArticleResults)
             for k, i in enumerate(index):
                 assert float(_shown(pg, f"#value-{k}")[1]) == AXES[k][i]
             text, value = _shown(pg, "#horizon")
-            horizon = results.horizons.myopic.round
+            horizon = results.horizon.median
+            n = len(results.rounds)
             if horizon is None:
                 assert value == "never"
-                assert text == f"beyond {count_text(len(results.rounds), results.round_unit)}"
+                assert text == f"beyond {count_text(n, results.round_unit)}"
             else:
-                assert int(value) == horizon and text == count_text(horizon, results.round_unit)
-            assert _shown(pg, "#exit-mode")[0] == (results.exit.syria_action or "never")
+                assert int(value) == horizon
+                assert text.startswith(count_text(horizon, results.round_unit) + " (")
+            text, value = _shown(pg, "#never")
+            assert float(value) == results.horizon.never
+            assert _shown(pg, "#exit-mode")[0] == "=".join(results.exit.mode)
             for end, p in h.exit.items():
                 text, value = _shown(pg, f"#exit-{end}")
                 assert float(value) == p and text == f"{p:.3f}"
@@ -131,12 +126,16 @@ def test_sliders_show_the_results_files_numbers_in_chromium(page: tuple[Path, di
                 assert shown == list(expected), series
             text, value = _shown(pg, "#collapse-end")
             assert float(value) == h.fallen[-1] and text == f"{h.fallen[-1]:.3f}"
+            assert float(_shown(pg, "#collapse-end")[1]) == 1 - results.survival[-1]
             rects = pg.locator('#path rect[data-player="syria"]:not([data-action=collapsed])'
                                ).evaluate_all(
                 "rs => rs.map(r => [+r.dataset.round, +r.dataset.action, +r.dataset.value])")
-            expected = [[t, a, q] for t, r in enumerate(results.rounds)
-                        for a, q in enumerate(r.profile["syria"]) if q > 1e-9]
+            expected = [[t, a, r.actions["syria"][name]] for t, r in enumerate(results.rounds)
+                        for a, name in enumerate(results.actions["syria"])
+                        if r.actions["syria"][name] > 1e-9]
             assert rects == expected
+            fallen = pg.locator('#path rect[data-player="syria"][data-action=collapsed]')
+            assert fallen.count() == sum(r.collapsed > 1e-9 for r in results.rounds)
             assert pg.locator("#file").get_attribute("href") == \
                 files[index].relative_to(html.parent).as_posix()
         assert outside == []

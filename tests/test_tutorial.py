@@ -29,7 +29,7 @@ def test_the_tutorial_has_every_kind_of_block() -> None:
     assert {"yaml", "console", "python"} <= set(kinds)
     commands = [line for k, b in blocks() if k == "console" for line in b.splitlines()]
     assert all(line.startswith("$ hedgesim ") for line in commands), commands
-    for sub in ("validate", "run", "sweep", "compare", "explore"):
+    for sub in ("validate", "run", "compare", "explore"):
         assert any(line.split()[2] == sub for line in commands), sub
 
 

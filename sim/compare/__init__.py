@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader
 
@@ -55,7 +56,8 @@ def _is_scenario(path: Path) -> bool:
     return path.suffix in (".yaml", ".yml")
 
 
-def load_headlines(source: str | os.PathLike[str], out_dir: Path) -> Headlines:
+def load_headlines(source: str | os.PathLike[str], out_dir: Path,
+                   options: Any = None) -> Headlines:
     """The headlines of one input: a results file, a run folder, or a scenario (run into
     ``out_dir/<file stem>/`` first: its results.json and trajectory.csv; ``hedgesim run``
     draws a scenario's own figures)."""
@@ -63,9 +65,10 @@ def load_headlines(source: str | os.PathLike[str], out_dir: Path) -> Headlines:
     if p.is_dir():
         p = p / RESULTS_FILE
     if _is_scenario(p):
-        from sim.pipeline import run_to_folder
+        from sim.pipeline import RunOptions, run_to_folder
 
-        summary = run_to_folder(p, out=out_dir / p.stem, figures=False)
+        summary = run_to_folder(p, out=out_dir / p.stem, figures=False,
+                                options=options if options is not None else RunOptions())
         return headlines_of(summary.results)
     return headlines_of(read_results(p))
 
@@ -91,19 +94,20 @@ def compare_html(headlines: Sequence[Headlines], by: By, pngs: dict[str, Path]) 
     return _environment().get_template("compare.html.j2").render(
         title=f"Comparing {len(headlines)} scenarios", meta=names, header=header(by),
         rows=table(headlines, by), figures=figs, notes=notes,
-        questions=[(h.name, h.question) for h in headlines])
+        questions=[(h.name, h.question, h.numerics) for h in headlines])
 
 
 def compare_to_folder(sources: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str],
-                      *, by_date: dt.date | None = None, by_round: int | None = None
-                      ) -> Comparison:
+                      *, by_date: dt.date | None = None, by_round: int | None = None,
+                      options: Any = None) -> Comparison:
     """Compare the runs of ``sources`` and write ``compare.csv``, the figures (PNG) and
-    ``compare.html`` into ``out``."""
+    ``compare.html`` into ``out``; scenario files are run with ``options``
+    (:class:`sim.pipeline.RunOptions`, default: the scenario's own)."""
     if not sources:
         raise HedgesimError("compare needs at least one scenario or results file")
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    headlines = tuple(load_headlines(s, out_dir) for s in sources)
+    headlines = tuple(load_headlines(s, out_dir, options) for s in sources)
     names = [h.name for h in headlines]
     if len(set(names)) != len(names):
         raise HedgesimError(f"compare: two inputs are the same scenario ({', '.join(names)})")

@@ -30,13 +30,22 @@ END_NAMES: dict[str, str] = {"align": "align (with Iran)", "realign": "realign (
 
 def horizon_length(h: Headlines) -> float:
     """How long the median horizon is, comparable across scenarios whose rounds differ: in
-    days from the start when dated, else in rounds (never within the run: infinite)."""
+    days from the start when dated, else in rounds. Where it is not within the run this is
+    the run's length: a lower bound (:func:`censored`)."""
     m = h.horizon_median()
-    if m is None:
-        return np.inf
+    end = h.rounds if m is None else m
     if h.dated:
-        return float((h.dates[m] - h.dates[0]).days)  # type: ignore[operator]
-    return float(m)
+        days = h.round_days or 0.0
+        start = h.dates[0]
+        if m is None:
+            return float((h.dates[-1] - start).days) + days  # type: ignore[operator]
+        return float((h.dates[end] - start).days)  # type: ignore[operator]
+    return float(end)
+
+
+def censored(h: Headlines) -> bool:
+    """Whether the median horizon lies beyond the run (its length only a lower bound)."""
+    return h.horizon_median() is None
 
 
 def _who(names: list[str]) -> str:
@@ -44,15 +53,20 @@ def _who(names: list[str]) -> str:
 
 
 def title_ends(headlines: Sequence[Headlines]) -> str:
-    """Which scenarios hedge longest and which shortest (by the median horizon, in days
-    when dated; a run that never ends counting as longest), and for how long."""
+    """Which scenarios hedge longest and which shortest, by the median horizon (in days
+    when dated). A median beyond its run is only a lower bound: such a scenario is longest
+    only if its bound reaches the longest known median, and never shortest."""
     if not headlines:
         return "No scenarios"
-    lengths = [horizon_length(h) for h in headlines]
-    top, bottom = max(lengths), min(lengths)
-    longest = [h for h, x in zip(headlines, lengths, strict=True) if x == top]
-    shortest = [h for h, x in zip(headlines, lengths, strict=True) if x == bottom]
-    if top == bottom:
+    known = [h for h in headlines if not censored(h)]
+    if not known:
+        return "In every scenario the median horizon lies beyond the run"
+    top = max(horizon_length(h) for h in known)
+    beyond = [h for h in headlines if censored(h) and horizon_length(h) >= top]
+    longest = beyond or [h for h in known if horizon_length(h) == top]
+    bottom = min(horizon_length(h) for h in known)
+    shortest = [h for h in known if horizon_length(h) == bottom]
+    if not beyond and bottom == top:
         return f"Every scenario: median horizon {horizon_text(longest[0])}"
     return (f"Hedging lasts longest in {_who([h.name for h in longest])}: median "
             f"{horizon_text(longest[0])}; shortest in {_who([h.name for h in shortest])}: "
@@ -63,12 +77,12 @@ def title_time(headlines: Sequence[Headlines]) -> str:
     """Which scenario is likeliest to see the regime fall by its end, and how likely."""
     if not headlines:
         return "No scenarios"
-    top = max(headlines, key=lambda h: float(h.fallen[-1]))
-    p = float(top.fallen[-1])
+    p = max(float(h.fallen[-1]) for h in headlines)
     if p <= 0.0:
         return "In no scenario does the regime fall within the run"
-    return (f"The regime is likeliest to have fallen in {top.name}: "
-            f"{share(p)} by the end of its run")
+    top = [h.name for h in headlines if float(h.fallen[-1]) == p]
+    return (f"The regime is likeliest to have fallen in {_who(top)}: "
+            f"{share(p)} by the end of {'its run' if len(top) == 1 else 'their runs'}")
 
 
 def share(p: float) -> str:

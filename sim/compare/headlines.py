@@ -64,7 +64,8 @@ class Headlines:
     actions
         ``{player: actions}`` in order; ``players``, ``action_names``: display names.
     model
-        Which model's results these are.
+        Which model's results these are; ``numerics``: how finely it was solved, in words
+        (the state grid and the selection rules), so a comparison says what it compares.
     """
 
     name: str
@@ -85,6 +86,7 @@ class Headlines:
     players: dict[str, str] = field(default_factory=dict)
     action_names: dict[str, dict[str, str]] = field(default_factory=dict)
     model: str = ""
+    numerics: str = ""
 
     @property
     def rounds(self) -> int:
@@ -234,4 +236,11 @@ def _article(results: Any) -> Headlines:
         players=dict(results.labels.players),
         action_names={p: dict(a) for p, a in results.labels.actions.items()},
         model=results.model,
+        numerics=_numerics(results),
     )
+
+
+def _numerics(results: Any) -> str:
+    grid = results.scenario.grid
+    return (f"state grid {grid.belief_points} x {grid.capacity_points} ({grid.states} "
+            f"states), selection rules {', '.join(results.scenario.rules)}")

@@ -104,6 +104,7 @@ def explorer_data(title: str, keys: Sequence[str], axes: Sequence[Sequence[float
     return {
         "title": title,
         "question": first.question,
+        "numerics": first.numerics,
         "keys": list(keys),
         "axes": [[float(v) for v in a] for a in axes],
         "axis_text": [[value_text(float(v)) for v in a] for a in axes],
@@ -193,10 +194,11 @@ def sweep_axes(scenario: Any, sweep_name: str | None, num: int
 
 def explore_to_folder(path: str | os.PathLike[str], out: str | os.PathLike[str] | None, *,
                       sweep_name: str | None = None, num: int = 5,
-                      overrides: Sequence[str] = ()) -> Written:
+                      overrides: Sequence[str] = (), options: Any = None) -> Written:
     """Run the scenario at every position of its (coarsened) sweep into
-    ``out/points/<n>/`` and write ``out/explorer.html``."""
-    from sim.pipeline import RUNS, run_to_folder
+    ``out/points/<n>/`` (with ``options``, :class:`sim.pipeline.RunOptions`) and write
+    ``out/explorer.html``."""
+    from sim.pipeline import RUNS, RunOptions, run_to_folder
     from sim.scenario import apply_overrides, load_scenario
 
     scenario = load_scenario(path)
@@ -209,7 +211,8 @@ def explore_to_folder(path: str | os.PathLike[str], out: str | os.PathLike[str] 
     for n, index in enumerate(itertools.product(*(range(len(a)) for a in axes))):
         sets = [f"{k}={axes[j][i]!r}" for j, (k, i) in enumerate(zip(keys, index, strict=True))]
         summary = run_to_folder(path, out=out_dir / POINTS / f"{n:03d}",
-                                overrides=[*overrides, *sets], figures=False)
+                                overrides=[*overrides, *sets], figures=False,
+                                options=options if options is not None else RunOptions())
         files[index] = summary.out_dir
     points = points_from_files(keys, axes, files, out_dir)
     data = explorer_data(f"{scenario.name}: explore {' and '.join(keys)}", keys, axes, points)

@@ -214,7 +214,7 @@ def article_results(
     from sim.claims import load_ledger
     from sim.scenario import resolved_dict, scenario_hash
 
-    res = run.resolution
+    res = answers.game.resolution  # the grid solved on (run's options may refine it)
     by_rule = [rule_answer(rule, answers.by_rule[rule]) for rule in rules]
     first = by_rule[0]
     stage, profile = _stage_game(answers)
