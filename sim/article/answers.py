@@ -124,7 +124,10 @@ class Answers:
         (with continuation values) has more than one equilibrium found (the engine's
         ``robust`` flag is false), under the default rule's play.
     solution
-        The engine's solution under the default rule (for the whole batch it was solved in).
+        The engine's solution under the default rule (for the whole batch it was solved in);
+        with ``robust``, its ``robust`` flags are searched in the stage games play reaches
+        with positive probability (:meth:`~sim.stochastic.Solution.search_robust`), and
+        False (unknown) in the others.
     index
         This calibration's index in ``solution``'s batch.
     path_counts
@@ -184,8 +187,8 @@ def answer(
     myopic
         Whether to solve the stage-optimal (discount 0) path too.
     robust
-        Whether the default rule's solve looks for other equilibria in every stage game
-        (``Answers.fragile``; NaN without it). It costs about two thirds more.
+        Whether to look for other equilibria in every stage game the default rule's play
+        reaches (``Answers.fragile``; NaN without it).
     """
     params = Parameters() if params is None else params
     if params.batch_shape:
@@ -213,12 +216,13 @@ def answer_batch(
     game = build(batch, rounds=rounds, shocks=shocks, resolution=resolution)
     # the default rule's solve also looks for other equilibria (the fragile states); the
     # other rules only need their own selection
-    solved: dict[str, Solution] = {
-        rule: solve_game(game, rule, robust=robust and k == 0) for k, rule in enumerate(rules)
-    }
+    solved: dict[str, Solution] = {rule: solve_game(game, rule, robust=False) for rule in rules}
     first = solved[rules[0]]
     if robust:
         dist = np.asarray(first.distribution(game.initial()))  # (B, T + 1, S)
+        # the search only where play goes: elsewhere a flag would not change ``fragile``
+        first = first.search_robust(dist[:, :rounds] > 0)
+        solved[rules[0]] = first
         fragile = (dist[:, :rounds] * ~np.asarray(first.robust)).sum(axis=2)  # (B, T)
     else:
         fragile = np.full((size, rounds), np.nan)
