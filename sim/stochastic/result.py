@@ -259,7 +259,7 @@ class Solution:
             mask = np.ones(full, dtype=bool)
         else:
             mask = np.asarray(where, dtype=bool)
-            want = full if self.game.batch is not None else full[1:]
+            want: tuple[int, ...] = full if self.game.batch is not None else full[1:]
             if self.horizon is None:
                 want = want[:-2] + want[-1:]
             if mask.shape != want:

@@ -42,6 +42,7 @@ how often the tracer is needed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -49,7 +50,12 @@ import numpy.typing as npt
 from sim.equilibria import pure_equilibrium_mask
 from sim.equilibria import solve as stage_solve
 from sim.equilibria import verify as stage_verify
-from sim.equilibria.small_support import batch_two_mixer_equilibria
+from sim.equilibria.small_support import METHOD as SMALL_SUPPORT
+from sim.equilibria.small_support import (
+    batch_two_mixer_candidates,
+    batch_two_mixer_equilibria,
+)
+from sim.equilibria.verify import verify_many
 from sim.errors import EngineError, SolverError
 from sim.game import NormalFormGame
 from sim.stochastic import qre
@@ -166,7 +172,7 @@ def pure_is_equilibrium_batch(games: FloatArray, cells: npt.NDArray[np.intp]) ->
     rows = np.arange(count)
     ok = np.ones(count, dtype=bool)
     for i in range(n):
-        index: list[object] = [rows, np.full(count, i)]
+        index: list[Any] = [rows, np.full(count, i)]
         for k in range(n):
             index.append(slice(None) if k == i else cells[:, k])
         # Advanced indices separated by a slice: numpy puts their axis first, (N, m_i).
@@ -215,16 +221,15 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
             exact_ok = pure_is_equilibrium_batch(games[idx], np.maximum(cells, 0))
             # A pure limit that fails the exact comparison is an equilibrium to rounding only.
             method[pure & ~exact_ok] = PATHS.index("uncertified")
-            for r in np.flatnonzero(good & ~pure):
-                k = idx[r]
+            for m_r in np.flatnonzero(good & ~pure):
                 try:
-                    stage_verify(NormalFormGame(games[k]), list(padded[r, i, :m]
+                    stage_verify(NormalFormGame(games[idx[m_r]]), list(padded[m_r, i, :m]
                                  for i, m in enumerate(shape)), "logit-qre")  # fmt: skip
                 except SolverError:
                     # An equilibrium in floating point that exact arithmetic cannot confirm
                     # (a degenerate game: ties): kept, and counted as such.
-                    method[r] = PATHS.index("uncertified")
-        for r, k in enumerate(idx):
+                    method[m_r] = PATHS.index("uncertified")
+        for r, k in enumerate(idx.tolist()):
             profile = limits.profiles[r]
             if not good[r]:
                 profile = _fallback(games[k], shape)
@@ -422,8 +427,8 @@ def _agreement(rows: IntArray, found: FloatArray, chosen: FloatArray
     if rows.size:
         far = np.abs(found - chosen[rows]).max(axis=2) > SAME  # (C, n)
         np.logical_or.at(differs, rows, far)
-    players = ~differs
-    return players.all(axis=1), players
+    players: BoolArray = ~differs
+    return np.asarray(players.all(axis=1)), players
 
 
 def search_others(games: FloatArray, chosen: FloatArray, tol: float
@@ -432,15 +437,35 @@ def search_others(games: FloatArray, chosen: FloatArray, tol: float
     ``chosen`` ``(K, n, max m)``: every pure equilibrium and every equilibrium with two
     players mixing over two actions each, found by exact enumeration, compared with it.
     Returns ``robust`` ``(K,)`` (no other equilibrium found) and ``robust_players``
-    ``(K, n)`` (no other strategy of that player in one)."""
+    ``(K, n)`` (no other strategy of that player in one).
+
+    The flags are an OR over the equilibria found, so a two-mixer candidate that passes
+    the float screen is checked exactly (:func:`sim.equilibria.verify.verify_many`, the
+    check :func:`~sim.equilibria.small_support.batch_two_mixer_equilibria` applies to all)
+    only when it would change a flag: when it differs from ``chosen`` in a player not yet
+    known to differ. The flags are the same as with every candidate checked."""
     shape = tuple(int(m) for m in games.shape[2:])
     mask = pure_equilibrium_mask(games, tol, batched=True)
     rows, pure = _pure_found(mask, shape)
-    mixed = _mixed_found(games, tol, shape)
-    mixed_rows = [r for r, cands in enumerate(mixed) for _ in cands]
-    found = [pure] + [np.stack(c) for c in mixed if c]
-    return _agreement(np.concatenate([rows, np.array(mixed_rows, dtype=np.intp)]),
-                      np.concatenate(found), chosen)  # fmt: skip
+    differs = ~_agreement(rows, pure, chosen)[1]
+    for k, profiles in enumerate(batch_two_mixer_candidates(games, tol)):
+        game: NormalFormGame | None = None
+        for profile in profiles:
+            if differs[k].all():
+                break
+            if not (_differs(profile, chosen[k]) & ~differs[k]).any():
+                continue
+            game = NormalFormGame(games[k]) if game is None else game
+            for eq in verify_many(game, [profile], SMALL_SUPPORT, tol).equilibria:
+                differs[k] |= _differs(list(eq.profile), chosen[k])
+    return np.asarray(~differs.any(axis=1)), np.asarray(~differs)
+
+
+def _differs(profile: list[FloatArray], chosen: FloatArray) -> BoolArray:
+    """``(n,)``: which players' strategies in ``profile`` differ from the padded
+    ``chosen`` ``(n, max m)`` by more than :data:`SAME` in some probability."""
+    return np.array([bool(np.abs(np.asarray(s, dtype=np.float64) - chosen[i, : len(s)]).max()
+                          > SAME) for i, s in enumerate(profile)])  # fmt: skip
 
 
 def _pick_pure(
