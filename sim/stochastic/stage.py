@@ -35,6 +35,10 @@ otherwise the
 comparison covers the pure equilibria, the two-mixer ones and the QRE limit, which can miss
 equilibria with three or more mixing players or larger supports).
 
+Without the search (``robust=False``) the flags of the games no exact path answered stay
+False (unknown), and a rule other than ``"qre"`` checks exactly only the two-mixer
+candidates its pick depends on (the same pick, see :func:`_pick_checked`).
+
 **Which path** answered each game is recorded (:data:`PATHS`), so the benchmark can print
 how often the tracer is needed.
 """
@@ -367,7 +371,10 @@ def select_stage(
     has_pure = mask.reshape(rest.size, -1).any(axis=1)
     pure_rows, pure_found = _pure_found(mask, shape)
     mixed_idx = np.flatnonzero(~has_pure)
-    mixed_found = _mixed_found(sub[mixed_idx], tol, shape)
+    # With the robustness search, every two-mixer candidate is checked exactly (the flags
+    # need them all); without it, only those the rule's pick depends on.
+    mixed_found = _mixed_found(sub[mixed_idx], tol, shape) if robust else []
+    screened = [] if robust else batch_two_mixer_candidates(sub[mixed_idx], tol)
     chosen = np.zeros((rest.size, n, max(shape)))
     chosen_path = np.full(rest.size, -1, dtype=np.int8)
     rows = np.flatnonzero(has_pure)
@@ -375,10 +382,15 @@ def select_stage(
         kept = None if previous is None else previous[rest[rows]]
         chosen[rows], _ = _pick_pure(sub[rows], mask[rows], rule, focal_player, fallback, kept)
         chosen_path[rows] = PATHS.index("pure")
-    for r, cands in zip(mixed_idx, mixed_found, strict=True):
-        if cands:
-            prev = None if previous is None else previous[rest[r]]
-            chosen[r] = _pick_mixed(sub[r], cands, rule, focal_player, fallback, prev)
+    for k, r in enumerate(mixed_idx):
+        prev = None if previous is None else previous[rest[r]]
+        if robust:
+            pick = (_pick_mixed(sub[r], mixed_found[k], rule, focal_player, fallback, prev)
+                    if mixed_found[k] else None)  # fmt: skip
+        else:
+            pick = _pick_checked(sub[r], screened[k], rule, focal_player, fallback, prev, tol)
+        if pick is not None:
+            chosen[r] = pick
             chosen_path[r] = PATHS.index("small-support")
     left = np.flatnonzero(chosen_path < 0)
     if left.size:
@@ -387,11 +399,79 @@ def select_stage(
         chosen_path[left] = tpath
     strategies[rest] = chosen
     path[rest] = chosen_path
+    if not robust:
+        # Not searched: the flags of these games stay False (unknown).
+        return StageChoice(strategies, path, robust_all, robust_players, complete)
     mixed_rows = [int(r) for r, cands in zip(mixed_idx, mixed_found, strict=True) for _ in cands]
     found_rows = np.concatenate([pure_rows, np.array(mixed_rows, dtype=np.intp)])
     found = [pure_found] + [np.stack(c) for c in mixed_found if c]
     robust_all[rest], robust_players[rest] = _agreement(found_rows, np.concatenate(found), chosen)
     return StageChoice(strategies, path, robust_all, robust_players, complete)
+
+
+def _padded(profile: list[FloatArray] | tuple[FloatArray, ...], shape: tuple[int, ...]
+            ) -> FloatArray:  # fmt: skip
+    out = np.zeros((len(shape), max(shape)))
+    for i, m in enumerate(shape):
+        out[i, :m] = profile[i]
+    return out
+
+
+def _pick_checked(
+    game: FloatArray,
+    screened: list[list[FloatArray]],
+    rule: str,
+    focal_player: int,
+    fallback: str,
+    previous: FloatArray | None,
+    tol: float,
+) -> FloatArray | None:
+    """:func:`_pick_mixed` among the ``screened`` two-mixer candidates that pass the exact
+    check, checking only the candidates the pick depends on; ``None`` if none passes.
+
+    The same pick as checking every candidate first: inertia's candidates near
+    ``previous`` are all checked; then, among the candidates not yet rejected (checked ones
+    at their exact profiles), every candidate tied with the best score is checked, until
+    the tied ones are all checked. Then the best score is attained by a checked candidate,
+    so it is the best among the checked ones, and the tie set is the same."""
+    if not screened:
+        return None
+    shape = tuple(int(m) for m in game.shape[1:])
+    floats = [_padded(p, shape) for p in screened]
+    checked: dict[int, FloatArray | None] = {}
+    nfg: list[NormalFormGame] = []
+
+    def check(c: int) -> FloatArray | None:
+        if c not in checked:
+            if not nfg:
+                nfg.append(NormalFormGame(game))
+            eqs = verify_many(nfg[0], [screened[c]], SMALL_SUPPORT, tol).equilibria
+            checked[c] = _padded(eqs[0].profile, shape) if eqs else None
+        return checked[c]
+
+    if rule == "inertia":
+        if previous is not None:
+            near = [c for c, f in enumerate(floats) if np.abs(f - previous).max() <= SAME]
+            exact = [e for e in (check(c) for c in near) if e is not None]
+            for e in sorted(exact, key=_key):
+                if np.abs(e - previous).max() <= 1e-9:
+                    return e
+        rule = fallback
+    spread = float(game.max() - game.min())
+    while True:
+        alive = [c for c in range(len(floats)) if checked.get(c, floats[c]) is not None]
+        if not alive:
+            return None
+        current = [checked.get(c, floats[c]) for c in alive]
+        stack = np.stack(current)  # type: ignore[arg-type]
+        scores = _mixed_scores(np.broadcast_to(game, (len(alive), *game.shape)), stack, rule,
+                               focal_player)  # fmt: skip
+        tied = [c for c, sc in zip(alive, scores, strict=True) if sc >= scores.max() - TIE * spread]
+        unchecked = [c for c in tied if c not in checked]
+        if not unchecked:
+            return min((checked[c] for c in tied), key=_key)  # type: ignore[arg-type]
+        for c in unchecked:
+            check(c)
 
 
 def _pure_found(mask: BoolArray, shape: tuple[int, ...]) -> tuple[IntArray, FloatArray]:
