@@ -64,6 +64,7 @@ from sim.errors import EngineError, SolverError
 from sim.game import NormalFormGame
 from sim.stochastic import qre
 from sim.stochastic.dominance import cyclic_two_by_two, dominance_solution
+from sim.stochastic.twomixer import exact_two_mixer
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -226,6 +227,9 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
             # A pure limit that fails the exact comparison is an equilibrium to rounding only.
             method[pure & ~exact_ok] = PATHS.index("uncertified")
             for m_r in np.flatnonzero(good & ~pure):
+                profile_r = [padded[m_r, i, :m] for i, m in enumerate(shape)]
+                if exact_two_mixer(games[idx[m_r]], profile_r) is not None:
+                    continue  # certified exactly (the same verdict as the general check)
                 try:
                     stage_verify(NormalFormGame(games[idx[m_r]]), list(padded[m_r, i, :m]
                                  for i, m in enumerate(shape)), "logit-qre")  # fmt: skip
@@ -445,8 +449,12 @@ def _pick_checked(
         if c not in checked:
             if not nfg:
                 nfg.append(NormalFormGame(game))
-            eqs = verify_many(nfg[0], [screened[c]], SMALL_SUPPORT, tol).equilibria
-            checked[c] = _padded(eqs[0].profile, shape) if eqs else None
+            fast = exact_two_mixer(game, screened[c])
+            if fast is not None:
+                checked[c] = fast
+            else:
+                eqs = verify_many(nfg[0], [screened[c]], SMALL_SUPPORT, tol).equilibria
+                checked[c] = _padded(eqs[0].profile, shape) if eqs else None
         return checked[c]
 
     if rule == "inertia":
@@ -534,6 +542,10 @@ def search_others(games: FloatArray, chosen: FloatArray, tol: float
             if differs[k].all():
                 break
             if not (_differs(profile, chosen[k]) & ~differs[k]).any():
+                continue
+            fast = exact_two_mixer(games[k], profile)
+            if fast is not None:
+                differs[k] |= np.abs(fast - chosen[k]).max(axis=1) > SAME
                 continue
             game = NormalFormGame(games[k]) if game is None else game
             for eq in verify_many(game, [profile], SMALL_SUPPORT, tol).equilibria:
