@@ -75,19 +75,16 @@ def exact_two_mixer(game: FloatArray, profile: Sequence[FloatArray]) -> FloatArr
     flat = game.reshape(n, -1)
     strides = [int(np.prod(shape[k + 1 :])) for k in range(n)]
     offset = sum(base[k] * strides[k] for k in range(n) if k not in (i, j))
-
-    def cell(k: int, x: int, a: int, b: int) -> int:
-        c = offset + a * strides[i] + b * strides[j]
-        return c + (x - (a if k == i else b if k == j else base[k])) * strides[k]
-
-    # Player k's payoffs of each own action x against the four mixing cells (own action
-    # replaced), as exact integers with one positive factor per player.
+    # the four mixing cells (a0, b0), (a0, b1), (a1, b0), (a1, b1) as flat profile indices
+    cells = [offset + a * strides[i] + b * strides[j] for a in (a0, a1) for b in (b0, b1)]
+    # Player k's payoffs of each own action x against the four cells (own action replaced),
+    # as exact integers with one positive factor per player.
     table: list[list[list[int]]] = []
     for k in range(n):
-        row = flat[k]
-        floats = [float(row[cell(k, x, a, b)]) for x in range(shape[k])
-                  for a in (a0, a1) for b in (b0, b1)]  # fmt: skip
-        ints = _integers(floats)
+        own = (a0, a0, a1, a1) if k == i else (b0, b1, b0, b1) if k == j else (base[k],) * 4
+        index = [c + (x - o) * strides[k] for x in range(shape[k])
+                 for c, o in zip(cells, own, strict=True)]  # fmt: skip
+        ints = _integers(flat[k, index].tolist())
         table.append([ints[4 * x : 4 * x + 4] for x in range(shape[k])])
     # cells in the order (a0, b0), (a0, b1), (a1, b0), (a1, b1)
     ui, uj = table[i], table[j]
