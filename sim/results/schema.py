@@ -19,6 +19,7 @@ from sim.results.analyses import AnalysisResults
 from sim.results.calibration import CalibrationResults
 from sim.results.common import Horizon, TieCause
 from sim.results.run import RunResults
+from sim.results.supported import SupportedAnalysis
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 #: Schema file -> the class it publishes.
@@ -26,6 +27,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "results.schema.json": RunResults,
     "analyses.schema.json": AnalysisResults,
     "calibration.schema.json": CalibrationResults,
+    "analysis.schema.json": SupportedAnalysis,
 }
 
 
