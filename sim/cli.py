@@ -163,6 +163,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.scenarios:
         scenario = load_scenario(path)
         print(f"{path}: ok ({scenario.name}: {scenario.question})")
+    if args.expect:
+        from sim.calibrate.commands import print_expectations
+
+        print_expectations(args)
     return 0
 
 
@@ -385,6 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check scenario files")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    from sim.calibrate.commands import add_expect_options
+
+    add_expect_options(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("explain", help="why each player gets what it gets, term by term")

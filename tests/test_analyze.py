@@ -103,3 +103,38 @@ def test_dask_gives_the_same_bytes() -> None:
     here = solve_calibrations(SETTING, cals, chunk_size=1)
     there = solve_calibrations(SETTING, cals, executor="dask", workers=1, chunk_size=1)
     assert here.to_bytes() == there.to_bytes()
+
+
+def test_validate_expect_reports_agreement_and_disagreement(tmp_path: Path) -> None:
+    """Expectations the model must meet (a probability above -1), must miss (below -1) and
+    cannot meet (strictly more than in the same situation, the baseline itself)."""
+    (tmp_path / "baseline.yaml").write_bytes((ROOT / "scenarios" / "baseline.yaml").read_bytes())
+    (tmp_path / "x.yaml").write_text(
+        "extends: baseline.yaml\nname: x\ndescription: d\nquestion: q\nexpect:\n"
+        "  - {answer: hedging ends, compare: more, value: -1, because: a probability}\n"
+        "  - {answer: hedging ends, compare: less, value: -1, because: cannot be}\n"
+        "  - {answer: exit to realign, compare: more, because: the same situation}\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "validate", str(tmp_path / "x.yaml"), "--expect",
+         "--expect-n", "2", "--rounds", "2", "--pilot", "500"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [x for x in done.stdout.splitlines() if "expects" in x]
+    assert len(lines) == 3
+    assert "the model agrees in 100% of 2" in lines[0]
+    assert "the model disagrees in 0%" in lines[1]
+    assert "than in baseline.yaml: the model disagrees in 0%" in lines[2]
+
+
+def test_a_malformed_expectation_is_one_located_line(tmp_path: Path) -> None:
+    (tmp_path / "baseline.yaml").write_bytes((ROOT / "scenarios" / "baseline.yaml").read_bytes())
+    (tmp_path / "x.yaml").write_text(
+        "extends: baseline.yaml\nname: x\ndescription: d\nquestion: q\nexpect:\n"
+        "  - {answer: happiness, compare: more, because: b}\n"
+    )
+    done = subprocess.run([sys.executable, "-m", "sim", "validate", str(tmp_path / "x.yaml")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)  # fmt: skip
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert "expect" in done.stderr and "answer" in done.stderr, done.stderr

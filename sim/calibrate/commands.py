@@ -163,6 +163,44 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_expect_options(p: argparse.ArgumentParser) -> None:
+    """``validate``'s options for checking the scenarios' ``expect:`` blocks."""
+    p.add_argument("--expect", action="store_true",
+                   help="also check each scenario's expect: block across the supported set "
+                   "(solves --expect-n calibrations per scenario compared)")
+    p.add_argument("--expect-n", type=int, default=32, metavar="N",
+                   help="supported calibrations per check (default: 32)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the draws' seed (default: 0)")
+    p.add_argument("--rounds", type=int, help="rounds of each solve (default: the scenario's)")
+    p.add_argument("--pilot", type=int, default=PILOT, help="the rejection pilot's draws")
+    p.add_argument("--executor", default="inprocess", choices=("inprocess", "processes", "dask"),
+                   help="where calibrations are solved (default: inprocess)")
+    p.add_argument("--workers", type=int, help="worker processes (processes, local dask)")
+
+
+def print_expectations(args: argparse.Namespace) -> None:
+    """Check and print every scenario's expectations (``validate --expect``)."""
+    import dataclasses
+
+    from sim.calibrate.constraints import load_constraints
+    from sim.calibrate.expect import check_expectations
+    from sim.calibrate.setting import load_setting
+
+    n = _positive("--expect-n", args.expect_n)
+    pilot = _positive("--pilot", args.pilot)
+    ledger = load_constraints()
+    for path in args.scenarios:
+        setting = load_setting(path)
+        if args.rounds is not None:
+            setting = dataclasses.replace(setting, rounds=_positive("--rounds", args.rounds))
+        if not setting.expect:
+            print(f"{path}: no expect: block")
+            continue
+        for v in check_expectations(setting, ledger, n, args.seed, pilot=pilot,
+                                    executor=args.executor, workers=args.workers):
+            print(f"{path}: {v.text()}")
+
+
 def add_commands(sub: Any) -> None:
     """Register ``calibrate`` and ``analyze`` on the CLI's subparsers."""
     p = sub.add_parser(

@@ -24,6 +24,7 @@ from pydantic import (
 
 from sim import equilibria, model
 from sim.labels import Labels
+from sim.scenario.expect import Expectation
 from sim.scenario.keys import (
     EVENT_KEYS,
     MAX_MAGNITUDE,
@@ -277,6 +278,7 @@ class Scenario(_Strict):
     sweeps: tuple[Sweep, ...] = ()
     outputs: Outputs = Field(default_factory=Outputs)
     seed: Annotated[int, Field(ge=0, lt=2**63, strict=True)] = 0
+    expect: tuple[Expectation, ...] = ()  # owned by the claims work (sim/scenario/expect.py)
 
     _sources: tuple[str, ...] = PrivateAttr(default=())
 
