@@ -479,6 +479,8 @@ def resolved_dict(scenario: Scenario) -> dict[str, Any]:
     data.pop("players", None)
     if players:
         data["players"] = players
+    if not data.get("expect"):  # no expectations: the hash stays what it was before expect:
+        data.pop("expect", None)
     defaults = model.Parameters().as_dict()
     data["parameters"] = {
         name: float(scenario.parameters.get(name, defaults[name])) for name in model.PARAMETER_NAMES
