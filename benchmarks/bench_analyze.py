@@ -89,7 +89,8 @@ def main() -> None:
     solves = 64 + 16 * (groups + 2) + len(ledger.constraints) * 8 + 2 * space.dim + 1
     print(f"default analyze (n 64, Sobol base 16 x {groups + 2}, importance 8 x "
           f"{len(ledger.constraints)}, knife edges {2 * space.dim + 1}): {solves} solves, "
-          f"~{solves / (args.n / t_pool) / 60:.1f} min on 2 processes at the measured rate")
+          f"~{solves / rate / 60:.1f} min of solving in process at the chunk rate (plus the "
+          f"draws of {len(ledger.constraints)} relaxed sets, each a pilot and a short chain)")
 
 
 if __name__ == "__main__":

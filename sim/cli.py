@@ -1,7 +1,8 @@
 """The ``hedgesim`` command: the only place in hedgesim that prints.
 
 Subcommands: ``solve``, ``validate``, ``explain``, ``run``, ``sweep``, ``figures``,
-``compare``, ``explore``. A user error prints one line on standard error and exits with
+``compare``, ``explore``, ``calibrate``, ``analyze`` (:mod:`sim.calibrate.commands`). A
+user error prints one line on standard error and exits with
 status 1; a usage error exits with 2.
 
 The choices of ``--method``, ``--executor`` and ``--analysis`` are the registries
