@@ -52,19 +52,23 @@ def surviving_actions(payoffs: FloatArray, eps: FloatArray) -> list[BoolArray]:
     active = np.arange(count)
     while active.size:
         changed = np.zeros(active.size, dtype=bool)
-        margin = eps[active, None, None]
+        margin = eps[active]
         for i in range(n):
             if shape[i] < 2:
                 continue
             others = [alive[k][active] for k in range(n) if k != i]
             live = _outer(others, active.size)  # (A, R_i)
             u = own_first[i][active]
-            # gap[b, k, j] = min over live a_-i of u(k, a_-i) - u(j, a_-i)
-            diff = u[:, :, None, :] - u[:, None, :, :]
-            diff += np.where(live, 0.0, np.inf)[:, None, None, :]
-            gap = diff.min(axis=3)
+            off = np.where(live, 0.0, np.inf)  # (A, R_i): dead profiles never bind
             mine = alive[i][active]
-            dominated = np.any((gap > margin) & mine[:, :, None], axis=1) & mine
+            dominated = np.zeros_like(mine)
+            for k in range(shape[i]):
+                for j in range(shape[i]):
+                    if k != j:
+                        # min over live a_-i of u(k, a_-i) - u(j, a_-i), beyond the margin
+                        gap = ((u[:, k] - u[:, j]) + off).min(axis=1)
+                        dominated[:, j] |= (gap > margin) & mine[:, k]
+            dominated &= mine
             hit = dominated.any(axis=1)
             if hit.any():
                 alive[i][active[hit]] = mine[hit] & ~dominated[hit]
