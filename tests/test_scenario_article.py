@@ -14,7 +14,7 @@ from sim.article.parameters import PARAMETER_NAMES, SPEC, Parameters, check_boun
 from sim.article.timeline import resolve
 from sim.errors import ScenarioError
 from sim.scenario import apply_overrides, load_scenario, scenario_from_mapping
-from sim.scenario.article import article_run
+from sim.scenario.article import article_run, calibrations
 from sim.scenario.article_keys import FIXED_KEYS, PARAMETER_KEYS, STATE_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -221,3 +221,15 @@ def test_event_values_outside_bounds_are_refused_after_the_events_apply() -> Non
         ),
         1.1,
     )
+
+
+def test_calibrations_of_a_sweep_over_model_2_key_paths() -> None:
+    run = article_run(load_scenario(SCENARIOS / "november_2024.yaml"))
+    batch = calibrations(run, ["payoffs.iran_aid", "beliefs.iran.catch"], [[3.0, 0.2], [5.0, 0.4]])
+    assert [b.iran_aid for b in batch] == pytest.approx([3.0 * 7 / 30, 5.0 * 7 / 30])
+    assert batch[1].catch_iran == pytest.approx(1 - 0.6 ** (7 / 30))
+    assert batch[0].war_cost == run.params.war_cost
+    with pytest.raises(ScenarioError, match="did you mean 'beliefs.iran.catch'"):
+        calibrations(run, ["beliefs.iran.cach"], [[0.2]])
+    with pytest.raises(ScenarioError, match=r"beliefs.iran.prior lies in \[0.02, 0.6\]"):
+        calibrations(run, ["beliefs.iran.prior"], [[0.9]])

@@ -15,12 +15,15 @@ A scenario states its values in the units of :mod:`sim.article.parameters` (per 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sim.article.grid import Resolution
 from sim.article.parameters import BASE_ROUND_DAYS, Parameters, per_round
 from sim.article.timeline import Shock
+from sim.errors import ScenarioError
+from sim.scenario.article_keys import PARAMETER_KEYS, value_range
+from sim.scenario.keys import suggest
 from sim.scenario.schema import Scenario
 
 
@@ -174,3 +177,41 @@ def article_run(scenario: Scenario) -> ArticleRun:
         selection=game.selection,
         known_until=game.known_until,
     )
+
+
+def calibrations(
+    run: ArticleRun, keys: Sequence[str], rows: Sequence[Sequence[float]]
+) -> list[Parameters]:
+    """The run's calibration with the key paths ``keys`` set to each row of ``rows``
+    (values per month, as a scenario states them), each in the run's rounds: the
+    calibrations of a sweep or a Monte Carlo over Model 2 key paths, ready for
+    :func:`sim.article.answers.answer_batch`.
+
+    Raises
+    ------
+    ScenarioError
+        A key that is not a parameter's key path, or a value outside its bounds.
+    """
+    for key in keys:
+        if key not in PARAMETER_KEYS:
+            hint = suggest(key, PARAMETER_KEYS) or "; expected a parameter's key path"
+            raise ScenarioError("sweep", f"cannot vary {key!r}{hint}", key_path=key)
+    out = []
+    for row in rows:
+        if len(row) != len(keys):
+            raise ScenarioError("sweep", f"expected {len(keys)} values a row, got {len(row)}")
+        changes = {}
+        for key, value in zip(keys, row, strict=True):
+            lo, hi = value_range(key)
+            if not lo <= float(value) <= hi:
+                raise ScenarioError(
+                    "sweep",
+                    f"{key} lies in [{lo:g}, {hi:g}], so {float(value):g} is outside it",
+                    key_path=key,
+                )
+            changes[PARAMETER_KEYS[key]] = float(value)
+        monthly = run.monthly.replace(**changes)
+        out.append(
+            per_round(monthly, run.round_days) if run.round_days != BASE_ROUND_DAYS else monthly
+        )
+    return out
