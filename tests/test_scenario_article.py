@@ -13,7 +13,7 @@ import pytest
 from sim.article.parameters import PARAMETER_NAMES, SPEC, Parameters, check_bounds, per_round
 from sim.article.timeline import resolve
 from sim.errors import ScenarioError
-from sim.scenario import apply_overrides, load_scenario, scenario_from_mapping
+from sim.scenario import apply_overrides, load_scenario, resolved_dict, scenario_from_mapping
 from sim.scenario.article import article_run, calibrations
 from sim.scenario.article_keys import FIXED_KEYS, PARAMETER_KEYS, STATE_KEYS
 
@@ -233,3 +233,14 @@ def test_calibrations_of_a_sweep_over_model_2_key_paths() -> None:
         calibrations(run, ["beliefs.iran.cach"], [[0.2]])
     with pytest.raises(ScenarioError, match=r"beliefs.iran.prior lies in \[0.02, 0.6\]"):
         calibrations(run, ["beliefs.iran.prior"], [[0.9]])
+
+
+def test_stating_a_default_of_the_article_game_leaves_the_hash_alone() -> None:
+    bare = scenario_from_mapping(dict(HEAD))
+    stated = scenario_from_mapping(dict(HEAD, payoffs={"iran_aid": 4.0}, hazard={"rate": 3.0}))
+    moved = scenario_from_mapping(dict(HEAD, payoffs={"iran_aid": 4.5}))
+    assert bare.hash == stated.hash != moved.hash
+    data = resolved_dict(moved)
+    assert data["payoffs"]["iran_aid"] == 4.5 and data["beliefs"]["gulf"]["prior"] == 0.1
+    again = scenario_from_mapping(data)
+    assert again.hash == moved.hash and again.article_parameters() == moved.article_parameters()

@@ -562,8 +562,9 @@ class Scenario(_Strict):
 def resolved_dict(scenario: Scenario) -> dict[str, Any]:
     """The fully resolved scenario as plain JSON-able data.
 
-    Every stage-model parameter (the model's default where the scenario gives none) and
-    every counterpart's tolerance settings are spelled out, so the result says exactly
+    Every stage-model parameter (the model's default where the scenario gives none),
+    every counterpart's tolerance settings and every parameter of the article's game (in
+    its block: ``payoffs``, ``beliefs``, ...) are spelled out, so the result says exactly
     what a run used; ``players`` keeps only names that differ from the model's (and is
     left out when none do). ``Scenario.model_validate(resolved_dict(s))`` gives back a scenario
     with the same :func:`scenario_hash`.
@@ -593,6 +594,16 @@ def resolved_dict(scenario: Scenario) -> dict[str, Any]:
     data["tolerance"] = {
         cp: scenario.tolerance_of(cp).model_dump(mode="json") for cp in model.COUNTERPARTS
     }
+    # the article's game: every parameter spelled out in its block, as for the first model
+    calibration = scenario.article_parameters()
+    for key, name in m2.PARAMETER_KEYS.items():
+        parts = key.split(".")
+        node = data
+        for part in parts[:-1]:
+            if node.get(part) is None:
+                node[part] = {}
+            node = node[part]
+        node[parts[-1]] = float(getattr(calibration, name))
     return data
 
 
