@@ -28,8 +28,8 @@ from sim.article.parameters import check_bounds, per_round
 from sim.article.timeline import Shock
 from sim.article.timeline import resolve as resolve_timeline
 from sim.labels import Labels
-from sim.scenario.expect import Expectation
 from sim.scenario import article_schema as m2
+from sim.scenario.expect import Expectation
 from sim.scenario.keys import (
     ALL_VARIABLE_KEYS,
     EVENT_KEYS,
