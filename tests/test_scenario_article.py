@@ -4,6 +4,7 @@ shocks, and :func:`sim.scenario.article.article_run`."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
 from pathlib import Path
 
@@ -244,3 +245,9 @@ def test_stating_a_default_of_the_article_game_leaves_the_hash_alone() -> None:
     assert data["payoffs"]["iran_aid"] == 4.5 and data["beliefs"]["gulf"]["prior"] == 0.1
     again = scenario_from_mapping(data)
     assert again.hash == moved.hash and again.article_parameters() == moved.article_parameters()
+
+
+def test_a_scenario_pickles_for_a_process_pool() -> None:
+    scenario = load_scenario(SCENARIOS / "november_2024.yaml")
+    again = pickle.loads(pickle.dumps(scenario))
+    assert again == scenario and again.hash == scenario.hash

@@ -112,6 +112,9 @@ _PATRON_BLOCKS = {
     who: _block(f"Patron{who.title()}", f"{who}'s capacity and protection.", table)
     for who, table in PATRONS.items()
 }
+# Each generated class is a module attribute under its own name, so scenarios pickle (a
+# process pool sends them to its workers).
+globals().update({m.__name__: m for m in (*_BELIEF_BLOCKS.values(), *_PATRON_BLOCKS.values())})
 _PATRON_FIELDS: dict[str, Any] = {who: (m | None, None) for who, m in _PATRON_BLOCKS.items()}
 Patrons: type[_Strict] = create_model(
     "Patrons", __base__=_Strict, __doc__="The regime's patrons.", **_PATRON_FIELDS
