@@ -1,7 +1,8 @@
 """The ``hedgesim`` command: the only place in hedgesim that prints.
 
 Subcommands: ``solve``, ``validate``, ``explain``, ``run``, ``sweep``, ``figures``,
-``compare``, ``explore``. A user error prints one line on standard error and exits with
+``compare``, ``explore``, ``calibrate``, ``analyze`` (:mod:`sim.calibrate.commands`). A
+user error prints one line on standard error and exits with
 status 1; a usage error exits with 2.
 
 The choices of ``--method``, ``--executor`` and ``--analysis`` are the registries
@@ -163,6 +164,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.scenarios:
         scenario = load_scenario(path)
         print(f"{path}: ok ({scenario.name}: {scenario.question})")
+    if args.expect:
+        from sim.calibrate.commands import print_expectations
+
+        print_expectations(args)
     return 0
 
 
@@ -457,6 +462,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check scenario files")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    from sim.calibrate.commands import add_expect_options
+
+    add_expect_options(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("explain", help="why each player gets what it gets, term by term, in a "

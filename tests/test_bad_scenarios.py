@@ -122,6 +122,89 @@ CASES = [
     Case("huge_integer.yaml", 4, "seed", "too long to read"),
     Case("merge_key.yaml", 5, "repeated", "merge keys (<<) are not allowed"),
     Case("non_text_key.yaml", 5, "parameters", "key 1 is not text"),
+    # the article's game (Model 2): its blocks and events
+    Case(
+        "m2_bad_selection.yaml",
+        5,
+        "game.selection",
+        "expected one of 'qre', 'inertia', 'player-optimal' or 'welfare', got '",
+    ),
+    Case("m2_bool_for_rounds.yaml", 5, "game.rounds", "expected an integer, got true"),
+    Case(
+        "m2_date_before_start.yaml",
+        8,
+        "events[0].date",
+        "2024-09-17 is before game.start_date 2024-11-11",
+    ),
+    Case("m2_dated_without_start.yaml", 6, "events[0].date", "a dated event needs game.start_date"),
+    Case(
+        "m2_event_without_change.yaml",
+        5,
+        "events[0]",
+        "an event needs at least one of 'set', 'add' or 'scale', or 'no_change'",
+    ),
+    Case(
+        "m2_events_out_of_bounds.yaml",
+        9,
+        "events[1]",
+        "the events up to this one take payoffs.fuel_supply to 8, outside its b",
+    ),
+    Case("m2_nan_capacity.yaml", 5, "capacity.hollowing", "expected a finite number, got .nan"),
+    Case(
+        "m2_prior_in_event.yaml",
+        8,
+        "events[0].add.beliefs.iran.prior",
+        "beliefs.iran.prior is a starting value or resting level; move beliefs.",
+    ),
+    Case(
+        "m2_prior_out_of_bounds.yaml", 6, "beliefs.iran.prior", "expected a number <= 0.6, got 0.9"
+    ),
+    Case(
+        "m2_set_out_of_range.yaml",
+        8,
+        "events[0].set.threat.level",
+        "expected a value in [0, 1.5], got 3",
+    ),
+    Case(
+        "m2_shock_past_horizon.yaml",
+        10,
+        "events[0].date",
+        "falls in round 4, past the last round 3 (game.rounds is 4)",
+    ),
+    Case("m2_string_for_payoff.yaml", 5, "payoffs.iran_aid", "expected a number, got '4.0'"),
+    Case(
+        "m2_sweep_out_of_bounds.yaml",
+        7,
+        "sweeps[0].params.beliefs.iran.prior.stop",
+        "beliefs.iran.prior lies in [0.02, 0.6], so stop 0.9 is outside it",
+    ),
+    Case(
+        "m2_unknown_counterpart.yaml", 5, "beliefs.irn", "unknown key 'irn'; did you mean 'iran'?"
+    ),
+    Case(
+        "m2_unknown_event_target.yaml",
+        10,
+        "events[0].set.threat.lvl",
+        "unknown key path 'threat.lvl'; did you mean 'threat.level'?",
+    ),
+    Case(
+        "m2_unknown_observed_action.yaml",
+        8,
+        "events[0].observed.syria",
+        "unknown action 'hedging' of syria; did you mean 'hedge'?",
+    ),
+    Case(
+        "m2_unknown_payoff.yaml",
+        5,
+        "payoffs.gulf_incentiv",
+        "unknown key 'gulf_incentiv'; did you mean 'gulf_incentive'?",
+    ),
+    Case(
+        "m2_weekly_add_probability.yaml",
+        7,
+        "events[0]",
+        "add of beliefs.israel.catch (a probability per round) converts to a 7-",
+    ),
 ]
 
 

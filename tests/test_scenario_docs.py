@@ -18,10 +18,12 @@ sys.path.insert(0, str(ROOT))
 
 from sim import model  # noqa: E402
 from sim.scenario import Scenario  # noqa: E402
+from sim.scenario.article_schema import key_table  # noqa: E402
 from sim.scenario.errors import unwrap as _unwrap  # noqa: E402
 
 DOC = ROOT / "docs" / "scenarios.md"
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"
+BEGIN2, END2 = "<!-- model2:begin -->", "<!-- model2:end -->"
 
 
 def parameter_table() -> str:
@@ -55,12 +57,23 @@ def schema_keys(cls: type[BaseModel] = Scenario, prefix: str = "") -> list[str]:
     return out
 
 
-def _block(text: str) -> str:
-    return text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+def _block(text: str, begin: str = BEGIN, end: str = END) -> str:
+    return text.split(begin, 1)[1].split(end, 1)[0].strip()
+
+
+def _rewrite(text: str, begin: str, end: str, table: str) -> str:
+    head, rest = text.split(begin, 1)
+    return f"{head}{begin}\n{table}\n{end}{rest.split(end, 1)[1]}"
 
 
 def test_parameter_table_matches_the_model() -> None:
     assert _block(DOC.read_text()) == parameter_table(), (
+        "docs/scenarios.md is out of date: run python tests/test_scenario_docs.py"
+    )
+
+
+def test_the_article_key_table_matches_the_parameters() -> None:
+    assert _block(DOC.read_text(), BEGIN2, END2) == key_table(), (
         "docs/scenarios.md is out of date: run python tests/test_scenario_docs.py"
     )
 
@@ -86,7 +99,5 @@ def test_documented_keys_exist() -> None:
 
 
 if __name__ == "__main__":
-    text = DOC.read_text()
-    head, rest = text.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1]
-    DOC.write_text(f"{head}{BEGIN}\n{parameter_table()}\n{END}{tail}")
+    text = _rewrite(DOC.read_text(), BEGIN, END, parameter_table())
+    DOC.write_text(_rewrite(text, BEGIN2, END2, key_table()))

@@ -149,6 +149,53 @@ def test_robustness_flags() -> None:
     assert set(res.path_counts) >= {"dominance", "traced"}
 
 
+@pytest.mark.parametrize("batch", [None, 2])
+def test_the_robustness_search_afterwards_equals_the_search_during_the_solve(
+    batch: int | None,
+) -> None:
+    """``search_robust(where)`` after a ``robust=False`` solve sets, where asked, exactly the
+    flags a ``robust=True`` solve sets (the same stage games, the same selected profiles,
+    the same search), keeps the exact paths' flags, and leaves the others unknown (False).
+    Random 3-player games with 2 and 3 actions have many stage games with several
+    equilibria, so both flag values occur."""
+    rng = np.random.default_rng(11)
+    game = random_dense_game(rng, 6, (2, 3, 2), 0.7, batch)
+    full = solve(game, 5)
+    quick = solve(game, 5, robust=False)
+    np.testing.assert_array_equal(quick.strategy, full.strategy)
+    where = np.zeros(np.shape(full.robust), dtype=bool)
+    where[..., ::2, :] = True  # every other round
+    later = quick.search_robust(where)
+    exact = np.isin(full.path, ["constant", "dominance", "cyclic"])
+    asked = where | exact
+    assert (~full.robust[asked]).any() and full.robust[asked].any()
+    np.testing.assert_array_equal(later.robust[asked], full.robust[asked])
+    np.testing.assert_array_equal(later.robust_players[asked], full.robust_players[asked])
+    assert not later.robust[~asked].any() and not later.robust_players[~asked].any()
+    everywhere = quick.search_robust()
+    np.testing.assert_array_equal(everywhere.robust, full.robust)
+    np.testing.assert_array_equal(everywhere.robust_players, full.robust_players)
+    with pytest.raises(EngineError, match="where must have shape"):
+        quick.search_robust(where[..., 1:])
+
+
+@pytest.mark.parametrize("rule", ["inertia", "player-optimal", "welfare"])
+def test_a_rule_picks_the_same_without_the_robustness_search(rule: str) -> None:
+    """Without the robustness search a rule checks exactly only the two-mixer candidates
+    its pick depends on; the pick is bit for bit the one made after checking them all,
+    and the flags of the searched games are left unknown. Random 3-player games with
+    two actions each often have no pure equilibrium, so the mixed pick is exercised."""
+    rng = np.random.default_rng(12)
+    game = random_dense_game(rng, 8, (2, 2, 2), 0.6, 2)
+    full = solve(game, 4, selection=rule)
+    quick = solve(game, 4, selection=rule, robust=False)
+    assert full.path_counts.get("small-support", 0) > 0
+    np.testing.assert_array_equal(quick.strategy, full.strategy)
+    np.testing.assert_array_equal(quick.path, full.path)
+    exact = np.isin(full.path, ["constant", "dominance", "cyclic"])
+    assert not quick.robust[~exact].any()
+
+
 def test_welfare_ignores_a_positive_affine_change_of_one_player() -> None:
     """The welfare rule normalises each player's stage payoffs, so multiplying one player's
     payoffs by 1000 and adding 7 selects the same equilibria."""

@@ -16,12 +16,13 @@ Modules, in the direction data flows:
 """
 
 from sim.article.build import ArticleGame, build
-from sim.article.grid import COARSE, RUN, Resolution
+from sim.article.grid import ANALYSIS, COARSE, RUN, Resolution
 from sim.article.outcomes import Exit, Horizon, Outcomes, outcomes
 from sim.article.parameters import SPECS, Parameters, stack
 from sim.article.timeline import Shock
 
 __all__ = [
+    "ANALYSIS",
     "COARSE",
     "RUN",
     "SPECS",

@@ -33,7 +33,7 @@ from sim.article.thresholds import Sustainability, hedges_for_sure
 from sim.article.thresholds import sustainability as _sustainability
 from sim.article.timeline import Shock
 from sim.errors import HedgesimError
-from sim.stochastic import Solution, solve
+from sim.stochastic import Solution, TraceCache, solve
 from sim.stochastic.solver import stage_payoffs
 
 #: The engine's selection rules; the first is the default.
@@ -42,13 +42,15 @@ RULES: tuple[str, ...] = ("qre", "inertia", "player-optimal", "welfare")
 SAME = 1e-6
 
 
-def solve_game(game: ArticleGame, selection: str = "qre", robust: bool = True) -> Solution:
+def solve_game(game: ArticleGame, selection: str = "qre", robust: bool = True,
+               traces: TraceCache | None = None) -> Solution:  # fmt: skip
     """The engine's Markov-perfect equilibrium of ``game`` under ``selection``
     (``player-optimal`` favours Syria; ``inertia`` falls back to it). ``robust`` asks the
     engine to look for other equilibria in every stage game (``Solution.robust``; it costs
-    about two thirds more)."""
+    about two thirds more). ``traces`` shares traced stage games between solves
+    (:func:`sim.stochastic.solve`)."""
     return solve(game.games, horizon=game.rounds, selection=selection, focal_player=SYRIA,
-                 robust=robust)  # fmt: skip
+                 robust=robust, traces=traces)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,10 @@ class Answers:
         (with continuation values) has more than one equilibrium found (the engine's
         ``robust`` flag is false), under the default rule's play.
     solution
-        The engine's solution under the default rule (for the whole batch it was solved in).
+        The engine's solution under the default rule (for the whole batch it was solved in);
+        with ``robust``, its ``robust`` flags are searched in the stage games play reaches
+        with positive probability (:meth:`~sim.stochastic.Solution.search_robust`), and
+        False (unknown) in the others.
     index
         This calibration's index in ``solution``'s batch.
     path_counts
@@ -184,8 +189,8 @@ def answer(
     myopic
         Whether to solve the stage-optimal (discount 0) path too.
     robust
-        Whether the default rule's solve looks for other equilibria in every stage game
-        (``Answers.fragile``; NaN without it). It costs about two thirds more.
+        Whether to look for other equilibria in every stage game the default rule's play
+        reaches (``Answers.fragile``; NaN without it).
     """
     params = Parameters() if params is None else params
     if params.batch_shape:
@@ -213,12 +218,18 @@ def answer_batch(
     game = build(batch, rounds=rounds, shocks=shocks, resolution=resolution)
     # the default rule's solve also looks for other equilibria (the fragile states); the
     # other rules only need their own selection
+    # one cache of traced stage games for every solve: the last round of each rule's game
+    # and every round of the myopic game are the same stage games (no continuation)
+    traces = TraceCache()
     solved: dict[str, Solution] = {
-        rule: solve_game(game, rule, robust=robust and k == 0) for k, rule in enumerate(rules)
+        rule: solve_game(game, rule, robust=False, traces=traces) for rule in rules
     }
     first = solved[rules[0]]
     if robust:
         dist = np.asarray(first.distribution(game.initial()))  # (B, T + 1, S)
+        # the search only where play goes: elsewhere a flag would not change ``fragile``
+        first = first.search_robust(dist[:, :rounds] > 0)
+        solved[rules[0]] = first
         fragile = (dist[:, :rounds] * ~np.asarray(first.robust)).sum(axis=2)  # (B, T)
     else:
         fragile = np.full((size, rounds), np.nan)
@@ -226,7 +237,7 @@ def answer_batch(
     if myopic:
         flat = build(batch.replace(discount=np.zeros(size)), rounds=rounds, shocks=shocks,
                      resolution=resolution)  # fmt: skip
-        short = solve_game(flat, rules[0], robust=False)
+        short = solve_game(flat, rules[0], robust=False, traces=traces)
     out = []
     for b, params in enumerate(calibrations):
         single = build(params, rounds=rounds, shocks=shocks, resolution=resolution)

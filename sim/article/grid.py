@@ -67,6 +67,11 @@ class Resolution:
 RUN = Resolution()
 #: A coarse grid for quick checks and tests.
 COARSE = Resolution(belief_points=7, capacity_points=4)
+#: The grid for analyses over many sampled calibrations (``answer_batch``): 501 states
+#: against the run's 7,987. Its answers are the run grid's to within a few rounds and a
+#: few points of probability on the baseline (docs/model.md, "Grids"): good for ranking
+#: and screening calibrations, not for quoting a horizon.
+ANALYSIS = Resolution(belief_points=5, capacity_points=4)
 
 
 def logit(p: FloatArray | float) -> FloatArray:

@@ -7,6 +7,7 @@ Imports here stay lazy: ``hedgesim --help`` must not load numpy.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,141 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(text: str) -> Any:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def analysis_text(result: Any, folder: Path | None) -> str:
+    """The analysis in words: each answer as a distribution, what carries it, the claims
+    that pin it down, the knife edges."""
+    d = result.distributions
+    lines = [
+        f"{result.scenario}: {result.n} supported calibrations ({result.method}; acceptance "
+        f"rate of uniform draws {result.acceptance_rate:.2g}), {result.rounds} rounds of "
+        f"{result.round_days:g} days, grid {result.resolution[0]}x{result.resolution[1]}",
+        "",
+        "when hedging stops being certain (each calibration's median round; collapse and never "
+        "are outcomes of their own):",
+        "  " + ", ".join(f"{k}: {v:.0%}" for k, v in d.horizon.items()),
+        f"P(hedging stops being certain within the run): median {d.hedging_ends.q50:.2f}, "
+        f"90% of calibrations in [{d.hedging_ends.q05:.2f}, {d.hedging_ends.q95:.2f}]",
+        "where the hedge most likely ends: "
+        + ", ".join(f"{k} {v:.0%}" for k, v in d.exit_mode.items()),
+        f"P(collapse by {d.collapse_date or f'round {d.collapse_round}'}): median "
+        f"{d.collapse_by.q50:.3f}, 90% in [{d.collapse_by.q05:.3f}, {d.collapse_by.q95:.3f}]",
+        f"value of ambiguity (hedge minus the best alternative, round 0): median "
+        f"{d.ambiguity.q50:.2f}, 90% in [{d.ambiguity.q05:.2f}, {d.ambiguity.q95:.2f}]",
+    ]
+    for name, rows in result.sobol.items():
+        if not rows:
+            continue
+        top = sorted(rows, key=lambda r: -r.ST)[:3]
+        lines.append(f"what carries '{name}' (total Sobol index +- 95%): "
+                     + "; ".join(f"{r.factor} {r.ST:.2f}+-{r.ST_conf:.2f}" for r in top))
+    if result.importance:
+        lines += ["", "claim importance (share of each answer's spread the constraint removes):"]
+        names = list(result.importance[0].shrink)
+        lines.append("constraint  claims           " + "  ".join(f"{n[:14]:>14}" for n in names))
+        for row in result.importance:
+            lines.append(f"{row.constraint:<11} {' '.join(row.claims):<16} "
+                         + "  ".join(f"{row.shrink[n]:>14.2f}" for n in names))
+    if result.knife_edges:
+        lines += ["", "the scenario's own calibration, nudged by one part in a million:"]
+        for e in result.knife_edges:
+            tag = (f"TIE (moved by {', '.join(e.moved_by[:4])}"
+                   f"{', ...' if len(e.moved_by) > 4 else ''}: {', '.join(e.alternatives[:3])})"
+                   if e.tie else "clean")
+            lines.append(f"  {e.answer}: {e.value} {tag}")
+    if folder is not None:
+        lines += ["", f"wrote {folder}"]
+    return "\n".join(lines)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from sim.atomic import write_text
+    from sim.calibrate.analysis import AnalysisOptions, analyze
+    from sim.calibrate.constraints import load_constraints
+    from sim.calibrate.figures import write_analysis_figures
+    from sim.calibrate.setting import load_setting
+    from sim.output_folder import output_folder
+
+    n = _positive("--n", args.n)
+    for name in ("sobol_base", "importance_n"):
+        if getattr(args, name) < 0:
+            raise HedgesimError(f"--{name.replace('_', '-')} must be at least 0")
+    if args.sobol_base & (args.sobol_base - 1):
+        raise HedgesimError(f"--sobol-base must be a power of two, got {args.sobol_base}")
+    setting = load_setting(args.scenario, args.set or ())
+    if args.rounds is not None:
+        setting = dataclasses.replace(setting, rounds=_positive("--rounds", args.rounds))
+    ledger = load_constraints(args.ledger) if args.ledger else load_constraints()
+    options = AnalysisOptions(
+        n=n, seed=args.seed, sobol_base=args.sobol_base, importance_n=args.importance_n,
+        by=args.by, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
+        chunk_size=_positive("--chunk-size", args.chunk_size),
+        knife_edges=not args.no_knife_edges, sampler={"pilot": _positive("--pilot", args.pilot)},
+    )
+    target = Path(args.out) if args.out else Path("runs") / setting.name / "supported"
+    say = (lambda text: print(f"hedgesim: {text}", file=sys.stderr)) if args.verbose else None
+    with output_folder(target) as staging:
+        result, _ = analyze(setting, ledger, options, folder=staging.target / "chunks",
+                            progress=say)
+        write_text(staging.path / "analysis.json", result.model_dump_json(indent=2) + "\n")
+        write_text(staging.path / "analysis.txt", analysis_text(result, None) + "\n")
+        if not args.no_figures:
+            write_analysis_figures(result, staging.path)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        print(analysis_text(result, target))
+    return 0
+
+
+def add_expect_options(p: argparse.ArgumentParser) -> None:
+    """``validate``'s options for checking the scenarios' ``expect:`` blocks."""
+    p.add_argument("--expect", action="store_true",
+                   help="also check each scenario's expect: block across the supported set "
+                   "(solves --expect-n calibrations per scenario compared)")
+    p.add_argument("--expect-n", type=int, default=32, metavar="N",
+                   help="supported calibrations per check (default: 32)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the draws' seed (default: 0)")
+    p.add_argument("--rounds", type=int, help="rounds of each solve (default: the scenario's)")
+    p.add_argument("--pilot", type=int, default=PILOT, help="the rejection pilot's draws")
+    p.add_argument("--executor", default="inprocess", choices=("inprocess", "processes", "dask"),
+                   help="where calibrations are solved (default: inprocess)")
+    p.add_argument("--workers", type=int, help="worker processes (processes, local dask)")
+
+
+def print_expectations(args: argparse.Namespace) -> None:
+    """Check and print every scenario's expectations (``validate --expect``)."""
+    import dataclasses
+
+    from sim.calibrate.constraints import load_constraints
+    from sim.calibrate.expect import check_expectations
+    from sim.calibrate.setting import load_setting
+
+    n = _positive("--expect-n", args.expect_n)
+    pilot = _positive("--pilot", args.pilot)
+    ledger = load_constraints()
+    for path in args.scenarios:
+        setting = load_setting(path)
+        if args.rounds is not None:
+            setting = dataclasses.replace(setting, rounds=_positive("--rounds", args.rounds))
+        if not setting.expect:
+            print(f"{path}: no expect: block")
+            continue
+        for v in check_expectations(setting, ledger, n, args.seed, pilot=pilot,
+                                    executor=args.executor, workers=args.workers):
+            print(f"{path}: {v.text()}")
+
+
 def add_commands(sub: Any) -> None:
     """Register ``calibrate`` and ``analyze`` on the CLI's subparsers."""
     p = sub.add_parser(
@@ -86,5 +222,40 @@ def add_commands(sub: Any) -> None:
                    help="print calibration.json to standard output")
     p.set_defaults(func=cmd_calibrate)
 
+    p = sub.add_parser(
+        "analyze",
+        help="every answer as a distribution over the supported calibrations, Sobol indices, "
+        "claim importance, knife edges",
+    )
+    p.add_argument("scenario")
+    p.add_argument("--n", type=int, default=64,
+                   help="supported calibrations solved for the distributions (default: 64)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the draws' seed (default: 0)")
+    p.add_argument("--out", help="output folder (default: runs/<scenario name>/supported/)")
+    p.add_argument("--by", type=_date, metavar="YYYY-MM-DD",
+                   help="the date the collapse probability is read at (default: the run's end)")
+    p.add_argument("--rounds", type=int, help="rounds of the analysis (default: the scenario's)")
+    p.add_argument("--sobol-base", type=int, default=16, metavar="N",
+                   help="base samples of the Sobol design, a power of two; 0 skips it "
+                   "(default: 16: 16 x 13 solves)")
+    p.add_argument("--importance-n", type=int, default=8, metavar="N",
+                   help="draws per constraint left out, for claim importance; 0 skips it "
+                   "(default: 8)")
+    p.add_argument("--no-knife-edges", action="store_true",
+                   help="skip nudging the scenario's own calibration")
+    p.add_argument("--pilot", type=int, default=PILOT, help="the rejection pilot's draws")
+    p.add_argument("--executor", default="inprocess", choices=("inprocess", "processes", "dask"),
+                   help="where chunks are solved (default: inprocess)")
+    p.add_argument("--workers", type=int, help="worker processes (processes, local dask)")
+    p.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://host:8786")
+    p.add_argument("--chunk-size", type=int, default=32, help="calibrations per chunk")
+    p.add_argument("--ledger", help="another claim ledger (default: seeds/claims.yaml)")
+    p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE",
+                   help="override a scenario value (repeatable)")
+    p.add_argument("--no-figures", action="store_true", help="skip the figures")
+    p.add_argument("--json", action="store_true", help="print analysis.json to standard output")
+    p.add_argument("--verbose", action="store_true", help="say what is being solved")
+    p.set_defaults(func=cmd_analyze)
 
-__all__ = ["add_commands", "cmd_calibrate"]
+
+__all__ = ["add_commands", "analysis_text", "cmd_analyze", "cmd_calibrate"]

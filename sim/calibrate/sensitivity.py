@@ -12,6 +12,7 @@ analysis uses them on.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -66,13 +67,15 @@ def sobol_indices(
     """The indices of ``outputs`` (one value per point of :func:`sobol_design`)."""
     from SALib.analyze import sobol as sobol_analyze
 
-    found = sobol_analyze.analyze(
-        _problem(names, groups),
-        np.asarray(outputs, dtype=np.float64),
-        calc_second_order=False,
-        num_resamples=resamples,
-        seed=seed,
-    )
+    with warnings.catch_warnings():  # SALib warns on constant outputs; the caller checks
+        warnings.simplefilter("ignore", UserWarning)
+        found = sobol_analyze.analyze(
+            _problem(names, groups),
+            np.asarray(outputs, dtype=np.float64),
+            calc_second_order=False,
+            num_resamples=resamples,
+            seed=seed,
+        )
     factors = tuple(dict.fromkeys(groups)) if groups is not None else tuple(names)
     return SobolIndices(
         factors,

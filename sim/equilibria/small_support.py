@@ -359,6 +359,24 @@ def batch_two_mixer_equilibria(
     return out
 
 
+def batch_two_mixer_candidates(
+    payoffs: npt.ArrayLike, tol: float = DEFAULT_TOLERANCE
+) -> list[list[list[FloatArray]]]:
+    """The candidates of :func:`batch_two_mixer_equilibria` before their exact check: for
+    each game of ``(batch, n, *actions)``, every two-mixer profile that passes the float
+    screen, ordered by profile key. ``batch_two_mixer_equilibria`` is exactly these, each
+    checked by :func:`sim.equilibria.verify.verify_many` (``method`` :data:`METHOD`);
+    a caller that needs only some of them verified (the engine's robustness search: only a
+    candidate that would change a flag) checks those."""
+    arr, _ = as_batch(payoffs, True)
+    if not np.all(np.isfinite(arr)):
+        raise SolverError(METHOD, "payoffs must be finite numbers (found NaN or infinity)")
+    out: list[list[list[FloatArray]]] = []
+    for start in range(0, arr.shape[0], _CHUNK):
+        out.extend(f.profiles for f in _candidates(arr[start : start + _CHUNK], tol))
+    return out
+
+
 def small_support(
     game: NormalFormGame, tol: float = DEFAULT_TOLERANCE, *, timeout: float = 30.0
 ) -> SolveResult:

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from sim.results.analyses import AnalysisResults
 from sim.results.article import ArticleResults
 from sim.results.calibration import CalibrationResults
+from sim.results.supported import SupportedAnalysis
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 #: Schema file -> the class it publishes.
@@ -25,6 +26,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "results.schema.json": ArticleResults,
     "analyses.schema.json": AnalysisResults,
     "calibration.schema.json": CalibrationResults,
+    "analysis.schema.json": SupportedAnalysis,
 }
 
 

@@ -11,10 +11,16 @@ names the file, the line, the key path and what was expected, on one line
 - :mod:`sim.scenario.loading`: YAML text (1.2 core numbers) to a validated scenario,
   ``extends`` confined to the scenario's folder and the search path;
 - :mod:`sim.scenario.overrides`: ``--set key.path=value``;
+- :mod:`sim.scenario.article_keys`, :mod:`sim.scenario.article_schema`: the blocks of the
+  article's game (Model 2), every parameter by one key path;
+  :mod:`sim.scenario.article` turns a scenario into an ``ArticleRun`` (imported on its own:
+  it loads the article's game);
 - :mod:`sim.scenario.errors`: pydantic's problems as one located line each.
 """
 
 from sim.scenario.keys import (
+    ALL_VARIABLE_KEYS,
+    ARTICLE_VARIABLE_KEYS,
     EVENT_KEYS,
     MAX_KEY_PARTS,
     MAX_MAGNITUDE,
@@ -57,6 +63,8 @@ from sim.scenario.schema import (
 )
 
 __all__ = [
+    "ALL_VARIABLE_KEYS",
+    "ARTICLE_VARIABLE_KEYS",
     "EVENT_KEYS",
     "MAX_DEPTH",
     "MAX_EXTENDS",

@@ -15,12 +15,16 @@ A scenario states its values in the units of :mod:`sim.article.parameters` (per 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from sim.article.grid import RUN, Resolution
+from sim.article.grid import Resolution
 from sim.article.parameters import BASE_ROUND_DAYS, Parameters, per_round
 from sim.article.timeline import Shock
-from sim.scenario.schema import ROUND_DAYS, Scenario
+from sim.errors import ScenarioError
+from sim.scenario.article_keys import PARAMETER_KEYS, value_range
+from sim.scenario.keys import suggest
+from sim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,11 @@ class DatedEvent:
         Why the event moves nothing in the model (``""`` when it moves something).
     judgement
         Why a shock has the size it has, when the size is a judgement call (``""`` if not).
+    source
+        Where the date and the fact come from.
+    observed, observed_collapse
+        What history shows in its round: players' actions (``{"syria": "hedge"}``) and
+        whether the regime had fallen by the round's end (``None``: not stated).
     """
 
     name: str
@@ -51,6 +60,9 @@ class DatedEvent:
     shocks: tuple[Shock, ...] = ()
     no_change: str = ""
     judgement: str = ""
+    source: str = ""
+    observed: Mapping[str, str] = field(default_factory=dict)
+    observed_collapse: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,13 @@ class ArticleRun:
     events: tuple[DatedEvent, ...] = ()
     monthly: Parameters = Parameters()
     selection: str = "qre"
+    known_until: dt.date | None = None
+
+    def hindsight(self, event: DatedEvent) -> bool:
+        """Whether ``event`` lies after :attr:`known_until` (the calibration's vantage): such
+        an event is replayed, never used to calibrate. ``False`` without a vantage."""
+        return (self.known_until is not None and event.date is not None
+                and event.date > self.known_until)  # fmt: skip
 
     def date_of(self, round: int) -> dt.date | None:
         """The calendar date round ``round`` starts (``None`` in an undated run)."""
@@ -112,23 +131,87 @@ def article_run(scenario: Scenario) -> ArticleRun:
     Parameters
     ----------
     scenario
-        A validated scenario.
+        A validated scenario (its Model 2 blocks: ``payoffs``, ``beliefs``, ``capacity``,
+        ``threat``, ``patrons``, ``hazard``, ``game``, ``events``; docs/scenarios.md).
 
     Returns
     -------
     ArticleRun
         Its calibration in per-round units, horizon, grid and dated shocks.
     """
-    days = ROUND_DAYS[scenario.repeated.round_unit]
-    monthly = Parameters()
+    game = scenario.game
+    days = game.round_days
+    monthly = scenario.article_parameters()
+    events = tuple(
+        DatedEvent(
+            name=event.name,
+            round=r,
+            date=event.date,
+            description=event.description,
+            claims=event.claims,
+            shocks=shocks,
+            no_change=event.no_change or "",
+            judgement=event.judgement or "",
+            source=event.source,
+            observed=event.observed.actions() if event.observed is not None else {},
+            observed_collapse=event.observed.collapsed if event.observed is not None else None,
+        )
+        for event, r, shocks in scenario.article_shocks()
+    )
+    grid = game.grid
     return ArticleRun(
         name=scenario.name,
         params=per_round(monthly, days) if days != BASE_ROUND_DAYS else monthly,
-        shocks=(),
-        rounds=scenario.repeated.rounds,
+        shocks=tuple(s for e in events for s in e.shocks),
+        rounds=game.rounds,
         round_days=float(days),
-        start=scenario.repeated.start_date,
-        resolution=RUN,
-        events=(),
+        start=game.start_date,
+        resolution=Resolution(
+            belief_points=grid.belief_points,
+            capacity_points=grid.capacity_points,
+            belief_min=grid.belief_min,
+            belief_max=grid.belief_max,
+        ),
+        events=events,
         monthly=monthly,
+        selection=game.selection,
+        known_until=game.known_until,
     )
+
+
+def calibrations(
+    run: ArticleRun, keys: Sequence[str], rows: Sequence[Sequence[float]]
+) -> list[Parameters]:
+    """The run's calibration with the key paths ``keys`` set to each row of ``rows``
+    (values per month, as a scenario states them), each in the run's rounds: the
+    calibrations of a sweep or a Monte Carlo over Model 2 key paths, ready for
+    :func:`sim.article.answers.answer_batch`.
+
+    Raises
+    ------
+    ScenarioError
+        A key that is not a parameter's key path, or a value outside its bounds.
+    """
+    for key in keys:
+        if key not in PARAMETER_KEYS:
+            hint = suggest(key, PARAMETER_KEYS) or "; expected a parameter's key path"
+            raise ScenarioError("sweep", f"cannot vary {key!r}{hint}", key_path=key)
+    out = []
+    for row in rows:
+        if len(row) != len(keys):
+            raise ScenarioError("sweep", f"expected {len(keys)} values a row, got {len(row)}")
+        changes = {}
+        for key, value in zip(keys, row, strict=True):
+            lo, hi = value_range(key)
+            if not lo <= float(value) <= hi:
+                raise ScenarioError(
+                    "sweep",
+                    f"{key} lies in [{lo:g}, {hi:g}], so {float(value):g} is outside it",
+                    key_path=key,
+                )
+            changes[PARAMETER_KEYS[key]] = float(value)
+        monthly = run.monthly.replace(**changes)
+        out.append(
+            per_round(monthly, run.round_days) if run.round_days != BASE_ROUND_DAYS else monthly
+        )
+    return out

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sim import model
+from sim.scenario.article_keys import PARAMETER_KEYS as ARTICLE_KEYS
+from sim.scenario.article_keys import value_range
 
 #: Largest magnitude of any number in a scenario. Payoffs are a few units a round; a value
 #: beyond a billion is a typo, and sums and products of such values stay far from float
@@ -135,8 +137,13 @@ def _key_paths(with_level: bool, with_discount: bool) -> tuple[str, ...]:
 
 #: Key paths a timeline event may set, add to or scale.
 EVENT_KEYS: tuple[str, ...] = _key_paths(with_level=True, with_discount=False)
-#: Key paths sweeps and uncertainty may vary.
+#: Key paths sweeps and uncertainty may vary in the first model.
 VARIABLE_KEYS: tuple[str, ...] = _key_paths(with_level=False, with_discount=True)
+#: Key paths sweeps and uncertainty may vary in the article's game (Model 2): every
+#: parameter's (:data:`sim.scenario.article_keys.PARAMETER_KEYS`).
+ARTICLE_VARIABLE_KEYS: tuple[str, ...] = tuple(ARTICLE_KEYS)
+#: Every key path a sweep or uncertainty may name.
+ALL_VARIABLE_KEYS: tuple[str, ...] = VARIABLE_KEYS + ARTICLE_VARIABLE_KEYS
 
 
 @dataclass(frozen=True)
@@ -172,9 +179,14 @@ def key_range(path: str) -> KeyRange:
     Returns
     -------
     KeyRange
-        Shares, tolerance levels and ``initial`` lie in [0, 1]; deniability in [0, 1);
+        A parameter of the article's game lies in its documented bounds
+        (:data:`sim.article.parameters.SPECS`); shares, tolerance levels and ``initial``
+        lie in [0, 1]; deniability in [0, 1);
         the discount factor in (0, 1); every other value in [0, :data:`MAX_MAGNITUDE`].
     """
+    if path in ARTICLE_KEYS:
+        lo, hi = value_range(path)
+        return KeyRange(lo, hi)
     parts = key_path(path).names
     if parts[0] == "parameters" and model.is_share(parts[1]):
         return KeyRange(0.0, 1.0)
@@ -212,5 +224,8 @@ def check_key(key: str, allowed: Sequence[str], what: str) -> None:
         hint = suggest(key, allowed) or (
             "; expected parameters.<name>, tolerance.<counterpart>.<setting>"
             + (" or repeated.discount" if "repeated.discount" in allowed else "")
+            + (", or a key path of the article's game (payoffs.<name>, "
+               "beliefs.<counterpart>.<setting>, capacity.<setting>, ...)"
+               if ARTICLE_VARIABLE_KEYS[0] in allowed else "")
         )
         raise Located((key,), f"unknown {what} {key!r}{hint}")

@@ -23,11 +23,17 @@ from pydantic import (
 )
 
 from sim import equilibria, model
+from sim.article.parameters import Parameters as ArticleParameters
+from sim.article.parameters import check_bounds, per_round
+from sim.article.timeline import Shock
+from sim.article.timeline import resolve as resolve_timeline
 from sim.labels import Labels
+from sim.scenario import article_schema as m2
+from sim.scenario.expect import Expectation
 from sim.scenario.keys import (
+    ALL_VARIABLE_KEYS,
     EVENT_KEYS,
     MAX_MAGNITUDE,
-    VARIABLE_KEYS,
     Located,
     check_key,
     key_range,
@@ -191,7 +197,7 @@ class Uncertainty(_Strict):
     @classmethod
     def _known_keys(cls, v: dict[str, Distribution]) -> dict[str, Distribution]:
         for key, d in v.items():
-            check_key(key, VARIABLE_KEYS, "key path")
+            check_key(key, ALL_VARIABLE_KEYS, "key path")
             allowed = key_range(key)
             for bound in ("low", "high"):
                 value = getattr(d, bound)
@@ -228,7 +234,7 @@ class Sweep(_Strict):
         if not 1 <= len(v) <= 2:
             raise ValueError("a sweep varies one or two key paths")
         for key, axis in v.items():
-            check_key(key, VARIABLE_KEYS, "key path")
+            check_key(key, ALL_VARIABLE_KEYS, "key path")
             allowed = key_range(key)
             for end in ("start", "stop"):
                 value = getattr(axis, end)
@@ -277,6 +283,16 @@ class Scenario(_Strict):
     sweeps: tuple[Sweep, ...] = ()
     outputs: Outputs = Field(default_factory=Outputs)
     seed: Annotated[int, Field(ge=0, lt=2**63, strict=True)] = 0
+    expect: tuple[Expectation, ...] = ()  # owned by the claims work (sim/scenario/expect.py)
+    # -- the article's game (Model 2): sim/scenario/article_schema.py -------------------
+    payoffs: m2.Payoffs = Field(default_factory=m2.Payoffs)  # type: ignore[valid-type]
+    beliefs: m2.Beliefs = Field(default_factory=m2.Beliefs)  # type: ignore[valid-type]
+    capacity: m2.Capacity = Field(default_factory=m2.Capacity)  # type: ignore[valid-type]
+    threat: m2.Threat = Field(default_factory=m2.Threat)  # type: ignore[valid-type]
+    patrons: m2.Patrons = Field(default_factory=m2.Patrons)  # type: ignore[valid-type]
+    hazard: m2.Hazard = Field(default_factory=m2.Hazard)  # type: ignore[valid-type]
+    game: m2.Game = Field(default_factory=m2.Game)
+    events: tuple[m2.ArticleEvent, ...] = ()
 
     _sources: tuple[str, ...] = PrivateAttr(default=())
 
@@ -370,7 +386,98 @@ class Scenario(_Strict):
                 )
             seen.add(sweep.name)
         self._events_stay_bounded()
+        self._article_events_fit()
         return self
+
+    # -- the article's game ------------------------------------------------------
+    def article_parameters(self) -> ArticleParameters:
+        """The article game's calibration as the scenario states it (per month): the
+        defaults of :mod:`sim.article.parameters`, overridden by the Model 2 blocks."""
+        values: dict[str, float] = {}
+        values |= m2.block_values(self.payoffs, {n: n for n in m2.PAYOFF_NAMES})
+        values |= m2.block_values(self.capacity, m2.CAPACITY_SETTINGS)
+        values |= m2.block_values(self.threat, m2.THREAT_SETTINGS)
+        values |= m2.block_values(self.hazard, m2.HAZARD_SETTINGS)
+        for cp in m2.COUNTERPARTS:
+            settings = {s: p.format(cp) for s, p in m2.BELIEF_SETTINGS.items()}
+            values |= m2.block_values(getattr(self.beliefs, cp), settings)
+        for who, table in m2.PATRONS.items():
+            values |= m2.block_values(getattr(self.patrons, who), table)
+        if self.game.discount is not None:
+            values["discount"] = float(self.game.discount)
+        return ArticleParameters().replace(**values)
+
+    def article_event_round(self, event: m2.ArticleEvent) -> int:
+        """The round of the article's game in which ``event`` applies (its date mapped
+        through ``game.start_date`` and ``game.round_unit``)."""
+        if event.round is not None:
+            return event.round
+        assert event.date is not None and self.game.start_date is not None
+        return (event.date - self.game.start_date).days // self.game.round_days
+
+    def article_shocks(self) -> tuple[tuple[m2.ArticleEvent, int, tuple[Shock, ...]], ...]:
+        """Each event with its round and its shocks in the run's rounds, in the order they
+        apply (by round; events of one round in file order)."""
+        days = self.game.round_days
+        out = [(e, self.article_event_round(e)) for e in self.events]
+        order = sorted(range(len(out)), key=lambda i: out[i][1])
+        return tuple((out[i][0], out[i][1], out[i][0].shocks(out[i][1], days)) for i in order)
+
+    def _article_events_fit(self) -> None:
+        """Events dated inside the run, convertible to its rounds, and keeping every
+        parameter and the threat within their documented bounds."""
+        start, rounds = self.game.start_date, self.game.rounds
+        for i, event in enumerate(self.events):
+            at = "round" if event.round is not None else "date"
+            if event.date is not None:
+                if start is None:
+                    raise Located(("events", i, "date"), "a dated event needs game.start_date")
+                if event.date < start:
+                    raise Located(("events", i, "date"),
+                                  f"{event.date} is before game.start_date {start}")  # fmt: skip
+            r = self.article_event_round(event)
+            if r >= rounds:
+                raise Located(
+                    ("events", i, at),
+                    f"falls in round {r}, past the last round {rounds - 1} "
+                    f"(game.rounds is {rounds})",
+                )
+            try:
+                event.shocks(r, self.game.round_days)
+            except ValueError as exc:
+                raise Located(("events", i), str(exc)) from None
+        if not self.events:
+            return
+        monthly = self.article_parameters()
+        index = {id(e): i for i, e in enumerate(self.events)}
+        placed = self.article_shocks()
+        month = [s for e, r, _ in placed for s in e.shocks(r, m2.BASE_ROUND_DAYS)]
+        timeline = resolve_timeline(monthly, month, rounds)
+        for t, params in enumerate(timeline.parameters):
+            for problem in check_bounds(params):
+                name = problem.split("=")[0].split(" ")[0]
+                key = m2.KEY_OF[name]
+                event = next(e for e, r, _ in reversed(placed) if r <= t and (
+                    key in e.set or key in e.add or key in e.scale))  # fmt: skip
+                lo, hi = m2.SPEC[name].bounds
+                raise Located(
+                    ("events", index[id(event)]),
+                    f"the events up to this one take {key} to {float(getattr(params, name)):.6g}"
+                    f", outside its bounds [{lo:g}, {hi:g}]",
+                )
+        in_rounds = [s for _, _, shocks in placed for s in shocks]
+        weekly = resolve_timeline(per_round(monthly, self.game.round_days), in_rounds, rounds)
+        hi = m2.SPEC["threat"].bounds[1]
+        for t, data in enumerate(weekly.data):
+            if float(data.threat) > hi + 1e-12:
+                event = next(e for e, r, _ in reversed(placed) if r <= t and (
+                    "threat.level" in e.set or "threat.level" in e.add
+                    or "threat.level" in e.scale))  # fmt: skip
+                raise Located(
+                    ("events", index[id(event)]),
+                    f"the events up to this one take threat.level to {float(data.threat):.6g} "
+                    f"in round {t}, beyond the largest threat {hi:g}",
+                )
 
     def _events_stay_bounded(self) -> None:
         """Refuse events that, applied in order, could take a value beyond
@@ -455,8 +562,9 @@ class Scenario(_Strict):
 def resolved_dict(scenario: Scenario) -> dict[str, Any]:
     """The fully resolved scenario as plain JSON-able data.
 
-    Every stage-model parameter (the model's default where the scenario gives none) and
-    every counterpart's tolerance settings are spelled out, so the result says exactly
+    Every stage-model parameter (the model's default where the scenario gives none),
+    every counterpart's tolerance settings and every parameter of the article's game (in
+    its block: ``payoffs``, ``beliefs``, ...) are spelled out, so the result says exactly
     what a run used; ``players`` keeps only names that differ from the model's (and is
     left out when none do). ``Scenario.model_validate(resolved_dict(s))`` gives back a scenario
     with the same :func:`scenario_hash`.
@@ -477,6 +585,8 @@ def resolved_dict(scenario: Scenario) -> dict[str, Any]:
     data.pop("players", None)
     if players:
         data["players"] = players
+    if not data.get("expect"):  # no expectations: the hash stays what it was before expect:
+        data.pop("expect", None)
     defaults = model.Parameters().as_dict()
     data["parameters"] = {
         name: float(scenario.parameters.get(name, defaults[name])) for name in model.PARAMETER_NAMES
@@ -484,6 +594,16 @@ def resolved_dict(scenario: Scenario) -> dict[str, Any]:
     data["tolerance"] = {
         cp: scenario.tolerance_of(cp).model_dump(mode="json") for cp in model.COUNTERPARTS
     }
+    # the article's game: every parameter spelled out in its block, as for the first model
+    calibration = scenario.article_parameters()
+    for key, name in m2.PARAMETER_KEYS.items():
+        parts = key.split(".")
+        node = data
+        for part in parts[:-1]:
+            if node.get(part) is None:
+                node[part] = {}
+            node = node[part]
+        node[parts[-1]] = float(getattr(calibration, name))
     return data
 
 

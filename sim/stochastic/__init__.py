@@ -8,7 +8,7 @@ from sim.stochastic.game import StochasticGame
 from sim.stochastic.qre import logit_branch
 from sim.stochastic.result import FirstRound, Paths, Solution, Verification
 from sim.stochastic.solver import MAX_HORIZON, MAX_ITERATIONS, MEMORY_BUDGET, STOP
-from sim.stochastic.stage import PATHS, SELECTIONS
+from sim.stochastic.stage import PATHS, SELECTIONS, TraceCache
 from sim.stochastic.transitions import (
     ROW_TOLERANCE,
     DenseTransitions,
@@ -36,6 +36,7 @@ __all__ = [
     "Solution",
     "SparseTransitions",
     "StochasticGame",
+    "TraceCache",
     "Transitions",
     "Verification",
     "join_chunks",

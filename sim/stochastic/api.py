@@ -23,6 +23,7 @@ from sim.stochastic.solver import (
     stationary,
     terminal_values,
 )
+from sim.stochastic.stage import TraceCache
 
 
 def solve(
@@ -40,6 +41,7 @@ def solve(
     certify: bool = True,
     memory_budget: int = MEMORY_BUDGET,
     progress: Callable[[int, int], None] | None = None,
+    traces: TraceCache | None = None,
 ) -> Solution:
     """A Markov-perfect equilibrium of ``game`` (see docs/engine.md).
 
@@ -81,6 +83,11 @@ def solve(
     progress
         Called with (rounds or iterations done, their number or bound) after each; the
         CLI draws a progress bar with it.
+    traces
+        Traced QRE limits to reuse and add to (a :class:`~sim.stochastic.TraceCache`):
+        several solves of related games (other selection rules, the same game with discount
+        0) pass one, and a stage game whose normalised payoffs were traced before, bit for
+        bit, is not traced again. Within one solve a cache is always shared across rounds.
 
     Raises
     ------
@@ -105,8 +112,8 @@ def solve(
             f"of {memory_budget / 2**30:.2f} GiB: split the batch or pass memory_budget="
         )
     start = terminal_values(first, terminal)
-    arrays = stationary(first, start, options, progress) if horizon is None else backward(
-        rounds, start, options, progress)  # fmt: skip
+    arrays = stationary(first, start, options, progress, traces) if horizon is None else backward(
+        rounds, start, options, progress, traces)  # fmt: skip
     return Solution(first, tuple(rounds), horizon, options, arrays)
 
 

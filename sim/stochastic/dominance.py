@@ -46,25 +46,34 @@ def surviving_actions(payoffs: FloatArray, eps: FloatArray) -> list[BoolArray]:
     own_first = [
         np.moveaxis(payoffs[:, i], 1 + i, 1).reshape(count, shape[i], -1) for i in range(n)
     ]
-    margin = eps[:, None, None, None]
-    changed = True
-    while changed:
-        changed = False
+    # Games whose last pass over the players eliminated something; the others are done
+    # (a pass that changes nothing changes nothing when repeated), so each game goes
+    # through exactly the passes it would go through alone.
+    active = np.arange(count)
+    while active.size:
+        changed = np.zeros(active.size, dtype=bool)
+        margin = eps[active]
         for i in range(n):
             if shape[i] < 2:
                 continue
-            others = [alive[k] for k in range(n) if k != i]
-            live = _outer(others, count)  # (N, R_i)
-            u = own_first[i]
-            # gap[b, k, j] = min over live a_-i of u(k, a_-i) - u(j, a_-i)
-            diff = u[:, :, None, :] - u[:, None, :, :]
-            diff = np.where(live[:, None, None, :], diff, np.inf)
-            gap = diff.min(axis=3)
-            dominated = np.any((gap > margin[:, :, :, 0]) & alive[i][:, :, None], axis=1)
-            dominated &= alive[i]
-            if dominated.any():
-                alive[i] = alive[i] & ~dominated
-                changed = True
+            others = [alive[k][active] for k in range(n) if k != i]
+            live = _outer(others, active.size)  # (A, R_i)
+            u = own_first[i][active]
+            off = np.where(live, 0.0, np.inf)  # (A, R_i): dead profiles never bind
+            mine = alive[i][active]
+            dominated = np.zeros_like(mine)
+            for k in range(shape[i]):
+                for j in range(shape[i]):
+                    if k != j:
+                        # min over live a_-i of u(k, a_-i) - u(j, a_-i), beyond the margin
+                        gap = ((u[:, k] - u[:, j]) + off).min(axis=1)
+                        dominated[:, j] |= (gap > margin) & mine[:, k]
+            dominated &= mine
+            hit = dominated.any(axis=1)
+            if hit.any():
+                alive[i][active[hit]] = mine[hit] & ~dominated[hit]
+                changed |= hit
+        active = active[changed]
     return alive
 
 

@@ -13,7 +13,7 @@ inverse-CDF lookups on its uniforms: the same seed gives the same paths on every
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,13 @@ from sim.errors import EngineError
 from sim.game import NormalFormGame
 from sim.stochastic.game import StochasticGame
 from sim.stochastic.solver import Arrays, Options, stage_payoffs
-from sim.stochastic.stage import PATHS, batch_regrets, regret_bounds
+from sim.stochastic.stage import (
+    EXACT_PATHS,
+    PATHS,
+    batch_regrets,
+    regret_bounds,
+    search_others,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -227,6 +233,57 @@ class Solution:
             regret, bound = regret[:, 0], bound[:, 0]
         ok = bool(np.all(regret <= bound))
         return Verification(self._out(regret), self._out(bound), ok)
+
+    def search_robust(self, where: Any = None) -> Solution:
+        """This solution with the robustness search (``robust=True`` of :func:`solve`) run
+        in the stage games marked by ``where`` only, and the flags of the others unknown
+        (False, as ``robust=False`` leaves them).
+
+        ``where`` has the shape of :attr:`robust` (``None``: every stage game); a caller
+        that reads the flags only where play can go passes the states with positive
+        probability, e.g. ``solution.distribution(start)[..., :T, :] > 0``. Where searched,
+        the flags are bit for bit those of a solve with ``robust=True``: the same stage
+        games (the same payoffs and continuation values), the same selected profile, the
+        same search (:func:`sim.stochastic.stage.search_others`). Stage games answered by
+        an exact path (constant, dominance, cyclic) keep their flags. A solution whose
+        flags were searched already (``robust=True``, or a rule other than ``"qre"``, which
+        always searches) is returned as it is.
+        """
+        if self.options.robust or self.options.selection != "qre":
+            return self
+        g0 = self.rounds[0]
+        b, s, n = g0.batch_size, g0.n_states, g0.n_players
+        rounds = 1 if self.horizon is None else self.horizon
+        full = (b, rounds, s)
+        if where is None:
+            mask = np.ones(full, dtype=bool)
+        else:
+            mask = np.asarray(where, dtype=bool)
+            want: tuple[int, ...] = full if self.game.batch is not None else full[1:]
+            if self.horizon is None:
+                want = want[:-2] + want[-1:]
+            if mask.shape != want:
+                raise EngineError(f"where must have shape {want}, got {mask.shape}")
+            mask = mask.reshape(full)
+        a = self.arrays
+        robust = a.robust.copy().reshape(full)
+        players = a.robust_players.copy().reshape(full + (n,))
+        complete = a.complete.reshape(full)
+        exact = np.isin(a.path.reshape(full), [PATHS.index(p) for p in EXACT_PATHS])
+        for t in range(rounds):
+            rows = mask[:, t] & ~complete[:, t] & ~exact[:, t]
+            if not rows.any():
+                continue
+            games = stage_payoffs(self._round_game(t), self._next_values(t))[rows]
+            chosen = self._sigma(t)[rows]
+            r, rp = search_others(games, chosen, self.options.tol)
+            robust[:, t][rows] = r
+            players[:, t][rows] = rp
+        shape = a.robust.shape
+        arrays = replace(a, robust=robust.reshape(shape),
+                         robust_players=players.reshape(shape + (n,)))  # fmt: skip
+        return Solution(self.game, self.rounds, self.horizon,
+                        replace(self.options, robust=True), arrays)  # fmt: skip
 
     # -- outcomes ----------------------------------------------------------
     def _start(self, start: Any) -> FloatArray:

@@ -140,7 +140,8 @@ Progress = Callable[[int, int], None]
 
 
 def backward(rounds: Sequence[StochasticGame], terminal: FloatArray, options: Options,
-             progress: Progress | None = None) -> Arrays:  # fmt: skip
+             progress: Progress | None = None, traces: TraceCache | None = None
+             ) -> Arrays:  # fmt: skip
     """Backward induction over ``rounds`` (round ``t`` plays ``rounds[t]``); ``progress``
     is called with (rounds done, rounds in all) after each."""
     first = rounds[0]
@@ -154,7 +155,7 @@ def backward(rounds: Sequence[StochasticGame], terminal: FloatArray, options: Op
     complete = np.zeros((b, horizon, s), dtype=bool)
     path = np.zeros((b, horizon, s), dtype=np.int8)
     counts: dict[str, int] = {}
-    cache = TraceCache()
+    cache = TraceCache() if traces is None else traces
     values[:, horizon] = terminal
     previous = None
     for t in reversed(range(horizon)):
@@ -173,7 +174,8 @@ def backward(rounds: Sequence[StochasticGame], terminal: FloatArray, options: Op
 
 
 def stationary(game: StochasticGame, initial: FloatArray, options: Options,
-               progress: Progress | None = None) -> Arrays:  # fmt: skip
+               progress: Progress | None = None, traces: TraceCache | None = None
+               ) -> Arrays:  # fmt: skip
     """The operator iterated from ``initial`` to the fixed point (module docstring);
     ``progress`` is called with (iterations done, the bound) after each."""
     b = game.batch_size
@@ -183,7 +185,7 @@ def stationary(game: StochasticGame, initial: FloatArray, options: Options,
     with np.errstate(divide="ignore"):
         threshold = np.where(d > 0, options.stop * spread * (1 - d) / d, np.inf)
     counts: dict[str, int] = {}
-    cache = TraceCache()
+    cache = TraceCache() if traces is None else traces
     v = initial
     previous = None
     change = np.full(b, np.inf)

@@ -35,6 +35,10 @@ otherwise the
 comparison covers the pure equilibria, the two-mixer ones and the QRE limit, which can miss
 equilibria with three or more mixing players or larger supports).
 
+Without the search (``robust=False``) the flags of the games no exact path answered stay
+False (unknown), and a rule other than ``"qre"`` checks exactly only the two-mixer
+candidates its pick depends on (the same pick, see :func:`_pick_checked`).
+
 **Which path** answered each game is recorded (:data:`PATHS`), so the benchmark can print
 how often the tracer is needed.
 """
@@ -42,6 +46,7 @@ how often the tracer is needed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -49,11 +54,17 @@ import numpy.typing as npt
 from sim.equilibria import pure_equilibrium_mask
 from sim.equilibria import solve as stage_solve
 from sim.equilibria import verify as stage_verify
-from sim.equilibria.small_support import batch_two_mixer_equilibria
+from sim.equilibria.small_support import METHOD as SMALL_SUPPORT
+from sim.equilibria.small_support import (
+    batch_two_mixer_candidates,
+    batch_two_mixer_equilibria,
+)
+from sim.equilibria.verify import verify_many
 from sim.errors import EngineError, SolverError
 from sim.game import NormalFormGame
 from sim.stochastic import qre
 from sim.stochastic.dominance import cyclic_two_by_two, dominance_solution
+from sim.stochastic.twomixer import exact_two_mixer
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -69,6 +80,9 @@ PATHS = (
     "constant", "dominance", "cyclic", "traced", "uncertified", "shared", "pure",
     "small-support", "fallback",
 )  # fmt: skip
+#: The paths that answer a stage game with its only equilibrium: their robustness flags
+#: are set (and complete) whether or not the search for other equilibria runs.
+EXACT_PATHS = ("constant", "dominance", "cyclic")
 #: Payoffs closer than this times the game's spread are a tie (as ``sim.equilibria.select``).
 TIE = 1e-9
 #: Two profiles closer than this in every probability are the same equilibrium.
@@ -141,9 +155,45 @@ def _pure_padded(profiles: IntArray, shape: tuple[int, ...]) -> FloatArray:
     return out
 
 
+def pure_cells(strategies: FloatArray, shape: tuple[int, ...]) -> npt.NDArray[np.intp]:
+    """``(N, n)``: each game's pure profile where every player's padded strategy
+    ``(N, n, max m)`` is exactly one 1.0 and zeros, else -1 in that game's row."""
+    n = len(shape)
+    out = np.full((strategies.shape[0], n), -1, dtype=np.intp)
+    exact = np.ones(strategies.shape[0], dtype=bool)
+    for i, m in enumerate(shape):
+        s = strategies[:, i, :m]
+        exact &= np.all((s == 0.0) | (s == 1.0), axis=1) & (np.count_nonzero(s, axis=1) == 1)
+    out[exact] = strategies[exact].argmax(axis=2)
+    return out
+
+
+def pure_is_equilibrium_batch(games: FloatArray, cells: npt.NDArray[np.intp]) -> BoolArray:
+    """``(N,)``: whether pure profile ``cells[k]`` ``(n,)`` is a Nash equilibrium of
+    ``games[k]``, by exact comparisons of the games' own floats (as
+    ``sim.equilibria.verify.pure_is_equilibrium``, vectorised: no rounding is involved, so
+    this is an exact certificate)."""
+    count, n = games.shape[0], games.shape[1]
+    rows = np.arange(count)
+    ok = np.ones(count, dtype=bool)
+    for i in range(n):
+        index: list[Any] = [rows, np.full(count, i)]
+        for k in range(n):
+            index.append(slice(None) if k == i else cells[:, k])
+        # Advanced indices separated by a slice: numpy puts their axis first, (N, m_i).
+        line = games[tuple(index)]
+        own = line[rows, cells[:, i]]
+        ok &= np.all(line <= own[:, None], axis=1)
+    return ok
+
+
 def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool = True
          ) -> tuple[FloatArray, npt.NDArray[np.int8]]:  # fmt: skip
-    """QRE limits of games no fast path answered: trace each distinct one once."""
+    """QRE limits of games no fast path answered: trace each distinct one once.
+
+    Every traced limit is checked against its regret bound; with ``certify`` also exactly:
+    a pure limit by comparing the game's own floats (exact), a mixed one by
+    ``sim.equilibria.verify``'s rational or certified interval arithmetic."""
     shape = tuple(int(m) for m in games.shape[2:])
     count = games.shape[0]
     norm, spread = qre.normalise(games)
@@ -167,25 +217,33 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
         with np.errstate(divide="ignore", invalid="ignore"):
             relative = np.where(spread[idx] > 0, bound[idx] / spread[idx], np.inf)
         limits = qre.logit_limits(games[idx], relative)
-        for r, k in enumerate(idx):
-            profile = limits.profiles[r]
-            padded = qre.to_padded(profile[None], shape)
-            good = limits.verified[r] and batch_regrets(games[k : k + 1], padded)[0] <= bound[k]
-            method = "traced"
-            if good and certify:
+        padded = qre.to_padded(limits.profiles, shape)
+        good = limits.verified & (batch_regrets(games[idx], padded) <= bound[idx])
+        method = np.where(good, PATHS.index("traced"), PATHS.index("fallback")).astype(np.int8)
+        if certify:
+            cells = pure_cells(padded, shape)
+            pure = good & (cells[:, 0] >= 0)
+            exact_ok = pure_is_equilibrium_batch(games[idx], np.maximum(cells, 0))
+            # A pure limit that fails the exact comparison is an equilibrium to rounding only.
+            method[pure & ~exact_ok] = PATHS.index("uncertified")
+            for m_r in np.flatnonzero(good & ~pure):
+                profile_r = [padded[m_r, i, :m] for i, m in enumerate(shape)]
+                if exact_two_mixer(games[idx[m_r]], profile_r) is not None:
+                    continue  # certified exactly (the same verdict as the general check)
                 try:
-                    stage_verify(NormalFormGame(games[k]), list(padded[0, i, :m]
+                    stage_verify(NormalFormGame(games[idx[m_r]]), list(padded[m_r, i, :m]
                                  for i, m in enumerate(shape)), "logit-qre")  # fmt: skip
                 except SolverError:
                     # An equilibrium in floating point that exact arithmetic cannot confirm
                     # (a degenerate game: ties): kept, and counted as such.
-                    method = "uncertified"
-            if not good:
+                    method[m_r] = PATHS.index("uncertified")
+        for r, k in enumerate(idx.tolist()):
+            profile = limits.profiles[r]
+            if not good[r]:
                 profile = _fallback(games[k], shape)
-                method = "fallback"
             flat[k] = profile
-            path[k] = PATHS.index(method)
-            if method != "fallback":
+            path[k] = method[r]
+            if good[r]:
                 cache.put(keys[k], profile)
         for k, key in enumerate(keys):
             if key in first and first[key] != k:
@@ -304,66 +362,202 @@ def select_stage(
         return StageChoice(strategies, path, robust_all, robust_players, complete)
 
     sub = games[rest]
-    found: list[list[FloatArray]] = [[] for _ in range(rest.size)]
-    need_pure = rule != "qre" or robust
-    if need_pure:
-        mask = pure_equilibrium_mask(sub, tol, batched=True)
-        for row in np.argwhere(mask):
-            found[int(row[0])].append(_pure_padded(row[None, 1:], shape)[0])
-        has_pure = mask.reshape(rest.size, -1).any(axis=1)
-    else:
-        mask = np.zeros((rest.size, *shape), dtype=bool)
-        has_pure = np.zeros(rest.size, dtype=bool)
-    need_mixed = ~has_pure if rule != "qre" else np.full(rest.size, robust, dtype=bool)
-    mixed_idx = np.flatnonzero(need_mixed)
-    mixed_found: list[list[FloatArray]] = [[] for _ in range(rest.size)]
-    if mixed_idx.size:
-        for r, eqs in zip(mixed_idx, batch_two_mixer_equilibria(sub[mixed_idx], tol), strict=True):
-            for eq in eqs:
-                padded = np.zeros((n, max(shape)))
-                for i, m in enumerate(shape):
-                    padded[i, :m] = eq.profile[i]
-                mixed_found[int(r)].append(padded)
-                found[int(r)].append(padded)
-
-    chosen = np.zeros((rest.size, n, max(shape)))
-    chosen_path = np.full(rest.size, -1, dtype=np.int8)
     if rule == "qre":
         chosen, chosen_path = _qre(sub, bound[rest], cache, certify)
-    else:
-        # Pure candidates, vectorised.
-        pure_rows = np.flatnonzero(has_pure)
-        if pure_rows.size:
-            chosen[pure_rows], kept = _pick_pure(sub[pure_rows], mask[pure_rows], rule,
-                                                 focal_player, fallback,
-                                                 None if previous is None
-                                                 else previous[rest[pure_rows]])  # fmt: skip
-            chosen_path[pure_rows] = PATHS.index("pure")
-            del kept
-        for r in np.flatnonzero(~has_pure):
-            cands = mixed_found[int(r)]
-            if cands:
-                prev = None if previous is None else previous[rest[r]]
-                chosen[r] = _pick_mixed(sub[r], cands, rule, focal_player, fallback, prev)
-                chosen_path[r] = PATHS.index("small-support")
-        left = np.flatnonzero(chosen_path < 0)
-        if left.size:
-            traced, tpath = _qre(sub[left], bound[rest[left]], cache, certify)
-            chosen[left] = traced
-            chosen_path[left] = tpath
-    strategies[rest] = chosen
-    path[rest] = chosen_path
-    if not need_pure:
+        strategies[rest] = chosen
+        path[rest] = chosen_path
+        if robust:
+            robust_all[rest], robust_players[rest] = search_others(sub, chosen, tol)
         # Not searched: the flags of these games stay False (unknown).
         return StageChoice(strategies, path, robust_all, robust_players, complete)
-    for k in range(rest.size):
-        cands = found[k] + [chosen[k]]
-        same = [bool(np.abs(c - chosen[k]).max() <= SAME) for c in cands]
-        robust_all[rest[k]] = all(same)
-        robust_players[rest[k]] = [
-            all(bool(np.abs(c[i] - chosen[k, i]).max() <= SAME) for c in cands) for i in range(n)
-        ]
+
+    mask = pure_equilibrium_mask(sub, tol, batched=True)
+    has_pure = mask.reshape(rest.size, -1).any(axis=1)
+    pure_rows, pure_found = _pure_found(mask, shape)
+    mixed_idx = np.flatnonzero(~has_pure)
+    # With the robustness search, every two-mixer candidate is checked exactly (the flags
+    # need them all); without it, only those the rule's pick depends on.
+    mixed_found = _mixed_found(sub[mixed_idx], tol, shape) if robust else []
+    screened = [] if robust else batch_two_mixer_candidates(sub[mixed_idx], tol)
+    chosen = np.zeros((rest.size, n, max(shape)))
+    chosen_path = np.full(rest.size, -1, dtype=np.int8)
+    rows = np.flatnonzero(has_pure)
+    if rows.size:
+        kept = None if previous is None else previous[rest[rows]]
+        chosen[rows], _ = _pick_pure(sub[rows], mask[rows], rule, focal_player, fallback, kept)
+        chosen_path[rows] = PATHS.index("pure")
+    for k, r in enumerate(mixed_idx):
+        prev = None if previous is None else previous[rest[r]]
+        if robust:
+            pick = (_pick_mixed(sub[r], mixed_found[k], rule, focal_player, fallback, prev)
+                    if mixed_found[k] else None)  # fmt: skip
+        else:
+            pick = _pick_checked(sub[r], screened[k], rule, focal_player, fallback, prev, tol)
+        if pick is not None:
+            chosen[r] = pick
+            chosen_path[r] = PATHS.index("small-support")
+    left = np.flatnonzero(chosen_path < 0)
+    if left.size:
+        traced, tpath = _qre(sub[left], bound[rest[left]], cache, certify)
+        chosen[left] = traced
+        chosen_path[left] = tpath
+    strategies[rest] = chosen
+    path[rest] = chosen_path
+    if not robust:
+        # Not searched: the flags of these games stay False (unknown).
+        return StageChoice(strategies, path, robust_all, robust_players, complete)
+    mixed_rows = [int(r) for r, cands in zip(mixed_idx, mixed_found, strict=True) for _ in cands]
+    found_rows = np.concatenate([pure_rows, np.array(mixed_rows, dtype=np.intp)])
+    found = [pure_found] + [np.stack(c) for c in mixed_found if c]
+    robust_all[rest], robust_players[rest] = _agreement(found_rows, np.concatenate(found), chosen)
     return StageChoice(strategies, path, robust_all, robust_players, complete)
+
+
+def _padded(profile: list[FloatArray] | tuple[FloatArray, ...], shape: tuple[int, ...]
+            ) -> FloatArray:  # fmt: skip
+    out = np.zeros((len(shape), max(shape)))
+    for i, m in enumerate(shape):
+        out[i, :m] = profile[i]
+    return out
+
+
+def _pick_checked(
+    game: FloatArray,
+    screened: list[list[FloatArray]],
+    rule: str,
+    focal_player: int,
+    fallback: str,
+    previous: FloatArray | None,
+    tol: float,
+) -> FloatArray | None:
+    """:func:`_pick_mixed` among the ``screened`` two-mixer candidates that pass the exact
+    check, checking only the candidates the pick depends on; ``None`` if none passes.
+
+    The same pick as checking every candidate first: inertia's candidates near
+    ``previous`` are all checked; then, among the candidates not yet rejected (checked ones
+    at their exact profiles), every candidate tied with the best score is checked, until
+    the tied ones are all checked. Then the best score is attained by a checked candidate,
+    so it is the best among the checked ones, and the tie set is the same."""
+    if not screened:
+        return None
+    shape = tuple(int(m) for m in game.shape[1:])
+    floats = [_padded(p, shape) for p in screened]
+    checked: dict[int, FloatArray | None] = {}
+    nfg: list[NormalFormGame] = []
+
+    def check(c: int) -> FloatArray | None:
+        if c not in checked:
+            if not nfg:
+                nfg.append(NormalFormGame(game))
+            fast = exact_two_mixer(game, screened[c])
+            if fast is not None:
+                checked[c] = fast
+            else:
+                eqs = verify_many(nfg[0], [screened[c]], SMALL_SUPPORT, tol).equilibria
+                checked[c] = _padded(eqs[0].profile, shape) if eqs else None
+        return checked[c]
+
+    if rule == "inertia":
+        if previous is not None:
+            near = [c for c, f in enumerate(floats) if np.abs(f - previous).max() <= SAME]
+            exact = [e for e in (check(c) for c in near) if e is not None]
+            for e in sorted(exact, key=_key):
+                if np.abs(e - previous).max() <= 1e-9:
+                    return e
+        rule = fallback
+    spread = float(game.max() - game.min())
+    while True:
+        alive = [c for c in range(len(floats)) if checked.get(c, floats[c]) is not None]
+        if not alive:
+            return None
+        current = [checked.get(c, floats[c]) for c in alive]
+        stack = np.stack(current)  # type: ignore[arg-type]
+        scores = _mixed_scores(np.broadcast_to(game, (len(alive), *game.shape)), stack, rule,
+                               focal_player)  # fmt: skip
+        tied = [c for c, sc in zip(alive, scores, strict=True) if sc >= scores.max() - TIE * spread]
+        unchecked = [c for c in tied if c not in checked]
+        if not unchecked:
+            return min((checked[c] for c in tied), key=_key)  # type: ignore[arg-type]
+        for c in unchecked:
+            check(c)
+
+
+def _pure_found(mask: BoolArray, shape: tuple[int, ...]) -> tuple[IntArray, FloatArray]:
+    """The pure equilibria marked in ``mask`` ``(K, *m)``: their games' rows ``(C,)`` and
+    padded profiles ``(C, n, max m)``."""
+    cells = np.argwhere(mask)
+    return cells[:, 0].astype(np.intp), _pure_padded(cells[:, 1:], shape)
+
+
+def _mixed_found(games: FloatArray, tol: float, shape: tuple[int, ...]) -> list[list[FloatArray]]:
+    """Every equilibrium of each game in which two players mix over two actions each
+    (:func:`~sim.equilibria.small_support.batch_two_mixer_equilibria`), padded."""
+    if games.shape[0] == 0:
+        return []
+    out: list[list[FloatArray]] = []
+    for eqs in batch_two_mixer_equilibria(games, tol):
+        found = []
+        for eq in eqs:
+            padded = np.zeros((len(shape), max(shape)))
+            for i, m in enumerate(shape):
+                padded[i, :m] = eq.profile[i]
+            found.append(padded)
+        out.append(found)
+    return out
+
+
+def _agreement(rows: IntArray, found: FloatArray, chosen: FloatArray
+               ) -> tuple[BoolArray, BoolArray]:  # fmt: skip
+    """Whether every equilibrium found (``found[c]`` in game ``rows[c]``) is the chosen
+    profile (within :data:`SAME` in every probability): ``(K,)``, and per player ``(K, n)``."""
+    count, n = chosen.shape[0], chosen.shape[1]
+    differs = np.zeros((count, n), dtype=bool)
+    if rows.size:
+        far = np.abs(found - chosen[rows]).max(axis=2) > SAME  # (C, n)
+        np.logical_or.at(differs, rows, far)
+    players: BoolArray = ~differs
+    return np.asarray(players.all(axis=1)), players
+
+
+def search_others(games: FloatArray, chosen: FloatArray, tol: float
+                  ) -> tuple[BoolArray, BoolArray]:  # fmt: skip
+    """The robustness search of :func:`select_stage` for games whose selected profile is
+    ``chosen`` ``(K, n, max m)``: every pure equilibrium and every equilibrium with two
+    players mixing over two actions each, found by exact enumeration, compared with it.
+    Returns ``robust`` ``(K,)`` (no other equilibrium found) and ``robust_players``
+    ``(K, n)`` (no other strategy of that player in one).
+
+    The flags are an OR over the equilibria found, so a two-mixer candidate that passes
+    the float screen is checked exactly (:func:`sim.equilibria.verify.verify_many`, the
+    check :func:`~sim.equilibria.small_support.batch_two_mixer_equilibria` applies to all)
+    only when it would change a flag: when it differs from ``chosen`` in a player not yet
+    known to differ. The flags are the same as with every candidate checked."""
+    shape = tuple(int(m) for m in games.shape[2:])
+    mask = pure_equilibrium_mask(games, tol, batched=True)
+    rows, pure = _pure_found(mask, shape)
+    differs = ~_agreement(rows, pure, chosen)[1]
+    for k, profiles in enumerate(batch_two_mixer_candidates(games, tol)):
+        game: NormalFormGame | None = None
+        for profile in profiles:
+            if differs[k].all():
+                break
+            if not (_differs(profile, chosen[k]) & ~differs[k]).any():
+                continue
+            fast = exact_two_mixer(games[k], profile)
+            if fast is not None:
+                differs[k] |= np.abs(fast - chosen[k]).max(axis=1) > SAME
+                continue
+            game = NormalFormGame(games[k]) if game is None else game
+            for eq in verify_many(game, [profile], SMALL_SUPPORT, tol).equilibria:
+                differs[k] |= _differs(list(eq.profile), chosen[k])
+    return np.asarray(~differs.any(axis=1)), np.asarray(~differs)
+
+
+def _differs(profile: list[FloatArray], chosen: FloatArray) -> BoolArray:
+    """``(n,)``: which players' strategies in ``profile`` differ from the padded
+    ``chosen`` ``(n, max m)`` by more than :data:`SAME` in some probability."""
+    return np.array([bool(np.abs(np.asarray(s, dtype=np.float64) - chosen[i, : len(s)]).max()
+                          > SAME) for i, s in enumerate(profile)])  # fmt: skip
 
 
 def _pick_pure(

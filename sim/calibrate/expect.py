@@ -1,0 +1,90 @@
+"""``hedgesim validate --expect``: a scenario's expectations checked across the supported set.
+
+For each expectation (:class:`sim.scenario.expect.Expectation`) of a scenario, ``n``
+calibrations are drawn from the scenario's supported set and solved under the scenario; an
+expectation against another scenario solves the same drawn values under that scenario too
+(its own held values, shocks and horizon: a paired comparison). The report gives the share of
+calibrations in which the expectation holds and the verdict: ``agrees`` from
+:data:`AGREE`, ``disagrees`` up to ``1 - AGREE``, ``mixed`` between.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim.article.parameters import FloatArray, Parameters
+from sim.calibrate.analysis import Targets, collapse_target
+from sim.calibrate.constraints import ConstraintLedger
+from sim.calibrate.sampler import Space, draw
+from sim.calibrate.setting import Setting, load_setting
+from sim.calibrate.solving import Answer, solve_calibrations
+from sim.scenario.expect import ANSWERS, Expectation
+
+AGREE = 2 / 3
+DEFAULT_THAN = "baseline.yaml"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One expectation checked: the share of calibrations where it holds, the answer's mean
+    here and in the reference (a scenario's mean, or the number), and the verdict."""
+
+    expectation: Expectation
+    share: float
+    mean: float
+    reference: float
+    n: int
+
+    @property
+    def verdict(self) -> str:
+        if self.share >= AGREE:
+            return "agrees"
+        if self.share <= 1 - AGREE:
+            return "disagrees"
+        return "mixed"
+
+    def text(self) -> str:
+        e = self.expectation
+        return (f"expects {e.describe()}: the model {self.verdict} in {self.share:.0%} of "
+                f"{self.n} supported calibrations (mean {self.mean:.3g} against "
+                f"{self.reference:.3g})")  # fmt: skip
+
+
+def _values(setting: Setting, params: Parameters, e: Expectation,
+            options: dict[str, object]) -> FloatArray:  # fmt: skip
+    targets: Targets = collapse_target(setting, e.by)
+    answer: Answer = solve_calibrations(setting, params, **options)  # type: ignore[arg-type]
+    return np.asarray(targets.of(answer)[:, ANSWERS.index(e.answer)])
+
+
+def check_expectations(
+    setting: Setting,
+    ledger: ConstraintLedger,
+    n: int,
+    seed: int,
+    **options: object,
+) -> list[Verdict]:
+    """Every expectation of ``setting`` checked (module docstring); ``options`` pass on to
+    :func:`sim.calibrate.solving.solve_calibrations`, ``pilot`` to the sampler."""
+    pilot = int(options.pop("pilot", 50_000))  # type: ignore[call-overload]
+    space = Space.of(ledger, setting.base, setting.fixed)
+    drawn = draw(ledger, space, n, seed, pilot=pilot).params
+    out = []
+    for e in setting.expect:
+        here = _values(setting, drawn, e, options)
+        if e.value is not None:
+            there = np.full_like(here, e.value)
+        else:
+            other = load_setting(Path(setting.path).parent / (e.than or DEFAULT_THAN))
+            if other.round_days == setting.round_days:  # the same horizon: a fair comparison
+                other = dataclasses.replace(other, rounds=setting.rounds)
+            moved = {name: np.full(n, float(getattr(other.base, name)))
+                     for name in set(other.fixed) | set(setting.fixed)}  # fmt: skip
+            there = _values(other, drawn.replace(**moved), e, options)
+        holds = here > there if e.compare == "more" else here < there
+        out.append(Verdict(e, float(holds.mean()), float(here.mean()), float(there.mean()), n))
+    return out

@@ -1,0 +1,180 @@
+"""Solving many calibrations of a scenario: in chunks, on any executor, resumable.
+
+:func:`solve_calibrations` splits a batch of (monthly) calibrations into chunks of
+``chunk_size``, solves each chunk with one :func:`sim.article.answers.answer_batch` call (the
+engine's batch axis; the default rule only, no robustness search, no myopic path) on the
+executor of :func:`sim.sweep.executors.open_executor` (in process, local processes, Dask),
+and returns every calibration's :class:`Answer` arrays in order.
+
+With a chunk folder, each finished chunk is written atomically as
+``<folder>/<sha256 of its inputs>.npz``; a later call finds it by its inputs and does not
+solve it again, so an interrupted analysis resumes where it stopped and gives the same
+result. A chunk's answer depends only on its calibrations and the setting, never on the
+executor or the number of workers: the same bytes everywhere.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import io
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+
+from sim.article.actors import ACTIONS, PLAYERS, SYRIA
+from sim.article.parameters import PARAMETER_NAMES, FloatArray, Parameters
+from sim.calibrate.setting import Setting
+from sim.errors import HedgesimError
+
+DEFAULT_CHUNK = 32
+EXITS = ("align", "realign", "collapse", "never")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answers of ``B`` solved calibrations (arrays with a leading axis ``B``).
+
+    ``horizon_at`` ``(B, T)`` the probability hedging stops being certain in round ``t``;
+    ``horizon_collapse``, ``horizon_never`` ``(B,)`` its two other outcomes; ``exit``
+    ``(B, 4)`` where the hedge ends (:data:`EXITS`); ``collapsed`` ``(B, T + 1)`` the
+    probability the regime has fallen by the start of each round; ``ambiguity`` ``(B,)`` the
+    value of ambiguity: in round 0, at the start, Syria's payoff (with continuation values,
+    against the others' selected play) from hedging minus the best of aligning and
+    realigning.
+    """
+
+    horizon_at: FloatArray
+    horizon_collapse: FloatArray
+    horizon_never: FloatArray
+    exit: FloatArray
+    collapsed: FloatArray
+    ambiguity: FloatArray
+
+    def __len__(self) -> int:
+        return int(self.horizon_never.shape[0])
+
+    @classmethod
+    def concat(cls, parts: list[Answer]) -> Answer:
+        return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts])
+                      for f in fields(cls)})  # fmt: skip
+
+    def take(self, index: np.ndarray) -> Answer:
+        return Answer(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        np.savez(buf, **{f.name: getattr(self, f.name) for f in fields(self)})
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Answer:
+        with np.load(io.BytesIO(data)) as z:
+            return cls(**{f.name: np.asarray(z[f.name]) for f in fields(cls)})
+
+
+def solve_chunk(setting: Setting, values: FloatArray) -> Answer:
+    """Solve the calibrations ``values`` ``(B, P)`` (monthly, in
+    :data:`PARAMETER_NAMES` order) of ``setting`` (module level: runs in any worker)."""
+    from sim.article.answers import answer_batch
+
+    monthly = Parameters(**{n: np.ascontiguousarray(values[:, k])
+                            for k, n in enumerate(PARAMETER_NAMES)})  # fmt: skip
+    params = setting.for_rounds(monthly)
+    cals = [params.calibration(b) for b in range(values.shape[0])]
+    found = answer_batch(cals, rounds=setting.rounds, shocks=setting.shocks,
+                         resolution=setting.resolution, rules=("qre",), myopic=False,
+                         robust=False)  # fmt: skip
+    s = PLAYERS.index(SYRIA)
+    hedge = ACTIONS[SYRIA].index("hedge")
+    others = [ACTIONS[SYRIA].index(a) for a in ("align", "realign")]
+    ambiguity = []
+    for a in found:
+        (start,) = np.flatnonzero(a.game.initial() > 0)
+        sigma = a.strategy()[0, start]
+        u = a.stage_payoffs(0)[start, s]
+        values_s = np.einsum("abcd,b,c,d->a", u, sigma[1], sigma[2], sigma[3])
+        ambiguity.append(values_s[hedge] - max(values_s[k] for k in others))
+    return Answer(
+        horizon_at=np.stack([a.forward.horizon.at for a in found]),
+        horizon_collapse=np.array([a.forward.horizon.collapse for a in found]),
+        horizon_never=np.array([a.forward.horizon.never for a in found]),
+        exit=np.array([[a.forward.exit.action()[k] for k in EXITS] for a in found]),
+        collapsed=np.stack([a.forward.collapsed for a in found]),
+        ambiguity=np.array(ambiguity, dtype=np.float64),
+    )
+
+
+def _matrix(params: Parameters) -> FloatArray:
+    size = params.batch_shape[0] if params.batch_shape else 1
+    return np.stack([np.broadcast_to(np.asarray(getattr(params, n), dtype=np.float64), (size,))
+                     for n in PARAMETER_NAMES], axis=1)  # fmt: skip
+
+
+def chunk_key(setting: Setting, values: FloatArray) -> str:
+    """The hash of everything a chunk's answer depends on."""
+    h = hashlib.sha256()
+    h.update(repr((setting.rounds, setting.round_days, setting.shocks, setting.resolution))
+             .encode())  # fmt: skip
+    h.update(np.ascontiguousarray(values, dtype=np.float64).tobytes())
+    return h.hexdigest()[:32]
+
+
+def solve_calibrations(
+    setting: Setting,
+    params: Parameters,
+    *,
+    executor: str = "inprocess",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    folder: Path | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> Answer:
+    """Every calibration of the batch ``params`` (monthly) solved (module docstring)."""
+    from sim.atomic import atomic_open
+    from sim.sweep.executors import EXECUTORS, open_executor
+
+    if executor not in EXECUTORS:
+        raise HedgesimError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if chunk_size < 1:
+        raise HedgesimError(f"chunk size must be at least 1, got {chunk_size}")
+    values = _matrix(params)
+    bounds = [(a, min(a + chunk_size, len(values))) for a in range(0, len(values), chunk_size)]
+    parts: list[Answer | None] = [None] * len(bounds)
+    keys = [chunk_key(setting, values[a:b]) for a, b in bounds]
+    if folder is not None:
+        for i, key in enumerate(keys):
+            path = folder / f"{key}.npz"
+            if path.exists():
+                parts[i] = Answer.from_bytes(path.read_bytes())
+    todo = [i for i, p in enumerate(parts) if p is None]
+
+    def done(i: int, result: Answer) -> None:
+        if folder is not None:
+            with atomic_open(folder / f"{keys[i]}.npz", "wb") as fh:
+                fh.write(result.to_bytes())
+        parts[i] = result
+
+    if todo:
+        with open_executor(executor, workers, scheduler) as (pool, live_workers):
+            window = 1 if executor == "inprocess" else 2 * max(live_workers(), 1)
+            queue = iter(todo)
+            running: dict[cf.Future[Answer], int] = {}
+
+            def refill() -> None:
+                while len(running) < window:
+                    i = next(queue, None)
+                    if i is None:
+                        return
+                    a, b = bounds[i]
+                    running[pool.submit(solve_chunk, setting, values[a:b])] = i
+
+            refill()
+            while running:
+                finished, _ = cf.wait(list(running), return_when=cf.FIRST_COMPLETED)
+                for fut in finished:
+                    done(running.pop(fut), fut.result())
+                refill()
+    complete = [p for p in parts if p is not None]
+    return Answer.concat(complete)

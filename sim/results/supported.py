@@ -1,0 +1,104 @@
+"""Typed results of ``hedgesim analyze`` (``analysis.json``): the answers as distributions
+over the set the article's claims support, Sobol indices, claim importance and knife edges
+(issue 12; :mod:`sim.calibrate.analysis` says how each is computed).
+
+"Never" is an outcome of its own: the horizon's distribution is a map from outcome (a
+round, ``collapse`` or ``never``) to the share of calibrations, never a quantile that folds
+"never" into the last round.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from sim.results.common import Probability, Real, Record
+
+SUPPORTED_SCHEMA_VERSION = 1
+
+
+class Quantiles(Record):
+    """A real-valued answer over the calibrations: mean, standard deviation, quantiles."""
+
+    mean: Real
+    sd: Real
+    q05: Real
+    q25: Real
+    q50: Real
+    q75: Real
+    q95: Real
+
+
+class AnswerDistributions(Record):
+    """Each answer over the supported calibrations."""
+
+    horizon: dict[str, Probability] = Field(description="share of calibrations whose hedging "
+        "stops being certain by round k with probability 1/2 (keys: rounds), or that collapse "
+        "first or never end hedging within the run (keys collapse, never)")
+    hedging_ends: Quantiles = Field(description="P(hedging stops being certain within the run)")
+    exit_mode: dict[str, Probability] = Field(description="share of calibrations by their most "
+                                              "likely end of the hedge (ties joined with =)")
+    exit: dict[str, Quantiles] = Field(description="P(the hedge ends in align / realign / "
+                                       "collapse / never), over the calibrations")
+    collapse_by: Quantiles = Field(description="P(the regime has fallen by the date)")
+    collapse_round: int = Field(ge=0, description="the round whose start the date falls before")
+    collapse_date: str | None = Field(description="the date (null in an undated run)")
+    ambiguity: Quantiles = Field(description="the value of ambiguity: Syria's round-0 payoff "
+        "(with continuation values) from hedging minus the best of aligning and realigning")
+
+
+class SobolRow(Record):
+    """One factor's Sobol indices for one answer, with 95% bootstrap half-widths."""
+
+    factor: str
+    parameters: list[str]
+    S1: Real
+    S1_conf: Real
+    ST: Real
+    ST_conf: Real
+
+
+class ImportanceRow(Record):
+    """How much each answer's spread shrinks when one constraint is added to the others:
+    ``1 - sd(all constraints) / sd(all but this one)``."""
+
+    constraint: str
+    claims: list[str]
+    restatement: str
+    shrink: dict[str, Real]
+
+
+class KnifeEdge(Record):
+    """One answer of the scenario's own calibration and whether a nudge of an input by one
+    part in a million moves it (a tie), naming the inputs that do."""
+
+    answer: str
+    value: str
+    tie: bool
+    moved_by: list[str]
+    alternatives: list[str]
+
+
+class SupportedAnalysis(Record):
+    """``analysis.json``: the answers over the supported set of a scenario."""
+
+    schema_version: Literal[1] = 1
+    kind: Literal["supported-analysis"] = "supported-analysis"
+    scenario: str
+    seed: int
+    n: int = Field(ge=1, description="supported calibrations solved")
+    rounds: int = Field(ge=1)
+    round_days: Real
+    resolution: list[int] = Field(description="belief and capacity grid points of the analysis")
+    method: Literal["rejection", "hit-and-run"]
+    acceptance_rate: Probability
+    distributions: AnswerDistributions
+    sobol_base: int = Field(ge=0, description="base samples of Saltelli's design")
+    sobol_supported_share: Probability | None = Field(description="share of the design's rows "
+                                                      "that satisfy every constraint")
+    sobol: dict[str, list[SobolRow]] = Field(description="per answer, each factor's indices "
+                                             "(empty: the answer does not vary)")
+    importance_n: int = Field(ge=0, description="draws per relaxed set")
+    importance: list[ImportanceRow]
+    knife_edges: list[KnifeEdge]

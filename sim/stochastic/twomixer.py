@@ -1,0 +1,125 @@
+"""The exact check of one common kind of stage equilibrium, in a few integer operations.
+
+Most mixed equilibria the engine meets in the article's stage games have two players each
+mixing over two actions and everyone else playing one action (the QRE limits the tracer
+reaches, the candidates the selection rules pick among, the other equilibria the
+robustness search finds). ``sim.equilibria.verify`` decides such a profile exactly, in
+general code (rational linear algebra on the support, then an integer check); about 2 ms a
+profile. :func:`exact_two_mixer` decides the same question for this one shape directly:
+
+- the support: actions with probability above ``sim.equilibria.verify``'s
+  ``SUPPORT_THRESHOLD`` (1e-6), as that check reads it; two players ``i``, ``j`` with two
+  actions each (``a0, a1`` and ``b0, b1``), the others one;
+- the exact profile on it: ``j`` makes ``i`` indifferent and ``i`` makes ``j``
+  indifferent, ``y = d0 / (d0 - d1)`` with ``d_b = u_i(a0, b) - u_i(a1, b)`` and
+  ``x = e0 / (e0 - e1)`` with ``e_a = u_j(a, b0) - u_j(a, b1)`` (the unique solution of
+  the support's equations when ``d0 != d1`` and ``e0 != e1``), in integers: every float
+  payoff is a dyadic rational, so each player's payoffs times a power of two are exact
+  integers (as ``sim.equilibria.exact.check`` does);
+- the check: for every player, the value of each action against the others' profile, all
+  over one positive common denominator, and the support's actions must attain the best
+  exactly.
+
+When it holds the answer is the equilibrium ``sim.equilibria.verify.verify_many`` returns
+for the candidate, bit for bit (each probability the nearest float to the exact rational,
+as ``sim.equilibria.exact.to_floats``). In every other case (another support shape, a
+degenerate support system, a probability outside (0, 1), a check that fails and would send
+the general code on to wider supports) it returns ``None`` and the caller asks the general
+check. It never decides "not an equilibrium" on its own, so it can only save time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Probabilities above this form the support (``sim.equilibria.verify.SUPPORT_THRESHOLD``).
+THRESHOLD = 1e-6
+
+
+def _integers(values: list[float]) -> list[int]:
+    """Exact integers proportional to ``values`` (one positive power-of-two factor)."""
+    ratios = [v.as_integer_ratio() for v in values]
+    common = max(d for _, d in ratios)
+    return [n * (common // d) for n, d in ratios]
+
+
+def exact_two_mixer(game: FloatArray, profile: Sequence[FloatArray]) -> FloatArray | None:
+    """The exact equilibrium on the two-mixer support of ``profile`` in ``game``
+    ``(n, *m)``, padded ``(n, max m)``, or ``None`` if this check cannot decide (see the
+    module docstring)."""
+    n = game.shape[0]
+    shape = tuple(int(m) for m in game.shape[1:])
+    probs = [np.asarray(s, dtype=np.float64).tolist() for s in profile]
+    # Only profiles whose support no rounding of the general check's clean-up could read
+    # differently: probabilities clearly above or below the threshold, sums of 1.
+    supports: list[list[int]] = []
+    for s in probs:
+        if abs(sum(s) - 1.0) > 1e-9 or any(
+            v < 0 or THRESHOLD / 2 < v < 2 * THRESHOLD for v in s
+        ):
+            return None
+        supports.append([a for a, v in enumerate(s) if v > THRESHOLD])
+    mixers = [k for k in range(n) if len(supports[k]) == 2]
+    if len(mixers) != 2 or any(len(supports[k]) != 1 for k in range(n) if k not in mixers):
+        return None
+    i, j = mixers
+    a0, a1 = supports[i]
+    b0, b1 = supports[j]
+    base = [s[0] for s in supports]
+    flat = game.reshape(n, -1)
+    strides = [int(np.prod(shape[k + 1 :])) for k in range(n)]
+    offset = sum(base[k] * strides[k] for k in range(n) if k not in (i, j))
+    # the four mixing cells (a0, b0), (a0, b1), (a1, b0), (a1, b1) as flat profile indices
+    cells = [offset + a * strides[i] + b * strides[j] for a in (a0, a1) for b in (b0, b1)]
+    # Player k's payoffs of each own action x against the four cells (own action replaced),
+    # as exact integers with one positive factor per player.
+    table: list[list[list[int]]] = []
+    for k in range(n):
+        own = (a0, a0, a1, a1) if k == i else (b0, b1, b0, b1) if k == j else (base[k],) * 4
+        index = [c + (x - o) * strides[k] for x in range(shape[k])
+                 for c, o in zip(cells, own, strict=True)]  # fmt: skip
+        ints = _integers(flat[k, index].tolist())
+        table.append([ints[4 * x : 4 * x + 4] for x in range(shape[k])])
+    # cells in the order (a0, b0), (a0, b1), (a1, b0), (a1, b1)
+    ui, uj = table[i], table[j]
+    d0, d1 = ui[a0][0] - ui[a1][0], ui[a0][1] - ui[a1][1]
+    e0, e1 = uj[b0][0] - uj[b1][0], uj[b0][2] - uj[b1][2]
+    ny, my = d0, d0 - d1  # y = P(j plays b1) = ny / my
+    nx, mx = e0, e0 - e1  # x = P(i plays a1) = nx / mx
+    if my == 0 or mx == 0:
+        return None
+    if my < 0:
+        ny, my = -ny, -my
+    if mx < 0:
+        nx, mx = -nx, -mx
+    if not (0 < ny < my and 0 < nx < mx):
+        return None
+    wx = (mx - nx, nx)  # i's weights on a0, a1 (times mx)
+    wy = (my - ny, ny)  # j's weights on b0, b1 (times my)
+    for k in range(n):
+        rows = table[k]
+        if k == i:
+            # against j's mix only; i's own action varies (cells (x, b0), (x, b1)), the
+            # row for x holds its cells with a = x in slots 0..1 or 2..3 (equal: a is x)
+            values = [wy[0] * r[0] + wy[1] * r[1] for r in rows]
+        elif k == j:
+            values = [wx[0] * r[0] + wx[1] * r[2] for r in rows]
+        else:
+            values = [wx[0] * wy[0] * r[0] + wx[0] * wy[1] * r[1] + wx[1] * wy[0] * r[2]
+                      + wx[1] * wy[1] * r[3] for r in rows]  # fmt: skip
+        best = max(values)
+        if any(values[a] != best for a in supports[k]):
+            return None
+    out = np.zeros((n, max(shape)))
+    for k in range(n):
+        out[k, base[k]] = 1.0
+    x, y = Fraction(nx, mx), Fraction(ny, my)
+    out[i, a0], out[i, a1] = float(1 - x), float(x)
+    out[j, b0], out[j, b1] = float(1 - y), float(y)
+    return out

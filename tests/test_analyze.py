@@ -1,0 +1,140 @@
+"""hedgesim analyze: answers as distributions over the supported set (issue 12).
+
+The solving tests use 2 rounds on the smallest grid; the rest use synthetic answers, so
+the flagging and the bookkeeping are tested without solves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.article.parameters import Parameters, stack
+from sim.calibrate.analysis import Targets, distributions, exit_modes, horizon_outcomes, knife_edges
+from sim.calibrate.constraints import load_constraints
+from sim.calibrate.sampler import Space
+from sim.calibrate.setting import ANALYSIS_RESOLUTION, Setting
+from sim.calibrate.solving import Answer, solve_calibrations
+
+ROOT = Path(__file__).resolve().parents[1]
+SETTING = Setting("test", "test.yaml", Parameters(), (), 2, 30.0,
+                  resolution=ANALYSIS_RESOLUTION)  # fmt: skip
+
+
+def _answer(at: list[list[float]], collapse: list[float], never: list[float]) -> Answer:
+    b = len(at)
+    exit_ = np.array([[0.1, 0.5, c, 0.4 - c] for c in collapse])
+    return Answer(np.array(at), np.array(collapse), np.array(never), exit_,
+                  np.zeros((b, len(at[0]) + 1)), np.zeros(b))  # fmt: skip
+
+
+def test_never_and_collapse_are_outcomes_of_their_own() -> None:
+    """A calibration whose hedging does not end within the run with probability 1/2 is
+    "never" (or "collapse" when the regime falls first more often), never the last round."""
+    a = _answer([[0.6, 0.1], [0.1, 0.2], [0.0, 0.1], [0.2, 0.35]],
+                [0.1, 0.5, 0.1, 0.0], [0.2, 0.2, 0.8, 0.45])
+    assert horizon_outcomes(a) == ["0", "collapse", "never", "1"]
+    d = distributions(a, Targets(2, None), rounds=2)
+    assert d.horizon == {"0": 0.25, "1": 0.25, "collapse": 0.25, "never": 0.25}
+    assert exit_modes(a)[0] == "realign"
+
+
+def test_knife_edges_name_the_input_that_moves_an_answer() -> None:
+    """A fake solve whose horizon jumps when war_cost moves up by a nudge: the horizon is a
+    tie moved by war_cost alone, and a smooth answer stays clean."""
+    ledger = load_constraints()
+    space = Space.of(ledger, Parameters())
+
+    def solve(params: Parameters) -> Answer:
+        up = np.asarray(params.war_cost) > 4.0
+        at = np.where(up[:, None], [[0.6, 0.0]], [[0.0, 0.6]])
+        b = len(up)
+        return Answer(at, np.zeros(b), 1 - at.sum(1), np.tile([0.0, 1.0, 0.0, 0.0], (b, 1)),
+                      np.zeros((b, 3)), np.asarray(params.iran_aid, dtype=float))  # fmt: skip
+
+    edges = {e.answer: e for e in knife_edges(SETTING, space, Targets(2, None), solve)}
+    assert edges["horizon"].tie and edges["horizon"].moved_by == ["war_cost"]
+    assert edges["horizon"].value == "1" and edges["horizon"].alternatives == ["0"]
+    assert not edges["value of ambiguity"].tie and not edges["exit"].tie
+
+
+@pytest.mark.slow
+def test_chunks_give_the_same_bytes_on_every_executor_and_resume(tmp_path: Path) -> None:
+    cals = stack([Parameters(), Parameters(war_cost=6.0), Parameters(iran_aid=5.0)])
+    first = solve_calibrations(SETTING, cals, folder=tmp_path / "c", chunk_size=2)
+    assert len(list((tmp_path / "c").glob("*.npz"))) == 2
+    again = solve_calibrations(SETTING, cals, folder=tmp_path / "c", chunk_size=2)
+    pooled = solve_calibrations(SETTING, cals, executor="processes", workers=2, chunk_size=2)
+    assert first.to_bytes() == again.to_bytes() == pooled.to_bytes()
+    assert len(first) == 3 and np.allclose(
+        first.horizon_at.sum(1) + first.horizon_collapse + first.horizon_never, 1.0)
+    longer = dataclasses.replace(SETTING, rounds=3)
+    assert solve_calibrations(longer, cals, chunk_size=2).horizon_at.shape == (3, 3)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sim", "analyze", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--sobol-base", "3"), "--sobol-base must be a power of two, got 3"),
+        (("--n", "0"), "--n must be at least 1"),
+        (("--by", "2031-01-01"), "--by 2031-01-01: outside the run"),
+    ],
+)
+def test_bad_analyze_input_is_one_line(args: tuple[str, ...], message: str) -> None:
+    done = _cli("scenarios/baseline.yaml", *args)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and message in done.stderr, done.stderr
+
+
+@pytest.mark.slow
+def test_dask_gives_the_same_bytes() -> None:
+    pytest.importorskip("dask.distributed")
+    cals = stack([Parameters(), Parameters(war_cost=6.0)])
+    here = solve_calibrations(SETTING, cals, chunk_size=1)
+    there = solve_calibrations(SETTING, cals, executor="dask", workers=1, chunk_size=1)
+    assert here.to_bytes() == there.to_bytes()
+
+
+def test_validate_expect_reports_agreement_and_disagreement(tmp_path: Path) -> None:
+    """Expectations the model must meet (a probability above -1), must miss (below -1) and
+    cannot meet (strictly more than in the same situation, the baseline itself)."""
+    (tmp_path / "baseline.yaml").write_bytes((ROOT / "scenarios" / "baseline.yaml").read_bytes())
+    (tmp_path / "x.yaml").write_text(
+        "extends: baseline.yaml\nname: x\ndescription: d\nquestion: q\nexpect:\n"
+        "  - {answer: hedging ends, compare: more, value: -1, because: a probability}\n"
+        "  - {answer: hedging ends, compare: less, value: -1, because: cannot be}\n"
+        "  - {answer: exit to realign, compare: more, because: the same situation}\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "validate", str(tmp_path / "x.yaml"), "--expect",
+         "--expect-n", "2", "--rounds", "2", "--pilot", "500"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [x for x in done.stdout.splitlines() if "expects" in x]
+    assert len(lines) == 3
+    assert "the model agrees in 100% of 2" in lines[0]
+    assert "the model disagrees in 0%" in lines[1]
+    assert "than in baseline.yaml: the model disagrees in 0%" in lines[2]
+
+
+def test_a_malformed_expectation_is_one_located_line(tmp_path: Path) -> None:
+    (tmp_path / "baseline.yaml").write_bytes((ROOT / "scenarios" / "baseline.yaml").read_bytes())
+    (tmp_path / "x.yaml").write_text(
+        "extends: baseline.yaml\nname: x\ndescription: d\nquestion: q\nexpect:\n"
+        "  - {answer: happiness, compare: more, because: b}\n"
+    )
+    done = subprocess.run([sys.executable, "-m", "sim", "validate", str(tmp_path / "x.yaml")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)  # fmt: skip
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert "expect" in done.stderr and "answer" in done.stderr, done.stderr
