@@ -26,7 +26,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 #: Options of ``hedgesim run`` that keep a Model 2 run to a few seconds: a 3x3 state grid,
 #: two selection rules, a two-point sustainability scan (tests never solve the run's grid).
 TINY_RUN = ["--grid", "3x3", "--rules", "qre,inertia", "--sustainability", "2",
-            "--set", "repeated.rounds=4"]
+            "--set", "game.rounds=4"]
 
 
 @pytest.fixture(scope="session")

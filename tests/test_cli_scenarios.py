@@ -41,11 +41,11 @@ def test_validate_accepts_every_shipped_scenario(capsys: pytest.CaptureFixture[s
 def test_every_scenario_runs_end_to_end(
     scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """On Model 2 at a tiny grid (the run's grid takes minutes: ``make run``)."""
+    """On Model 2 at a tiny grid over each scenario's own rounds (every dated event falls in
+    them; the run's grid takes minutes: ``make run``)."""
     out = tmp_path / "out"
     assert main(["run", str(scenario), "--out", str(out), "--grid", "3x3", "--rules", "qre",
-                 "--no-robust", "--no-myopic", "--sustainability", "0",
-                 "--set", "repeated.rounds=3"]) == 0
+                 "--no-robust", "--no-myopic", "--sustainability", "0"]) == 0
     printed = capsys.readouterr().out
     results = read_results(out / "results.json")
     assert isinstance(results, ArticleResults)
@@ -158,5 +158,5 @@ def test_run_json_prints_the_results_it_writes(
     baseline = str(ROOT / "scenarios" / "baseline.yaml")
     assert main(["run", baseline, "--out", str(out), "--no-figures", "--json", "--grid", "3x3",
                  "--rules", "qre", "--no-robust", "--no-myopic", "--sustainability", "0",
-                 "--set", "repeated.rounds=2"]) == 0
+                 "--set", "game.rounds=2"]) == 0
     assert capsys.readouterr().out == (out / "results.json").read_text()

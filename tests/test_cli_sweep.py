@@ -111,7 +111,7 @@ def test_two_sweeps_into_the_default_folder_never_mix(
     assert sorted(p.name for p in (folder / "chunks").rglob("*.npz")) == chunks
     # a run into runs/baseline/ keeps the sweep folder nested in it
     assert main(["run", BASELINE, "--no-figures", "--grid", "3x3", "--rules", "qre", "--no-robust",
-                 "--no-myopic", "--sustainability", "0", "--set", "repeated.rounds=2"]) == 0
+                 "--no-myopic", "--sustainability", "0", "--set", "game.rounds=2"]) == 0
     assert (folder / "analyses.json").exists()
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["baseline"]
 

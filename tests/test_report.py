@@ -161,7 +161,7 @@ def built(tmp_path_factory: pytest.TempPathFactory,
           tiny: ArticleResults) -> tuple[str, dict, dict]:
     out = tmp_path_factory.mktemp("run")
     scenario = tiny.scenario.model_dump(mode="json") | {
-        "source": SOURCE, "overrides": ["repeated.rounds=4"]}
+        "source": SOURCE, "overrides": ["game.rounds=4"]}
     results = with_changes(tiny, scenario=scenario)
     figures = write_figures(results, out)
     both = analyses()
@@ -193,7 +193,7 @@ def test_report_holds_the_answer_and_every_figure(built: tuple[str, dict, dict],
             w, h = FIGURES[name].size  # type: ignore[misc]
             assert _png_size(base64.b64decode(data)) == (w * DPI, h * DPI)
     assert page.count('class="answer analysis"') == 3
-    assert "With the overrides repeated.rounds=4." in page
+    assert "With the overrides game.rounds=4." in page
     assert page.count("<tr>") >= len(tiny.rounds) + len(tiny.by_rule)
 
 
