@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from sim.equilibria import exact as ex
 from sim.equilibria.certify import Decision, SupportSystem, certify_near
@@ -322,3 +323,124 @@ def verify(
     if found.failures:
         raise found.failures[0]
     return found.equilibria[0]
+
+
+def single_mixer_admitted(
+    games: FloatArray, profiles: FloatArray, tol: float = DEFAULT_TOLERANCE
+) -> npt.NDArray[np.bool_]:
+    """``(C,)``: candidates that :func:`verify` provably admits, decided for all at once.
+
+    ``games`` ``(C, n, *m)`` (one game per candidate), ``profiles`` ``(C, n, max m)``
+    padded with 0. This decides one common shape only, in vectorised float arithmetic with
+    rigorous error bounds, and answers ``False`` ("not decided here") for everything
+    else, so a caller runs :func:`verify` on those: the verdicts are the same as calling
+    :func:`verify` on each candidate, only faster.
+
+    The shape: one player ``i`` mixes (its support, its positive probabilities, has two
+    or more actions), everyone else plays one action ``a_j`` with probability exactly 1,
+    every other probability is exactly 0, every positive one is above twice
+    :data:`SUPPORT_THRESHOLD` and each strategy sums to 1 within 1e-9 (so the clean-up and
+    the support :func:`verify` reads are these). For such a profile :func:`verify`'s
+    linear support solve never returns a profile (one mixer: its indifference holds
+    exactly or never, its probabilities are then free), so it admits the candidate exactly
+    when the float screen passes and the rational profile ``q`` of its own floats (each
+    strategy rescaled to sum to one, ``sim.equilibria.exact.as_rational``), or a nearby
+    one, passes ``sim.equilibria.exact.check``. That check, for ``q``, is:
+
+    - the mixer: every support action's payoff ``u_i(s, a_-i)`` equals the best of
+      ``u_i(., a_-i)``: comparisons of the game's own floats, exact;
+    - every other player ``j`` and action ``t``: ``E_t = sum_s f_s (u_j(a_j, s) -
+      u_j(t, s)) >= 0`` (``f`` the mixer's probabilities; ``q`` is ``f`` times a positive
+      number). ``E_t`` is computed in floating point; with ``K`` support actions its
+      error is below ``gamma_{K+1} sum_s |f_s d_s|`` (Higham, *Accuracy and Stability of
+      Numerical Algorithms*, 2002, ch. 3; one rounding of the difference, one of the
+      product, ``K - 1`` of the sum; the clean-up's rescaling moves ``f`` by one more
+      rounding), taken here as ``(4K + 16) u`` times the computed sum plus an underflow
+      allowance. ``E_t`` counts as decided ``>= 0`` when every difference ``d_s`` is
+      exactly 0 (a float difference is 0 exactly when the floats are equal) or the
+      computed value exceeds the bound; otherwise this answers "not decided".
+
+    The screen (the candidate's float regret at most ``(tol + 64 n u)`` times the payoffs
+    compared) is recomputed here and counted as passed only below half its bound: the two
+    computations differ by far less than that (rounding of at most a few hundred units
+    of ``u`` of the payoffs compared, against ``tol`` = 1e-7 of them).
+    """
+    count, n = games.shape[0], games.shape[1]
+    shape = tuple(int(m) for m in games.shape[2:])
+    out = np.zeros(count, dtype=bool)
+    if count == 0 or n < 2:
+        return out
+    width = max(shape)
+    valid = np.zeros((n, width), dtype=bool)
+    for k, m in enumerate(shape):
+        valid[k, :m] = True
+    p = np.where(valid, profiles, 0.0)
+    positive = p > 0
+    ok = np.all(np.isfinite(profiles), axis=(1, 2)) & np.all(p >= 0, axis=(1, 2))
+    ok &= np.all(np.abs(p.sum(axis=2) - 1.0) <= 1e-9, axis=1)
+    ok &= ~np.any(positive & (p <= 2 * SUPPORT_THRESHOLD), axis=(1, 2))
+    sizes = positive.sum(axis=2)  # (C, n)
+    ok &= np.count_nonzero(sizes > 1, axis=1) == 1
+    ok &= np.all(sizes >= 1, axis=1)
+    ok &= np.all((sizes == 1) <= np.all((p == 0) | (p == 1), axis=2), axis=1)
+    rows = np.flatnonzero(ok)
+    if rows.size == 0:
+        return out
+    g = games[rows].reshape(rows.size, n, -1)
+    p, positive = p[rows], positive[rows]
+    mixer = np.argmax(sizes[rows] > 1, axis=1)
+    action = np.argmax(p, axis=2)  # the pure players' actions (the mixer's is unused)
+    strides = [int(np.prod(shape[k + 1 :], dtype=np.int64)) for k in range(n)]
+    r = np.arange(rows.size)
+    decided = np.ones(rows.size, dtype=bool)
+    for i in range(n):
+        sel = mixer == i
+        if not sel.any():
+            continue
+        # Every other player's action fixed, the mixer's varying: base + s * stride_i.
+        base = sum(action[:, k] * strides[k] for k in range(n) if k != i)
+        own = np.arange(width)
+        cells = base[:, None] + np.minimum(own, shape[i] - 1)[None, :] * strides[i]
+        mine = g[r[:, None], i, cells]  # (R, width)
+        best = np.where(own[None, :] < shape[i], mine, -np.inf).max(axis=1)
+        support = positive[:, i]  # (R, width)
+        decided[sel] &= np.all(~support | (mine == best[:, None]), axis=1)[sel]
+        f = p[:, i]  # (R, width)
+        k_support = support.sum(axis=1)
+        for j in range(n):
+            if j == i:
+                continue
+            rest = base - action[:, j] * strides[j]
+            # (R, m_j, width): u_j with j playing x and the mixer s
+            x = np.arange(shape[j])
+            at = (rest[:, None, None] + x[None, :, None] * strides[j]
+                  + np.minimum(own, shape[i] - 1)[None, None, :] * strides[i])  # fmt: skip
+            u = g[r[:, None, None], j, at]
+            kept = u[r, action[:, j]]  # (R, width): u_j(a_j, s)
+            d = np.where(support[:, None, :], kept[:, None, :] - u, 0.0)
+            terms = f[:, None, :] * d
+            e = terms.sum(axis=2)
+            bound = ((4 * k_support + 16) * _U)[:, None] * np.abs(terms).sum(axis=2)
+            bound += 64 * width * np.finfo(np.float64).smallest_subnormal
+            zero = np.all(d == 0.0, axis=2)
+            decided[sel] &= np.all(zero | (e > bound), axis=1)[sel]
+    # The float screen, with room for the difference in rounding.
+    regret = np.zeros(rows.size)
+    size = np.zeros(rows.size)
+    full = g.reshape(rows.size, n, *shape)
+    for i in range(n):
+        weight = np.ones((rows.size,) + (1,) * n)
+        for k, m in enumerate(shape):
+            if k != i:
+                axis_shape = [rows.size] + [1] * n
+                axis_shape[1 + k] = m
+                weight = weight * p[:, k, :m].reshape(axis_shape)
+        others = tuple(1 + k for k in range(n) if k != i)
+        values = (full[:, i] * weight).sum(axis=others)  # (R, m_i)
+        scale = (np.abs(full[:, i]) * weight).sum(axis=others)
+        regret = np.maximum(regret, values.max(axis=1)
+                            - (values * p[:, i, : shape[i]]).sum(axis=1))  # fmt: skip
+        size = np.maximum(size, scale.max(axis=1))
+    decided &= regret <= 0.5 * (tol + 64 * n * _U) * size
+    out[rows] = decided
+    return out

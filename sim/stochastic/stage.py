@@ -59,7 +59,7 @@ from sim.equilibria.small_support import (
     batch_two_mixer_candidates,
     batch_two_mixer_equilibria,
 )
-from sim.equilibria.verify import verify_many
+from sim.equilibria.verify import single_mixer_admitted, verify_many
 from sim.errors import EngineError, SolverError
 from sim.game import NormalFormGame
 from sim.stochastic import qre
@@ -192,8 +192,12 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
     """QRE limits of games no fast path answered: trace each distinct one once.
 
     Every traced limit is checked against its regret bound; with ``certify`` also exactly:
-    a pure limit by comparing the game's own floats (exact), a mixed one by
-    ``sim.equilibria.verify``'s rational or certified interval arithmetic."""
+    a pure limit by comparing the game's own floats (exact), a mixed one with a single
+    mixer by :func:`sim.equilibria.verify.single_mixer_admitted` (all at once), one with
+    two players mixing over two actions each by the integer check
+    (:mod:`sim.stochastic.twomixer`), and any other (or one those leave undecided) by
+    ``sim.equilibria.verify``'s rational or certified interval arithmetic: the same
+    verdicts as that general check alone."""
     shape = tuple(int(m) for m in games.shape[2:])
     count = games.shape[0]
     norm, spread = qre.normalise(games)
@@ -226,7 +230,11 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
             exact_ok = pure_is_equilibrium_batch(games[idx], np.maximum(cells, 0))
             # A pure limit that fails the exact comparison is an equilibrium to rounding only.
             method[pure & ~exact_ok] = PATHS.index("uncertified")
-            for m_r in np.flatnonzero(good & ~pure):
+            mixed = np.flatnonzero(good & ~pure)
+            # One player mixing, the rest pure (most mixed limits): decided for all at
+            # once where the vectorised check can; the rest one by one, as before.
+            admitted = single_mixer_admitted(games[idx[mixed]], padded[mixed])
+            for m_r in mixed[~admitted]:
                 profile_r = [padded[m_r, i, :m] for i, m in enumerate(shape)]
                 if exact_two_mixer(games[idx[m_r]], profile_r) is not None:
                     continue  # certified exactly (the same verdict as the general check)
