@@ -16,8 +16,14 @@ from pathlib import Path
 import pytest
 
 from sim.errors import HedgesimError, ScenarioError
-from sim.scenario import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, load_scenario, validate_files
-from sim.scenario import loading
+from sim.scenario import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_NODES,
+    load_scenario,
+    loading,
+    validate_files,
+)
 
 BAD = Path(__file__).parent / "bad_scenarios"
 GOOD = Path(__file__).parent.parent / "scenarios" / "baseline.yaml"
