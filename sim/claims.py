@@ -1,14 +1,9 @@
 """The claim ledger (``seeds/claims.yaml``): the article's claims in our words.
 
-Each claim names the mechanisms that encode it (payoff terms, tolerance rules, signal and
-capacity rules, event kinds, action meanings); :func:`check_ledger` verifies both
-directions against the models, so a term cannot cite an unknown claim and a claim cannot
-lack a mechanism.
-
-While the first model (:mod:`sim.model`) and Model 2 (:mod:`sim.article`) both exist, a
-``term:NAME`` mechanism may name a term of either: it must exist in at least one, and at
-least one term of that name must list the claim; every term of either model must be listed
-by each claim it cites.
+Each claim names the mechanisms that encode it (payoff terms, signal and capacity rules,
+event kinds, action meanings); :func:`check_ledger` verifies both directions against the
+article's game (:mod:`sim.article`), so a term cannot cite an unknown claim and a claim
+cannot lack a mechanism.
 """
 
 from __future__ import annotations
@@ -18,14 +13,13 @@ from pathlib import Path
 
 import yaml
 
-from sim import model
+from sim.article import actors
 from sim.article import capacity as article_capacity
 from sim.article import signals as article_signals
 from sim.article import terms as article_terms
 from sim.errors import HedgesimError
 
 LEDGER_PATH = Path(__file__).resolve().parent.parent / "seeds" / "claims.yaml"
-TOLERANCE_RULES = frozenset({"decay", "recovery", "visibility", "deniability"})
 EVENT_KINDS = frozenset(
     {"unity_visit", "lebanon_deal", "fuel_crisis", "escalation", "incentive_push"}
 )
@@ -73,11 +67,7 @@ def check_ledger(ledger: Ledger) -> list[str]:
     claims = ledger.by_id()
     if len(claims) != len(ledger.claims):
         problems.append("claim ids are not unique")
-    both = [(t.name, t.claims) for t in model.TERMS]
-    both += [(t.name, t.claims) for t in article_terms.TERMS]
-    terms: dict[str, list[tuple[str, ...]]] = {}
-    for name, cited in both:
-        terms.setdefault(name, []).append(cited)
+    terms = {t.name: t.claims for t in article_terms.TERMS}
     rules = {"signal": article_signals.RULES, "capacity": article_capacity.RULES}
     for claim in ledger.claims:
         if not claim.mechanisms:
@@ -87,24 +77,21 @@ def check_ledger(ledger: Ledger) -> list[str]:
             if kind == "term":
                 if name not in terms:
                     problems.append(f"{claim.id} cites unknown term {name!r}")
-                elif not any(claim.id in cited for cited in terms[name]):
+                elif claim.id not in terms[name]:
                     problems.append(f"term {name!r} does not list {claim.id}, which cites it")
             elif kind in rules:
                 if name not in rules[kind]:
                     problems.append(f"{claim.id} cites unknown {kind} rule {name!r}")
-            elif kind == "tolerance":
-                if name not in TOLERANCE_RULES:
-                    problems.append(f"{claim.id} cites unknown tolerance rule {name!r}")
             elif kind == "event":
                 if name not in EVENT_KINDS:
                     problems.append(f"{claim.id} cites unknown event kind {name!r}")
             elif kind == "action":
                 player, _, action = name.partition(".")
-                if action not in model.ACTIONS.get(player, ()):
+                if action not in actors.ACTIONS.get(player, ()):
                     problems.append(f"{claim.id} cites unknown action {name!r}")
             else:
                 problems.append(f"{claim.id} has a mechanism of unknown kind {mechanism!r}")
-    for name, cited in both:
+    for name, cited in terms.items():
         for cid in cited:
             if cid not in claims:
                 problems.append(f"term {name!r} cites unknown claim {cid}")

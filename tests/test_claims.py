@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from sim import model
+from sim.article import terms
 from sim.claims import LEDGER_PATH, Claim, Ledger, check_ledger, load_ledger
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "article.txt"
@@ -33,7 +34,7 @@ def test_ledger_is_consistent_with_the_model(ledger: Ledger) -> None:
 
 
 def test_every_payoff_term_cites_a_claim() -> None:
-    assert all(term.claims for term in model.TERMS)
+    assert all(term.claims for term in terms.TERMS)
 
 
 def test_a_claim_without_mechanism_is_reported(ledger: Ledger) -> None:
@@ -51,9 +52,9 @@ def test_a_mechanism_citing_an_unknown_term_is_reported(ledger: Ledger) -> None:
 def test_a_term_citing_an_unknown_claim_is_reported(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    term = model.TERMS[0]
-    rogue = type(term)(term.name, term.player, term.claims + ("C77",), term.description, term.fn)
-    monkeypatch.setattr(model, "TERMS", (rogue,) + model.TERMS[1:])
+    term = terms.TERMS[0]
+    rogue = dataclasses.replace(term, claims=term.claims + ("C77",))
+    monkeypatch.setattr(terms, "TERMS", (rogue,) + tuple(terms.TERMS[1:]))
     assert any("unknown claim C77" in p for p in check_ledger(ledger))
 
 
@@ -95,9 +96,7 @@ def test_a_mechanism_citing_an_unknown_signal_rule_is_reported(ledger: Ledger) -
 
 def test_model2_terms_are_in_the_ledger(ledger: Ledger) -> None:
     """Every Model 2 term is listed by each claim it cites (the collapse included)."""
-    from sim.article.terms import TERMS
-
     claims = ledger.by_id()
-    for term in TERMS:
+    for term in terms.TERMS:
         for cid in term.claims:
             assert f"term:{term.name}" in claims[cid].mechanisms, (term.name, cid)
