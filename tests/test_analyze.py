@@ -77,6 +77,28 @@ def test_chunks_give_the_same_bytes_on_every_executor_and_resume(tmp_path: Path)
     assert solve_calibrations(longer, cals, chunk_size=2).horizon_at.shape == (3, 3)
 
 
+def test_a_start_spread_over_states_gives_the_expected_value_of_ambiguity() -> None:
+    """A round-0 shock that moves a belief between grid points (november_2024's unity
+    visits) starts the run in two states at once: the value of ambiguity is the
+    start-weighted mean of the two states' values, so it lies between them."""
+    from sim.article.answers import answer_batch
+    from sim.article.timeline import Shock
+
+    shocked = dataclasses.replace(SETTING, shocks=(Shock(0, "belief_iran", "scale", 0.75),))
+    got = solve_calibrations(shocked, stack([Parameters()]))
+    (a,) = answer_batch([shocked.for_rounds(Parameters())], rounds=2, shocks=shocked.shocks,
+                        resolution=shocked.resolution, rules=("qre",), myopic=False,
+                        robust=False)  # fmt: skip
+    states = np.flatnonzero(a.game.initial() > 0)
+    assert len(states) == 2
+    gaps = []
+    for state in states:
+        sigma = a.strategy()[0, state]
+        v = np.einsum("abcd,b,c,d->a", a.stage_payoffs(0)[state, 0], *sigma[1:])
+        gaps.append(v[1] - max(v[0], v[2]))  # hedge against align and realign
+    assert min(gaps) - 1e-12 <= float(got.ambiguity[0]) <= max(gaps) + 1e-12
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "sim", "analyze", *args], capture_output=True,
                           text=True, cwd=ROOT, timeout=300)  # fmt: skip

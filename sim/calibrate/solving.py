@@ -91,11 +91,16 @@ def solve_chunk(setting: Setting, values: FloatArray) -> Answer:
     others = [ACTIONS[SYRIA].index(a) for a in ("align", "realign")]
     ambiguity = []
     for a in found:
-        (start,) = np.flatnonzero(a.game.initial() > 0)
-        sigma = a.strategy()[0, start]
-        u = a.stage_payoffs(0)[start, s]
-        values_s = np.einsum("abcd,b,c,d->a", u, sigma[1], sigma[2], sigma[3])
-        ambiguity.append(values_s[hedge] - max(values_s[k] for k in others))
+        # Round 0 may start in several states (a round-0 shock moves a belief between grid
+        # points): the value of ambiguity is its expectation over them.
+        start = a.game.initial()
+        gap = 0.0
+        for state in np.flatnonzero(start > 0):
+            sigma = a.strategy()[0, state]
+            u = a.stage_payoffs(0)[state, s]
+            values_s = np.einsum("abcd,b,c,d->a", u, sigma[1], sigma[2], sigma[3])
+            gap += start[state] * (values_s[hedge] - max(values_s[k] for k in others))
+        ambiguity.append(gap)
     return Answer(
         horizon_at=np.stack([a.forward.horizon.at for a in found]),
         horizon_collapse=np.array([a.forward.horizon.collapse for a in found]),
