@@ -98,11 +98,11 @@ def test_validation_refuses_what_the_schema_forbids(tiny: ArticleResults) -> Non
 
 @pytest.mark.parametrize(("version", "why"), [
     (1, "written before results were typed"),
-    (2, ""),
+    (2, "a run of the first model"),
 ])
 def test_older_versions_are_refused_by_name(tmp_path: Path, version: int, why: str) -> None:
     old = tmp_path / "results.json"
-    old.write_text(json.dumps({"schema_version": version, "model": "article", "rounds": []}))
+    old.write_text(json.dumps({"schema_version": version, "model": "tolerance", "rounds": []}))
     with pytest.raises(HedgesimError) as info:
         read_results(old)
     message = str(info.value)

@@ -5,7 +5,7 @@ model: what the comparison and the explorer show.
 class adds one reader here and the comparison, its figures and the explorer take it
 unchanged. Every number is a reading of the results file, never a recomputation of the
 model: the tests check each against the field it comes from. Readers are keyed by the
-``model`` value of the results (``tolerance``: the first model; ``article``: Model 2).
+``model`` value of the results (``article``: Model 2).
 """
 
 from __future__ import annotations
@@ -168,44 +168,6 @@ def headlines_of(results: Any) -> Headlines:
         raise HedgesimError(f"no headline reader for {type(results).__name__}: a comparison "
                             "takes the results of a run (results.json), not of analyses")
     return reader(results)
-
-
-@reads("tolerance")
-def _first_model(results: Any) -> Headlines:
-    """The tolerance clock is deterministic: every distribution is a point mass at the
-    myopic horizon (Syria's certain hedge ends there), and the regime never falls."""
-    n = len(results.rounds)
-    h = results.horizons.myopic.round
-    horizon_at = np.zeros(n)
-    if h is not None and h < n:
-        horizon_at[h] = 1.0
-    action = results.exit.syria_action
-    exit_ = dict.fromkeys(ENDS, 0.0)
-    exit_["never" if h is None or action is None else action] = 1.0
-    tie = results.horizons.myopic.tie
-    # the horizon is robust when no round up to it had another equilibrium to select
-    many = any(len(r.equilibria) > 1 for r in results.rounds[: (h + 1 if h is not None else n)])
-    return Headlines(
-        name=results.scenario.name,
-        question=results.scenario.question,
-        round_unit=results.round_unit,
-        dates=tuple(r.date for r in results.rounds),
-        hedge=np.array([r.hedge_probability for r in results.rounds]),
-        horizon_at=horizon_at,
-        horizon_never=1.0 if h is None else 0.0,
-        horizon_collapse=0.0,
-        median=h,
-        exit=exit_,
-        standing=np.ones(n + 1),
-        value_of_ambiguity=np.array([r.value_of_ambiguity for r in results.rounds]),
-        robust={"horizon": not tie and not many, "exit": not tie, "collapse": True},
-        path={p: np.array([r.profile[p] for r in results.rounds], dtype=np.float64)
-              for p in results.players},
-        actions={p: list(a) for p, a in results.actions.items()},
-        players=dict(results.labels.players),
-        action_names={p: dict(a) for p, a in results.labels.actions.items()},
-        model=results.model,
-    )
 
 
 @reads("article")

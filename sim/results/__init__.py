@@ -3,8 +3,6 @@ the figures and the report.
 
 - :class:`ArticleResults` (``results.json``): a run of Model 2, the article's stochastic
   game (what ``hedgesim run`` writes);
-- :class:`RunResults`: a run of the first model (the tolerance clock), still read until the
-  first model goes;
 - :class:`AnalysisResults` (``analyses.json``): sweeps, Monte Carlo and sensitivity.
 
 Both are pydantic models: ``model_dump_json`` writes the file, ``model_json_schema`` is its
@@ -38,7 +36,6 @@ from sim.results.io import (
     results_json,
     write_json,
 )
-from sim.results.run import RunResults
 
 __all__ = [
     "ANALYSES_FILE",
@@ -56,7 +53,6 @@ __all__ = [
     "LabelNames",
     "MonteCarloAnalysis",
     "Results",
-    "RunResults",
     "SensitivityAnalysis",
     "SensitivityRow",
     "TieCause",

@@ -12,24 +12,24 @@ from sim.atomic import write_text
 from sim.errors import HedgesimError
 from sim.results.analyses import ANALYSES_SCHEMA_VERSION, AnalysisResults
 from sim.results.article import SCHEMA_VERSION, ArticleResults
-from sim.results.run import RunResults
 
 RESULTS_FILE = "results.json"
 ANALYSES_FILE = "analyses.json"
 TRAJECTORY_FILE = "trajectory.csv"
 
-Results = ArticleResults | RunResults | AnalysisResults
+Results = ArticleResults | AnalysisResults
 #: Every results class, by the ``model`` (run results) or ``kind`` (analyses) its files carry.
-RESULT_TYPES: dict[str, type[ArticleResults] | type[RunResults] | type[AnalysisResults]] = {
+RESULT_TYPES: dict[str, type[ArticleResults] | type[AnalysisResults]] = {
     "article": ArticleResults,
-    "tolerance": RunResults,
     "analyses": AnalysisResults,
 }
 #: The schema version each kind's files carry.
-VERSIONS: dict[str, int] = {"article": SCHEMA_VERSION, "tolerance": 2,
-                            "analyses": ANALYSES_SCHEMA_VERSION}
+VERSIONS: dict[str, int] = {"article": SCHEMA_VERSION, "analyses": ANALYSES_SCHEMA_VERSION}
 #: What older run files were, for the message that refuses them.
-OLDER_VERSIONS = {1: "written before results were typed"}
+OLDER_VERSIONS = {
+    1: "written before results were typed",
+    2: "a run of the first model, the tolerance clock, which hedgesim no longer has",
+}
 
 
 def results_json(result: Results) -> str:
@@ -57,7 +57,8 @@ def read_results(path: str | Path) -> Results:
     HedgesimError
         One line naming the file and the problem: not readable, not JSON, a schema version
         this hedgesim does not read for the file's kind (version 1 files predate typed
-        results: re-run the scenario), or a value the schema refuses.
+        results, version 2 files are the first model's: re-run the scenario), or a value the
+        schema refuses.
     """
     p = Path(path)
     try:
