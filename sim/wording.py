@@ -10,7 +10,6 @@ import re
 from collections.abc import Sequence
 
 from sim import model
-from sim.article import actors
 from sim.labels import Labels
 
 MINUS = "\u2212"
@@ -110,79 +109,33 @@ _TOLERANCE_NAMES: dict[str, str] = {
     "deniability": "deniability towards {who}",
 }
 _WORDS: dict[str, str] = {"iran": "Iran's", "israel": "Israel's", "gulf": "Gulf/West",
-                          "syria": "Syria's", "russia": "Russia's"}
-#: The article's game (Model 2): settings of a counterpart's beliefs, of the regime's
-#: capacity, the threat, a patron and the hazard, in words (``{who}``: the player).
-_BELIEF_NAMES: dict[str, str] = {
-    "prior": "{who}'s prior suspicion",
-    "catch": "{who}'s chance of catching a hedge",
-    "false_alarm": "{who}'s false alarms",
-    "visibility": "visibility of hedging to {who}",
-    "deniability": "deniability towards {who}",
-}
-_BLOCK_NAMES: dict[str, str] = {
-    "capacity.initial": "regime capacity at the start",
-    "capacity.recovery": "recovery of regime capacity",
-    "capacity.hollowing": "hollowing of regime capacity",
-    "capacity.funding_need": "funding the regime needs",
-    "capacity.escalation_erosion": "erosion of capacity by escalation",
-    "capacity.sanctions_erosion": "erosion of capacity by sanctions",
-    "threat.rest": "threat at rest",
-    "threat.reversion": "reversion of the threat",
-    "hazard.rate": "collapse hazard rate",
-    "hazard.collapse_cost": "cost of collapse",
-}
-
-
-def _who(role: str, lab: Labels) -> str:
-    """A role by its display name; a patron that is no player (Russia) by its own."""
-    return lab.player(role) if role in actors.PLAYERS else role.capitalize()
+                          "syria": "Syria's"}
 
 
 def _word(word: str, lab: Labels) -> str:
     """A word of a parameter's name, a player's role in it named by ``lab``."""
     if word not in _WORDS:
         return word
-    if word not in actors.PLAYERS:
-        return _WORDS[word]
     shown = lab.player(word)
-    return _WORDS[word] if shown == actors.PLAYER_LABELS[word] else f"{shown}'s"
+    return _WORDS[word] if shown == model.PLAYER_LABELS[word] else f"{shown}'s"
 
 
 def key_name(key: str, labels: Labels | None = None) -> str:
-    """A key path in words: ``"Gulf/West incentive"`` (``payoffs.gulf_incentive``),
-    ``"deniability towards Israel"`` (``beliefs.israel.deniability``); players named by
-    ``labels`` (default: the model's names). A key path it has no words for is itself."""
+    """A key path in words: ``"Iran's tolerance decay"``, ``"Gulf/West incentive"``;
+    players named by ``labels`` (default: the model's names)."""
     lab = labels or Labels.default()
     parts = key.split(".")
-    if parts[0] == "payoffs" and len(parts) == 2:
-        return " ".join(_word(w, lab) for w in parts[1].split("_"))
-    if parts[0] == "beliefs" and len(parts) == 3 and parts[2] in _BELIEF_NAMES:
-        return _BELIEF_NAMES[parts[2]].format(who=_who(parts[1], lab))
-    if parts[0] == "patrons" and len(parts) == 3:
-        return f"{_who(parts[1], lab)}'s {parts[2]}"
-    if key in _BLOCK_NAMES:
-        return _BLOCK_NAMES[key]
-    if key == "game.discount":
-        return f"{lab.player(actors.SYRIA)}'s discount factor"
     if parts[0] == "tolerance" and len(parts) == 3 and parts[2] in _TOLERANCE_NAMES:
         return _TOLERANCE_NAMES[parts[2]].format(who=lab.player(parts[1]))
     if parts[0] == "parameters" and len(parts) == 2:
         return " ".join(_word(w, lab) for w in parts[1].split("_"))
     if key == "repeated.discount":
-        return f"{lab.player(actors.SYRIA)}'s discount factor"
+        return f"{lab.player(model.SYRIA)}'s discount factor"
     return key
 
 
 def key_unit(key: str, round_unit: str = "round") -> str:
-    """The unit of a key path's values (empty when it has none). The article's game
-    (Model 2) states its values per month whatever a run's round (docs/scenarios.md), so
-    its units say month and ``round_unit`` does not apply to them."""
-    from sim.article.parameters import SPEC
-    from sim.scenario.article_keys import PARAMETER_KEYS
-
-    if key in PARAMETER_KEYS:
-        return SPEC[PARAMETER_KEYS[key]].unit.replace("per round", "per month")
+    """The unit of a key path's values (empty when it has none)."""
     parts = key.split(".")
     if parts[0] == "parameters" and len(parts) == 2 and parts[1] in model.PARAMETER_NAMES:
         return "share" if model.is_share(parts[1]) else PAYOFF_UNIT.replace("round", round_unit)
@@ -208,9 +161,9 @@ def value_text(x: float) -> str:
 
 
 _DEFAULT_NAMES = re.compile(
-    r"\b(" + "|".join(re.escape(n) for n in actors.PLAYER_LABELS.values()) + r")\b"
+    r"\b(" + "|".join(re.escape(n) for n in model.PLAYER_LABELS.values()) + r")\b"
 )
-_ROLE_OF = {name: role for role, name in actors.PLAYER_LABELS.items()}
+_ROLE_OF = {name: role for role, name in model.PLAYER_LABELS.items()}
 
 
 def relabel(text: str, labels: Labels) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.article import actors
+from sim import model
 from sim.results import AnalysisResults, GridAnalysis, MonteCarloAnalysis, SensitivityAnalysis
 from sim.results.analyses import AnalysisScenario
 from sim.results.common import LabelNames
@@ -68,7 +68,7 @@ def analyses(**parts: GridAnalysis | MonteCarloAnalysis | SensitivityAnalysis,
         scenario=AnalysisScenario(name="fake", hash="0" * 64,
                                   question="How long <can> Syria hedge?", round_unit="month"),
         focal="syria",
-        labels=LabelNames(players=dict(actors.PLAYER_LABELS),
-                          actions={p: {a: a for a in acts} for p, acts in actors.ACTIONS.items()}),
+        labels=LabelNames(players=dict(model.PLAYER_LABELS),
+                          actions={p: {a: a for a in acts} for p, acts in model.ACTIONS.items()}),
         analyses=chosen,
     )

@@ -112,26 +112,6 @@ def test_key_paths_in_words_with_units() -> None:
     assert (value_text(0.044), value_text(2.125), value_text(7.0)) == ("0.044", "2.12", "7")
 
 
-def test_every_key_path_of_the_article_game_in_words_with_its_unit() -> None:
-    """Model 2's key paths: each has words of its own (none is shown as the bare key) and
-    the unit of sim.article.parameters, per month (scenarios state Model 2 per month)."""
-    from sim.article.parameters import SPEC
-    from sim.scenario.article_keys import PARAMETER_KEYS
-
-    names = {key: key_name(key) for key in PARAMETER_KEYS}
-    assert all(name != key for key, name in names.items())
-    assert len(set(names.values())) == len(names)  # no two keys read alike
-    for key, name in PARAMETER_KEYS.items():
-        assert key_unit(key, "week") == SPEC[name].unit.replace("per round", "per month")
-    assert names["payoffs.gulf_incentive"] == "Gulf/West incentive"
-    assert names["beliefs.israel.deniability"] == "deniability towards Israel"
-    assert names["patrons.russia.capacity"] == "Russia's capacity"
-    assert names["game.discount"] == "Syria's discount factor"
-    renamed = Labels.of({"gulf": "the Gulf states"})
-    assert key_name("beliefs.gulf.catch", renamed) == "the Gulf states's chance of catching a hedge"
-    assert key_name("payoffs.gulf_incentive", renamed) == "the Gulf states's incentive"
-
-
 def test_grid_data_never_is_not_a_number() -> None:
     data = views.grid_data(grid2())
     assert data.never.tolist() == [[False, True], [False, False], [False, False]]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.article import actors
+from sim import model
 from sim.results.analyses import (
     AnalysisResults,
     AnalysisScenario,
@@ -360,7 +360,7 @@ def analysis_results(scenario: Any, computed: Mapping[str, Any]) -> AnalysisResu
         scenario=AnalysisScenario(name=scenario.name, hash=scenario_hash(scenario),
                                   question=scenario.question,
                                   round_unit=scenario.repeated.round_unit),
-        focal=actors.SYRIA,
-        labels=LabelNames.of(scenario.labels(), actors.ACTIONS),
+        focal=model.SYRIA,
+        labels=LabelNames.of(scenario.labels(), model.ACTIONS),
         analyses={name: analysis_record(r) for name, r in computed.items()},
     )
