@@ -1,6 +1,6 @@
 """``AnalysisResults``: sweeps, Monte Carlo and sensitivity of a scenario (``analyses.json``).
 
-Like :class:`sim.results.ArticleResults`, the class is the file format, the schema
+Like :class:`sim.results.RunResults`, the class is the file format, the schema
 (``docs/analyses.schema.json``), the validation and the only input of the analyses'
 figures and report sections. Horizons count rounds from 0; ``null`` means hedging lasts
 the whole run ("never"), an exit or first-broken of ``null`` means there is none.
