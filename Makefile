@@ -59,6 +59,7 @@ chromium:
 test: $(TEST_STAMP) chromium
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/mypy sim
+	$(BIN)/vulture sim --min-confidence 80
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
 
 bench: $(TEST_STAMP)

@@ -574,7 +574,7 @@ class _Terminated(BaseException):
     pools) runs before the process ends."""
 
 
-def _terminate(signum: int, frame: object) -> None:
+def _terminate(_signum: int, _frame: object) -> None:
     raise _Terminated
 
 
