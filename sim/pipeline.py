@@ -91,7 +91,7 @@ def stage_view(scenario: Scenario, round_: int = 0, options: RunOptions | None =
     from sim.game import NormalFormGame
 
     options = options or RunOptions()
-    rounds = scenario.repeated.rounds
+    rounds = scenario.game.rounds
     if not 0 <= round_ < rounds:
         raise HedgesimError(f"--round {round_}: the scenario has rounds 0 to {rounds - 1}")
     cheap = RunOptions(resolution=options.resolution, rules=options.rules, robust=False,

@@ -151,6 +151,18 @@ def test_user_errors_print_one_line_and_write_nothing(
     assert not out.exists()
 
 
+def test_explain_takes_its_rounds_from_the_game_block(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scenario of 4 rounds (game.rounds) has no round 5, whatever else the file says."""
+    text = (ROOT / "scenarios" / "baseline.yaml").read_text(encoding="utf-8")
+    short = tmp_path / "short.yaml"
+    short.write_text(text.replace("game:\n  rounds: 24\n", "game:\n  rounds: 4\n", 1))
+    assert short.read_text() != text
+    assert main(["explain", str(short), "--round", "5", "--grid", "3x3"]) == 1
+    assert "--round 5: the scenario has rounds 0 to 3" in capsys.readouterr().err
+
+
 def test_run_json_prints_the_results_it_writes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

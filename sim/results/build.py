@@ -225,7 +225,7 @@ def article_results(
     return ArticleResults(
         scenario=ArticleScenario(
             name=scenario.name, hash=scenario_hash(scenario), description=scenario.description,
-            question=scenario.question, round_unit=scenario.repeated.round_unit,
+            question=scenario.question, round_unit=scenario.game.round_unit,
             round_days=run.round_days, rounds=run.rounds, start=run.start,
             grid=GridRecord(belief_points=res.belief_points, capacity_points=res.capacity_points,
                             belief_min=res.belief_min, belief_max=res.belief_max,
