@@ -7,26 +7,30 @@ model's trajectory is the path of stage equilibria) and select with the first mo
 (inertia, falling back to Syria's best equilibrium). Then Model 2 must retrace the first
 model's baseline trajectory wherever the two models' payoffs make the same comparisons, and
 may differ only once a counterpart's belief lies between the two models' switch points. The
-test computes both trajectories and both sets of switch points; docs/horizons.md records
-which rounds agree and why the others differ.
+test computes Model 2's trajectory and both models' switch points; the first model's
+trajectory, computed by it before it was removed, is the oracle in
+``tests/oracles/first_model_baseline.json`` (with the baseline's tolerance settings it
+ran on). docs/horizons.md records which rounds agree and why the others differ.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from sim import repeated
 from sim.article import terms
 from sim.article.actors import ACTIONS, COUNTERPARTS, PLAYERS, SYRIA
 from sim.article.parameters import Parameters
 from sim.article.thresholds import stage_game
 from sim.equilibria import select, solve
-from sim.scenario import load_scenario
 
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+#: The first model's baseline run (the module docstring).
+FIRST = json.loads((Path(__file__).parent / "oracles" / "first_model_baseline.json")
+                   .read_text(encoding="utf-8"))  # fmt: skip
 #: Model 2 held at full capacity, with no threat and no hazard.
 HELD = Parameters(threat=0.0, hazard_rate=0.0, initial_capacity=1.0)
 WISH = {"iran": "align", "israel": "realign", "gulf": "realign"}
@@ -34,8 +38,7 @@ WISH = {"iran": "align", "israel": "realign", "gulf": "realign"}
 
 def _drift_path(rounds: int) -> tuple[list[tuple[np.ndarray, ...]], list[dict[str, float]]]:
     """Model 2's stage-equilibrium path under the first model's drift and selection."""
-    scenario = load_scenario(BASELINE)
-    settings = {cp: scenario.tolerance_of(cp) for cp in COUNTERPARTS}
+    settings = {cp: SimpleNamespace(**FIRST["tolerance"][cp]) for cp in COUNTERPARTS}
     beliefs = {cp: 1.0 - settings[cp].initial for cp in COUNTERPARTS}
     previous = None
     path, seen = [], []
@@ -74,8 +77,8 @@ def _switch_point(cp: str) -> float:
 
 @pytest.fixture(scope="module")
 def paths() -> tuple[object, list[tuple[np.ndarray, ...]], list[dict[str, float]]]:
-    first = repeated.simulate(load_scenario(BASELINE))
-    mine, beliefs = _drift_path(len(first.rounds))
+    first = [tuple(np.array(r[p]) for p in PLAYERS) for r in FIRST["profiles"]]
+    mine, beliefs = _drift_path(len(first))
     return first, mine, beliefs
 
 
@@ -85,16 +88,15 @@ def test_the_drift_reduction_retraces_the_first_model_until_a_switch_point_diffe
     """Syria's play agrees round by round until the first round in which Iran's belief has
     passed Model 2's switch point but not the first model's (Iran's is the binding
     counterpart in both); from there the two differ by construction of their payoffs."""
-    first, mine, beliefs = paths
-    old = first.rounds  # type: ignore[attr-defined]
+    old, mine, beliefs = paths
     new_switch = _switch_point("iran")
-    old_switch = 1.0 - 0.6  # the first model's Iran switch point (docs/horizons1.md)
+    old_switch = 1.0 - FIRST["switch_points"]["iran"]  # the first model's, as a belief
     assert new_switch < old_switch
     predicted = next(t for t, b in enumerate(beliefs) if b["iran"] > new_switch)
     assert beliefs[predicted]["iran"] <= old_switch + 1e-12
     for t in range(predicted):
-        np.testing.assert_allclose(mine[t][0], old[t].profile[0], atol=1e-9)
-    assert not np.allclose(mine[predicted][0], old[predicted].profile[0], atol=1e-9)
+        np.testing.assert_allclose(mine[t][0], old[t][0], atol=1e-9)  # type: ignore[index]
+    assert not np.allclose(mine[predicted][0], old[predicted][0], atol=1e-9)  # type: ignore[index]
 
 
 def test_where_the_counterparts_differ_at_full_trust(
@@ -104,7 +106,7 @@ def test_where_the_counterparts_differ_at_full_trust(
     model's interdicts: a hedger Israel fully trusts lets only the loyal share of the
     shipments through, which is not worth the strike cost. Iran and the Gulf agree."""
     first, mine, _ = paths
-    old = first.rounds[0].profile  # type: ignore[attr-defined]
+    old = first[0]  # type: ignore[index]
     for k, player in enumerate(PLAYERS):
         same = bool(np.allclose(mine[0][k], old[k], atol=1e-9))
         assert same is (player != "israel"), player
