@@ -124,11 +124,15 @@ def test_small_support_method_returns_pure_ones_first() -> None:
 
 
 def test_stage_game_mixed_round_is_solved_exactly() -> None:
-    """The baseline's first mixed round (Iran at tolerance 0.52): logit's equilibrium is
-    among those found, exactly (Iran mixes 1/9 on support against a hedging Syria)."""
-    from sim import model
+    """The first model's baseline in its first mixed round (Iran at tolerance 0.52; the game
+    recorded in tests/games/first_model_iran_mixes.nfg before that model was removed):
+    logit's equilibrium is among those found, exactly (Iran mixes 1/9 on support against a
+    hedging Syria)."""
+    from pathlib import Path
 
-    game = model.stage_game(model.Parameters(), {"iran": 0.52, "israel": 0.79, "gulf": 0.832})
+    from sim.game import read_nfg
+
+    game = read_nfg(Path(__file__).parent / "games" / "first_model_iran_mixes.nfg")
     found = solve(game, "auto")
     assert found.equilibria and all(eq.method == "small-support" for eq in found.equilibria)
     iran = [eq.profile[1] for eq in found.equilibria if eq.profile[0][1] > 0.9]
@@ -155,13 +159,16 @@ def test_batched_equals_per_game(payoffs: np.ndarray, tiny_chunks: bool) -> None
 
 
 def test_batched_on_stage_games_without_pure_equilibria() -> None:
-    from sim import model
+    """The article's stage games (Model 2, at rest) over a grid of Iran's and Israel's
+    beliefs: those without a pure equilibrium, batched, as solve('auto') finds them."""
+    from sim.article.parameters import Parameters
+    from sim.article.thresholds import stage_game
     from sim.equilibria import pure_equilibrium_mask
 
-    levels = np.linspace(0.0, 0.6, 40)
-    pay = model.stage_payoffs(model.Parameters(), {"iran": levels, "israel": 0.79, "gulf": 0.8})
+    pay = np.stack([stage_game(Parameters(), {"iran": i, "israel": j, "gulf": 0.2}).payoffs
+                    for i in np.linspace(0.0, 1.0, 11) for j in np.linspace(0.0, 1.0, 6)])
     pay = np.ascontiguousarray(pay)
-    none = ~pure_equilibrium_mask(pay, batched=True).reshape(len(levels), -1).any(axis=1)
+    none = ~pure_equilibrium_mask(pay, batched=True).reshape(len(pay), -1).any(axis=1)
     assert none.any()
     batched = batch_two_mixer_equilibria(pay[none])
     for b, found in zip(np.flatnonzero(none), batched, strict=True):
