@@ -6,7 +6,10 @@ Two quantities bound what a command does, and each has a documented budget:
   (:func:`sim.repeated.state_graph`), which grows like a power of ``repeated.rounds`` and
   multiplies with every dated event (the baseline: 52,005 states at 24 rounds, 622,741 at
   40, over a million past 45);
-- an analysis: variants x rounds (grid points, Monte Carlo draws, sensitivity ends).
+- an analysis: variants x rounds (grid points, Monte Carlo draws, sensitivity ends);
+- a run of Model 2 (``run``, ``solve``, ``explain``, ``compare``, ``explore``): its states
+  (the state grid, ``--grid``) x rounds (``game.rounds``) x the solves it makes (one per
+  selection rule, the myopic path, the robustness search, the sustainability scans).
 
 A refusal names the input, the estimated memory and time, the budget and ``--allow-large``.
 Beyond the budget, ``--allow-large`` runs it anyway, up to what this machine's memory can
@@ -36,6 +39,15 @@ MAX_VARIANT_ROUNDS = 25_000_000
 #: outcomes, analyses.json): seconds and bytes.
 SECONDS_PER_VARIANT_ROUND = 20e-6
 BYTES_PER_VARIANT = 400
+#: Model 2: state-rounds x solves a run may make without ``--allow-large`` (about 20 min;
+#: the default run of the baseline, at its own grid, is about 2.3 million).
+MAX_STATE_ROUND_SOLVES = 4_000_000
+#: Measured per state (factored transitions, stage games, traces) and per state-round
+#: (strategies, values, distributions) on the 2-core test machine, and per state-round of
+#: one solve (the engine's backward step, all stage games included): bytes and seconds.
+ARTICLE_BYTES_PER_STATE = 21_000
+ARTICLE_BYTES_PER_STATE_ROUND = 850
+ARTICLE_SECONDS_PER_STATE_ROUND = 0.3e-3
 #: Memory a process starts with (interpreter, numpy, the model).
 BASE_BYTES = 100 * 2**20
 #: Share of this machine's memory ``--allow-large`` may plan to use.
@@ -177,4 +189,39 @@ def check_variants(
         units * SECONDS_PER_VARIANT_ROUND,
     )
     _refuse(label, estimate, MAX_VARIANT_ROUNDS, allow_large)
+    return estimate
+
+
+def run_solves(rules: int, *, myopic: bool, robust: bool, sustainability: int) -> float:
+    """What a Model 2 run costs in units of its first rule's solve, as measured (7 x 4 grid,
+    12 rounds, CPU time): each further rule about half a solve (the stage games traced once
+    are shared), the myopic path and the robustness search about 0.3 each, and the
+    sustainability scans (three refinements of a ``sustainability``-point batch per
+    counterpart) about 2.25 solves a point."""
+    return (1.0 + 0.5 * (rules - 1) + (0.3 if myopic else 0.0) + (0.3 if robust else 0.0)
+            + 2.25 * sustainability)
+
+
+def check_article_run(
+    label: str, states: int, rounds: int, solves: float, batch: int = 1, *,
+    allow_large: bool = False,
+) -> Estimate:
+    """Refuse a Model 2 run of ``states`` states x ``rounds`` rounds x ``solves`` solves
+    beyond :data:`MAX_STATE_ROUND_SOLVES` (or this machine's memory with ``allow_large``);
+    ``batch`` calibrations are held at once (the sustainability scan's points).
+
+    Raises
+    ------
+    BudgetError
+        Naming ``label`` (the inputs that set the size), memory and time.
+    """
+    units = float(states) * rounds * solves
+    held = float(states) * max(batch, 1)
+    estimate = Estimate(
+        units,
+        "state-round solves",
+        BASE_BYTES + held * (ARTICLE_BYTES_PER_STATE + rounds * ARTICLE_BYTES_PER_STATE_ROUND),
+        units * ARTICLE_SECONDS_PER_STATE_ROUND,
+    )
+    _refuse(label, estimate, MAX_STATE_ROUND_SOLVES, allow_large)
     return estimate

@@ -107,7 +107,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
         from sim.scenario import load_scenario
 
         scenario = load_scenario(args.game)
-        view = stage_view(scenario, args.round, RunOptions(resolution=_resolution(args.grid)))
+        view = stage_view(scenario, args.round, RunOptions(resolution=_resolution(args.grid),
+                                                         allow_large=args.allow_large))
         game = view.game
         result = solve(game, args.method or "auto", timeout=timeout)
         selected_index = view.closest(result.equilibria)
@@ -204,7 +205,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from sim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
-    view = stage_view(scenario, args.round, RunOptions(resolution=_resolution(args.grid)))
+    view = stage_view(scenario, args.round, RunOptions(resolution=_resolution(args.grid),
+                                                         allow_large=args.allow_large))
     game = view.game
     if args.profile:
         profile = _parse_profile(args.profile, game)
@@ -296,7 +298,7 @@ def _options_of(args: argparse.Namespace) -> Any:
 
     options = RunOptions(resolution=_resolution(args.grid), rules=_rules(args.rules),
                          robust=not args.no_robust, myopic=not args.no_myopic,
-                         sustainability=args.sustainability)
+                         sustainability=args.sustainability, allow_large=args.allow_large)
     if options.sustainability < 0:
         raise HedgesimError(f"--sustainability must be >= 0, got {options.sustainability}")
     return options
@@ -396,8 +398,8 @@ def _allow_large(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--allow-large",
         action="store_true",
-        help="go beyond the size budgets (forward-looking states, variants x rounds; see "
-        "docs/budgets.md), up to what this machine's memory holds",
+        help="go beyond the size budgets (a run's states x rounds x solves, an analysis's "
+        "variants x rounds; see docs/budgets.md), up to what this machine's memory holds",
     )
 
 
@@ -421,6 +423,7 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sustainability", type=int, default=4, metavar="POINTS",
                    help="discount values scanned per counterpart for the sustainability "
                    "thresholds (default 4; 0: skip)")
+    _allow_large(p)
 
 
 def _stage_options(p: argparse.ArgumentParser) -> None:
@@ -428,6 +431,7 @@ def _stage_options(p: argparse.ArgumentParser) -> None:
                    help="for a scenario: the round whose stage game to take, in the state play "
                    "is most likely in (default 0)")
     _grid_option(p)
+    _allow_large(p)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -153,9 +153,12 @@ def _kept(target: Path) -> list[str]:
 
 
 def _swap(staging: Path, target: Path) -> None:
-    """Move the kept entries into ``staging``, then put ``staging`` in ``target``'s place."""
+    """Move the kept entries into ``staging`` (unless the run wrote a new one of the same
+    name: ``compare`` reruns its scenarios' folders), then put ``staging`` in ``target``'s
+    place."""
     for name in _kept(target):
-        os.replace(target / name, staging / name)
+        if not (staging / name).exists():
+            os.replace(target / name, staging / name)
     old = target.parent / f".{target.name}.old-{secrets.token_hex(4)}"
     os.replace(target, old)
     os.replace(staging, target)

@@ -89,13 +89,12 @@ def stage_view(scenario: Scenario, round_: int = 0, options: RunOptions | None =
     from sim.article.actors import ACTIONS, COUNTERPARTS, PLAYERS
     from sim.errors import HedgesimError
     from sim.game import NormalFormGame
-
     options = options or RunOptions()
     rounds = scenario.game.rounds
     if not 0 <= round_ < rounds:
         raise HedgesimError(f"--round {round_}: the scenario has rounds 0 to {rounds - 1}")
     cheap = RunOptions(resolution=options.resolution, rules=options.rules, robust=False,
-                       myopic=False, sustainability=0)
+                       myopic=False, sustainability=0, allow_large=options.allow_large)
     _, answers, _, rules = solve_run(scenario, cheap)
     solution, game = answers.solution, answers.game
     dist = np.asarray(solution.distribution(game.initial()))[answers.index, round_]
@@ -170,6 +169,9 @@ class RunOptions:
     sustainability
         Discount values scanned per counterpart for the sustainability thresholds (0:
         not computed; each scan is one batch solve, refined twice around a change).
+    allow_large
+        Whether to go beyond the run's size budget (:func:`sim.budget.check_article_run`),
+        up to what this machine's memory holds.
     """
 
     resolution: Resolution | None = None
@@ -177,6 +179,7 @@ class RunOptions:
     robust: bool = True
     myopic: bool = True
     sustainability: int = 4
+    allow_large: bool = False
 
 
 def solve_run(scenario: Scenario, options: RunOptions = RunOptions()) -> tuple[
@@ -184,6 +187,7 @@ def solve_run(scenario: Scenario, options: RunOptions = RunOptions()) -> tuple[
     """Answer a scenario on Model 2: :func:`sim.scenario.article.article_run`, then
     :func:`sim.article.answers.answer` (and the sustainability scan when asked for)."""
     from sim.article.answers import RULES, answer, sustainability
+    from sim.budget import check_article_run, run_solves
     from sim.scenario.article import article_run
 
     run = article_run(scenario)
@@ -193,6 +197,15 @@ def solve_run(scenario: Scenario, options: RunOptions = RunOptions()) -> tuple[
     else:
         first = run.selection if run.selection in RULES else RULES[0]
         rules = (first, *(r for r in RULES if r != first))
+    grid = f"{resolution.belief_points}x{resolution.capacity_points}"
+    check_article_run(
+        f"{'--grid' if options.resolution else 'the scenario grid'} {grid} "
+        f"({resolution.states:,} states) x game.rounds={run.rounds}",
+        resolution.states, run.rounds,
+        run_solves(len(rules), myopic=options.myopic, robust=options.robust,
+                   sustainability=options.sustainability),
+        batch=max(options.sustainability, 1), allow_large=options.allow_large,
+    )
     answers = answer(run.params, rounds=run.rounds, shocks=run.shocks, resolution=resolution,
                      rules=rules, myopic=options.myopic, robust=options.robust)
     sus = None

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.article.actors import COUNTERPARTS
 from sim.article.parameters import FloatArray
 from sim.errors import HedgesimError
 
@@ -61,6 +62,12 @@ class Resolution:
                 "belief grid ends must satisfy 0 < belief_min < belief_max < 1, got "
                 f"{self.belief_min}, {self.belief_max}"
             )
+
+    @property
+    def states(self) -> int:
+        """States of the article's game on this grid: a belief per counterpart times the
+        capacity, and the absorbing collapse."""
+        return self.belief_points ** len(COUNTERPARTS) * self.capacity_points + 1
 
 
 #: The run's grid: the baseline is solved at this resolution.

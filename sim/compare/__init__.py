@@ -26,6 +26,7 @@ from sim.compare.headlines import ENDS, Headlines, headlines_of
 from sim.compare.table import By, common_by, header, table, table_csv, table_text
 from sim.errors import HedgesimError
 from sim.figures.registry import save_figure
+from sim.output_folder import output_folder
 from sim.results import RESULTS_FILE, read_results
 
 COMPARE_HTML = "compare.html"
@@ -105,22 +106,26 @@ def compare_to_folder(sources: Sequence[str | os.PathLike[str]], out: str | os.P
     (:class:`sim.pipeline.RunOptions`, default: the scenario's own)."""
     if not sources:
         raise HedgesimError("compare needs at least one scenario or results file")
-    out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    headlines = tuple(load_headlines(s, out_dir, options) for s in sources)
-    names = [h.name for h in headlines]
-    if len(set(names)) != len(names):
-        raise HedgesimError(f"compare: two inputs are the same scenario ({', '.join(names)})")
-    by = common_by(headlines, by_date, by_round)
-    files: dict[str, Path] = {"table": write_text(out_dir / COMPARE_CSV,
-                                                  table_csv(headlines, by))}
-    pngs = {name: save_figure(fig, out_dir / f"{name}.png")
-            for name, fig in comparison_figures(headlines).items()}
-    files.update(pngs)
-    files["html"] = write_text(out_dir / COMPARE_HTML, compare_html(headlines, by, pngs))
+    # staged and swapped in whole (sim.output_folder): a refused or failing input leaves
+    # ``out`` as it was, never a half-written comparison
+    with output_folder(out) as folder:
+        staged = folder.path
+        headlines = tuple(load_headlines(s, staged, options) for s in sources)
+        names = [h.name for h in headlines]
+        if len(set(names)) != len(names):
+            raise HedgesimError(
+                f"compare: two inputs are the same scenario ({', '.join(names)})")
+        by = common_by(headlines, by_date, by_round)
+        files: dict[str, Path] = {"table": write_text(staged / COMPARE_CSV,
+                                                      table_csv(headlines, by))}
+        pngs = {name: save_figure(fig, staged / f"{name}.png")
+                for name, fig in comparison_figures(headlines).items()}
+        files.update(pngs)
+        files["html"] = write_text(staged / COMPARE_HTML, compare_html(headlines, by, pngs))
+    files = {name: folder.final(p) for name, p in files.items()}
     text = table_text(headlines, by) + "\n\nwrote " + ", ".join(
         str(p) for p in files.values())
-    return Comparison(out_dir, headlines, by, files, text)
+    return Comparison(folder.target, headlines, by, files, text)
 
 
 __all__ = ["COMPARE_HTML", "ENDS", "Comparison", "Headlines", "compare_html",

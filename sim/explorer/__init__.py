@@ -198,6 +198,7 @@ def explore_to_folder(path: str | os.PathLike[str], out: str | os.PathLike[str] 
     """Run the scenario at every position of its (coarsened) sweep into
     ``out/points/<n>/`` (with ``options``, :class:`sim.pipeline.RunOptions`) and write
     ``out/explorer.html``."""
+    from sim.output_folder import output_folder
     from sim.pipeline import RUNS, RunOptions, run_to_folder
     from sim.scenario import apply_overrides, load_scenario
 
@@ -205,18 +206,24 @@ def explore_to_folder(path: str | os.PathLike[str], out: str | os.PathLike[str] 
     if overrides:
         scenario = apply_overrides(scenario, overrides)
     keys, axes = sweep_axes(scenario, sweep_name, num)
-    out_dir = Path(out) if out is not None else RUNS / scenario.name / "explorer"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files: dict[tuple[int, ...], Path] = {}
-    for n, index in enumerate(itertools.product(*(range(len(a)) for a in axes))):
-        sets = [f"{k}={axes[j][i]!r}" for j, (k, i) in enumerate(zip(keys, index, strict=True))]
-        summary = run_to_folder(path, out=out_dir / POINTS / f"{n:03d}",
-                                overrides=[*overrides, *sets], figures=False,
-                                options=options if options is not None else RunOptions())
-        files[index] = summary.out_dir
-    points = points_from_files(keys, axes, files, out_dir)
-    data = explorer_data(f"{scenario.name}: explore {' and '.join(keys)}", keys, axes, points)
-    page = write_text(out_dir / EXPLORER_HTML, explorer_html(data))
+    # staged and swapped in whole (sim.output_folder): a refused or failing run leaves
+    # ``out`` as it was, never an explorer over some of its points
+    with output_folder(Path(out) if out is not None else RUNS / scenario.name / "explorer"
+                       ) as folder:
+        staged = folder.path
+        files: dict[tuple[int, ...], Path] = {}
+        for n, index in enumerate(itertools.product(*(range(len(a)) for a in axes))):
+            sets = [f"{k}={axes[j][i]!r}"
+                    for j, (k, i) in enumerate(zip(keys, index, strict=True))]
+            summary = run_to_folder(path, out=staged / POINTS / f"{n:03d}",
+                                    overrides=[*overrides, *sets], figures=False,
+                                    options=options if options is not None else RunOptions())
+            files[index] = summary.out_dir
+        points = points_from_files(keys, axes, files, staged)
+        data = explorer_data(f"{scenario.name}: explore {' and '.join(keys)}", keys, axes,
+                             points)
+        page = folder.final(write_text(staged / EXPLORER_HTML, explorer_html(data)))
+    out_dir = folder.target
     return Written(out_dir, page, len(points),
                    f"wrote {page} ({len(points)} runs under {out_dir / POINTS}); open it in "
                    "a browser, no server needed")
