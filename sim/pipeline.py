@@ -89,6 +89,7 @@ def stage_view(scenario: Scenario, round_: int = 0, options: RunOptions | None =
     from sim.article.actors import ACTIONS, COUNTERPARTS, PLAYERS
     from sim.errors import HedgesimError
     from sim.game import NormalFormGame
+
     options = options or RunOptions()
     rounds = scenario.game.rounds
     if not 0 <= round_ < rounds:
