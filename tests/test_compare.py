@@ -50,7 +50,8 @@ def test_headlines_are_the_results_numbers(tiny: ArticleResults) -> None:
                                        for r in tiny.rounds]
     assert h.robust == {"horizon": tiny.robustness.horizon, "exit": tiny.robustness.exit,
                         "collapse": tiny.robustness.collapse}
-    assert h.value_of_ambiguity is None  # Model 2's results do not hold it
+    assert list(h.value_of_ambiguity) == [r.ambiguity for r in tiny.rounds]
+    assert h.value_of_ambiguity_start() == tiny.rounds[0].ambiguity
     assert h.dates == tuple(r.date for r in tiny.rounds) and h.dated
     # the tiny run is solved on --grid 3x3: 3 points a belief, 3 of capacity, 3^3 x 3 + 1
     # states (the collapsed one), whatever the scenario's own grid
@@ -68,7 +69,8 @@ def test_table_rows_state_the_numbers(tiny: ArticleResults) -> None:
     n = h.rounds
     assert float(cells["by"]) == pytest.approx(1 - 0.7 ** (2 / n), abs=5e-3)
     assert float(cells["align"]) == h.exit["align"] == 0.15
-    assert cells["voa"] == "n/a"
+    assert cells["voa"] == f"{h.value_of_ambiguity[0]:+.2f}"
+    assert float(cells["voa"]) == pytest.approx(h.value_of_ambiguity_start(), abs=5e-3)
     assert common_by([h]).date == h.dates[-1]
 
 

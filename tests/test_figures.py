@@ -22,6 +22,7 @@ from sim.figures import (
     save_figure,
     write_figures,
 )
+from sim.figures.ambiguity import ambiguity_series, title_ambiguity
 from sim.figures.beliefs import belief_series
 from sim.figures.common import DPI
 from sim.figures.exit import exit_shares, title_exit
@@ -86,6 +87,35 @@ def test_titles_state_never_as_never_and_a_tie_as_a_tie(tiny: ArticleResults) ->
     tied = with_changes(tiny, exit=exit_)
     assert title_exit(tied).startswith("Equally likely: openly aligns with Tehran (40%) and "
                                        "breaks with Tehran")
+
+
+def _with_ambiguity(results: ArticleResults, values: list[float | None]) -> ArticleResults:
+    rounds = [r.model_dump(mode="json") | {"ambiguity": v,
+                                           "hedging_pays": None if v is None else float(v > 0)}
+              for r, v in zip(results.rounds, values, strict=True)]
+    return with_changes(results, rounds=rounds)
+
+
+def test_the_ambiguity_title_states_the_numbers_it_draws(tiny: ArticleResults) -> None:
+    data = ambiguity_series(tiny)
+    np.testing.assert_array_equal(data.value, [r.ambiguity for r in tiny.rounds])
+    np.testing.assert_array_equal(data.pays, [r.hedging_pays for r in tiny.rounds])
+    # the tiny baseline hedges for sure throughout: hedging pays in every month
+    assert all(v > 0 for v in data.value)
+    title = title_ambiguity(tiny)
+    assert title == (f"Hedging pays more than Syria's best open stance in every month: by "
+                     f"{data.value[0]:.2f} at the start, {data.value[-1]:.2f} in "
+                     "month 3 (Jan 2025)")
+    ends = _with_ambiguity(tiny, [3.25, 1.5, -0.75, None])
+    assert title_ambiguity(ends) == ("Hedging is worth 3.25 over Syria's best open "
+                                     "stance at the start and stops paying in month 2 "
+                                     "(Dec 2024) (-0.75)")
+    assert np.isnan(ambiguity_series(ends).value[3])
+    never = _with_ambiguity(tiny, [-0.5, 1.0, 1.0, 1.0])
+    assert title_ambiguity(never).startswith("Hedging pays less than Syria's best open stance "
+                                             "from the start: by 0.50 in month 0")
+    fig = build_figure(FIGURES["ambiguity"], ends, context_of(ends))
+    assert fig.axes[-1].get_xlabel() == "date"
 
 
 def test_beliefs_and_terms_are_the_results_numbers(tiny: ArticleResults) -> None:
@@ -205,8 +235,8 @@ def test_every_figure_is_written_at_its_size(written: dict[str, list[Path]],
                                              tiny: ArticleResults) -> None:
     expected = [spec.name for spec, _ in figures_of(tiny)] + \
         [spec.name for spec, _ in figures_of(analyses())]
-    assert expected[:7] == ["path", "outcomes", "horizon", "exit", "beliefs", "robustness",
-                            "terms"]
+    assert expected[:8] == ["path", "outcomes", "ambiguity", "horizon", "exit", "beliefs",
+                            "robustness", "terms"]
     assert list(written) == expected and "horizon_sweep" not in written
     sizes = {"horizon_tornado": (11.0, 3.85)}
     for name, paths in written.items():

@@ -36,7 +36,9 @@ def _horizon(n: int, at: list[float], collapse: float, never: float,
 def test_never_is_said_as_never_not_the_last_round(tiny: ArticleResults) -> None:
     n = len(tiny.rounds)
     never = with_changes(tiny, horizon=_horizon(n, [0.0, 0.1], 0.05, 0.85, None))
-    said = " ".join(sentences.answer_sentences(never))
+    # (the value of ambiguity's sentence names the round of its lowest value, not a horizon)
+    said = " ".join(s for s in sentences.answer_sentences(never)
+                    if s != sentences.ambiguity_sentence(never))
     assert "Syria hedges for sure through all 4 months in 85% of paths (its horizon is " \
         "never within the run); it stops earlier in 10% and the regime falls first in 5%" \
         in said
@@ -266,3 +268,33 @@ def test_report_renders_in_headless_chromium(built: tuple[str, dict, dict],
     assert found, f"the probe did not run; stderr: {done.stderr[-1000:]}"
     loaded, total, errors = (int(x) for x in found.groups())
     assert total == len(figures) + len(analysis_figures) and loaded == total and errors == 0
+
+
+def _ambiguity(results: ArticleResults, values: list[float | None]) -> ArticleResults:
+    rounds = [r.model_dump(mode="json") | {"ambiguity": v} for r, v in
+              zip(results.rounds, values, strict=True)]
+    return with_changes(results, rounds=rounds)
+
+
+def test_the_value_of_ambiguity_is_said_with_its_numbers(tiny: ArticleResults) -> None:
+    start = tiny.rounds[0].ambiguity
+    assert start is not None and start > 0
+    said = sentences.ambiguity_sentence(tiny)
+    assert said.startswith(f"What ambiguity is worth: in month 0 (November 2024) hedging pays "
+                           f"Syria {start:.2f} more than its best open stance")
+    low = min(r.ambiguity for r in tiny.rounds if r.ambiguity is not None)
+    assert f"stays positive in every month the regime may stand, lowest {low:.2f}" in said
+    assert said in sentences.answer_sentences(tiny)
+    rows = {k: v for k, v, _ in sentences.horizon_rows(tiny)}
+    assert rows["Value of ambiguity at the start"] == f"{start:.2f}"
+    ends = _ambiguity(tiny, [2.5, 0.25, -1.0, None])
+    assert sentences.ambiguity_sentence(ends).endswith(
+        "an open stance pays more from month 2 (December 2024) (-1.00).")
+    worse = _ambiguity(tiny, [-0.5, -0.25, 0.75, 1.0])
+    assert sentences.ambiguity_sentence(worse) == (
+        "What ambiguity is worth: in month 0 (November 2024) hedging pays Syria 0.50 less than "
+        "its best open stance (its payoff from then on, discounted, against the others' "
+        "selected play); hedging pays more again from month 2 (December 2024) (0.75).")
+    header = sentences.round_header(ends)
+    column = header.index("Value of ambiguity")
+    assert [r[column] for r in sentences.round_rows(ends)] == ["2.50", "0.25", "-1.00", ""]

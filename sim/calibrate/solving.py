@@ -23,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.article.actors import ACTIONS, PLAYERS, SYRIA
 from sim.article.parameters import PARAMETER_NAMES, FloatArray, Parameters
 from sim.calibrate.setting import Setting
 from sim.errors import HedgesimError
@@ -40,9 +39,9 @@ class Answer:
     ``horizon_collapse``, ``horizon_never`` ``(B,)`` its two other outcomes; ``exit``
     ``(B, 4)`` where the hedge ends (:data:`EXITS`); ``collapsed`` ``(B, T + 1)`` the
     probability the regime has fallen by the start of each round; ``ambiguity`` ``(B,)`` the
-    value of ambiguity: in round 0, at the start, Syria's payoff (with continuation values,
-    against the others' selected play) from hedging minus the best of aligning and
-    realigning.
+    value of ambiguity in round 0 (:mod:`sim.article.ambiguity`: at the start, Syria's payoff,
+    with continuation values, against the others' selected play, from hedging minus the best
+    of aligning and realigning).
     """
 
     horizon_at: FloatArray
@@ -77,6 +76,7 @@ class Answer:
 def solve_chunk(setting: Setting, values: FloatArray) -> Answer:
     """Solve the calibrations ``values`` ``(B, P)`` (monthly, in
     :data:`PARAMETER_NAMES` order) of ``setting`` (module level: runs in any worker)."""
+    from sim.article.ambiguity import ambiguity
     from sim.article.answers import answer_batch
 
     monthly = Parameters(**{n: np.ascontiguousarray(values[:, k])
@@ -86,28 +86,13 @@ def solve_chunk(setting: Setting, values: FloatArray) -> Answer:
     found = answer_batch(cals, rounds=setting.rounds, shocks=setting.shocks,
                          resolution=setting.resolution, rules=("qre",), myopic=False,
                          robust=False)  # fmt: skip
-    s = PLAYERS.index(SYRIA)
-    hedge = ACTIONS[SYRIA].index("hedge")
-    others = [ACTIONS[SYRIA].index(a) for a in ("align", "realign")]
-    ambiguity = []
-    for a in found:
-        # Round 0 may start in several states (a round-0 shock moves a belief between grid
-        # points): the value of ambiguity is its expectation over them.
-        start = a.game.initial()
-        gap = 0.0
-        for state in np.flatnonzero(start > 0):
-            sigma = a.strategy()[0, state]
-            u = a.stage_payoffs(0)[state, s]
-            values_s = np.einsum("abcd,b,c,d->a", u, sigma[1], sigma[2], sigma[3])
-            gap += start[state] * (values_s[hedge] - max(values_s[k] for k in others))
-        ambiguity.append(gap)
     return Answer(
         horizon_at=np.stack([a.forward.horizon.at for a in found]),
         horizon_collapse=np.array([a.forward.horizon.collapse for a in found]),
         horizon_never=np.array([a.forward.horizon.never for a in found]),
         exit=np.array([[a.forward.exit.action()[k] for k in EXITS] for a in found]),
         collapsed=np.stack([a.forward.collapsed for a in found]),
-        ambiguity=np.array(ambiguity, dtype=np.float64),
+        ambiguity=np.array([ambiguity(a, rounds=1).start for a in found], dtype=np.float64),
     )
 
 

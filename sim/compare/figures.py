@@ -155,7 +155,7 @@ def draw_time(headlines: Sequence[Headlines]) -> Figure:
     for ax in panels[:3]:
         ax.set_ylim(-0.03, 1.03)
     if n_panels == 4:
-        panels[3].set_ylabel("value of ambiguity\n(payoff vs round 0)")
+        panels[3].set_ylabel("value of ambiguity\n(hedge minus best\nopen stance)")
         panels[3].axhline(0.0, color="#999999", linewidth=0.8)
     panels[0].legend(loc="lower left", fontsize=8, ncols=min(4, max(1, len(headlines))))
     if dated:

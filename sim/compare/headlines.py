@@ -53,8 +53,10 @@ class Headlines:
         ``(T + 1,)``: the probability that the regime stands at the start of round ``t``
         (the last entry: after the last round).
     value_of_ambiguity
-        ``(T,)``: Syria's payoff in round ``t`` minus its payoff in round 0, or ``None``
-        where the results do not hold it.
+        ``(T,)``: the value of ambiguity in round ``t`` (Model 2, :mod:`sim.article.ambiguity`:
+        Syria's payoff from hedging minus its best open stance, continuation values
+        included, expected over the states the regime stands in; NaN where it has fallen
+        for sure), or ``None`` where the results do not hold it.
     robust
         ``{answer: whether it is the same under every selection rule / equilibrium the
         results checked}`` (``None``: not checked).
@@ -136,8 +138,11 @@ class Headlines:
         starts = [d for d in self.dates if d is not None and d <= day]
         return len(starts) - 1 if starts else None
 
-    def value_of_ambiguity_final(self) -> float | None:
-        return None if self.value_of_ambiguity is None else float(self.value_of_ambiguity[-1])
+    def value_of_ambiguity_start(self) -> float | None:
+        """The value of ambiguity in round 0 (``None``: not held)."""
+        if self.value_of_ambiguity is None or np.isnan(self.value_of_ambiguity[0]):
+            return None
+        return float(self.value_of_ambiguity[0])
 
     def label(self, player: str, action: str | None = None) -> str:
         if action is None:
@@ -173,8 +178,8 @@ def headlines_of(results: Any) -> Headlines:
 @reads("article")
 def _article(results: Any) -> Headlines:
     """Model 2: the distributions of the selected equilibrium (the first rule), as the
-    results file holds them; robustness across the rules solved. The value of ambiguity is
-    not among Model 2's results (``None``)."""
+    results file holds them; robustness across the rules solved; the value of ambiguity per
+    round (NaN where the regime has fallen for sure)."""
     focal, focus = results.focal, results.focus
     return Headlines(
         name=results.scenario.name,
@@ -188,7 +193,8 @@ def _article(results: Any) -> Headlines:
         median=results.horizon.median,
         exit={e: float(results.exit.totals.get(e, 0.0)) for e in ENDS},
         standing=np.array(results.survival, dtype=np.float64),
-        value_of_ambiguity=None,
+        value_of_ambiguity=np.array([np.nan if r.ambiguity is None else r.ambiguity
+                                     for r in results.rounds], dtype=np.float64),
         robust={"horizon": results.robustness.horizon, "exit": results.robustness.exit,
                 "collapse": results.robustness.collapse},
         path={p: np.array([[r.actions[p][a] for a in results.actions[p]]

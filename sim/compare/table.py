@@ -17,7 +17,7 @@ from sim.wording import count_text
 HEADER: tuple[str, ...] = (
     "scenario", "median horizon", "P(never within the run)", "most likely end",
     "P(align)", "P(realign)", "P(collapse first)", "P(collapse by {by})",
-    "value of ambiguity (last round)", "robust: horizon / exit / collapse",
+    "value of ambiguity (start)", "robust: horizon / exit / collapse",
 )
 
 
@@ -74,7 +74,7 @@ def horizon_text(h: Headlines) -> str:
 
 def row(h: Headlines, by: By) -> tuple[str, ...]:
     """The table row of one scenario (the texts of :data:`HEADER`)."""
-    voa = h.value_of_ambiguity_final()
+    voa = h.value_of_ambiguity_start()
     return (
         h.name,
         horizon_text(h),
@@ -103,10 +103,10 @@ def table_csv(headlines: Sequence[Headlines], by: By) -> str:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["scenario", "model", "rounds", "round_unit", "horizon_median",
                 "horizon_never", "horizon_collapse", *(f"exit_{e}" for e in ENDS),
-                "collapse_by", "collapse_by_value", "value_of_ambiguity_final",
+                "collapse_by", "collapse_by_value", "value_of_ambiguity_start",
                 "robust_horizon", "robust_exit", "robust_collapse"])
     for h in headlines:
-        voa = h.value_of_ambiguity_final()
+        voa = h.value_of_ambiguity_start()
         w.writerow([h.name, h.model, h.rounds, h.round_unit, h.horizon_median(),
                     h.horizon_never, h.horizon_collapse, *(h.exit.get(e, 0.0) for e in ENDS),
                     by.text, h.collapse_by(by.round_in(h)), "" if voa is None else voa,

@@ -132,6 +132,9 @@ def answer_sentences(results: ArticleResults) -> list[str]:
     survived = results.survival[-1]
     out.append(f"The regime still stands after {count_text(n, unit)} with probability "
                f"{share(survived)} (it has fallen with probability {share(1 - survived)}).")
+    told = ambiguity_sentence(results)
+    if told:
+        out.append(told)
     out.append(robustness_sentence(results))
     my = results.horizons.myopic
     if my is not None:
@@ -141,6 +144,34 @@ def answer_sentences(results: ArticleResults) -> list[str]:
     if sus is not None:
         out.append(sustainability_sentence(results))
     return out
+
+
+def ambiguity_sentence(results: ArticleResults) -> str:
+    """What ambiguity is worth: hedging's payoff over the best open stance at the start
+    (continuation values included, the others' selected play), and whether, and from when,
+    it stops paying in expectation over the states the regime stands in."""
+    me = results.display.player(results.focal)
+    values = [(r.round, r.ambiguity) for r in results.rounds if r.ambiguity is not None]
+    if not values:
+        return ""
+    t0, v0 = values[0]
+    what = (f"What ambiguity is worth: in {when_text(results, t0)} hedging pays {me} "
+            f"{abs(v0):.2f} {'more' if v0 > 0 else 'less'} than its best open stance "
+            "(its payoff from then on, discounted, against the others' selected play)")
+    below = [(t, v) for t, v in values if v <= 0]
+    above = [(t, v) for t, v in values if v > 0]
+    if v0 > 0 and below:
+        t, v = below[0]
+        return (what + f"; in expectation over the states the regime stands in, an open "
+                f"stance pays more from {when_text(results, t)} ({v:.2f}).")
+    if v0 > 0:
+        t, v = min(values, key=lambda x: x[1])
+        return (what + f"; in expectation it stays positive in every {results.round_unit} "
+                f"the regime may stand, lowest {v:.2f} in {when_text(results, t)}.")
+    if above:
+        t, v = above[0]
+        return what + f"; hedging pays more again from {when_text(results, t)} ({v:.2f})."
+    return what + f"; it pays less in every {results.round_unit}."
 
 
 def robustness_sentence(results: ArticleResults) -> str:
@@ -212,6 +243,11 @@ def horizon_rows(results: ArticleResults) -> list[tuple[str, str, str]]:
         rows.append(("Myopic P(never)", share(my.never), ""))
     for key, v in ex.totals.items():
         rows.append((f"Hedge ends: {key}", share(v), exit_phrase(results, key)))
+    start = results.rounds[0].ambiguity
+    if start is not None:
+        rows.append(("Value of ambiguity at the start", f"{start:.2f}",
+                     f"{me}'s payoff from hedging minus its best open stance in round 0 "
+                     "(continuation values included)"))
     rows.append(("Survival to the end", share(results.survival[-1]),
                  "probability the regime stands after the last round"))
     sus = results.horizons.sustainability
@@ -235,7 +271,7 @@ def rule_rows(results: ArticleResults) -> list[tuple[str, ...]]:
 
 def round_rows(results: ArticleResults) -> list[tuple[str, ...]]:
     """One row per round: date, Syria's action probabilities, P(collapsed), mean beliefs,
-    capacity, fragile, events."""
+    capacity, threat, the value of ambiguity, fragile, events."""
     rows = []
     for r, surv in zip(results.rounds, results.survival, strict=False):
         syria = r.actions[results.focal]
@@ -244,6 +280,7 @@ def round_rows(results: ArticleResults) -> list[tuple[str, ...]]:
                      f"{1 - surv:.3f}",
                      *(f"{r.beliefs[cp].mean:.2f}" for cp in results.counterparts),
                      f"{r.capacity:.2f}", f"{r.threat:.2f}",
+                     "" if r.ambiguity is None else f"{r.ambiguity:.2f}",
                      "" if r.fragile is None else f"{r.fragile:.3f}",
                      ", ".join(r.events)))
     return rows
@@ -254,7 +291,7 @@ def round_header(results: ArticleResults) -> tuple[str, ...]:
     return ("Round", "Date",
             *(f"P({lab.action(results.focal, a)})" for a in results.actions[results.focal]),
             "P(collapsed)", *(f"belief {lab.player(cp)}" for cp in results.counterparts),
-            "Capacity", "Threat", "P(fragile)", "Events")
+            "Capacity", "Threat", "Value of ambiguity", "P(fragile)", "Events")
 
 
 def claim_rows(results: ArticleResults, n_terms: int = 3) -> list[tuple[str, str, str, str]]:

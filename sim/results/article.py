@@ -104,6 +104,15 @@ class ArticleRound(Record):
     threat: Real = Field(ge=0.0, description="the threat to the regime this round (capacity "
                          "scale)")
     patrons: dict[str, Probability] = Field(description="{patron: its capacity this round}")
+    ambiguity: Real | None = Field(description="the value of ambiguity (sim.article.ambiguity): "
+                                   "Syria's payoff from hedging, continuation values included, "
+                                   "against the others' selected play, minus the best of "
+                                   "aligning and realigning; expected over the states the "
+                                   "regime stands in (null: it has fallen for sure)")
+    hedging_pays: Probability | None = Field(description="probability, given the regime "
+                                             "stands, that the value of ambiguity is positive "
+                                             "(hedging is Syria's strict best reply; null: "
+                                             "fallen for sure)")
     fragile: Probability | None = Field(description="probability of being in a state whose "
                                         "stage game (with continuation values) has more than "
                                         "one equilibrium found (null: not searched)")
@@ -321,6 +330,11 @@ class ArticleResults(Record):
             return None
         days = self.scenario.round_days
         return [start + dt.timedelta(days=k * days) for k in range(len(self.rounds) + 1)]
+
+    def ambiguity(self) -> list[float | None]:
+        """Per round, the value of ambiguity (``None`` where the regime has fallen for
+        sure)."""
+        return [r.ambiguity for r in self.rounds]
 
     def series(self, player: str, action: str) -> list[float]:
         """Per round, the probability ``player`` plays ``action``."""

@@ -81,11 +81,17 @@ def rule_answer(rule: str, o: Outcomes) -> RuleAnswer:
                       hedge=[float(x) for x in o.actions[SYRIA][:, hedge]])
 
 
+def _finite(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
 def _rounds(run: ArticleRun, ans: Answers) -> list[ArticleRound]:
     from sim.article.actors import ACTIONS, PLAYERS
+    from sim.article.ambiguity import ambiguity
     from sim.article.outcomes import QUANTILES
 
     o, timeline = ans.forward, ans.game.timeline
+    value = ambiguity(ans)
     events: dict[int, list[str]] = {}
     for ev in run.events:
         events.setdefault(ev.round, []).append(ev.name)
@@ -106,6 +112,8 @@ def _rounds(run: ArticleRun, ans: Answers) -> list[ArticleRound]:
             capacity=float(o.capacity[t]),
             threat=float(data.threat),
             patrons={"iran": float(data.capacity_iran), "russia": float(data.capacity_russia)},
+            ambiguity=_finite(value.expected[t]),
+            hedging_pays=_finite(value.positive[t]),
             fragile=None if np.isnan(fragile) else fragile,
             events=events.get(t, []),
         ))
@@ -275,20 +283,23 @@ def trajectory_csv(results: ArticleResults) -> str:
     """``trajectory.csv``: one row per round of the typed results (the first rule's play):
     its date, each player's action probabilities, the probability the regime has fallen,
     each counterpart's mean belief, the mean regime capacity, the threat, the patrons'
-    capacities, the probability of a fragile state and the events."""
+    capacities, the value of ambiguity and the probability that hedging pays, the probability
+    of a fragile state and the events."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     cps = results.counterparts
     header = ["round", "date",
               *(f"p_{p}_{a}" for p in results.players for a in results.actions[p]),
               "p_collapsed", *(f"belief_{cp}_mean" for cp in cps), "capacity_mean", "threat",
-              *(f"capacity_{k}" for k in results.rounds[0].patrons), "p_fragile", "events"]
+              *(f"capacity_{k}" for k in results.rounds[0].patrons), "value_of_ambiguity",
+              "p_hedging_pays", "p_fragile", "events"]
     writer.writerow(header)
     for r in results.rounds:
         row: list[Any] = [r.round, r.date]
         row += [r.actions[p][a] for p in results.players for a in results.actions[p]]
         row += [r.collapsed, *(r.beliefs[cp].mean for cp in cps), r.capacity, r.threat,
-                *r.patrons.values(), r.fragile, "; ".join(r.events)]
+                *r.patrons.values(), r.ambiguity, r.hedging_pays, r.fragile,
+                "; ".join(r.events)]
         writer.writerow([_csv_cell(v) for v in row])
     return buf.getvalue()
 
