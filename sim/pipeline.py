@@ -216,6 +216,25 @@ def solve_run(scenario: Scenario, options: RunOptions = RunOptions()) -> tuple[
     return run, answers, sus, rules
 
 
+def without_capacity_shocks(run: ArticleRun, answers: Answers, rule: str) -> float | None:
+    """For a run whose events record observations of history and whose span holds the day
+    the regime fell: P(fallen by the end of that round) without the patrons' capacity
+    shocks, solved under ``rule`` on the run's grid (:func:`sim.article.backtest.backtest`,
+    one more solve); ``None`` otherwise."""
+    import dataclasses
+
+    from sim.article.backtest import FALL, backtest
+
+    if not any(e.observed or e.observed_collapse is not None for e in run.events):
+        return None
+    t = run.round_of(FALL)
+    if t is None or not 0 <= t < run.rounds:
+        return None
+    found = backtest(dataclasses.replace(run, selection=rule),
+                     resolution=answers.game.resolution, stress=False, solved=answers.forward)
+    return found.collapse_without_capacity_shocks
+
+
 def run_to_folder(
     path: str | os.PathLike[str],
     *,
@@ -258,7 +277,9 @@ def run_to_folder(
     with output_folder(out_dir) as folder:
         run, answers, sus, rules = solve_run(scenario, options)
         results = article_results(scenario, run, answers, rules=rules, sustainability=sus,
-                                  source=source, overrides=overrides)
+                                  source=source, overrides=overrides,
+                                  without_capacity_shocks=without_capacity_shocks(
+                                      run, answers, rules[0]))
         files = {"results": write_json(results, folder.path / RESULTS_FILE),
                  "trajectory": write_text(folder.path / TRAJECTORY_FILE,
                                           trajectory_csv(results), encoding="ascii")}

@@ -99,3 +99,40 @@ def test_a_target_past_the_horizon_is_refused(run) -> None:  # type: ignore[no-u
         backtest(run, rounds=3, resolution=TINY)
     with pytest.raises(HedgesimError, match="dated run"):
         backtest(replace(run, start=None), rounds=4, resolution=TINY)
+
+
+def test_the_runs_backtest_record_lists_every_observation(run) -> None:  # type: ignore[no-untyped-def]
+    """What ``hedgesim run`` records of a replay: each observation of its events with the
+    model's probability of what happened, read off the run's own outcomes; the collapse by
+    the end of the week of 8 December."""
+    from sim.results.build import backtest_record
+
+    solved = answer(run.params, rounds=ROUNDS,
+                    shocks=[s for s in run.shocks if s.round < ROUNDS], resolution=TINY,
+                    rules=("qre",), myopic=False, robust=False)
+    short = replace(run, rounds=ROUNDS)
+    record = backtest_record(short, solved, without_capacity_shocks=0.25)
+    assert record is not None
+    out = solved.forward
+    assert record.target == FALL and record.target_round == 3
+    assert record.collapse == pytest.approx(float(out.collapsed[4]), abs=1e-9)
+    assert record.collapse_without_capacity_shocks == 0.25
+    expected = sum(len(e.observed) + (e.observed_collapse is not None)
+                   for e in run.events if e.round < ROUNDS)
+    assert len(record.observations) == expected
+    found, agreed = compare(short, out)
+    assert record.agreements == agreed
+    assert sorted((o.event, o.what) for o in record.observations if not o.agrees) == \
+        sorted((d.event, d.what) for d in found)
+    fall = next(o for o in record.observations if o.event == "damascus_falls")
+    assert fall.history == "fallen" and fall.probability == pytest.approx(record.collapse)
+    for o in record.observations:
+        if o.what in ACTIONS:
+            stands = float(out.survival[o.round])
+            k = ACTIONS[o.what].index(o.history)
+            assert o.probability == pytest.approx(out.actions[o.what][o.round][k] / stands,
+                                                  abs=1e-9)
+    # a run whose events observe nothing has no backtest
+    bare = replace(short, events=tuple(replace(e, observed={}, observed_collapse=None)
+                                       for e in run.events))
+    assert backtest_record(bare, solved) is None

@@ -298,3 +298,41 @@ def test_the_value_of_ambiguity_is_said_with_its_numbers(tiny: ArticleResults) -
     header = sentences.round_header(ends)
     column = header.index("Value of ambiguity")
     assert [r[column] for r in sentences.round_rows(ends)] == ["2.50", "0.25", "-1.00", ""]
+
+
+def _observation(event: str, day: str, what: str, history: str, p: float, model: str) -> dict:
+    return {"round": 0, "date": day, "event": event, "what": what, "history": history,
+            "probability": p, "model": model, "agrees": p >= 0.5}
+
+
+def test_the_backtest_is_a_table_and_a_plain_finding(tiny: ArticleResults) -> None:
+    assert tiny.backtest is None and sentences.backtest_sentences(tiny) == []
+    assert 'id="backtest"' not in build_report(tiny)
+    backtest = {"target": "2024-12-08", "target_round": 1, "collapse": 5.5e-6,
+                "collapse_without_capacity_shocks": 4e-7, "known_until": "2024-11-19",
+                "observations": [
+                    _observation("visit", "2024-11-14", "syria", "hedge", 0.98, "hedge"),
+                    _observation("damascus_falls", "2024-12-08", "collapse", "fallen", 5.5e-6,
+                                 "standing")]}
+    replay = with_changes(tiny, backtest=backtest)
+    said = sentences.backtest_sentences(replay)
+    assert said[0] == ("Of the 2 observations of what happened that this scenario's events "
+                       "record, the model gives 1 at least an even chance; it disagrees with 1.")
+    assert said[1] == ("Disagreement at damascus falls (8 December 2024): the regime has fallen "
+                       "by the round's end, to which the model gives 5.5e-06 (its most likely: "
+                       "the regime still stands at the round's end).")
+    assert said[2] == ("The regime fell on 8 December 2024. The model does not produce the "
+                       "collapse from what the article could see, calibrated on what was known "
+                       "by 19 November 2024: it gives 5.5e-06 that the regime has fallen by the "
+                       "end of month 1 (December 2024) (4.0e-07 without the shocks to its "
+                       "patrons' capacity).")
+    assert sentences.backtest_rows(replay) == [
+        ("2024-11-14", "visit", "Syria: hedge", "98%", "Syria: hedge", "yes"),
+        ("2024-12-08", "damascus falls", "the regime has fallen by the round's end", "5.5e-06",
+         "the regime still stands at the round's end", "no")]
+    page = build_report(replay)
+    assert 'id="backtest"' in page and "5.5e-06" in page
+    produced = with_changes(replay, backtest=backtest | {"collapse": 0.75})
+    assert "The model produces the collapse" in sentences.backtest_sentences(produced)[-1]
+    assert sentences.probability_text(0.0) == "0" and sentences.probability_text(0.004) == \
+        "under 1%"

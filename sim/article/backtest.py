@@ -175,17 +175,37 @@ def syria_play(out: Outcomes, t: int) -> dict[str, float]:
     return {a: float(row[k] / stands) for k, a in enumerate(ACTIONS[SYRIA])}
 
 
-def compare(run: DatedRun, out: Outcomes) -> tuple[list[Disagreement], int]:
-    """Each observation of ``run``'s events against the model's outcomes ``out``: the
-    disagreements (model probability of what happened below :data:`EVEN`) and the count of
-    agreements. Observations in rounds the outcomes do not reach are skipped."""
-    found: list[Disagreement] = []
-    agreed = 0
+@dataclass(frozen=True)
+class Observation:
+    """One observation of history against the model.
+
+    ``what`` is a player (``"syria"``) or ``"collapse"``; ``history`` what happened
+    (``"hedge"``, ``"fallen"``, ``"standing"``); ``probability`` the model's probability of it
+    (actions given the regime stands; collapse by the end of the round); ``model`` its most
+    likely outcome there; ``agrees`` whether it gives what happened at least :data:`EVEN`."""
+
+    round: int
+    date: dt.date | None
+    event: str
+    what: str
+    history: str
+    probability: float
+    model: str
+
+    @property
+    def agrees(self) -> bool:
+        return self.probability >= EVEN
+
+
+def observations(run: DatedRun, out: Outcomes) -> list[Observation]:
+    """Every observation of ``run``'s events against the model's outcomes ``out``, in the
+    events' order. Observations in rounds the outcomes do not reach are skipped, and so are
+    action observations in a round where the regime has fallen for sure."""
+    found: list[Observation] = []
     for event in run.events:
         r = event.round
         if r >= out.rounds:
             continue
-        checks: list[tuple[str, str, float, str]] = []
         stands = float(out.survival[r])
         for player, action in event.observed.items():
             if player not in PLAYERS or stands <= 0:
@@ -193,18 +213,25 @@ def compare(run: DatedRun, out: Outcomes) -> tuple[list[Disagreement], int]:
             acts = ACTIONS[player]
             probs = out.actions[player][r] / stands
             k = acts.index(action)
-            checks.append((player, action, float(probs[k]), acts[int(np.argmax(probs))]))
+            found.append(Observation(r, event.date, event.name, player, action,
+                                     float(probs[k]), acts[int(np.argmax(probs))]))
         if event.observed_collapse is not None:
             fallen = float(out.collapsed[r + 1])
             p = fallen if event.observed_collapse else 1.0 - fallen
             seen = "fallen" if event.observed_collapse else "standing"
             model = "fallen" if fallen >= EVEN else "standing"
-            checks.append(("collapse", seen, p, model))
-        for what, seen, p, model in checks:
-            if p < EVEN:
-                found.append(Disagreement(r, event.date, event.name, what, seen, p, model))
-            else:
-                agreed += 1
+            found.append(Observation(r, event.date, event.name, "collapse", seen, p, model))
+    return found
+
+
+def compare(run: DatedRun, out: Outcomes) -> tuple[list[Disagreement], int]:
+    """Each observation of ``run``'s events against the model's outcomes ``out``: the
+    disagreements (model probability of what happened below :data:`EVEN`) and the count of
+    agreements (:func:`observations`)."""
+    seen = observations(run, out)
+    found = [Disagreement(o.round, o.date, o.event, o.what, o.history, o.probability, o.model)
+             for o in seen if not o.agrees]
+    agreed = sum(o.agrees for o in seen)
     return sorted(found, key=lambda d: (d.round, d.event, d.what)), agreed
 
 
@@ -215,6 +242,7 @@ def backtest(
     rounds: int | None = None,
     resolution: Resolution | None = None,
     stress: bool = True,
+    solved: Outcomes | None = None,
 ) -> Backtest:
     """Solve ``run`` and compare it with history (see the module docstring).
 
@@ -229,6 +257,9 @@ def backtest(
         the run's own).
     stress
         Whether to solve the largest-threat sensitivity too (a third solve).
+    solved
+        The run's outcomes under its selection rule, when already solved (``hedgesim run``
+        passes its own; then only the variant without the capacity shocks is solved).
     """
     t = run.round_of(target)
     if t is None or t < 0:
@@ -237,7 +268,7 @@ def backtest(
     if t >= horizon:
         raise HedgesimError(f"{target} falls in round {t}, past the last round {horizon - 1}")
     res = run.resolution if resolution is None else resolution
-    out = _solve(run, run.shocks, horizon, res)
+    out = _solve(run, run.shocks, horizon, res) if solved is None else solved
     without = [s for s in run.shocks if s.target not in PATRON_CAPACITIES]
     bare = _solve(run, without, horizon, res)
     largest = SPEC["threat"].bounds[1]

@@ -216,6 +216,71 @@ def sustainability_sentence(results: ArticleResults) -> str:
             f"for sure in round 0 (the others' held): {'; '.join(parts)}.")
 
 
+# -- the backtest -----------------------------------------------------------------------
+def probability_text(x: float) -> str:
+    """A probability that may be tiny, without hiding its size: ``"5.5e-06"`` below one in a
+    thousand (never ``"0%"`` for something that can happen), else as :func:`share`."""
+    if x == 0:
+        return "0"
+    if x < 1e-3:
+        return f"{x:.1e}"
+    return share(x)
+
+
+def _observed_text(results: ArticleResults, what: str, outcome: str) -> str:
+    lab = results.display
+    if what == "collapse":
+        return ("the regime has fallen by the round's end" if outcome == "fallen"
+                else "the regime still stands at the round's end")
+    return f"{lab.player(what)}: {lab.action(what, outcome)}"
+
+
+def backtest_sentences(results: ArticleResults) -> list[str]:
+    """The run against what happened, plainly: how many observations agree, which do not,
+    and whether the model produces the regime's fall by the day it fell."""
+    bt = results.backtest
+    if bt is None:
+        return []
+    obs = bt.observations
+    agreed = bt.agreements
+    out = [f"Of the {len(obs)} observations of what happened that this scenario's events "
+           f"record, the model gives {agreed} at least an even chance"
+           + ("." if agreed == len(obs) else f"; it disagrees with {len(obs) - agreed}.")]
+    for o in obs:
+        if not o.agrees:
+            when = "" if o.date is None else f" ({o.date:%-d %B %Y})"
+            out.append(f"Disagreement at {o.event.replace('_', ' ')}{when}: "
+                       f"{_observed_text(results, o.what, o.history)}, to which the model gives "
+                       f"{probability_text(o.probability)} (its most likely: "
+                       f"{_observed_text(results, o.what, o.model)}).")
+    if bt.collapse is not None and bt.target_round is not None:
+        when = when_text(results, bt.target_round)
+        without = ("" if bt.collapse_without_capacity_shocks is None else
+                   f" ({probability_text(bt.collapse_without_capacity_shocks)} without the "
+                   "shocks to its patrons' capacity)")
+        seen = ("" if bt.known_until is None else
+                f", calibrated on what was known by {bt.known_until:%-d %B %Y}")
+        verdict = ("The model does not produce the collapse from what the article could see"
+                   if bt.collapse < 0.5 else
+                   "The model produces the collapse from what the article could see")
+        out.append(f"The regime fell on {bt.target:%-d %B %Y}. {verdict}{seen}: it gives "
+                   f"{probability_text(bt.collapse)} that the regime has fallen by the end of "
+                   f"{when}{without}.")
+    return out
+
+
+def backtest_rows(results: ArticleResults) -> list[tuple[str, ...]]:
+    """``(date, event, what happened, the model's probability of it, the model's most
+    likely, agrees)`` per observation."""
+    bt = results.backtest
+    if bt is None:
+        return []
+    return [("" if o.date is None else o.date.isoformat(), o.event.replace("_", " "),
+             _observed_text(results, o.what, o.history), probability_text(o.probability),
+             _observed_text(results, o.what, o.model), "yes" if o.agrees else "no")
+            for o in bt.observations]
+
+
 # -- tables -----------------------------------------------------------------------------
 def horizon_rows(results: ArticleResults) -> list[tuple[str, str, str]]:
     """Rows ``(answer, value, meaning)`` of the answers table."""

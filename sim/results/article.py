@@ -257,6 +257,42 @@ class ClaimRecord(Record):
     restatement: str
 
 
+class ObservationRecord(Record):
+    """One observation of history (a dated event's ``observed:``) against the model."""
+
+    round: Round
+    date: dt.date | None
+    event: str
+    what: str = Field(description="a player, or `collapse`")
+    history: str = Field(description="what happened: the player's action, or `fallen` / "
+                         "`standing` by the round's end")
+    probability: Probability = Field(description="the model's probability of what happened "
+                                     "(an action given the regime stands; collapse by the "
+                                     "round's end)")
+    model: str = Field(description="the model's most likely outcome there")
+    agrees: bool = Field(description="the model gives what happened at least an even chance")
+
+
+class BacktestRecord(Record):
+    """The run against what happened (sim.article.backtest): each observation its events
+    carry, and the probability that the regime has fallen by the day it fell."""
+
+    target: dt.date = Field(description="the day the regime fell (8 December 2024)")
+    target_round: Round | None = Field(description="the round holding it (null: outside "
+                                       "the run)")
+    collapse: Probability | None = Field(description="P(the regime has fallen by the end of "
+                                         "that round), the run's shocks (null: outside the run)")
+    collapse_without_capacity_shocks: Probability | None = Field(
+        description="the same with no shock to the patrons' capacities (null: not solved)")
+    known_until: dt.date | None = Field(description="the calibration's vantage: events after "
+                                        "it were not used to calibrate")
+    observations: list[ObservationRecord]
+
+    @property
+    def agreements(self) -> int:
+        return sum(o.agrees for o in self.observations)
+
+
 class ArticleResults(Record):
     """Everything a run of Model 2 answers (``results.json``)."""
 
@@ -286,6 +322,8 @@ class ArticleResults(Record):
                                            "terms cite")
     path_counts: dict[str, int] = Field(description="how the engine answered the stage games "
                                         "of the first rule's solve")
+    backtest: BacktestRecord | None = Field(description="the run against what happened (null: "
+                                            "its events record no observations)")
 
     @model_validator(mode="after")
     def _consistent(self) -> ArticleResults:

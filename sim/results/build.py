@@ -31,6 +31,7 @@ from sim.results.article import (
     ArticleResults,
     ArticleRound,
     ArticleScenario,
+    BacktestRecord,
     BeliefSummary,
     ClaimRecord,
     Decomposition,
@@ -38,6 +39,7 @@ from sim.results.article import (
     ExitDistribution,
     GridRecord,
     HorizonDistribution,
+    ObservationRecord,
     Robustness,
     RuleAnswer,
     StageGameRecord,
@@ -199,6 +201,7 @@ def article_results(
     sustainability: EngineSustainability | None = None,
     source: str | None = None,
     overrides: Sequence[str] = (),
+    without_capacity_shocks: float | None = None,
 ) -> ArticleResults:
     """The :class:`~sim.results.ArticleResults` of one solved run.
 
@@ -216,6 +219,10 @@ def article_results(
         :func:`sim.article.answers.sustainability` of the run, when computed.
     source, overrides
         The scenario file's text and the ``--set`` overrides applied on top of it.
+    without_capacity_shocks
+        For a run whose events record observations: P(the regime has fallen by the end of
+        the round of 8 December 2024) solved without the patrons' capacity shocks
+        (:func:`sim.article.backtest.backtest`).
     """
     from sim.article.actors import ACTIONS, PLAYERS, SYRIA
     from sim.article.answers import SAME
@@ -267,6 +274,31 @@ def article_results(
         claims={c: ClaimRecord(paragraph=ledger[c].paragraph, restatement=ledger[c].restatement)
                 for c in cited if c in ledger},
         path_counts={k: int(v) for k, v in answers.path_counts.items()},
+        backtest=backtest_record(run, answers, without_capacity_shocks),
+    )
+
+
+def backtest_record(run: ArticleRun, answers: Answers,
+                    without_capacity_shocks: float | None = None) -> BacktestRecord | None:
+    """The run against what happened: every observation its events carry, read off the
+    solved outcomes (:func:`sim.article.backtest.observations`; ``None`` without any)."""
+    from sim.article.backtest import FALL, observations
+
+    if not any(e.observed or e.observed_collapse is not None for e in run.events):
+        return None
+    out = answers.forward
+    t = run.round_of(FALL)
+    inside = t is not None and 0 <= t < out.rounds
+    return BacktestRecord(
+        target=FALL,
+        target_round=t if inside else None,
+        collapse=float(out.collapsed[t + 1]) if inside and t is not None else None,
+        collapse_without_capacity_shocks=without_capacity_shocks if inside else None,
+        known_until=run.known_until,
+        observations=[ObservationRecord(round=o.round, date=o.date, event=o.event, what=o.what,
+                                        history=o.history, probability=o.probability,
+                                        model=o.model, agrees=o.agrees)
+                      for o in observations(run, out)],
     )
 
 
