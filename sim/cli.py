@@ -314,6 +314,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         figures=not args.no_figures,
         svg=args.svg,
         options=_options_of(args),
+        analysis=args.analysis,
     )
     _print_summary(summary, args.json)
     return 0
@@ -495,6 +496,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print results.json to standard output")
     p.add_argument("--no-figures", action="store_true", help="skip figures and the report")
     p.add_argument("--svg", action="store_true", help="also write SVG figures")
+    p.add_argument("--analysis", metavar="ANALYSIS.json",
+                   help="an analysis of the same scenario over the supported set (hedgesim "
+                   "analyze's analysis.json, or its folder): copied beside the results, with "
+                   "its figures and a section of the report")
     _run_options(p)
     p.set_defaults(func=cmd_run)
 
@@ -536,8 +541,9 @@ def build_parser() -> argparse.ArgumentParser:
         "figures", help="redraw every figure and the report from results files alone"
     )
     p.add_argument("results", nargs="+", metavar="RESULTS",
-                   help="results.json and/or analyses.json, or a folder holding them (a "
-                   "results.json brings the analyses.json of the same scenario beside it)")
+                   help="results.json, analyses.json and/or analysis.json (hedgesim analyze), or "
+                   "a folder holding them (a results.json brings the analyses.json and "
+                   "analysis.json of the same scenario beside it)")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--svg", action="store_true", help="also write SVG figures")
     p.set_defaults(func=cmd_figures)

@@ -30,6 +30,8 @@ from sim.results import (
     read_results,
     write_json,
 )
+from sim.results.io import SUPPORTED_FILE, is_supported_analysis, read_supported
+from sim.results.supported import SupportedAnalysis
 
 if TYPE_CHECKING:  # the model and the solvers load only where a command runs them
     import numpy as np
@@ -243,6 +245,7 @@ def run_to_folder(
     figures: bool = True,
     svg: bool = False,
     options: RunOptions = RunOptions(),
+    analysis: str | os.PathLike[str] | None = None,
 ) -> Summary:
     """Run the scenario at ``path`` on Model 2 and write its results, figures and report.
 
@@ -261,6 +264,9 @@ def run_to_folder(
         Also write SVG figures (the scenario's ``outputs.figures`` may ask for them too).
     options
         The grid, the rules and what else to solve (:class:`RunOptions`).
+    analysis
+        An ``analysis.json`` of the same scenario over the supported set (``hedgesim
+        analyze``): copied into the folder, its figures drawn and its section in the report.
     """
     from sim.atomic import write_text
     from sim.results.build import article_results, trajectory_csv
@@ -273,6 +279,7 @@ def run_to_folder(
         source: str | None = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         source = None
+    supported = None if analysis is None else supported_of(analysis, scenario.name)
     out_dir = Path(out) if out is not None else default_out_dir(scenario)
     with output_folder(out_dir) as folder:
         run, answers, sus, rules = solve_run(scenario, options)
@@ -283,12 +290,36 @@ def run_to_folder(
         files = {"results": write_json(results, folder.path / RESULTS_FILE),
                  "trajectory": write_text(folder.path / TRAJECTORY_FILE,
                                           trajectory_csv(results), encoding="ascii")}
+        if supported is not None:
+            files["analysis"] = write_supported(supported, folder.path / SUPPORTED_FILE)
         if figures:
             files.update(draw_folder(results, None, folder.path,
                                      formats=_formats(scenario, svg),
-                                     report=scenario.outputs.report))
+                                     report=scenario.outputs.report, supported=supported))
         files = {k: folder.final(p) for k, p in files.items()}
     return Summary(folder.target, results, files, summary_text(results, None, files))
+
+
+def supported_of(path: str | os.PathLike[str], scenario: str) -> SupportedAnalysis:
+    """The ``analysis.json`` at ``path`` (a file or a folder holding one), refused with one
+    line unless it is an analysis of ``scenario``."""
+    from sim.errors import HedgesimError
+
+    p = Path(path)
+    if p.is_dir():
+        p = p / SUPPORTED_FILE
+    found = read_supported(p)
+    if found.scenario != scenario:
+        raise HedgesimError(f"{p}: an analysis of scenario {found.scenario!r}, not of "
+                            f"{scenario!r}")
+    return found
+
+
+def write_supported(analysis: SupportedAnalysis, path: Path) -> Path:
+    """``analysis.json`` as ``hedgesim analyze`` writes it (the same bytes)."""
+    from sim.atomic import write_text
+
+    return write_text(path, analysis.model_dump_json(indent=2) + "\n")
 
 
 def draw_folder(
@@ -298,10 +329,12 @@ def draw_folder(
     *,
     formats: Sequence[str] = ("png",),
     report: bool = True,
+    supported: SupportedAnalysis | None = None,
 ) -> dict[str, Path]:
-    """Draw every figure of ``results`` and ``analyses`` into ``out_dir`` and write the
-    report: ``report.html`` for a run (with the analyses' sections), ``analyses.html`` for
-    analyses alone. Everything comes from the typed results; nothing runs the model.
+    """Draw every figure of ``results``, ``analyses`` and ``supported`` into ``out_dir`` and
+    write the report: ``report.html`` for a run (with the analyses' sections and the
+    supported set's), ``analyses.html`` for analyses alone. Everything comes from the typed
+    results; nothing runs the model.
 
     Returns
     -------
@@ -319,11 +352,13 @@ def draw_folder(
         drawn = write_figures(results, out, formats)
     if analyses is not None:
         analysis_drawn = write_figures(analyses, out, formats)
-    for name, paths in {**drawn, **analysis_drawn}.items():
+    supported_drawn = {} if supported is None else write_figures(supported, out, formats)
+    for name, paths in {**drawn, **analysis_drawn, **supported_drawn}.items():
         files.update({f"{name}.{p.suffix.lstrip('.')}": p for p in paths})
     if report and results is not None:
         page = pages.report_page(results, figures=drawn, analyses=analyses,
-                                 analysis_figures=analysis_drawn)
+                                 analysis_figures=analysis_drawn, supported=supported,
+                                 supported_figures=supported_drawn)
         files["report"] = pages.write_report(out / REPORT_FILE, page)
     elif report and analyses is not None:
         page = pages.build_analysis_report(analyses, figures=analysis_drawn)
@@ -342,9 +377,11 @@ def figures_from_files(
     Parameters
     ----------
     paths
-        ``results.json`` and/or ``analyses.json`` files, or folders holding them. A
-        ``results.json`` given alone brings the ``analyses.json`` beside it when that
-        file is of the same scenario (same hash), as ``hedgesim run --analyses`` wrote it.
+        ``results.json``, ``analyses.json`` and/or ``analysis.json`` (``hedgesim analyze``)
+        files, or folders holding them. A ``results.json`` given alone brings the
+        ``analyses.json`` beside it when that file is of the same scenario (same hash), and
+        the ``analysis.json`` beside it when that is of the same scenario (by name), as
+        ``hedgesim run --analysis`` wrote it.
     out
         The output folder (its results, analyses and trajectory files stay when it is the
         results' own folder).
@@ -362,7 +399,8 @@ def figures_from_files(
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            found = [p / n for n in (RESULTS_FILE, ANALYSES_FILE) if (p / n).is_file()]
+            found = [p / n for n in (RESULTS_FILE, ANALYSES_FILE, SUPPORTED_FILE)
+                     if (p / n).is_file()]
             if not found:
                 raise HedgesimError(f"{p}: holds neither {RESULTS_FILE} nor {ANALYSES_FILE}")
             files += found
@@ -370,7 +408,13 @@ def figures_from_files(
             files.append(p)
     run: ArticleResults | None = None
     analyses: AnalysisResults | None = None
+    supported: SupportedAnalysis | None = None
     for f in files:
+        if is_supported_analysis(f):
+            if supported is not None and f.with_name(RESULTS_FILE) not in files:
+                raise HedgesimError(f"{f}: a second analysis.json; give one")
+            supported = read_supported(f)
+            continue
         result = read_results(f)
         if not isinstance(result, AnalysisResults):
             if not isinstance(result, ArticleResults):
@@ -384,17 +428,30 @@ def figures_from_files(
                 extra = read_results(beside)
                 if isinstance(extra, AnalysisResults) and extra.scenario.hash == run.scenario.hash:
                     analyses = extra
+            near = f.with_name(SUPPORTED_FILE)
+            if supported is None and near.is_file() and near not in files:
+                beside_supported = read_supported(near)
+                if beside_supported.scenario == run.scenario.name:
+                    supported = beside_supported
         else:
             if analyses is not None and f.with_name(RESULTS_FILE) not in files:
                 raise HedgesimError(f"{f}: a second analyses file; give one analyses.json")
             analyses = result
+    if run is None and analyses is None:
+        raise HedgesimError("an analysis.json alone draws no report: give the run's "
+                            f"{RESULTS_FILE} with it")
+    if supported is not None and run is not None and supported.scenario != run.scenario.name:
+        raise HedgesimError(f"the analysis is of scenario {supported.scenario!r}, the run of "
+                            f"{run.scenario.name!r}")
     formats = ("png", "svg") if svg else ("png",)
     with output_folder(out) as folder:
         # Redrawn in place (--out the results' own folder): the data files stay.
         for name in (RESULTS_FILE, ANALYSES_FILE, TRAJECTORY_FILE):
             if (folder.target / name).is_file():
                 shutil.copy2(folder.target / name, folder.path / name)
-        written = draw_folder(run, analyses, folder.path, formats=formats)
+        written = draw_folder(run, analyses, folder.path, formats=formats, supported=supported)
+        if supported is not None and run is not None:
+            written["analysis"] = write_supported(supported, folder.path / SUPPORTED_FILE)
         written = {k: folder.final(p) for k, p in written.items()}
     shown: Results = run if run is not None else analyses  # type: ignore[assignment]
     text = f"{shown.scenario.name}: redrew {len(written)} files into {folder.target}/"

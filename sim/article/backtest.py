@@ -43,15 +43,29 @@ EVEN = 0.5
 
 
 class DatedRun(Protocol):
-    """What the backtest reads of a run (:class:`sim.scenario.article.ArticleRun`)."""
+    """What the backtest reads of a run (:class:`sim.scenario.article.ArticleRun`; read-only,
+    so a frozen run satisfies it)."""
 
-    name: str
-    params: Parameters
-    shocks: tuple[Shock, ...]
-    rounds: int
-    resolution: Resolution
-    selection: str
-    known_until: dt.date | None
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def params(self) -> Parameters: ...
+
+    @property
+    def shocks(self) -> tuple[Shock, ...]: ...
+
+    @property
+    def rounds(self) -> int: ...
+
+    @property
+    def resolution(self) -> Resolution: ...
+
+    @property
+    def selection(self) -> str: ...
+
+    @property
+    def known_until(self) -> dt.date | None: ...
 
     @property
     def events(self) -> Sequence[ObservedEvent]: ...
@@ -62,11 +76,20 @@ class DatedRun(Protocol):
 
 
 class ObservedEvent(Protocol):
-    name: str
-    round: int
-    date: dt.date | None
-    observed: Mapping[str, str]
-    observed_collapse: bool | None
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def round(self) -> int: ...
+
+    @property
+    def date(self) -> dt.date | None: ...
+
+    @property
+    def observed(self) -> Mapping[str, str]: ...
+
+    @property
+    def observed_collapse(self) -> bool | None: ...
 
 
 @dataclass(frozen=True)

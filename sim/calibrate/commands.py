@@ -127,8 +127,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from sim.atomic import write_text
     from sim.calibrate.analysis import AnalysisOptions, analyze
     from sim.calibrate.constraints import load_constraints
-    from sim.calibrate.figures import write_analysis_figures
     from sim.calibrate.setting import load_setting
+    from sim.figures import write_figures
     from sim.output_folder import output_folder
 
     n = _positive("--n", args.n)
@@ -155,7 +155,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         write_text(staging.path / "analysis.json", result.model_dump_json(indent=2) + "\n")
         write_text(staging.path / "analysis.txt", analysis_text(result, None) + "\n")
         if not args.no_figures:
-            write_analysis_figures(result, staging.path)
+            write_figures(result, staging.path)
     if args.json:
         print(result.model_dump_json(indent=2))
     else:

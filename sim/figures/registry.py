@@ -27,6 +27,10 @@ from sim.atomic import atomic_open
 from sim.figures.common import DPI, style
 from sim.labels import Labels
 from sim.results import AnalysisResults, ArticleResults
+from sim.results.supported import SupportedAnalysis
+
+#: What :func:`write_figures` draws: a run, a sweep's analyses, an analysis of the supported set.
+Drawn = ArticleResults | AnalysisResults | SupportedAnalysis
 
 Size = tuple[float, float]
 
@@ -102,18 +106,20 @@ def register(name: str, *, size: Size | Callable[[Any], Size], caption: str, sou
     return wrap
 
 
-def context_of(results: ArticleResults | AnalysisResults) -> Context:
+def context_of(results: Drawn) -> Context:
+    if isinstance(results, SupportedAnalysis):  # Model 2's players, under their own names
+        return Context(results.round_unit, Labels.default(), "syria")
     return Context(results.round_unit, results.labels.labels(), results.focal)
 
 
-def items_of(results: ArticleResults | AnalysisResults) -> list[Any]:
+def items_of(results: Drawn) -> list[Any]:
     """The results' parts that figures draw: the run itself, or each analysis."""
     if isinstance(results, AnalysisResults):
         return list(results.analyses.values())
     return [results]
 
 
-def figures_of(results: ArticleResults | AnalysisResults) -> list[tuple[FigureSpec, Any]]:
+def figures_of(results: Drawn) -> list[tuple[FigureSpec, Any]]:
     """Every figure of ``results`` with the part it draws, in report order."""
     found = [(spec, item) for item in items_of(results) for spec in FIGURES.values()
              if spec.draws(item)]
@@ -137,7 +143,7 @@ def save_figure(fig: Figure, path: str | Path, fmt: str | None = None) -> Path:
     return p
 
 
-def write_figures(results: ArticleResults | AnalysisResults, out_dir: str | Path,
+def write_figures(results: Drawn, out_dir: str | Path,
                   formats: Sequence[str] = ("png",)) -> dict[str, list[Path]]:
     """Write every figure of ``results`` into ``out_dir`` (``<name>.<format>``).
 

@@ -23,6 +23,7 @@ from sim.figures.registry import FIGURES
 from sim.labels import Labels
 from sim.report import sentences
 from sim.results import AnalysisResults, ArticleResults
+from sim.results.supported import SupportedAnalysis
 from sim.wording import relabel
 
 #: Figure name -> the files written (the PNG is embedded).
@@ -90,9 +91,42 @@ def analysis_sections(analyses: AnalysisResults, figures: Figures) -> list[Analy
     return out
 
 
+@dataclass(frozen=True)
+class TableView:
+    """A table of a report section: its caption, header and rows."""
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class SupportedSection:
+    """The section on the answers over the supported set (``hedgesim analyze``)."""
+
+    sentences: tuple[str, ...]
+    figures: tuple[FigureView, ...]
+    tables: tuple[TableView, ...]
+
+
+def supported_section(analysis: SupportedAnalysis, figures: Figures,
+                      labels: Labels) -> SupportedSection:
+    """Its sentences, figures and tables (:func:`sentences.supported_sentences`,
+    :func:`sentences.supported_tables`)."""
+    names = [spec.name for spec in FIGURES.values() if spec.draws(analysis)]
+    tables = tuple(TableView(caption, header, tuple(rows),
+                             tuple(range(1 if caption.startswith("When") else 2, len(header))))
+                   for caption, header, rows in sentences.supported_tables(analysis))
+    return SupportedSection(tuple(sentences.supported_sentences(analysis)),
+                            _figures(figures, labels, names), tables)
+
+
 def build_report(results: ArticleResults, *, figures: Figures | None = None,
                  analyses: AnalysisResults | None = None,
-                 analysis_figures: Figures | None = None) -> str:
+                 analysis_figures: Figures | None = None,
+                 supported: SupportedAnalysis | None = None,
+                 supported_figures: Figures | None = None) -> str:
     """The report of a run as one self-contained HTML string.
 
     Parameters
@@ -103,6 +137,9 @@ def build_report(results: ArticleResults, *, figures: Figures | None = None,
         The run's figures, name -> files, as :func:`sim.figures.write_figures` returns them.
     analyses, analysis_figures
         The scenario's analyses and their figures, shown after the run's figures.
+    supported, supported_figures
+        An analysis of the scenario over the supported set (``hedgesim analyze``) and its
+        figures: a section of its own after the answer.
     """
     labels = results.display
     sc = results.scenario
@@ -124,6 +161,8 @@ def build_report(results: ArticleResults, *, figures: Figures | None = None,
         backtest_rows=sentences.backtest_rows(results),
         figures=_figures(figures or {}, labels),
         analyses=analysis_sections(analyses, analysis_figures or {}) if analyses else [],
+        supported=None if supported is None else supported_section(
+            supported, supported_figures or {}, labels),
         round_header=sentences.round_header(results),
         rounds=sentences.round_rows(results),
         events=[(e.name, "" if e.date is None else e.date.isoformat(), str(e.round),

@@ -18,6 +18,7 @@ from sim.results import (
     SensitivityAnalysis,
 )
 from sim.results.article import ExitDistribution, HorizonDistribution
+from sim.results.supported import Quantiles, SupportedAnalysis
 from sim.views import axis_effects, grid_data, tornado_rows
 from sim.wording import (
     capital,
@@ -578,3 +579,162 @@ def analysis_summary(name: str, analysis: Analysis, labels: Labels) -> str:
     return f"  sensitivity, base horizon {h(analysis.base_horizon)}: most: {top}"
 
 
+
+
+# -- the supported set (hedgesim analyze) ---------------------------------------------------
+#: How each end of the hedge over the supported set is said (ties: ``a=b``).
+SUPPORTED_ENDS: dict[str, str] = {
+    "align": "an alignment with Tehran",
+    "realign": "a break for the Gulf/West",
+    "collapse": "the regime's collapse",
+    "never": "no end within the run",
+}
+
+
+def _end_text(mode: str) -> str:
+    parts = [SUPPORTED_ENDS.get(k, k) for k in mode.split("=")]
+    return parts[0] if len(parts) == 1 else "a tie between " + join(parts)
+
+
+def _range(q: Quantiles, digits: int = 2) -> str:
+    return (f"median {q.q50:.{digits}f}, 90% of calibrations between {q.q05:.{digits}f} and "
+            f"{q.q95:.{digits}f}")
+
+
+def supported_sentences(analysis: SupportedAnalysis) -> list[str]:
+    """The answers over the supported set in plain sentences: each as a distribution with
+    never and collapse as outcomes of their own, what carries it (Sobol), the claims that
+    narrow it, and the knife edges of the scenario's own calibration."""
+    d = analysis.distributions
+    unit = analysis.round_unit
+    n = count_text(analysis.rounds, unit)
+    grid = "x".join(str(k) for k in analysis.resolution)
+    out = [f"The run above is one calibration; the article fixes orderings, not numbers. "
+           f"Over {analysis.n} calibrations drawn uniformly from everything the claims' "
+           f"constraints and the parameters' bounds allow ({analysis.method} sampling, seed "
+           f"{analysis.seed}; {analysis.acceptance_rate:.2g} of uniform draws in the bounds "
+           f"satisfy every constraint), each solved over {n} on the {grid} analysis grid:"]
+    h = d.horizon
+    never, collapse = h.get("never", 0.0), h.get("collapse", 0.0)
+    rounds = {int(k): v for k, v in h.items() if k not in ("never", "collapse")}
+    told = (f"Hedging stays certain through all {n} in {percent(never)} of them (never, an "
+            f"outcome of its own), and the regime falls first in {percent(collapse)}")
+    if rounds:
+        top = max(rounds, key=lambda k: (rounds[k], -k))
+        told += (f"; in the other {percent(sum(rounds.values()))} it stops being certain by a "
+                 f"{unit} from {min(rounds)} to {max(rounds)}, most often by {unit} {top} "
+                 f"({percent(rounds[top])})")
+    out.append(told + ".")
+    if 0 in rounds:
+        out.append(f"In {percent(rounds[0])} of them hedging is not certain even in {unit} 0.")
+    modes = sorted(d.exit_mode.items(), key=lambda kv: -kv[1])
+    out.append("Where the hedge most likely ends: "
+               + join([f"{_end_text(k)} in {percent(v)}" for k, v in modes]) + ".")
+    when = d.collapse_date or f"{unit} {d.collapse_round}"
+    out.append(f"The probability that the regime has fallen by {when}: "
+               f"{_range(d.collapse_by)}.")
+    amb = d.ambiguity
+    out.append("The value of ambiguity at the start (hedging's payoff over the best open "
+               f"stance, continuation values included): {_range(amb)}"
+               + ("; it is negative in some supported calibrations." if amb.q05 < 0 else "."))
+    out += sobol_sentences(analysis)
+    out += importance_sentences(analysis)
+    out.append(knife_edge_sentence(analysis))
+    return out
+
+
+def sobol_sentences(analysis: SupportedAnalysis) -> list[str]:
+    """The factor with the largest total index for each answer, and how far to trust it."""
+    answers = [k for k, rows in analysis.sobol.items() if rows]
+    if not answers:
+        return ["No Sobol indices: the analysis skipped them or no answer varies."]
+    leads = []
+    for name in answers:
+        top = max(analysis.sobol[name], key=lambda r: r.ST)
+        leads.append(f"{name}: {top.factor} (total index {top.ST:.2f} \u00b1 {top.ST_conf:.2f})")
+    rows = [r for name in answers for r in analysis.sobol[name]]
+    wide = sum(r.ST_conf > r.ST for r in rows)
+    out = [f"What carries each answer (Sobol indices over {analysis.sobol_base} base samples; "
+           f"{percent(analysis.sobol_supported_share or 0.0)} of the design is supported), the "
+           "largest total index: " + "; ".join(leads) + "."]
+    if wide:
+        out.append(f"In {wide} of the {len(rows)} factor-answer pairs the 95% interval of the "
+                   "total index is wider than the index: these rankings are not yet settled; a "
+                   "larger --sobol-base narrows them.")
+    return out
+
+
+def importance_sentences(analysis: SupportedAnalysis) -> list[str]:
+    """For each answer, the constraint whose addition narrows it most."""
+    if not analysis.importance:
+        return ["No claim-importance table: the analysis skipped it."]
+    names = list(analysis.importance[0].shrink)
+    leads = []
+    for name in names:
+        top = max(analysis.importance, key=lambda r: r.shrink[name])
+        if top.shrink[name] > 0:
+            leads.append(f"{name}: {top.constraint} ({', '.join(top.claims)}), "
+                         f"{top.shrink[name]:.2f}")
+    told = ("The claims that narrow each answer most (the share of its spread the constraint "
+            f"removes, from {analysis.importance_n} draws per relaxed set): "
+            + ("; ".join(leads) if leads else "none narrows any answer detectably") + ".")
+    return [told, f"With {analysis.importance_n} draws per relaxed set these shares are noisy; "
+            "a negative share means no detectable effect, not a wider spread."]
+
+
+def knife_edge_sentence(analysis: SupportedAnalysis) -> str:
+    """The scenario's own answers that a nudge of one part in a million moves."""
+    if not analysis.knife_edges:
+        return "The knife edges were not checked."
+    ties = [e for e in analysis.knife_edges if e.tie]
+    if not ties:
+        return ("None of the scenario's own answers is on a knife edge: nudging each input by "
+                "one part in a million moves none of them.")
+    told = [f"{e.answer} ({e.value}; moved by {join(e.moved_by[:4])}"
+            + (", ..." if len(e.moved_by) > 4 else "") + ")" for e in ties]
+    return ("On a knife edge (a nudge of one part in a million moves it, so it is a tie, "
+            "not a clean number): " + "; ".join(told) + ".")
+
+
+def supported_tables(analysis: SupportedAnalysis
+                     ) -> list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]]:
+    """``(caption, header, rows)`` of each table of the supported-set section: the horizon's
+    distribution, each answer's quantiles, the Sobol indices, the claim importance and the
+    knife edges."""
+    d = analysis.distributions
+    unit = analysis.round_unit
+    horizon: list[tuple[str, ...]] = [(k if k in ("collapse", "never") else f"{unit} {k}",
+                                        percent(v)) for k, v in d.horizon.items()]
+    q_rows: list[tuple[str, ...]] = []
+    when = d.collapse_date or f"{unit} {d.collapse_round}"
+    answers = [("P(hedging stops being certain within the run)", d.hedging_ends),
+               *((f"P(the hedge ends: {k})", q) for k, q in d.exit.items()),
+               (f"P(collapse by {when})", d.collapse_by),
+               ("value of ambiguity at the start", d.ambiguity)]
+    for name, q in answers:
+        q_rows.append((name, *(f"{x:.2f}" for x in (q.mean, q.q05, q.q25, q.q50, q.q75,
+                                                    q.q95))))
+    sobol: list[tuple[str, ...]] = [(name, r.factor, f"{r.S1:.2f} \u00b1 {r.S1_conf:.2f}",
+              f"{r.ST:.2f} \u00b1 {r.ST_conf:.2f}")
+             for name, rows in analysis.sobol.items()
+             for r in sorted(rows, key=lambda r: -r.ST)]
+    names = list(analysis.importance[0].shrink) if analysis.importance else []
+    importance = [(r.constraint, ", ".join(r.claims), *(f"{r.shrink[k]:.2f}" for k in names))
+                  for r in analysis.importance]
+    edges: list[tuple[str, ...]] = [
+        (e.answer, e.value, "tie" if e.tie else "clean", join(e.moved_by) or "\u2014")
+        for e in analysis.knife_edges]
+    tables: list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]] = [
+        ("When hedging stops being certain: share of calibrations by their median round, "
+         "collapse first and never as outcomes of their own.", ("Outcome", "Share"), horizon),
+        ("Each answer over the supported calibrations.",
+         ("Answer", "Mean", "5%", "25%", "Median", "75%", "95%"), q_rows),
+        ("Sobol indices by group of parameters, with 95% bootstrap half-widths.",
+         ("Answer", "Factor", "First order", "Total"), sobol),
+        ("Claim importance: the share of each answer's spread a constraint removes, "
+         "1 - sd(all constraints) / sd(all but this one).",
+         ("Constraint", "Claims", *names), importance),
+        ("The scenario's own calibration nudged by one part in a million.",
+         ("Answer", "Value", "Knife edge", "Moved by"), edges),
+    ]
+    return [t for t in tables if t[2]]

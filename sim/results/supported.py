@@ -102,3 +102,11 @@ class SupportedAnalysis(Record):
     importance_n: int = Field(ge=0, description="draws per relaxed set")
     importance: list[ImportanceRow]
     knife_edges: list[KnifeEdge]
+
+    @property
+    def round_unit(self) -> str:
+        """The round's unit in words, from its length in days (``month`` for 28 to 31 days,
+        ``week`` for 7, else ``round``)."""
+        if 28 <= self.round_days <= 31:
+            return "month"
+        return "week" if self.round_days == 7 else "round"

@@ -1,0 +1,128 @@
+"""Figures of an analysis over the supported set (``hedgesim analyze``,
+:class:`~sim.results.supported.SupportedAnalysis`): when hedging stops being certain over
+the supported calibrations, with "never" and collapse as bars of their own, and the Sobol
+indices with their intervals (the headline chart of what carries each answer)."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from sim.figures.common import new_figure, suptitle
+from sim.figures.registry import Context, register
+from sim.figures.style import (
+    COLLAPSE_COLOUR,
+    NEVER_COLOUR,
+    NEVER_HATCH,
+    STANCE_COLOURS,
+    tick_rounds,
+)
+from sim.results.supported import SobolRow, SupportedAnalysis
+from sim.wording import count_text, percent
+
+HORIZON_SIZE = (10.0, 4.2)
+
+
+def horizon_bars(result: SupportedAnalysis) -> tuple[list[str], np.ndarray]:
+    """The outcomes (every round of the run, then ``collapse`` and ``never``) and the share
+    of calibrations with each: they sum to one."""
+    dist = result.distributions.horizon
+    names = [str(t) for t in range(result.rounds)] + ["collapse", "never"]
+    return names, np.array([dist.get(k, 0.0) for k in names], dtype=np.float64)
+
+
+def title_supported_horizon(result: SupportedAnalysis) -> str:
+    """The finding: the share that never stops hedging for sure, that collapses first, and
+    the most common round among the rest."""
+    names, shares = horizon_bars(result)
+    unit = result.round_unit
+    rounds = shares[: result.rounds]
+    never, collapse = shares[-1], shares[-2]
+    parts = [f"never within {count_text(result.rounds, unit)} in {percent(never)}"]
+    if collapse > 0:
+        parts.append(f"the regime falls first in {percent(collapse)}")
+    if rounds.sum() > 0:
+        top = int(np.argmax(rounds))
+        parts.append(f"most often by {unit} {top} ({percent(rounds[top])})")
+    return (f"When hedging stops being certain, over {result.n} supported calibrations: "
+            + "; ".join(parts))
+
+
+@register("supported_horizon", size=HORIZON_SIZE, order=200, source=SupportedAnalysis,
+          caption="When hedging stops being certain (each supported calibration's median "
+          "round), with the regime's collapse first and never within the run as outcomes of "
+          "their own.")
+def build_horizon(result: SupportedAnalysis, context: Context) -> Figure:
+    fig = new_figure(HORIZON_SIZE)
+    ax = fig.add_subplot()
+    names, shares = horizon_bars(result)
+    n = result.rounds
+    ax.bar(range(n), shares[:n], color=STANCE_COLOURS["hedge"], width=0.8)
+    gap = n + 1
+    ax.bar(gap, shares[-2], color=COLLAPSE_COLOUR, width=0.8)
+    ax.bar(gap + 1, shares[-1], color="white", edgecolor=NEVER_COLOUR, hatch=NEVER_HATCH,
+           width=0.8)
+    ticks = tick_rounds(n)
+    ax.set_xticks([*ticks, gap, gap + 1],
+                  [str(t) for t in ticks] + ["collapse\nfirst", "never"])
+    ax.set_xlabel(f"the {result.round_unit} by which hedging is no longer certain with "
+                  "probability 1/2")
+    ax.set_ylabel("share of calibrations")
+    ax.set_ylim(0, max(float(shares.max()), 0.05) * 1.15)
+    suptitle(fig, title_supported_horizon(result))
+    return fig
+
+
+def sobol_answers(result: SupportedAnalysis) -> list[str]:
+    """The answers with indices (an answer that does not vary over the set has none)."""
+    return [k for k, rows in result.sobol.items() if rows]
+
+
+def ranked(rows: list[SobolRow]) -> list[SobolRow]:
+    """Factors by total index, largest first."""
+    return sorted(rows, key=lambda r: -r.ST)
+
+
+def title_sobol(result: SupportedAnalysis) -> str:
+    """The finding: the factor with the largest total index for each answer, and whether
+    the intervals are wider than the indices."""
+    answers = sobol_answers(result)
+    if not answers:
+        return "No answer varies over the supported set: no Sobol indices"
+    leads = [f"{name}: {ranked(result.sobol[name])[0].factor}" for name in answers]
+    rows = [r for name in answers for r in result.sobol[name]]
+    wide = sum(r.ST_conf > r.ST for r in rows)
+    caveat = (f"; {wide} of {len(rows)} total indices have an interval wider than the index"
+              if wide else "")
+    return (f"What carries each answer ({result.sobol_base} base samples), the largest total "
+            f"index: " + "; ".join(leads) + caveat)
+
+
+def _sobol_size(result: SupportedAnalysis | None) -> tuple[float, float]:
+    n = 5 if result is None else max(len(sobol_answers(result)), 1)
+    return (11.0, 1.6 + 2.6 * n)
+
+
+@register("sobol", size=_sobol_size, order=210, source=SupportedAnalysis,
+          applies=lambda r: bool(sobol_answers(r)),
+          caption="Sobol indices of each answer over the supported set, by group of "
+          "parameters: first order (filled) and total (open), with 95% bootstrap intervals.")
+def build_sobol(result: SupportedAnalysis, context: Context) -> Figure:
+    answers = sobol_answers(result)
+    fig = new_figure(_sobol_size(result))
+    axes = fig.subplots(len(answers), 1, squeeze=False)[:, 0]
+    for ax, name in zip(axes, answers, strict=True):
+        rows = ranked(result.sobol[name])[::-1]
+        y = np.arange(len(rows))
+        ax.barh(y + 0.2, [r.ST for r in rows], 0.38, xerr=[r.ST_conf for r in rows],
+                color="white", edgecolor="black", label="total", capsize=2)
+        ax.barh(y - 0.2, [r.S1 for r in rows], 0.38, xerr=[r.S1_conf for r in rows],
+                color=STANCE_COLOURS["align"], label="first order", capsize=2)
+        ax.set_yticks(y, [r.factor for r in rows], fontsize=8)
+        ax.set_title(name, loc="left", fontsize=10)
+        ax.axvline(0, color="black", linewidth=0.6)
+        ax.set_xlim(-0.3, 1.3)
+    axes[0].legend(loc="lower right", fontsize=8)
+    axes[-1].set_xlabel("Sobol index (bars: 95% bootstrap interval)")
+    suptitle(fig, title_sobol(result))
+    return fig

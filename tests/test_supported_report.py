@@ -1,0 +1,145 @@
+"""The answers over the supported set in what a user sees: the report's section (sentences
+and tables checked against the numbers of the analysis), its two figures (titles against
+the numbers), ``hedgesim run --analysis`` and ``hedgesim figures`` reading both files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from supported_results import BASE, supported
+
+from sim.cli import main
+from sim.figures import FIGURES, build_figure, context_of, figures_of
+from sim.figures.supported import horizon_bars, title_sobol, title_supported_horizon
+from sim.report import build_report, sentences
+from sim.results import ArticleResults
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_sentences_state_each_answer_with_never_and_collapse_apart() -> None:
+    said = sentences.supported_sentences(supported())
+    assert said[0].startswith("The run above is one calibration; the article fixes orderings, "
+                              "not numbers. Over 200 calibrations")
+    assert "0.00017 of uniform draws" in said[0] and "over 12 months on the 3x3" in said[0]
+    assert said[1] == ("Hedging stays certain through all 12 months in 45% of them (never, an "
+                       "outcome of its own), and the regime falls first in 5%; in the other 50% "
+                       "it stops being certain by a month from 0 to 5, most often by month 5 "
+                       "(25%).")
+    assert said[2] == "In 10% of them hedging is not certain even in month 0."
+    assert said[3] == ("Where the hedge most likely ends: no end within the run in 40%, a break "
+                       "for the Gulf/West in 35%, an alignment with Tehran in 20% and a tie "
+                       "between an alignment with Tehran and a break for the Gulf/West in 5%.")
+    assert said[4] == ("The probability that the regime has fallen by 2025-10-27: median 0.12, "
+                       "90% of calibrations between 0.01 and 0.88.")
+    assert said[5].endswith("median 4.25, 90% of calibrations between -0.50 and 12.50; it is "
+                            "negative in some supported calibrations.")
+    assert said[6] == ("What carries each answer (Sobol indices over 16 base samples; 75% of the "
+                       "design is supported), the largest total index: hedging ends: the Gulf's "
+                       "offer (total index 0.50 \u00b1 0.12); value of ambiguity: Iran's money "
+                       "to Syria (total index 0.75 \u00b1 0.06).")
+    assert said[7].startswith("In 1 of the 3 factor-answer pairs the 95% interval")
+    assert said[8] == ("The claims that narrow each answer most (the share of its spread the "
+                       "constraint removes, from 8 draws per relaxed set): hedging ends: K01 "
+                       "(C04), 0.25; value of ambiguity: K02 (C13, C18), 0.38.")
+    assert said[-1] == ("On a knife edge (a nudge of one part in a million moves it, so it is a "
+                        "tie, not a clean number): horizon (5; moved by iran_aid and war_cost).")
+    clean = supported(knife_edges=[BASE["knife_edges"][1]])
+    assert sentences.supported_sentences(clean)[-1].startswith("None of the scenario's own "
+                                                               "answers is on a knife edge")
+    # never is never said as the last round
+    assert not any("month 11" in s for s in said)
+
+
+def test_the_tables_are_the_numbers() -> None:
+    tables = {caption.split(":")[0].split(" ")[0]: (header, rows)
+              for caption, header, rows in sentences.supported_tables(supported())}
+    header, rows = tables["When"]
+    assert rows == [("month 0", "10%"), ("month 2", "15%"), ("month 5", "25%"),
+                    ("collapse", "5%"), ("never", "45%")]
+    header, rows = tables["Each"]
+    assert header == ("Answer", "Mean", "5%", "25%", "Median", "75%", "95%")
+    assert rows[-1] == ("value of ambiguity at the start", "5.00", "-0.50", "1.88", "4.25",
+                        "8.38", "12.50")
+    header, rows = tables["Sobol"]
+    assert rows[0] == ("hedging ends", "the Gulf's offer", "0.25 \u00b1 0.12", "0.50 \u00b1 0.12")
+    assert [r[1] for r in rows] == ["the Gulf's offer", "patience", "Iran's money to Syria"]
+    header, rows = tables["Claim"]
+    assert header == ("Constraint", "Claims", "hedging ends", "value of ambiguity")
+    assert rows[1] == ("K02", "C13, C18", "0.12", "0.38")
+    header, rows = tables["The"]
+    assert rows[0] == ("horizon", "5", "tie", "iran_aid and war_cost")
+
+
+def test_the_figures_titles_state_their_numbers() -> None:
+    a = supported()
+    names, shares = horizon_bars(a)
+    assert names[-2:] == ["collapse", "never"] and len(names) == 14
+    assert shares.sum() == pytest.approx(1.0) and shares[-1] == 0.45 and shares[-2] == 0.05
+    assert title_supported_horizon(a) == ("When hedging stops being certain, over 200 "
+                                          "supported calibrations: never within 12 months in "
+                                          "45%; the regime falls first in 5%; most often by "
+                                          "month 5 (25%)")
+    assert title_sobol(a) == ("What carries each answer (16 base samples), the largest total "
+                              "index: hedging ends: the Gulf's offer; value of ambiguity: "
+                              "Iran's money to Syria; 1 of 3 total indices have an interval "
+                              "wider than the index")
+    assert [spec.name for spec, _ in figures_of(a)] == ["supported_horizon", "sobol"]
+    fig = build_figure(FIGURES["sobol"], a, context_of(a))
+    assert len(fig.axes) == 2  # collapse by has no indices: no panel
+    assert not [s for s, _ in figures_of(supported(sobol={}))
+                if s.name == "sobol"]
+    never = np.array([b.get_height() for b in build_figure(
+        FIGURES["supported_horizon"], a, context_of(a)).axes[0].patches])
+    assert never[-1] == pytest.approx(0.45)
+
+
+def test_the_report_has_the_section_only_with_an_analysis(tiny: ArticleResults) -> None:
+    assert 'id="supported"' not in build_report(tiny)
+    page = build_report(tiny, supported=supported())
+    assert 'id="supported"' in page
+    assert "Hedging stays certain through all 12 months in 45% of them" in page
+    assert "K02" in page and "iran_aid and war_cost" in page
+
+
+def test_figures_reads_the_run_and_the_analysis(tiny_run: Path, tmp_path: Path) -> None:
+    """``hedgesim figures results.json analysis.json``: the report gains the section, the
+    analysis is kept beside the results, and a redraw from that folder alone is the same."""
+    analysis = tmp_path / "analysis.json"
+    analysis.write_text(supported().model_dump_json(indent=2) + "\n")
+    out = tmp_path / "out"
+    assert main(["figures", str(tiny_run / "results.json"), str(analysis), "--out",
+                 str(out)]) == 0
+    assert (out / "analysis.json").read_bytes() == analysis.read_bytes()
+    for name in ("sobol.png", "supported_horizon.png", "report.html"):
+        assert (out / name).is_file(), name
+    assert 'id="supported"' in (out / "report.html").read_text()
+    shutil.copy(tiny_run / "results.json", out / "results.json")
+    again = tmp_path / "again"
+    assert main(["figures", str(out / "results.json"), "--out", str(again)]) == 0
+    for name in ("sobol.png", "supported_horizon.png", "report.html", "analysis.json"):
+        assert (again / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_an_analysis_of_another_scenario_is_refused_in_one_line(
+        tiny_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "analysis.json"
+    other.write_text(supported(scenario="gulf_push").model_dump_json())
+    out = tmp_path / "run"
+    assert main(["run", str(ROOT / "scenarios" / "baseline.yaml"), "--out", str(out),
+                 "--analysis", str(other)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'gulf_push', not of 'baseline'" in err[0] and str(other) in err[0]
+    assert not out.exists()
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"schema_version": 1, "kind": "supported-analysis"}))
+    assert main(["figures", str(tiny_run / "results.json"), str(broken), "--out",
+                 str(tmp_path / "f")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(broken) in err[0]
+    assert main(["figures", str(broken), "--out", str(tmp_path / "g")]) == 1
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
