@@ -408,12 +408,12 @@ def figures_from_files(
             files.append(p)
     run: ArticleResults | None = None
     analyses: AnalysisResults | None = None
-    supported: SupportedAnalysis | None = None
+    given = [f for f in files if is_supported_analysis(f)]
+    if len(given) > 1:
+        raise HedgesimError(f"{given[1]}: a second analysis.json; give one")
+    supported = read_supported(given[0]) if given else None
     for f in files:
-        if is_supported_analysis(f):
-            if supported is not None and f.with_name(RESULTS_FILE) not in files:
-                raise HedgesimError(f"{f}: a second analysis.json; give one")
-            supported = read_supported(f)
+        if f in given:
             continue
         result = read_results(f)
         if not isinstance(result, AnalysisResults):

@@ -143,3 +143,17 @@ def test_an_analysis_of_another_scenario_is_refused_in_one_line(
     assert len(err) == 1 and str(broken) in err[0]
     assert main(["figures", str(broken), "--out", str(tmp_path / "g")]) == 1
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_an_analysis_given_wins_over_the_one_beside_the_results(tiny_run: Path,
+                                                                tmp_path: Path) -> None:
+    """``make analysis`` redraws the committed run with a new analysis.json while the old one
+    lies beside its results.json: the one named on the command line is drawn and kept."""
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    (run / "analysis.json").write_text(supported(n=100).model_dump_json(indent=2) + "\n")
+    new = tmp_path / "new.json"
+    new.write_text(supported(n=300).model_dump_json(indent=2) + "\n")
+    assert main(["figures", str(run / "results.json"), str(new), "--out", str(run)]) == 0
+    assert (run / "analysis.json").read_bytes() == new.read_bytes()
+    assert "Over 300 calibrations" in (run / "report.html").read_text()
