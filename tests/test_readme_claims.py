@@ -53,3 +53,19 @@ def test_the_readme_run_block_is_what_make_run_printed() -> None:
     block = README.split("It prints:\n\n```\n", 1)[1].split("```", 1)[0].splitlines()
     said = answer_sentences(read_results(ROOT / "figures" / "results.json"))  # type: ignore[arg-type]
     assert block and all(line in said for line in block), block
+
+
+def test_the_readme_supported_block_is_what_the_committed_analysis_says() -> None:
+    """Every line of the README's block on what the article supports is a sentence the
+    report says from the committed analysis (``figures/analysis.json``, ``make analysis``),
+    and the README names that analysis's size and seed."""
+    from sim.report.sentences import supported_sentences
+    from sim.results.io import read_supported
+
+    analysis = read_supported(ROOT / "figures" / "analysis.json")
+    section = README.split("## What the article supports", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    said = supported_sentences(analysis)
+    assert len(block) >= 5 and all(line in said for line in block), block
+    assert f"{analysis.n} supported calibrations" in section
+    assert f"seed {analysis.seed}" in section
