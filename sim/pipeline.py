@@ -408,12 +408,12 @@ def figures_from_files(
             files.append(p)
     run: ArticleResults | None = None
     analyses: AnalysisResults | None = None
-    given = [f for f in files if is_supported_analysis(f)]
-    if len(given) > 1:
-        raise HedgesimError(f"{given[1]}: a second analysis.json; give one")
-    supported = read_supported(given[0]) if given else None
+    named = [f for f in files if is_supported_analysis(f)]
+    if len(named) > 1:
+        raise HedgesimError(f"{named[1]}: a second analysis.json; give one")
+    supported = read_supported(named[0]) if named else None
     for f in files:
-        if f in given:
+        if f in named:
             continue
         result = read_results(f)
         if not isinstance(result, AnalysisResults):
