@@ -119,6 +119,32 @@ class ArticleRound(Record):
     events: list[str] = Field(description="the events dated in this round")
 
 
+class SampledPaths(Record):
+    """Plays of the selected equilibrium drawn at random, for the fan chart: each path's
+    focal player's stance and continuation value per round (the engine's
+    ``Solution.sample``, identical on every machine for the same seed)."""
+
+    seed: int = Field(ge=0, description="the `numpy.random.default_rng` seed (the scenario's "
+                      "`seed`)")
+    stances: list[list[str]] = Field(min_length=1, description="per path, per round: the "
+                                     "focal player's action, or `collapsed` once the regime "
+                                     "has fallen")
+    value: list[list[Real | None]] = Field(min_length=1, description="per path, per "
+                                           "round: the focal player's expected discounted "
+                                           "payoff from that round's state on (its "
+                                           "continuation value; null once the regime has "
+                                           "fallen)")
+
+    @model_validator(mode="after")
+    def _rectangular(self) -> SampledPaths:
+        if len(self.value) != len(self.stances):
+            raise ValueError("stances and value must hold the same paths")
+        lengths = {len(p) for p in self.stances} | {len(p) for p in self.value}
+        if len(lengths) != 1:
+            raise ValueError("every path must have the same number of rounds")
+        return self
+
+
 class HorizonDistribution(Record):
     """When Syria first stops hedging for sure: a distribution over rounds, the regime's
     collapse first, and never within the run. ``at`` + ``collapse`` + ``never`` sum to one."""
@@ -324,6 +350,8 @@ class ArticleResults(Record):
                                         "of the first rule's solve")
     backtest: BacktestRecord | None = Field(description="the run against what happened (null: "
                                             "its events record no observations)")
+    paths: SampledPaths | None = Field(default=None, description="sampled plays for the fan "
+                                       "chart (null: not drawn)")
 
     @model_validator(mode="after")
     def _consistent(self) -> ArticleResults:
@@ -334,6 +362,8 @@ class ArticleResults(Record):
         n = len(self.rounds)
         if len(self.survival) != n + 1 or len(self.horizon.at) != n or len(self.exit.at) != n:
             raise ValueError(f"survival needs {n + 1} entries, horizon and exit {n}")
+        if self.paths is not None and len(self.paths.stances[0]) != n:
+            raise ValueError(f"sampled paths have {len(self.paths.stances[0])} rounds, the run {n}")
         for r in self.rounds:
             for p, probs in r.actions.items():
                 total = sum(probs.values()) + r.collapsed

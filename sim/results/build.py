@@ -42,6 +42,7 @@ from sim.results.article import (
     ObservationRecord,
     Robustness,
     RuleAnswer,
+    SampledPaths,
     StageGameRecord,
     Sustainability,
     TermDifference,
@@ -275,6 +276,37 @@ def article_results(
                 for c in cited if c in ledger},
         path_counts={k: int(v) for k, v in answers.path_counts.items()},
         backtest=backtest_record(run, answers, without_capacity_shocks),
+        paths=sampled_paths(answers, scenario.seed),
+    )
+
+
+#: Paths drawn for the fan chart: enough for its 10% and 90% quantiles to rest on 20 paths.
+PATHS = 200
+
+
+def sampled_paths(ans: Answers, seed: int, paths: int = PATHS) -> SampledPaths:
+    """:data:`PATHS` plays of the selected equilibrium (``Solution.sample`` from the
+    run's start, with ``seed``): Syria's stance and continuation value per round."""
+    from sim.article.actors import ACTIONS, PLAYERS, SYRIA
+
+    game = ans.game
+    drawn = ans.solution.sample(game.initial(), game.rounds, paths=paths, seed=seed)
+    states = np.asarray(drawn.states)
+    acts = np.asarray(drawn.actions)
+    if states.ndim == 3:  # the batch the run was solved in
+        states, acts = states[ans.index], acts[ans.index]
+    values = np.asarray(ans.solution.values)
+    if values.ndim == 4:  # (B, T, S, n)
+        values = values[ans.index]
+    stance = ACTIONS[SYRIA]
+    syria = PLAYERS.index(SYRIA)
+    fallen = game.collapsed
+    return SampledPaths(
+        seed=seed,
+        stances=[["collapsed" if states[k, t] == fallen else stance[acts[k, t, syria]]
+                  for t in range(game.rounds)] for k in range(paths)],
+        value=[[None if states[k, t] == fallen else float(values[t, states[k, t], syria])
+                for t in range(game.rounds)] for k in range(paths)],
     )
 
 
