@@ -235,8 +235,8 @@ def test_every_figure_is_written_at_its_size(written: dict[str, list[Path]],
                                              tiny: ArticleResults) -> None:
     expected = [spec.name for spec, _ in figures_of(tiny)] + \
         [spec.name for spec, _ in figures_of(analyses())]
-    assert expected[:8] == ["path", "outcomes", "ambiguity", "horizon", "exit", "beliefs",
-                            "robustness", "terms"]
+    assert expected[:9] == ["path", "outcomes", "ambiguity", "horizon", "exit", "paths",
+                            "beliefs", "robustness", "terms"]
     assert list(written) == expected and "horizon_sweep" not in written
     sizes = {"horizon_tornado": (11.0, 3.85)}
     for name, paths in written.items():

@@ -87,3 +87,20 @@ def test_ragged_paths_are_refused() -> None:
                      value=[[1.0, 1.0], [1.0]])
     with pytest.raises(ValidationError, match="same paths"):
         SampledPaths(seed=0, stances=[["hedge"]], value=[[1.0], [1.0]])
+
+
+def test_the_robustness_figure_shades_the_fragile_states(tiny: ArticleResults) -> None:
+    """The shaded steps are the results' per-round probability of a state with several
+    equilibria (``ArticleRound.fragile``)."""
+    from sim.figures.robustness import FRAGILE, build, fragile_series
+
+    series = fragile_series(tiny)
+    assert series is not None
+    fig = build(tiny, context_of(tiny))
+    shaded = [a for a in fig.axes[0].patches if a.get_label() == FRAGILE]
+    assert len(shaded) == 1
+    heights = shaded[0].get_path().vertices[:, 1]
+    assert heights.max() == pytest.approx(series.max())
+    without = tiny.model_copy(update={"rounds": [r.model_copy(update={"fragile": None})
+                                                 for r in tiny.rounds]})
+    assert fragile_series(without) is None

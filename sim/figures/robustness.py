@@ -14,6 +14,7 @@ from sim.figures.style import (
     OUTCOME_COLOURS,
     date_axis,
     draw_steps,
+    round_edges,
 )
 from sim.report.sentences import rule_name
 from sim.results import ArticleResults
@@ -21,6 +22,19 @@ from sim.results import ArticleResults
 SIZE = (12.0, 5.0)
 #: Line styles of the rules, in order.
 STYLES = ("-", "--", ":", "-.")
+
+
+#: The legend entry of the fragile states' probability.
+FRAGILE = "in a state with several equilibria"
+
+
+def fragile_series(results: ArticleResults) -> np.ndarray | None:
+    """Per round, the probability play is in a state whose stage game has more than one
+    equilibrium found (None when the run did not search)."""
+    values = [r.fragile for r in results.rounds]
+    if any(v is None for v in values):
+        return None
+    return np.array(values, dtype=np.float64)
 
 
 def title_robustness(results: ArticleResults) -> str:
@@ -36,17 +50,24 @@ def title_robustness(results: ArticleResults) -> str:
 
 @register("robustness", size=SIZE, order=60, source=ArticleResults,
           caption="The answers under each selection rule of the engine: Syria's probability of "
-          "hedging per round (left) and where the hedge ends (right).")
+          "hedging per round (left), with the probability that play is in a state whose stage "
+          "game has more than one equilibrium (shaded: there the selected play is one of "
+          "several), and where the hedge ends (right).")
 def build(results: ArticleResults, context: Context) -> Figure:
     fig = new_figure(SIZE)
     left, right = fig.subplots(1, 2, width_ratios=(3, 2))
     n = len(results.rounds)
+    fragile = fragile_series(results)
+    if fragile is not None:
+        left.stairs(fragile, round_edges(n), baseline=0.0, fill=True, color=NEVER_COLOUR,
+                    alpha=0.6, label=FRAGILE)
     for k, a in enumerate(results.by_rule):
         draw_steps(left, a.hedge, color="#333333", linestyle=STYLES[k % len(STYLES)],
-                   linewidth=1.8, label=rule_name(a.rule))
+                   linewidth=1.8,
+                   label=f"{context.labels.player(results.focal)} hedges: {rule_name(a.rule)}")
     left.set_ylim(0, 1.02)
     left.set_xlim(-0.5, n - 0.5)
-    left.set_ylabel(f"P({context.labels.player(results.focal)} hedges)")
+    left.set_ylabel("probability")
     left.legend(loc="lower left")
     dates = results.dates
     date_axis(left, None if dates is None else dates[:n], round_unit=results.round_unit,
