@@ -16,6 +16,7 @@ from reader_results import variant
 from sim.cli import main
 from sim.compare import compare_to_folder
 from sim.compare.figures import (
+    censored,
     date_labels,
     draw_time,
     horizon_length,
@@ -172,3 +173,21 @@ def test_a_small_chance_is_never_written_as_zero() -> None:
     from sim.compare.figures import share
 
     assert share(0.0032) == "0.3%" and share(0.0) == "0%" and share(0.456) == "46%"
+
+
+def test_a_collapse_first_is_not_a_longer_hedge(tiny: ArticleResults) -> None:
+    """A scenario whose median horizon is not reached because the regime falls first (not
+    because Syria keeps hedging) is neither "beyond the run" nor the longest hedge."""
+    from sim.compare.table import horizon_text
+
+    dated = [headlines_of(variant(tiny, k, n, start=START)) for n, k in [("a", 3), ("c", 2)]]
+    fell = headlines_of(variant(tiny, 0, "fell", never=True, start=START))
+    fell = Headlines(**{**fell.__dict__, "horizon_never": 0.3, "horizon_collapse": 0.7})
+    assert horizon_text(fell) == "not reached: collapse first 70%"
+    assert not censored(fell)
+    title = title_ends([*dated, fell])
+    assert "fell" not in title and title.startswith("Hedging lasts longest in a:"), title
+    kept = Headlines(**{**fell.__dict__, "name": "kept", "horizon_never": 0.7,
+                        "horizon_collapse": 0.3})
+    assert horizon_text(kept).startswith("beyond ") and censored(kept)
+    assert title_ends([*dated, kept]).startswith("Hedging lasts longest in kept: median beyond")

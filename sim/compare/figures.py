@@ -44,8 +44,10 @@ def horizon_length(h: Headlines) -> float:
 
 
 def censored(h: Headlines) -> bool:
-    """Whether the median horizon lies beyond the run (its length only a lower bound)."""
-    return h.horizon_median() is None
+    """Whether the median horizon lies beyond the run (its length only a lower bound):
+    not reached within the run, and Syria still hedging is likelier than the regime having
+    fallen first (a collapse first is not a longer hedge)."""
+    return h.horizon_median() is None and h.horizon_never >= h.horizon_collapse
 
 
 def _who(names: list[str]) -> str:
@@ -58,9 +60,9 @@ def title_ends(headlines: Sequence[Headlines]) -> str:
     only if its bound reaches the longest known median, and never shortest."""
     if not headlines:
         return "No scenarios"
-    known = [h for h in headlines if not censored(h)]
+    known = [h for h in headlines if h.horizon_median() is not None]
     if not known:
-        return "In every scenario the median horizon lies beyond the run"
+        return "In no scenario does the median horizon fall within the run"
     top = max(horizon_length(h) for h in known)
     beyond = [h for h in headlines if censored(h) and horizon_length(h) >= top]
     longest = beyond or [h for h in known if horizon_length(h) == top]

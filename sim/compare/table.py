@@ -66,6 +66,10 @@ def _yes(v: bool | None) -> str:
 def horizon_text(h: Headlines) -> str:
     median = h.horizon_median()
     if median is None:
+        # not reached with probability 1/2 within the run: say what holds the other half
+        # (a collapse first is not a longer hedge)
+        if h.horizon_collapse > h.horizon_never:
+            return f"not reached: collapse first {h.horizon_collapse:.0%}"
         return f"beyond {count_text(h.rounds, h.round_unit)}"
     day = h.dates[median] if h.dated else None
     when = f" ({format_date(day, h.round_days)})" if day is not None else ""

@@ -29,8 +29,9 @@ GAP = 1.5
 
 
 def bar_positions(n: int) -> tuple[float, float]:
-    """x of the collapse bar and of the never bar, right of round ``n - 1``."""
-    return n - 1 + GAP, n - 1 + GAP + 1
+    """x of the collapse bar and of the never bar, right of round ``n - 1`` (further apart
+    on a long run, where a round is narrower than the words under the bars)."""
+    return n - 1 + GAP, n - 1 + GAP + max(1.0, n / 12)
 
 
 def outcome_axis(ax: Axes, results: ArticleResults) -> None:
