@@ -33,7 +33,7 @@ def test_every_figure_and_the_report_redraw_from_the_file_alone(
     after = {p.name: p.read_bytes() for p in again.iterdir() if p.is_file()}
     drawn = figures_of(read_results(again / "results.json"))
     assert sorted(after) == sorted(before)
-    assert len([n for n in after if n.endswith(".png")]) == len(drawn) == 8
+    assert len([n for n in after if n.endswith(".png")]) == len(drawn) == 9
     for name, data in before.items():
         assert after[name] == data, name
 
