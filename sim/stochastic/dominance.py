@@ -17,15 +17,26 @@ finds and merely leaves some dominance-solvable games to the tracer.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
+#: Batches of at least this many games run the compiled elimination (importing numba,
+#: about half a second once, pays for itself within a few such batches).
+COMPILED_FROM = 256
+
 
 def surviving_actions(payoffs: FloatArray, eps: FloatArray) -> list[BoolArray]:
     """The actions of each player that survive iterated strict dominance.
+
+    A batch of :data:`COMPILED_FROM` games or more (or any batch once numba is loaded,
+    as it is after the first trace) runs the compiled loop
+    (:mod:`sim.stochastic.dominance_kernel`), a smaller one :func:`surviving_actions_numpy`:
+    the same survivors.
 
     Parameters
     ----------
@@ -39,6 +50,25 @@ def surviving_actions(payoffs: FloatArray, eps: FloatArray) -> list[BoolArray]:
     list of bool arrays
         ``alive[i]`` of shape ``(N, m_i)``.
     """
+    count, n = payoffs.shape[0], payoffs.shape[1]
+    shape = payoffs.shape[2:]
+    if count and n and (count >= COMPILED_FROM or "numba" in sys.modules):
+        from sim.stochastic.dominance_kernel import surviving
+
+        width = max(shape)
+        out = np.zeros((count, n, width), dtype=bool)
+        for i, m in enumerate(shape):
+            out[:, i, :m] = True
+        flat = np.ascontiguousarray(payoffs.reshape(count, n, -1), dtype=np.float64)
+        surviving(flat, np.array(shape, dtype=np.int64),
+                  np.ascontiguousarray(eps, dtype=np.float64), out)  # fmt: skip
+        return [out[:, i, :m].copy() for i, m in enumerate(shape)]
+    return surviving_actions_numpy(payoffs, eps)
+
+
+def surviving_actions_numpy(payoffs: FloatArray, eps: FloatArray) -> list[BoolArray]:
+    """:func:`surviving_actions` in numpy, all games of the batch at once (the reference
+    the compiled loop is tested against)."""
     count, n = payoffs.shape[0], payoffs.shape[1]
     shape = payoffs.shape[2:]
     alive = [np.ones((count, m), dtype=bool) for m in shape]
