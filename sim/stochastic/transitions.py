@@ -741,13 +741,22 @@ class FactoredTransitions(Transitions):
         small = small.reshape(full_shape)
         out = np.empty((b, s, n, *shape))
         body = out[:, :grid].reshape(b, *self.sizes, n, *shape)
-        body[...] = small
-        if self.hazard is not None:
-            h = self._hazard_on_grid(b, shape, player_axis=True)
-            absorbed = values[:, grid].reshape(b, *([1] * len(self.sizes)), n,
-                                               *([1] * len(shape)))  # fmt: skip
+        if self.hazard is None:
+            body[...] = small
+            return out
+        h = self._hazard_on_grid(b, shape, player_axis=True)
+        absorbed = values[:, grid].reshape(b, *([1] * len(self.sizes)), n,
+                                           *([1] * len(shape)))  # fmt: skip
+        if small.shape == body.shape:
+            # small + h (absorbed - small), element by element the same operations as
+            # below, written into the result without two full-size temporaries
+            np.subtract(absorbed, small, out=body)
+            np.multiply(h, body, out=body)
+            np.add(small, body, out=body)
+        else:
+            body[...] = small
             body += h * (absorbed - body)
-            out[:, grid] = values[:, grid].reshape(b, n, *([1] * len(shape)))
+        out[:, grid] = values[:, grid].reshape(b, n, *([1] * len(shape)))
         return out
 
     def push(self, weights: FloatArray, shape: tuple[int, ...]) -> FloatArray:
