@@ -150,7 +150,31 @@ def cyclic_two_by_two(
     every limit of QRE is an equilibrium (McKelvey and Palfrey 1995, Theorem 2).
 
     Returns ``(found, strategies)``: ``strategies`` ``(N, n, max m)`` where ``found``.
+    Large batches run the compiled loop (as :func:`surviving_actions`).
     """
+    count, n = payoffs.shape[0], payoffs.shape[1]
+    shape = payoffs.shape[2:]
+    if count and n and (count >= COMPILED_FROM or "numba" in sys.modules):
+        from sim.stochastic.dominance_kernel import cyclic
+
+        width = max(shape)
+        mask = np.zeros((count, n, width), dtype=bool)
+        for i, m in enumerate(shape):
+            mask[:, i, :m] = alive[i]
+        found = np.zeros(count, dtype=bool)
+        out = np.zeros((count, n, width))
+        cyclic(np.ascontiguousarray(payoffs.reshape(count, n, -1), dtype=np.float64),
+               np.array(shape, dtype=np.int64), mask,
+               np.ascontiguousarray(eps, dtype=np.float64), found, out)  # fmt: skip
+        return found, out
+    return cyclic_two_by_two_numpy(payoffs, alive, eps)
+
+
+def cyclic_two_by_two_numpy(
+    payoffs: FloatArray, alive: list[BoolArray], eps: FloatArray
+) -> tuple[BoolArray, FloatArray]:
+    """:func:`cyclic_two_by_two` one game at a time in Python (the reference the compiled
+    loop is tested against, and what small batches use)."""
     count, n = payoffs.shape[0], payoffs.shape[1]
     shape = payoffs.shape[2:]
     sizes = np.stack([a.sum(axis=1) for a in alive], axis=1)

@@ -98,3 +98,83 @@ def surviving(games, shape, eps, alive):
                     for x in range(m):
                         alive[b, i, x] = mine[x] and not dominated[x]
                     changed = True
+
+
+@njit(cache=True)
+def cyclic(games, shape, alive, eps, found, out):
+    """:func:`sim.stochastic.dominance.cyclic_two_by_two`'s loop, compiled: for each game
+    whose survivors ``alive`` ``(N, n, max m)`` are two players with two actions each and
+    the rest one, the 2x2 game's mixed equilibrium when it has no pure one (the same
+    differences, comparisons and divisions, so the same floats) into ``out``
+    ``(N, n, max m)`` (zeros on entry), and ``found[b] = True``."""
+    count, n = games.shape[0], games.shape[1]
+    strides = np.empty(n, dtype=np.int64)
+    acc = 1
+    for p in range(n - 1, -1, -1):
+        strides[p] = acc
+        acc *= shape[p]
+    first = np.empty(n, dtype=np.int64)
+    second = np.empty(n, dtype=np.int64)
+    for b in range(count):
+        i = -1
+        j = -1
+        ok = True
+        for k in range(n):
+            size = 0
+            for x in range(shape[k]):
+                if alive[b, k, x]:
+                    if size == 0:
+                        first[k] = x
+                    elif size == 1:
+                        second[k] = x
+                    size += 1
+            if size == 2:
+                if i < 0:
+                    i = k
+                elif j < 0:
+                    j = k
+                else:
+                    ok = False
+            elif size != 1:
+                ok = False
+        if not ok or j < 0:
+            continue
+        base = 0
+        for k in range(n):
+            if k != i and k != j:
+                base += first[k] * strides[k]
+        ai = (first[i] * strides[i], second[i] * strides[i])
+        aj = (first[j] * strides[j], second[j] * strides[j])
+        # sub[x, y]: the payoff with i at its x-th and j at its y-th surviving action
+        i00 = games[b, i, base + ai[0] + aj[0]]
+        i01 = games[b, i, base + ai[0] + aj[1]]
+        i10 = games[b, i, base + ai[1] + aj[0]]
+        i11 = games[b, i, base + ai[1] + aj[1]]
+        j00 = games[b, j, base + ai[0] + aj[0]]
+        j01 = games[b, j, base + ai[0] + aj[1]]
+        j10 = games[b, j, base + ai[1] + aj[0]]
+        j11 = games[b, j, base + ai[1] + aj[1]]
+        d0 = i00 - i10
+        d1 = i01 - i11
+        e0 = j00 - j01
+        e1 = j10 - j11
+        if min(abs(d0), abs(d1), abs(e0), abs(e1)) <= eps[b]:
+            continue
+        pure = ((i00 >= i10 and j00 >= j01) or (i01 >= i11 and j01 >= j00)
+                or (i10 >= i00 and j10 >= j11) or (i11 >= i01 and j11 >= j10))  # fmt: skip
+        if pure:
+            continue
+        q = d0 / (d0 - d1)
+        p = e0 / (e0 - e1)
+        if not (0 < p < 1 and 0 < q < 1):
+            continue
+        for k in range(n):
+            if k == i:
+                out[b, k, first[k]] = 1.0 - p
+                out[b, k, second[k]] = p
+            elif k == j:
+                out[b, k, first[k]] = 1.0 - q
+                out[b, k, second[k]] = q
+            else:
+                out[b, k, first[k]] = 1.0
+        found[b] = True

@@ -420,16 +420,18 @@ class Limits:
     steps: IntArray  # (N,) accepted continuation steps
 
 
-def logit_limits(games: FloatArray, tol: float | FloatArray) -> Limits:
+def logit_limits(games: FloatArray, tol: float | FloatArray,
+                 normalised: tuple[FloatArray, FloatArray] | None = None) -> Limits:  # fmt: skip
     """Trace each game's principal branch and polish its limit (see the module docstring).
 
     ``games`` ``(N, n, *m)``; ``tol`` the regret bound relative to each game's spread
-    (one number, or one per game).
+    (one number, or one per game); ``normalised`` is ``normalise(games)`` when the caller
+    has it already (each game's normalisation is its own, row by row).
     A constant game's answer is the uniform profile (its QRE at every lambda).
     """
     shape = tuple(int(m) for m in games.shape[2:])
     count = games.shape[0]
-    norm, spread = normalise(games)
+    norm, spread = normalise(games) if normalised is None else normalised
     uniform = np.concatenate([np.full(m, 1.0 / m) for m in shape])
     out = np.tile(uniform, (count, 1))
     verified = spread == 0

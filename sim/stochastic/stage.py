@@ -220,7 +220,7 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
         idx = np.array(todo, dtype=np.intp)
         with np.errstate(divide="ignore", invalid="ignore"):
             relative = np.where(spread[idx] > 0, bound[idx] / spread[idx], np.inf)
-        limits = qre.logit_limits(games[idx], relative)
+        limits = qre.logit_limits(games[idx], relative, (norm[idx], spread[idx]))
         padded = qre.to_padded(limits.profiles, shape)
         good = limits.verified & (batch_regrets(games[idx], padded) <= bound[idx])
         method = np.where(good, PATHS.index("traced"), PATHS.index("fallback")).astype(np.int8)
