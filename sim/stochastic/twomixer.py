@@ -30,6 +30,7 @@ check. It never decides "not an equilibrium" on its own, so it can only save tim
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -49,22 +50,37 @@ def _integers(values: list[float]) -> list[int]:
     return [n * (common // d) for n, d in ratios]
 
 
+@functools.cache
+def _strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Each player's stride in a flat profile index (C order)."""
+    out, acc = [], 1
+    for m in reversed(shape):
+        out.append(acc)
+        acc *= m
+    return tuple(reversed(out))
+
+
 def exact_two_mixer(game: FloatArray, profile: Sequence[FloatArray]) -> FloatArray | None:
     """The exact equilibrium on the two-mixer support of ``profile`` in ``game``
     ``(n, *m)``, padded ``(n, max m)``, or ``None`` if this check cannot decide (see the
     module docstring)."""
     n = game.shape[0]
     shape = tuple(int(m) for m in game.shape[1:])
-    probs = [np.asarray(s, dtype=np.float64).tolist() for s in profile]
     # Only profiles whose support no rounding of the general check's clean-up could read
     # differently: probabilities clearly above or below the threshold, sums of 1.
     supports: list[list[int]] = []
-    for s in probs:
-        if abs(sum(s) - 1.0) > 1e-9 or any(
-            v < 0 or THRESHOLD / 2 < v < 2 * THRESHOLD for v in s
-        ):
+    low, high = THRESHOLD / 2, 2 * THRESHOLD
+    for s in profile:
+        probs = np.asarray(s, dtype=np.float64).tolist()
+        if abs(sum(probs) - 1.0) > 1e-9:
             return None
-        supports.append([a for a, v in enumerate(s) if v > THRESHOLD])
+        support = []
+        for a, v in enumerate(probs):
+            if v < 0 or low < v < high:
+                return None
+            if v > THRESHOLD:
+                support.append(a)
+        supports.append(support)
     mixers = [k for k in range(n) if len(supports[k]) == 2]
     if len(mixers) != 2 or any(len(supports[k]) != 1 for k in range(n) if k not in mixers):
         return None
@@ -73,18 +89,27 @@ def exact_two_mixer(game: FloatArray, profile: Sequence[FloatArray]) -> FloatArr
     b0, b1 = supports[j]
     base = [s[0] for s in supports]
     flat = game.reshape(n, -1)
-    strides = [int(np.prod(shape[k + 1 :])) for k in range(n)]
+    strides = _strides(shape)
     offset = sum(base[k] * strides[k] for k in range(n) if k not in (i, j))
     # the four mixing cells (a0, b0), (a0, b1), (a1, b0), (a1, b1) as flat profile indices
     cells = [offset + a * strides[i] + b * strides[j] for a in (a0, a1) for b in (b0, b1)]
     # Player k's payoffs of each own action x against the four cells (own action replaced),
-    # as exact integers with one positive factor per player.
-    table: list[list[list[int]]] = []
+    # as exact integers with one positive factor per player; gathered in one index.
+    players: list[int] = []
+    index: list[int] = []
     for k in range(n):
         own = (a0, a0, a1, a1) if k == i else (b0, b1, b0, b1) if k == j else (base[k],) * 4
-        index = [c + (x - o) * strides[k] for x in range(shape[k])
-                 for c, o in zip(cells, own, strict=True)]  # fmt: skip
-        ints = _integers(flat[k, index].tolist())
+        for act in range(shape[k]):
+            for c, o in zip(cells, own, strict=True):
+                players.append(k)
+                index.append(c + (act - o) * strides[k])
+    gathered = flat[players, index].tolist()
+    table: list[list[list[int]]] = []
+    start = 0
+    for k in range(n):
+        size = 4 * shape[k]
+        ints = _integers(gathered[start : start + size])
+        start += size
         table.append([ints[4 * x : 4 * x + 4] for x in range(shape[k])])
     # cells in the order (a0, b0), (a0, b1), (a1, b0), (a1, b1)
     ui, uj = table[i], table[j]
@@ -102,6 +127,8 @@ def exact_two_mixer(game: FloatArray, profile: Sequence[FloatArray]) -> FloatArr
         return None
     wx = (mx - nx, nx)  # i's weights on a0, a1 (times mx)
     wy = (my - ny, ny)  # j's weights on b0, b1 (times my)
+    # the four cells' weights (exact integers, so grouping the products changes nothing)
+    w00, w01, w10, w11 = wx[0] * wy[0], wx[0] * wy[1], wx[1] * wy[0], wx[1] * wy[1]
     for k in range(n):
         rows = table[k]
         if k == i:
@@ -111,8 +138,7 @@ def exact_two_mixer(game: FloatArray, profile: Sequence[FloatArray]) -> FloatArr
         elif k == j:
             values = [wx[0] * r[0] + wx[1] * r[2] for r in rows]
         else:
-            values = [wx[0] * wy[0] * r[0] + wx[0] * wy[1] * r[1] + wx[1] * wy[0] * r[2]
-                      + wx[1] * wy[1] * r[3] for r in rows]  # fmt: skip
+            values = [w00 * r[0] + w01 * r[1] + w10 * r[2] + w11 * r[3] for r in rows]
         best = max(values)
         if any(values[a] != best for a in supports[k]):
             return None
