@@ -19,14 +19,17 @@ Run: ``python benchmarks/bench_engine.py`` (``--quick`` for a small grid). Print
 horizons 24, 48, 96 and 192 rounds: the time, its ratio to the 24-round time, states x
 rounds per second, peak memory (``ru_maxrss``), and how often each selection path
 answered a stage game; the cost of the default options (the robustness search and the
-exact certification of traced limits) on a few rounds; then the expectation step in the
-factored and the sparse form on one law, measured in the same run. The machine is shared:
+exact certification of traced limits) on a few rounds; the exact fast paths against their
+references (compiled against numpy dominance, batched against one-by-one certification);
+then the expectation step in the factored and the sparse form on one law, measured in the
+same run. The machine is shared:
 figures are noisy, ratios within one run are what to compare.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import resource
 import sys
 import time
@@ -36,14 +39,22 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sim.equilibria.verify import single_mixer_admitted, verify  # noqa: E402
+from sim.errors import SolverError  # noqa: E402
+from sim.game import NormalFormGame  # noqa: E402
 from sim.stochastic import (  # noqa: E402
     Factor,
     FactoredTransitions,
     Hazard,
     SparseTransitions,
     StochasticGame,
+    qre,
     solve,
 )
+from sim.stochastic.dominance import surviving_actions, surviving_actions_numpy  # noqa: E402
+from sim.stochastic.solver import stage_payoffs  # noqa: E402
+from sim.stochastic.stage import pure_cells, regret_bounds  # noqa: E402
+from sim.stochastic.twomixer import exact_two_mixer  # noqa: E402
 
 PLAYERS = ["hedger", "patron", "adversary", "outsider"]
 ACTIONS = [
@@ -209,6 +220,75 @@ def expectation_step(grid: int, levels: int) -> None:
           f"{ts / tf:.0f}x faster; largest difference {np.abs(e1 - e2).max():.1e}")  # fmt: skip
 
 
+def fast_paths(grid: int, levels: int, sample: int = 300) -> None:
+    """The exact fast paths against their reference, in the same run, on the stage games
+    of a round after the shock (continuation values of the last round): iterated strict
+    dominance compiled against the numpy passes, and the engine's certification of mixed
+    traced limits (single-mixer ones in one batch, then the two-mixer integer check, then
+    ``sim.equilibria.verify`` for what is left) against ``sim.equilibria.verify`` on every
+    limit one by one (timed on ``sample`` of them, extrapolated). Both pairs must agree;
+    the ratios are printed."""
+    rounds = build(grid, levels, 3, 1)
+    last = solve(rounds[2:], robust=False, certify=False)
+    game = rounds[1]
+    games = stage_payoffs(game, np.asarray(last.values)[0][None])
+    games = games.reshape(game.n_states, game.n_players, *game.shape)
+    bound = regret_bounds(games, 1e-7)
+    t = time.process_time()
+    reference = surviving_actions_numpy(games, bound)
+    t_numpy = time.process_time() - t
+    t = time.process_time()
+    compiled = surviving_actions(games, bound)
+    t_compiled = time.process_time() - t
+    same = all(np.array_equal(a, b) for a, b in zip(reference, compiled, strict=True))
+    print(f"iterated strict dominance on {game.n_states:,} stage games (CPU): numpy "
+          f"{1e3 * t_numpy:.0f} ms, compiled {1e3 * t_compiled:.0f} ms: "
+          f"{t_numpy / t_compiled:.1f}x, the same survivors: {same}")  # fmt: skip
+    solved = np.ones(game.n_states, dtype=bool)
+    for alive in reference:
+        solved &= alive.sum(axis=1) == 1
+    rest = np.flatnonzero(~solved)
+    shape = tuple(game.shape)
+    norm, spread = qre.normalise(games[rest])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.where(spread > 0, bound[rest] / spread, np.inf)
+    limits = qre.logit_limits(games[rest], relative, (norm, spread))
+    padded = qre.to_padded(limits.profiles, shape)
+    mixed = np.flatnonzero(limits.verified & (pure_cells(padded, shape)[:, 0] < 0))
+    cands, cand_games = padded[mixed], games[rest[mixed]]
+    t = time.process_time()
+    admitted = single_mixer_admitted(cand_games, cands)
+    t_batch = time.process_time() - t
+    pick = np.random.default_rng(0).choice(mixed.size, size=min(sample, mixed.size),
+                                           replace=False)  # fmt: skip
+    verdicts, took, fast = [], [], []
+    for k in pick:
+        profile = [cands[k, i, :m] for i, m in enumerate(shape)]
+        t = time.process_time()
+        try:
+            verify(NormalFormGame(cand_games[k]), profile, "logit-qre")
+            verdicts.append(True)
+        except SolverError:
+            verdicts.append(False)
+        took.append(time.process_time() - t)
+        t = time.process_time()
+        if not admitted[k] and exact_two_mixer(cand_games[k], profile) is None:
+            with contextlib.suppress(SolverError):
+                verify(NormalFormGame(cand_games[k]), profile, "logit-qre")
+        fast.append(time.process_time() - t)
+    scale = mixed.size / max(pick.size, 1)
+    before = float(np.sum(took)) * scale
+    after = t_batch + float(np.sum(fast)) * scale
+    agree = not np.any(admitted[pick] & ~np.array(verdicts, dtype=bool))
+    per = 1e6 / max(mixed.size, 1)
+    print(f"certification of {mixed.size:,} mixed traced limits ({admitted.sum():,} with one "
+          f"mixer, admitted in one batch at {per * t_batch:.0f} us a limit): "
+          f"sim.equilibria.verify on each {before:.2f} s ({per * before:.0f} us a limit, "
+          f"{pick.size} sampled), the engine's checks {after:.2f} s: "
+          f"{before / max(after, 1e-12):.0f}x; never admits what verify rejects: "
+          f"{agree}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--grid", type=int, default=11)
@@ -272,6 +352,8 @@ def main() -> None:
                   f"{took:.1f} s ({took / args.default_rounds:.1f} s a round){extra}")  # fmt: skip
         print(f"peak memory: {peak_mib():,.0f} MiB")
 
+    print()
+    fast_paths(args.grid, args.levels)
     print()
     expectation_step(5, 4)
 
