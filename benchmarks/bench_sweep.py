@@ -1,114 +1,66 @@
-"""Throughput of the sweep batch engine against the scalar simulator (prints figures).
+"""Throughput of a Model 2 sweep: calibrations of the baseline solved in batches against one
+at a time, and on 1 against 2 worker processes (prints figures; not a test).
 
-Two designs of variants of the baseline scenario, 24 rounds each:
+The design is a grid over the baseline's sweep keys (``beliefs.iran.visibility`` x
+``payoffs.gulf_incentive``), solved by :func:`sim.sweep.solve_design` on the analysis grid
+(3 x 3, 82 states) for the scenario's 24 rounds, under the default rule (qre), without the
+robustness search: exactly what ``hedgesim sweep`` runs. For each way of running it:
+calibrations a second, state-rounds a second (calibrations x states x rounds, the unit of the
+budget in :mod:`sim.budget`), and the ratio to the batched in-process run, measured in the
+same run one after the other. Every way gives the same bytes (checked here too).
 
-- ``hedging``: decay rates in [0, 0.015] and the Gulf incentive in [1, 5]: every round
-  of every variant has a pure equilibrium and no counterpart reaches its switch point,
-  so this measures the vectorized path and the batched switch-point screen;
-- ``baseline``: decay rates in [0.02, 0.12] and the Gulf incentive in [1, 5]: most
-  variants reach a round without a pure equilibrium, which the batch engine solves with
-  the batched small-support solver (two players mixing over two actions each; exact,
-  ~1 ms a game) and the scalar simulator with ``solve(game, "auto")`` (the same solver,
-  one game at a time).
-
-For each: variant-rounds per second of the batch engine (nominal: variants x rounds, though
-the engine stops a variant after its horizon round), of the scalar simulator looped over a
-subsample of the same variants (extrapolated), their ratio, whether the subsample agrees,
-and the speed-up from 1 to 2 local worker processes. Medians over ``--repeats``. Not a
-test: nothing here fails on time.
-
-Usage: ``python benchmarks/bench_sweep.py [--variants N] [--baseline-variants M] [--quick]``
+Usage: ``python benchmarks/bench_sweep.py [--points N] [--grid BxC] [--rounds R]``
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
-from collections.abc import Callable
-from typing import Any
 
-import numpy as np
-
-from sim.scenario import scenario_from_mapping
-from sim.sweep import batch, evaluate
-from sim.sweep.design import Design
-from sim.sweep.executors import run_design
-
-KEYS = (
-    "tolerance.iran.decay",
-    "tolerance.israel.decay",
-    "tolerance.gulf.decay",
-    "parameters.gulf_incentive",
-)
-
-
-def design(n: int, decay: tuple[float, float], seed: int) -> Design:
-    rng = np.random.default_rng(seed)
-    cols = [rng.uniform(*decay, n) for _ in range(3)] + [rng.uniform(1.0, 5.0, n)]
-    return Design("montecarlo", KEYS, np.column_stack(cols))
-
-
-def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    times, out = [], None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
-
-
-def measure(name: str, scenario: Any, d: Design, sample: int, repeats: int, chunk: int) -> None:
-    rounds = scenario.repeated.rounds
-    n = len(d)
-    t_batch, run = timed(lambda: batch.simulate(scenario, d.keys, d.values), repeats)
-    idx = np.linspace(0, n - 1, min(sample, n)).astype(int)
-    t_scalar, ref = timed(lambda: evaluate.scalar(scenario, d.keys, d.values[idx]), 1)
-    agree = all(
-        np.array_equal(a[idx], b) for a, b in zip(
-            run.outcomes.arrays().values(), ref.arrays().values(), strict=True
-        )
-    )  # fmt: skip
-    per_scalar = t_scalar / len(idx)
-    b_rate = n * rounds / t_batch
-    s_rate = rounds / per_scalar
-    print(f"\n[{name}] {n} variants x {rounds} rounds")
-    print(f"  batch engine : {t_batch:9.2f} s  {b_rate:12,.0f} variant-rounds/s "
-          f"(stepped {run.rounds_stepped:,} rounds, {run.mixed_games:,} games without a pure "
-          f"equilibrium)")  # fmt: skip
-    print(
-        f"  scalar loop  : {per_scalar * 1000:9.2f} ms/variant on {len(idx)} variants, "
-        f"{s_rate:12,.0f} variant-rounds/s, extrapolated {per_scalar * n:,.0f} s for all"
-    )
-    print(f"  ratio batch/scalar: {b_rate / s_rate:,.1f}x   (subsample agrees: {agree})")
-    t1, o1 = timed(lambda: run_design(scenario, d, executor="processes", workers=1,
-                                      chunk_size=chunk), repeats)  # fmt: skip
-    t2, o2 = timed(lambda: run_design(scenario, d, executor="processes", workers=2,
-                                      chunk_size=chunk), repeats)  # fmt: skip
-    print(f"  processes    : 1 worker {t1:.2f} s, 2 workers {t2:.2f} s, speed-up {t1 / t2:.2f}x "
-          f"(same result: {o1.equals(o2) and o1.equals(run.outcomes)})")  # fmt: skip
+from sim.article.grid import Resolution
+from sim.scenario import apply_overrides, load_scenario
+from sim.sweep import grid_design, parse_param, solve_design
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--variants", type=int, default=100_000, help="hedging-design variants")
-    ap.add_argument("--baseline-variants", type=int, default=100_000)
-    ap.add_argument("--scalar-sample", type=int, default=20)
-    ap.add_argument("--repeats", type=int, default=1)
-    ap.add_argument("--quick", action="store_true", help="small sizes, one repeat")
-    args = ap.parse_args()
-    if args.quick:
-        args.variants, args.baseline_variants = 200, 16
-        args.scalar_sample, args.repeats = 5, 1
-    scenario = scenario_from_mapping(
-        {"name": "bench", "description": "d", "question": "q", "repeated": {"rounds": 24}}
-    )
-    measure("hedging: pure equilibria throughout", scenario,
-            design(args.variants, (0.0, 0.015), 1), args.scalar_sample, args.repeats,
-            chunk=max(1, args.variants // 8))  # fmt: skip
-    measure("baseline neighbourhood: mixed rounds", scenario,
-            design(args.baseline_variants, (0.02, 0.12), 2), args.scalar_sample, 1,
-            chunk=max(1, args.baseline_variants // 8))  # fmt: skip
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=4, help="values a key (points^2 in all)")
+    parser.add_argument("--grid", default="3x3", help="belief x capacity points")
+    parser.add_argument("--rounds", type=int, default=24)
+    args = parser.parse_args()
+    beliefs, capacities = (int(x) for x in args.grid.split("x"))
+    grid = Resolution(belief_points=beliefs, capacity_points=capacities)
+    states = beliefs ** 3 * capacities + 1
+    scenario = apply_overrides(load_scenario("scenarios/baseline.yaml"),
+                               [f"game.rounds={args.rounds}"])
+    n = args.points
+    design = grid_design([parse_param(f"beliefs.iran.visibility=0.25:2:{n}"),
+                          parse_param(f"payoffs.gulf_incentive=1:10:{n}")])
+    print(f"{len(design)} calibrations of the baseline x {args.rounds} rounds on the "
+          f"{args.grid} grid ({states} states)")
+    ways = [
+        ("batched, chunks of 8, in process", {"chunk_size": 8}),
+        ("one at a time (chunks of 1), in process", {"chunk_size": 1}),
+        ("batched, chunks of 8, 2 processes", {"chunk_size": 8, "executor": "processes",
+                                               "workers": 2}),
+    ]
+    results = []
+    for name, options in ways:
+        start = time.perf_counter()
+        solved = solve_design(scenario, design, grid=grid, **options)  # type: ignore[arg-type]
+        seconds = time.perf_counter() - start
+        results.append((name, seconds, solved.answer.to_bytes()))
+    base = results[0][1]
+    print(f"{'how':<42} {'seconds':>8} {'calibrations/s':>15} {'state-rounds/s':>15} "
+          f"{'ratio':>6}")
+    for name, seconds, _ in results:
+        rate = len(design) / seconds
+        print(f"{name:<42} {seconds:8.1f} {rate:15.2f} {rate * states * args.rounds:15,.0f} "
+              f"{base / seconds:6.2f}")
+    same = all(r[2] == results[0][2] for r in results)
+    print(f"the same bytes every way: {same}")
+    print(f"seconds per state-round (batched, one process): "
+          f"{base / (len(design) * states * args.rounds):.2e}")
 
 
 if __name__ == "__main__":

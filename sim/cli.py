@@ -344,6 +344,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         draws=args.draws,
         out=args.out,
         overrides=args.set or [],
+        grid=_resolution(args.grid),
+        by=args.by,
         executor=args.executor,
         workers=args.workers,
         scheduler=args.scheduler,
@@ -504,7 +506,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(
-        "sweep", help="horizon over a parameter grid, its Monte Carlo distribution, sensitivity"
+        "sweep", help="Model 2's answers over a grid of key paths, their Monte Carlo "
+        "distributions, a one-at-a-time sensitivity"
     )
     p.add_argument("scenario")
     p.add_argument(
@@ -519,11 +522,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--param",
         action="append",
         metavar="KEY.PATH=START:STOP:NUM",
-        help="a swept key, e.g. tolerance.iran.decay=0.01:0.2:40 (one or two; default: the "
-        "scenario's sweeps: section)",
+        help="a swept key path, e.g. payoffs.gulf_incentive=1:10:10 (one or two; default: the "
+        "scenario's sweeps: section; key paths: docs/scenarios.md)",
     )
     p.add_argument("--name", help="which of the scenario's sweeps: to run (default: the first)")
     p.add_argument("--draws", type=int, help="Monte Carlo draws (default: uncertainty.draws)")
+    p.add_argument("--grid", metavar="BELIEFSxCAPACITIES",
+                   help="the state grid every calibration is solved on, e.g. 5x4 (default: the "
+                   "analysis grid, 3x3; finer is slower and more exact)")
+    p.add_argument("--by", type=_date, metavar="YYYY-MM-DD",
+                   help="the date P(collapse by) is read at (default: the end of the run)")
     p.add_argument("--executor", choices=EXECUTORS, metavar="EXECUTOR", default="inprocess",
                    help="inprocess, processes or dask (sim.sweep.executors.EXECUTORS)")
     p.add_argument("--workers", type=int, help="worker processes (processes, local dask)")

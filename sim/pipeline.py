@@ -486,6 +486,8 @@ def analyse_to_folder(
     draws: int | None = None,
     out: str | os.PathLike[str] | None = None,
     overrides: Sequence[str] = (),
+    grid: Resolution | None = None,
+    by: Any = None,
     executor: str = "inprocess",
     workers: int | None = None,
     scheduler: str | None = None,
@@ -495,56 +497,45 @@ def analyse_to_folder(
     progress: bool = False,
     allow_large: bool = False,
 ) -> Summary:
-    """Run the requested analyses of the scenario at ``path`` and write ``analyses.json``,
-    their figures and a report into the output folder (default ``runs/<name>/sweep/``).
+    """Run the requested analyses (:data:`sim.sweep.ANALYSES`) of the scenario at ``path``
+    on Model 2 and write ``analyses.json``, their figures and a report into the output folder
+    (default ``runs/<name>/sweep/``).
 
-    Finished chunks are kept under ``<out>/chunks/`` so an interrupted run resumes. Sizes
-    (grid points, draws) are checked against :mod:`sim.budget` before any work.
+    ``grid``: the state grid (default: the analysis grid); ``by``: the date P(collapse by)
+    is read at (default: the end of the run). Finished chunks are kept under
+    ``<out>/chunks/`` so an interrupted run resumes. Sizes (calibrations x states x rounds)
+    are checked against :mod:`sim.budget` before any work.
     """
-    from sim.results.build import analysis_results
     from sim.scenario import apply_overrides, load_scenario
+    from sim.sweep import ANALYSES, AnalysisRequest, analysis_results
+    from sim.sweep.executors import check_executor
 
     scenario = load_scenario(path)
     if overrides:
         scenario = apply_overrides(scenario, overrides)
+    for name in analyses:
+        if name not in ANALYSES:
+            raise ValueError(f"unknown analysis {name!r}; choose from {tuple(ANALYSES)}")
+    check_executor(executor, workers, scheduler)
     check_analysis_sizes(
-        scenario, analyses, params=params, sweep_name=sweep_name, draws=draws,
+        scenario, analyses, params=params, sweep_name=sweep_name, draws=draws, grid=grid,
         allow_large=allow_large,
     )  # fmt: skip
+    request = AnalysisRequest(params=tuple(params), sweep_name=sweep_name, draws=draws)
     out_dir = Path(out) if out is not None else default_out_dir(scenario) / "sweep"
     with output_folder(out_dir) as folder:
-        computed = _compute_analyses(
-            scenario, analyses, params=params, sweep_name=sweep_name, draws=draws,
-            executor=executor, workers=workers, scheduler=scheduler, out_dir=folder.target,
-            resume=resume, progress=progress,
-        )
+        computed = {
+            name: ANALYSES[name].run(
+                scenario, request, grid=grid, by=by, executor=executor, workers=workers,
+                scheduler=scheduler, out_dir=folder.target, resume=resume, progress=progress)
+            for name in analyses
+        }  # fmt: skip
         typed = analysis_results(scenario, computed)
         files = {"analyses": write_json(typed, folder.path / ANALYSES_FILE)}
         if figures:
             files.update(draw_folder(None, typed, folder.path, formats=_formats(scenario, svg)))
         files = {k: folder.final(p) for k, p in files.items()}
     return Summary(folder.target, typed, files, analysis_text(typed, files))
-
-
-def _compute_analyses(
-    scenario: Scenario,
-    analyses: Sequence[str],
-    *,
-    params: Sequence[str] = (),
-    sweep_name: str | None = None,
-    draws: int | None = None,
-    **options: Any,
-) -> dict[str, Any]:
-    """Run each named analysis (:data:`sim.sweep.ANALYSES`) with the executor ``options``."""
-    from sim.sweep import ANALYSES, AnalysisRequest
-
-    request = AnalysisRequest(params=tuple(params), sweep_name=sweep_name, draws=draws)
-    computed: dict[str, Any] = {}
-    for name in analyses:
-        if name not in ANALYSES:
-            raise ValueError(f"unknown analysis {name!r}; choose from {tuple(ANALYSES)}")
-        computed[name] = ANALYSES[name].run(scenario, request, **options)
-    return computed
 
 
 def check_analysis_sizes(
@@ -554,14 +545,26 @@ def check_analysis_sizes(
     params: Sequence[str] = (),
     sweep_name: str | None = None,
     draws: int | None = None,
+    grid: Resolution | None = None,
     allow_large: bool = False,
 ) -> None:
-    """Refuse, before any work, a grid or a Monte Carlo larger than its budget
-    (:func:`sim.budget.check_variants`; sensitivity is always small: two variants a key)."""
-    from sim.budget import check_variants
+    """Refuse, before any work, a grid or a Monte Carlo larger than the budget of Model 2's
+    solves (:func:`sim.budget.check_article_run`: states x rounds x calibrations, a chunk
+    of calibrations held at once; a sensitivity analysis is always small: two a key)."""
+    from sim.budget import check_article_run
+    from sim.calibrate.setting import ANALYSIS_RESOLUTION
+    from sim.sweep.analyses import DEFAULT_CHUNK_SIZE
     from sim.sweep.design import parse_param
 
-    rounds = scenario.repeated.rounds
+    res = grid or ANALYSIS_RESOLUTION
+    rounds = scenario.game.rounds
+    where = (f"{rounds} rounds on the {res.belief_points}x{res.capacity_points} grid "
+             f"({res.states:,} states)")
+
+    def check(label: str, calibrations: int) -> None:
+        check_article_run(label, res.states, rounds, float(calibrations),
+                          batch=min(calibrations, DEFAULT_CHUNK_SIZE), allow_large=allow_large)
+
     if "grid" in analyses:
         if params:
             nums = [parse_param(p)[1].num for p in params]
@@ -573,30 +576,14 @@ def check_analysis_sizes(
             nums = [] if sweep is None else [a.num for a in sweep.params.values()]
             label = "" if sweep is None else f"sweeps: {sweep.name}"
         if nums:
-            variants = math.prod(nums)
-            check_variants(
-                f"{label}: a grid of {' x '.join(f'{n:,}' for n in nums)} points x {rounds} "
-                "rounds", variants, rounds, allow_large=allow_large,
-            )  # fmt: skip
+            check(f"{label}: a grid of {' x '.join(f'{n:,}' for n in nums)} calibrations x "
+                  f"{where}", math.prod(nums))
     if "monte-carlo" in analyses:
         n = draws if draws is not None else (
             scenario.uncertainty.draws if scenario.uncertainty is not None else 0
         )
         label = f"--draws {n:,}" if draws is not None else f"uncertainty.draws={n:,}"
-        check_variants(
-            f"{label}: {n:,} draws x {rounds} rounds", n, rounds, allow_large=allow_large
-        )
-
-
-def available_analyses(scenario: Scenario) -> tuple[str, ...]:
-    """The analyses the scenario has data for (each analysis's ``needs``: a grid needs
-    ``sweeps:``, Monte Carlo and sensitivity need ``uncertainty:`` distributions)."""
-    from sim.sweep import ANALYSES
-
-    has = {"sweeps": bool(scenario.sweeps),
-           "uncertainty": scenario.uncertainty is not None
-           and bool(scenario.uncertainty.parameters)}
-    return tuple(name for name, kind in ANALYSES.items() if has[kind.needs])
+        check(f"{label}: {n:,} calibrations x {where}", n)
 
 
 def analysis_text(analyses: AnalysisResults, files: dict[str, Path]) -> str:
@@ -609,7 +596,7 @@ def analysis_text(analyses: AnalysisResults, files: dict[str, Path]) -> str:
 
 
 def _analysis_lines(analyses: AnalysisResults) -> list[str]:
-    from sim.report import sentences
+    from sim.report.analyses import analysis_summary
 
     labels = analyses.labels.labels()
-    return [sentences.analysis_summary(name, a, labels) for name, a in analyses.analyses.items()]
+    return [analysis_summary(name, a, labels) for name, a in analyses.analyses.items()]

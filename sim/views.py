@@ -1,8 +1,9 @@
-"""Pure readings of typed results that figures and sentences share.
+"""Pure readings of the analyses' typed results that figures and sentences share.
 
-Each function takes a typed result (:mod:`sim.results`) and returns plain numbers: a
-sweep's grid, a tornado's rows. No matplotlib, no model runs; the tests check these
-numerically.
+Each function takes a typed record (:mod:`sim.results.analyses`) and returns plain numbers:
+a sweep's grid, a Monte Carlo's horizon counts. No matplotlib, no model runs; the tests
+check these numerically. ``collapse`` and ``never`` stay outcomes of their own: they are
+masks beside the horizon, never a value of it.
 """
 
 from __future__ import annotations
@@ -12,16 +13,35 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sim.results import GridAnalysis, SensitivityAnalysis
+from sim.results.analyses import ENDS, GridAnalysis, MonteCarloAnalysis, PointAnswer
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-# -- the equilibrium path --------------------------------------------------------------------
+
+def horizons(points: list[PointAnswer]) -> tuple[FloatArray, BoolArray, BoolArray]:
+    """The points' median horizons (``nan`` where there is none), and where the horizon is
+    ``never`` and where it is ``collapse``."""
+    never = np.array([p.horizon == "never" for p in points], dtype=bool)
+    collapse = np.array([p.horizon == "collapse" for p in points], dtype=bool)
+    h = np.array([p.horizon if isinstance(p.horizon, int) else np.nan for p in points],
+                 dtype=np.float64)
+    return h, never, collapse
+
+
+def end_codes(points: list[PointAnswer]) -> tuple[IntArray, tuple[str, ...]]:
+    """Each point's most likely end as a code into the labels present (ties keep their
+    joined name), the labels in :data:`ENDS` order, ties last."""
+    present = sorted({p.exit_mode for p in points},
+                     key=lambda m: (ENDS.index(m) if m in ENDS else len(ENDS), m))
+    codes = np.array([present.index(p.exit_mode) for p in points], dtype=np.int64)
+    return codes, tuple(present)
+
+
 @dataclass(frozen=True)
 class GridData:
-    """A sweep's horizon map, ready to draw.
+    """A sweep's answers on its grid, ready to draw (arrays of the grid's shape).
 
     Attributes
     ----------
@@ -30,13 +50,15 @@ class GridData:
     edges
         Cell edges along each axis (midpoints between values, half a step beyond the ends).
     horizon
-        The myopic horizon per cell, ``nan`` where hedging lasts the whole run.
-    never
-        Where hedging lasts the whole run.
-    exit
-        Exit codes into ``exit_labels`` (``-1``: none).
-    exit_labels
-        The exits present, in order.
+        The median horizon per cell, ``nan`` where it is ``never`` or ``collapse``.
+    never, collapse
+        Where hedging lasts the whole run with probability 1/2 or more, and where the regime
+        falls first.
+    end, end_labels
+        The most likely end of the hedge per cell, as codes into ``end_labels``.
+    hedging_ends, collapse_by, ambiguity
+        P(hedging stops being certain within the run), P(collapse by the date), the value
+        of ambiguity.
     rounds
         The run's length.
     """
@@ -46,14 +68,18 @@ class GridData:
     edges: tuple[FloatArray, ...]
     horizon: FloatArray
     never: BoolArray
-    exit: IntArray
-    exit_labels: tuple[str, ...]
+    collapse: BoolArray
+    end: IntArray
+    end_labels: tuple[str, ...]
+    hedging_ends: FloatArray
+    collapse_by: FloatArray
+    ambiguity: FloatArray
     rounds: int
 
     @property
     def span(self) -> tuple[int, int] | None:
-        """Shortest and longest finite horizon, ``None`` when every cell is "never"."""
-        finite = self.horizon[~self.never]
+        """Shortest and longest median horizon, ``None`` when no cell has one."""
+        finite = self.horizon[np.isfinite(self.horizon)]
         return None if finite.size == 0 else (int(finite.min()), int(finite.max()))
 
 
@@ -67,111 +93,77 @@ def cell_edges(values: FloatArray) -> FloatArray:
     return np.concatenate([[v[0] - (mid[0] - v[0])], mid, [v[-1] + (v[-1] - mid[-1])]])
 
 
-def exit_codes(exits: list, labels: tuple[str, ...]) -> IntArray:
-    """Exit names (nested lists, ``None``: none) as codes into ``labels`` (``-1``: none)."""
-    arr = np.array(exits, dtype=object)
-    out = np.full(arr.shape, -1, dtype=np.int64)
-    for k, label in enumerate(labels):
-        out[arr == label] = k
-    return out
-
-
-def present_exits(*exits: object) -> tuple[str, ...]:
-    """The exit names found in nested lists, sorted."""
-    found: set[str] = set()
-
-    def walk(x: object) -> None:
-        if isinstance(x, list):
-            for y in x:
-                walk(y)
-        elif isinstance(x, str):
-            found.add(x)
-
-    for e in exits:
-        walk(e)
-    return tuple(sorted(found))
-
-
 def grid_data(grid: GridAnalysis) -> GridData:
-    """The :class:`GridData` of a one- or two-parameter sweep."""
-    raw = np.array(grid.horizon, dtype=object)
-    never = np.vectorize(lambda h: h is None, otypes=[bool])(raw)
-    horizon = np.where(never, np.nan, np.where(never, 0, raw)).astype(np.float64)
+    """The :class:`GridData` of a one- or two-key sweep."""
+    shape = grid.shape
+    h, never, collapse = horizons(grid.points)
+    end, labels = end_codes(grid.points)
     axes = tuple(np.asarray(a, dtype=np.float64) for a in grid.axes)
-    labels = present_exits(grid.exit)
+
+    def of(name: str) -> FloatArray:
+        return np.array([getattr(p, name) for p in grid.points], dtype=np.float64).reshape(shape)
+
     return GridData(
-        keys=tuple(grid.keys),
-        axes=axes,
-        edges=tuple(cell_edges(a) for a in axes),
-        horizon=horizon,
-        never=never,
-        exit=exit_codes(grid.exit, labels),
-        exit_labels=labels,
-        rounds=int(grid.rounds),
-    )
+        keys=tuple(grid.keys), axes=axes, edges=tuple(cell_edges(a) for a in axes),
+        horizon=h.reshape(shape), never=never.reshape(shape), collapse=collapse.reshape(shape),
+        end=end.reshape(shape), end_labels=labels, hedging_ends=of("hedging_ends"),
+        collapse_by=of("collapse_by"), ambiguity=of("ambiguity"), rounds=int(grid.rounds),
+    )  # fmt: skip
 
 
-def axis_effects(data: GridData) -> tuple[float, ...]:
-    """Per swept key: mean horizon at its last value minus at its first, averaged over the
-    other key ("never" counted as the run's length). Positive: hedging lasts longer at the
-    high end."""
-    h = np.where(data.never, data.rounds, data.horizon)
+def axis_effects(values: FloatArray) -> tuple[float, ...]:
+    """Per axis of ``values`` (an answer on the grid): its mean at the axis's last value minus
+    at its first, averaged over the other axis."""
     out = []
-    for k in range(h.ndim):
-        moved = np.moveaxis(h, k, 0)
+    for k in range(values.ndim):
+        moved = np.moveaxis(values, k, 0)
         out.append(float(np.mean(moved[-1]) - np.mean(moved[0])))
     return tuple(out)
 
 
-# -- a tornado --------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class TornadoRow:
-    """One uncertain key of a tornado chart.
+class HorizonCounts:
+    """The median horizon over Monte Carlo draws, split by the draws' most likely end.
 
     Attributes
     ----------
-    key
-        The key path.
-    low_value, base_value, high_value
-        The key's low end, base value and high end.
-    low_horizon, high_horizon
-        The horizon at each end, "never" counted as the run's length.
-    low_never, high_never
-        Whether hedging lasts the whole run at that end.
-    low_exit, high_exit
-        The exit at each end (``None``: no exit).
-    swing
-        ``|high_horizon - low_horizon|``.
+    horizons
+        The rounds ``0 .. rounds - 1`` (bin centres).
+    counts
+        End -> draws with that median horizon and that most likely end.
+    collapse, never
+        Draws whose horizon is ``collapse`` / ``never`` (bars of their own beyond the run).
+    draws, rounds
+        Number of draws, the run's length.
     """
 
-    key: str
-    low_value: float
-    base_value: float
-    high_value: float
-    low_horizon: int
-    high_horizon: int
-    low_never: bool
-    high_never: bool
-    low_exit: str | None
-    high_exit: str | None
-    swing: int
+    horizons: IntArray
+    counts: dict[str, IntArray]
+    collapse: int
+    never: int
+    draws: int
+    rounds: int
+
+    def median_of_ends(self) -> float | None:
+        """The median horizon among the draws whose hedging ends within the run (``None`` if
+        none does)."""
+        total = sum(self.counts.values(), np.zeros(self.rounds, dtype=np.int64))
+        if total.sum() == 0:
+            return None
+        return float(np.median(np.repeat(self.horizons, total)))
 
 
-def tornado_rows(sens: SensitivityAnalysis) -> list[TornadoRow]:
-    """One :class:`TornadoRow` per uncertain key, largest swing first."""
-    rounds = int(sens.rounds)
-
-    def cens(h: int | None) -> int:
-        return rounds if h is None else h
-
-    rows = [
-        TornadoRow(
-            key=p.key, low_value=p.low, base_value=p.base, high_value=p.high,
-            low_horizon=cens(p.low_horizon), high_horizon=cens(p.high_horizon),
-            low_never=p.low_horizon is None, high_never=p.high_horizon is None,
-            low_exit=p.low_exit, high_exit=p.high_exit,
-            swing=abs(cens(p.high_horizon) - cens(p.low_horizon)),
-        )
-        for p in sens.parameters
-    ]
-    return sorted(rows, key=lambda r: -r.swing)
+def horizon_counts(mc: MonteCarloAnalysis) -> HorizonCounts:
+    """The :class:`HorizonCounts` of a Monte Carlo result."""
+    rounds = int(mc.rounds)
+    h, never, collapse = horizons(mc.points)
+    end, labels = end_codes(mc.points)
+    counts: dict[str, IntArray] = {}
+    ends = np.isfinite(h)
+    for k, label in enumerate(labels):
+        sel = ends & (end == k)
+        if sel.any():
+            counts[label] = np.bincount(h[sel].astype(np.int64), minlength=rounds)[:rounds]
+    return HorizonCounts(horizons=np.arange(rounds, dtype=np.int64), counts=counts,
+                         collapse=int(collapse.sum()), never=int(never.sum()),
+                         draws=len(mc.points), rounds=rounds)  # fmt: skip

@@ -120,11 +120,33 @@ def _word(word: str, lab: Labels) -> str:
     return _WORDS[word] if shown == model.PLAYER_LABELS[word] else f"{shown}'s"
 
 
+#: A counterpart's belief settings of the article's game in words.
+_BELIEF_NAMES: dict[str, str] = {
+    "prior": "{who}'s prior suspicion",
+    "catch": "chance {who} catches a hedge",
+    "false_alarm": "{who}'s false alarms",
+    "visibility": "visibility of hedging to {who}",
+    "deniability": "deniability towards {who}",
+}
+
+
 def key_name(key: str, labels: Labels | None = None) -> str:
-    """A key path in words: ``"Iran's tolerance decay"``, ``"Gulf/West incentive"``;
-    players named by ``labels`` (default: the model's names)."""
+    """A key path in words: ``"Iran's tolerance decay"``, ``"Gulf/West incentive"``,
+    ``"visibility of hedging to Iran"``; players named by ``labels`` (default: the model's
+    names)."""
+    from sim.scenario.article_keys import PARAMETER_KEYS
+
     lab = labels or Labels.default()
     parts = key.split(".")
+    if parts[0] == "beliefs" and len(parts) == 3 and parts[2] in _BELIEF_NAMES:
+        return _BELIEF_NAMES[parts[2]].format(who=lab.player(parts[1]))
+    if key in PARAMETER_KEYS:
+        words = PARAMETER_KEYS[key].split("_")
+        if words[-1] == "russia":  # a patron, not a player
+            return " ".join(["Russia's", *words[:-1]])
+        if words[-1] in _WORDS:  # capacity_iran: Iran's capacity
+            words = [words[-1], *words[:-1]]
+        return " ".join(_word(w, lab) for w in words)
     if parts[0] == "tolerance" and len(parts) == 3 and parts[2] in _TOLERANCE_NAMES:
         return _TOLERANCE_NAMES[parts[2]].format(who=lab.player(parts[1]))
     if parts[0] == "parameters" and len(parts) == 2:
@@ -136,6 +158,11 @@ def key_name(key: str, labels: Labels | None = None) -> str:
 
 def key_unit(key: str, round_unit: str = "round") -> str:
     """The unit of a key path's values (empty when it has none)."""
+    from sim.article.parameters import SPEC
+    from sim.scenario.article_keys import PARAMETER_KEYS
+
+    if key in PARAMETER_KEYS:  # the article's game: values per month, as scenarios state them
+        return SPEC[PARAMETER_KEYS[key]].unit.replace("per round", "per month")
     parts = key.split(".")
     if parts[0] == "parameters" and len(parts) == 2 and parts[1] in model.PARAMETER_NAMES:
         return "share" if model.is_share(parts[1]) else PAYOFF_UNIT.replace("round", round_unit)

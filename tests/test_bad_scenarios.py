@@ -68,14 +68,20 @@ CASES = [
     Case(
         "level_in_sweep.yaml",
         7,
-        "sweeps[0].params.tolerance.iran.level",
-        "vary tolerance.iran.initial instead",
+        "sweeps[0].params.beliefs.iran.level",
+        "the state a run reaches, not a parameter; vary beliefs.iran.prior instead",
     ),
     Case(
         "sweep_out_of_range.yaml",
         7,
-        "sweeps[0].params.repeated.discount.stop",
-        "repeated.discount lies in (0, 1), so stop 1 is outside it",
+        "sweeps[0].params.game.discount.stop",
+        "game.discount lies in [0, 0.99], so stop 1 is outside it",
+    ),
+    Case(
+        "first_model_key_in_uncertainty.yaml",
+        7,
+        "uncertainty.parameters.tolerance.iran.decay",
+        "cannot vary 'tolerance.iran.decay'; expected a parameter's key path: payoffs.<name>",
     ),
     Case("dated_without_start.yaml", 6, "timeline[0].date", "needs repeated.start_date"),
     Case(

@@ -28,17 +28,18 @@ def refusal(capsys: pytest.CaptureFixture[str], argv: list[str], tmp_path: Path)
     ("argv", "fragments"),
     [
         (
-            ["sweep", BASELINE, "--param", "parameters.war_cost=0:10:10000",
-             "--param", "tolerance.iran.decay=0:0.5:10000"],
-            ["a grid of 10,000 x 10,000 points", "GB of memory", "h"],
+            ["sweep", BASELINE, "--param", "payoffs.war_cost=1:10:10000",
+             "--param", "beliefs.iran.visibility=0:2:10000"],
+            ["a grid of 10,000 x 10,000 calibrations x 24 rounds on the 3x3 grid",
+             "GB of memory", "even with --allow-large"],
         ),
         (
             ["sweep", BASELINE, "--analysis", "monte-carlo", "--draws", "1000000000000"],
             ["--draws 1,000,000,000,000", "TB of memory", "years", "even with --allow-large"],
         ),
         (
-            ["sweep", BASELINE, "--analysis", "monte-carlo", "--draws", "2000000"],
-            ["48,000,000 variant-rounds", "the budget is 25,000,000", "--allow-large"],
+            ["sweep", BASELINE, "--analysis", "monte-carlo", "--draws", "4000"],
+            ["7,872,000 state-rounds", "the budget is 6,000,000", "--allow-large"],
         ),
     ],
     ids=["grid", "draws-beyond-memory", "draws-beyond-budget"],

@@ -14,36 +14,31 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "scenarios" / "baseline.yaml")
 
 
+SHORT = ["--set", "game.rounds=4"]  # a short run on the analysis grid: seconds a sweep
+
+
 def test_two_parameter_sweep_writes_the_grid(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = [
-        "sweep",
-        BASELINE,
-        "--param",
-        "tolerance.iran.decay=0.04:0.16:4",
-        "--param",
-        "parameters.gulf_incentive=2:4:2",
-        "--out",
-        str(tmp_path),
-        "--no-figures",
-    ]
+    argv = ["sweep", BASELINE, *SHORT, "--param", "beliefs.iran.visibility=0.25:2:3",
+            "--param", "payoffs.gulf_incentive=1:10:2", "--out", str(tmp_path), "--no-figures"]
     assert main(argv) == 0
-    assert "8 variants" in capsys.readouterr().out
+    assert "6 calibrations" in capsys.readouterr().out
     data = json.loads((tmp_path / "analyses.json").read_text())
+    assert data["schema_version"] == 3
     grid = data["analyses"]["grid"]
-    assert grid["keys"] == ["tolerance.iran.decay", "parameters.gulf_incentive"]
-    assert grid["axes"][0] == pytest.approx([0.04, 0.08, 0.12, 0.16])
-    assert len(grid["horizon"]) == 4 and all(len(row) == 2 for row in grid["horizon"])
-    # faster decay of Iran's patience never lengthens hedging, at either incentive
-    for column in zip(*grid["horizon"], strict=True):
-        ends = [24 if h is None else h for h in column]
-        assert ends == sorted(ends, reverse=True)
-    # the baseline's own cell (decay 0.08, incentive 2..4) ends hedging in finite time
-    assert grid["exit"][1][0] == "align"
+    assert grid["keys"] == ["beliefs.iran.visibility", "payoffs.gulf_incentive"]
+    assert grid["axes"][0] == pytest.approx([0.25, 1.125, 2.0])
+    assert grid["rounds"] == 4 and grid["grid"] == [3, 3] and len(grid["points"]) == 6
+    for p in grid["points"]:
+        assert p["horizon"] in ("never", "collapse") or 0 <= p["horizon"] < 4
+        assert sum(p["exit"].values()) == pytest.approx(1.0, abs=1e-9)
+    # a larger Gulf/Western offer makes a realignment likelier at every visibility
+    for low, high in zip(grid["points"][::2], grid["points"][1::2], strict=True):
+        assert high["exit"]["realign"] > low["exit"]["realign"]
     # a second run resumes from the finished chunks and gives the same bytes
     first = (tmp_path / "analyses.json").read_bytes()
-    assert any((tmp_path / "chunks").rglob("*.npz"))
+    assert any((tmp_path / "chunks").glob("*.npz"))
     assert main(argv) == 0
     assert (tmp_path / "analyses.json").read_bytes() == first
 
@@ -51,40 +46,45 @@ def test_two_parameter_sweep_writes_the_grid(
 def test_monte_carlo_and_sensitivity_from_the_scenario(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = [
-        "sweep",
-        BASELINE,
-        "--analysis",
-        "monte-carlo",
-        "--draws",
-        "40",
-        "--out",
-        str(tmp_path),
-        "--no-figures",
-        "--json",
-    ]
+    argv = ["sweep", BASELINE, "--set", "game.rounds=3", "--analysis", "monte-carlo",
+            "--analysis", "sensitivity", "--draws", "6", "--by", "2025-01-15", "--out",
+            str(tmp_path), "--no-figures", "--json"]
     assert main(argv) == 0
-    mc = json.loads(capsys.readouterr().out)["analyses"]["monte-carlo"]
-    assert mc["draws"] == 40 and len(mc["horizon"]) == 40
-    assert sum(mc["exit_shares"].values()) == pytest.approx(1.0)
-    q = mc["quantiles"]
-    assert q["0.05"] <= q["0.5"] <= q["0.95"]
+    analyses = json.loads(capsys.readouterr().out)["analyses"]
+    mc = analyses["monte-carlo"]
+    assert mc["draws"] == 6 and len(mc["points"]) == 6
+    assert set(mc["samples"]) == set(mc["keys"]) and all(len(v) == 6 for v in mc["samples"].values())
+    shares = mc["distributions"]["horizon"]
+    assert sum(shares.values()) == pytest.approx(1.0)
+    assert all(k in ("collapse", "never") or 0 <= int(k) < 3 for k in shares)
+    assert mc["collapse_date"] == "2025-01-15" and mc["collapse_round"] == 3
+    sens = analyses["sensitivity"]
+    assert sorted(sens["keys"]) == sorted(mc["keys"])
+    swings = [r["swing"] for r in sens["parameters"]]
+    assert swings == sorted(swings, reverse=True)
 
 
 @pytest.mark.parametrize(
     ("extra", "fragment"),
     [
-        (["--param", "tolerance.iran.decai=0:1:3"], "tolerance.iran.decai"),
-        (["--param", "parameters.iran_aid=1:2"], "parameters.iran_aid"),
-        (["--set", "repeated.rounds=-3"], "repeated.rounds"),
+        (["--param", "beliefs.iran.visibilty=0:1:3"], "did you mean 'beliefs.iran.visibility'"),
+        (["--param", "tolerance.iran.decay=0:1:3"], "cannot vary 'tolerance.iran.decay'"),
+        (["--param", "payoffs.iran_aid=1:2"], "payoffs.iran_aid"),
+        (["--param", "payoffs.iran_aid=0:2:3"], "payoffs.iran_aid lies in [1, 8]"),
+        (["--set", "game.rounds=-3"], "game.rounds"),
+        (["--grid", "3"], "--grid 3: expected BELIEFSxCAPACITIES"),
+        (["--by", "2030-01-01"], "--by 2030-01-01: outside the run"),
+        (["--draws", "100000000", "--analysis", "monte-carlo"], "--allow-large"),
     ],
-    ids=["unknown-key", "malformed-axis", "bad-override"],
+    ids=["unknown-key", "first-model-key", "malformed-axis", "out-of-bounds", "bad-override",
+         "bad-grid", "date-outside", "over-budget"],
 )
 def test_bad_sweep_arguments_give_one_line(
     extra: list[str], fragment: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    assert main(["sweep", BASELINE, *extra, "--out", str(out), "--no-figures"]) == 1
+    argv = ["sweep", BASELINE, "--param", "payoffs.gulf_incentive=1:2:2", *extra]
+    assert main([*argv, "--out", str(out), "--no-figures"]) == 1
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and fragment in lines[0]
     assert not (out / "analyses.json").exists()
@@ -96,11 +96,12 @@ def test_two_sweeps_into_the_default_folder_never_mix(
     """Issue 9: a second sweep into runs/<name>/sweep/ left the first one's figures beside
     its own analyses.json."""
     monkeypatch.chdir(tmp_path)
-    grid = ["sweep", BASELINE, "--param", "tolerance.iran.decay=0.04:0.16:3"]
+    grid = ["sweep", BASELINE, *SHORT, "--param", "beliefs.iran.visibility=0.25:2:3"]
     assert main(grid) == 0
     folder = tmp_path / "runs" / "baseline" / "sweep"
     assert (folder / "horizon_sweep.png").exists() and (folder / "analyses.html").exists()
-    mc = ["sweep", BASELINE, "--analysis", "monte-carlo", "--draws", "10", "--no-figures"]
+    mc = ["sweep", BASELINE, *SHORT, "--analysis", "monte-carlo", "--draws", "3",
+          "--no-figures"]
     assert main(mc) == 0
     capsys.readouterr()
     assert sorted(p.name for p in folder.iterdir()) == [".hedgesim", "analyses.json", "chunks"]
@@ -123,7 +124,7 @@ def test_a_malformed_scheduler_address_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["sweep", BASELINE, "--executor", "dask", "--scheduler", "garbage://x"]
-    argv += ["--param", "tolerance.iran.decay=0:0.2:3", "--out", str(tmp_path / "out")]
+    argv += ["--param", "payoffs.gulf_incentive=1:2:2", "--out", str(tmp_path / "out")]
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--scheduler garbage://x" in err

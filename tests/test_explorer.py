@@ -140,3 +140,27 @@ def test_sliders_show_the_results_files_numbers_in_chromium(page: tuple[Path, di
                 files[index].relative_to(html.parent).as_posix()
         assert outside == []
     print(f"explorer browser test: {time.perf_counter() - started:.1f} s")
+
+
+def test_the_baseline_sweep_moves_what_model_2_reads(tmp_path: Path) -> None:
+    """The explorer's sliders are the baseline's sweeps: keys; they must change the answers
+    (a sweep over keys Model 2 does not read would show one run four times)."""
+    from sim.article.grid import Resolution
+    from sim.explorer import explore_to_folder
+    from sim.pipeline import RunOptions
+
+    root = Path(__file__).resolve().parents[1]
+    options = RunOptions(resolution=Resolution(belief_points=3, capacity_points=3),
+                         rules=("qre",), robust=False, myopic=False, sustainability=0)
+    written = explore_to_folder(root / "scenarios" / "baseline.yaml", tmp_path, num=2,
+                                overrides=["game.rounds=4"], options=options)
+    data = _embedded(written.page)
+    assert data["keys"] == ["beliefs.iran.visibility", "payoffs.gulf_incentive"]
+    points = {tuple(p["index"]): p for p in data["points"]}
+    assert len(points) == 4
+    # more of the Gulf/West's offer: a realignment becomes likelier, at either visibility
+    for i in range(2):
+        assert points[(i, 1)]["exit"]["realign"] > points[(i, 0)]["exit"]["realign"]
+    # more visibility to Iran: its patience breaks sooner, so hedging ends likelier
+    for j in range(2):
+        assert sum(points[(1, j)]["horizon_at"]) > sum(points[(0, j)]["horizon_at"])

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from analysis_results import DECAY, INCENTIVE, analyses, grid1, grid2, monte_carlo, sensitivity
+from analysis_results import (
+    INCENTIVE,
+    VISIBILITY,
+    analyses,
+    grid1,
+    grid2,
+    monte_carlo,
+    sensitivity,
+)
 from article_run import with_changes
 from matplotlib.figure import Figure
 
@@ -27,15 +35,15 @@ from sim.figures.beliefs import belief_series
 from sim.figures.common import DPI
 from sim.figures.exit import exit_shares, title_exit
 from sim.figures.horizon import bar_positions, title_horizon
-from sim.figures.horizon_distribution import horizon_histogram, title_distribution
-from sim.figures.horizon_grid import exit_boundaries, title_grid
+from sim.figures.horizon_distribution import title_distribution
+from sim.figures.horizon_grid import title_grid
 from sim.figures.horizon_tornado import title_tornado
 from sim.figures.outcomes import outcome_shares
 from sim.figures.play import play_shares
 from sim.figures.terms import term_bars
 from sim.labels import Labels
 from sim.results import ArticleResults
-from sim.wording import central_range, key_label, key_name, key_unit, value_text
+from sim.wording import key_label, key_name, key_unit, value_text
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = Labels.default()
@@ -131,88 +139,70 @@ def test_beliefs_and_terms_are_the_results_numbers(tiny: ArticleResults) -> None
 
 
 def test_key_paths_in_words_with_units() -> None:
-    assert key_name(DECAY) == "Iran's tolerance decay"
+    assert key_name(VISIBILITY) == "visibility of hedging to Iran"
     assert key_name(INCENTIVE) == "Gulf/West incentive"
-    assert key_name("tolerance.israel.deniability") == "deniability towards Israel"
-    assert key_name("repeated.discount") == "Syria's discount factor"
-    assert key_unit(DECAY, "month") == "tolerance per month"
-    assert key_unit(INCENTIVE, "month") == "payoff units per month"
-    assert key_unit("parameters.condition_share_hedge") == "share"
-    assert key_label(DECAY) == "Iran's tolerance decay (tolerance per round)\n" + DECAY
+    assert key_name("beliefs.israel.deniability") == "deniability towards Israel"
+    assert key_name("patrons.iran.capacity") == "Iran's capacity"
+    assert key_name("patrons.russia.protection") == "Russia's protection"
+    assert key_unit(VISIBILITY, "month") == "multiplier"
+    assert key_unit(INCENTIVE, "week") == "payoff units per month"  # scenarios state months
+    assert key_label(VISIBILITY) == "visibility of hedging to Iran (multiplier)\n" + VISIBILITY
     assert (value_text(0.044), value_text(2.125), value_text(7.0)) == ("0.044", "2.12", "7")
 
 
-def test_grid_data_never_is_not_a_number() -> None:
+def test_grid_data_keeps_never_and_collapse_out_of_the_horizon() -> None:
     data = views.grid_data(grid2())
-    assert data.never.tolist() == [[False, True], [False, False], [False, False]]
-    assert np.isnan(data.horizon[0, 1]) and data.horizon[1, 1] == 4
-    assert data.span == (2, 5)
-    assert data.exit_labels == ("align", "realign")
-    assert [int((data.exit == k).sum()) for k in (0, 1, -1)] == [3, 2, 1]
-    np.testing.assert_allclose(data.edges[0], [0.01, 0.03, 0.06, 0.1])
-    np.testing.assert_allclose(data.edges[1], [0.5, 3.5, 6.5])
+    assert data.never.tolist() == [[True, False], [False, False], [False, False]]
+    assert data.collapse.tolist() == [[False, False], [False, False], [True, False]]
+    assert np.isnan(data.horizon[0, 0]) and np.isnan(data.horizon[2, 0])
+    assert data.horizon[1, 1] == 3 and data.span == (2, 6)
+    assert data.end_labels == ("align", "realign", "collapse", "never")
+    assert data.end.tolist() == [[3, 1], [0, 1], [2, 1]]
+    np.testing.assert_allclose(data.edges[0], [-0.125, 0.625, 1.5, 2.5])
+    np.testing.assert_allclose(data.edges[1], [-1.0, 5.0, 11.0])
     np.testing.assert_allclose(views.cell_edges(np.array([4.0])), [2.0, 6.0])
     np.testing.assert_allclose(views.cell_edges(np.array([0.0])), [-0.5, 0.5])
 
 
-def test_exit_boundaries_separate_exit_regions() -> None:
+def test_axis_effects_of_an_answer() -> None:
+    # P(hedging ends): [[0.2, 0.6], [0.7, 0.8], [0.3, 0.9]]
     data = views.grid_data(grid2())
-    segments = exit_boundaries(data.exit, *data.edges)
-    # along axis 0: never | realign at incentive 5; along axis 1: one per decay
-    expected = [((0.03, 3.5), (0.03, 6.5)), ((0.01, 3.5), (0.03, 3.5)),
-                ((0.03, 3.5), (0.06, 3.5)), ((0.06, 3.5), (0.1, 3.5))]
-    np.testing.assert_allclose(sorted(segments), sorted(expected))
-    assert exit_boundaries(np.zeros((3, 3), dtype=np.int64), *data.edges) == []
-
-
-def test_axis_effects_count_never_as_the_run() -> None:
-    # censored: [[5, 10], [3, 4], [2, 2]]
-    assert views.axis_effects(views.grid_data(grid2())) == pytest.approx(
-        (2.0 - 7.5, (10 + 4 + 2) / 3 - (5 + 3 + 2) / 3))
+    assert views.axis_effects(data.hedging_ends) == pytest.approx(
+        ((0.3 + 0.9) / 2 - (0.2 + 0.6) / 2, (0.6 + 0.8 + 0.9) / 3 - (0.2 + 0.7 + 0.3) / 3))
 
 
 def test_grid_title_states_the_finding() -> None:
     assert title_grid(views.grid_data(grid2()), "month", LAB) == (
-        "Hedging lasts longest when Iran's tolerance decay is low and Gulf/West incentive is "
-        "high: 2\u20135 months, never within 10 in 1 of 6 cells over the grid")
+        "Hedging lasts longest when Gulf/West incentive is low and visibility of hedging to "
+        "Iran is low: median horizon 2\u20136 months, 1 of 6 cells never leave hedging within "
+        "10, 1 of 6 cells collapse first")
     assert title_grid(views.grid_data(grid1()), "round", LAB) == (
-        "Hedging lasts longest when Iran's tolerance decay is low: 4\u20138 rounds, never "
-        "within 10 at 1 of 4 values over the sweep")
-    flat = grid1().model_copy(update={"horizon": [None] * 4, "exit": [None] * 4})
-    assert "everywhere" in title_grid(views.grid_data(flat), "round", LAB)
+        "Hedging lasts longest when visibility of hedging to Iran is low: median horizon "
+        "4\u20138 rounds, 1 of 4 values never leave hedging within 10")
 
 
-def test_histogram_splits_horizons_by_exit() -> None:
-    hist = horizon_histogram(monte_carlo())
-    assert hist.horizons.tolist() == list(range(10))
-    assert hist.counts["align"].tolist() == [0, 0, 1, 2, 2, 1, 0, 0, 0, 0]
-    assert hist.counts["realign"].tolist() == [0, 0, 0, 0, 1, 0, 1, 0, 0, 0]
-    assert "hedge" not in hist.counts
-    assert hist.never == 2 and hist.draws == 10
-    assert sum(c.sum() for c in hist.counts.values()) + hist.never == hist.draws
-    assert hist.quantiles[0.95] == 10  # the 95th is "never"
-    assert title_distribution(hist, "month") == (
-        "Median horizon 4 months; at least 2.45 months in 95% of draws; 20% never leave "
-        "hedging within 10 months (10 draws)")
-    assert central_range(4, 9, 24, "month") == "90% of draws between 4 and 9 months"
-    assert central_range(24, 24, 24) == "over 95% of draws never leave hedging within 24 rounds"
+def test_horizon_counts_keep_never_and_collapse_apart() -> None:
+    counts = views.horizon_counts(monte_carlo())
+    assert counts.horizons.tolist() == list(range(10))
+    assert counts.counts["align"].tolist() == [0, 0, 0, 2, 2, 1, 0, 0, 0, 0]
+    assert counts.counts["realign"].tolist() == [0, 0, 0, 0, 1, 0, 1, 0, 0, 0]
+    assert (counts.never, counts.collapse, counts.draws) == (2, 1, 10)
+    assert sum(int(c.sum()) for c in counts.counts.values()) + 3 == counts.draws
+    assert counts.median_of_ends() == 4.0  # of 3, 3, 4, 4, 4, 5, 6: never is not a round
+    assert title_distribution(counts, "month") == (
+        "median horizon 4 months among draws whose hedging ends; 20% never within 10 months; "
+        "10% collapse first (10 draws)")
 
 
-def test_tornado_rows_and_title() -> None:
-    rows = views.tornado_rows(sensitivity())
-    assert [r.key for r in rows] == [INCENTIVE, DECAY, "parameters.iran_aid"]
-    top = rows[0]
-    assert (top.low_horizon, top.high_horizon, top.high_never, top.swing) == (6, 24, True, 18)
-    assert top.high_exit is None and top.low_exit == "align"
-    assert rows[1].high_exit == "realign" and rows[1].swing == 6 and rows[2].swing == 0
-    assert title_tornado(sensitivity(), "month", LAB) == (
-        "Gulf/West incentive moves the horizon most: 6 months to never over its "
-        "5th\u201395th percentile range (base 6 months)")
+def test_tornado_title_names_the_largest_move() -> None:
+    assert title_tornado(sensitivity(), LAB) == (
+        "Gulf/West incentive moves the answers most: P(hedging stops being certain within the "
+        "run) from 40% to 90% over its 5th\u201395th percentile range (scenario: 60%)")
     still = sensitivity().model_copy(update={"parameters": [
-        p.model_copy(update={"low_horizon": 6, "high_horizon": 6, "swing": 0})
-        for p in sensitivity().parameters]})
-    assert title_tornado(still, "round", LAB) == (
-        "No single uncertain input moves the horizon from its base 6 rounds")
+        p.model_copy(update={"at_low": sensitivity().base, "at_high": sensitivity().base,
+                             "swing": 0.0}) for p in sensitivity().parameters]})
+    assert title_tornado(still, LAB) == (
+        "No single uncertain input moves the answers from the scenario's")
 
 
 # -- the registry and the files --------------------------------------------------------------
@@ -238,7 +228,7 @@ def test_every_figure_is_written_at_its_size(written: dict[str, list[Path]],
     assert expected[:9] == ["path", "outcomes", "ambiguity", "horizon", "exit", "paths",
                             "beliefs", "robustness", "terms"]
     assert list(written) == expected and "horizon_sweep" not in written
-    sizes = {"horizon_tornado": (11.0, 3.85)}
+    sizes = {"horizon_tornado": (14.0, 4.05)}
     for name, paths in written.items():
         assert [p.suffix for p in paths] == [".png"]
         w, h = sizes.get(name) or FIGURES[name].size_of(None)

@@ -19,6 +19,7 @@ from markupsafe import escape
 from sim.figures import FIGURES, write_figures
 from sim.figures.common import DPI
 from sim.labels import Labels
+from sim.report import analyses as analysis_text
 from sim.report import build_analysis_report, build_report, sentences
 from sim.results import ArticleResults
 
@@ -112,49 +113,63 @@ def test_claim_rows_follow_the_decomposition(tiny: ArticleResults) -> None:
 
 
 def test_grid_sentences() -> None:
-    assert sentences.analysis_sentences(grid2(), "month", LAB) == [
-        "Over the 6 combinations of Iran's tolerance decay (0.02\u20130.08) and Gulf/West "
-        "incentive (2\u20135), hedging lasts from 2 to 5 rounds (months); in 1 of them (17%) "
-        "it never ends within 10 rounds (months).",
-        "Raising Iran's tolerance decay from 0.02 to 0.08 shortens hedging by 5.5 rounds on "
-        "average (never counted as the run's length).",
-        "Raising Gulf/West incentive from 2 to 5 lengthens hedging by 2.0 rounds on average "
-        "(never counted as the run's length).",
-        "When hedging ends, Syria exits to align in 50% of combinations and to realign in 33%.",
-        "The counterpart whose patience breaks first is Iran in 67% of combinations and "
-        "Israel in 17%.",
+    assert analysis_text.analysis_sentences(grid2(), "month", LAB) == [
+        "Over the 6 combinations of visibility of hedging to Iran (0.25\u20132) and Gulf/West "
+        "incentive (2\u20138) (3x3 grid, qre selection), the median horizon runs from 2 to 6 "
+        "rounds (months), in 1 (17%) hedging never ends within the run and in 1 (17%) the "
+        "regime collapses first.",
+        "Raising visibility of hedging to Iran from 0.25 to 2 raises the probability that "
+        "hedging ends within the run by 20 points on average.",
+        "Raising Gulf/West incentive from 2 to 8 raises the probability that hedging ends "
+        "within the run by 37 points on average.",
+        "Raising visibility of hedging to Iran from 0.25 to 2 raises the probability of "
+        "collapse by the end of the run by 31 points on average.",
+        "Raising Gulf/West incentive from 2 to 8 lowers the probability of collapse by the "
+        "end of the run by 23 points on average.",
+        "The most likely end of the hedge is realign in 50%, no end within the run in 17%, "
+        "align in 17% and collapse in 17% of the combinations.",
+        "The value of ambiguity runs from -1.0 to 2.0 payoff units a month and turns negative "
+        "where hedging is worse than the best alternative.",
     ]
-    assert sentences.analysis_sentences(grid1(), "round", LAB)[0] == (
-        "Over 4 values of Iran's tolerance decay from 0.01 to 0.2, hedging lasts from 4 to 8 "
-        "rounds; in 1 of them (25%) it never ends within 10 rounds.")
+    assert analysis_text.analysis_sentences(grid1(), "round", LAB)[0] == (
+        "Over 4 values of visibility of hedging to Iran from 0.25 to 2 (3x3 grid, qre "
+        "selection), the median horizon runs from 4 to 8 rounds and in 1 (25%) hedging never "
+        "ends within the run.")
 
 
-def test_monte_carlo_sentences() -> None:
-    assert sentences.analysis_sentences(monte_carlo(), "month", LAB) == [
-        "Over 10 draws of 2 uncertain inputs (seed 7), the median horizon is 4 rounds "
-        "(months); at least 2.45 months in 95% of draws.",
-        "20% of draws never leave hedging within 10 rounds (months).",
-        "When hedging ends, Syria exits to align in 60% of draws and to realign in 20%.",
-        "The counterpart whose patience breaks first is Iran in 70% of draws and Israel "
-        "in 10%.",
+def test_monte_carlo_sentences_keep_never_and_collapse_apart() -> None:
+    assert analysis_text.analysis_sentences(monte_carlo(), "month", LAB) == [
+        "Over 10 draws of 2 uncertain inputs (seed 7; 3x3 grid, qre selection), hedging stops "
+        "being certain within the run in 7 draws (70%), at a median of 4 months among them; "
+        "in 20% it never does and in 10% the regime collapses first.",
+        "P(hedging ends within the run): median 70%, 90% between 20% and 70%.",
+        "P(collapse by the end of the run): median 10%, 90% between 10% and 48%.",
+        "The value of ambiguity: median 2.0, 90% between 2.0 and 2.0 payoff units.",
+        "The most likely end of the hedge is align in 50%, realign in 20%, no end within the "
+        "run in 20% and collapse in 10% of the draws.",
     ]
-    assert "(90% within 2.45 to never)" in sentences.analysis_summary("monte-carlo",
-                                                                        monte_carlo(), LAB)
+    assert "median horizon 3 in 20%, 4 in 30%, 5 in 10%, 6 in 10%, collapse in 10%, never " \
+        "in 20%" in analysis_text.analysis_summary("monte-carlo", monte_carlo(), LAB)
 
 
 def test_sensitivity_sentences_and_table() -> None:
-    assert sentences.analysis_sentences(sensitivity(), "month", LAB) == [
+    assert analysis_text.analysis_sentences(sensitivity(), "month", LAB) == [
         "With each of 3 uncertain inputs at its 5th and 95th percentile in turn, the others "
-        "at base (where hedging lasts 6 rounds (months)):",
-        "Gulf/West incentive from 2.12 to 4.38 moves the horizon from 6 to never within 24 "
-        "rounds (months), a swing of 18.",
-        "Iran's tolerance decay from 0.044 to 0.116 moves the horizon from 10 to 4, a swing "
-        "of 6.",
-        "Iran's aid does not move it.",
+        "at the scenario's values (where the median horizon is 6 rounds (months), P(hedging "
+        "ends) 60% and P(collapse by the end of the run) 10%); a local view, the global one "
+        "is hedgesim analyze's:",
+        "Gulf/West incentive from 2.12 to 4.38 moves P(hedging ends) from 40% to 90% and "
+        "P(collapse) from 10% to 10% (median horizon never within the run to 3 rounds "
+        "(months)).",
+        "Visibility of hedging to Iran from 0.55 to 1.45 moves P(hedging ends) from 60% to "
+        "60% and P(collapse) from 10% to 30% (median horizon 6 rounds (months) to 5 rounds "
+        "(months)).",
+        "Iran's aid does not move them by half a point.",
     ]
-    header, rows = sentences.analysis_table(sensitivity(), LAB)
+    header, rows = analysis_text.analysis_table(sensitivity(), LAB)
     assert header[0] == "Input" and rows[0] == (
-        INCENTIVE, "2.12", "3", "4.38", "6", "never", "align / \u2014", "18")
+        INCENTIVE, "2.12", "3", "4.38", "never / 3", "40% / 90%", "10% / 10%",
+        "no end within the run / realign")
 
 
 # -- the pages ------------------------------------------------------------------------------
@@ -213,8 +228,8 @@ def test_analysis_report_has_every_sentence_and_figure(tmp_path: Path) -> None:
     page = build_analysis_report(both, figures=write_figures(both, tmp_path))
     assert "How long &lt;can&gt; Syria hedge?" in page
     for analysis in both.analyses.values():
-        assert str(escape(sentences.analysis_heading(analysis, LAB))) in page
-        for sentence in sentences.analysis_sentences(analysis, "month", LAB):
+        assert str(escape(analysis_text.analysis_heading(analysis, LAB))) in page
+        for sentence in analysis_text.analysis_sentences(analysis, "month", LAB):
             assert str(escape(sentence)) in page
     assert page.count('<img src="data:image/png;base64,') == 3
     assert "http://" not in page and "https://" not in page

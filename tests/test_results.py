@@ -126,20 +126,23 @@ def test_bad_files_give_one_line(tmp_path: Path, text: str, fragment: str) -> No
 
 
 def test_analyses_read_back(tmp_path: Path) -> None:
-    from sim.results.analyses import AnalysisScenario, GridAnalysis
-    from sim.results.common import LabelNames
+    from analysis_results import SOLVED, analyses, grid1, point
 
-    analyses = AnalysisResults(
-        scenario=AnalysisScenario(name="x", hash="0", question="q", round_unit="month"),
-        focal="syria", labels=LabelNames(players={}, actions={}),
-        analyses={"grid": GridAnalysis(keys=["a"], axes=[[0.1, 0.2]], rounds=5,
-                                       horizon=[1, None], exit=["align", None],
-                                       first_broken=["iran", None])})
-    path = write_json(analyses, tmp_path / "analyses.json")
-    assert read_results(path) == analyses
-    with pytest.raises(ValidationError, match="shape"):
-        GridAnalysis(keys=["a"], axes=[[0.1, 0.2]], rounds=5, horizon=[1],
-                     exit=["align"], first_broken=["iran"])
+    from sim.results.analyses import GridAnalysis, PointAnswer
+
+    written = analyses()
+    path = write_json(written, tmp_path / "analyses.json")
+    assert read_results(path) == written
+    with pytest.raises(ValidationError, match="3 points for a grid of 4"):
+        GridAnalysis(keys=["a"], axes=[[0.1, 0.2, 0.3, 0.4]], points=grid1().points[:3],
+                     **SOLVED)
+    with pytest.raises(ValidationError, match="exactly the ends"):
+        PointAnswer(horizon="never", hedging_ends=0.1, exit={"align": 1.0}, exit_mode="align",
+                    collapse_by=0.0, ambiguity=0.0)
+    with pytest.raises(ValidationError):  # a horizon is a round or an outcome of its own
+        point("last round", "never")
+    with pytest.raises(ValidationError):  # never is not the last round
+        point(-1, "never")
 
 
 # -- precision ------------------------------------------------------------------------------

@@ -146,8 +146,8 @@ def test_extends_merges_mappings_and_replaces_lists(tmp_path: Path) -> None:
         "timeline:\n  - {name: a, round: 1, add: {tolerance.iran.level: 0.1}}\n"
         "  - {name: b, round: 2, add: {tolerance.iran.level: 0.1}}\n"
         "uncertainty:\n  parameters:\n"
-        "    parameters.war_cost: {dist: normal, mean: 4.0, sd: 1.0}\n"
-        "    parameters.iran_aid: {dist: uniform, low: 3.0, high: 5.0}\n",
+        "    payoffs.war_cost: {dist: normal, mean: 4.0, sd: 1.0}\n"
+        "    payoffs.iran_aid: {dist: uniform, low: 3.0, high: 5.0}\n",
     )
     child = _write(
         tmp_path,
@@ -155,16 +155,16 @@ def test_extends_merges_mappings_and_replaces_lists(tmp_path: Path) -> None:
         "extends: sub/parent.yaml\nname: child\n" + HEADER + "tolerance:\n  iran: {decay: 0.1}\n"
         "timeline:\n  - {name: c, round: 3, add: {tolerance.iran.level: 0.2}}\n"
         "uncertainty:\n  parameters:\n"
-        "    parameters.war_cost: {dist: uniform, low: 2.0, high: 6.0}\n",
+        "    payoffs.war_cost: {dist: uniform, low: 2.0, high: 6.0}\n",
     )
     s = load_scenario(child)
     assert (s.tolerance["iran"].decay, s.tolerance["iran"].recovery) == (0.1, 0.3)
     assert [e.name for e in s.timeline] == ["c"]
     assert s.uncertainty is not None
     # a distribution replaces as a whole: no leftover mean/sd from the parent's normal
-    war = s.uncertainty.parameters["parameters.war_cost"]
+    war = s.uncertainty.parameters["payoffs.war_cost"]
     assert (war.dist, war.mean, war.sd) == ("uniform", None, None)
-    assert "parameters.iran_aid" in s.uncertainty.parameters
+    assert "payoffs.iran_aid" in s.uncertainty.parameters
     assert s.name == "child"
 
 

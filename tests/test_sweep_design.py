@@ -1,5 +1,5 @@
-"""Sweep designs: grid shape and order, key-path validation, Monte Carlo determinism,
-sensitivity ends."""
+"""Sweep designs over Model 2 key paths: grid shape and order, key-path validation, Monte
+Carlo determinism, sensitivity ends."""
 
 from __future__ import annotations
 
@@ -21,28 +21,29 @@ def _scenario(**extra: object) -> object:
 UNCERTAIN = {
     "draws": 500,
     "parameters": {
-        "parameters.gulf_incentive": {"dist": "uniform", "low": 1.0, "high": 5.0},
-        "tolerance.iran.decay": {"dist": "normal", "mean": 0.05, "sd": 0.02, "low": 0.0},
-        "parameters.hedge_incentive_share": {
+        "payoffs.gulf_incentive": {"dist": "uniform", "low": 1.0, "high": 5.0},
+        "beliefs.iran.visibility": {"dist": "normal", "mean": 1.0, "sd": 0.3, "low": 0.0,
+                                    "high": 2.0},
+        "payoffs.hedge_incentive_share": {
             "dist": "triangular", "low": 0.2, "mode": 0.4, "high": 0.6,
         },
-        "parameters.iran_aid": {"dist": "lognormal", "mean": 1.3, "sd": 0.2},
+        "payoffs.iran_aid": {"dist": "lognormal", "mean": 1.3, "sd": 0.2, "high": 8.0},
     },
 }  # fmt: skip
 
 
 def test_grid_two_axes_shape_and_order() -> None:
-    d = D.grid_design([D.parse_param("tolerance.iran.decay=0.01:0.2:4"),
-                       D.parse_param("parameters.gulf_incentive=0:10:3")])  # fmt: skip
+    d = D.grid_design([D.parse_param("beliefs.iran.visibility=0.25:2:4"),
+                       D.parse_param("payoffs.gulf_incentive=1:10:3")])  # fmt: skip
     assert d.shape == (4, 3) and d.values.shape == (12, 2)
     grid = d.values.reshape(4, 3, 2)
-    np.testing.assert_array_equal(grid[:, 0, 0], np.linspace(0.01, 0.2, 4))
-    np.testing.assert_array_equal(grid[0, :, 1], np.linspace(0, 10, 3))
-    assert d.keys == ("tolerance.iran.decay", "parameters.gulf_incentive")
+    np.testing.assert_array_equal(grid[:, 0, 0], np.linspace(0.25, 2, 4))
+    np.testing.assert_array_equal(grid[0, :, 1], np.linspace(1, 10, 3))
+    assert d.keys == ("beliefs.iran.visibility", "payoffs.gulf_incentive")
 
 
 def test_grid_from_scenario_sweeps_section() -> None:
-    sc = _scenario(sweeps=[{"name": "s", "params": {"repeated.discount": {
+    sc = _scenario(sweeps=[{"name": "s", "params": {"game.discount": {
         "start": 0.5, "stop": 0.9, "num": 5}}}])  # fmt: skip
     d = D.scenario_sweep(sc)
     assert d.kind == "grid" and d.shape == (5,) and d.meta["name"] == "s"
@@ -55,15 +56,18 @@ def test_grid_from_scenario_sweeps_section() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("tolerance.iran.decay", "expected key.path=start:stop:num"),
-        ("tolerance.iran.decay=0:1", "expected key.path=start:stop:num"),
-        ("tolerance.iran.speed=0:1:3", "cannot vary 'tolerance.iran.speed'"),
-        ("parameters.nope=0:1:3", "cannot vary"),
-        ("repeated.rounds=1:10:3", "cannot vary"),
-        ("parameters.iran_aid=a:1:3", "must be numbers"),
-        ("parameters.iran_aid=0:1:1", "num >= 2"),
-        ("parameters.hedge_incentive_share=0:2:3", r"lies in \[0, 1\], so 2 is outside it"),
-        ("repeated.discount=0:0.9:3", "so 0 is outside it"),
+        ("beliefs.iran.visibility", "expected key.path=start:stop:num"),
+        ("beliefs.iran.visibility=0:1", "expected key.path=start:stop:num"),
+        ("beliefs.iran.visibilty=0:1:3", "cannot vary 'beliefs.iran.visibilty'; did you mean "
+         "'beliefs.iran.visibility'"),
+        ("payoffs.nope=0:1:3", "cannot vary"),
+        ("game.rounds=1:10:3", "cannot vary"),
+        ("tolerance.iran.decay=0.01:0.2:3", "cannot vary"),  # the first model's, gone
+        ("parameters.gulf_incentive=1:5:3", "cannot vary"),
+        ("payoffs.iran_aid=a:1:3", "must be numbers"),
+        ("payoffs.iran_aid=1:2:1", "num >= 2"),
+        ("payoffs.hedge_incentive_share=0.2:2:3", r"lies in \[0.1, 0.8\], so 2 is outside it"),
+        ("game.discount=0.5:1:3", r"lies in \[0, 0.99\], so 1 is outside it"),
     ],
 )
 def test_bad_params_give_one_clear_error(text: str, message: str) -> None:
@@ -73,7 +77,7 @@ def test_bad_params_give_one_clear_error(text: str, message: str) -> None:
 
 
 def test_grid_refuses_three_axes_and_repeats() -> None:
-    ax = D.parse_param("parameters.iran_aid=0:1:2")
+    ax = D.parse_param("payoffs.iran_aid=1:2:2")
     with pytest.raises(ScenarioError, match="one or two"):
         D.grid_design([ax, ax, ax])
     with pytest.raises(ScenarioError, match="twice"):
@@ -97,14 +101,15 @@ def test_monte_carlo_draws_respect_bounds_and_distributions() -> None:
     sc = _scenario(uncertainty=dict(UNCERTAIN, draws=20_000), seed=1)
     d = D.monte_carlo_design(sc)
     col = dict(zip(d.keys, d.values.T, strict=True))
-    assert col["tolerance.iran.decay"].min() >= 0.0
-    g = col["parameters.gulf_incentive"]
+    v = col["beliefs.iran.visibility"]
+    assert v.min() >= 0.0 and v.max() <= 2.0 and abs(v.mean() - 1.0) < 0.01
+    g = col["payoffs.gulf_incentive"]
     assert g.min() >= 1.0 and g.max() <= 5.0 and abs(g.mean() - 3.0) < 0.05
 
 
 def test_monte_carlo_refuses_draws_outside_a_keys_range() -> None:
-    bad = {"parameters": {"parameters.hedge_incentive_share": {
-        "dist": "normal", "mean": 0.9, "sd": 0.5}}}  # fmt: skip
+    bad = {"parameters": {"payoffs.hedge_incentive_share": {
+        "dist": "normal", "mean": 0.5, "sd": 0.5}}}  # fmt: skip
     with pytest.raises(ScenarioError, match="hedge_incentive_share lies in"):
         D.monte_carlo_design(_scenario(uncertainty=bad))
 
@@ -126,28 +131,21 @@ def test_quantile_matches_empirical_quantile(dist: str, q: float) -> None:
 
 
 def test_sensitivity_design_one_at_a_time() -> None:
-    sc = _scenario(uncertainty=UNCERTAIN, parameters={"iran_aid": 4.5})
+    sc = _scenario(uncertainty=UNCERTAIN, payoffs={"iran_aid": 4.5})
     d = D.sensitivity_design(sc)
     k = len(d.keys)
     assert d.values.shape == (1 + 2 * k, k)
     base = d.values[0]
-    assert base[d.keys.index("parameters.iran_aid")] == 4.5
-    assert base[d.keys.index("tolerance.iran.decay")] == 0.05  # the schema default
+    assert base[d.keys.index("payoffs.iran_aid")] == 4.5
+    assert base[d.keys.index("beliefs.iran.visibility")] == 1.0  # the parameter's default
     for i, (key, end) in enumerate(d.labels[1:], start=1):
         j = d.keys.index(key)
         others = np.delete(d.values[i], j)
         np.testing.assert_array_equal(others, np.delete(base, j))
         expected = D.quantile(sc.uncertainty.parameters[key], 0.05 if end == "low" else 0.95)
         assert d.values[i, j] == expected
-    g = d.keys.index("parameters.gulf_incentive")
+    g = d.keys.index("payoffs.gulf_incentive")
     assert d.values[1 + 2 * g, g] == pytest.approx(1.2)
-
-
-def test_variant_scenario_holds_exact_values() -> None:
-    sc = _scenario()
-    x = 0.1 + 0.2  # not representable as a short decimal
-    v = D.variant_scenario(sc, {"tolerance.iran.decay": x, "repeated.discount": 0.9})
-    assert v.tolerance_of("iran").decay == x and v.repeated.discount == 0.9
 
 
 @pytest.mark.parametrize("q", [0.0, 0.05, 0.3, 0.5, 0.95, 1.0])

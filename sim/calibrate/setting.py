@@ -57,11 +57,13 @@ class Setting:
         return self.start + datetime.timedelta(days=self.round_days * round_)
 
     def round_of(self, date: datetime.date) -> int:
-        """The round a date falls in (the first round starting after it, if between)."""
+        """The round a date falls in (negative before the start), as
+        :meth:`sim.scenario.article.ArticleRun.round_of`: the regime has fallen by ``date``
+        when it has by the start of the next round."""
         if self.start is None:
             raise HedgesimError(f"{self.path}: the scenario has no calendar date, so a date "
                                 "cannot name one of its rounds")  # fmt: skip
-        return int(np.ceil((date - self.start).days / self.round_days - 1e-9))
+        return int(np.floor((date - self.start).days / self.round_days + 1e-9))
 
     def for_rounds(self, params: Parameters) -> Parameters:
         """A batch of monthly calibrations in this scenario's rounds."""
@@ -78,23 +80,31 @@ def _fixed(base: Parameters) -> tuple[str, ...]:
     return tuple(out)
 
 
-def load_setting(path: str | Path, overrides: Sequence[str] = ()) -> Setting:
-    """The setting of the scenario file ``path`` (one-line errors from the scenario loader)."""
-    from sim.scenario import apply_overrides, load_scenario
+def setting_of(scenario: Any, path: str = "", resolution: Resolution | None = None) -> Setting:
+    """The setting of a validated scenario (``resolution``: the state grid its calibrations
+    are solved on, by default :data:`ANALYSIS_RESOLUTION`)."""
     from sim.scenario.article import article_run
 
-    scenario = load_scenario(str(path))
-    if overrides:
-        scenario = apply_overrides(scenario, list(overrides))
     run = article_run(scenario)
     return Setting(
         name=run.name,
-        path=str(path),
+        path=path or (scenario.source or run.name),
         base=run.monthly,
         fixed=_fixed(run.monthly),
         rounds=int(run.rounds),
         round_days=float(run.round_days),
         shocks=tuple(run.shocks),
         start=run.start,
+        resolution=resolution or ANALYSIS_RESOLUTION,
         expect=tuple(getattr(scenario, "expect", None) or ()),
     )
+
+
+def load_setting(path: str | Path, overrides: Sequence[str] = ()) -> Setting:
+    """The setting of the scenario file ``path`` (one-line errors from the scenario loader)."""
+    from sim.scenario import apply_overrides, load_scenario
+
+    scenario = load_scenario(str(path))
+    if overrides:
+        scenario = apply_overrides(scenario, list(overrides))
+    return setting_of(scenario, str(path))

@@ -15,9 +15,9 @@ executor or the number of workers: the same bytes everywhere.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import hashlib
 import io
+import zipfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -111,6 +111,17 @@ def chunk_key(setting: Setting, values: FloatArray) -> str:
     return h.hexdigest()[:32]
 
 
+def _load(path: Path, size: int) -> Answer | None:
+    """A finished chunk read back, or ``None`` if it is unreadable or not ``size``
+    calibrations (a truncated, damaged or foreign file is solved again, never trusted)."""
+    try:
+        found = Answer.from_bytes(path.read_bytes())
+    except (OSError, KeyError, ValueError, EOFError, TypeError, zipfile.BadZipFile):
+        return None
+    sizes = {getattr(found, f.name).shape[0] for f in fields(found)}
+    return found if sizes == {size} else None
+
+
 def solve_calibrations(
     setting: Setting,
     params: Parameters,
@@ -120,51 +131,62 @@ def solve_calibrations(
     scheduler: str | None = None,
     folder: Path | None = None,
     chunk_size: int = DEFAULT_CHUNK,
+    resume: bool = True,
+    progress: bool = False,
 ) -> Answer:
-    """Every calibration of the batch ``params`` (monthly) solved (module docstring)."""
-    from sim.atomic import atomic_open
-    from sim.sweep.executors import EXECUTORS, open_executor
+    """Every calibration of the batch ``params`` (monthly) solved (module docstring).
 
-    if executor not in EXECUTORS:
-        raise HedgesimError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    ``folder``: where finished chunks are kept (``None``: nowhere); ``resume``: take the
+    finished chunks found there instead of solving them again; ``progress``: a progress bar
+    over chunks on standard error (the CLI passes ``stderr.isatty()``).
+
+    Raises
+    ------
+    HedgesimError
+        On an unknown executor, a bad worker count or chunk size, a scheduler without Dask,
+        Dask missing, a worker that died, or a Dask cluster left without workers.
+    """
+    import sys
+
+    from tqdm import tqdm
+
+    from sim.atomic import atomic_open
+    from sim.sweep.executors import check_executor, gather, open_executor
+
+    check_executor(executor, workers, scheduler)
     if chunk_size < 1:
         raise HedgesimError(f"chunk size must be at least 1, got {chunk_size}")
     values = _matrix(params)
     bounds = [(a, min(a + chunk_size, len(values))) for a in range(0, len(values), chunk_size)]
     parts: list[Answer | None] = [None] * len(bounds)
     keys = [chunk_key(setting, values[a:b]) for a, b in bounds]
-    if folder is not None:
+    if folder is not None and resume:
         for i, key in enumerate(keys):
             path = folder / f"{key}.npz"
             if path.exists():
-                parts[i] = Answer.from_bytes(path.read_bytes())
+                parts[i] = _load(path, bounds[i][1] - bounds[i][0])
     todo = [i for i, p in enumerate(parts) if p is None]
+    bar = tqdm(total=len(bounds), initial=len(bounds) - len(todo), disable=not progress,
+               unit="chunk", desc="solving", file=sys.stderr, dynamic_ncols=True)
 
     def done(i: int, result: Answer) -> None:
         if folder is not None:
             with atomic_open(folder / f"{keys[i]}.npz", "wb") as fh:
                 fh.write(result.to_bytes())
         parts[i] = result
+        bar.update(1)
 
-    if todo:
-        with open_executor(executor, workers, scheduler) as (pool, live_workers):
-            window = 1 if executor == "inprocess" else 2 * max(live_workers(), 1)
-            queue = iter(todo)
-            running: dict[cf.Future[Answer], int] = {}
-
-            def refill() -> None:
-                while len(running) < window:
-                    i = next(queue, None)
-                    if i is None:
-                        return
-                    a, b = bounds[i]
-                    running[pool.submit(solve_chunk, setting, values[a:b])] = i
-
-            refill()
-            while running:
-                finished, _ = cf.wait(list(running), return_when=cf.FIRST_COMPLETED)
-                for fut in finished:
-                    done(running.pop(fut), fut.result())
-                refill()
+    try:
+        if todo:
+            with open_executor(executor, workers, scheduler) as (pool, live_workers):
+                # in flight at once: one in process, a few per worker elsewhere, so chunks
+                # are saved as they finish and a large batch is not queued whole
+                window = 1 if executor == "inprocess" else 2 * max(live_workers(), 1)
+                calls = {i: (solve_chunk, setting, values[a:b])
+                         for i in todo for a, b in [bounds[i]]}  # fmt: skip
+                gather(pool, calls, done, live_workers, window)
+    finally:
+        bar.close()
     complete = [p for p in parts if p is not None]
+    assert len(complete) == len(parts)
     return Answer.concat(complete)

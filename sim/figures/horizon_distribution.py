@@ -1,160 +1,88 @@
-"""Figure: the horizon's distribution over the Monte Carlo draws, split by exit path."""
+"""Figure: the median horizon over the Monte Carlo draws, split by where the hedge most
+likely ends; collapse first and never within the run as bars of their own."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.figures.common import (
-    EXIT_COLOURS,
-    NEVER_COLOUR,
-    NEVER_HATCH,
-    axes_or_new,
-    new_figure,
-    suptitle,
-)
+from sim.figures.common import axes_or_new, new_figure, suptitle
+from sim.figures.horizon_grid import end_text
 from sim.figures.registry import Context, register
+from sim.figures.style import COLLAPSE_COLOUR, NEVER_COLOUR, NEVER_HATCH, OUTCOME_COLOURS
 from sim.labels import Labels
 from sim.results import MonteCarloAnalysis
-from sim.views import present_exits
-from sim.wording import central_range, never_text, plural_unit, quantile_name
+from sim.views import HorizonCounts, horizon_counts
+from sim.wording import never_text, plural_unit
 
-IntArray = npt.NDArray[np.int64]
 SIZE = (10.0, 5.5)
 
 
-@dataclass(frozen=True)
-class HorizonHistogram:
-    """The horizon's distribution over Monte Carlo draws, split by exit path.
-
-    Attributes
-    ----------
-    horizons
-        The horizon values ``0 .. rounds - 1`` (bin centres).
-    counts
-        Exit -> draws with that horizon and exit (each of ``len(horizons)``).
-    never
-        Draws in which hedging lasts the whole run (drawn as a bar at ``rounds``).
-    quantiles
-        ``{q: horizon}`` ("never" counted as ``rounds``).
-    shares
-        Exit or ``"none"`` -> share of draws.
-    draws, rounds
-        Number of draws, the run's length.
-    """
-
-    horizons: IntArray
-    counts: dict[str, IntArray]
-    never: int
-    quantiles: dict[float, float]
-    shares: dict[str, float]
-    draws: int
-    rounds: int
-
-
-def horizon_histogram(mc: MonteCarloAnalysis) -> HorizonHistogram:
-    """The :class:`HorizonHistogram` of a Monte Carlo result."""
-    rounds = int(mc.rounds)
-    ends = [(h, e) for h, e in zip(mc.horizon, mc.exit, strict=True) if h is not None]
-    counts: dict[str, IntArray] = {}
-    for label in present_exits(mc.exit):
-        found = [h for h, e in ends if e == label]
-        if found:
-            counts[label] = np.bincount(found, minlength=rounds)[:rounds].astype(np.int64)
-    orphan = [h for h, e in ends if e is None]  # a horizon without an exit still counts
-    if orphan:
-        counts["unknown"] = np.bincount(orphan, minlength=rounds)[:rounds].astype(np.int64)
-    return HorizonHistogram(
-        horizons=np.arange(rounds, dtype=np.int64),
-        counts=counts,
-        never=sum(h is None for h in mc.horizon),
-        quantiles=mc.quantile_values(),
-        shares=dict(mc.exit_shares),
-        draws=len(mc.horizon),
-        rounds=rounds,
-    )
-
-
-def _q_value(v: float, rounds: int) -> str:
-    return "never" if v >= rounds else f"{v:g}"
-
-
-def title_distribution(hist: HorizonHistogram, round_unit: str) -> str:
-    """Finding of the distribution: median horizon, the central 90% and the never share."""
+def title_distribution(counts: HorizonCounts, round_unit: str) -> str:
+    """Finding of the distribution: the median among draws whose hedging ends, and the
+    shares that collapse first or never end."""
     units = plural_unit(round_unit)
-    q = hist.quantiles
-    parts = []
-    med = q.get(0.5)
-    if med is not None:
-        parts.append(f"Median horizon {_q_value(med, hist.rounds)}"
-                     + ("" if med >= hist.rounds else f" {units}"))
-    if 0.05 in q and 0.95 in q:
-        parts.append(central_range(q[0.05], q[0.95], hist.rounds, round_unit))
-    parts.append(f"{hist.never / max(hist.draws, 1):.0%} never leave hedging within "
-                 f"{hist.rounds} {units}")
-    return "; ".join(parts) + f" ({hist.draws} draws)"
+    n = max(counts.draws, 1)
+    median = counts.median_of_ends()
+    parts = ["no draw's hedging ends within the run" if median is None
+             else f"median horizon {median:g} {units} among draws whose hedging ends"]
+    parts.append(f"{counts.never / n:.0%} never within {counts.rounds} {units}")
+    parts.append(f"{counts.collapse / n:.0%} collapse first")
+    return "; ".join(parts) + f" ({counts.draws} draws)"
 
 
-def draw_distribution(hist: HorizonHistogram, ax: Axes | None = None, *,
+def draw_distribution(counts: HorizonCounts, ax: Axes | None = None, *,
                       round_unit: str = "round", labels: Labels | None = None,
                       focal: str = "syria") -> Axes:
-    """Draw the histogram: bars per horizon stacked by exit path, "never" as its own hatched
-    bar at the run's length, the quantiles as vertical lines; exit shares in the legend."""
+    """Draw the histogram: a bar per median horizon stacked by the most likely end, then
+    "collapse" and "never" as hatched or dark bars of their own beyond the run's rounds."""
     ax = axes_or_new(ax, SIZE)
     lab = labels or Labels.default()
-    x = hist.horizons
+    x = counts.horizons
     bottom = np.zeros(len(x))
-    n = max(hist.draws, 1)
-    for label, c in hist.counts.items():
-        share = hist.shares.get(label, float(c.sum()) / n)
-        ax.bar(x, c, bottom=bottom, width=0.85, color=EXIT_COLOURS.get(label, "grey"),
-               label=f"then {lab.player(focal)} exits to {lab.action(focal, label)} "
-                     f"({share:.0%} of draws)")
+    n = max(counts.draws, 1)
+    for end, c in counts.counts.items():
+        ax.bar(x, c, bottom=bottom, width=0.85, color=OUTCOME_COLOURS.get(end, "grey"),
+               label=f"then most likely: {end_text(end, lab, focal, counts.rounds, round_unit)} "
+                     f"({int(c.sum()) / n:.0%})")
         bottom += c
-    if hist.never:
-        ax.bar([hist.rounds], [hist.never], width=0.85, color=NEVER_COLOUR,
-               edgecolor="#9a9a9a", hatch=NEVER_HATCH, linewidth=0,
-               label=f"{never_text(hist.rounds, round_unit)} ({hist.never / n:.0%} of draws)")
-    top = float(max(bottom.max() if len(bottom) else 0.0, hist.never, 1.0))
-    # quantiles: one line per distinct value, labels of equal values merged
-    by_value: dict[float, list[float]] = {}
-    for q, v in hist.quantiles.items():
-        by_value.setdefault(float(v), []).append(q)
-    for level, (v, qs) in enumerate(sorted(by_value.items())):
-        median = any(abs(q - 0.5) < 1e-12 for q in qs)
-        y = top * (1.05 + 0.08 * (level % 2))
-        ax.plot([v, v], [0, y], color="black", linewidth=1.6 if median else 1.0,
-                linestyle="-" if median else "--", zorder=4)
-        ax.text(v, y, ", ".join(quantile_name(q) for q in qs) + f": {_q_value(v, hist.rounds)}",
-                ha="center", va="bottom", fontsize=8.5, zorder=5,
+    collapse_at, never_at = counts.rounds + 1, counts.rounds + 2
+    if counts.collapse:
+        ax.bar([collapse_at], [counts.collapse], width=0.85, color=COLLAPSE_COLOUR,
+               label=f"collapse first ({counts.collapse / n:.0%})")
+    if counts.never:
+        ax.bar([never_at], [counts.never], width=0.85, color=NEVER_COLOUR, edgecolor="#9a9a9a",
+               hatch=NEVER_HATCH, linewidth=0,
+               label=f"{never_text(counts.rounds, round_unit)} ({counts.never / n:.0%})")
+    top = float(max(bottom.max() if len(bottom) else 0.0, counts.never, counts.collapse, 1.0))
+    median = counts.median_of_ends()
+    if median is not None:
+        ax.axvline(median, color="black", linewidth=1.4)
+        ax.text(median, top * 1.05, f"median of the ends: {median:g}", ha="center",
+                va="bottom", fontsize=8.5,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
-    ax.set_ylim(0, top * 1.25)
-    ticks = list(range(0, hist.rounds, max(1, hist.rounds // 12)))
-    tick_labels = [str(t) for t in ticks]
-    if hist.never:
-        ticks.append(hist.rounds)
-        tick_labels.append("never")
-    ax.set_xticks(ticks, tick_labels)
-    ax.set_xlim(-0.8, hist.rounds + 0.8)
-    ax.set_xlabel(f"myopic horizon ({plural_unit(round_unit)}); lines: quantiles over "
-                  "draws (never counted as the run's length)")
+    ax.axvline(counts.rounds, color="#9a9a9a", linewidth=0.8, linestyle=":")
+    ax.set_ylim(0, top * 1.2)
+    ticks = list(range(0, counts.rounds, max(1, counts.rounds // 12)))
+    ax.set_xticks([*ticks, collapse_at, never_at],
+                  [*(str(t) for t in ticks), "collapse", "never"])
+    ax.set_xlim(-0.8, never_at + 0.8)
+    ax.set_xlabel(f"median horizon ({plural_unit(round_unit)}), or the outcome of its own "
+                  "when hedging does not end within the run with probability 1/2")
     ax.set_ylabel("draws")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, fontsize=8.5)
     return ax
 
 
 @register("horizon_distribution", size=SIZE, order=120, source=MonteCarloAnalysis,
-          caption="The myopic horizon over the Monte Carlo draws, each bar split by where "
-          "Syria goes next; the hatched bar counts the draws that never leave hedging; lines "
-          "mark the quantiles.")
+          caption="The median horizon over the Monte Carlo draws, each bar split by where the "
+          "hedge most likely ends; draws in which the regime collapses first or hedging never "
+          "ends within the run have bars of their own, never folded into the last round.")
 def build(mc: MonteCarloAnalysis, context: Context) -> Figure:
     fig = new_figure(SIZE)
-    hist = horizon_histogram(mc)
-    draw_distribution(hist, fig.add_subplot(), round_unit=context.round_unit,
+    counts = horizon_counts(mc)
+    draw_distribution(counts, fig.add_subplot(), round_unit=context.round_unit,
                       labels=context.labels, focal=context.focal)
-    suptitle(fig, title_distribution(hist, context.round_unit))
+    suptitle(fig, title_distribution(counts, context.round_unit))
     return fig

@@ -1,4 +1,5 @@
-"""Figures of a sweep: the horizon map over two key paths, or the horizon along one."""
+"""Figures of a sweep on Model 2: over two key paths, the median horizon and the probability
+of collapse side by side; along one key, where the hedge ends and the collapse probability."""
 
 from __future__ import annotations
 
@@ -12,72 +13,67 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from sim.figures.common import (
-    EXIT_COLOURS,
-    EXIT_MARKERS,
-    HORIZON_COLOUR,
+from sim.figures.common import axes_or_new, new_figure, suptitle
+from sim.figures.registry import Context, register
+from sim.figures.style import (
+    COLLAPSE_COLOUR,
     NEVER_COLOUR,
     NEVER_HATCH,
-    axes_or_new,
-    new_figure,
-    suptitle,
+    OUTCOME_COLOURS,
 )
-from sim.figures.registry import Context, register
 from sim.labels import Labels
 from sim.results import GridAnalysis
 from sim.views import GridData, axis_effects, grid_data
 from sim.wording import key_label, key_name, never_text, plural_unit
 
-GRID_SIZE = (11.0, 7.0)
+GRID_SIZE = (15.0, 6.5)
 LINE_SIZE = (10.0, 5.5)
-#: Sequential map of the horizon (perceptually uniform, colour-blind safe).
+#: Sequential maps of the horizon and of the collapse probability (perceptually uniform).
 HORIZON_CMAP = "viridis"
-#: Largest grid that gets a marker per cell (bigger grids show only the exit boundaries).
+COLLAPSE_CMAP = "Reds"
+#: Markers of the most likely end of the hedge (ties: a diamond).
+END_MARKERS: dict[str, str] = {"align": "o", "realign": "^", "collapse": "X", "never": "s"}
+#: Largest grid that gets a marker per cell.
 MAX_MARKED_CELLS = 900
 
-Segment = tuple[tuple[float, float], tuple[float, float]]
 
-
-def exit_boundaries(exit: np.ndarray, edges0: np.ndarray, edges1: np.ndarray) -> list[Segment]:
-    """Cell edges between neighbouring cells of different exit (``-1`` counts as an exit),
-    as segments ``((x0, y0), (x1, y1))`` with axis 0 along x and axis 1 along y."""
-    codes = np.asarray(exit)
-    out: list[Segment] = []
-    for i, j in np.argwhere(codes[1:, :] != codes[:-1, :]):
-        x = float(edges0[i + 1])
-        out.append(((x, float(edges1[j])), (x, float(edges1[j + 1]))))
-    for i, j in np.argwhere(codes[:, 1:] != codes[:, :-1]):
-        y = float(edges1[j + 1])
-        out.append(((float(edges0[i]), y), (float(edges0[i + 1]), y)))
-    return out
+def end_text(end: str, labels: Labels, focal: str, rounds: int, round_unit: str) -> str:
+    """A most likely end in words."""
+    if end == "never":
+        return f"hedging lasts: {never_text(rounds, round_unit)}"
+    if end == "collapse":
+        return "the regime collapses"
+    if "=" in end:
+        return "a tie between " + " and ".join(end.split("="))
+    return f"{labels.player(focal)} turns to {labels.action(focal, end)}"
 
 
 def title_grid(data: GridData, round_unit: str, labels: Labels) -> str:
-    """Finding of the horizon map: which ends of the keys make hedging last longest, the
-    horizon's range and how many cells never leave hedging."""
+    """Finding of a sweep: which end of which key makes hedging last longest (by P(hedging
+    ends within the run)), the median horizons' range and the cells with no horizon."""
     units = plural_unit(round_unit)
-    effects = axis_effects(data)
-    ranked = sorted((k for k, e in enumerate(effects) if abs(e) >= 0.5),
+    effects = axis_effects(data.hedging_ends)
+    ranked = sorted((k for k, e in enumerate(effects) if abs(e) >= 0.02),
                     key=lambda k: -abs(effects[k]))
-    span = data.span
     n = data.never.size
-    never = int(data.never.sum())
+    cells = "cells" if data.never.ndim > 1 else "values"
+    extra = [f"{int(m.sum())} of {n} {cells} {what}" for m, what in
+             ((data.never, f"never leave hedging within {data.rounds}"),
+              (data.collapse, "collapse first")) if m.any()]  # fmt: skip
+    span = data.span
     if span is None:
-        return (f"Hedging lasts the whole run ({never_text(data.rounds, round_unit)}) "
-                "everywhere on the grid")
-    lo, hi = span
-    where = "over the grid" if data.exit.ndim > 1 else "over the sweep"
-    rng = f"{lo}\u2013{hi} {units}" if lo != hi else f"{lo} {units}"
-    if never:
-        rng += (f", never within {data.rounds} in {never} of {n} cells" if data.exit.ndim > 1
-                else f", never within {data.rounds} at {never} of {n} values")
-    if not ranked:
-        head = "The horizon barely moves"
+        rng = "no median horizon within the run"
     else:
-        ends = [f"{key_name(data.keys[k], labels)} is {'high' if effects[k] > 0 else 'low'}"
+        lo, hi = span
+        rng = f"median horizon {lo}\u2013{hi} {units}" if lo != hi else (
+            f"median horizon {lo} {units}")
+    if not ranked:
+        head = "The chance that hedging ends barely moves"
+    else:
+        ends = [f"{key_name(data.keys[k], labels)} is {'low' if effects[k] > 0 else 'high'}"
                 for k in ranked]
         head = "Hedging lasts longest when " + " and ".join(ends)
-    return f"{head}: {rng} {where}"
+    return f"{head}: {', '.join([rng, *extra])}"
 
 
 def horizon_norm(lo: int, hi: int) -> tuple[Normalize, Colormap, list[int]]:
@@ -90,12 +86,27 @@ def horizon_norm(lo: int, hi: int) -> tuple[Normalize, Colormap, list[int]]:
     return Normalize(lo, hi), cmap, [int(t) for t in np.linspace(lo, hi, 6).round()]
 
 
+def _cells(ax: Axes, data: GridData, mask: np.ndarray, **style: Any) -> None:
+    x_edges, y_edges = data.edges
+    for i, j in np.argwhere(mask):
+        ax.add_patch(Rectangle((x_edges[i], y_edges[j]), x_edges[i + 1] - x_edges[i],
+                               y_edges[j + 1] - y_edges[j], linewidth=0, **style))
+
+
+def _axes_labels(ax: Axes, data: GridData, round_unit: str, lab: Labels) -> None:
+    x_edges, y_edges = data.edges
+    ax.set_xlim(x_edges[0], x_edges[-1])
+    ax.set_ylim(y_edges[0], y_edges[-1])
+    ax.set_xlabel(key_label(data.keys[0], round_unit, lab))
+    ax.set_ylabel(key_label(data.keys[1], round_unit, lab))
+
+
 def draw_grid(data: GridData, ax: Axes | None = None, *, round_unit: str = "round",
               markers: bool | None = None, labels: Labels | None = None,
               focal: str = "syria") -> Axes:
-    """Draw a two-key horizon map: colour = horizon, hatched grey = never, exit path as one
-    marker per cell (when ``markers``; default: grids up to :data:`MAX_MARKED_CELLS` cells)
-    and black lines between exit regions."""
+    """Draw a two-key map of the median horizon: colour = the round, hatched grey = never,
+    dark = collapse first (outcomes of their own, never a colour of the scale); a marker per
+    cell for the most likely end of the hedge (grids up to :data:`MAX_MARKED_CELLS` cells)."""
     ax = axes_or_new(ax, GRID_SIZE)
     lab = labels or Labels.default()
     x_edges, y_edges = data.edges
@@ -106,74 +117,77 @@ def draw_grid(data: GridData, ax: Axes | None = None, *, round_unit: str = "roun
                              cmap=cmap, norm=norm)
         if fig is not None:
             bar = fig.colorbar(mesh, ax=ax, ticks=ticks, pad=0.02, fraction=0.05)
-            bar.set_label(f"myopic horizon ({plural_unit(round_unit)})")
-    for i, j in np.argwhere(data.never):
-        ax.add_patch(Rectangle((x_edges[i], y_edges[j]), x_edges[i + 1] - x_edges[i],
-                               y_edges[j + 1] - y_edges[j], facecolor=NEVER_COLOUR,
-                               edgecolor="#9a9a9a", hatch=NEVER_HATCH, linewidth=0))
-    for (x0, y0), (x1, y1) in exit_boundaries(data.exit, x_edges, y_edges):
-        ax.plot([x0, x1], [y0, y1], color="black", linewidth=2.2, solid_capstyle="projecting")
-    if markers is None:
-        markers = data.exit.size <= MAX_MARKED_CELLS
+            bar.set_label(f"median horizon ({plural_unit(round_unit)})")
+    _cells(ax, data, data.never, facecolor=NEVER_COLOUR, edgecolor="#9a9a9a", hatch=NEVER_HATCH)
+    _cells(ax, data, data.collapse, facecolor=COLLAPSE_COLOUR)
     handles: list[Any] = []
-    present = [k for k in range(len(data.exit_labels)) if np.any(data.exit == k)]
-    for k in present:
-        label = data.exit_labels[k]
+    if markers is None:
+        markers = data.end.size <= MAX_MARKED_CELLS
+    for k, end in enumerate(data.end_labels):
+        if not np.any(data.end == k):
+            continue
+        colour = OUTCOME_COLOURS.get(end, "white")
         if markers:
-            ii, jj = np.nonzero(data.exit == k)
-            ax.scatter(data.axes[0][ii], data.axes[1][jj], marker=EXIT_MARKERS.get(label, "D"),
-                       s=36, facecolor=EXIT_COLOURS.get(label, "black"), edgecolor="white",
-                       linewidth=0.8, zorder=3)
-        handles.append(Line2D([], [], linestyle="none", marker=EXIT_MARKERS.get(label, "D"),
-                              markerfacecolor=EXIT_COLOURS.get(label, "black"),
-                              markeredgecolor="white", markersize=8,
-                              label=f"{lab.player(focal)} exits to {lab.action(focal, label)}"))
+            ii, jj = np.nonzero(data.end == k)
+            ax.scatter(data.axes[0][ii], data.axes[1][jj], marker=END_MARKERS.get(end, "D"),
+                       s=46, facecolor=colour, edgecolor="white", linewidth=0.9, zorder=3)
+        handles.append(Line2D([], [], linestyle="none", marker=END_MARKERS.get(end, "D"),
+                              markerfacecolor=colour, markeredgecolor="white", markersize=8,
+                              label="most likely: " + end_text(end, lab, focal, data.rounds,
+                                                               round_unit)))
     if data.never.any():
         handles.append(Patch(facecolor=NEVER_COLOUR, edgecolor="#9a9a9a", hatch=NEVER_HATCH,
-                             label=f"hedging lasts: {never_text(data.rounds, round_unit)}"))
-    if len(present) + int(data.never.any()) > 1:
-        handles.append(Line2D([], [], color="black", linewidth=2.2,
-                              label="boundary between exit paths"))
-    ax.set_xlim(x_edges[0], x_edges[-1])
-    ax.set_ylim(y_edges[0], y_edges[-1])
-    ax.set_xlabel(key_label(data.keys[0], round_unit, lab))
-    ax.set_ylabel(key_label(data.keys[1], round_unit, lab))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16),
-              ncols=min(len(handles), 4))
+                             label=f"median horizon: {never_text(data.rounds, round_unit)}"))
+    if data.collapse.any():
+        handles.append(Patch(facecolor=COLLAPSE_COLOUR, label="median horizon: collapse first"))
+    _axes_labels(ax, data, round_unit, lab)
+    ax.set_title("When hedging stops being certain (median over paths)", fontsize=10)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+              ncols=min(len(handles), 3), fontsize=8.5)
+    return ax
+
+
+def draw_collapse(data: GridData, ax: Axes | None = None, *, round_unit: str = "round",
+                  labels: Labels | None = None, by: str = "the end of the run") -> Axes:
+    """Draw a two-key map of the probability that the regime has fallen by the date."""
+    ax = axes_or_new(ax, GRID_SIZE)
+    lab = labels or Labels.default()
+    x_edges, y_edges = data.edges
+    mesh = ax.pcolormesh(x_edges, y_edges, data.collapse_by.T, cmap=COLLAPSE_CMAP,
+                         norm=Normalize(0.0, max(float(data.collapse_by.max()), 0.05)))
+    fig = ax.get_figure()
+    if fig is not None:
+        bar = fig.colorbar(mesh, ax=ax, pad=0.02, fraction=0.05)
+        bar.set_label(f"P(collapse by {by})")
+    _axes_labels(ax, data, round_unit, lab)
+    ax.set_title(f"Probability the regime has fallen by {by}", fontsize=10)
     return ax
 
 
 def draw_line(data: GridData, ax: Axes | None = None, *, round_unit: str = "round",
-              labels: Labels | None = None, focal: str = "syria") -> Axes:
-    """Draw a one-key sweep: the horizon against the value, markers coloured by the exit
-    path; values where hedging lasts the whole run drawn hollow at the run's length."""
+              labels: Labels | None = None, focal: str = "syria",
+              exits: dict[str, np.ndarray] | None = None, by: str = "the end of the run") -> Axes:
+    """Draw a one-key sweep: where the hedge ends (stacked probabilities of each end) and
+    P(collapse by the date) against the swept value."""
     ax = axes_or_new(ax, LINE_SIZE)
     lab = labels or Labels.default()
     x = data.axes[0]
-    h = np.where(data.never, data.rounds, data.horizon)
-    ax.plot(x, h, color=HORIZON_COLOUR, linewidth=1.0, linestyle=":", zorder=1)
-    ax.plot(x, np.where(data.never, np.nan, h), color=HORIZON_COLOUR, linewidth=1.2, zorder=2)
-    for k, label in enumerate(data.exit_labels):
-        sel = data.exit == k
-        if sel.any():
-            ax.scatter(x[sel], h[sel], marker=EXIT_MARKERS.get(label, "D"), s=36,
-                       color=EXIT_COLOURS.get(label, "black"), zorder=3,
-                       label=f"{lab.player(focal)} exits to {lab.action(focal, label)}")
-    if data.never.any():
-        ax.scatter(x[data.never], h[data.never], marker="o", s=36, facecolor="white",
-                   edgecolor=HORIZON_COLOUR, zorder=3,
-                   label=f"{never_text(data.rounds, round_unit)} (drawn at {data.rounds})")
-        ax.axhline(data.rounds, color=HORIZON_COLOUR, linestyle=":", linewidth=1)
-        ax.text(x[-1], data.rounds + 0.3, never_text(data.rounds, round_unit), ha="right",
-                va="bottom", fontsize=8.5, color=HORIZON_COLOUR)
-    handles, _ = ax.get_legend_handles_labels()
-    ax.set_ylim(-0.5, data.rounds + 1)
+    if exits:
+        ax.stackplot(x, *exits.values(), colors=[OUTCOME_COLOURS.get(e, "grey") for e in exits],
+                     labels=[end_text(e, lab, focal, data.rounds, round_unit) for e in exits],
+                     alpha=0.85)
+    ax.plot(x, data.collapse_by, color="black", linewidth=1.6, linestyle="--",
+            label=f"P(collapse by {by})")
+    ax.set_ylim(0, 1)
+    ax.set_xlim(float(x.min()), float(x.max()))
     ax.set_xlabel(key_label(data.keys[0], round_unit, lab))
-    ax.set_ylabel(f"myopic horizon ({plural_unit(round_unit)})")
-    ax.grid(axis="y", color="#e6e6e6", linewidth=0.8)
-    ax.set_axisbelow(True)
-    ax.legend(handles=handles, loc="best")
+    ax.set_ylabel("probability")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, fontsize=8.5)
     return ax
+
+
+def _by(grid: GridAnalysis) -> str:
+    return grid.collapse_date or "the end of the run"
 
 
 def _two_keys(grid: GridAnalysis) -> bool:
@@ -185,27 +199,38 @@ def _one_key(grid: GridAnalysis) -> bool:
 
 
 @register("horizon_grid", size=GRID_SIZE, order=110, source=GridAnalysis, applies=_two_keys,
-          caption="The myopic horizon over the swept values (colour), hatched grey where "
-          "hedging lasts the whole run; markers show where Syria goes when hedging ends, "
-          "black lines separate the exit paths.")
+          caption="Left: the median round in which hedging stops being certain over the "
+          "swept values (colour), hatched grey where it lasts the whole run, dark where the "
+          "regime collapses first; markers show the most likely end of the hedge. Right: the "
+          "probability that the regime has fallen by the date.")
 def build_grid(grid: GridAnalysis, context: Context) -> Figure:
     fig = new_figure(GRID_SIZE)
     data = grid_data(grid)
-    draw_grid(data, fig.add_subplot(), round_unit=context.round_unit, labels=context.labels,
+    left, right = fig.subplots(1, 2)
+    draw_grid(data, left, round_unit=context.round_unit, labels=context.labels,
               focal=context.focal)
+    legend = left.get_legend()
+    if legend is not None:  # below both panels, so it does not widen the left one
+        handles = list(legend.legend_handles)
+        texts = [t.get_text() for t in legend.get_texts()]
+        legend.remove()
+        fig.legend(handles, texts, loc="outside lower center", ncols=min(len(handles), 3),
+                   fontsize=8.5)
+    draw_collapse(data, right, round_unit=context.round_unit, labels=context.labels,
+                  by=_by(grid))
     suptitle(fig, title_grid(data, context.round_unit, context.labels))
     return fig
 
 
 @register("horizon_sweep", size=LINE_SIZE, order=110, source=GridAnalysis, applies=_one_key,
-          caption="The myopic horizon at each swept value, markers coloured by where Syria "
-          "goes when hedging ends; hollow markers at the run's length where hedging lasts "
-          "the whole run.")
+          caption="Where the hedge ends at each swept value (stacked probabilities: an "
+          "alignment, a realignment, collapse, or never within the run) and the probability "
+          "that the regime has fallen by the date (dashed).")
 def build_line(grid: GridAnalysis, context: Context) -> Figure:
     fig = new_figure(LINE_SIZE)
     data = grid_data(grid)
+    exits = {e: np.array([p.exit[e] for p in grid.points]) for e in grid.points[0].exit}
     draw_line(data, fig.add_subplot(), round_unit=context.round_unit, labels=context.labels,
-              focal=context.focal)
+              focal=context.focal, exits=exits, by=_by(grid))
     suptitle(fig, title_grid(data, context.round_unit, context.labels))
     return fig
-

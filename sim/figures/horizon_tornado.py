@@ -1,123 +1,110 @@
-"""Figure: the one-at-a-time sensitivity of the horizon as a tornado chart."""
+"""Figure: the one-at-a-time sensitivity around the scenario's calibration as a tornado
+chart (a local view: the global one is the Sobol analysis of ``hedgesim analyze``)."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from sim.figures.common import NEVER_HATCH, OKABE_ITO, axes_or_new, new_figure, suptitle
+from sim.figures.common import OKABE_ITO, new_figure, suptitle
 from sim.figures.registry import Context, register
 from sim.labels import Labels
 from sim.results import SensitivityAnalysis
-from sim.views import TornadoRow, tornado_rows
-from sim.wording import capital, horizon_value, key_name, never_text, plural_unit, value_text
+from sim.results.analyses import PointAnswer
+from sim.wording import capital, key_name, value_text
 
 #: Width, and the height's base and growth per row, in inches.
-WIDTH, BASE_HEIGHT, ROW_HEIGHT = 11.0, 1.6, 0.75
+WIDTH, BASE_HEIGHT, ROW_HEIGHT = 14.0, 1.8, 0.75
 #: Colours of the low and high end of each key.
 LOW_COLOUR = OKABE_ITO["sky_blue"]
 HIGH_COLOUR = OKABE_ITO["orange"]
+#: The two answers drawn: (field of PointAnswer, what it is).
+PANELS: tuple[tuple[str, str], ...] = (
+    ("hedging_ends", "P(hedging stops being certain within the run)"),
+    ("collapse_by", "P(the regime has fallen by {by})"),
+)
 
 
 def size(sens: SensitivityAnalysis) -> tuple[float, float]:
     """The tornado grows with its rows."""
-    return WIDTH, max(3.6, BASE_HEIGHT + ROW_HEIGHT * len(sens.parameters))
+    return WIDTH, max(3.8, BASE_HEIGHT + ROW_HEIGHT * len(sens.parameters))
 
 
-def title_tornado(sens: SensitivityAnalysis, round_unit: str, labels: Labels) -> str:
-    """Finding of the tornado: which key moves the horizon most, and how far."""
-    rows = tornado_rows(sens)
-    units = plural_unit(round_unit)
-    rounds = int(sens.rounds)
-    base = horizon_value(sens.base_horizon, rounds)
-    base_text = f"base {base}" + ("" if base == "never" else f" {units}")
-    if not rows or rows[0].swing == 0:
-        return f"No single uncertain input moves the horizon from its {base_text}"
-    top = [r for r in rows if r.swing == rows[0].swing]
-    names = [key_name(r.key, labels) for r in top[:2]] + (["others"] if len(top) > 2 else [])
-    r = top[0]
-    lo, hi = sorted((r.low_horizon, r.high_horizon))
-    lo_q, hi_q = sens.quantiles
-    span = f"{horizon_value(lo, rounds)}\u2013{horizon_value(hi, rounds)}"
-    return (f"{capital(' and '.join(names))} {'moves' if len(top) == 1 else 'move'} the "
-            f"horizon most: {span} {units} over {'its' if len(top) == 1 else 'their'} "
-            f"{lo_q * 100:g}th\u2013{hi_q * 100:g}th percentile range ({base_text})"
-            ).replace(f"\u2013never {units}", f" {units} to never")
+def horizon_text(p: PointAnswer) -> str:
+    return p.horizon if isinstance(p.horizon, str) else f"{p.horizon}"
 
 
-def draw_tornado(rows: Sequence[TornadoRow], base_horizon: int | None, rounds: int,
-                 ax: Axes | None = None, *, round_unit: str = "round",
-                 quantiles: tuple[float, float] = (0.05, 0.95),
-                 base_exit: str | None = None, labels: Labels | None = None,
-                 focal: str = "syria") -> Axes:
-    """Draw the tornado: per key (largest swing on top) a bar from the base horizon to the
-    horizon at the key's low end (upper half) and at its high end (lower half), each end
-    labelled "value -> horizon" (and the exit where it differs from ``base_exit``); "never"
-    drawn hatched to the run's length."""
-    ax = axes_or_new(ax, (WIDTH, BASE_HEIGHT + ROW_HEIGHT * len(rows)))
-    lab = labels or Labels.default()
-    base = rounds if base_horizon is None else base_horizon
+def title_tornado(sens: SensitivityAnalysis, labels: Labels) -> str:
+    """Finding of the tornado: which key moves the answers most, and how far."""
+    rows = sens.parameters
+    if not rows or rows[0].swing < 0.005:
+        return "No single uncertain input moves the answers from the scenario's"
+    r = rows[0]
+    field, what = max(PANELS, key=lambda f: abs(getattr(r.at_high, f[0]) - getattr(r.at_low, f[0])))
+    lo, hi = getattr(r.at_low, field), getattr(r.at_high, field)
+    by = sens.collapse_date or "the end of the run"
+    return (f"{capital(key_name(r.key, labels))} moves the answers most: "
+            f"{what.format(by=by)} from {lo:.0%} to {hi:.0%} over its "
+            f"{sens.quantiles[0] * 100:g}th\u2013{sens.quantiles[1] * 100:g}th percentile "
+            f"range (scenario: {getattr(sens.base, field):.0%})")
+
+
+def draw_panel(sens: SensitivityAnalysis, field: str, ax: Axes, *, labels: Labels,
+               names: bool = True) -> Axes:
+    """One answer's tornado: per key (largest swing on top) a bar from the scenario's value
+    to the value at the key's low end (upper half) and at its high end (lower half), each
+    end labelled "input value -> median horizon"."""
+    rows = sens.parameters
+    base = getattr(sens.base, field)
     n = len(rows)
     height = 0.36
     for i, row in enumerate(rows):
         y = n - 1 - i
-        for end, offset, colour in (("low", height / 2, LOW_COLOUR),
-                                    ("high", -height / 2, HIGH_COLOUR)):
-            h = row.low_horizon if end == "low" else row.high_horizon
-            never = row.low_never if end == "low" else row.high_never
-            value = row.low_value if end == "low" else row.high_value
-            width = h - base
-            if width == 0:
+        for at, value, offset, colour in ((row.at_low, row.low, height / 2, LOW_COLOUR),
+                                          (row.at_high, row.high, -height / 2, HIGH_COLOUR)):
+            v = getattr(at, field)
+            width = v - base
+            if abs(width) < 1e-9:
                 ax.plot([base, base], [y + offset - height / 2, y + offset + height / 2],
                         color=colour, linewidth=3, solid_capstyle="butt")
             else:
-                ax.barh(y + offset, width, left=base, height=height, color=colour,
-                        hatch=NEVER_HATCH if never else None, edgecolor="white", linewidth=0)
-            text = f"{value_text(value)} \u2192 {'never' if never else h}"
-            exit_ = row.low_exit if end == "low" else row.high_exit
-            if exit_ is not None and exit_ != base_exit:
-                text += f" ({lab.action(focal, exit_)})"
+                ax.barh(y + offset, width, left=base, height=height, color=colour, linewidth=0)
             right = width >= 0
-            ax.text(h + (0.25 if right else -0.25), y + offset, text, va="center",
-                    ha="left" if right else "right", fontsize=8.5)
+            ax.text(v + (0.01 if right else -0.01), y + offset,
+                    f"{value_text(value)} \u2192 {horizon_text(at)}", va="center",
+                    ha="left" if right else "right", fontsize=8)
     ax.axvline(base, color="black", linewidth=1.2)
-    ax.set_yticks(range(n), [f"{capital(key_name(r.key, lab))}\n{r.key}" for r in reversed(rows)])
-    ax.tick_params(axis="y", length=0)
+    ax.set_yticks(range(n), [f"{capital(key_name(r.key, labels))}\n{r.key}"
+                             for r in reversed(rows)])
+    ax.tick_params(axis="y", length=0, labelleft=names)
     ax.spines["left"].set_visible(False)
     ax.set_ylim(-0.7, n - 0.3)
-    horizons = [base] + [r.low_horizon for r in rows] + [r.high_horizon for r in rows]
-    lo, hi = min(horizons), max(horizons)
-    # room for the end labels ("0.116 -> 4 (realign)") on both sides
-    pad = max(3.0, 0.2 * (hi - lo))
-    left = lo - (max(4.0, 0.35 * (hi - lo)) if lo < base else 1.0)
-    ax.set_xlim(left, hi + pad)
-    ax.set_xticks([t for t in ax.get_xticks() if left <= t <= hi + pad and t >= 0])
-    ax.set_xlabel(f"myopic horizon ({plural_unit(round_unit)}); the base scenario's horizon is "
-                  f"{'never' if base_horizon is None else base_horizon} (black line), "
-                  f"{never_text(rounds, round_unit)} drawn at {rounds}")
-    lo_q, hi_q = quantiles
-    handles = [Patch(facecolor=LOW_COLOUR, label=f"key at its low end ({lo_q * 100:g}th "
-                     "percentile)"),
-               Patch(facecolor=HIGH_COLOUR, label=f"key at its high end ({hi_q * 100:g}th "
-                     "percentile)"),
-               Patch(facecolor="white", edgecolor="grey", hatch=NEVER_HATCH,
-                     label=never_text(rounds, round_unit))]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3,
-              title="bar ends: key value \u2192 horizon (exit path where it differs from the "
-              "base's)", title_fontsize=8.5)
+    ax.set_xlim(-0.2, 1.2)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
     return ax
 
 
 @register("horizon_tornado", size=size, order=130, source=SensitivityAnalysis,
-          caption="The horizon with each uncertain input at its low and its high end, the "
-          "others at base, largest swing on top; each bar end reads value \u2192 horizon.")
+          caption="A local view: the probability that hedging ends within the run (left) and "
+          "that the regime has fallen by the date (right) with each uncertain input at its "
+          "low and its high end, the others at the scenario's values, largest swing on top; "
+          "each bar end reads input value \u2192 median horizon. The global view over every "
+          "calibration the claims support is hedgesim analyze's Sobol analysis.")
 def build(sens: SensitivityAnalysis, context: Context) -> Figure:
     fig = new_figure(size(sens))
-    draw_tornado(tornado_rows(sens), sens.base_horizon, sens.rounds, fig.add_subplot(),
-                 round_unit=context.round_unit, quantiles=sens.quantiles,
-                 base_exit=sens.base_exit, labels=context.labels, focal=context.focal)
-    suptitle(fig, title_tornado(sens, context.round_unit, context.labels))
+    by = sens.collapse_date or "the end of the run"
+    axes = fig.subplots(1, len(PANELS))
+    for k, (ax, (field, what)) in enumerate(zip(axes, PANELS, strict=True)):
+        draw_panel(sens, field, ax, labels=context.labels, names=k == 0)
+        ax.set_xlabel(what.format(by=by) + f"\nthe scenario's: {getattr(sens.base, field):.0%} "
+                      f"(black line), median horizon {horizon_text(sens.base)}", fontsize=9)
+    lo_q, hi_q = sens.quantiles
+    handles = [Patch(facecolor=LOW_COLOUR, label=f"input at its low end ({lo_q * 100:g}th "
+                     "percentile)"),
+               Patch(facecolor=HIGH_COLOUR, label=f"input at its high end ({hi_q * 100:g}th "
+                     "percentile)")]
+    axes[-1].legend(handles=handles, loc="lower right", fontsize=8.5,
+                    title="bar ends: input value \u2192 median horizon", title_fontsize=8.5)
+    suptitle(fig, title_tornado(sens, context.labels))
     return fig

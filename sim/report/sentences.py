@@ -1,38 +1,23 @@
 """Every sentence and table row hedgesim writes about a result, from the typed result.
 
-The report, the analyses' report and the summary ``hedgesim run`` prints all take their
-words from here; nothing is typed in: change the scenario and the sentences change with
-it. "Never within the run" is said as never, never as the last round; two ends of the
-hedge equally likely are said as a tie.
+The report and the summary ``hedgesim run`` prints take their words from here (the
+analyses' from :mod:`sim.report.analyses`); nothing is typed in: change the scenario and
+the sentences change with it. "Never within the run" is said as never, never as the last
+round; two ends of the hedge equally likely are said as a tie.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from sim.labels import Labels
-from sim.results import (
-    ArticleResults,
-    GridAnalysis,
-    MonteCarloAnalysis,
-    SensitivityAnalysis,
-)
+from sim.results import ArticleResults
 from sim.results.article import ExitDistribution, HorizonDistribution
 from sim.results.supported import Quantiles, SupportedAnalysis
-from sim.views import axis_effects, grid_data, tornado_rows
 from sim.wording import (
     capital,
-    central_range,
     count_text,
     join,
-    key_name,
     percent,
     relabel,
-    rounds_text,
-    value_text,
 )
-
-Analysis = GridAnalysis | MonteCarloAnalysis | SensitivityAnalysis
 
 #: How each end of the hedge is said, by its key in :attr:`ExitDistribution.totals`.
 EXIT_PHRASES: dict[str, str] = {
@@ -385,200 +370,6 @@ def claim_rows(results: ArticleResults, n_terms: int = 3) -> list[tuple[str, str
 def summary_rows(results: ArticleResults) -> list[tuple[str, str]]:
     """The compact table ``hedgesim run`` prints under the answer."""
     return [(name, value) for name, value, _ in horizon_rows(results)]
-
-
-# -- analyses -----------------------------------------------------------------------------
-def _exit_phrase(shares: dict[str, float], of: str, focal: str, lab: Labels) -> str:
-    """``"When hedging ends, Syria exits to align in 80% of draws and to realign in 8%."``"""
-    parts = [(lab.action(focal, label), share) for label, share in shares.items()
-             if label != "none" and share > 0]
-    if not parts:
-        return ""
-    (first, first_share), rest = parts[0], parts[1:]
-    told = [f"to {first} in {percent(first_share)} of {of}"] + [
-        f"to {label} in {percent(share)}" for label, share in rest]
-    return f"When hedging ends, {lab.player(focal)} exits " + join(told) + "."
-
-
-def _broken_phrase(names: Sequence[str | None], of: str, lab: Labels) -> str:
-    n = max(len(names), 1)
-    found = sorted(((p, sum(x == p for x in names) / n) for p in sorted(
-        {x for x in names if x is not None})), key=lambda f: -f[1])
-    if not found:
-        return ""
-    told = [f"{lab.player(p)} in {percent(share)}" for p, share in found]
-    told[0] += f" of {of}"
-    return "The counterpart whose patience breaks first is " + join(told) + "."
-
-
-def _flat(values: list) -> list:
-    return [x for v in values for x in (_flat(v) if isinstance(v, list) else [v])]
-
-
-def _grid_sentences(grid: GridAnalysis, unit: str, lab: Labels, focal: str) -> list[str]:
-    data = grid_data(grid)
-    n = data.never.size
-    if data.exit.ndim == 1:
-        values = data.axes[0]
-        over = (f"Over {n} values of {key_name(data.keys[0], lab)} from "
-                f"{value_text(values.min())} to {value_text(values.max())}")
-        of = "values"
-    else:
-        ranges = [f"{key_name(k, lab)} ({value_text(a.min())}\u2013{value_text(a.max())})"
-                  for k, a in zip(data.keys, data.axes, strict=True)]
-        over = f"Over the {n} combinations of {' and '.join(ranges)}"
-        of = "combinations"
-    never = int(data.never.sum())
-    if data.span is None:
-        out = [f"{over}, hedging lasts the whole run: it never ends within "
-               f"{rounds_text(data.rounds, unit)}."]
-    else:
-        lo, hi = data.span
-        lasts = (f"hedging lasts {rounds_text(lo, unit)}" if lo == hi
-                 else f"hedging lasts from {lo} to {rounds_text(hi, unit)}")
-        out = [f"{over}, {lasts}"
-               + (f"; in {never} of them ({percent(never / n)}) it never ends within "
-                  f"{rounds_text(data.rounds, unit)}." if never else ".")]
-    for key, axis, effect in zip(data.keys, data.axes, axis_effects(data), strict=True):
-        if len(axis) < 2:
-            continue
-        move = (f"Raising {key_name(key, lab)} from {value_text(axis[0])} "
-                f"to {value_text(axis[-1])}")
-        if abs(effect) < 0.05:
-            out.append(f"{move} leaves the horizon unchanged on average.")
-        else:
-            verb = "lengthens" if effect > 0 else "shortens"
-            out.append(f"{move} {verb} hedging by {abs(effect):.1f} "
-                       f"{'round' if abs(effect) == 1 else 'rounds'} on average"
-                       + (" (never counted as the run's length)." if never else "."))
-    exits = _flat(grid.exit)
-    shares = {label: sum(e == label for e in exits) / len(exits) for label in data.exit_labels}
-    for phrase in (_exit_phrase(shares, of, focal, lab),
-                   _broken_phrase(_flat(grid.first_broken), of, lab)):
-        if phrase:
-            out.append(phrase)
-    return out
-
-
-def _monte_carlo_sentences(mc: MonteCarloAnalysis, unit: str, lab: Labels,
-                           focal: str) -> list[str]:
-    q = mc.quantile_values()
-    inputs = f"{len(mc.keys)} uncertain {'input' if len(mc.keys) == 1 else 'inputs'}"
-    out = []
-    med = q.get(0.5)
-    if med is not None:
-        told = ("hedging never ends within the run" if med >= mc.rounds
-                else f"the median horizon is {rounds_text(int(med), unit)}"
-                if float(med).is_integer() else f"the median horizon is {med:g} rounds")
-        sentence = f"Over {mc.draws} draws of {inputs} (seed {mc.seed}), {told}"
-        if 0.05 in q and 0.95 in q:
-            sentence += f"; {central_range(q[0.05], q[0.95], mc.rounds, unit)}"
-        out.append(sentence + ".")
-    if mc.never_share > 0:
-        out.append(f"{percent(mc.never_share)} of draws never leave hedging within "
-                   f"{rounds_text(mc.rounds, unit)}.")
-    else:
-        out.append(f"Every draw leaves hedging within {rounds_text(mc.rounds, unit)}.")
-    for phrase in (_exit_phrase(dict(mc.exit_shares), "draws", focal, lab),
-                   _broken_phrase(mc.first_broken, "draws", lab)):
-        if phrase:
-            out.append(phrase)
-    return out
-
-
-def _sensitivity_sentences(sens: SensitivityAnalysis, unit: str, lab: Labels) -> list[str]:
-    rows = tornado_rows(sens)
-    lo_q, hi_q = sens.quantiles
-    base = ("never ends within the run" if sens.base_horizon is None
-            else f"lasts {rounds_text(sens.base_horizon, unit)}")
-    out = [f"With each of {len(rows)} uncertain inputs at its {lo_q * 100:g}th and "
-           f"{hi_q * 100:g}th percentile in turn, the others at base (where hedging {base}):"]
-
-    def h(value: int, never: bool) -> str:
-        return f"never within {rounds_text(sens.rounds, unit)}" if never else str(value)
-
-    moving = [r for r in rows if r.swing > 0]
-    for r in moving:
-        out.append(f"{capital(key_name(r.key, lab))} from {value_text(r.low_value)} to "
-                   f"{value_text(r.high_value)} moves the horizon from "
-                   f"{h(r.low_horizon, r.low_never)} to {h(r.high_horizon, r.high_never)}, "
-                   f"a swing of {r.swing}.")
-    still = [key_name(r.key, lab) for r in rows if r.swing == 0]
-    if still:
-        verb = "does" if len(still) == 1 else "do"
-        out.append(capital(f"{join(still)} {verb} not move it"
-                           + (" at all." if not moving else ".")))
-    return out
-
-
-def analysis_sentences(analysis: Analysis, unit: str, labels: Labels,
-                       focal: str = "syria") -> list[str]:
-    """An analysis's finding in plain sentences."""
-    if isinstance(analysis, GridAnalysis):
-        return _grid_sentences(analysis, unit, labels, focal)
-    if isinstance(analysis, MonteCarloAnalysis):
-        return _monte_carlo_sentences(analysis, unit, labels, focal)
-    return _sensitivity_sentences(analysis, unit, labels)
-
-
-def analysis_heading(analysis: Analysis, labels: Labels) -> str:
-    """The report heading of an analysis."""
-    if isinstance(analysis, GridAnalysis):
-        return "Sweep over " + join([key_name(k, labels) for k in analysis.keys])
-    if isinstance(analysis, MonteCarloAnalysis):
-        return "Monte Carlo: the horizon under uncertainty"
-    return "Sensitivity: which input moves the horizon most"
-
-
-def analysis_table(analysis: Analysis, labels: Labels, focal: str = "syria"
-                   ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    """A small table for the report: the quantiles of a Monte Carlo result, the ends of each
-    input of a sensitivity result; nothing for a sweep (its figure is the table)."""
-    if isinstance(analysis, MonteCarloAnalysis):
-        return ("Quantile", "Horizon"), [
-            (f"{q * 100:g}%", "never" if v >= analysis.rounds else f"{v:g}")
-            for q, v in analysis.quantile_values().items()]
-    if isinstance(analysis, SensitivityAnalysis):
-        def exit_(e: str | None) -> str:
-            return "\u2014" if not e else labels.action(focal, e)
-
-        return (("Input", "Low", "Base", "High", "Horizon at low", "Horizon at high",
-                 "Exit at low / high", "Swing"),
-                [(r.key, value_text(r.low_value), value_text(r.base_value),
-                  value_text(r.high_value), "never" if r.low_never else str(r.low_horizon),
-                  "never" if r.high_never else str(r.high_horizon),
-                  f"{exit_(r.low_exit)} / {exit_(r.high_exit)}", str(r.swing))
-                 for r in tornado_rows(analysis)])
-    return (), []
-
-
-def analysis_summary(name: str, analysis: Analysis, labels: Labels) -> str:
-    """One line per analysis for the summary ``hedgesim run`` and ``hedgesim sweep`` print."""
-    if isinstance(analysis, GridAnalysis):
-        flat = _flat(analysis.horizon)
-        ends = [x for x in flat if x is not None]
-        never = sum(x is None for x in flat)
-        span = f"{min(ends)}-{max(ends)}" if ends else "none"
-        return (f"  grid over {' x '.join(analysis.keys)}: {len(flat)} variants, horizon "
-                f"{span} rounds, {never} never leave hedging within {analysis.rounds} rounds")
-    if isinstance(analysis, MonteCarloAnalysis):
-        q = analysis.quantile_values()
-
-        def v(x: float) -> str:
-            return "never" if x >= analysis.rounds else f"{x:g}"
-
-        shares = ", ".join(f"{k} {s:.0%}" for k, s in analysis.exit_shares.items() if s > 0)
-        return (f"  monte carlo, {analysis.draws} draws: median horizon {v(q[0.5])} "
-                f"(90% within {v(q[0.05])} to {v(q[0.95])}); exits: {shares}")
-
-    def h(x: int | None) -> str:
-        return "never" if x is None else str(x)
-
-    top = ", ".join(f"{p.key} ({h(p.low_horizon)} to {h(p.high_horizon)})"
-                    for p in analysis.parameters[:3])
-    return f"  sensitivity, base horizon {h(analysis.base_horizon)}: most: {top}"
-
-
 
 
 # -- the supported set (hedgesim analyze) ---------------------------------------------------

@@ -3,7 +3,8 @@ the figures and the report.
 
 - :class:`ArticleResults` (``results.json``): a run of Model 2, the article's stochastic
   game (what ``hedgesim run`` writes);
-- :class:`AnalysisResults` (``analyses.json``): sweeps, Monte Carlo and sensitivity.
+- :class:`AnalysisResults` (``analyses.json``): sweeps, Monte Carlo and sensitivity of
+  Model 2.
 
 Both are pydantic models: ``model_dump_json`` writes the file, ``model_json_schema`` is its
 published schema (``docs/results.schema.json``, ``docs/analyses.schema.json``), and
@@ -21,6 +22,7 @@ from sim.results.analyses import (
     AnalysisResults,
     GridAnalysis,
     MonteCarloAnalysis,
+    PointAnswer,
     SensitivityAnalysis,
     SensitivityRow,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "Horizon",
     "LabelNames",
     "MonteCarloAnalysis",
+    "PointAnswer",
     "Results",
     "SensitivityAnalysis",
     "SensitivityRow",

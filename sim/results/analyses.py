@@ -1,109 +1,137 @@
-"""``AnalysisResults``: sweeps, Monte Carlo and sensitivity of a scenario (``analyses.json``).
+"""``AnalysisResults``: sweeps, Monte Carlo and sensitivity of a scenario on the article's
+game (Model 2) (``analyses.json``).
 
-Like :class:`sim.results.RunResults`, the class is the file format, the schema
-(``docs/analyses.schema.json``), the validation and the only input of the analyses'
-figures and report sections. Horizons count rounds from 0; ``null`` means hedging lasts
-the whole run ("never"), an exit or first-broken of ``null`` means there is none.
+Like :class:`sim.results.ArticleResults`, the class is the file format, the schema
+(``docs/analyses.schema.json``), the validation and the only input of the analyses' figures
+and report sections. Every analysis solves calibrations of the scenario (its values moved
+along key paths, docs/scenarios.md) on the engine, under the default selection rule, and
+records the same answers at each: :class:`PointAnswer`. Horizons count rounds from 0;
+``collapse`` and ``never`` are outcomes of their own, never folded into the last round.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from sim.results.common import LabelNames, Probability, Real, Record, Round
+from sim.results.supported import AnswerDistributions
 
 #: Bumped on any incompatible change of ``analyses.json``.
-ANALYSES_SCHEMA_VERSION: Literal[2] = 2
+ANALYSES_SCHEMA_VERSION: Literal[3] = 3
+#: Where the hedge can end (the keys of :attr:`PointAnswer.exit`).
+ENDS: tuple[str, ...] = ("align", "realign", "collapse", "never")
 
-Horizons1 = list[Round | None]
-Names1 = list[str | None]
+#: A calibration's horizon: the round by which hedging has stopped being certain with
+#: probability 1/2, or ``collapse`` / ``never`` when that does not happen within the run
+#: (whichever of the two is likelier).
+HorizonOutcome = Round | Literal["collapse", "never"]
 
 
-class GridAnalysis(Record):
-    """The horizon over a grid of one or two key paths (row-major: the first key varies
-    slowest; arrays are nested one level per key)."""
+class PointAnswer(Record):
+    """The answers of one solved calibration."""
+
+    horizon: HorizonOutcome = Field(description="the median round in which hedging stops being "
+                             "certain, or collapse / never when it does not within the run with "
+                             "probability 1/2 (whichever of the two is likelier)")
+    hedging_ends: Probability = Field(description="P(hedging stops being certain within the "
+                                      "run)")
+    exit: dict[str, Probability] = Field(description="P(the hedge ends in align / realign / "
+                                         "collapse / never)")
+    exit_mode: str = Field(description="the most likely end of the hedge (ties joined with =)")
+    collapse_by: Probability = Field(description="P(the regime has fallen by the analysis's "
+                                     "date)")
+    ambiguity: Real = Field(description="the value of ambiguity: Syria's round-0 payoff (with "
+                            "continuation values) from hedging minus the best of aligning and "
+                            "realigning")
+
+    @model_validator(mode="after")
+    def _ends(self) -> PointAnswer:
+        if tuple(self.exit) != ENDS:
+            raise ValueError(f"exit needs exactly the ends {', '.join(ENDS)} in that order")
+        return self
+
+
+class Solved(Record):
+    """What every analysis states about how its calibrations were solved."""
+
+    rounds: int = Field(ge=1, description="the run's length")
+    round_days: Real = Field(gt=0, description="days in a round")
+    grid: tuple[int, int] = Field(description="the state grid solved on: belief points, "
+                                  "capacity points")
+    rule: str = Field(description="the selection rule the answers are under")
+    collapse_round: Round = Field(description="collapse_by is read at the start of this round")
+    collapse_date: str | None = Field(description="the date collapse_by is by (null: the end of "
+                                      "an undated run)")
+
+
+class GridAnalysis(Solved):
+    """The answers over a grid of one or two key paths (``points`` in row-major order: the
+    first key varies slowest)."""
 
     analysis: Literal["grid"] = "grid"
     keys: list[str] = Field(min_length=1, max_length=2)
     axes: list[list[Real]]
-    rounds: int = Field(ge=1)
-    horizon: Horizons1 | list[Horizons1]
-    exit: Names1 | list[Names1]
-    first_broken: Names1 | list[Names1]
+    points: list[PointAnswer]
 
     @model_validator(mode="after")
     def _shape(self) -> GridAnalysis:
-        shape = [len(a) for a in self.axes]
-        if len(shape) != len(self.keys):
+        if len(self.axes) != len(self.keys):
             raise ValueError("one axis per key")
-        for name in ("horizon", "exit", "first_broken"):
-            value = getattr(self, name)
-            found = [len(value)] + ([len(value[0])] if value and isinstance(value[0], list)
-                                    else [])
-            if len(shape) == 2 and any(len(row) != shape[1] for row in value):
-                found = [len(value), -1]
-            if found != shape:
-                raise ValueError(f"{name} has shape {found}, the axes {shape}")
+        n = math.prod(len(a) for a in self.axes)
+        if len(self.points) != n:
+            raise ValueError(f"{len(self.points)} points for a grid of {n}")
         return self
 
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(a) for a in self.axes)
 
-class MonteCarloAnalysis(Record):
-    """The horizon's distribution over draws of the scenario's uncertainty."""
+
+class MonteCarloAnalysis(Solved):
+    """The answers' distributions over draws of the scenario's uncertainty."""
 
     analysis: Literal["monte-carlo"] = "monte-carlo"
     keys: list[str] = Field(min_length=1)
     draws: int = Field(ge=1)
     seed: int
-    rounds: int = Field(ge=1)
-    quantiles: dict[str, Real] = Field(description="{q: horizon quantile}, never counted "
-                                       "as the run's length")
-    exit_shares: dict[str, Probability] = Field(description="{exit or 'none': share}")
-    never_share: Probability
-    horizon: Horizons1
-    exit: Names1
-    first_broken: Names1
     samples: dict[str, list[Real]] = Field(description="{key: the drawn values}")
+    points: list[PointAnswer] = Field(description="the answers of each draw")
+    distributions: AnswerDistributions = Field(description="each answer over the draws")
 
     @model_validator(mode="after")
     def _lengths(self) -> MonteCarloAnalysis:
-        lengths = {len(self.horizon), len(self.exit), len(self.first_broken),
-                   *(len(v) for v in self.samples.values())}
-        if lengths != {self.draws}:
-            raise ValueError(f"every per-draw list needs {self.draws} entries")
+        lengths = {len(self.points), *(len(v) for v in self.samples.values())}
+        if lengths != {self.draws} or set(self.samples) != set(self.keys):
+            raise ValueError(f"every key and the points need {self.draws} entries")
         return self
-
-    def quantile_values(self) -> dict[float, float]:
-        """``{q: value}`` with the quantiles as numbers, in order."""
-        return dict(sorted((float(q), v) for q, v in self.quantiles.items()))
 
 
 class SensitivityRow(Record):
-    """One uncertain key at the low and the high end of its distribution."""
+    """One uncertain key at the low and the high end of its distribution, the others at
+    the scenario's values."""
 
     key: str
     base: Real
     low: Real
     high: Real
-    low_horizon: Round | None
-    high_horizon: Round | None
-    low_exit: str | None
-    high_exit: str | None
-    swing: int = Field(ge=0, description="|high - low| of the horizons, never counted as "
-                       "the run's length")
+    at_low: PointAnswer
+    at_high: PointAnswer
+    swing: Real = Field(ge=0, description="the larger of how far P(hedging ends) and "
+                        "P(collapse by) move between the two ends")
 
 
-class SensitivityAnalysis(Record):
-    """One-at-a-time sensitivity of the horizon (a tornado chart), largest swing first."""
+class SensitivityAnalysis(Solved):
+    """One-at-a-time sensitivity around the scenario's calibration (a tornado chart, a
+    local view; ``hedgesim analyze`` gives the global one), largest swing first."""
 
     analysis: Literal["sensitivity"] = "sensitivity"
     keys: list[str]
     quantiles: tuple[Probability, Probability] = Field(description="the percentiles of the "
                                                        "low and high ends")
-    base_horizon: Round | None
-    base_exit: str | None
-    rounds: int = Field(ge=1)
+    base: PointAnswer
     parameters: list[SensitivityRow]
 
 
@@ -123,7 +151,7 @@ class AnalysisScenario(Record):
 class AnalysisResults(Record):
     """The analyses of a scenario (``analyses.json``)."""
 
-    schema_version: Literal[2] = Field(default=ANALYSES_SCHEMA_VERSION, description="bumped on any "
+    schema_version: Literal[3] = Field(default=ANALYSES_SCHEMA_VERSION, description="bumped on any "
                                        "incompatible change; other versions are refused")
     kind: Literal["analyses"] = Field(default="analyses", description="always analyses")
     scenario: AnalysisScenario

@@ -1,7 +1,7 @@
 """Typed results from what the model computed: the one place that turns a run of Model 2
 (:class:`sim.scenario.article.ArticleRun` and its :class:`sim.article.answers.Answers`)
-and the analyses (:mod:`sim.sweep`) into :class:`~sim.results.ArticleResults` and
-:class:`~sim.results.AnalysisResults`.
+into :class:`~sim.results.ArticleResults` (the analyses build their own records:
+:mod:`sim.sweep.analyses`).
 
 This is where everything the figures and the report draw is computed, once: the exact
 outcome distributions, the robustness across rules, the stage game of round 0 with its
@@ -13,20 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim import model
-from sim.results.analyses import (
-    AnalysisResults,
-    AnalysisScenario,
-    GridAnalysis,
-    MonteCarloAnalysis,
-    SensitivityAnalysis,
-    SensitivityRow,
-)
 from sim.results.article import (
     ArticleResults,
     ArticleRound,
@@ -366,76 +357,3 @@ def trajectory_csv(results: ArticleResults) -> str:
                 "; ".join(r.events)]
         writer.writerow([_csv_cell(v) for v in row])
     return buf.getvalue()
-
-
-# -- analyses.json --------------------------------------------------------------------------
-NEVER = -1
-
-
-def _horizons(values: Any) -> Any:
-    arr = np.asarray(values)
-    if arr.ndim == 0:
-        v = int(arr)
-        return None if v == NEVER else v
-    return [_horizons(v) for v in arr]
-
-
-def _names(codes: Any, labels: Sequence[str]) -> Any:
-    arr = np.asarray(codes)
-    if arr.ndim == 0:
-        v = int(arr)
-        return None if v == NEVER else labels[v]
-    return [_names(v, labels) for v in arr]
-
-
-def analysis_record(result: Any) -> GridAnalysis | MonteCarloAnalysis | SensitivityAnalysis:
-    """The typed record of a :mod:`sim.sweep` analysis result."""
-    from sim.sweep import GridResult, MonteCarloResult
-
-    if isinstance(result, GridResult):
-        return GridAnalysis(
-            keys=list(result.keys), axes=[list(a) for a in result.axes], rounds=result.rounds,
-            horizon=_horizons(result.horizon), exit=_names(result.exit, result.exit_labels),
-            first_broken=_names(result.first_broken, result.counterpart_labels),
-        )
-    if isinstance(result, MonteCarloResult):
-        return MonteCarloAnalysis(
-            keys=list(result.keys), draws=int(len(result.horizon)), seed=int(result.seed),
-            rounds=result.rounds,
-            quantiles={f"{q:g}": v for q, v in result.quantiles.items()},
-            exit_shares=dict(result.exit_shares), never_share=result.never_share,
-            horizon=_horizons(result.horizon), exit=_names(result.exit, result.exit_labels),
-            first_broken=_names(result.first_broken, result.counterpart_labels),
-            samples={k: list(result.samples[:, j]) for j, k in enumerate(result.keys)},
-        )
-    return SensitivityAnalysis(
-        keys=list(result.keys), quantiles=tuple(result.quantiles),
-        base_horizon=_horizons(result.base_horizon),
-        base_exit=_names(result.base_exit, result.exit_labels), rounds=result.rounds,
-        parameters=[
-            SensitivityRow(
-                key=key, base=result.base_values[j], low=result.low_values[j],
-                high=result.high_values[j], low_horizon=_horizons(result.low_horizon[j]),
-                high_horizon=_horizons(result.high_horizon[j]),
-                low_exit=_names(result.low_exit[j], result.exit_labels),
-                high_exit=_names(result.high_exit[j], result.exit_labels),
-                swing=int(result.swing[j]),
-            )
-            for j, key in enumerate(result.keys)
-        ],
-    )
-
-
-def analysis_results(scenario: Any, computed: Mapping[str, Any]) -> AnalysisResults:
-    """The :class:`~sim.results.AnalysisResults` of analyses run on ``scenario``
-    (``{analysis name: result}`` as :mod:`sim.sweep` returns them)."""
-    from sim.scenario import scenario_hash
-
-    return AnalysisResults(
-        scenario=AnalysisScenario(name=scenario.name, hash=scenario_hash(scenario),
-                                  question=scenario.question,
-                                  round_unit=scenario.repeated.round_unit),
-        focal=model.SYRIA,
-        labels=LabelNames.of(scenario.labels(), model.ACTIONS),
-        analyses={name: analysis_record(r) for name, r in computed.items()},
-    )

@@ -180,11 +180,13 @@ def article_run(scenario: Scenario) -> ArticleRun:
 
 
 def calibrations(
-    run: ArticleRun, keys: Sequence[str], rows: Sequence[Sequence[float]]
+    run: ArticleRun, keys: Sequence[str], rows: Sequence[Sequence[float]], *,
+    monthly: bool = False,
 ) -> list[Parameters]:
     """The run's calibration with the key paths ``keys`` set to each row of ``rows``
-    (values per month, as a scenario states them), each in the run's rounds: the
-    calibrations of a sweep or a Monte Carlo over Model 2 key paths, ready for
+    (values per month, as a scenario states them), each in the run's rounds (or per month
+    with ``monthly=True``, as :func:`sim.calibrate.solving.solve_calibrations` takes them):
+    the calibrations of a sweep or a Monte Carlo over Model 2 key paths, ready for
     :func:`sim.article.answers.answer_batch`.
 
     Raises
@@ -210,8 +212,7 @@ def calibrations(
                     key_path=key,
                 )
             changes[PARAMETER_KEYS[key]] = float(value)
-        monthly = run.monthly.replace(**changes)
-        out.append(
-            per_round(monthly, run.round_days) if run.round_days != BASE_ROUND_DAYS else monthly
-        )
+        calibration = run.monthly.replace(**changes)
+        out.append(calibration if monthly or run.round_days == BASE_ROUND_DAYS
+                   else per_round(calibration, run.round_days))
     return out

@@ -94,6 +94,28 @@ LINEAR = frozenset({PAYOFF, CAPACITY_RATE, HAZARD})
 NONLINEAR = frozenset({PROBABILITY, RATE, DISCOUNT})
 
 
+#: A parameter's key path as sweeps and uncertainty expect it, in words (their error hint).
+VARIABLE_FORMS = ("payoffs.<name>, beliefs.<counterpart>.<setting>, capacity.<setting>, "
+                  "threat.<setting>, patrons.<patron>.<setting>, hazard.<setting> or "
+                  "game.discount")
+
+
+def variable_key_problem(key: str) -> str | None:
+    """What is wrong with ``key`` as a key path a sweep or an uncertainty varies (``None``:
+    nothing; it names a parameter of the article's game)."""
+    from sim.scenario.keys import suggest
+
+    if key in PARAMETER_KEYS:
+        return None
+    starting = {state: parameter for parameter, state in FIXED_KEYS.items()}
+    if key in starting:
+        return (f"{key} is the state a run reaches, not a parameter; vary {starting[key]} "
+                "instead")
+    hint = suggest(key, PARAMETER_KEYS) or (
+        f"; expected a parameter's key path: {VARIABLE_FORMS} (docs/scenarios.md)")
+    return f"cannot vary {key!r}{hint}"
+
+
 def value_range(key: str) -> tuple[float, float]:
     """The admissible values of a parameter's key path or a state key path."""
     if key in PARAMETER_KEYS:

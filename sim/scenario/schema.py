@@ -30,8 +30,8 @@ from sim.article.timeline import resolve as resolve_timeline
 from sim.labels import Labels
 from sim.scenario import article_schema as m2
 from sim.scenario.expect import Expectation
+from sim.scenario.article_keys import variable_key_problem
 from sim.scenario.keys import (
-    ALL_VARIABLE_KEYS,
     EVENT_KEYS,
     MAX_MAGNITUDE,
     Located,
@@ -145,6 +145,14 @@ class Event(_Strict):
         return self
 
 
+def _check_variable(key: str) -> None:
+    """Raise :class:`Located` at ``key`` unless a sweep or an uncertainty may vary it (a
+    parameter of the article's game)."""
+    problem = variable_key_problem(key)
+    if problem is not None:
+        raise Located((key,), problem)
+
+
 class Distribution(_Strict):
     """An uncertain value for Monte Carlo: uniform(low, high), normal(mean, sd) clipped to
     [low, high] when given, triangular(low, mode, high), or lognormal(mean, sd) of the log."""
@@ -197,7 +205,7 @@ class Uncertainty(_Strict):
     @classmethod
     def _known_keys(cls, v: dict[str, Distribution]) -> dict[str, Distribution]:
         for key, d in v.items():
-            check_key(key, ALL_VARIABLE_KEYS, "key path")
+            _check_variable(key)
             allowed = key_range(key)
             for bound in ("low", "high"):
                 value = getattr(d, bound)
@@ -234,7 +242,7 @@ class Sweep(_Strict):
         if not 1 <= len(v) <= 2:
             raise ValueError("a sweep varies one or two key paths")
         for key, axis in v.items():
-            check_key(key, ALL_VARIABLE_KEYS, "key path")
+            _check_variable(key)
             allowed = key_range(key)
             for end in ("start", "stop"):
                 value = getattr(axis, end)

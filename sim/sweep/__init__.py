@@ -1,25 +1,22 @@
-"""Sweeps, Monte Carlo and sensitivity at scale.
+"""Sweeps, Monte Carlo and sensitivity of a scenario on the article's game (Model 2).
 
-- :mod:`sim.sweep.design`: which variants (grids, Monte Carlo draws, one-at-a-time ends);
-- :mod:`sim.sweep.evaluate` and :mod:`sim.sweep.batch`: what each variant gives (the
-  scalar simulator per variant, or the batch engine stepping many together);
-- :mod:`sim.sweep.executors`: chunks in-process, in local processes or on Dask, written
-  atomically and resumed;
-- :mod:`sim.sweep.analyses`: the three analyses as plain dataclasses of arrays.
+- :mod:`sim.sweep.design`: which calibrations (grids over key paths, Monte Carlo draws from
+  ``scipy.stats`` distributions, one-at-a-time ends);
+- :mod:`sim.sweep.analyses`: the three analyses as typed records, their calibrations solved
+  by :func:`sim.calibrate.solving.solve_calibrations` (chunks, resumable);
+- :mod:`sim.sweep.executors`: where the chunks run: in-process, local processes or Dask.
 """
 
 from sim.sweep.analyses import (
     ANALYSES,
-    QUANTILES,
     AnalysisKind,
     AnalysisRequest,
-    GridResult,
-    MonteCarloResult,
-    SensitivityResult,
-    censored,
-    exit_shares,
+    SolveOptions,
+    analysis_results,
     monte_carlo,
+    point_answers,
     sensitivity,
+    solve_design,
     sweep,
 )
 from sim.sweep.design import (
@@ -31,33 +28,26 @@ from sim.sweep.design import (
     scenario_sweep,
     sensitivity_design,
 )
-from sim.sweep.executors import DASK_MISSING, EXECUTORS, run_design
-from sim.sweep.outcomes import COUNTERPART_LABELS, EXIT_LABELS, Outcomes
+from sim.sweep.executors import DASK_MISSING, EXECUTORS
 
 __all__ = [
     "ANALYSES",
-    "COUNTERPART_LABELS",
     "DASK_MISSING",
     "EXECUTORS",
-    "EXIT_LABELS",
-    "QUANTILES",
     "AnalysisKind",
     "AnalysisRequest",
     "Design",
-    "GridResult",
-    "MonteCarloResult",
-    "Outcomes",
-    "SensitivityResult",
-    "censored",
-    "exit_shares",
+    "SolveOptions",
+    "analysis_results",
     "grid_design",
     "monte_carlo",
     "monte_carlo_design",
     "parse_param",
+    "point_answers",
     "quantile",
-    "run_design",
     "scenario_sweep",
     "sensitivity",
     "sensitivity_design",
+    "solve_design",
     "sweep",
 ]

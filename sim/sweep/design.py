@@ -1,7 +1,7 @@
 """Designs: which variants of a scenario a sweep runs.
 
-A :class:`Design` is a table of variants: ``keys`` (key paths such as
-``parameters.gulf_incentive`` or ``tolerance.iran.decay``) and ``values`` of shape
+A :class:`Design` is a table of variants: ``keys`` (key paths of the article's game, such
+as ``payoffs.gulf_incentive`` or ``beliefs.iran.visibility``) and ``values`` of shape
 ``(n_variants, n_keys)``; variant ``i`` is the base scenario with ``keys[k]`` set to
 ``values[i, k]``. Three designs:
 
@@ -14,9 +14,11 @@ A :class:`Design` is a table of variants: ``keys`` (key paths such as
   its distribution (by default its 5th and 95th percentiles, see :func:`quantile`), every
   other key at the base scenario's value.
 
-Key paths are those of :data:`sim.scenario.VARIABLE_KEYS`; values are checked against
-:func:`sim.scenario.key_range`. Every range is an interval, so checking each column's
-minimum and maximum validates every variant at once.
+Key paths are those of :data:`sim.scenario.article_keys.PARAMETER_KEYS` (every parameter of
+the article's game, docs/scenarios.md); values are checked against the parameter's documented
+bounds (:func:`sim.scenario.article_keys.value_range`), per month as a scenario states them.
+Every range is an interval, so checking each column's minimum and maximum validates every
+variant at once.
 """
 
 from __future__ import annotations
@@ -32,15 +34,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.errors import ScenarioError
-from sim.scenario import (
-    VARIABLE_KEYS,
-    Axis,
-    Distribution,
-    Scenario,
-    apply_overrides,
-    key_path,
-    key_range,
-)
+from sim.scenario import Axis, Distribution, Scenario, apply_overrides
+from sim.scenario.article_keys import PARAMETER_KEYS, value_range, variable_key_problem
 
 FloatArray = npt.NDArray[np.float64]
 DesignKind = Literal["grid", "montecarlo", "sensitivity"]
@@ -107,16 +102,11 @@ def check_key(key: str, where: str = "sweep") -> str:
     Raises
     ------
     ScenarioError
-        If it is not one of :data:`sim.scenario.VARIABLE_KEYS` (with the expected forms).
+        If it is not a parameter's key path of the article's game (with the closest one).
     """
-    if key not in VARIABLE_KEYS:
-        raise ScenarioError(
-            where,
-            f"cannot vary {key!r}: expected parameters.<name>, "
-            "tolerance.<counterpart>.{initial,decay,recovery,visibility,deniability} "
-            "or repeated.discount",
-            key_path=key,
-        )
+    problem = variable_key_problem(key)
+    if problem is not None:
+        raise ScenarioError(where, problem, key_path=key)
     return key
 
 
@@ -134,22 +124,18 @@ def check_values(keys: Sequence[str], values: FloatArray, where: str = "sweep") 
             continue
         if not np.all(np.isfinite(col)):
             raise ScenarioError(where, "values must be finite numbers", key_path=key)
-        allowed = key_range(key)
+        lo, hi = value_range(key)
         for x in (float(col.min()), float(col.max())):
-            if not allowed.contains(x):
+            if not lo <= x <= hi:
                 raise ScenarioError(
-                    where, f"{key} lies in {allowed}, so {x:g} is outside it", key_path=key
+                    where, f"{key} lies in [{lo:g}, {hi:g}], so {x:g} is outside it",
+                    key_path=key,
                 )
 
 
 def base_value(scenario: Scenario, key: str) -> float:
-    """The value the key path ``key`` has in ``scenario`` (defaults filled in)."""
-    parts = key_path(check_key(key)).names
-    if parts[0] == "parameters":
-        return float(getattr(scenario.model_parameters(), parts[1]))
-    if parts[0] == "tolerance":
-        return float(getattr(scenario.tolerance_of(parts[1]), parts[2]))
-    return float(scenario.repeated.discount)
+    """The value (per month) the key path ``key`` has in ``scenario`` (defaults filled in)."""
+    return float(getattr(scenario.article_parameters(), PARAMETER_KEYS[check_key(key)]))
 
 
 def variant_scenario(scenario: Scenario, overrides: Mapping[str, float]) -> Scenario:
@@ -178,7 +164,7 @@ def parse_param(text: str) -> tuple[str, Axis]:
     parts = spec.split(":")
     if not sep or not key or len(parts) != 3:
         raise ScenarioError(
-            label, "expected key.path=start:stop:num, e.g. tolerance.iran.decay=0.01:0.2:40"
+            label, "expected key.path=start:stop:num, e.g. payoffs.gulf_incentive=0:10:21"
         )
     check_key(key, label)
     try:

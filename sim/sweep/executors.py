@@ -1,20 +1,18 @@
-"""Running a design in chunks: in-process, in local processes, or on Dask; and resuming.
+"""Executors: where the chunks of a batch of solves run, in-process, in local processes, or
+on Dask.
 
 Every executor is a :class:`concurrent.futures.Executor` (:func:`open_executor`; Dask's is
-``Client.get_executor()``), driven by one loop that keeps a few chunks in flight and saves
-each as it finishes. Pool workers end with the process that started them, however it ends
-(``PR_SET_PDEATHSIG`` on Linux, a watch thread elsewhere); a Dask cluster left without
-workers fails with one line after :data:`NO_WORKER_WAIT` seconds instead of waiting for ever.
+``Client.get_executor()``), driven by one loop (:func:`gather`) that keeps a few chunks in
+flight and hands each to the caller as it finishes, so it is saved at once. Pool workers end
+with the process that started them, however it ends (``PR_SET_PDEATHSIG`` on Linux, a watch
+thread elsewhere); a Dask cluster left without workers fails with one line after
+:data:`NO_WORKER_WAIT` seconds instead of waiting for ever.
 
-A design of ``n`` variants splits into chunks of ``chunk_size`` consecutive variants
-(the split depends only on the design and ``chunk_size``, never on the executor or the
-number of workers). Each chunk is evaluated by a module-level evaluator
-(:mod:`sim.sweep.evaluate`), so the result is identical whatever runs it.
-
-With an output folder, each finished chunk is written atomically (temporary file, then
-rename) as ``OUT/chunks/<scenario hash>-<design hash>-c<chunk size>/chunk-00012.npz``;
-a later run with ``resume=True`` loads the finished chunks and computes only the rest,
-which gives the same final result as an uninterrupted run.
+What a chunk is, how it is keyed on disk and resumed is the caller's:
+:func:`sim.calibrate.solving.solve_calibrations` (the sweeps and ``hedgesim analyze``).
+The split into chunks depends only on the inputs, never on the executor or the number of
+workers, and every chunk runs a module-level function: the result is the same bytes
+whatever runs it.
 """
 
 from __future__ import annotations
@@ -30,64 +28,27 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, Literal, TypedDict
-
-import numpy as np
-import numpy.typing as npt
+from typing import Any, Literal
 
 from sim.errors import HedgesimError
-from sim.scenario import Scenario, scenario_hash
-from sim.sweep.design import Design
-from sim.sweep.evaluate import Evaluator
-from sim.sweep.outcomes import Outcomes
 
 ExecutorName = Literal["inprocess", "processes", "dask"]
 EXECUTORS: tuple[str, ...] = ("inprocess", "processes", "dask")
-#: Variants per chunk by default: large enough for the batch engine's vector work to
-#: dominate, small enough that an interruption loses little.
-DEFAULT_CHUNK_SIZE = 1024
 DASK_MISSING = "the dask executor needs the optional extra: pip install 'hedgesim[dask]'"
 
 
-def resolve_evaluator(evaluator: Evaluator | str) -> Evaluator:
-    """``"batch"`` (the batch engine), ``"scalar"`` (the scalar simulator, one variant at a
-    time) or any module-level evaluator function."""
-    if callable(evaluator):
-        return evaluator
-    if evaluator == "batch":
-        from sim.sweep import batch
-
-        return batch.evaluate
-    if evaluator == "scalar":
-        from sim.sweep import evaluate
-
-        return evaluate.scalar
-    raise HedgesimError(f"unknown evaluator {evaluator!r}; choose batch or scalar")
-
-
-def chunk_bounds(n: int, chunk_size: int) -> list[tuple[int, int]]:
-    """``[(start, stop), ...]`` of the chunks of ``n`` variants."""
-    if chunk_size < 1:
-        raise HedgesimError(f"chunk size must be at least 1, got {chunk_size}")
-    return [(s, min(s + chunk_size, n)) for s in range(0, n, chunk_size)]
-
-
-def chunk_dir(
-    out_dir: str | os.PathLike[str], scenario: Scenario, design: Design, chunk_size: int
-) -> Path:
-    """Where the chunks of this scenario, design and chunk size are kept."""
-    key = f"{scenario_hash(scenario)[:16]}-{design.hash[:16]}-c{chunk_size}"
-    return Path(out_dir) / "chunks" / key
-
-
-def _evaluate_chunk(
-    evaluator: Evaluator,
-    scenario: Scenario,
-    keys: tuple[str, ...],
-    values: npt.NDArray[np.float64],
-) -> Outcomes:
-    return evaluator(scenario, keys, values)
+def check_executor(executor: str, workers: int | None = None,
+                   scheduler: str | None = None) -> None:
+    """Refuse, before any work, an unknown executor, a bad worker count, a scheduler without
+    Dask, or Dask when it is not installed (one line each)."""
+    if executor not in EXECUTORS:
+        raise HedgesimError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if workers is not None and workers < 1:
+        raise HedgesimError(f"workers must be at least 1, got {workers}")
+    if scheduler is not None and executor != "dask":
+        raise HedgesimError("--scheduler needs --executor dask")
+    if executor == "dask":
+        _import_dask()
 
 
 # -- one concurrent.futures interface for every executor -------------------------------------
@@ -249,7 +210,7 @@ def open_executor(
                 ex.shutdown(wait=False)
 
 
-def _gather(
+def gather(
     pool: cf.Executor,
     calls: dict[int, tuple[Any, ...]],
     done: Callable[[int, Any], None],
@@ -257,8 +218,9 @@ def _gather(
     window: int,
     poll: float = 1.0,
 ) -> None:
-    """Submit ``calls`` (``{chunk: arguments of _evaluate_chunk}``) keeping at most ``window``
-    in flight, and hand each result to ``done`` as it finishes (so it is saved at once).
+    """Submit ``calls`` (``{chunk: (function, *arguments)}``, the function module level so
+    it pickles) keeping at most ``window`` in flight, and hand each result to ``done`` as it
+    finishes (so it is saved at once).
 
     Fails with one line if a pool worker died, or if the executor has had no live worker for
     :data:`NO_WORKER_WAIT` seconds (a Dask cluster whose last worker died would otherwise wait
@@ -272,7 +234,7 @@ def _gather(
             item = next(queue, None)
             if item is None:
                 return
-            futures[pool.submit(_evaluate_chunk, *item[1])] = item[0]
+            futures[pool.submit(*item[1])] = item[0]
 
     refill()
     while futures:
@@ -300,126 +262,12 @@ def _gather(
             )
 
 
-class RunOptions(TypedDict, total=False):
-    """How :func:`run_design` evaluates a design; the analyses take the same keywords."""
-
-    evaluator: Evaluator | str
-    executor: str
-    workers: int | None
-    scheduler: str | None
-    out_dir: str | os.PathLike[str] | None
-    resume: bool
-    chunk_size: int
-    progress: bool
-
-
-def run_design(
-    scenario: Scenario,
-    design: Design,
-    *,
-    evaluator: Evaluator | str = "batch",
-    executor: str = "inprocess",
-    workers: int | None = None,
-    scheduler: str | None = None,
-    out_dir: str | os.PathLike[str] | None = None,
-    resume: bool = True,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    progress: bool = False,
-) -> Outcomes:
-    """Evaluate every variant of ``design`` and return their outcomes in design order.
-
-    Parameters
-    ----------
-    scenario
-        The base scenario.
-    design
-        The variants (:mod:`sim.sweep.design`).
-    evaluator
-        ``"batch"`` (default), ``"scalar"`` or a module-level evaluator function.
-    executor
-        ``"inprocess"`` (default), ``"processes"`` (a local process pool of ``workers``,
-        default ``os.cpu_count()``) or ``"dask"`` (``scheduler`` ``tcp://host:port``, or a
-        local cluster of ``workers`` (default 2) processes on 127.0.0.1).
-    out_dir
-        Folder under which finished chunks are written (see the module docstring);
-        ``None`` keeps nothing.
-    resume
-        Load finished chunks from ``out_dir`` instead of recomputing them.
-    chunk_size
-        Variants per chunk (part of the chunks' folder name).
-    progress
-        Show a progress bar over chunks on stderr (the CLI passes ``stderr.isatty()``).
-
-    Raises
-    ------
-    HedgesimError
-        On an unknown executor, bad worker count, ``scheduler`` without Dask, or Dask
-        missing.
-    """
-    if executor not in EXECUTORS:
-        raise HedgesimError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
-    if workers is not None and workers < 1:
-        raise HedgesimError(f"workers must be at least 1, got {workers}")
-    if scheduler is not None and executor != "dask":
-        raise HedgesimError("--scheduler needs --executor dask")
-    if executor == "dask":
-        _import_dask()
-    fn = resolve_evaluator(evaluator)
-    bounds = chunk_bounds(len(design), chunk_size)
-    parts: list[Outcomes | None] = [None] * len(bounds)
-    folder = None if out_dir is None else chunk_dir(out_dir, scenario, design, chunk_size)
-    if folder is not None and resume:
-        for i, (a, b) in enumerate(bounds):
-            path = folder / f"chunk-{i:05d}.npz"
-            if path.exists():
-                parts[i] = Outcomes.load(path, b - a)
-    todo = [i for i, p in enumerate(parts) if p is None]
-
-    from tqdm import tqdm
-
-    bar = tqdm(
-        total=len(bounds),
-        initial=len(bounds) - len(todo),
-        disable=not progress,
-        unit="chunk",
-        desc="sweep",
-        file=sys.stderr,
-        dynamic_ncols=True,
-    )
-
-    def done(i: int, result: Outcomes) -> None:
-        if folder is not None:
-            result.save(folder / f"chunk-{i:05d}.npz")
-        parts[i] = result
-        bar.update(1)
-
-    def args(i: int) -> tuple[Any, ...]:
-        a, b = bounds[i]
-        return fn, scenario, design.keys, design.values[a:b]
-
-    try:
-        if todo:
-            with open_executor(executor, workers, scheduler) as (pool, live_workers):
-                # In flight at once: one in process, a few per worker elsewhere, so
-                # chunks are saved as they finish and a huge design is not queued whole.
-                window = 1 if executor == "inprocess" else 4 * max(live_workers(), 1)
-                _gather(pool, {i: args(i) for i in todo}, done, live_workers, window)
-    finally:
-        bar.close()
-    complete = [p for p in parts if p is not None]
-    assert len(complete) == len(parts)
-    return Outcomes.concat(complete)
-
-
 __all__: Sequence[str] = [
     "DASK_MISSING",
-    "DEFAULT_CHUNK_SIZE",
     "EXECUTORS",
     "ExecutorName",
-    "chunk_bounds",
-    "chunk_dir",
+    "check_executor",
     "dask_client",
+    "gather",
     "open_executor",
-    "resolve_evaluator",
-    "run_design",
 ]
