@@ -139,7 +139,8 @@ def base_value(scenario: Scenario, key: str) -> float:
 
 
 def variant_scenario(scenario: Scenario, overrides: Mapping[str, float]) -> Scenario:
-    """The base scenario with ``{key path: value}`` applied, validated like a file.
+    """The base scenario with ``{key path: value}`` applied, validated like a file (the
+    first model's batch sweep only, :mod:`sim.sweep.batch`: it goes with it).
 
     Floats travel as their shortest round-trip ``repr``, so the variant holds exactly the
     design's values.
