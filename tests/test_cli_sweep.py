@@ -129,3 +129,19 @@ def test_a_malformed_scheduler_address_is_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--scheduler garbage://x" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_figures_redraw_from_analyses_json_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The figures and the report of a sweep are exactly what its analyses.json draws."""
+    out = tmp_path / "sweep"
+    assert main(["sweep", BASELINE, "--set", "game.rounds=3", "--param",
+                 "payoffs.gulf_incentive=1:10:3", "--analysis", "grid", "--analysis",
+                 "sensitivity", "--out", str(out)]) == 0
+    drawn = sorted(p.name for p in out.iterdir() if p.suffix in (".png", ".html"))
+    assert drawn == ["analyses.html", "horizon_sweep.png", "horizon_tornado.png"]
+    again = tmp_path / "again"
+    assert main(["figures", str(out / "analyses.json"), "--out", str(again)]) == 0
+    for name in drawn:
+        assert (again / name).read_bytes() == (out / name).read_bytes(), name
