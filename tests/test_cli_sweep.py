@@ -53,7 +53,8 @@ def test_monte_carlo_and_sensitivity_from_the_scenario(
     analyses = json.loads(capsys.readouterr().out)["analyses"]
     mc = analyses["monte-carlo"]
     assert mc["draws"] == 6 and len(mc["points"]) == 6
-    assert set(mc["samples"]) == set(mc["keys"]) and all(len(v) == 6 for v in mc["samples"].values())
+    assert set(mc["samples"]) == set(mc["keys"])
+    assert all(len(v) == 6 for v in mc["samples"].values())
     shares = mc["distributions"]["horizon"]
     assert sum(shares.values()) == pytest.approx(1.0)
     assert all(k in ("collapse", "never") or 0 <= int(k) < 3 for k in shares)

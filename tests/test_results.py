@@ -19,7 +19,6 @@ from sim.results import (
     DECIMALS,
     SCHEMA_VERSION,
     SIGNIFICANT,
-    AnalysisResults,
     ArticleResults,
     fixed,
     read_results,

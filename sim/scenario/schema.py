@@ -29,8 +29,8 @@ from sim.article.timeline import Shock
 from sim.article.timeline import resolve as resolve_timeline
 from sim.labels import Labels
 from sim.scenario import article_schema as m2
-from sim.scenario.expect import Expectation
 from sim.scenario.article_keys import variable_key_problem
+from sim.scenario.expect import Expectation
 from sim.scenario.keys import (
     EVENT_KEYS,
     MAX_MAGNITUDE,
