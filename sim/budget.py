@@ -204,11 +204,12 @@ def run_solves(rules: int, *, myopic: bool, robust: bool, sustainability: int) -
 
 def check_article_run(
     label: str, states: int, rounds: int, solves: float, batch: int = 1, *,
-    allow_large: bool = False,
+    extra_bytes: float = 0.0, allow_large: bool = False,
 ) -> Estimate:
     """Refuse a Model 2 run of ``states`` states x ``rounds`` rounds x ``solves`` solves
     beyond :data:`MAX_STATE_ROUND_SOLVES` (or this machine's memory with ``allow_large``);
-    ``batch`` calibrations are held at once (the sustainability scan's points).
+    ``batch`` calibrations are held at once (the sustainability scan's points, a sweep's
+    chunk), ``extra_bytes`` more are held throughout (a sweep's design and answers).
 
     Raises
     ------
@@ -220,7 +221,8 @@ def check_article_run(
     estimate = Estimate(
         units,
         "state-round solves",
-        BASE_BYTES + held * (ARTICLE_BYTES_PER_STATE + rounds * ARTICLE_BYTES_PER_STATE_ROUND),
+        BASE_BYTES + held * (ARTICLE_BYTES_PER_STATE + rounds * ARTICLE_BYTES_PER_STATE_ROUND)
+        + extra_bytes,
         units * ARTICLE_SECONDS_PER_STATE_ROUND,
     )
     _refuse(label, estimate, MAX_STATE_ROUND_SOLVES, allow_large)

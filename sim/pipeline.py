@@ -553,7 +553,7 @@ def check_analysis_sizes(
     of calibrations held at once; a sensitivity analysis is always small: two a key)."""
     from sim.budget import check_article_run
     from sim.calibrate.setting import ANALYSIS_RESOLUTION
-    from sim.sweep.analyses import DEFAULT_CHUNK_SIZE
+    from sim.sweep.analyses import BYTES_PER_CALIBRATION, DEFAULT_CHUNK_SIZE
     from sim.sweep.design import parse_param
 
     res = grid or ANALYSIS_RESOLUTION
@@ -563,7 +563,9 @@ def check_analysis_sizes(
 
     def check(label: str, calibrations: int) -> None:
         check_article_run(label, res.states, rounds, float(calibrations),
-                          batch=min(calibrations, DEFAULT_CHUNK_SIZE), allow_large=allow_large)
+                          batch=min(calibrations, DEFAULT_CHUNK_SIZE),
+                          extra_bytes=calibrations * BYTES_PER_CALIBRATION,
+                          allow_large=allow_large)
 
     if "grid" in analyses:
         if params:

@@ -9,12 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sim import model
+from sim.article import actors
 from sim.labels import Labels
 
 MINUS = "\u2212"
-#: The unit of every payoff.
-PAYOFF_UNIT = "payoff units per round"
 
 
 def sign(x: float, digits: int = 1) -> str:
@@ -76,38 +74,13 @@ def never_text(rounds: int, round_unit: str) -> str:
     return f"never within {count_text(rounds, round_unit)}"
 
 
-def horizon_value(h: float | None, rounds: int) -> str:
-    """A (censored) horizon in words: ``"6"``, ``"never"`` (``None``, or the run's length)."""
-    if h is None or h < 0 or h >= rounds:
-        return "never"
-    return f"{h:g}"
 
 
-def central_range(low: float, high: float, rounds: int, round_unit: str = "round") -> str:
-    """The 5th-95th percentile range of the horizon in words: ``"90% of draws between 4 and
-    9 months"``; ``"at least 4 months in 95% of draws"`` when the 95th is "never"."""
-    units = plural_unit(round_unit)
-    if low >= rounds:
-        return f"over 95% of draws never leave hedging within {rounds} {units}"
-    if high >= rounds:
-        return f"at least {low:g} {units} in 95% of draws"
-    if low == high:
-        return f"{low:g} {units} in 90% of draws"
-    return f"90% of draws between {low:g} and {high:g} {units}"
 
 
-def quantile_name(q: float) -> str:
-    return "median" if abs(q - 0.5) < 1e-12 else f"{q * 100:g}%"
 
 
 # -- key paths ----------------------------------------------------------------------------
-_TOLERANCE_NAMES: dict[str, str] = {
-    "initial": "{who}'s initial tolerance",
-    "decay": "{who}'s tolerance decay",
-    "recovery": "{who}'s tolerance recovery",
-    "visibility": "visibility of hedging to {who}",
-    "deniability": "deniability towards {who}",
-}
 _WORDS: dict[str, str] = {"iran": "Iran's", "israel": "Israel's", "gulf": "Gulf/West",
                           "syria": "Syria's"}
 
@@ -117,7 +90,7 @@ def _word(word: str, lab: Labels) -> str:
     if word not in _WORDS:
         return word
     shown = lab.player(word)
-    return _WORDS[word] if shown == model.PLAYER_LABELS[word] else f"{shown}'s"
+    return _WORDS[word] if shown == actors.PLAYER_LABELS[word] else f"{shown}'s"
 
 
 #: A counterpart's belief settings of the article's game in words.
@@ -131,15 +104,17 @@ _BELIEF_NAMES: dict[str, str] = {
 
 
 def key_name(key: str, labels: Labels | None = None) -> str:
-    """A key path in words: ``"Iran's tolerance decay"``, ``"Gulf/West incentive"``,
-    ``"visibility of hedging to Iran"``; players named by ``labels`` (default: the model's
-    names)."""
+    """A key path of the article's game in words: ``"Gulf/West incentive"``, ``"visibility
+    of hedging to Iran"``, ``"Iran's capacity"``; players named by ``labels`` (default: the
+    model's names); any other key as it is."""
     from sim.scenario.article_keys import PARAMETER_KEYS
 
     lab = labels or Labels.default()
     parts = key.split(".")
     if parts[0] == "beliefs" and len(parts) == 3 and parts[2] in _BELIEF_NAMES:
         return _BELIEF_NAMES[parts[2]].format(who=lab.player(parts[1]))
+    if key == "game.discount":
+        return f"{lab.player(actors.SYRIA)}'s discount factor"
     if key in PARAMETER_KEYS:
         words = PARAMETER_KEYS[key].split("_")
         if words[-1] == "russia":  # a patron, not a player
@@ -147,31 +122,18 @@ def key_name(key: str, labels: Labels | None = None) -> str:
         if words[-1] in _WORDS:  # capacity_iran: Iran's capacity
             words = [words[-1], *words[:-1]]
         return " ".join(_word(w, lab) for w in words)
-    if parts[0] == "tolerance" and len(parts) == 3 and parts[2] in _TOLERANCE_NAMES:
-        return _TOLERANCE_NAMES[parts[2]].format(who=lab.player(parts[1]))
-    if parts[0] == "parameters" and len(parts) == 2:
-        return " ".join(_word(w, lab) for w in parts[1].split("_"))
-    if key == "repeated.discount":
-        return f"{lab.player(model.SYRIA)}'s discount factor"
     return key
 
 
 def key_unit(key: str, round_unit: str = "round") -> str:
-    """The unit of a key path's values (empty when it has none)."""
+    """The unit of a key path's values (empty when it has none): a parameter's unit, per
+    month as scenarios state every value whatever the round (``round_unit`` is kept for the
+    callers that name a run's rounds)."""
     from sim.article.parameters import SPEC
     from sim.scenario.article_keys import PARAMETER_KEYS
 
-    if key in PARAMETER_KEYS:  # the article's game: values per month, as scenarios state them
+    if key in PARAMETER_KEYS:
         return SPEC[PARAMETER_KEYS[key]].unit.replace("per round", "per month")
-    parts = key.split(".")
-    if parts[0] == "parameters" and len(parts) == 2 and parts[1] in model.PARAMETER_NAMES:
-        return "share" if model.is_share(parts[1]) else PAYOFF_UNIT.replace("round", round_unit)
-    if parts[0] == "tolerance" and len(parts) == 3:
-        return {"initial": "tolerance, 0\u20131", "decay": f"tolerance per {round_unit}",
-                "recovery": f"tolerance per {round_unit}", "visibility": "multiplier",
-                "deniability": "share"}.get(parts[2], "")
-    if key == "repeated.discount":
-        return f"per {round_unit}"
     return ""
 
 
@@ -188,9 +150,9 @@ def value_text(x: float) -> str:
 
 
 _DEFAULT_NAMES = re.compile(
-    r"\b(" + "|".join(re.escape(n) for n in model.PLAYER_LABELS.values()) + r")\b"
+    r"\b(" + "|".join(re.escape(n) for n in actors.PLAYER_LABELS.values()) + r")\b"
 )
-_ROLE_OF = {name: role for role, name in model.PLAYER_LABELS.items()}
+_ROLE_OF = {name: role for role, name in actors.PLAYER_LABELS.items()}
 
 
 def relabel(text: str, labels: Labels) -> str:

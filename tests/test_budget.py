@@ -35,11 +35,12 @@ def refusal(capsys: pytest.CaptureFixture[str], argv: list[str], tmp_path: Path)
         ),
         (
             ["sweep", BASELINE, "--analysis", "monte-carlo", "--draws", "1000000000000"],
-            ["--draws 1,000,000,000,000", "TB of memory", "years", "even with --allow-large"],
+            ["--draws 1,000,000,000,000: 1,000,000,000,000 calibrations", "TB of memory", "years",
+             "even with --allow-large"],
         ),
         (
             ["sweep", BASELINE, "--analysis", "monte-carlo", "--draws", "4000"],
-            ["7,872,000 state-rounds", "the budget is 6,000,000", "--allow-large"],
+            ["7,872,000 state-round solves", "the budget is 4,000,000", "--allow-large"],
         ),
     ],
     ids=["grid", "draws-beyond-memory", "draws-beyond-budget"],

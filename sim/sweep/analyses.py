@@ -61,6 +61,10 @@ CHUNKS = "chunks"
 DEFAULT_CHUNK_SIZE = 8
 #: The selection rule the analyses' answers are under.
 RULE = "qre"
+#: Memory a calibration of an analysis holds throughout (its row of the design, the 63
+#: parameters of its calibration, its answers and its record in ``analyses.json``), an
+#: estimate for the size budget (:func:`sim.pipeline.check_analysis_sizes`).
+BYTES_PER_CALIBRATION = 4_000
 
 
 class SolveOptions(TypedDict, total=False):
