@@ -1,8 +1,8 @@
 """hedgesim: a game-theoretic simulation of strategic ambiguity.
 
-Data flows one way: scenario file -> ``Scenario`` -> ``model.stage_game`` ->
-``NormalFormGame`` -> ``equilibria.solve`` -> ``select`` -> ``repeated`` ->
-``Trajectory`` -> ``report`` / ``plots``.
+Data flows one way: scenario file -> ``Scenario`` -> ``scenario.article.article_run`` ->
+``article.build`` (one stochastic game per round) -> ``stochastic.solve`` ->
+``article.outcomes`` -> typed ``results`` -> ``figures`` / ``report``.
 """
 
 __version__ = "0.1.0"

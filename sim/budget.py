@@ -1,15 +1,9 @@
 """Budgets: every input that sets a size is checked before any work (``docs/budgets.md``).
 
-Two quantities bound what a command does, and each has a documented budget:
-
-- the forward-looking horizon's programme: its number of (round, tolerance) states
-  (:func:`sim.repeated.state_graph`), which grows like a power of ``repeated.rounds`` and
-  multiplies with every dated event (the baseline: 52,005 states at 24 rounds, 622,741 at
-  40, over a million past 45);
-- an analysis: variants x rounds (grid points, Monte Carlo draws, sensitivity ends);
-- a run of Model 2 (``run``, ``solve``, ``explain``, ``compare``, ``explore``): its states
-  (the state grid, ``--grid``) x rounds (``game.rounds``) x the solves it makes (one per
-  selection rule, the myopic path, the robustness search, the sustainability scans).
+A run of the article's game (``run``, ``solve``, ``explain``, ``compare``, ``explore``) and
+an analysis (``sweep``) have a documented budget: the states of the state grid (``--grid``) x
+rounds (``game.rounds``) x the solves made (one per selection rule, the myopic path, the
+robustness search, the sustainability scans; one per calibration of an analysis).
 
 A refusal names the input, the estimated memory and time, the budget and ``--allow-large``.
 Beyond the budget, ``--allow-large`` runs it anyway, up to what this machine's memory can
@@ -19,26 +13,11 @@ hold. The costs per unit were measured on the project's 2-core test machine (see
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass
 
 from sim.errors import BudgetError
-from sim.repeated import MAX_FORWARD_STATES
-from sim.scenario import Scenario
 
-#: Forward-looking states a run may evaluate without ``--allow-large`` (the library's
-#: default bound, :data:`sim.repeated.MAX_FORWARD_STATES`).
-MAX_STATES = MAX_FORWARD_STATES
-#: Measured per state (graph, stage games, programme): bytes and seconds.
-BYTES_PER_STATE = 260
-SECONDS_PER_STATE = 17e-6
-#: Variants x rounds an analysis may evaluate without ``--allow-large``.
-MAX_VARIANT_ROUNDS = 25_000_000
-#: Measured per variant-round (batch engine, one process) and per variant (design values,
-#: outcomes, analyses.json): seconds and bytes.
-SECONDS_PER_VARIANT_ROUND = 20e-6
-BYTES_PER_VARIANT = 400
 #: Model 2: state-rounds x solves a run may make without ``--allow-large`` (about 20 min;
 #: the default run of the baseline, at its own grid, is about 2.3 million).
 MAX_STATE_ROUND_SOLVES = 4_000_000
@@ -116,80 +95,6 @@ def _refuse(label: str, estimate: Estimate, limit: int, allow_large: bool) -> No
             f"{label}: {estimate.text()}; the budget is {limit:,} {estimate.unit} "
             f"(docs/budgets.md): pass {FLAG} to run it anyway"
         )
-
-
-def states_estimate(states: float) -> Estimate:
-    return Estimate(
-        states, "states", BASE_BYTES + states * BYTES_PER_STATE, states * SECONDS_PER_STATE
-    )
-
-
-def check_forward_states(scenario: Scenario, *, allow_large: bool = False) -> int:
-    """Count the forward-looking programme's states (no stage game is built) and refuse
-    beyond :data:`MAX_STATES`, or this machine's memory with ``allow_large``.
-
-    Returns
-    -------
-    int
-        The number of states (pass it on as the programme's ``max_states``).
-
-    Raises
-    ------
-    BudgetError
-        Naming ``repeated.rounds``, the estimated states, memory and time.
-    """
-    from sim import repeated
-
-    rounds = scenario.repeated.rounds
-    label = f"repeated.rounds={rounds}: the forward-looking horizon's programme"
-    memory_cap = int((MEMORY_SHARE * machine_memory() - BASE_BYTES) / BYTES_PER_STATE)
-    limit = memory_cap if allow_large else MAX_STATES
-    # A first count to a tenth of the budget (a fraction of a second) settles most cases;
-    # past it, the growth seen so far decides whether the full count is worth making.
-    for cap in (min(limit, MAX_STATES // 10), limit):
-        counts: list[int] = []
-        try:
-            return repeated.state_graph(scenario, cap, counts=counts).size
-        except BudgetError:
-            expected = max(_extrapolate(counts, rounds), cap + 1)
-            if expected > limit or cap == limit:
-                _refuse(label, states_estimate(max(expected, limit + 1)), MAX_STATES, allow_large)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _extrapolate(counts: list[int], rounds: int) -> float:
-    """Total states over ``rounds`` rounds from the first rounds' counts, growing like the
-    power of the round that the last counts show (a lower estimate when growth speeds up)."""
-    total = float(sum(counts))
-    r = len(counts)
-    if r >= rounds or r < 4:
-        return total
-    tail = [c for c in counts[-4:] if c > 0]
-    slope = math.log(tail[-1] / tail[0]) / math.log(r / (r - len(tail) + 1)) if tail else 0.0
-    last = counts[-1]
-    return total + sum(last * ((k / r) ** max(slope, 0.0)) for k in range(r + 1, rounds + 1))
-
-
-def check_variants(
-    label: str, variants: int, rounds: int, *, allow_large: bool = False
-) -> Estimate:
-    """Refuse an analysis of ``variants`` variants x ``rounds`` rounds beyond
-    :data:`MAX_VARIANT_ROUNDS` (or this machine's memory with ``allow_large``).
-
-    Raises
-    ------
-    BudgetError
-        Naming ``label`` (the input that set the size), memory and time.
-    """
-    units = float(variants) * rounds
-    estimate = Estimate(
-        units,
-        "variant-rounds",
-        BASE_BYTES + float(variants) * BYTES_PER_VARIANT,
-        units * SECONDS_PER_VARIANT_ROUND,
-    )
-    _refuse(label, estimate, MAX_VARIANT_ROUNDS, allow_large)
-    return estimate
 
 
 def run_solves(rules: int, *, myopic: bool, robust: bool, sustainability: int) -> float:

@@ -416,10 +416,7 @@ def figures_from_files(
         if f in named:
             continue
         result = read_results(f)
-        if not isinstance(result, AnalysisResults):
-            if not isinstance(result, ArticleResults):
-                raise HedgesimError(f"{f}: results of the first model (the tolerance clock), "
-                                    "which hedgesim no longer draws: re-run the scenario")
+        if isinstance(result, ArticleResults):
             if run is not None:
                 raise HedgesimError(f"{f}: a second run's results; give one results.json")
             run = result

@@ -40,30 +40,26 @@ class Case:
 
 
 CASES = [
-    Case("typo_key.yaml", 6, "tolerance.iran.decy", "unknown key 'decy'; did you mean 'decay'?"),
-    Case("negative_decay.yaml", 6, "tolerance.israel.decay", "expected a number >= 0, got -0.05"),
-    Case("string_for_number.yaml", 5, "parameters.iran_aid", "expected a number, got '4.0'"),
-    Case("word_for_integer.yaml", 5, "repeated.rounds", "expected an integer, got 'twelve'"),
-    Case("bool_for_integer.yaml", 5, "repeated.rounds", "expected an integer, got true"),
+    Case("typo_key.yaml", 6, "beliefs.iran.catc", "unknown key 'catc'; did you mean 'catch'?"),
+    Case("negative_value.yaml", 6, "beliefs.israel.catch", "expected a number >= 0.05, got -0.05"),
+    Case("word_for_integer.yaml", 5, "game.rounds", "expected an integer, got 'twelve'"),
     Case("missing_required.yaml", 1, "question", "required key missing"),
-    Case(
-        "duplicate_key.yaml", 7, "repeated.rounds", "duplicate key 'rounds' (first given on line 5)"
-    ),
+    Case("duplicate_key.yaml", 7, "game.rounds", "duplicate key 'rounds' (first given on line 5)"),
     Case("python_tag.yaml", 4, "seed", "tag !!python/object/apply:os.system is not allowed"),
     Case("alias_bomb.yaml", 2, None, "YAML anchor &a refused"),
     Case("empty.yaml", None, None, "file is empty"),
     Case("comments_only.yaml", None, None, "file is empty"),
     Case("binary.yaml", 2, None, "binary file (contains NUL bytes)"),
     Case("latin1.yaml", 2, None, "not UTF-8 text (byte 0xe9"),
-    Case("nan_value.yaml", 5, "parameters.war_cost", "expected a finite number, got .nan"),
-    Case("inf_value.yaml", 6, "tolerance.gulf.recovery", "expected a finite number, got .inf"),
+    Case("nan_value.yaml", 5, "payoffs.war_cost", "expected a finite number, got .nan"),
+    Case("inf_value.yaml", 6, "beliefs.gulf.catch", "expected a finite number, got .inf"),
     Case("deep_nesting.yaml", 2, None, "nested deeper than 20 levels"),
     Case("deep_blocks.yaml", 21, None, "nested deeper than 20 levels"),
     Case(
         "unknown_event_key.yaml",
         8,
-        "timeline[0].set.parameters.iran_ad",
-        "unknown key path 'parameters.iran_ad'; did you mean 'parameters.iran_aid'?",
+        "events[0].set.payoffs.iran_ad",
+        "unknown key path 'payoffs.iran_ad'; did you mean 'payoffs.iran_aid'?",
     ),
     Case(
         "level_in_sweep.yaml",
@@ -83,7 +79,6 @@ CASES = [
         "uncertainty.parameters.tolerance.iran.decay",
         "cannot vary 'tolerance.iran.decay'; expected a parameter's key path: payoffs.<name>",
     ),
-    Case("dated_without_start.yaml", 6, "timeline[0].date", "needs repeated.start_date"),
     Case(
         "cycle_a.yaml",
         1,
@@ -98,12 +93,12 @@ CASES = [
         "extends cycle: cycle_b.yaml -> cycle_a.yaml -> cycle_b.yaml",
         reported="cycle_a.yaml",
     ),
-    Case("bad_parent.yaml", 5, "repeated.discount", "expected a number < 1, got 1.5"),
+    Case("bad_parent.yaml", 5, "game.discount", "expected a number <= 0.99, got 1.5"),
     Case(
         "child_of_bad_parent.yaml",
         5,
-        "repeated.discount",
-        "expected a number < 1, got 1.5",
+        "game.discount",
+        "expected a number <= 0.99, got 1.5",
         reported="bad_parent.yaml",
     ),
     Case("missing_parent.yaml", 1, "extends", "cannot extend"),
@@ -116,10 +111,9 @@ CASES = [
     Case(
         "share_above_one.yaml",
         5,
-        "parameters.hedge_incentive_share",
-        "is a share and must lie in [0, 1], got 1.5",
+        "payoffs.hedge_incentive_share",
+        "expected a number <= 0.8, got 1.5",
     ),
-    Case("unknown_counterpart.yaml", 5, "tolerance.irn", "did you mean 'iran'?"),
     Case("unknown_player.yaml", 5, "players.gulff", "unknown player 'gulff'; did you mean 'gulf'?"),
     Case(
         "unknown_action.yaml",
@@ -127,13 +121,21 @@ CASES = [
         "players.gulf.actions.engag",
         "unknown action 'engag' of gulf; did you mean 'engage'?",
     ),
-    Case("bad_choice.yaml", 5, "repeated.selection", "expected one of 'inertia', 'syria-optimal'"),
-    Case("bad_date.yaml", 5, "repeated.start_date", "month must be in 1..12"),
+    Case("bad_date.yaml", 5, "game.start_date", "month must be in 1..12"),
     Case("syntax_error.yaml", 6, None, "invalid YAML: mapping values are not allowed here"),
     Case("top_level_list.yaml", 1, None, "expected a mapping of keys"),
     Case("huge_integer.yaml", 4, "seed", "too long to read"),
-    Case("merge_key.yaml", 5, "repeated", "merge keys (<<) are not allowed"),
-    Case("non_text_key.yaml", 5, "parameters", "key 1 is not text"),
+    Case("merge_key.yaml", 5, "game", "merge keys (<<) are not allowed"),
+    Case("non_text_key.yaml", 5, "payoffs", "key 1 is not text"),
+    # the first model's blocks, gone with it: each names what replaces it
+    Case("retired_parameters.yaml", 6, "parameters",
+         "the first model's block, which is gone; the article's game reads payoffs:"),
+    Case("retired_tolerance.yaml", 4, "tolerance",
+         "the first model's block, which is gone; the article's game reads beliefs:"),
+    Case("retired_repeated.yaml", 4, "repeated",
+         "the first model's block, which is gone; the article's game reads game:"),
+    Case("retired_timeline.yaml", 4, "timeline",
+         "the first model's block, which is gone; the article's game reads events:"),
     # the article's game (Model 2): its blocks and events
     Case(
         "m2_bad_selection.yaml",
@@ -325,6 +327,6 @@ def test_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
 
 def test_validate_files_stops_at_the_first_bad_file() -> None:
     with pytest.raises(ScenarioError) as info:
-        validate_files([GOOD, BAD / "typo_key.yaml", BAD / "negative_decay.yaml"])
+        validate_files([GOOD, BAD / "typo_key.yaml", BAD / "negative_value.yaml"])
     assert str(info.value).startswith(str(BAD / "typo_key.yaml"))
     assert isinstance(info.value, HedgesimError)

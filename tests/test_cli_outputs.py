@@ -25,7 +25,7 @@ FUEL = str(ROOT / "scenarios" / "fuel_crisis.yaml")
 HEADER = "description: d\nquestion: q\n"
 #: A Model 2 run in well under a second: what these tests check is the folder, not the model.
 FAST = ["--grid", "3x3", "--rules", "qre", "--no-robust", "--no-myopic", "--sustainability", "0",
-        "--set", "repeated.rounds=2"]
+        "--set", "game.rounds=3"]
 
 
 def hedgesim(*args: str) -> subprocess.CompletedProcess[str]:
@@ -156,9 +156,9 @@ def test_an_unwritable_place_is_one_line_before_any_work(
 REFUSED = {
     "out-is-a-file": (["--out", "{file}"], "is a file, not a folder"),
     "out-below-a-file": (["--out", "{file}/sub"], "is a file, not a folder"),
-    "huge-incentive": (["--set", "parameters.gulf_incentive=1e308"], "expected a number <= 1e+09"),
+    "huge-incentive": (["--set", "payoffs.gulf_incentive=1e308"], "expected a number <= 20"),
     "control-character": (["--set", "question=a\x1b[2Jb"], "invalid character #x001b"),
-    "bad-yaml-number": (["--set", "repeated.rounds=1:30"], "expected an integer, got '1:30'"),
+    "bad-yaml-number": (["--set", "game.rounds=1:30"], "expected an integer, got '1:30'"),
     "unsafe-name": (["--set", "name=.."], "starting with a letter or digit"),
 }
 
@@ -181,16 +181,19 @@ def test_refused_input_is_one_line_and_touches_nothing(
     assert snapshot(tmp_path) == before
 
 
-def test_values_that_overflow_once_combined_are_refused_at_their_line(tmp_path: Path) -> None:
+def test_values_out_of_bounds_once_combined_are_refused_at_their_line(tmp_path: Path) -> None:
+    """Each event alone keeps war_cost in its bounds; the third, applied after the first
+    two, takes it out, and is named at its line."""
     events = "".join(
-        f"  - {{name: e{i}, round: {i}, scale: {{parameters.war_cost: 1000}}}}\n"
+        f"  - {{name: e{i}, round: {i}, scale: {{payoffs.war_cost: 1.5}}}}\n"
         for i in range(1, 6)
     )
     path = tmp_path / "s.yaml"
-    path.write_text(f"extends: {BASELINE}\nname: s\n{HEADER}timeline:\n{events}")
+    path.write_text(f"extends: {BASELINE}\nname: s\n{HEADER}events:\n{events}")
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
-    assert (info.value.line, info.value.key_path) == (8, "timeline[2].scale.parameters.war_cost")
+    assert (info.value.line, info.value.key_path) == (8, "events[2]")
+    assert "take payoffs.war_cost to 13.5, outside its bounds" in str(info.value)
 
 
 def test_the_next_run_clears_what_a_killed_run_left_beside_the_folder(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import TINY_RUN
 
-from sim import model
+from sim.article import actors
 from sim.article.actors import ACTIONS
 from sim.cli import main
 from sim.errors import ScenarioError
@@ -35,8 +35,9 @@ def _write(folder: Path, name: str, body: str) -> Path:
 # -- the Labels type ---------------------------------------------------------------------
 def test_default_labels_are_the_models_names() -> None:
     lab = Labels.default()
-    assert [lab.player(p) for p in model.PLAYERS] == [model.PLAYER_LABELS[p] for p in model.PLAYERS]
-    assert lab.action(model.SYRIA, "hedge") == "hedge"
+    assert [lab.player(p) for p in actors.PLAYERS] == [actors.PLAYER_LABELS[p]
+                                                        for p in actors.PLAYERS]
+    assert lab.action(actors.SYRIA, "hedge") == "hedge"
 
 
 def test_labels_fill_gaps_with_defaults() -> None:

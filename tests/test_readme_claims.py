@@ -16,14 +16,14 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def test_the_readme_error_line_is_the_real_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The README quotes an error for a typo (``decai``) on line 7 of scenarios/bad.yaml;
+    """The README quotes an error for a typo (``catc``) on line 7 of scenarios/bad.yaml;
     making that file and validating it must print exactly that line."""
     shown = next(line for line in README.splitlines() if line.startswith("hedgesim: error: "))
-    match = re.match(r"hedgesim: error: (\S+):(\d+): tolerance\.iran\.(\w+): ", shown)
+    match = re.match(r"hedgesim: error: (\S+):(\d+): beliefs\.iran\.(\w+): ", shown)
     assert match is not None, shown
     file, line, typo = match.group(1), int(match.group(2)), match.group(3)
-    lines = ["name: bad", "description: d", "question: q", "tolerance:", "  iran:"]
-    filler = ["    initial: 1", "    recovery: 0.05", "    visibility: 1"]
+    lines = ["name: bad", "description: d", "question: q", "beliefs:", "  iran:"]
+    filler = ["    prior: 0.2", "    false_alarm: 0.05", "    visibility: 1"]
     lines += filler[: line - 1 - len(lines)] + [f"    {typo}: 0.1"]
     (tmp_path / file).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / file).write_text("\n".join(lines) + "\n")

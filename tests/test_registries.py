@@ -11,9 +11,10 @@ from typing import get_args
 
 import pytest
 
+from sim.article.answers import RULES
 from sim.cli import build_parser
 from sim.equilibria import METHODS, SELECTION_RULES
-from sim.scenario import RULE_NAMES, Repeated
+from sim.scenario.article_schema import Game
 from sim.sweep import ANALYSES, EXECUTORS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,24 +49,20 @@ def choices(command: str, option: str) -> list[str]:
 
 
 def test_solver_methods() -> None:
-    scenario_methods = list(get_args(Repeated.model_fields["solver"].annotation))
-    assert scenario_methods == list(METHODS) == choices("solve", "--method")
-    assert names(table_after(ROOT / "docs" / "scenarios.md", "### Solver methods")) == \
+    assert list(METHODS) == choices("solve", "--method")
+    assert names(table_after(ROOT / "docs" / "equilibria.md", "### Every method by name")) == \
         list(METHODS)
-    row = next(r for r in table_after(ROOT / "docs" / "scenarios.md", "## repeated")
-               if r[0] == "`repeated.solver`")
-    assert [v.strip(" `") for v in row[1].split(",")] == list(METHODS)
 
 
 def test_selection_rules() -> None:
-    shown = [RULE_NAMES.get(r, r) for r in SELECTION_RULES]
-    assert list(get_args(Repeated.model_fields["selection"].annotation)) == shown
-    assert list(get_args(Repeated.model_fields["fallback"].annotation)) == \
-        [r for r in shown if r != "inertia"]
-    assert names(table_after(ROOT / "docs" / "scenarios.md", "### Selection rules")) == shown
-    row = next(r for r in table_after(ROOT / "docs" / "scenarios.md", "## repeated")
-               if r[0] == "`repeated.selection`")
-    assert [v.strip(" `") for v in row[1].split(",")] == shown
+    """The engine's rules: the QRE limit, then every rule of sim.equilibria; the scenario's
+    game.selection, run's --rules and the docs' table are that list."""
+    assert ("qre", *SELECTION_RULES) == RULES
+    assert list(get_args(Game.model_fields["selection"].annotation)) == list(RULES)
+    assert names(table_after(ROOT / "docs" / "scenarios.md", "### Selection rules")) == list(RULES)
+    row = next(r for r in table_after(ROOT / "docs" / "scenarios.md", "## game")
+               if r[0] == "`game.selection`")
+    assert [v.strip(" `") for v in row[1].split(",")] == list(RULES)
 
 
 def test_executors() -> None:
@@ -109,6 +106,6 @@ def test_a_four_player_run_never_imports_the_two_player_solvers(tmp_path: Path) 
                      "from sim.pipeline import RunOptions, run_to_folder\n"
                      "options = RunOptions(Resolution(3, 3), ('qre',), False, False, 0)\n"
                      f"run_to_folder('scenarios/baseline.yaml', out={str(tmp_path)!r}, "
-                     "overrides=['repeated.rounds=2'], options=options)")
+                     "overrides=['game.rounds=2'], options=options)")
     assert "matplotlib" in found and "jinja2" in found
     assert not found & {"nashpy", "pygambit"}

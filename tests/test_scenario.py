@@ -9,18 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import model
-from sim.equilibria.pure import pure_equilibria
+from sim.article.parameters import SPEC, Parameters
 from sim.errors import ScenarioError
 from sim.scenario import (
-    EVENT_KEYS,
-    VARIABLE_KEYS,
     Scenario,
     apply_overrides,
     key_range,
@@ -30,6 +26,7 @@ from sim.scenario import (
     scenario_hash,
     validate_files,
 )
+from sim.scenario.article_keys import PARAMETER_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -41,6 +38,8 @@ VARIANTS = {
     "israeli_escalation",
     "fuel_crisis",
     "november_2024",
+    "offensive",
+    "patrons_exhausted",
 }
 HEADER = "description: A test scenario.\nquestion: Does it load?\n"
 
@@ -57,7 +56,7 @@ def _claim_ids() -> set[str]:
 
 
 # -- the shipped scenarios -------------------------------------------------------------
-def test_baseline_and_the_six_variants_are_shipped() -> None:
+def test_baseline_and_the_variants_are_shipped() -> None:
     assert {p.stem for p in SCENARIOS} >= VARIANTS | {"baseline"}
 
 
@@ -76,57 +75,21 @@ def test_shipped_scenario_validates_and_asks_its_own_question(path: Path) -> Non
 def test_every_event_cites_known_claims() -> None:
     known = _claim_ids()
     for s in validate_files(SCENARIOS):
-        for event in s.timeline:
-            assert event.claims, f"{s.name}: event {event.name} cites no claim"
+        for event in s.events:
             assert set(event.claims) <= known, f"{s.name}: {event.name}"
 
 
-def test_baseline_counterparts_lose_patience_iran_first() -> None:
-    """The calibration the baseline promises: at round 0 Syria hedges, Iran's tolerance
-    crosses its switch point first, within 3-10 monthly rounds."""
-    from sim.thresholds import closed_form_myopic_horizon
-
-    s = load_scenario(BASELINE)
-    game = model.stage_game(s.model_parameters(), {cp: 1.0 for cp in model.COUNTERPARTS})
-    (profile,) = pure_equilibria(game)
-    assert model.ACTIONS[model.SYRIA][profile[0]] == "hedge"
-    reference = tuple(
-        np.eye(len(model.ACTIONS[p]))[a] for p, a in zip(model.PLAYERS, profile, strict=True)
-    )
-    closed = closed_form_myopic_horizon(s, reference)
-    crossing = {cp: r for cp, r in closed.crossing.items() if r is not None}
-    assert min(crossing, key=lambda cp: crossing[cp]) == "iran"
-    assert 3 <= crossing["iran"] <= 10
-
-
-def test_november_replays_the_three_visits_and_nothing_after() -> None:
-    s = load_scenario(ROOT / "scenarios" / "november_2024.yaml")
-    assert (s.repeated.round_unit, s.repeated.start_date) == ("week", dt.date(2024, 11, 11))
-    rounds = sorted(s.event_round(e) for e in s.timeline)
-    assert rounds == [0, 0, 1]
-    for event in s.timeline:
-        assert event.date is not None and event.date <= dt.date(2024, 11, 19)
-        assert set(event.add) == {"tolerance.iran.level"} and event.add["tolerance.iran.level"] > 0
-        assert not event.set and not event.scale
-        assert {"C01", "C02", "C20"} & set(event.claims)
-
-
-def test_variants_change_what_their_question_is_about() -> None:
-    base = load_scenario(BASELINE)
-    get = {p.stem: load_scenario(p) for p in SCENARIOS}
-    assert get["gulf_push"].parameters["gulf_incentive"] >= 2 * base.parameters["gulf_incentive"]
-    strained = get["strained_iran"]
-    assert strained.parameters["iran_aid"] < base.parameters["iran_aid"]
-    assert strained.tolerance["iran"].decay > base.tolerance["iran"].decay
-    harsh = get["israeli_escalation"]
-    assert harsh.parameters["escalation_damage"] > base.parameters["escalation_damage"]
-    assert harsh.tolerance["israel"].decay > base.tolerance["israel"].decay
-    (deal,) = get["lebanon_deal"].timeline
-    assert deal.set["parameters.shipment_limit_signal"] == 1.0
-    for cp in ("israel", "gulf"):
-        assert deal.set[f"tolerance.{cp}.visibility"] > base.tolerance[cp].visibility
-    (fuel,) = get["fuel_crisis"].timeline
-    assert fuel.round is not None and fuel.round > 0 and fuel.scale["parameters.fuel_supply"] > 1
+def test_a_scenario_with_a_block_of_the_first_model_is_refused_at_its_line(
+    tmp_path: Path,
+) -> None:
+    """The first model's blocks are gone; a file that still has one is told what replaces
+    it, at the block's line (tests/bad_scenarios has one file per block)."""
+    old = _write(tmp_path, "old.yaml", "name: old\n" + HEADER + "seed: 1\ntolerance:\n"
+                 "  iran: {decay: 0.1}\n")  # fmt: skip
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(old)
+    assert (info.value.line, info.value.key_path) == (5, "tolerance")
+    assert "the first model's block" in str(info.value) and "beliefs:" in str(info.value)
 
 
 def test_baseline_has_uncertainty_and_a_sweep() -> None:
@@ -142,9 +105,9 @@ def test_extends_merges_mappings_and_replaces_lists(tmp_path: Path) -> None:
     _write(
         sub,
         "parent.yaml",
-        "name: parent\n" + HEADER + "tolerance:\n  iran: {decay: 0.2, recovery: 0.3}\n"
-        "timeline:\n  - {name: a, round: 1, add: {tolerance.iran.level: 0.1}}\n"
-        "  - {name: b, round: 2, add: {tolerance.iran.level: 0.1}}\n"
+        "name: parent\n" + HEADER + "beliefs:\n  iran: {catch: 0.2, false_alarm: 0.1}\n"
+        "events:\n  - {name: a, round: 1, add: {beliefs.iran.level: 0.1}}\n"
+        "  - {name: b, round: 2, add: {beliefs.iran.level: 0.1}}\n"
         "uncertainty:\n  parameters:\n"
         "    payoffs.war_cost: {dist: normal, mean: 4.0, sd: 1.0}\n"
         "    payoffs.iran_aid: {dist: uniform, low: 3.0, high: 5.0}\n",
@@ -152,14 +115,14 @@ def test_extends_merges_mappings_and_replaces_lists(tmp_path: Path) -> None:
     child = _write(
         tmp_path,
         "child.yaml",
-        "extends: sub/parent.yaml\nname: child\n" + HEADER + "tolerance:\n  iran: {decay: 0.1}\n"
-        "timeline:\n  - {name: c, round: 3, add: {tolerance.iran.level: 0.2}}\n"
+        "extends: sub/parent.yaml\nname: child\n" + HEADER + "beliefs:\n  iran: {catch: 0.1}\n"
+        "events:\n  - {name: c, round: 3, add: {beliefs.iran.level: 0.2}}\n"
         "uncertainty:\n  parameters:\n"
         "    payoffs.war_cost: {dist: uniform, low: 2.0, high: 6.0}\n",
     )
     s = load_scenario(child)
-    assert (s.tolerance["iran"].decay, s.tolerance["iran"].recovery) == (0.1, 0.3)
-    assert [e.name for e in s.timeline] == ["c"]
+    assert (s.beliefs.iran.catch, s.beliefs.iran.false_alarm) == (0.1, 0.1)
+    assert [e.name for e in s.events] == ["c"]
     assert s.uncertainty is not None
     # a distribution replaces as a whole: no leftover mean/sd from the parent's normal
     war = s.uncertainty.parameters["payoffs.war_cost"]
@@ -172,11 +135,11 @@ def test_extends_chain_resolves_relative_to_each_file(tmp_path: Path) -> None:
     a = tmp_path / "a"
     b = a / "b"
     b.mkdir(parents=True)
-    _write(b, "root.yaml", "name: root\n" + HEADER + "seed: 7\nparameters: {war_cost: 1}\n")
+    _write(b, "root.yaml", "name: root\n" + HEADER + "seed: 7\npayoffs: {war_cost: 1}\n")
     _write(a, "mid.yaml", "extends: b/root.yaml\nname: mid\n" + HEADER + "seed: 8\n")
     leaf = _write(tmp_path, "leaf.yaml", "extends: a/mid.yaml\nname: leaf\n" + HEADER)
     s = load_scenario(leaf)
-    assert (s.seed, s.parameters["war_cost"]) == (8, 1.0)
+    assert (s.seed, s.article_parameters().war_cost) == (8, 1.0)
     assert len(s.sources) == 3
 
 
@@ -215,17 +178,17 @@ def test_override_sets_values_without_touching_the_original() -> None:
     s = apply_overrides(
         base,
         [
-            "repeated.rounds=12",
-            "tolerance.iran.decay=0.1",
-            "parameters.axis_bonus=2.5",
-            "repeated.start_date=2025-01-01",
+            "game.rounds=12",
+            "beliefs.iran.catch=0.1",
+            "payoffs.axis_bonus=2.5",
+            "game.start_date=2025-01-01",
             "outputs.figures=[png]",
         ],
     )
-    assert s.repeated.rounds == 12 and base.repeated.rounds == 24
-    assert s.tolerance["iran"].decay == 0.1 and s.tolerance["iran"].recovery == 0.05
-    assert s.parameters["axis_bonus"] == 2.5
-    assert s.repeated.start_date == dt.date(2025, 1, 1)
+    assert s.game.rounds == 12 and base.game.rounds == 24
+    assert s.beliefs.iran.catch == 0.1 and s.beliefs.iran.false_alarm == 0.05
+    assert s.article_parameters().axis_bonus == 2.5
+    assert s.game.start_date == dt.date(2025, 1, 1)
     assert s.outputs.figures == ("png",)
     assert s.source == base.source and s.hash != base.hash
     assert apply_overrides(base, []).hash == base.hash
@@ -234,10 +197,10 @@ def test_override_sets_values_without_touching_the_original() -> None:
 def test_override_reaches_into_lists_and_dotted_keys() -> None:
     deal = load_scenario(ROOT / "scenarios" / "lebanon_deal.yaml")
     s = apply_overrides(
-        deal, ["timeline[0].round=5", "timeline.0.set.parameters.shipment_limit_signal=0.5"]
+        deal, ["events[0].round=5", "events.0.set.payoffs.shipment_limit_signal=0.5"]
     )
-    assert s.timeline[0].round == 5
-    assert s.timeline[0].set["parameters.shipment_limit_signal"] == 0.5
+    assert s.events[0].round == 5
+    assert s.events[0].set["payoffs.shipment_limit_signal"] == 0.5
 
 
 def test_override_creates_a_missing_section() -> None:
@@ -249,22 +212,20 @@ def test_override_creates_a_missing_section() -> None:
 @pytest.mark.parametrize(
     ("item", "expected"),
     [
-        ("repeated.rounds=abc", "--set repeated.rounds=abc: expected an integer, got 'abc'"),
-        ("repeated.rounds=0", "--set repeated.rounds=0: expected a number >= 1, got 0"),
+        ("game.rounds=abc", "--set game.rounds=abc: expected an integer, got 'abc'"),
+        ("game.rounds=0", "--set game.rounds=0: expected a number >= 1, got 0"),
+        ("game.roundz=3", "--set game.roundz=3: unknown key 'roundz'; did you mean 'rounds'?"),
+        ("beliefs.iran.catch=.nan", "--set beliefs.iran.catch=.nan: expected a finite number"),
         (
-            "repeated.roundz=3",
-            "--set repeated.roundz=3: unknown key 'roundz'; did you mean 'rounds'?",
-        ),
-        ("tolerance.iran.decay=.nan", "--set tolerance.iran.decay=.nan: expected a finite number"),
-        (
-            "parameters.iran_ad=1",
-            "--set parameters.iran_ad=1: unknown parameter 'iran_ad'; did you mean 'iran_aid'?",
+            "payoffs.iran_ad=1",
+            "--set payoffs.iran_ad=1: unknown key 'iran_ad'; did you mean 'iran_aid'?",
         ),
         ("seed=!!python/object/apply:os.system [ls]", "tag !!python/object/apply:os.system"),
-        ("timeline[7].round=1", "timeline has 0 entries; no entry '7'"),
-        ("repeated.rounds", "--set repeated.rounds: expected key.path=value"),
+        ("events[7].round=1", "events has 0 entries; no entry '7'"),
+        ("game.rounds", "--set game.rounds: expected key.path=value"),
         ("extends=other.yaml", "--set extends=other.yaml: extends is resolved when the file"),
-        ("repeated.rounds.x=1", "repeated.rounds is a single value, not a mapping"),
+        ("game.rounds.x=1", "game.rounds is a single value, not a mapping"),
+        ("tolerance.iran.decay=0.1", "the first model's block, which is gone"),
     ],
 )
 def test_bad_override_names_the_override(item: str, expected: str) -> None:
@@ -279,14 +240,14 @@ def test_bad_override_names_the_override(item: str, expected: str) -> None:
 def test_override_breaking_another_key_names_override_and_key() -> None:
     s = load_scenario(ROOT / "scenarios" / "november_2024.yaml")
     with pytest.raises(ScenarioError) as info:
-        apply_overrides(s, ["repeated.start_date=null"])
-    assert str(info.value) == (
-        "--set repeated.start_date=null: timeline[0].date: a dated event needs repeated.start_date"
+        apply_overrides(s, ["game.start_date=null"])
+    assert str(info.value).startswith(
+        "--set game.start_date=null: events[2].date: a dated event needs game.start_date"
     )
 
 
 @settings(max_examples=60, deadline=None)
-@given(key=st.sampled_from(VARIABLE_KEYS), u=st.floats(0.0, 1.0))
+@given(key=st.sampled_from(tuple(PARAMETER_KEYS)), u=st.floats(0.0, 1.0))
 def test_any_in_range_value_of_a_variable_key_survives_override(key: str, u: float) -> None:
     allowed = key_range(key)
     high = min(allowed.high, 10.0)
@@ -302,12 +263,17 @@ def test_any_in_range_value_of_a_variable_key_survives_override(key: str, u: flo
 
 
 # -- hashing and the resolved form ------------------------------------------------------
-def test_resolved_dict_spells_out_every_parameter_and_counterpart() -> None:
+def test_resolved_dict_spells_out_every_parameter() -> None:
     data = resolved_dict(load_scenario(ROOT / "scenarios" / "gulf_push.yaml"))
-    assert list(data["parameters"]) == list(model.PARAMETER_NAMES)
-    assert data["parameters"]["gulf_incentive"] == 6.0
-    assert data["parameters"]["corridor_value"] == model.Parameters().corridor_value
-    assert set(data["tolerance"]) == set(model.COUNTERPARTS)
+    for key in tuple(PARAMETER_KEYS):
+        section, *rest = key.split(".")
+        node = data[section]
+        for part in rest:
+            node = node[part]
+        assert isinstance(node, float), key
+    assert data["payoffs"]["gulf_incentive"] == 6.0
+    assert data["payoffs"]["corridor_value"] == Parameters().corridor_value
+    assert not {"parameters", "tolerance", "repeated", "timeline"} & set(data)
     json.dumps(data, allow_nan=False)
 
 
@@ -319,18 +285,18 @@ def test_resolved_dict_round_trips_to_the_same_hash(path: Path) -> None:
 
 
 def test_hash_ignores_layout_key_order_explicit_defaults_and_extends(tmp_path: Path) -> None:
-    one = _write(tmp_path, "one.yaml", "name: x\n" + HEADER + "seed: 1\nrepeated: {rounds: 5}\n")
+    one = _write(tmp_path, "one.yaml", "name: x\n" + HEADER + "seed: 1\ngame: {rounds: 5}\n")
     two = _write(
         tmp_path,
         "two.yaml",
-        "# same content\nrepeated:\n  discount: 0.95\n  rounds: 5\nseed: 1\n"
-        "parameters:\n  war_cost: 4.0\n" + HEADER + "name: x\n",
+        "# same content\ngame:\n  discount: 0.95\n  rounds: 5\nseed: 1\n"
+        "payoffs:\n  war_cost: 4.0\n" + HEADER + "name: x\n",
     )
     assert load_scenario(one).hash == load_scenario(two).hash
     variant = load_scenario(ROOT / "scenarios" / "gulf_push.yaml")
     flat = _write(tmp_path, "flat.yaml", yaml.safe_dump(resolved_dict(variant) | {"extends": None}))
     assert load_scenario(flat).hash == variant.hash
-    changed = apply_overrides(load_scenario(one), ["tolerance.gulf.decay=0.0400001"])
+    changed = apply_overrides(load_scenario(one), ["beliefs.gulf.catch=0.2000001"])
     assert changed.hash != load_scenario(one).hash
 
 
@@ -354,22 +320,24 @@ def test_hash_is_the_same_in_a_fresh_interpreter() -> None:
 
 # -- the key-path vocabulary ------------------------------------------------------------
 def test_key_path_vocabulary() -> None:
-    assert "tolerance.iran.level" in EVENT_KEYS and "tolerance.iran.level" not in VARIABLE_KEYS
-    assert "repeated.discount" in VARIABLE_KEYS and "repeated.discount" not in EVENT_KEYS
-    assert all(f"parameters.{n}" in EVENT_KEYS for n in model.PARAMETER_NAMES)
-    assert not key_range("repeated.discount").contains(1.0)
-    assert not key_range("tolerance.gulf.deniability").contains(1.0)
-    assert key_range("parameters.war_cost").contains(1e9)
-    assert not key_range("parameters.hedge_pull_share").contains(1.01)
+    """Sweeps and uncertainty vary the article game's parameters, each within its
+    documented bounds; a belief level is a state, not a parameter."""
+    assert "beliefs.iran.level" not in tuple(PARAMETER_KEYS)
+    assert "game.discount" in tuple(PARAMETER_KEYS)
+    assert key_range("game.discount").high == SPEC["discount"].bounds[1] < 1.0
+    lo, hi = SPEC["war_cost"].bounds
+    assert key_range("payoffs.war_cost").contains(hi)
+    assert not key_range("payoffs.war_cost").contains(hi * 1.01)
+    assert not key_range("payoffs.hedge_pull_share").contains(1.01)
 
 
 def test_event_set_value_outside_its_range_is_refused() -> None:
     base = {"name": "x", "description": "d", "question": "q?"}
-    event = {"name": "e", "round": 1, "set": {"tolerance.iran.level": 1.5}}
+    event = {"name": "e", "round": 1, "set": {"beliefs.iran.level": 1.5}}
     with pytest.raises(ScenarioError) as info:
-        scenario_from_mapping(base | {"timeline": [event]})
+        scenario_from_mapping(base | {"events": [event]})
     assert str(info.value) == (
-        "<mapping>: timeline[0].set.tolerance.iran.level: expected a value in [0, 1], got 1.5"
+        "<mapping>: events[0].set.beliefs.iran.level: expected a value in [0, 1], got 1.5"
     )
 
 

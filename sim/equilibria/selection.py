@@ -2,9 +2,8 @@
 
 Ties are broken deterministically: among equally good equilibria the one whose profile is
 lexicographically smallest (probabilities rounded to 9 decimals, player by player) wins, so
-a repeated-game run is reproducible bit for bit. Between pure equilibria that means the one
-playing *later* actions of the first player where they differ (``(0, 1) < (1, 0)``); the
-batch engine in :mod:`sim.sweep.batch` mirrors exactly this rule.
+a run is reproducible bit for bit. Between pure equilibria that means the one playing
+*later* actions of the first player where they differ (``(0, 1) < (1, 0)``).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ names the file, the line, the key path and what was expected, on one line
 (:class:`sim.errors.ScenarioError`).
 
 - :mod:`sim.scenario.keys`: key paths (one type, parsed once) and the ranges of the values
-  events, sweeps and uncertainty address;
+  sweeps and uncertainty address;
 - :mod:`sim.scenario.schema`: the pydantic models, the resolved form and its hash;
 - :mod:`sim.scenario.loading`: YAML text (1.2 core numbers) to a validated scenario,
   ``extends`` confined to the scenario's folder and the search path;
@@ -19,13 +19,8 @@ names the file, the line, the key path and what was expected, on one line
 """
 
 from sim.scenario.keys import (
-    ALL_VARIABLE_KEYS,
-    ARTICLE_VARIABLE_KEYS,
-    EVENT_KEYS,
     MAX_KEY_PARTS,
     MAX_MAGNITUDE,
-    TOLERANCE_SETTINGS,
-    VARIABLE_KEYS,
     KeyPath,
     KeyPathError,
     KeyRange,
@@ -45,51 +40,34 @@ from sim.scenario.loading import (
 )
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.schema import (
-    ROUND_DAYS,
-    RULE_NAMES,
-    SELECTION_RULES,
     Axis,
     Distribution,
-    Event,
     Outputs,
     PlayerLabels,
-    Repeated,
     Scenario,
     Sweep,
-    Tolerance,
     Uncertainty,
     resolved_dict,
     scenario_hash,
 )
 
 __all__ = [
-    "ALL_VARIABLE_KEYS",
-    "ARTICLE_VARIABLE_KEYS",
-    "EVENT_KEYS",
     "MAX_DEPTH",
     "MAX_EXTENDS",
     "MAX_FILE_BYTES",
     "MAX_KEY_PARTS",
     "MAX_MAGNITUDE",
     "MAX_NODES",
-    "ROUND_DAYS",
-    "RULE_NAMES",
-    "SELECTION_RULES",
     "SEARCH_PATH_ENV",
-    "TOLERANCE_SETTINGS",
-    "VARIABLE_KEYS",
     "Axis",
     "Distribution",
-    "Event",
     "KeyPath",
     "KeyPathError",
     "KeyRange",
     "Outputs",
     "PlayerLabels",
-    "Repeated",
     "Scenario",
     "Sweep",
-    "Tolerance",
     "Uncertainty",
     "apply_overrides",
     "key_path",

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.errors import ScenarioError
 from sim.scenario.keys import Located, render_key_path, suggest
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import RETIRED_BLOCKS, Scenario
 
 KeyParts = tuple[str | int, ...]
 #: Where each key path of a document came from: (file, 1-based line).
@@ -125,6 +125,9 @@ def describe(err: Any) -> tuple[KeyParts, str]:
         return loc, one_line(str(error))
     if kind == "missing":
         return loc, "required key missing"
+    if kind == "extra_forbidden" and len(loc) == 1 and loc[0] in RETIRED_BLOCKS:
+        return loc, ("the first model's block, which is gone; the article's game reads "
+                     f"{RETIRED_BLOCKS[str(loc[0])]} instead (docs/scenarios.md)")
     if kind == "extra_forbidden":
         key = str(loc[-1])
         cls = _model_at(loc[:-1])

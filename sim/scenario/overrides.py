@@ -37,7 +37,7 @@ def _plain(value: Any) -> Any:
 
 def _dotted_run(node: dict[str, Any], rest: Sequence[str | int]) -> int:
     """How many parts of ``rest`` name one key of ``node``: keys may contain dots
-    (``timeline[0].set``'s ``parameters.iran_aid``); the longest existing key wins. Only
+    (``events[0].set``'s ``payoffs.iran_aid``); the longest existing key wins. Only
     runs as long as ``node``'s most dotted key are tried, so this is linear in ``rest``."""
     longest = max((str(k).count(".") + 1 for k in node), default=1)
     for j in range(min(len(rest), longest), 1, -1):
@@ -87,8 +87,8 @@ def apply_overrides(scenario: Scenario, overrides: Sequence[str]) -> Scenario:
         A validated scenario.
     overrides
         Items ``key.path=value``. The key path addresses any value of the scenario
-        (``repeated.rounds``, ``tolerance.iran.decay``, ``timeline[0].round`` or
-        ``timeline.0.round``); a missing mapping on the way is created. The value is read as
+        (``game.rounds``, ``beliefs.iran.catch``, ``events[0].round`` or
+        ``events.0.round``); a missing mapping on the way is created. The value is read as
         YAML (so ``3``, ``0.1``, ``true``, ``2024-11-01``, ``null``, ``[png]``) under the same
         safety rules as a file.
 
@@ -100,7 +100,7 @@ def apply_overrides(scenario: Scenario, overrides: Sequence[str]) -> Scenario:
     Raises
     ------
     ScenarioError
-        Naming the override, e.g. ``--set repeated.rounds=abc: expected an integer, got 'abc'``.
+        Naming the override, e.g. ``--set game.rounds=abc: expected an integer, got 'abc'``.
     """
     data = _plain(scenario.model_dump(mode="python"))
     targets: list[tuple[KeyParts, str]] = []
@@ -108,12 +108,12 @@ def apply_overrides(scenario: Scenario, overrides: Sequence[str]) -> Scenario:
         label = _label(item)
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
-            raise ScenarioError(label, "expected key.path=value, e.g. repeated.rounds=12")
+            raise ScenarioError(label, "expected key.path=value, e.g. game.rounds=12")
         try:
             parts = key_path(key).parts
         except KeyPathError as exc:
             raise ScenarioError(
-                label, f"{exc}; expected key.path=value, e.g. repeated.rounds=12"
+                label, f"{exc}; expected key.path=value, e.g. game.rounds=12"
             ) from None
         if parts[0] == "extends":
             raise ScenarioError(

@@ -7,7 +7,6 @@ key path and line.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import math
@@ -22,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from sim import equilibria, model
+from sim.article.actors import ACTIONS, PLAYER_LABELS, PLAYERS
 from sim.article.parameters import Parameters as ArticleParameters
 from sim.article.parameters import check_bounds, per_round
 from sim.article.timeline import Shock
@@ -32,10 +31,8 @@ from sim.scenario import article_schema as m2
 from sim.scenario.article_keys import variable_key_problem
 from sim.scenario.expect import Expectation
 from sim.scenario.keys import (
-    EVENT_KEYS,
     MAX_MAGNITUDE,
     Located,
-    check_key,
     key_range,
     suggest,
 )
@@ -48,7 +45,6 @@ SafeName = Annotated[str, Field(min_length=1, max_length=100, pattern=SAFE_NAME)
 SAFE_RELATIVE_DIR = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}){0,7}$"
 
 # Numbers are strict: a quoted "0.1" or a boolean is refused, not coerced.
-Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False, strict=True)]
 NonNegative = Annotated[float, Field(ge=0.0, le=MAX_MAGNITUDE, allow_inf_nan=False, strict=True)]
 Finite = Annotated[
     float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False, strict=True)
@@ -57,92 +53,20 @@ Finite = Annotated[
 #: A lognormal without ``high`` must keep ``exp(mean + LOGNORMAL_SDS * sd)`` (its
 #: 1 - 1e-9 quantile) within :data:`MAX_MAGNITUDE`.
 LOGNORMAL_SDS = 6.0
-#: How a scenario names the selection rules of :data:`sim.equilibria.SELECTION_RULES`: the
-#: focal player of ``player-optimal`` is Syria.
-RULE_NAMES = {"player-optimal": "syria-optimal"}
-#: The scenario's selection rules and fallbacks, derived from the solvers' registry.
-SELECTION_RULES = tuple(RULE_NAMES.get(r, r) for r in equilibria.SELECTION_RULES)
-FALLBACK_RULES = tuple(r for r in SELECTION_RULES if r != "inertia")
-SelectionRule = Literal[SELECTION_RULES]  # type: ignore[valid-type]
-FallbackRule = Literal[FALLBACK_RULES]  # type: ignore[valid-type]
-#: ``repeated.solver``: any of :data:`sim.equilibria.METHODS`.
-SolverMethod = Literal[equilibria.METHODS]  # type: ignore[valid-type]
-#: Days in a round, by the name of the round's unit.
-ROUND_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 91}
+#: The first model's blocks, removed with it, and what takes their place in the article's
+#: game: a scenario that still has one is refused with this hint (sim.scenario.errors).
+RETIRED_BLOCKS: dict[str, str] = {
+    "parameters": "payoffs: (and beliefs:, capacity:, threat:, patrons:, hazard:)",
+    "tolerance": "beliefs: (each counterpart's prior, catch, false_alarm, visibility and "
+                 "deniability)",
+    "repeated": "game: (rounds, round_unit, start_date, discount, selection)",
+    "timeline": "events: (dated shocks that set, add to or scale the game's key paths)",
+}
 
 
 # -- the schema -------------------------------------------------------------------
 class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
-
-
-class Tolerance(_Strict):
-    """How one counterpart's tolerance of a hedging Syria starts and moves.
-
-    Per round in which Syria hedges (with probability ``p``), the tolerance falls by
-    ``p * decay * visibility * (1 - deniability)``; per round in which Syria does what
-    the counterpart wishes (probability ``q``), it rises by ``q * recovery``; it is
-    clipped to [0, 1].
-    """
-
-    initial: Probability = 1.0
-    decay: NonNegative = 0.05
-    recovery: NonNegative = 0.05
-    visibility: NonNegative = 1.0
-    deniability: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False, strict=True)] = 0.0
-
-
-class Repeated(_Strict):
-    """Settings of the repeated game."""
-
-    rounds: Annotated[int, Field(ge=1, le=10_000, strict=True)] = 24
-    round_unit: Literal["day", "week", "fortnight", "month", "quarter"] = "month"
-    start_date: dt.date | None = None
-    discount: Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False, strict=True)] = 0.95
-    selection: SelectionRule = "inertia"
-    fallback: FallbackRule = "syria-optimal"
-    solver: SolverMethod = "auto"
-
-
-class Event(_Strict):
-    """A dated change: from its round on, ``set`` values replace, ``add`` values add to,
-    ``scale`` values multiply the addressed keys. Keys are key paths: a parameter
-    (``parameters.iran_aid``), a tolerance setting (``tolerance.israel.visibility``), or
-    a counterpart's current tolerance level (``tolerance.iran.level``, clipped to [0, 1])."""
-
-    name: Annotated[str, Field(min_length=1)]
-    round: Annotated[int, Field(ge=0, strict=True)] | None = None
-    date: dt.date | None = None
-    description: str = ""
-    claims: tuple[Annotated[str, Field(pattern=r"^C[0-9]{2,}$")], ...] = ()
-    set: dict[str, Finite] = Field(default_factory=dict)
-    add: dict[str, Finite] = Field(default_factory=dict)
-    scale: dict[str, NonNegative] = Field(default_factory=dict)
-
-    @field_validator("set")
-    @classmethod
-    def _set_keys(cls, v: dict[str, float]) -> dict[str, float]:
-        for key, value in v.items():
-            check_key(key, EVENT_KEYS, "key path")
-            allowed = key_range(key)
-            if not allowed.contains(value):
-                raise Located((key,), f"expected a value in {allowed}, got {value:g}")
-        return v
-
-    @field_validator("add", "scale")
-    @classmethod
-    def _change_keys(cls, v: dict[str, float]) -> dict[str, float]:
-        for key in v:
-            check_key(key, EVENT_KEYS, "key path")
-        return v
-
-    @model_validator(mode="after")
-    def _when(self) -> Event:
-        if (self.round is None) == (self.date is None):
-            raise ValueError("an event needs exactly one of 'round' or 'date'")
-        if not (self.set or self.add or self.scale):
-            raise ValueError("an event needs at least one of 'set', 'add' or 'scale'")
-        return self
 
 
 def _check_variable(key: str) -> None:
@@ -283,10 +207,6 @@ class Scenario(_Strict):
     question: Annotated[str, Field(min_length=1)]
     extends: str | None = None
     players: dict[str, PlayerLabels] = Field(default_factory=dict)
-    parameters: dict[str, NonNegative] = Field(default_factory=dict)
-    tolerance: dict[str, Tolerance] = Field(default_factory=dict)
-    repeated: Repeated = Field(default_factory=Repeated)
-    timeline: tuple[Event, ...] = ()
     uncertainty: Uncertainty | None = None
     sweeps: tuple[Sweep, ...] = ()
     outputs: Outputs = Field(default_factory=Outputs)
@@ -304,42 +224,18 @@ class Scenario(_Strict):
 
     _sources: tuple[str, ...] = PrivateAttr(default=())
 
-    @field_validator("parameters")
-    @classmethod
-    def _known_parameters(cls, v: dict[str, float]) -> dict[str, float]:
-        for key, value in v.items():
-            if key not in model.PARAMETER_NAMES:
-                raise Located(
-                    (key,), f"unknown parameter {key!r}{suggest(key, model.PARAMETER_NAMES)}"
-                )
-            if model.is_share(key) and value > 1.0:
-                raise Located((key,), f"{key} is a share and must lie in [0, 1], got {value:g}")
-        return v
-
-    @field_validator("tolerance")
-    @classmethod
-    def _known_counterparts(cls, v: dict[str, Tolerance]) -> dict[str, Tolerance]:
-        for key in v:
-            if key not in model.COUNTERPARTS:
-                hint = (
-                    suggest(key, model.COUNTERPARTS)
-                    or f"; expected one of {', '.join(model.COUNTERPARTS)}"
-                )
-                raise Located((key,), f"unknown counterpart {key!r}{hint}")
-        return v
-
     @field_validator("players")
     @classmethod
     def _known_players(cls, v: dict[str, PlayerLabels]) -> dict[str, PlayerLabels]:
         for role, spec in v.items():
-            if role not in model.PLAYERS:
-                hint = suggest(role, model.PLAYERS) or (
-                    f"; expected one of {', '.join(model.PLAYERS)}"
+            if role not in PLAYERS:
+                hint = suggest(role, PLAYERS) or (
+                    f"; expected one of {', '.join(PLAYERS)}"
                 )
                 raise Located((role,), f"unknown player {role!r}{hint}")
             if spec.label is not None and not spec.label.strip():
                 raise Located((role, "label"), "expected a non-empty text")
-            actions = model.ACTIONS[role]
+            actions = ACTIONS[role]
             for action, label in spec.actions.items():
                 if action not in actions:
                     hint = suggest(action, actions) or f"; expected one of {', '.join(actions)}"
@@ -358,12 +254,12 @@ class Scenario(_Strict):
                         "a player's actions need distinct labels",
                     )
         names = {
-            r: v[r].label if r in v and v[r].label is not None else model.PLAYER_LABELS[r]
-            for r in model.PLAYERS
+            r: v[r].label if r in v and v[r].label is not None else PLAYER_LABELS[r]
+            for r in PLAYERS
         }
         for role, spec in v.items():
             other = next(
-                (r for r in model.PLAYERS if r != role and names[r] == spec.label), None
+                (r for r in PLAYERS if r != role and names[r] == spec.label), None
             )
             if other is not None:
                 raise Located(
@@ -375,17 +271,6 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        start = self.repeated.start_date
-        for i, event in enumerate(self.timeline):
-            if event.date is None:
-                continue
-            if start is None:
-                raise Located(("timeline", i, "date"), "a dated event needs repeated.start_date")
-            if event.date < start:
-                raise Located(
-                    ("timeline", i, "date"),
-                    f"{event.date} is before repeated.start_date {start}",
-                )
         seen: set[str] = set()
         for i, sweep in enumerate(self.sweeps):
             if sweep.name in seen:
@@ -393,7 +278,6 @@ class Scenario(_Strict):
                     ("sweeps", i, "name"), f"another sweep is already named {sweep.name!r}"
                 )
             seen.add(sweep.name)
-        self._events_stay_bounded()
         self._article_events_fit()
         return self
 
@@ -487,35 +371,6 @@ class Scenario(_Strict):
                     f"in round {t}, beyond the largest threat {hi:g}",
                 )
 
-    def _events_stay_bounded(self) -> None:
-        """Refuse events that, applied in order, could take a value beyond
-        :data:`MAX_MAGNITUDE` (``add`` after ``add``, ``scale`` after ``scale``): a bound on
-        each value's magnitude, so no event sequence can overflow later arithmetic."""
-        defaults = model.Parameters().as_dict()
-        bound: dict[str, float] = {
-            f"parameters.{k}": abs(float(self.parameters.get(k, v))) for k, v in defaults.items()
-        }
-        for cp in model.COUNTERPARTS:
-            t = self.tolerance_of(cp)
-            for setting in ("decay", "recovery", "visibility"):
-                bound[f"tolerance.{cp}.{setting}"] = abs(float(getattr(t, setting)))
-        order = sorted(range(len(self.timeline)), key=lambda i: self.event_round(self.timeline[i]))
-        for i in order:
-            event = self.timeline[i]
-            for op, changes in (("set", event.set), ("add", event.add), ("scale", event.scale)):
-                for key, value in changes.items():
-                    if key not in bound:  # shares and levels are clipped to [0, 1]
-                        continue
-                    old = bound[key]
-                    new = {"set": abs(value), "add": old + abs(value), "scale": old * value}[op]
-                    if new > MAX_MAGNITUDE:
-                        raise Located(
-                            ("timeline", i, op, key),
-                            f"the events up to this one can take {key} to {new:.10g}, beyond "
-                            f"{MAX_MAGNITUDE:g} (the largest magnitude a scenario allows)",
-                        )
-                    bound[key] = new
-
     # -- provenance -------------------------------------------------------------
     @property
     def source(self) -> str | None:
@@ -532,11 +387,7 @@ class Scenario(_Strict):
         """:func:`scenario_hash` of this scenario."""
         return scenario_hash(self)
 
-    # -- derived views, used by the simulator ----------------------------------
-    def model_parameters(self) -> model.Parameters:
-        """The stage model's parameters: the model's defaults, overridden by the file."""
-        return model.Parameters(**self.parameters)
-
+    # -- derived views ----------------------------------------------------------
     def labels(self) -> Labels:
         """The display names of players and actions: the file's ``players`` over the
         model's defaults."""
@@ -545,34 +396,11 @@ class Scenario(_Strict):
             {p: dict(s.actions) for p, s in self.players.items()},
         )
 
-    def tolerance_of(self, counterpart: str) -> Tolerance:
-        return self.tolerance.get(counterpart, Tolerance())
-
-    def event_round(self, event: Event) -> int:
-        """The round in which ``event`` takes effect (its date mapped through
-        ``repeated.start_date`` and ``repeated.round_unit``)."""
-        if event.round is not None:
-            return event.round
-        assert event.date is not None
-        if self.repeated.start_date is None:
-            raise ValueError("a dated event needs repeated.start_date")
-        days = (event.date - self.repeated.start_date).days
-        return max(0, math.floor(days / ROUND_DAYS[self.repeated.round_unit]))
-
-    def events_by_round(self) -> dict[int, tuple[Event, ...]]:
-        out: dict[int, list[Event]] = {}
-        for event in self.timeline:
-            out.setdefault(self.event_round(event), []).append(event)
-        return {k: tuple(v) for k, v in sorted(out.items())}
-
-
-
 def resolved_dict(scenario: Scenario) -> dict[str, Any]:
     """The fully resolved scenario as plain JSON-able data.
 
-    Every stage-model parameter (the model's default where the scenario gives none),
-    every counterpart's tolerance settings and every parameter of the article's game (in
-    its block: ``payoffs``, ``beliefs``, ...) are spelled out, so the result says exactly
+    Every parameter of the article's game (the default where the scenario gives none, in
+    its block: ``payoffs``, ``beliefs``, ...) is spelled out, so the result says exactly
     what a run used; ``players`` keeps only names that differ from the model's (and is
     left out when none do). ``Scenario.model_validate(resolved_dict(s))`` gives back a scenario
     with the same :func:`scenario_hash`.
@@ -585,9 +413,9 @@ def resolved_dict(scenario: Scenario) -> dict[str, Any]:
     for role, spec in scenario.players.items():
         label = labels.player(role)
         actions = {a: n for a, n in spec.actions.items() if n != a}
-        if label != model.PLAYER_LABELS[role] or actions:
+        if label != PLAYER_LABELS[role] or actions:
             players[role] = {
-                "label": label if label != model.PLAYER_LABELS[role] else None,
+                "label": label if label != PLAYER_LABELS[role] else None,
                 "actions": actions,
             }
     data.pop("players", None)
@@ -595,14 +423,7 @@ def resolved_dict(scenario: Scenario) -> dict[str, Any]:
         data["players"] = players
     if not data.get("expect"):  # no expectations: the hash stays what it was before expect:
         data.pop("expect", None)
-    defaults = model.Parameters().as_dict()
-    data["parameters"] = {
-        name: float(scenario.parameters.get(name, defaults[name])) for name in model.PARAMETER_NAMES
-    }
-    data["tolerance"] = {
-        cp: scenario.tolerance_of(cp).model_dump(mode="json") for cp in model.COUNTERPARTS
-    }
-    # the article's game: every parameter spelled out in its block, as for the first model
+    # every parameter spelled out in its block
     calibration = scenario.article_parameters()
     for key, name in m2.PARAMETER_KEYS.items():
         parts = key.split(".")

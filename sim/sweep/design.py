@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.errors import ScenarioError
-from sim.scenario import Axis, Distribution, Scenario, apply_overrides
+from sim.scenario import Axis, Distribution, Scenario
 from sim.scenario.article_keys import PARAMETER_KEYS, value_range, variable_key_problem
 
 FloatArray = npt.NDArray[np.float64]
@@ -136,18 +136,6 @@ def check_values(keys: Sequence[str], values: FloatArray, where: str = "sweep") 
 def base_value(scenario: Scenario, key: str) -> float:
     """The value (per month) the key path ``key`` has in ``scenario`` (defaults filled in)."""
     return float(getattr(scenario.article_parameters(), PARAMETER_KEYS[check_key(key)]))
-
-
-def variant_scenario(scenario: Scenario, overrides: Mapping[str, float]) -> Scenario:
-    """The base scenario with ``{key path: value}`` applied, validated like a file (the
-    first model's batch sweep only, :mod:`sim.sweep.batch`: it goes with it).
-
-    Floats travel as their shortest round-trip ``repr``, so the variant holds exactly the
-    design's values.
-    """
-    if not overrides:
-        return scenario
-    return apply_overrides(scenario, [f"{k}={float(v)!r}" for k, v in overrides.items()])
 
 
 # -- grids -------------------------------------------------------------------------
@@ -371,5 +359,4 @@ __all__ = [
     "quantile",
     "scenario_sweep",
     "sensitivity_design",
-    "variant_scenario",
 ]
