@@ -37,8 +37,9 @@ CAPTIONS: dict[str, str] = {
     "within the run (hatched).",
     "compare_time": "Over time, one line per scenario (steps: values hold for a round): "
     "the probability that Syria hedges, that its certain hedge has ended, that the regime "
-    "has fallen, and (where the results hold it) Syria's payoff relative to round 0, the "
-    "value of ambiguity.",
+    "has fallen, and (where the results hold it) the value of ambiguity: Syria's payoff from "
+    "hedging minus its best open stance, continuation values included, expected over the "
+    "states the regime stands in.",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -111,13 +112,21 @@ class SupportedSection:
     tables: tuple[TableView, ...]
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?%?( \u00b1 \d+(\.\d+)?)?")
+
+
+def _numeric_columns(rows: Sequence[Sequence[str]]) -> tuple[int, ...]:
+    """The columns whose every cell is a number (right-aligned in the page)."""
+    width = len(rows[0]) if rows else 0
+    return tuple(i for i in range(width) if all(_NUMBER.fullmatch(r[i]) for r in rows))
+
+
 def supported_section(analysis: SupportedAnalysis, figures: Figures,
                       labels: Labels) -> SupportedSection:
     """Its sentences, figures and tables (:func:`sentences.supported_sentences`,
     :func:`sentences.supported_tables`)."""
     names = [spec.name for spec in FIGURES.values() if spec.draws(analysis)]
-    tables = tuple(TableView(caption, header, tuple(rows),
-                             tuple(range(1 if caption.startswith("When") else 2, len(header))))
+    tables = tuple(TableView(caption, header, tuple(rows), _numeric_columns(rows))
                    for caption, header, rows in sentences.supported_tables(analysis))
     return SupportedSection(tuple(sentences.supported_sentences(analysis)),
                             _figures(figures, labels, names), tables)
