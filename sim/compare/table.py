@@ -69,7 +69,7 @@ def horizon_text(h: Headlines) -> str:
         # not reached with probability 1/2 within the run: say what holds the other half
         # (a collapse first is not a longer hedge)
         if h.horizon_collapse > h.horizon_never:
-            return f"not reached: collapse first {h.horizon_collapse:.0%}"
+            return "not reached: collapse first"
         return f"beyond {count_text(h.rounds, h.round_unit)}"
     day = h.dates[median] if h.dated else None
     when = f" ({format_date(day, h.round_days)})" if day is not None else ""
