@@ -16,11 +16,12 @@ import pytest
 
 from sim.stochastic.dominance import (
     cyclic_two_by_two,
+    cyclic_two_by_two_compiled,
     cyclic_two_by_two_numpy,
     surviving_actions,
     surviving_actions_numpy,
 )
-from sim.stochastic.dominance_kernel import cyclic, surviving
+from sim.stochastic.dominance_kernel import surviving
 
 
 def _compiled(games: np.ndarray, eps: np.ndarray) -> list[np.ndarray]:
@@ -99,14 +100,7 @@ def test_cyclic_compiled_equals_numpy(shape: tuple[int, ...], integers: bool) ->
     eps = rng.choice([0.0, 1e-9, 1.0], size=count)
     alive = surviving_actions_numpy(games, eps)
     ref_found, ref_out = cyclic_two_by_two_numpy(games, alive, eps)
-    width = max(shape)
-    mask = np.zeros((count, n, width), dtype=bool)
-    for i, m in enumerate(shape):
-        mask[:, i, :m] = alive[i]
-    found = np.zeros(count, dtype=bool)
-    out = np.zeros((count, n, width))
-    cyclic(np.ascontiguousarray(games.reshape(count, n, -1)), np.array(shape), mask, eps,
-           found, out)  # fmt: skip
+    found, out = cyclic_two_by_two_compiled(games, alive, eps)
     np.testing.assert_array_equal(found, ref_found)
     np.testing.assert_array_equal(out, ref_out)
     assert found.sum() >= 15

@@ -153,21 +153,30 @@ def cyclic_two_by_two(
     Large batches run the compiled loop (as :func:`surviving_actions`).
     """
     count, n = payoffs.shape[0], payoffs.shape[1]
-    shape = payoffs.shape[2:]
     if count and n and (count >= COMPILED_FROM or "numba" in sys.modules):
-        from sim.stochastic.dominance_kernel import cyclic
-
-        width = max(shape)
-        mask = np.zeros((count, n, width), dtype=bool)
-        for i, m in enumerate(shape):
-            mask[:, i, :m] = alive[i]
-        found = np.zeros(count, dtype=bool)
-        out = np.zeros((count, n, width))
-        cyclic(np.ascontiguousarray(payoffs.reshape(count, n, -1), dtype=np.float64),
-               np.array(shape, dtype=np.int64), mask,
-               np.ascontiguousarray(eps, dtype=np.float64), found, out)  # fmt: skip
-        return found, out
+        return cyclic_two_by_two_compiled(payoffs, alive, eps)
     return cyclic_two_by_two_numpy(payoffs, alive, eps)
+
+
+def cyclic_two_by_two_compiled(
+    payoffs: FloatArray, alive: list[BoolArray], eps: FloatArray
+) -> tuple[BoolArray, FloatArray]:
+    """:func:`cyclic_two_by_two` in the compiled loop, whatever the batch size (the
+    survivors packed as one mask, padded to the widest player)."""
+    from sim.stochastic.dominance_kernel import cyclic
+
+    count, n = payoffs.shape[0], payoffs.shape[1]
+    shape = payoffs.shape[2:]
+    width = max(shape)
+    mask = np.zeros((count, n, width), dtype=bool)
+    for i, m in enumerate(shape):
+        mask[:, i, :m] = alive[i]
+    found = np.zeros(count, dtype=bool)
+    out = np.zeros((count, n, width))
+    cyclic(np.ascontiguousarray(payoffs.reshape(count, n, -1), dtype=np.float64),
+           np.array(shape, dtype=np.int64), mask,
+           np.ascontiguousarray(eps, dtype=np.float64), found, out)  # fmt: skip
+    return found, out
 
 
 def cyclic_two_by_two_numpy(
