@@ -77,7 +77,7 @@ def test_the_fan_is_drawn_only_where_enough_plays_stand(tiny: ArticleResults) ->
     assert ok.any()
     assert np.all(whole["0.1"][ok] <= whole["0.25"][ok])
     assert np.all(whole["0.25"][ok] <= whole["median"][ok])
-    assert np.all(whole["median"][ok] <= whole["0.75"][ok] + 0.0)
+    assert np.all(whole["median"][ok] <= whole["0.75"][ok])
     assert np.all(whole["0.75"][ok] <= whole["0.9"][ok])
 
 
