@@ -150,12 +150,24 @@ def value_text(x: float) -> str:
 
 
 _DEFAULT_NAMES = re.compile(
-    r"\b(" + "|".join(re.escape(n) for n in actors.PLAYER_LABELS.values()) + r")\b"
+    r"\b(?:([Tt]he) )?(" + "|".join(re.escape(n) for n in actors.PLAYER_LABELS.values())
+    + r")\b"
 )
 _ROLE_OF = {name: role for role, name in actors.PLAYER_LABELS.items()}
 
 
 def relabel(text: str, labels: Labels) -> str:
     """A fixed wording (a caption, a table note) with the model's player names replaced by
-    ``labels``' (one pass, so a new name containing an old one is left alone)."""
-    return _DEFAULT_NAMES.sub(lambda m: labels.player(_ROLE_OF[m.group(0)]), text)
+    ``labels``' (one pass, so a new name containing an old one is left alone). A name that
+    brings its own article is not given a second one: "for the Gulf/West" with the Gulf/West
+    named "The West" reads "for the West"."""
+
+    def name(m: re.Match[str]) -> str:
+        article, new = m.group(1), labels.player(_ROLE_OF[m.group(2)])
+        if article is None:
+            return new
+        if new[:4].lower() == "the ":
+            return article + new[3:]
+        return f"{article} {new}"
+
+    return _DEFAULT_NAMES.sub(name, text)

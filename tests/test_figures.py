@@ -93,8 +93,8 @@ def test_titles_state_never_as_never_and_a_tie_as_a_tie(tiny: ArticleResults) ->
                                                   "collapse": 0.0, "never": 0.2},
                  mode=["align", "realign"])
     tied = with_changes(tiny, exit=exit_)
-    assert title_exit(tied).startswith("Equally likely: openly aligns with Tehran (40%) and "
-                                       "breaks with Tehran")
+    assert title_exit(tied).startswith("Equally likely: openly aligns with Iran (40%) and "
+                                       "breaks with Iran")
 
 
 def _with_ambiguity(results: ArticleResults, values: list[float | None]) -> ArticleResults:

@@ -93,7 +93,7 @@ def test_stating_the_default_names_keeps_the_hash(tmp_path: Path) -> None:
 # -- figures and report read the results' labels -------------------------------------------
 def _renamed_results(tiny: ArticleResults) -> ArticleResults:
     data = tiny.model_dump(mode="json")
-    data["labels"]["players"].update({"syria": "Damascus", "gulf": "The West"})
+    data["labels"]["players"].update({"syria": "Damascus", "iran": "Tehran", "gulf": "The West"})
     data["labels"]["actions"]["syria"]["align"] = "side with Tehran"
     return ArticleResults.model_validate(data)
 
@@ -113,6 +113,10 @@ def test_report_sentences_and_tables_show_the_results_labels(tiny: ArticleResult
     results = _renamed_results(tiny)
     text = " ".join(sentences.answer_sentences(results))
     assert "Damascus" in text and "Syria " not in text and "The West" in text
+    # every end of the hedge is said with the names in force, none with the model's own
+    ends = [sentences.exit_phrase(results, k) for k in ("align", "realign", "collapse", "never")]
+    assert "breaks with Tehran for the West" in ends and "openly aligns with Tehran" in ends
+    assert not any(name in " ".join(ends) for name in ("Syria", "Iran", "Gulf/West")), ends
     header = sentences.round_header(results)
     assert "P(side with Tehran)" in header
     # data keys stay the model's names
@@ -145,3 +149,18 @@ def test_explain_uses_the_scenarios_labels(capsys: pytest.CaptureFixture[str]) -
     assert main(["explain", str(GULF_PUSH), "--grid", "3x3"]) == 0
     printed = capsys.readouterr().out
     assert f"{NEW_GULF}: payoff" in printed and "Gulf/West" not in printed
+
+
+def test_relabel_gives_a_name_with_its_own_article_no_second_one() -> None:
+    """A fixed wording with the model's names, renamed: "the Gulf/West" named "The West"
+    reads "the West" (not "the The West"); a name without an article keeps the wording's."""
+    from sim.wording import relabel
+
+    west = Labels.of({"gulf": "The West", "iran": "Tehran"})
+    said = relabel("a break with Iran for the Gulf/West", west)
+    assert said == "a break with Tehran for the West"
+    said = relabel("The Gulf/West engages; Gulf/West waits", west)
+    assert said == "The West engages; The West waits"
+    gcc = Labels.of({"gulf": "GCC"})
+    assert relabel("for the Gulf/West", gcc) == "for the GCC"
+    assert relabel("for the Gulf/West", Labels.default()) == "for the Gulf/West"

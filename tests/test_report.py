@@ -74,7 +74,7 @@ def test_a_tie_between_ends_is_said_as_a_tie(tiny: ArticleResults) -> None:
     exit_ |= {"never": 0.3, "collapse": 0.1, "mode": ["align", "realign", "never"],
               "totals": {"align": 0.3, "realign": 0.3, "collapse": 0.1, "never": 0.3}}
     tied = with_changes(tiny, exit=exit_)
-    assert "Most likely: a tie between openly aligns with Tehran (30%), breaks with Tehran " \
+    assert "Most likely: a tie between openly aligns with Iran (30%), breaks with Iran " \
         "for the Gulf/West (30%) and Syria hedges through the whole run (30%)." in \
         sentences.answer_sentences(tied)[2]
 

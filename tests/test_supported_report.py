@@ -32,8 +32,8 @@ def test_the_sentences_state_each_answer_with_never_and_collapse_apart() -> None
                        "(25%).")
     assert said[2] == "In 10% of them hedging is not certain even in month 0."
     assert said[3] == ("Where the hedge most likely ends: no end within the run in 40%, a break "
-                       "for the Gulf/West in 35%, an alignment with Tehran in 20% and a tie "
-                       "between an alignment with Tehran and a break for the Gulf/West in 5%.")
+                       "for the Gulf/West in 35%, an alignment with Iran in 20% and a tie "
+                       "between an alignment with Iran and a break for the Gulf/West in 5%.")
     assert said[4] == ("The probability that the regime has fallen by 2025-10-27: median 0.12, "
                        "90% of calibrations between 0.01 and 0.88.")
     assert said[5].endswith("median 4.25, 90% of calibrations between -0.50 and 12.50; it is "

@@ -37,9 +37,6 @@ PLAYER_COLOURS: dict[str, str] = {
 }
 POSITIVE = OKABE_ITO["blue"]
 NEGATIVE = OKABE_ITO["vermillion"]
-#: How "never within the run" is drawn.
-NEVER_COLOUR = "#d9d9d9"
-NEVER_HATCH = "///"
 
 STYLE: dict[str, Any] = {
     "font.size": 10,

@@ -21,8 +21,8 @@ from sim.wording import (
 
 #: How each end of the hedge is said, by its key in :attr:`ExitDistribution.totals`.
 EXIT_PHRASES: dict[str, str] = {
-    "align": "openly aligns with Tehran",
-    "realign": "breaks with Tehran for the Gulf/West",
+    "align": "openly aligns with Iran",
+    "realign": "breaks with Iran for the Gulf/West",
     "collapse": "the regime falls while Syria still hedges",
     "never": "Syria hedges through the whole run",
 }
@@ -375,7 +375,7 @@ def summary_rows(results: ArticleResults) -> list[tuple[str, str]]:
 # -- the supported set (hedgesim analyze) ---------------------------------------------------
 #: How each end of the hedge over the supported set is said (ties: ``a=b``).
 SUPPORTED_ENDS: dict[str, str] = {
-    "align": "an alignment with Tehran",
+    "align": "an alignment with Iran",
     "realign": "a break for the Gulf/West",
     "collapse": "the regime's collapse",
     "never": "no end within the run",
