@@ -33,11 +33,11 @@ from sim.article.thresholds import Sustainability, hedges_for_sure
 from sim.article.thresholds import sustainability as _sustainability
 from sim.article.timeline import Shock
 from sim.errors import HedgesimError
-from sim.stochastic import Solution, TraceCache, solve
+from sim.stochastic import SELECTIONS, Solution, TraceCache, solve
 from sim.stochastic.solver import stage_payoffs
 
 #: The engine's selection rules; the first is the default.
-RULES: tuple[str, ...] = ("qre", "inertia", "player-optimal", "welfare")
+RULES: tuple[str, ...] = SELECTIONS
 #: Two probabilities closer than this are the same answer (a knife edge is a tie).
 SAME = 1e-6
 

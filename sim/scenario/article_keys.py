@@ -85,7 +85,9 @@ FIXED_KEYS: dict[str, str] = {
 EVENT_TARGETS: tuple[str, ...] = tuple(
     dict.fromkeys([*STATE_KEYS, *(k for k in PARAMETER_KEYS if k not in FIXED_KEYS)])
 )
-#: The engine's selection rules as a scenario names them (the first is the default).
+#: The engine's selection rules as a scenario names them (the first is the default): the
+#: engine's :data:`sim.stochastic.SELECTIONS`, written out so that reading a scenario does not
+#: import the engine (tests/test_registries.py keeps the two equal).
 ENGINE_RULES: tuple[str, ...] = ("qre", "inertia", "player-optimal", "welfare")
 #: Days in a round, by the name of the round's unit.
 ROUND_UNITS: dict[str, int] = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "quarter": 91}

@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.equilibria import pure_equilibrium_mask
+from sim.equilibria import SELECTION_RULES, pure_equilibrium_mask
 from sim.equilibria import solve as stage_solve
 from sim.equilibria import verify as stage_verify
 from sim.equilibria.small_support import METHOD as SMALL_SUPPORT
@@ -70,7 +70,8 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.intp]
 
-SELECTIONS = ("qre", "inertia", "player-optimal", "welfare")
+#: The logit-QRE limit, then every rule of :mod:`sim.equilibria.selection`.
+SELECTIONS: tuple[str, ...] = ("qre", *SELECTION_RULES)
 FALLBACKS = ("player-optimal", "welfare")
 #: How a stage game was answered. ``uncertified``: traced, and within the regret bound, but
 #: ``sim.equilibria.verify``'s exact or certified arithmetic could not confirm it (ties in a
