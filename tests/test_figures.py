@@ -281,3 +281,19 @@ def test_no_module_reaches_into_another_modules_private_names() -> None:
                     and node.value.id in imported and node.value.id not in ("np", "self")):
                 found.append(f"{path.name}: {node.value.id}.{node.attr}")
     assert found == []
+
+
+@pytest.mark.parametrize("name", ["outcomes", "paths", "ambiguity"])
+def test_stacked_panels_count_rounds_above_the_top_panel(tiny: ArticleResults, name: str) -> None:
+    """Panels stacked on one x axis carry the dates under the bottom panel and the round
+    count on the top edge of the top panel, never in the gap between them (where a reader
+    takes it for the lower panel's title)."""
+    from matplotlib.axes._secondary_axes import SecondaryAxis
+
+    assert tiny.dates is not None  # the baseline is dated: the round count is drawn
+    fig = build_figure(FIGURES[name], tiny, context_of(tiny))
+    panels = [ax for ax in fig.axes if not isinstance(ax, SecondaryAxis)]
+    top = max(panels, key=lambda ax: ax.get_position().y0)
+    counted = [ax for ax in panels
+               if any(isinstance(c, SecondaryAxis) for c in ax.child_axes)]
+    assert counted == [top]

@@ -96,6 +96,7 @@ def build(results: ArticleResults, context: Context) -> Figure:
     bottom.set_xlim(-0.5, n - 0.5)
     bottom.legend(loc="lower left")
     date_axis(bottom, results.dates[:n] if results.dates else None,
-              round_unit=results.round_unit, round_days=results.scenario.round_days)
+              round_unit=results.round_unit, round_days=results.scenario.round_days,
+              rounds_on=top)
     suptitle(fig, title_ambiguity(results).replace("Syria", context.labels.player(results.focal)))
     return fig

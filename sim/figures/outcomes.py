@@ -60,6 +60,6 @@ def build(results: ArticleResults, context: Context) -> Figure:
     bottom.legend(loc="lower left")
     dates = results.dates
     date_axis(bottom, dates, round_unit=results.round_unit,
-              round_days=results.scenario.round_days)
+              round_days=results.scenario.round_days, rounds_on=top)
     suptitle(fig, title_outcomes(results))
     return fig

@@ -131,6 +131,6 @@ def build(results: ArticleResults, context: Context) -> Figure:
     bottom.set_ylabel(f"{lab.player(focal)}'s continuation value")
     bottom.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
     date_axis(bottom, results.dates, round_unit=results.round_unit,
-              round_days=results.scenario.round_days)
+              round_days=results.scenario.round_days, rounds_on=top)
     suptitle(fig, title_paths(results, context))
     return fig

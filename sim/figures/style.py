@@ -179,13 +179,15 @@ DATE_LABEL = "date"
 
 def date_axis(ax: Axes, dates: Sequence[dt.date | None] | None, *,
               round_unit: str = "round", round_days: float | None = None,
-              most: int = 8) -> None:
+              most: int = 8, rounds_on: Axes | None = None) -> None:
     """Label the x axis of ``ax`` (data: the round index) for a reader.
 
     With every round dated, the ticks are the rounds' calendar dates (with the day when a
     round is shorter than a month: ``round_days``, read off the dates if not given) and a
     secondary axis on top counts rounds; otherwise the axis counts rounds (in ``round_unit``s). The
-    axis's limits are left as drawn (set them before or after).
+    axis's limits are left as drawn (set them before or after). In panels stacked on one
+    x axis, ``ax`` is the bottom panel (the dates) and ``rounds_on`` the top one, whose top
+    edge counts the rounds (not the gap between the panels).
     """
     n = len(dates) if dates is not None else 0
     dated = n > 0 and all(d is not None for d in dates or ())
@@ -199,7 +201,7 @@ def date_axis(ax: Axes, dates: Sequence[dt.date | None] | None, *,
     ax.set_xticks(ticks, date_texts([dates[t] for t in ticks],  # type: ignore[misc]
                                     round_days))
     ax.set_xlabel(DATE_LABEL)
-    top = ax.secondary_xaxis("top")
+    top = (rounds_on or ax).secondary_xaxis("top")
     top.set_xticks(ticks, [str(t) for t in ticks])
     top.set_xlabel(rounds_label(round_unit), fontsize=8.5, color="#555555")
     top.tick_params(labelsize=8, colors="#555555")
