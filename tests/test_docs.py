@@ -94,3 +94,20 @@ def test_the_model_doc_example_runs() -> None:
     namespace: dict[str, object] = {}
     for k, code in enumerate(blocks):
         exec(compile(code, f"docs/model.md block {k + 1}", "exec"), namespace)  # noqa: S102
+
+
+def test_the_readme_module_table_names_every_module() -> None:
+    """Every package and top-level module of ``sim`` has a row in the README's module table
+    (a new one without a row fails here), and every row names something that exists."""
+    import re
+
+    root = DOCS.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| module | job |", 1)[1].split("\n\n", 1)[0]
+    named = set(re.findall(r"`(sim/[\w/.]+?)/?`", table))
+    sim = root / "sim"
+    present = {f"sim/{p.name}" for p in sim.iterdir()
+               if (p.is_dir() and (p / "__init__.py").exists())
+               or (p.suffix == ".py" and p.name not in ("__init__.py", "__main__.py"))}
+    assert present - named == set(), "modules without a row in the README's table"
+    assert named - present == set(), "rows naming no module"
