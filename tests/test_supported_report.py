@@ -82,8 +82,8 @@ def test_the_figures_titles_state_their_numbers() -> None:
     assert shares.sum() == pytest.approx(1.0) and shares[-1] == 0.45 and shares[-2] == 0.05
     assert title_supported_horizon(a) == ("When hedging stops being certain, over 200 "
                                           "supported calibrations: never within 12 months in "
-                                          "45%; the regime falls first in 5%; most often by "
-                                          "month 5 (25%)")
+                                          "45%; the regime falls first in 5%; when it stops, most "
+                                          "often by month 5 (25%)")
     assert title_sobol(a) == ("What carries each answer (16 base samples), the largest total "
                               "index: hedging ends: the Gulf's offer; value of ambiguity: "
                               "Iran's money to Syria; 1 of 3 total indices have an interval "
@@ -96,6 +96,24 @@ def test_the_figures_titles_state_their_numbers() -> None:
     never = np.array([b.get_height() for b in build_figure(
         FIGURES["supported_horizon"], a, context_of(a)).axes[0].patches])
     assert never[-1] == pytest.approx(0.45)
+
+
+@pytest.mark.parametrize("rounds", [12, 24, 48])
+def test_the_horizon_figures_outcome_labels_do_not_overlap(rounds: int) -> None:
+    """Under the supported horizon's bars, no two tick labels overlap, "collapse first" and
+    "never" included (they collided on the 24-month run)."""
+    a = supported(rounds=rounds)
+    fig = build_figure(FIGURES["supported_horizon"], a, context_of(a))
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = sorted((t.get_window_extent(renderer) for t in fig.axes[0].get_xticklabels()
+                    if t.get_text()), key=lambda b: b.x0)
+    assert len(boxes) >= 3
+    for left, right in zip(boxes, boxes[1:], strict=False):
+        assert left.x1 <= right.x0, (left, right)
 
 
 def test_the_report_has_the_section_only_with_an_analysis(tiny: ArticleResults) -> None:

@@ -15,6 +15,7 @@ from sim.figures.style import (
     NEVER_HATCH,
     NEVER_LABEL,
     STANCE_COLOURS,
+    bar_positions,
     date_axis,
     format_date,
     tick_rounds,
@@ -24,16 +25,6 @@ from sim.results import ArticleResults
 from sim.results.article import HorizonDistribution
 
 SIZE = (11.0, 5.0)
-#: Gap, in rounds, between the last round and the collapse and never bars.
-GAP = 1.5
-
-
-def bar_positions(n: int) -> tuple[float, float]:
-    """x of the collapse bar and of the never bar, right of round ``n - 1`` (further apart
-    on a long run, where a round is narrower than the words under the bars)."""
-    return n - 1 + GAP, n - 1 + GAP + max(1.0, n / 12)
-
-
 def outcome_axis(ax: Axes, results: ArticleResults) -> None:
     """The x axis of a distribution over rounds followed by the collapse and never bars:
     rounds (dated when the run is) and the two outcomes of their own, named."""

@@ -207,6 +207,16 @@ def date_axis(ax: Axes, dates: Sequence[dt.date | None] | None, *,
     top.tick_params(labelsize=8, colors="#555555")
 
 
+#: Gap, in rounds, between the last round and the collapse and never bars.
+OUTCOME_GAP = 1.5
+
+
+def bar_positions(n: int) -> tuple[float, float]:
+    """x of the collapse bar and of the never bar, right of round ``n - 1`` (further apart
+    on a long run, where a round is narrower than the words under the bars)."""
+    return n - 1 + OUTCOME_GAP, n - 1 + OUTCOME_GAP + max(1.0, n / 12)
+
+
 def round_edges(n_rounds: int) -> np.ndarray:
     """Edges of ``n_rounds`` rounds centred on their indices: ``-0.5, 0.5, ...``."""
     return np.arange(n_rounds + 1, dtype=np.float64) - 0.5

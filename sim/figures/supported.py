@@ -15,6 +15,7 @@ from sim.figures.style import (
     NEVER_COLOUR,
     NEVER_HATCH,
     STANCE_COLOURS,
+    bar_positions,
     tick_rounds,
 )
 from sim.results.supported import SobolRow, SupportedAnalysis
@@ -43,7 +44,7 @@ def title_supported_horizon(result: SupportedAnalysis) -> str:
         parts.append(f"the regime falls first in {percent(collapse)}")
     if rounds.sum() > 0:
         top = int(np.argmax(rounds))
-        parts.append(f"most often by {unit} {top} ({percent(rounds[top])})")
+        parts.append(f"when it stops, most often by {unit} {top} ({percent(rounds[top])})")
     return (f"When hedging stops being certain, over {result.n} supported calibrations: "
             + "; ".join(parts))
 
@@ -58,12 +59,12 @@ def build_horizon(result: SupportedAnalysis, context: Context) -> Figure:
     names, shares = horizon_bars(result)
     n = result.rounds
     ax.bar(range(n), shares[:n], color=STANCE_COLOURS["hedge"], width=0.8)
-    gap = n + 1
-    ax.bar(gap, shares[-2], color=COLLAPSE_COLOUR, width=0.8)
-    ax.bar(gap + 1, shares[-1], color="white", edgecolor=NEVER_COLOUR, hatch=NEVER_HATCH,
+    x_c, x_n = bar_positions(n)
+    ax.bar(x_c, shares[-2], color=COLLAPSE_COLOUR, width=0.8)
+    ax.bar(x_n, shares[-1], color="white", edgecolor=NEVER_COLOUR, hatch=NEVER_HATCH,
            width=0.8)
     ticks = tick_rounds(n)
-    ax.set_xticks([*ticks, gap, gap + 1],
+    ax.set_xticks([*ticks, x_c, x_n],
                   [str(t) for t in ticks] + ["collapse\nfirst", "never"])
     ax.set_xlabel(f"the {result.round_unit} by which hedging is no longer certain with "
                   "probability 1/2")
