@@ -23,8 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sim.article import ANALYSIS, COARSE, RUN, Parameters, build, outcomes  # noqa: E402
+from sim.article import ANALYSIS, COARSE, RUN, Parameters  # noqa: E402
 from sim.article.answers import answer, solve_game  # noqa: E402
+from sim.article.build import build  # noqa: E402
+from sim.article.outcomes import outcomes  # noqa: E402
 
 
 def one(resolution: object, rounds: int) -> dict[str, object]:

@@ -81,7 +81,8 @@ IMPORTED = """
 import sys
 {code}
 print(" ".join(sorted(m for m in ("scipy", "nashpy", "pygambit", "matplotlib", "sim.sweep",
-                                  "sim.equilibria", "sim.scenario", "jinja2")
+                                  "sim.equilibria", "sim.scenario", "jinja2", "numba",
+                                  "sim.stochastic", "sim.article.build")
                       if m in sys.modules)))
 """
 
@@ -95,6 +96,19 @@ def imported(code: str) -> set[str]:
 def test_help_imports_neither_solvers_nor_sweeps_nor_matplotlib() -> None:
     found = imported("from sim.cli import build_parser\nbuild_parser().format_help()")
     assert found == set()
+
+
+def test_validate_and_figures_never_import_the_model() -> None:
+    """Reading a scenario, and redrawing figures from a results file, need the model's
+    names and parameters only: not the game, the engine or the solvers."""
+    found = imported("import contextlib, io\nfrom sim.cli import main\n"
+                     "with contextlib.redirect_stdout(io.StringIO()):\n"
+                     "    assert main(['validate', 'scenarios/baseline.yaml']) == 0")
+    assert "sim.scenario" in found
+    assert not found & {"sim.article.build", "sim.stochastic", "sim.equilibria", "numba", "scipy"}
+    found = imported("import sim.pipeline, sim.figures, sim.report, sim.results")
+    assert "matplotlib" in found and "jinja2" in found
+    assert not found & {"sim.article.build", "sim.stochastic", "sim.equilibria", "numba", "scipy"}
 
 
 @pytest.mark.slow
