@@ -11,10 +11,14 @@ over ``--repeats`` runs, the commands interleaved so slow spells hit all of them
 - ``hedgesim figures figures/results.json`` (every PNG figure of the baseline's run and its
   analyses, and the report, from the files alone) against
   ``python -c "import numpy, matplotlib.pyplot"`` (target: at most 6x);
-- ``hedgesim run scenarios/baseline.yaml``, with and without figures, for the record.
+- ``hedgesim run scenarios/baseline.yaml`` with ``make run``'s options (Model 2 on the 5 x 3
+  grid, 376 states, rules ``qre,inertia``, a two-point sustainability scan), with and without
+  figures, for the record: ``--run-repeats`` times each (default 1: a run takes tens of
+  seconds), after the quick commands.
 
-Usage: ``python benchmarks/bench_commands.py [--repeats N] [--tree PATH]``: ``--tree`` runs the
-commands of another checkout (e.g. the main branch) for a before/after comparison.
+Usage: ``python benchmarks/bench_commands.py [--repeats N] [--run-repeats N] [--tree PATH]``:
+``--tree`` runs the commands of another checkout (e.g. the main branch) for a before/after
+comparison. The load average at the start and at the end is printed with the table.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ def measure(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--run-repeats", type=int, default=1)
     parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout to measure")
     args = parser.parse_args()
     tree = args.tree.resolve()
@@ -58,16 +63,22 @@ def main() -> None:
         "import numpy, matplotlib.pyplot": [py, "-c", "import numpy, matplotlib.pyplot"],
         "hedgesim --help": [py, "-m", "sim", "--help"],
         "hedgesim validate baseline": [py, "-m", "sim", "validate", baseline],
-        "hedgesim run baseline --no-figures": [py, "-m", "sim", "run", baseline, "--out",
-                                               str(out / "run-data"), "--no-figures"],
-        "hedgesim run baseline": [py, "-m", "sim", "run", baseline, "--out", str(out / "run")],
     }
     results = tree / "figures" / "results.json"
     if (tree / "sim" / "figures").is_dir():  # the command exists in this checkout
         commands["hedgesim figures figures/results.json"] = [
             py, "-m", "sim", "figures", str(results), "--out", str(out / "redrawn")]
-    cpu: dict[str, list[float]] = {name: [] for name in commands}
-    wall: dict[str, list[float]] = {name: [] for name in commands}
+    make_run = ["--grid", "5x3", "--rules", "qre,inertia", "--sustainability", "2"]
+    runs: dict[str, list[str]] = {
+        "hedgesim run baseline (make run's options) --no-figures": [
+            py, "-m", "sim", "run", baseline, "--out", str(out / "run-data"), *make_run,
+            "--no-figures"],
+        "hedgesim run baseline (make run's options)": [
+            py, "-m", "sim", "run", baseline, "--out", str(out / "run"), *make_run],
+    }
+    load_before = os.getloadavg()
+    cpu: dict[str, list[float]] = {name: [] for name in [*commands, *runs]}
+    wall: dict[str, list[float]] = {name: [] for name in [*commands, *runs]}
     for argv in commands.values():  # warm the file cache once
         measure(argv, env, tree)
     for _ in range(args.repeats):
@@ -75,12 +86,22 @@ def main() -> None:
             c, w = measure(argv, env, tree)
             cpu[name].append(c)
             wall[name].append(w)
+    for _ in range(args.run_repeats):
+        for name, argv in runs.items():
+            c, w = measure(argv, env, tree)
+            cpu[name].append(c)
+            wall[name].append(w)
+    commands.update(runs)
     med = {name: statistics.median(v) for name, v in cpu.items()}
     med_wall = {name: statistics.median(v) for name, v in wall.items()}
     against = {"hedgesim --help": ("import numpy", 3.0),
                "hedgesim validate baseline": ("import numpy", 3.0),
                "hedgesim figures figures/results.json": ("import numpy, matplotlib.pyplot", 6.0)}
-    print(f"tree: {tree}; median of {args.repeats} runs each, CPU = user + system of the child")
+    load_after = os.getloadavg()
+    print(f"tree: {tree}; median of {args.repeats} runs each ({args.run_repeats} of a run), "
+          "CPU = user + system of the child")
+    print(f"load average (1, 5, 15 min): before {', '.join(f'{x:.1f}' for x in load_before)}; "
+          f"after {', '.join(f'{x:.1f}' for x in load_after)}")
     print("| command | CPU s | wall s | ratio (CPU) | target |")
     print("| --- | --- | --- | --- | --- |")
     for name in commands:

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.article import capacity, signals, terms
+from sim.article import capacity, signals, stage_games, terms
 from sim.article.actors import ACTIONS, COUNTERPARTS, PLAYERS, SHAPE
 from sim.article.grid import RUN, Resolution, belief_grid, capacity_grid, split
 from sim.article.parameters import FloatArray, Parameters
@@ -141,7 +141,7 @@ class ArticleGame:
         batch = self.params.batch_shape
         out = np.zeros(batch + (self.n_states, len(PLAYERS)) + SHAPE)
         if not batch:
-            out[: self.grid_states] = terms.stage_payoffs(coefs, beliefs, hz[k_of])
+            out[: self.grid_states] = stage_games.payoffs(coefs, beliefs, hz, k_of)
             return out
         for b in range(batch[0]):
             one = terms.PayoffCoefficients(
@@ -149,7 +149,7 @@ class ArticleGame:
                 np.broadcast_to(coefs.belief, batch + coefs.belief.shape[-6:])[b],
                 np.broadcast_to(coefs.hazard, batch + coefs.hazard.shape[-5:])[b],
             )
-            out[b, : self.grid_states] = terms.stage_payoffs(one, beliefs[b], hz[b][k_of])
+            out[b, : self.grid_states] = stage_games.payoffs(one, beliefs[b], hz[b], k_of)
         return out
 
     def transitions(self, t: int) -> FactoredTransitions:

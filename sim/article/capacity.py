@@ -77,12 +77,21 @@ def capacity_kernel(params: Parameters, rnd: RoundData, grid: FloatArray) -> Flo
     return split(new, grid)
 
 
+def protection(params: Parameters, rnd: RoundData) -> FloatArray:
+    """``gamma_iran d_iran + gamma_russia d_russia`` per profile, ``(*batch, *SHAPE)`` (or
+    fewer profile axes where it does not vary): the threat the patrons' delivered support
+    covers."""
+    return np.asarray(
+        coef(params.protection_iran) * delivered_iran(params, rnd)
+        + coef(params.protection_russia) * delivered_russia(params, rnd),
+        dtype=np.float64,
+    )
+
+
 def uncovered_threat(params: Parameters, rnd: RoundData, capacity: FloatArray) -> FloatArray:
     """``max(0, s - K - gamma_iran d_iran - gamma_russia d_russia)`` for capacity values
     ``(K,)`` or ``(*batch, K)``: ``(*batch, K, *SHAPE)``."""
-    cover = coef(params.protection_iran) * delivered_iran(params, rnd) + coef(
-        params.protection_russia
-    ) * delivered_russia(params, rnd)
+    cover = protection(params, rnd)
     threat = coef(rnd.threat)
     k = np.asarray(capacity, dtype=np.float64)[..., None, None, None, None]
     gap = threat[..., None, :, :, :, :] - k - cover[..., None, :, :, :, :]

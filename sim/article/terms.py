@@ -439,7 +439,14 @@ def stage_payoffs(coefs: PayoffCoefficients, beliefs: FloatArray, hazard: FloatA
     """
     n_states = beliefs.shape[0]
     flat = coefs.belief.reshape(len(COUNTERPARTS), -1)
-    out = (np.ascontiguousarray(beliefs) @ flat).reshape((n_states, N_AXES) + SHAPE)
+    # ((p_0 B_0 + p_1 B_1) + p_2 B_2) + A, each product and sum rounded on its own (not a
+    # BLAS product, whose fused multiply-adds and order vary with the sizes): the compiled
+    # loop of sim.article.stage_kernel does the same operations and gets the same bits.
+    p = np.asarray(beliefs, dtype=np.float64)
+    out = p[:, 0, None] * flat[0]
+    out += p[:, 1, None] * flat[1]
+    out += p[:, 2, None] * flat[2]
+    out = out.reshape((n_states, N_AXES) + SHAPE)
     out += coefs.constant
     for k in range(N_AXES):  # only Syria's payoff reads the hazard: skip the zero rows
         if np.any(coefs.hazard[k]):
