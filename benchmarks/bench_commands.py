@@ -4,7 +4,9 @@ the same run (prints a table; not a test: nothing here fails on time).
 Each command runs in a fresh interpreter; its cost is the CPU time (user + system) the child
 process used, read from ``resource.getrusage(RUSAGE_CHILDREN)``, which load from other
 processes on a shared machine disturbs far less than wall time (both are printed). Medians
-over ``--repeats`` runs, the commands interleaved so slow spells hit all of them alike.
+over ``--repeats`` runs, the commands interleaved so slow spells hit all of them alike, after
+one warm-up run of each (which writes the bytecode caches: ``PYTHONDONTWRITEBYTECODE`` is
+dropped from the children's environment, as an installed copy has its caches).
 
 - ``hedgesim --help`` and ``hedgesim validate scenarios/baseline.yaml`` against
   ``python -c "import numpy"`` (target: at most 3x);
@@ -54,7 +56,10 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout to measure")
     args = parser.parse_args()
     tree = args.tree.resolve()
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    # Compiled bytecode is written and reused, as in an installed copy (an environment with
+    # PYTHONDONTWRITEBYTECODE set would recompile every module of hedgesim on every start).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(tree)
     py = sys.executable
     out = Path(tempfile.mkdtemp(prefix="hedgesim-bench-"))
     baseline = str(tree / "scenarios" / "baseline.yaml")
