@@ -9,13 +9,17 @@ returns; it never rejects a candidate on its own.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.equilibria.small_support import batch_two_mixer_candidates
 from sim.equilibria.verify import verify_many
 from sim.game import NormalFormGame
-from sim.stochastic.twomixer import exact_two_mixer
+from sim.stochastic.twomixer import exact_integers, exact_two_mixer, scaled_integers
 
 
 def _padded(profile: tuple[np.ndarray, ...], width: int) -> np.ndarray:
@@ -68,3 +72,40 @@ def test_known_mixed_equilibria_and_what_it_leaves_to_the_general_check() -> Non
     assert exact_two_mixer(dominant, half) is None
     three = np.random.default_rng(1).normal(size=(3, 2, 2, 2))
     assert exact_two_mixer(three, [np.array([0.5, 0.5])] * 3) is None
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.just(0.0),
+                  st.integers(-5, 5).map(float)),
+        min_size=1, max_size=12,
+    ),
+    st.integers(1, 3),
+)
+def test_array_integers_are_the_exact_integers_times_one_power_of_two(
+    values: list[float], blocks: int
+) -> None:
+    """Every float is an integer times a power of two (IEEE 754), so a block's integers
+    from :func:`scaled_integers` (array operations) are :func:`exact_integers`' (exact
+    rationals) times one power of two, the same for the whole block: the check, which
+    only compares a block's integers with each other, decides the same. Where scaling
+    would overflow (nonzero values about 2^970 apart) it declines (``None``)."""
+    sizes = np.array([len(values)] * blocks, dtype=np.intp)
+    fast = scaled_integers(np.array(values * blocks, dtype=np.float64), sizes)
+    exact = exact_integers(values)
+    nonzero = [abs(v) for v in values if v != 0.0]
+    if fast is None:
+        assert nonzero and max(nonzero) / min(nonzero) > 2.0**900
+        return
+    for b in range(blocks):
+        block = fast[b * len(values) : (b + 1) * len(values)]
+        assert [x == 0 for x in block] == [v == 0.0 for v in values]
+        if not nonzero:
+            continue
+        k = next(i for i, v in enumerate(values) if v != 0.0)
+        factor = Fraction(block[k], exact[k])
+        assert factor > 0
+        assert factor.numerator & (factor.numerator - 1) == 0  # a power of two ...
+        assert factor.denominator & (factor.denominator - 1) == 0  # ... or its inverse
+        assert all(Fraction(x) == factor * e for x, e in zip(block, exact, strict=True))

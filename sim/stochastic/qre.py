@@ -46,6 +46,30 @@ smaller ``stop_regret``.
 The equilibrium selected is invariant to adding a constant to a player's payoffs and to
 scaling *all* payoffs by one positive number, but not to rescaling one player alone: the
 logit response compares payoff differences across players with one ``lambda``.
+
+**Why the control is not looser** (measured 2026-12-01 against this code, on the traced
+stage games of the article's analysis grid, of ``benchmarks/bench_engine.py``'s rounds
+after the shock and of random games). A trace takes 60-75 accepted steps of about three
+Newton corrections each, nearly no rejections; the tangent-turn criterion bounds 86% of
+the steps, the correction distance 13%, the contraction 0.1%. Looser settings cut steps
+but leave the branch: a nominal turn of 0.1 (0.2) ended 2 (6) of 300 random 4-player,
+3-action games at another equilibrium than this control and pygambit's ``logit_solve``
+(``tests/test_stochastic_oracles.py`` keeps five of them), the unweighted turn 7, a
+looser turn with a tighter distance 1-2 of 600 per shape, a Newton tolerance of 1e-4 4
+to 7 of 300. What stays on the branch gains little: a Newton tolerance of 1e-6 or
+stopping Newton on its error estimate (Deuflhard's ``last^2 / previous``) 5-10%, a
+quadratic (secant-tangent) predictor nothing (the turn, not the prediction, bounds the
+step), stopping at a looser regret before the polish at most 6% (the steps after regret
+1e-5), a contraction certificate that the branch runs to a strict pure equilibrium about
+1% (it holds only shortly before the regret reaches ``STOP_REGRET``). And some answers
+depend on the trace's floating-point path itself: in a game where one player mixes by
+payoff ties and the others play pure actions, the equilibria form a continuum, the
+polish keeps the mixer's traced probabilities, and the answer is where the trace
+stopped (about 1e-6, at most 2e-5, from the branch's limit traced to regret 1e-14).
+These are 65% of the benchmark's traced games and a few of the article's (57 of 23,610
+in the shipped scenarios' analysis solves); any change of the steps moves them by up
+to 3e-5 (3e-3 in one article game), so a faster control would have to trace them again
+with this one.
 """
 
 from __future__ import annotations
@@ -314,6 +338,42 @@ class LogitTracer:
         return None if targets is None else points
 
 
+def _support_system(ev: _Evaluator, games: FloatArray, x: FloatArray,
+                    support: npt.NDArray[np.bool_], ref: list[IntArray]
+                    ) -> tuple[FloatArray, FloatArray]:  # fmt: skip
+    """Residual ``(N, M)`` and Jacobian ``(N, M, M)`` at ``x`` of the equations
+    :func:`polish` solves: each player's support actions earn its reference action's
+    payoff, its probabilities sum to 1, its actions outside the support have 0."""
+    lay = ev.layout
+    count, size = x.shape
+    rows = np.arange(count)
+    u, pairs = ev.values(games, lay.split(x))
+    res = np.zeros((count, size))
+    jac = np.zeros((count, size, size))
+    for i, m in enumerate(lay.shape):
+        b = lay.block(i)
+        o = lay.offsets[i]
+        r = ref[i]
+        u_ref = u[rows, r]
+        for j in range(m):
+            row = o + j
+            is_ref = r == row
+            in_sup = support[:, row] & ~is_ref
+            out_sup = ~support[:, row]
+            # reference row: probabilities sum to 1
+            res[:, row] = np.where(is_ref, x[:, b].sum(axis=1) - 1.0,
+                                   np.where(in_sup, u[:, row] - u_ref, x[:, row]))  # fmt: skip
+            jac[is_ref, row, o : o + m] = 1.0
+            jac[out_sup, row, row] = 1.0
+            for k in range(lay.n):
+                if k == i:
+                    continue
+                d = pairs[(i, k)]
+                diff = d[:, j, :] - d[rows, r - o, :]
+                jac[in_sup, row, lay.block(k)] = diff[in_sup]
+    return res, jac
+
+
 def polish(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]
            ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:  # fmt: skip
     """The exact equilibrium on the support of each traced profile.
@@ -324,7 +384,9 @@ def polish(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]
     earn equal payoffs, its support probabilities sum to 1, and every action outside the
     support has probability 0. Returns the polished probabilities and whether Newton
     converged to a probability profile within :data:`POLISH_DISTANCE` of the traced point
-    (the regret check is the caller's).
+    (the regret check is the caller's). Only the games still moving are evaluated (the
+    same floats: each game's Newton steps are its own), and a pure support is exact from
+    the start (every residual is zero, so every step would be).
     """
     ev = _Evaluator(shape)
     lay = ev.layout
@@ -340,41 +402,20 @@ def polish(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]
         x[:, b] /= x[:, b].sum(axis=1, keepdims=True)
     # The reference action of each player: its most likely one.
     ref = [lay.offsets[i] + flat[:, lay.block(i)].argmax(axis=1) for i in range(lay.n)]
-    rows = np.arange(count)
-    done = np.zeros(count, dtype=bool)
+    # A support of one action per player is already exact (the profile is pure, every
+    # equation holds with a zero residual, so Newton's step would be zero): not iterated.
+    done = np.ones(count, dtype=bool)
+    for i in range(lay.n):
+        done &= support[:, lay.block(i)].sum(axis=1) == 1
     for _ in range(30):
-        sigma = lay.split(x)
-        u, pairs = ev.values(games, sigma)
-        res = np.zeros((count, size))
-        jac = np.zeros((count, size, size))
-        for i, m in enumerate(lay.shape):
-            b = lay.block(i)
-            o = lay.offsets[i]
-            r = ref[i]
-            u_ref = u[rows, r]
-            for j in range(m):
-                row = o + j
-                is_ref = r == row
-                in_sup = support[:, row] & ~is_ref
-                out_sup = ~support[:, row]
-                # reference row: probabilities sum to 1
-                res[:, row] = np.where(is_ref, x[:, b].sum(axis=1) - 1.0,
-                                       np.where(in_sup, u[:, row] - u_ref, x[:, row]))  # fmt: skip
-                jac[is_ref, row, o : o + m] = 1.0
-                jac[out_sup, row, row] = 1.0
-                for k in range(lay.n):
-                    if k == i:
-                        continue
-                    d = pairs[(i, k)]
-                    diff = d[:, j, :] - d[rows, r - o, :]
-                    jac[in_sup, row, lay.block(k)] = diff[in_sup]
         live = np.flatnonzero(~done)
-        step = np.zeros_like(x)
-        step[live] = -np.einsum("zij,zj->zi", np.linalg.pinv(jac[live]), res[live])
-        x = x + step
-        done |= np.abs(step).max(axis=1) <= 1e-13
-        if done.all():
+        if not live.size:
             break
+        res, jac = _support_system(ev, games[live], x[live], support[live],
+                                   [r[live] for r in ref])  # fmt: skip
+        step = -np.einsum("zij,zj->zi", np.linalg.pinv(jac), res)
+        x[live] = x[live] + step
+        done[live] = np.abs(step).max(axis=1) <= 1e-13
     ok = np.all(np.isfinite(x), axis=1) & np.all(x >= -1e-9, axis=1)
     x = np.clip(np.nan_to_num(x, nan=0.0), 0.0, None)
     for i in range(lay.n):

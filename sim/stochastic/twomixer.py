@@ -15,7 +15,9 @@ profile. :func:`exact_two_mixer` decides the same question for this one shape di
   ``x = e0 / (e0 - e1)`` with ``e_a = u_j(a, b0) - u_j(a, b1)`` (the unique solution of
   the support's equations when ``d0 != d1`` and ``e0 != e1``), in integers: every float
   payoff is a dyadic rational, so each player's payoffs times a power of two are exact
-  integers (as ``sim.equilibria.exact.check`` does);
+  integers (as ``sim.equilibria.exact.check`` does; here by scaling each player's
+  payoffs by one power of two in array operations, :func:`scaled_integers`, with the
+  exact rationals as the fall-back where that would overflow);
 - the check: for every player, the value of each action against the others' profile, all
   over one positive common denominator, and the support's actions must attain the best
   exactly.
@@ -43,11 +45,31 @@ FloatArray = npt.NDArray[np.float64]
 THRESHOLD = 1e-6
 
 
-def _integers(values: list[float]) -> list[int]:
+def exact_integers(values: list[float]) -> list[int]:
     """Exact integers proportional to ``values`` (one positive power-of-two factor)."""
     ratios = [v.as_integer_ratio() for v in values]
     common = max(d for _, d in ratios)
     return [n * (common // d) for n, d in ratios]
+
+
+def scaled_integers(values: FloatArray, sizes: npt.NDArray[np.intp]) -> list[int] | None:
+    """:func:`exact_integers` of each consecutive block of ``values`` (block ``k`` has
+    ``sizes[k]`` entries), in a few array operations: every float is ``mantissa x 2^e``,
+    so scaling a block by ``2^K`` with ``K`` its largest ``53 - e`` makes each entry an
+    exact integer (scaling by a power of two is exact in floating point). A different
+    power of two than :func:`exact_integers`' smallest one, which changes nothing the check
+    computes (a block's integers are only compared, or divided, with each other). ``None``
+    if the scaling would overflow (payoffs more than about 2^970 apart)."""
+    _m, e = np.frexp(values)
+    e = np.where(values != 0.0, e, np.iinfo(e.dtype).max)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    low = np.minimum.reduceat(e, starts)
+    shift = np.where(low == np.iinfo(e.dtype).max, 0, 53 - low.astype(np.int64))
+    with np.errstate(over="ignore"):
+        scaled = np.ldexp(values, np.repeat(shift, sizes))
+    if not np.isfinite(scaled).all():
+        return None
+    return [int(v) for v in scaled.tolist()]
 
 
 @functools.cache
@@ -58,6 +80,30 @@ def _strides(shape: tuple[int, ...]) -> tuple[int, ...]:
         out.append(acc)
         acc *= m
     return tuple(reversed(out))
+
+
+@functools.cache
+def _gather(shape: tuple[int, ...], i: int, j: int, supports: tuple[tuple[int, ...], ...]
+            ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:  # fmt: skip
+    """Where each player's payoffs of each own action against the four mixing cells sit
+    in the flat game ``(n, prod m)``: player and profile indices, player by player, action
+    by action, cells in the order (a0, b0), (a0, b1), (a1, b0), (a1, b1)."""
+    n = len(shape)
+    a0, a1 = supports[i]
+    b0, b1 = supports[j]
+    base = [sup[0] for sup in supports]
+    strides = _strides(shape)
+    offset = sum(base[k] * strides[k] for k in range(n) if k not in (i, j))
+    cells = [offset + a * strides[i] + b * strides[j] for a in (a0, a1) for b in (b0, b1)]
+    players: list[int] = []
+    index: list[int] = []
+    for k in range(n):
+        own = (a0, a0, a1, a1) if k == i else (b0, b1, b0, b1) if k == j else (base[k],) * 4
+        for act in range(shape[k]):
+            for c, o in zip(cells, own, strict=True):
+                players.append(k)
+                index.append(c + (act - o) * strides[k])
+    return np.array(players, dtype=np.intp), np.array(index, dtype=np.intp)
 
 
 def exact_two_mixer(game: FloatArray, profile: Sequence[FloatArray]) -> FloatArray | None:
@@ -71,7 +117,8 @@ def exact_two_mixer(game: FloatArray, profile: Sequence[FloatArray]) -> FloatArr
     supports: list[list[int]] = []
     low, high = THRESHOLD / 2, 2 * THRESHOLD
     for s in profile:
-        probs = np.asarray(s, dtype=np.float64).tolist()
+        probs = (s if isinstance(s, np.ndarray) and s.dtype == np.float64
+                 else np.asarray(s, dtype=np.float64)).tolist()  # fmt: skip
         if abs(sum(probs) - 1.0) > 1e-9:
             return None
         support = []
@@ -87,30 +134,21 @@ def exact_two_mixer(game: FloatArray, profile: Sequence[FloatArray]) -> FloatArr
     i, j = mixers
     a0, a1 = supports[i]
     b0, b1 = supports[j]
-    base = [s[0] for s in supports]
-    flat = game.reshape(n, -1)
-    strides = _strides(shape)
-    offset = sum(base[k] * strides[k] for k in range(n) if k not in (i, j))
-    # the four mixing cells (a0, b0), (a0, b1), (a1, b0), (a1, b1) as flat profile indices
-    cells = [offset + a * strides[i] + b * strides[j] for a in (a0, a1) for b in (b0, b1)]
+    base = [sup[0] for sup in supports]
     # Player k's payoffs of each own action x against the four cells (own action replaced),
     # as exact integers with one positive factor per player; gathered in one index.
-    players: list[int] = []
-    index: list[int] = []
-    for k in range(n):
-        own = (a0, a0, a1, a1) if k == i else (b0, b1, b0, b1) if k == j else (base[k],) * 4
-        for act in range(shape[k]):
-            for c, o in zip(cells, own, strict=True):
-                players.append(k)
-                index.append(c + (act - o) * strides[k])
-    gathered = flat[players, index].tolist()
+    players, index = _gather(shape, i, j, tuple(tuple(sup) for sup in supports))
+    gathered = game.reshape(n, -1)[players, index]
+    sizes = 4 * np.array(shape, dtype=np.intp)
+    ints = scaled_integers(gathered, sizes)
     table: list[list[list[int]]] = []
     start = 0
     for k in range(n):
         size = 4 * shape[k]
-        ints = _integers(gathered[start : start + size])
+        part = (ints[start : start + size] if ints is not None
+                else exact_integers(gathered[start : start + size].tolist()))  # fmt: skip
         start += size
-        table.append([ints[4 * x : 4 * x + 4] for x in range(shape[k])])
+        table.append([part[4 * x : 4 * x + 4] for x in range(shape[k])])
     # cells in the order (a0, b0), (a0, b1), (a1, b0), (a1, b1)
     ui, uj = table[i], table[j]
     d0, d1 = ui[a0][0] - ui[a1][0], ui[a0][1] - ui[a1][1]
