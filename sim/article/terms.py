@@ -171,10 +171,13 @@ class Term:
     description: str
     fn: TermFn
 
-    def grid(self, params: Parameters, rnd: RoundData, feats: Features) -> FloatArray:
-        """The term's value on the profile grid, shape ``(*batch, *SHAPE)``."""
+    def grid(self, params: Parameters, rnd: RoundData, feats: Features,
+             batch: tuple[int, ...] | None = None) -> FloatArray:  # fmt: skip
+        """The term's value on the profile grid, shape ``(*batch, *SHAPE)`` (``batch``: the
+        inputs' batch shape when the caller has it already)."""
         value = np.asarray(self.fn(params, rnd, feats), dtype=np.float64)
-        batch = _batch_shape(params, rnd, feats)
+        if batch is None:
+            batch = _batch_shape(params, rnd, feats)
         return np.broadcast_to(value, batch + SHAPE)
 
 
@@ -399,10 +402,11 @@ class PayoffCoefficients:
 
 def _player_totals(params: Parameters, rnd: RoundData, feats: Features) -> FloatArray:
     per_player = []
+    batch = _batch_shape(params, rnd, feats)  # once: it reads every parameter
     for player in PLAYERS:
-        total: Any = np.zeros(_batch_shape(params, rnd, feats) + SHAPE)
+        total: Any = np.zeros(batch + SHAPE)
         for term in terms_of(player):
-            total = total + term.grid(params, rnd, feats)
+            total = total + term.grid(params, rnd, feats, batch)
         per_player.append(np.asarray(total, dtype=np.float64))
     return np.stack(per_player, axis=-N_AXES - 1)
 
