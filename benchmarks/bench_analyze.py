@@ -1,18 +1,25 @@
 """Throughput of calibration and analysis (issue 12; prints figures, fails on nothing).
 
 Measured in the same run, on the baseline scenario at the analysis grid
-(:data:`sim.calibrate.setting.ANALYSIS_RESOLUTION`) and ``--rounds`` rounds:
+(:data:`sim.calibrate.setting.ANALYSIS_RESOLUTION`) over ``--rounds`` rounds (default: the
+scenario's 24, as the default analysis):
 
 - the constraint check: calibrations checked per second against every constraint of the
   ledger (one vector evaluation of a batch);
 - the rejection pilot: its acceptance rate (the supported set's share of the box);
 - hit-and-run: supported calibrations drawn per second;
+- the relaxed sets of claim importance: the time to draw ``importance_n`` calibrations
+  from each, and how many of those violate the constraint left out (the only ones solved);
 - solving: calibrations solved per second in chunks (one ``answer_batch`` call per chunk,
   the engine's batch axis), against a one-by-one loop over the same calibrations (one call
-  each), and with 2 local worker processes; their ratio; whether they agree bit for bit;
-- the default analysis's solve count, and its time projected from the measured rate.
+  each), and with 2 local worker processes (4 chunks, pool start-up included); their
+  ratios; whether they agree bit for bit; the CPU seconds per calibration of each (the
+  machine is shared: CPU time is steadier than wall time);
+- the default analysis (:class:`sim.calibrate.analysis.AnalysisOptions`): its solve count,
+  and its wall time projected from the measured rates with the processes executor.
 
-Medians over ``--repeats``. The machine is shared: numbers are noisy.
+Medians over ``--repeats``; the load average is printed beside the numbers. The machine is
+shared: numbers are noisy.
 
 Usage: ``python benchmarks/bench_analyze.py [--n N] [--rounds R] [--repeats K]``
 """
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -29,68 +37,98 @@ from typing import Any
 import numpy as np
 
 from sim.article.parameters import stack
-from sim.calibrate.analysis import GROUPS
+from sim.calibrate.analysis import GROUPS, AnalysisOptions, draw_relaxed
 from sim.calibrate.constraints import load_constraints
 from sim.calibrate.sampler import Space, draw, rejection_pilot
 from sim.calibrate.setting import load_setting
 from sim.calibrate.solving import solve_calibrations
 
 
-def _median_time(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    times, out = [], None
+def _median_time(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
+    """Median wall seconds, median CPU seconds (this process and its finished children),
+    and the last result."""
+    walls, cpus, out = [], [], None
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), os.times()
         out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
+        d = os.times()
+        walls.append(time.perf_counter() - t)
+        cpus.append(d.user + d.system + d.children_user + d.children_system
+                    - c.user - c.system - c.children_user - c.children_system)
+    return statistics.median(walls), statistics.median(cpus), out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=16, help="calibrations solved (default 16)")
-    ap.add_argument("--rounds", type=int, default=12, help="rounds per solve (default 12)")
+    ap.add_argument("--rounds", type=int, help="rounds per solve (default: the scenario's)")
     ap.add_argument("--repeats", type=int, default=1)
     args = ap.parse_args()
 
     ledger = load_constraints()
-    setting = dataclasses.replace(load_setting("scenarios/baseline.yaml"), rounds=args.rounds)
+    setting = load_setting("scenarios/baseline.yaml")
+    if args.rounds:
+        setting = dataclasses.replace(setting, rounds=args.rounds)
     space = Space.of(ledger, setting.base, setting.fixed)
+    default = AnalysisOptions()
     rng = np.random.default_rng(0)
+    print(f"load average at the start: {os.getloadavg()[0]:.1f}")
 
     box = space.params(rng.random((20_000, space.dim)))
-    t_check, _ = _median_time(lambda: ledger.satisfied(box), args.repeats)
+    t_check, _, _ = _median_time(lambda: ledger.satisfied(box), args.repeats)
     print(f"constraint check: {len(ledger.constraints)} constraints, {space.dim} drawn "
           f"parameters: {20_000 / t_check:,.0f} calibrations/s")
     _, made, kept = rejection_pilot(ledger, space, np.random.default_rng(1), 100_000, 10**9)
     print(f"rejection: acceptance rate {kept / made:.2g} ({kept} of {made:,}): "
           f"{kept / made * 20_000 / t_check:.2f} supported calibrations/s")
-    t_draw, drawn = _median_time(lambda: draw(ledger, space, 256, 2, pilot=20_000),
-                                 args.repeats)  # fmt: skip
+    t_draw, _, drawn = _median_time(lambda: draw(ledger, space, 256, 2, pilot=20_000),
+                                    args.repeats)  # fmt: skip
     print(f"hit-and-run: 256 supported calibrations in {t_draw:.1f} s: "
           f"{256 / t_draw:.1f} calibrations/s")
+
+    m = default.importance_n
+    t = time.perf_counter()
+    outside = 0
+    for k, cid in enumerate(ledger.ids()):
+        unit = draw_relaxed(ledger, space, cid, m, 100 + k, {})
+        outside += int((~ledger.satisfied(space.params(unit))[:, k]).sum())
+    t_relaxed = time.perf_counter() - t
+    print(f"relaxed sets: {m} draws from each of {len(ledger.ids())} in {t_relaxed:.1f} s; "
+          f"{outside} of {m * len(ledger.ids())} violate the constraint left out (solved)")
 
     params = drawn.params
     cals = stack([params.calibration(b) for b in range(args.n)])
     solve_calibrations(setting, stack([params.calibration(0)]))  # compile before timing
-    t_chunk, chunked = _median_time(
+    t_chunk, c_chunk, chunked = _median_time(
         lambda: solve_calibrations(setting, cals, chunk_size=args.n), args.repeats)
-    t_loop, looped = _median_time(
+    t_loop, c_loop, looped = _median_time(
         lambda: solve_calibrations(setting, cals, chunk_size=1), args.repeats)
-    t_pool, pooled = _median_time(
+    t_pool, c_pool, pooled = _median_time(
         lambda: solve_calibrations(setting, cals, executor="processes", workers=2,
-                                   chunk_size=max(1, args.n // 2)), args.repeats)  # fmt: skip
+                                   chunk_size=max(1, args.n // 4)), args.repeats)  # fmt: skip
     same = chunked.to_bytes() == looped.to_bytes() == pooled.to_bytes()
-    rate = args.n / t_chunk
-    print(f"solving ({args.rounds} rounds, grid {setting.resolution.belief_points}x"
-          f"{setting.resolution.capacity_points}): chunk of {args.n} {rate:.2f} calibrations/s; "
-          f"one-by-one loop {args.n / t_loop:.2f}/s (chunk/loop {t_loop / t_chunk:.2f}x); "
-          f"2 processes {args.n / t_pool:.2f}/s; identical: {same}")
+    rate, pool_rate = args.n / t_chunk, args.n / t_pool
+    print(f"solving {args.n} calibrations ({setting.rounds} rounds, grid "
+          f"{setting.resolution.belief_points}x{setting.resolution.capacity_points}):")
+    print(f"  in process, one chunk: {rate:.2f} calibrations/s ({c_chunk / args.n:.2f} CPU s "
+          "each)")
+    print(f"  one-by-one loop: {args.n / t_loop:.2f}/s ({c_loop / args.n:.2f} CPU s each); "
+          f"chunk/loop {t_loop / t_chunk:.2f}x")
+    print(f"  2 processes, 4 chunks: {pool_rate:.2f}/s ({c_pool / args.n:.2f} CPU s each, "
+          f"start-up included); processes/in process {t_chunk / t_pool:.2f}x")
+    print(f"  identical bytes: {same}; load average now {os.getloadavg()[0]:.1f}")
+
     groups = len(GROUPS)
-    solves = 64 + 16 * (groups + 2) + len(ledger.constraints) * 8 + 2 * space.dim + 1
-    print(f"default analyze (n 64, Sobol base 16 x {groups + 2}, importance 8 x "
-          f"{len(ledger.constraints)}, knife edges {2 * space.dim + 1}): {solves} solves, "
-          f"~{solves / rate / 60:.1f} min of solving in process at the chunk rate (plus the "
-          f"draws of {len(ledger.constraints)} relaxed sets, each a pilot and a short chain)")
+    knife = 2 * space.dim + 1
+    sobol = default.sobol_base * (groups + 2)
+    solves = default.n + sobol + outside + knife
+    supported = (default.n + 2 * default.sobol_base) / 256 * t_draw
+    print(f"default analyze (n {default.n}, Sobol base {default.sobol_base} x {groups + 2} = "
+          f"{sobol}, importance {m} draws x {len(ledger.ids())} sets ({outside} solved), knife "
+          f"edges {knife}): {solves} solves; projected with 2 processes: "
+          f"{(supported + t_relaxed / 2 + solves / pool_rate) / 60:.1f} min "
+          f"({(supported + t_relaxed / 2) / 60:.1f} of drawing); in process "
+          f"{(supported + t_relaxed + solves / rate) / 60:.1f} min")
 
 
 if __name__ == "__main__":

@@ -15,9 +15,13 @@ For a scenario (:class:`~sim.calibrate.setting.Setting`) and a seed:
    matrices of Saltelli's design are independent draws from the supported set, and each
    mixed row (a base row with one group's values taken from the other) is solved whether or
    not it satisfies every constraint; the share that does is reported beside the indices.
-3. **Claim importance.** For each constraint, ``importance_n`` calibrations drawn from the
-   set every *other* constraint supports: how much each answer's spread (standard
-   deviation) shrinks when the constraint is added, ``1 - sd(all) / sd(without it)``.
+3. **Claim importance.** For each constraint ``k``, how much each answer's spread
+   (standard deviation) shrinks when ``k`` is added to the others,
+   ``1 - sd(S) / sd(S_-k)``. The relaxed set ``S_-k`` contains the supported set ``S``, so
+   its spread is that of a mixture (:func:`relaxed_sd`): ``importance_n`` draws of
+   ``S_-k`` give the mixture weight (the share that satisfies ``k``: a constraint check,
+   no solve), the supported calibrations already solved stand for ``S``, and only the
+   draws that violate ``k`` are solved. A constraint that rarely binds costs few solves.
 4. **Knife edges.** The scenario's own calibration is solved with each drawn parameter
    moved up and down by one part in a million (:data:`NUDGE`): a round-valued or categorical
    answer that changes, or a probability that jumps by more than :data:`JUMP` (a thousand
@@ -175,12 +179,47 @@ def collapse_target(setting: Setting, by: datetime.date | None) -> Targets:
     return Targets(r, by)
 
 
+def relaxed_sd(share: float, supported: FloatArray, outside: FloatArray) -> FloatArray:
+    """Each answer's standard deviation over the relaxed set ``S_-k`` (every constraint but
+    ``k``) from its two parts: the supported set ``S`` and ``R_k = S_-k \\ S`` (the points
+    that satisfy every constraint but ``k``).
+
+    ``S`` is contained in ``S_-k``, so the uniform distribution on ``S_-k`` is the mixture
+    ``p U(S) + (1 - p) U(R_k)`` with ``p = |S| / |S_-k|``, the probability that a uniform
+    draw of ``S_-k`` satisfies ``k`` (its restriction to ``S`` is uniform on ``S``, to
+    ``R_k`` uniform on ``R_k``). By the law of total variance, with ``m``, ``v`` each
+    part's mean and variance,
+
+        Var_{S_-k}(Y) = p v_S + (1 - p) v_R + p (1 - p) (m_S - m_R)^2.
+
+    ``supported`` ``(n, A)``: the answers of uniform draws of ``S`` (the analysis's own
+    calibrations, solved already); ``outside`` ``(m, A)``: those of uniform draws of ``R_k``
+    (the relaxed draws that violate ``k``: the only ones that need new solves); ``share``:
+    the estimate of ``p`` (the share of relaxed draws that satisfy ``k``, a constraint check
+    per draw). Population moments, as for the supported set's own spread.
+    """
+    s = np.asarray(supported, dtype=np.float64)
+    if outside.shape[0] == 0 or share >= 1.0:
+        return np.asarray(s.std(axis=0))
+    r = np.asarray(outside, dtype=np.float64)
+    p = float(share)
+    var = (p * s.var(axis=0) + (1.0 - p) * r.var(axis=0)
+           + p * (1.0 - p) * (s.mean(axis=0) - r.mean(axis=0)) ** 2)  # fmt: skip
+    return np.asarray(np.sqrt(var))
+
+
+def shrink_of(sd_all: FloatArray, sd_without: FloatArray) -> FloatArray:
+    """``1 - sd(S) / sd(S_-k)`` per answer, 0 where the answer does not vary on ``S_-k``."""
+    safe = np.where(sd_without > 1e-12, sd_without, 1.0)
+    return np.where(sd_without > 1e-12, 1.0 - sd_all / safe, 0.0)
+
+
 @dataclass(frozen=True)
 class AnalysisOptions:
-    n: int = 64
+    n: int = 256
     seed: int = 0
-    sobol_base: int = 16
-    importance_n: int = 8
+    sobol_base: int = 64
+    importance_n: int = 32
     by: datetime.date | None = None
     executor: str = "inprocess"
     workers: int | None = None
@@ -190,6 +229,32 @@ class AnalysisOptions:
     sampler: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
+def draw_relaxed(ledger: ConstraintLedger, space: Space, cid: str, n: int, seed: int,
+                 sampler: dict[str, int]) -> FloatArray:  # fmt: skip
+    """``(n, D)`` unit coordinates of uniform draws from the set every constraint but ``cid``
+    supports (module level: runs in any worker; the chains start from supported points,
+    which every relaxed set contains, so a short pilot suffices and its rate is not
+    reported)."""
+    options = {**sampler, "pilot": min(sampler.get("pilot", RELAXED_PILOT), RELAXED_PILOT)}
+    return draw(ledger.without(cid), space, n, seed, **options).unit  # type: ignore[arg-type]
+
+
+def _sobol_design(base: int, a_rows: FloatArray, b_rows: FloatArray,
+                  groups: list[str]) -> FloatArray:  # fmt: skip
+    """Saltelli's design in SALib's row order: per base row, ``A``, each factor's mixed row
+    (``A`` with that group's columns from ``B``), ``B``."""
+    design = []
+    for j in range(base):
+        design.append(a_rows[j])
+        for g in dict.fromkeys(groups):
+            mixed = a_rows[j].copy()
+            cols = [k for k, x in enumerate(groups) if x == g]
+            mixed[cols] = b_rows[j][cols]
+            design.append(mixed)
+        design.append(b_rows[j])
+    return np.array(design)
+
+
 def analyze(
     setting: Setting,
     ledger: ConstraintLedger,
@@ -197,48 +262,73 @@ def analyze(
     folder: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[SupportedAnalysis, Answer]:
-    """The analysis of the module docstring (``folder``: where solved chunks are kept)."""
+    """The analysis of the module docstring (``folder``: where solved chunks are kept).
+
+    Everything is drawn first, then every calibration (the supported draws, the Sobol
+    design, the relaxed draws outside the supported set, the knife-edge nudges) is solved in
+    one batch on the executor, so its workers stay busy from the first chunk to the last.
+    """
+    from sim.sweep.executors import check_executor, gather, open_executor
+
     say = progress or (lambda _: None)
+    check_executor(options.executor, options.workers, options.scheduler)
     space = Space.of(ledger, setting.base, setting.fixed)
     targets = collapse_target(setting, options.by)
     seeds = np.random.SeedSequence(options.seed).generate_state(4)
 
-    def solve(params: Parameters) -> Answer:
-        return solve_calibrations(setting, params, executor=options.executor,
-                                  workers=options.workers, scheduler=options.scheduler,
-                                  folder=folder, chunk_size=options.chunk_size)  # fmt: skip
-
     say(f"drawing {options.n} supported calibrations")
     drawn = draw(ledger, space, options.n, int(seeds[0]), **options.sampler)  # type: ignore[arg-type]
-    say(f"solving {options.n} calibrations")
-    answers = solve(drawn.params)
+    batches: dict[str, FloatArray] = {"supported": drawn.unit}
+
+    groups = [GROUP_OF[n] for n in space.names]
+    if options.sobol_base > 0:
+        base = options.sobol_base
+        a_b = draw(ledger, space, 2 * base, int(seeds[1]), **options.sampler)  # type: ignore[arg-type]
+        batches["sobol"] = _sobol_design(base, a_b.unit[:base], a_b.unit[base:], groups)
+
+    importing = options.importance_n > 0 and len(ledger.constraints) > 1
+    ids = ledger.ids()
+    shares: list[float] = []
+    if importing:
+        say(f"drawing {options.importance_n} calibrations from each of the {len(ids)} "
+            "relaxed sets")
+        relaxed: dict[int, FloatArray] = {}
+        calls = {k: (draw_relaxed, ledger, space, cid, options.importance_n, int(seeds[3]) + k,
+                     dict(options.sampler)) for k, cid in enumerate(ids)}  # fmt: skip
+        with open_executor(options.executor, options.workers, options.scheduler) as (pool, live):
+            window = 1 if options.executor == "inprocess" else 2 * max(live(), 1)
+            gather(pool, calls, lambda k, unit: relaxed.__setitem__(k, unit), live, window)
+        for k in range(len(ids)):
+            holds = ledger.satisfied(space.params(relaxed[k]))[:, k]
+            shares.append(float(holds.mean()))
+            batches[f"outside {k}"] = relaxed[k][~holds]
+
+    nudged = knife_edge_calibrations(setting, space) if options.knife_edges else None
+    units = np.concatenate([u for u in batches.values() if len(u)])
+    params = space.params(units)
+    if nudged is not None:
+        params = stack([params.calibration(b) for b in range(len(units))]
+                       + [nudged.calibration(b) for b in range(nudged.batch_shape[0])])
+    say(f"solving {params.batch_shape[0]} calibrations")
+    everything = solve_calibrations(setting, params, executor=options.executor,
+                                    workers=options.workers, scheduler=options.scheduler,
+                                    folder=folder, chunk_size=options.chunk_size)  # fmt: skip
+    parts: dict[str, Answer] = {}
+    at = 0
+    for name, u in batches.items():
+        parts[name] = everything.take(np.arange(at, at + len(u)))
+        at += len(u)
+
+    answers = parts["supported"]
     values = targets.of(answers)
     dist = distributions(answers, targets, setting.rounds)
 
     sobol: dict[str, list[SobolRow]] = {}
     supported_share = None
     if options.sobol_base > 0:
-        groups = [GROUP_OF[n] for n in space.names]
-        g_count = len(set(groups))
-        base = options.sobol_base
-        a_b = draw(ledger, space, 2 * base, int(seeds[1]), **options.sampler)  # type: ignore[arg-type]
-        a_rows, b_rows = a_b.unit[:base], a_b.unit[base:]
-        factors = list(dict.fromkeys(groups))
-        design = []
-        for j in range(base):
-            design.append(a_rows[j])
-            for g in factors:
-                mixed = a_rows[j].copy()
-                cols = [k for k, x in enumerate(groups) if x == g]
-                mixed[cols] = b_rows[j][cols]
-                design.append(mixed)
-            design.append(b_rows[j])
-        unit = np.array(design)
-        assert len(unit) == base * (g_count + 2)
-        params = space.params(unit)
-        supported_share = float(ledger.satisfied(params).all(axis=1).mean())
-        say(f"solving the Sobol design ({len(unit)} calibrations)")
-        out = targets.of(solve(params))
+        supported_share = float(ledger.satisfied(space.params(batches["sobol"])).all(axis=1)
+                                .mean())  # fmt: skip
+        out = targets.of(parts["sobol"])
         for k, name in enumerate(targets.names()):
             y = out[:, k]
             if np.ptp(y) <= 1e-12:
@@ -253,33 +343,18 @@ def analyze(
             ]
 
     importance: list[ImportanceRow] = []
-    if options.importance_n > 0 and len(ledger.constraints) > 1:
+    if importing:
         sd_all = values.std(axis=0)
-        relaxed_params = []
         for k, c in enumerate(ledger.constraints):
-            relaxed = ledger.without(c.id)
-            # the chains start from supported points, which every relaxed set contains: a
-            # short pilot suffices (its acceptance rate is not reported)
-            sampler = {**options.sampler, "pilot": min(options.sampler.get("pilot", RELAXED_PILOT),
-                                                       RELAXED_PILOT)}
-            d = draw(relaxed, space, options.importance_n, int(seeds[3]) + k,
-                     **sampler)  # type: ignore[arg-type]
-            relaxed_params.append(d.params)
-        say(f"solving the claim-importance draws ({len(relaxed_params) * options.importance_n})")
-        everything = solve(stack([p.calibration(b) for p in relaxed_params
-                                  for b in range(options.importance_n)]))  # fmt: skip
-        out = targets.of(everything)
-        for k, c in enumerate(ledger.constraints):
-            rows = out[k * options.importance_n:(k + 1) * options.importance_n]
-            sd_without = rows.std(axis=0)
-            shrink = {
-                name: (float(1.0 - sd_all[i] / sd_without[i]) if sd_without[i] > 1e-12 else 0.0)
-                for i, name in enumerate(targets.names())
-            }
-            importance.append(ImportanceRow(constraint=c.id, claims=list(c.claims),
-                                            restatement=c.restatement, shrink=shrink))  # fmt: skip
+            outside = targets.of(parts[f"outside {k}"])
+            shrink = shrink_of(sd_all, relaxed_sd(shares[k], values, outside))
+            importance.append(ImportanceRow(
+                constraint=c.id, claims=list(c.claims), restatement=c.restatement,
+                shrink={name: float(shrink[i]) for i, name in enumerate(targets.names())},
+                relaxed_supported=shares[k], solved=int(outside.shape[0])))  # fmt: skip
 
-    edges = knife_edges(setting, space, targets, solve) if options.knife_edges else []
+    edges = (knife_edges(setting, space, targets, lambda _: everything.take(
+        np.arange(at, len(everything)))) if options.knife_edges else [])  # fmt: skip
     result = SupportedAnalysis(
         scenario=setting.name,
         seed=options.seed,
@@ -300,9 +375,9 @@ def analyze(
     return result, answers
 
 
-def knife_edges(setting: Setting, space: Space, targets: Targets,
-                solve: Callable[[Parameters], Answer]) -> list[KnifeEdge]:  # fmt: skip
-    """The scenario's own answers, each flagged a tie if a nudge of an input moves it."""
+def knife_edge_calibrations(setting: Setting, space: Space) -> Parameters:
+    """The scenario's own calibration, then each drawn parameter moved down and up by
+    :data:`NUDGE` (relative, at least absolute; within its bounds)."""
     base = setting.base
     cals = [base]
     for name in space.names:
@@ -311,7 +386,14 @@ def knife_edges(setting: Setting, space: Space, targets: Targets,
         step = NUDGE * max(abs(v), 1.0)
         for moved in (v - step, v + step):
             cals.append(base.replace(**{name: min(max(moved, lo), hi)}))
-    a = solve(stack(cals))
+    return stack(cals)
+
+
+def knife_edges(setting: Setting, space: Space, targets: Targets,
+                solve: Callable[[Parameters], Answer]) -> list[KnifeEdge]:  # fmt: skip
+    """The scenario's own answers, each flagged a tie if a nudge of an input moves it
+    (``solve``: the answers of :func:`knife_edge_calibrations`)."""
+    a = solve(knife_edge_calibrations(setting, space))
     horizon = horizon_outcomes(a)
     modes = exit_modes(a)
     vals = targets.of(a)

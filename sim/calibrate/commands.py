@@ -15,6 +15,10 @@ from sim.errors import HedgesimError
 
 DEFAULT_N = 256
 DEFAULT_SEED = 0
+#: The default analysis (sim.calibrate.analysis.AnalysisOptions, restated so --help needs
+#: no numpy; docs/calibration.md says why these sizes).
+DEFAULT_SOBOL_BASE = 64
+DEFAULT_IMPORTANCE_N = 32
 #: The rejection pilot's draws (sim.calibrate.sampler.PILOT, restated so --help needs no numpy).
 PILOT = 50_000
 
@@ -228,19 +232,21 @@ def add_commands(sub: Any) -> None:
         "claim importance, knife edges",
     )
     p.add_argument("scenario")
-    p.add_argument("--n", type=int, default=64,
-                   help="supported calibrations solved for the distributions (default: 64)")
+    p.add_argument("--n", type=int, default=DEFAULT_N,
+                   help="supported calibrations solved for the distributions (default: "
+                   f"{DEFAULT_N})")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the draws' seed (default: 0)")
     p.add_argument("--out", help="output folder (default: runs/<scenario name>/supported/)")
     p.add_argument("--by", type=_date, metavar="YYYY-MM-DD",
                    help="the date the collapse probability is read at (default: the run's end)")
     p.add_argument("--rounds", type=int, help="rounds of the analysis (default: the scenario's)")
-    p.add_argument("--sobol-base", type=int, default=16, metavar="N",
+    p.add_argument("--sobol-base", type=int, default=DEFAULT_SOBOL_BASE, metavar="N",
                    help="base samples of the Sobol design, a power of two; 0 skips it "
-                   "(default: 16: 16 x 13 solves)")
-    p.add_argument("--importance-n", type=int, default=8, metavar="N",
-                   help="draws per constraint left out, for claim importance; 0 skips it "
-                   "(default: 8)")
+                   f"(default: {DEFAULT_SOBOL_BASE}: {DEFAULT_SOBOL_BASE} x 13 solves)")
+    p.add_argument("--importance-n", type=int, default=DEFAULT_IMPORTANCE_N, metavar="N",
+                   help="draws per constraint left out, for claim importance (only those "
+                   "that violate it are solved); 0 skips it (default: "
+                   f"{DEFAULT_IMPORTANCE_N})")
     p.add_argument("--no-knife-edges", action="store_true",
                    help="skip nudging the scenario's own calibration")
     p.add_argument("--pilot", type=int, default=PILOT, help="the rejection pilot's draws")

@@ -61,12 +61,19 @@ class SobolRow(Record):
 
 class ImportanceRow(Record):
     """How much each answer's spread shrinks when one constraint is added to the others:
-    ``1 - sd(all constraints) / sd(all but this one)``."""
+    ``1 - sd(all constraints) / sd(all but this one)`` (``sim.calibrate.analysis``: the
+    spread without it is a mixture of the supported set and the part this constraint
+    excludes)."""
 
     constraint: str
     claims: list[str]
     restatement: str
     shrink: dict[str, Real]
+    relaxed_supported: Probability | None = Field(
+        default=None, description="share of the draws from the set every other constraint "
+        "supports that satisfy this one too (the mixture weight of the supported set)")
+    solved: int | None = Field(default=None, ge=0, description="relaxed draws that violate "
+                               "this constraint, solved (the others are supported)")
 
 
 class KnifeEdge(Record):
