@@ -122,8 +122,9 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
         (("--by", "2031-01-01"), "--by 2031-01-01: outside the run"),
     ],
 )
-def test_bad_analyze_input_is_one_line(args: tuple[str, ...], message: str) -> None:
-    done = _cli("scenarios/baseline.yaml", *args)
+def test_bad_analyze_input_is_one_line(args: tuple[str, ...], message: str,
+                                       tmp_path: Path) -> None:  # fmt: skip
+    done = _cli("scenarios/baseline.yaml", "--out", str(tmp_path / "out"), *args)
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and message in done.stderr, done.stderr
 
