@@ -123,12 +123,15 @@ def main() -> None:
     sobol = default.sobol_base * (groups + 2)
     solves = default.n + sobol + outside + knife
     supported = (default.n + 2 * default.sobol_base) / 256 * t_draw
+    cpu = c_chunk / args.n
     print(f"default analyze (n {default.n}, Sobol base {default.sobol_base} x {groups + 2} = "
           f"{sobol}, importance {m} draws x {len(ledger.ids())} sets ({outside} solved), knife "
-          f"edges {knife}): {solves} solves; projected with 2 processes: "
-          f"{(supported + t_relaxed / 2 + solves / pool_rate) / 60:.1f} min "
-          f"({(supported + t_relaxed / 2) / 60:.1f} of drawing); in process "
+          f"edges {knife}): {solves} solves, {solves * cpu / 60:.1f} CPU min of solving")
+    print(f"  projected with 2 processes at the rate measured here: "
+          f"{(supported + t_relaxed / 2 + solves / pool_rate) / 60:.1f} min; in process "
           f"{(supported + t_relaxed + solves / rate) / 60:.1f} min")
+    print(f"  projected on 2 idle cores (CPU s per calibration / 2 workers, the relaxed sets "
+          f"split over them): {(supported + t_relaxed / 2 + solves * cpu / 2) / 60:.1f} min")
 
 
 if __name__ == "__main__":
