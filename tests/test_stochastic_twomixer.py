@@ -91,8 +91,7 @@ def test_array_integers_are_the_exact_integers_times_one_power_of_two(
     rationals) times one power of two, the same for the whole block: the check, which
     only compares a block's integers with each other, decides the same. Where scaling
     would overflow (nonzero values about 2^970 apart) it declines (``None``)."""
-    sizes = np.array([len(values)] * blocks, dtype=np.intp)
-    fast = scaled_integers(np.array(values * blocks, dtype=np.float64), sizes)
+    fast = scaled_integers(values * blocks, [len(values)] * blocks)
     exact = exact_integers(values)
     nonzero = [abs(v) for v in values if v != 0.0]
     if fast is None:

@@ -456,12 +456,12 @@ def _pick_checked(
 
     def check(c: int) -> FloatArray | None:
         if c not in checked:
-            if not nfg:
-                nfg.append(NormalFormGame(game))
             fast = exact_two_mixer(game, screened[c])
             if fast is not None:
                 checked[c] = fast
             else:
+                if not nfg:  # built only when the general check is needed
+                    nfg.append(NormalFormGame(game))
                 eqs = verify_many(nfg[0], [screened[c]], SMALL_SUPPORT, tol).equilibria
                 checked[c] = _padded(eqs[0].profile, shape) if eqs else None
         return checked[c]

@@ -33,6 +33,7 @@ check. It never decides "not an equilibrium" on its own, so it can only save tim
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -52,24 +53,29 @@ def exact_integers(values: list[float]) -> list[int]:
     return [n * (common // d) for n, d in ratios]
 
 
-def scaled_integers(values: FloatArray, sizes: npt.NDArray[np.intp]) -> list[int] | None:
+def scaled_integers(values: list[float], sizes: Sequence[int]) -> list[int] | None:
     """:func:`exact_integers` of each consecutive block of ``values`` (block ``k`` has
-    ``sizes[k]`` entries), in a few array operations: every float is ``mantissa x 2^e``,
-    so scaling a block by ``2^K`` with ``K`` its largest ``53 - e`` makes each entry an
-    exact integer (scaling by a power of two is exact in floating point). A different
-    power of two than :func:`exact_integers`' smallest one, which changes nothing the check
-    computes (a block's integers are only compared, or divided, with each other). ``None``
-    if the scaling would overflow (payoffs more than about 2^970 apart)."""
-    _m, e = np.frexp(values)
-    e = np.where(values != 0.0, e, np.iinfo(e.dtype).max)
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    low = np.minimum.reduceat(e, starts)
-    shift = np.where(low == np.iinfo(e.dtype).max, 0, 53 - low.astype(np.int64))
-    with np.errstate(over="ignore"):
-        scaled = np.ldexp(values, np.repeat(shift, sizes))
-    if not np.isfinite(scaled).all():
-        return None
-    return [int(v) for v in scaled.tolist()]
+    ``sizes[k]`` entries), without rationals: every float is ``mantissa x 2^e`` with a
+    53-bit mantissa, so scaling a block by ``2^K``, ``K`` its largest ``53 - e``, makes
+    each entry an exact integer (scaling by a power of two is exact in floating point). A
+    different power of two than :func:`exact_integers`' smallest one, which changes
+    nothing the check computes (a block's integers are only compared, or divided, with
+    each other). ``None`` if the scaling would overflow (payoffs about 2^970 apart)."""
+    out: list[int] = []
+    start = 0
+    for size in sizes:
+        block = values[start : start + size]
+        start += size
+        exponents = [math.frexp(v)[1] for v in block if v != 0.0]
+        if not exponents:
+            out.extend([0] * size)
+            continue
+        shift = 53 - min(exponents)
+        try:
+            out.extend([int(math.ldexp(v, shift)) for v in block])
+        except OverflowError:
+            return None
+    return out
 
 
 @functools.cache
@@ -139,14 +145,14 @@ def exact_two_mixer(game: FloatArray, profile: Sequence[FloatArray]) -> FloatArr
     # as exact integers with one positive factor per player; gathered in one index.
     players, index = _gather(shape, i, j, tuple(tuple(sup) for sup in supports))
     gathered = game.reshape(n, -1)[players, index]
-    sizes = 4 * np.array(shape, dtype=np.intp)
-    ints = scaled_integers(gathered, sizes)
+    floats = gathered.tolist()
+    ints = scaled_integers(floats, [4 * m for m in shape])
     table: list[list[list[int]]] = []
     start = 0
     for k in range(n):
         size = 4 * shape[k]
         part = (ints[start : start + size] if ints is not None
-                else exact_integers(gathered[start : start + size].tolist()))  # fmt: skip
+                else exact_integers(floats[start : start + size]))  # fmt: skip
         start += size
         table.append([part[4 * x : 4 * x + 4] for x in range(shape[k])])
     # cells in the order (a0, b0), (a0, b1), (a1, b0), (a1, b1)
