@@ -266,10 +266,12 @@ def _workspace(n, size, shape):
 @njit(cache=True)
 def trace(
     games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, status_all, regret_all,
-    stop_regret, lambda_max, targets, points, params,
+    work_all, stop_regret, lambda_max, targets, points, params,
 ):  # fmt: skip
     """Advance the traces of games ``which`` (resumable state in ``z_all`` (N, M + 1),
-    ``t_all``, ``h_all``, ``steps_all``, ``status_all``, ``regret_all``) until each one's
+    ``t_all``, ``h_all``, ``steps_all``, ``status_all``, ``regret_all``; ``work_all``
+    (N, 2) counts the steps tried and the Newton corrections, read by nothing but the
+    benchmark) until each one's
     regret is at most ``stop_regret`` or lambda reaches ``lambda_max``, or, if ``targets``
     is not empty, until every target lambda is crossed (the branch's probabilities at
     target ``r`` go to ``points[game, r]``). ``params``: nominal distance, contraction,
@@ -310,7 +312,9 @@ def trace(
             second = 0.0
             last = np.inf
             ok = True
+            work_all[b, 0] += 1
             for it in range(max_newton):
+                work_all[b, 1] += 1
                 _system(g, decode, offsets, shape, z, res, jac, u, d, sigma)
                 for k in range(size):
                     res[k] = -res[k]

@@ -272,6 +272,7 @@ class TraceState:
     steps: IntArray  # (N,) accepted steps
     status: IntArray  # (N,) running, stopped, at LAMBDA_MAX, failed
     regret: FloatArray  # (N,) at z
+    work: IntArray  # (N, 2) steps tried and Newton corrections (counters only)
 
     @property
     def failed(self) -> npt.NDArray[np.bool_]:
@@ -309,6 +310,7 @@ class LogitTracer:
             steps=np.zeros(count, dtype=np.int64),
             status=np.zeros(count, dtype=np.int64),
             regret=np.full(count, np.inf),
+            work=np.zeros((count, 2), dtype=np.int64),
         )
 
     def profiles(self) -> FloatArray:
@@ -333,7 +335,7 @@ class LogitTracer:
         _kernel().trace(
             self.games, self.decode, self.offsets, self.sizes,
             np.ascontiguousarray(which, dtype=np.int64), st.z, st.tangent, st.step, st.steps,
-            st.status, st.regret, float(stop_regret), LAMBDA_MAX, tgt, points, _params(),
+            st.status, st.regret, st.work, float(stop_regret), LAMBDA_MAX, tgt, points, _params(),
         )  # fmt: skip
         return None if targets is None else points
 
@@ -459,6 +461,7 @@ class Limits:
     verified: npt.NDArray[np.bool_]  # (N,) regret within the tolerance
     lambdas: FloatArray  # (N,) where each trace stopped (inverse-spread units)
     steps: IntArray  # (N,) accepted continuation steps
+    corrections: IntArray  # (N,) Newton corrections, over every step tried
 
 
 def logit_limits(games: FloatArray, tol: float | FloatArray,
@@ -478,10 +481,11 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     verified = spread == 0
     lambdas = np.zeros(count)
     steps = np.zeros(count, dtype=np.intp)
+    corrections = np.zeros(count, dtype=np.intp)
     bound = np.broadcast_to(np.asarray(tol, dtype=np.float64), (count,))
     todo = np.flatnonzero(spread > 0)
     if todo.size == 0:
-        return Limits(out, verified, lambdas, steps)
+        return Limits(out, verified, lambdas, steps, corrections)
     tracer = LogitTracer(norm[todo])
     pending = np.arange(todo.size)
     stop = STOP_REGRET
@@ -503,7 +507,8 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
             break
     lambdas[todo] = tracer.state.z[:, -1] * 1.0
     steps[todo] = tracer.state.steps
-    return Limits(out, verified, lambdas, steps)
+    corrections[todo] = tracer.state.work[:, 1]
+    return Limits(out, verified, lambdas, steps, corrections)
 
 
 def logit_branch(game: NormalFormGame | FloatArray, lambdas: Sequence[float]) -> list[MixedProfile]:
