@@ -143,6 +143,19 @@ def test_a_batch_game_holds_each_calibrations_game() -> None:
                                   resolution=TINY).initial())  # fmt: skip
 
 
+def test_a_batch_made_by_replace_is_the_stacked_batch() -> None:
+    """A batch that varies two fields (``replace`` with arrays, the rest shared floats) builds
+    the same game as the stacked calibrations (it used to fail on the shared priors)."""
+    priors, catches = np.array([0.2, 0.6]), np.array([0.3, 0.5])
+    partial = BASE.replace(prior_iran=priors, catch_iran=catches)
+    full = stack([BASE.replace(prior_iran=float(p), catch_iran=float(c))
+                  for p, c in zip(priors, catches, strict=True)])  # fmt: skip
+    a, b = build(partial, rounds=2, resolution=TINY), build(full, rounds=2, resolution=TINY)
+    np.testing.assert_array_equal(a.beliefs, b.beliefs)
+    np.testing.assert_array_equal(a.initial(), b.initial())
+    np.testing.assert_array_equal(a.game(0).payoffs, b.game(0).payoffs)
+
+
 def test_bad_requests_are_one_clear_error_before_any_work() -> None:
     from sim.article.answers import answer, answer_batch
     from sim.article.outcomes import outcomes

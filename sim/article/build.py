@@ -272,8 +272,7 @@ def build(
         Per-player discount factors ``(4,)`` (or ``(B, 4)`` for a batch) in place of the
         calibration's common ``discount`` (the sustainability thresholds vary one player's).
     """
-    params = Parameters() if params is None else params
-    params.batch_shape  # noqa: B018 - validates the batch shape
+    params = (Parameters() if params is None else params).full_batch()
     timeline = resolve(params, tuple(shocks), rounds)
     return ArticleGame(
         params=params,

@@ -699,6 +699,16 @@ class Parameters:
             )
         return tuple(shape)
 
+    def full_batch(self) -> Parameters:
+        """A batch with every field an array of shape ``(B,)`` (a batch from :meth:`replace`
+        may hold some fields as floats, shared by every calibration); one calibration as it
+        is."""
+        shape = self.batch_shape
+        if not shape:
+            return self
+        return Parameters(**{k: np.broadcast_to(np.asarray(v, dtype=np.float64), shape).copy()
+                             for k, v in self.as_dict().items()})  # fmt: skip
+
     def calibration(self, b: int) -> Parameters:
         """The ``b``-th calibration of a batch, as floats."""
         return Parameters(
