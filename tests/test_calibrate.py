@@ -19,7 +19,7 @@ from scipy import stats
 from sim.article.actors import ACTIONS, COUNTERPARTS, PLAYERS
 from sim.article.parameters import SPECS, Parameters, check_bounds
 from sim.article.thresholds import stage_game
-from sim.calibrate.calibration import calibrate, calibrations_csv
+from sim.calibrate.calibration import calibrate, calibrations_csv, read_calibrations
 from sim.calibrate.conflicts import InfeasibleLedgerError
 from sim.calibrate.constraints import (
     Constraint,
@@ -236,6 +236,18 @@ def test_same_seed_same_bytes() -> None:
     c = calibrate(_setting(), 6, seed=10, **FAST)
     assert calibrations_csv(a) == calibrations_csv(b) != calibrations_csv(c)
     assert a.results.model_dump_json() == b.results.model_dump_json()
+
+
+def test_calibrations_csv_reads_back_bit_for_bit(tmp_path: Path) -> None:
+    """The CSV ``hedgesim calibrate`` writes (``repr`` of each float) is the batch it drew:
+    :func:`read_calibrations` gives every parameter of every calibration back exactly."""
+    cal = calibrate(_setting(), 5, seed=3, **FAST)
+    path = tmp_path / "calibrations.csv"
+    path.write_text(calibrations_csv(cal))
+    back = read_calibrations(path)
+    for spec in SPECS:
+        want = np.broadcast_to(np.asarray(getattr(cal.params, spec.name)), (5,))
+        np.testing.assert_array_equal(np.asarray(getattr(back, spec.name)), want)
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -39,7 +39,6 @@ from sim.article.actors import ACTIONS, COUNTERPARTS, GULF, IRAN, ISRAEL, PLAYER
 from sim.article.parameters import FloatArray, Parameters, Value
 
 #: The features a stage payoff is affine in, in the order of :class:`PayoffCoefficients`.
-BELIEF_FEATURES: tuple[str, ...] = tuple(f"p_{cp}" for cp in COUNTERPARTS)
 N_AXES = len(PLAYERS)
 
 
