@@ -41,6 +41,13 @@ def join(items: Sequence[str]) -> str:
 
 
 def percent(x: float) -> str:
+    """A probability or share as a whole percentage: ``"59%"``; ``"under 1%"`` and
+    ``"over 99%"`` where rounding would turn something that can happen into ``"0%"``, or
+    something that may not into ``"100%"``; ``"0%"`` and ``"100%"`` only for exactly 0 and 1."""
+    if 0 < x < 0.005:
+        return "under 1%"
+    if 0.995 <= x < 1:
+        return "over 99%"
     return f"{x:.0%}"
 
 

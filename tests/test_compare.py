@@ -169,12 +169,6 @@ def test_the_same_scenario_twice_is_refused(tmp_path: Path, tiny: ArticleResults
         compare_to_folder([f, f], tmp_path / "o")
 
 
-def test_a_small_chance_is_never_written_as_zero() -> None:
-    from sim.compare.figures import share
-
-    assert share(0.0032) == "0.3%" and share(0.0) == "0%" and share(0.456) == "46%"
-
-
 def test_a_collapse_first_is_not_a_longer_hedge(tiny: ArticleResults) -> None:
     """A scenario whose median horizon is not reached because the regime falls first (not
     because Syria keeps hedging) is neither "beyond the run" nor the longest hedge."""

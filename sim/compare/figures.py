@@ -16,7 +16,7 @@ from sim.compare.headlines import ENDS, Headlines
 from sim.compare.table import horizon_text
 from sim.figures.common import new_figure, style, suptitle
 from sim.figures.style import NEVER_HATCH, OUTCOME_COLOURS, text_colour
-from sim.wording import join
+from sim.wording import join, percent
 
 #: A line style per scenario (colour is not the only cue: up to 7 scenarios).
 LINE_STYLES: tuple[str, ...] = ("-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)),
@@ -84,13 +84,7 @@ def title_time(headlines: Sequence[Headlines]) -> str:
         return "In no scenario does the regime fall within the run"
     top = [h.name for h in headlines if float(h.fallen[-1]) == p]
     return (f"The regime is likeliest to have fallen in {_who(top)}: "
-            f"{share(p)} by the end of {'its run' if len(top) == 1 else 'their runs'}")
-
-
-def share(p: float) -> str:
-    """A probability as a percentage: ``45%``, ``0.4%`` below one percent (never a
-    misleading ``0%`` for a small positive chance)."""
-    return f"{p:.1%}" if 0.0 < p < 0.01 else f"{p:.0%}"
+            f"{percent(p)} by the end of {'its run' if len(top) == 1 else 'their runs'}")
 
 
 def _x(h: Headlines) -> np.ndarray:

@@ -127,14 +127,16 @@ def _sensitivity_sentences(sens: SensitivityAnalysis, unit: str, lab: Labels) ->
     out = [f"With each of {len(sens.parameters)} uncertain inputs at its {lo_q * 100:g}th and "
            f"{hi_q * 100:g}th percentile in turn, the others at the scenario's values (where "
            f"the median horizon is {horizon_text(b.horizon, unit)}, P(hedging ends) "
-           f"{b.hedging_ends:.0%} and P(collapse by {by_text(sens)}) {b.collapse_by:.0%}); a "
+           f"{percent(b.hedging_ends)} and P(collapse by {by_text(sens)}) "
+           f"{percent(b.collapse_by)}); a "
            "local view, the global one is hedgesim analyze's:"]
     moving = [r for r in sens.parameters if r.swing >= 0.005]
     for r in moving:
         out.append(f"{capital(key_name(r.key, lab))} from {value_text(r.low)} to "
                    f"{value_text(r.high)} moves P(hedging ends) from "
-                   f"{r.at_low.hedging_ends:.0%} to {r.at_high.hedging_ends:.0%} and "
-                   f"P(collapse) from {r.at_low.collapse_by:.0%} to {r.at_high.collapse_by:.0%} "
+                   f"{percent(r.at_low.hedging_ends)} to {percent(r.at_high.hedging_ends)} and "
+                   f"P(collapse) from {percent(r.at_low.collapse_by)} to "
+                   f"{percent(r.at_high.collapse_by)} "
                    f"(median horizon {horizon_text(r.at_low.horizon, unit)} to "
                    f"{horizon_text(r.at_high.horizon, unit)}).")
     still = [key_name(r.key, lab) for r in sens.parameters if r.swing < 0.005]
@@ -172,7 +174,7 @@ def analysis_table(analysis: Analysis, labels: Labels, focal: str = "syria"
     if isinstance(analysis, MonteCarloAnalysis):
         shares = analysis.distributions.horizon
         return ("Median horizon", "Share of draws"), [
-            (k if k in ("collapse", "never") else k, f"{v:.0%}") for k, v in shares.items()]
+            (k, percent(v)) for k, v in shares.items()]
     if isinstance(analysis, SensitivityAnalysis):
         def h(p: PointAnswer) -> str:
             return str(p.horizon)
@@ -182,8 +184,8 @@ def analysis_table(analysis: Analysis, labels: Labels, focal: str = "syria"
                  "Most likely end at low / high"),
                 [(r.key, value_text(r.low), value_text(r.base), value_text(r.high),
                   f"{h(r.at_low)} / {h(r.at_high)}",
-                  f"{r.at_low.hedging_ends:.0%} / {r.at_high.hedging_ends:.0%}",
-                  f"{r.at_low.collapse_by:.0%} / {r.at_high.collapse_by:.0%}",
+                  f"{percent(r.at_low.hedging_ends)} / {percent(r.at_high.hedging_ends)}",
+                  f"{percent(r.at_low.collapse_by)} / {percent(r.at_high.collapse_by)}",
                   f"{end_name(r.at_low.exit_mode, labels, focal)} / "
                   f"{end_name(r.at_high.exit_mode, labels, focal)}")
                  for r in analysis.parameters])
@@ -198,15 +200,16 @@ def analysis_summary(name: str, analysis: Analysis, labels: Labels) -> str:
         return (f"  grid over {' x '.join(analysis.keys)}: {data.never.size} calibrations, "
                 f"median horizon {span} rounds, {int(data.never.sum())} never, "
                 f"{int(data.collapse.sum())} collapse first; P(collapse by {by_text(analysis)}) "
-                f"{data.collapse_by.min():.0%}-{data.collapse_by.max():.0%}")
+                f"{percent(data.collapse_by.min())}-{percent(data.collapse_by.max())}")
     if isinstance(analysis, MonteCarloAnalysis):
-        shares = ", ".join(f"{k} in {v:.0%}" for k, v in analysis.distributions.horizon.items())
+        horizon = analysis.distributions.horizon
+        shares = ", ".join(f"{k} in {percent(v)}" for k, v in horizon.items())
         return (f"  monte carlo, {analysis.draws} draws: median horizon {shares}; "
                 f"P(collapse by {by_text(analysis)}) median "
-                f"{analysis.distributions.collapse_by.q50:.0%}")
-    top = ", ".join(f"{p.key} ({p.at_low.hedging_ends:.0%} to {p.at_high.hedging_ends:.0%})"
-                    for p in analysis.parameters[:3])
-    return (f"  sensitivity, base P(hedging ends) {analysis.base.hedging_ends:.0%}: "
+                f"{percent(analysis.distributions.collapse_by.q50)}")
+    top = ", ".join(f"{p.key} ({percent(p.at_low.hedging_ends)} to "
+                    f"{percent(p.at_high.hedging_ends)})" for p in analysis.parameters[:3])
+    return (f"  sensitivity, base P(hedging ends) {percent(analysis.base.hedging_ends)}: "
             f"most: {top}")
 
 

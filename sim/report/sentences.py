@@ -52,29 +52,19 @@ def when_text(results: ArticleResults, round_: int) -> str:
         else f"{word} {round_} ({dates[round_]:%-d %B %Y})"
 
 
-def share(x: float) -> str:
-    """A probability in words: ``"59%"``, ``"under 1%"`` (never ``"0%"`` for something
-    that can happen), ``"0%"`` only for zero."""
-    if 0 < x < 0.005:
-        return "under 1%"
-    if 0.995 <= x < 1:
-        return "over 99%"
-    return percent(x)
-
-
 def horizon_sentence(results: ArticleResults, h: HorizonDistribution,
                      who: str | None = None) -> str:
     """The horizon in a sentence: the median round, or never, with the probability of
     never and of collapse first (never is its own outcome, not the last round)."""
     me = who or results.display.player(results.focal)
     n = count_text(len(results.rounds), results.round_unit)
-    collapse = f"the regime falls first in {share(h.collapse)}"
+    collapse = f"the regime falls first in {percent(h.collapse)}"
     if h.median is None:
-        return (f"{me} hedges for sure through all {n} in {share(h.never)} of paths (its "
+        return (f"{me} hedges for sure through all {n} in {percent(h.never)} of paths (its "
                 f"horizon is never within the run); it stops earlier in "
-                f"{share(sum(h.at))} and {collapse}")
+                f"{percent(sum(h.at))} and {collapse}")
     return (f"{me} stops hedging for sure by {when_text(results, h.median)} with probability "
-            f"one half; it never does within {n} in {share(h.never)} of paths and {collapse}")
+            f"one half; it never does within {n} in {percent(h.never)} of paths and {collapse}")
 
 
 def exit_phrase(results: ArticleResults, key: str) -> str:
@@ -84,7 +74,7 @@ def exit_phrase(results: ArticleResults, key: str) -> str:
 
 def _mode_text(results: ArticleResults, ex: ExitDistribution) -> str:
     """The most likely end of the hedge; a tie said as a tie."""
-    told = [f"{exit_phrase(results, k)} ({share(ex.totals[k])})" for k in ex.mode]
+    told = [f"{exit_phrase(results, k)} ({percent(ex.totals[k])})" for k in ex.mode]
     if len(told) == 1:
         return told[0]
     return "a tie between " + join(told)
@@ -110,14 +100,14 @@ def answer_sentences(results: ArticleResults) -> list[str]:
                    f"hedges with probability {percent(first)} (the Markov-perfect "
                    f"equilibrium, {rule}).")
     out.append(capital(horizon_sentence(results, h)) + ".")
-    ends = [f"{exit_phrase(results, k)} in {share(v)}" for k, v in ex.totals.items()
+    ends = [f"{exit_phrase(results, k)} in {percent(v)}" for k, v in ex.totals.items()
             if k != "never" and v > PLAYED]
     told = f"Where the hedge ends: {join(ends)}; " if ends else "The hedge never ends: "
-    out.append(told + f"{me} hedges in every round in {share(ex.never)} of paths. "
+    out.append(told + f"{me} hedges in every round in {percent(ex.never)} of paths. "
                f"Most likely: {_mode_text(results, ex)}.")
     survived = results.survival[-1]
     out.append(f"The regime still stands after {count_text(n, unit)} with probability "
-               f"{share(survived)} (it has fallen with probability {share(1 - survived)}).")
+               f"{percent(survived)} (it has fallen with probability {percent(1 - survived)}).")
     told = ambiguity_sentence(results)
     if told:
         out.append(told)
@@ -176,8 +166,8 @@ def robustness_sentence(results: ArticleResults) -> str:
     if not differ:
         return f"These answers are the same under every selection rule solved ({names})."
     parts = "; ".join(
-        f"{rule_name(a.rule)}: never {share(a.horizon.never)}, collapse "
-        f"{share(a.collapse)}, most likely end {' = '.join(a.exit.mode)}"
+        f"{rule_name(a.rule)}: never {percent(a.horizon.never)}, collapse "
+        f"{percent(a.collapse)}, most likely end {' = '.join(a.exit.mode)}"
         for a in results.by_rule)
     same = f" ({capital(join(held))} {'is' if len(held) == 1 else 'are'} the same.)" \
         if held else ""
@@ -210,7 +200,7 @@ def probability_text(x: float) -> str:
         return "0"
     if x < 1e-3:
         return f"{x:.1e}"
-    return share(x)
+    return percent(x)
 
 
 def _observed_text(results: ArticleResults, what: str, outcome: str) -> str:
@@ -280,8 +270,8 @@ def horizon_rows(results: ArticleResults) -> list[tuple[str, str, str]]:
     rows = [
         ("Forward-looking horizon (median)", median(h),
          f"round by which {me} has stopped hedging for sure with probability 1/2"),
-        ("P(never)", share(h.never), f"{me} hedges for sure through the last round"),
-        ("P(collapse first)", share(h.collapse),
+        ("P(never)", percent(h.never), f"{me} hedges for sure through the last round"),
+        ("P(collapse first)", percent(h.collapse),
          f"the regime falls while {me} still hedges for sure"),
     ]
     if h.expected is not None:
@@ -291,15 +281,15 @@ def horizon_rows(results: ArticleResults) -> list[tuple[str, str, str]]:
     if my is not None:
         rows.append(("Myopic horizon (median)", median(my),
                      "the same for stage-optimal play (discount 0)"))
-        rows.append(("Myopic P(never)", share(my.never), ""))
+        rows.append(("Myopic P(never)", percent(my.never), ""))
     for key, v in ex.totals.items():
-        rows.append((f"Hedge ends: {key}", share(v), exit_phrase(results, key)))
+        rows.append((f"Hedge ends: {key}", percent(v), exit_phrase(results, key)))
     start = results.rounds[0].ambiguity
     if start is not None:
         rows.append(("Value of ambiguity at the start", f"{start:.2f}",
                      f"{me}'s payoff from hedging minus its best open stance in round 0 "
                      "(continuation values included)"))
-    rows.append(("Survival to the end", share(results.survival[-1]),
+    rows.append(("Survival to the end", percent(results.survival[-1]),
                  "probability the regime stands after the last round"))
     sus = results.horizons.sustainability
     if sus is not None:
@@ -316,7 +306,7 @@ def rule_rows(results: ArticleResults) -> list[tuple[str, ...]]:
     end."""
     return [(rule_name(a.rule),
              "never" if a.horizon.median is None else str(a.horizon.median),
-             share(a.horizon.never), share(a.collapse), " = ".join(a.exit.mode))
+             percent(a.horizon.never), percent(a.collapse), " = ".join(a.exit.mode))
             for a in results.by_rule]
 
 
