@@ -51,6 +51,16 @@ def percent(x: float) -> str:
     return f"{x:.0%}"
 
 
+def probability(x: float) -> str:
+    """A probability to two decimals: ``"0.58"``; ``"<0.01"`` and ``">0.99"`` where rounding
+    would print ``"0.00"`` for a chance or ``"1.00"`` for a doubt (as :func:`percent`)."""
+    if 0 < x < 0.005:
+        return "<0.01"
+    if 0.995 <= x < 1:
+        return ">0.99"
+    return f"{x:.2f}"
+
+
 # -- rounds -------------------------------------------------------------------------------
 def plural_unit(round_unit: str = "round") -> str:
     """The unit of a horizon on an axis: ``"months"``, or ``"rounds"``."""

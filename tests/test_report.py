@@ -22,7 +22,7 @@ from sim.labels import Labels
 from sim.report import analyses as analysis_text
 from sim.report import build_analysis_report, build_report, sentences
 from sim.results import ArticleResults
-from sim.wording import percent
+from sim.wording import percent, probability
 
 LAB = Labels.default()
 SOURCE = "name: fake\nquestion: <b>How long</b> can Syria hedge? & why\n"
@@ -62,6 +62,9 @@ def test_small_probabilities_are_never_zero_percent() -> None:
     never turns a chance into 0% or a doubt into 100%."""
     assert percent(0.004) == "under 1%" and percent(1e-9) == "under 1%" and percent(0.0) == "0%"
     assert percent(0.999) == "over 99%" and percent(1.0) == "100%" and percent(0.456) == "46%"
+    assert probability(0.002) == "<0.01" and probability(0.0) == "0.00"
+    assert probability(0.996) == ">0.99" and probability(1.0) == "1.00"
+    assert probability(0.456) == "0.46"
 
 
 def test_a_tie_between_ends_is_said_as_a_tie(tiny: ArticleResults) -> None:

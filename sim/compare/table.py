@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sim.compare.headlines import ENDS, Headlines
 from sim.figures.style import format_date
-from sim.wording import count_text
+from sim.wording import count_text, probability
 
 #: The columns, in order.
 HEADER: tuple[str, ...] = (
@@ -55,10 +55,6 @@ def common_by(headlines: Sequence[Headlines], date: dt.date | None = None,
     return By(None, min((h.rounds for h in headlines), default=1) - 1)
 
 
-def _p(x: float) -> str:
-    return f"{x:.2f}"
-
-
 def _yes(v: bool | None) -> str:
     return "?" if v is None else "yes" if v else "no"
 
@@ -82,12 +78,12 @@ def row(h: Headlines, by: By) -> tuple[str, ...]:
     return (
         h.name,
         horizon_text(h),
-        _p(h.horizon_never),
+        probability(h.horizon_never),
         h.exit_mode(),
-        _p(h.exit.get("align", 0.0)),
-        _p(h.exit.get("realign", 0.0)),
-        _p(h.exit.get("collapse", 0.0)),
-        _p(h.collapse_by(by.round_in(h))),
+        probability(h.exit.get("align", 0.0)),
+        probability(h.exit.get("realign", 0.0)),
+        probability(h.exit.get("collapse", 0.0)),
+        probability(h.collapse_by(by.round_in(h))),
         "n/a" if voa is None else f"{voa:+.2f}",
         " / ".join(_yes(h.robust.get(k)) for k in ("horizon", "exit", "collapse")),
     )

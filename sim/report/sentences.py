@@ -16,6 +16,7 @@ from sim.wording import (
     count_text,
     join,
     percent,
+    probability,
     relabel,
 )
 
@@ -493,8 +494,8 @@ def supported_tables(analysis: SupportedAnalysis
                (f"P(collapse by {when})", d.collapse_by),
                ("value of ambiguity at the start", d.ambiguity)]
     for name, q in answers:
-        q_rows.append((name, *(f"{x:.2f}" for x in (q.mean, q.q05, q.q25, q.q50, q.q75,
-                                                    q.q95))))
+        fmt = probability if name.startswith("P(") else (lambda x: f"{x:.2f}")
+        q_rows.append((name, *(fmt(x) for x in (q.mean, q.q05, q.q25, q.q50, q.q75, q.q95))))
     sobol: list[tuple[str, ...]] = [(name, r.factor, f"{r.S1:.2f} \u00b1 {r.S1_conf:.2f}",
               f"{r.ST:.2f} \u00b1 {r.ST_conf:.2f}")
              for name, rows in analysis.sobol.items()
