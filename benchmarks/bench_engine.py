@@ -247,7 +247,12 @@ def fast_paths(grid: int, levels: int, sample: int = 300) -> None:
     solved = np.ones(game.n_states, dtype=bool)
     for alive in reference:
         solved &= alive.sum(axis=1) == 1
-    rest = np.flatnonzero(~solved)
+    from sim.stochastic.dominance import tied_single_mixer  # not in older trees (--alternate)
+
+    tie, _ = tied_single_mixer(games, list(reference))
+    rest = np.flatnonzero(~solved & ~tie)
+    print(f"stage games dominance leaves: {int((~solved).sum()):,}; of them a single mixer "
+          f"over exactly tied actions (path tie, no trace): {int((tie & ~solved).sum()):,}")
     shape = tuple(game.shape)
     norm, spread = qre.normalise(games[rest])
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -256,7 +261,7 @@ def fast_paths(grid: int, levels: int, sample: int = 300) -> None:
     limits = qre.logit_limits(games[rest], relative, (norm, spread))
     t_trace = time.process_time() - t
     traced = max(rest.size, 1)
-    print(f"the tracer on the {rest.size:,} stage games dominance leaves (CPU): "
+    print(f"the tracer on the {rest.size:,} stage games dominance and the tie path leave (CPU): "
           f"{1e3 * t_trace / traced:.2f} ms a game, {limits.steps.mean():.1f} continuation "
           f"steps and {limits.corrections.mean():.1f} Newton corrections a game "
           f"({limits.corrections.sum() / max(limits.steps.sum(), 1):.2f} a step)")  # fmt: skip
@@ -296,6 +301,59 @@ def fast_paths(grid: int, levels: int, sample: int = 300) -> None:
           f"{agree}")  # fmt: skip
 
 
+def after_shock(grid: int, levels: int, rounds: int, robust: bool, certify: bool
+                ) -> list[float]:  # fmt: skip
+    """CPU seconds of each of the game's last ``rounds`` rounds (all after the shock),
+    solved backward from zero terminal values, in solve order."""
+    part = build(grid, levels, rounds, shock_round=0)
+    solve(build(3, 2, 1, 1)[0], 1)  # compile (numba caches it on disk)
+    stamps: list[float] = []
+    t = time.process_time()
+    solve(part, robust=robust, certify=certify,
+          progress=lambda done, total: stamps.append(time.process_time() - t))  # fmt: skip
+    return [b - a for a, b in zip([0.0, *stamps[:-1]], stamps, strict=True)]
+
+
+def alternate(old_tree: str, repeats: int, grid: int, levels: int, rounds: int,
+              robust: bool, certify: bool) -> None:  # fmt: skip
+    """:func:`after_shock` with the ``sim`` package of ``old_tree`` and of this tree, in
+    fresh processes, old and new alternating ``repeats`` times; medians of the CPU a
+    round (the first round solved, from zero terminal values, apart)."""
+    import json
+    import os
+    import statistics
+    import subprocess
+
+    here = Path(__file__).resolve()
+    new_tree = str(here.parents[1])
+    code = ("import sys, json, importlib.util; import sim; "
+            "spec = importlib.util.spec_from_file_location('bench', sys.argv[1]); "
+            "b = importlib.util.module_from_spec(spec); spec.loader.exec_module(b); "
+            "print(json.dumps({'sim': sim.__file__, 'cpu': b.after_shock(*map(int, "
+            "sys.argv[2:5]), sys.argv[5] == '1', sys.argv[6] == '1')}))")  # fmt: skip
+    runs: dict[str, list[list[float]]] = {"old": [], "new": []}
+    for r in range(repeats):
+        for name, tree in (("old", old_tree), ("new", new_tree)):
+            env = dict(os.environ, PYTHONPATH=tree)
+            out = subprocess.run([sys.executable, "-c", code, str(here), str(grid), str(levels),
+                                  str(rounds), str(int(robust)), str(int(certify))],
+                                 env=env, check=True, capture_output=True, text=True)  # fmt: skip
+            got = json.loads(out.stdout.strip().splitlines()[-1])
+            runs[name].append(got["cpu"])
+            print(f"repeat {r + 1} {name} ({got['sim']}): CPU a round "
+                  + ", ".join(f"{x:.2f}" for x in got["cpu"]), flush=True)  # fmt: skip
+    with open("/proc/loadavg") as fh:
+        load = fh.read().split()[:3]
+    first = {k: statistics.median(v[0] for v in runs[k]) for k in runs}
+    later = {k: statistics.median(x for v in runs[k] for x in v[1:]) for k in runs}
+    print(f"last {rounds} rounds (after the shock), robust={robust}, certify={certify}, "
+          f"medians of {repeats} (load average {' '.join(load)}): first round solved "
+          f"old {first['old']:.2f} s, new {first['new']:.2f} s "
+          f"({first['old'] / first['new']:.2f}x); "
+          f"each later round old {later['old']:.2f} s, new {later['new']:.2f} s "
+          f"({later['old'] / later['new']:.2f}x)")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--grid", type=int, default=11)
@@ -304,9 +362,20 @@ def main() -> None:
     parser.add_argument("--default-rounds", type=int, default=3,
                         help="rounds solved with the default options (robust, certify)")
     parser.add_argument("--quick", action="store_true", help="a 5^3 x 4 grid, horizons 24,48")
+    parser.add_argument("--alternate", metavar="OLD_TREE",
+                        help="only time the last --after rounds with OLD_TREE's sim and this "
+                             "tree's, alternating (CPU a round, medians)")  # fmt: skip
+    parser.add_argument("--after", type=int, default=4, help="rounds timed by --alternate")
+    parser.add_argument("--repeats", type=int, default=3, help="repeats of --alternate")
+    parser.add_argument("--defaults", action="store_true",
+                        help="--alternate with robust=True, certify=True")  # fmt: skip
     args = parser.parse_args()
     if args.quick:
         args.grid, args.levels, args.horizons = 5, 4, "24,48"
+    if args.alternate:
+        alternate(args.alternate, args.repeats, args.grid, args.levels, args.after,
+                  args.defaults, args.defaults)  # fmt: skip
+        return
     horizons = [int(h) for h in args.horizons.split(",")]
     longest = max(horizons)
     t0 = time.perf_counter()

@@ -20,6 +20,7 @@ from sim.stochastic.dominance import (
     cyclic_two_by_two_numpy,
     surviving_actions,
     surviving_actions_numpy,
+    tied_single_mixer,
 )
 from sim.stochastic.dominance_kernel import surviving
 
@@ -107,3 +108,20 @@ def test_cyclic_compiled_equals_numpy(shape: tuple[int, ...], integers: bool) ->
     got_found, got_out = cyclic_two_by_two(games, alive, eps)
     np.testing.assert_array_equal(got_found, ref_found)
     np.testing.assert_array_equal(got_out, ref_out)
+
+
+def test_tied_single_mixer_needs_exact_ties_and_one_mixer() -> None:
+    """Player 1's strictly dominant action (0) leaves player 0 with its two actions, which
+    earn exactly 1.0 against it: the limit is player 0 at (1/2, 1/2), player 1 at its
+    action 0. With one of them 1 ulp higher they are not tied (player 0 then has a best
+    response; the game is left to the tracer); with player 1's dominance removed two
+    players keep two actions (not this case)."""
+    u0 = np.array([[1.0, 0.0], [1.0, 3.0]])
+    u1 = np.array([[2.0, 0.0], [1.0, 0.5]])
+    games = np.stack([np.stack([u0, u1])] * 3)
+    games[1, 0, 1, 0] = np.nextafter(1.0, 2.0)
+    games[2, 1, 1, 1] = 5.0
+    alive = surviving_actions(games, np.zeros(3))
+    found, strategies = tied_single_mixer(games, alive)
+    assert found.tolist() == [True, False, False]
+    np.testing.assert_allclose(strategies[0], [[0.5, 0.5], [1.0, 0.0]], rtol=0, atol=1e-15)

@@ -311,3 +311,109 @@ def test_constant_hazard_survival_and_mean_lifetime(h: float) -> None:
     assert abs(lifetime.mean() - 1 / h) <= 4 * se
     again = stationary.sample("alive", rounds, paths=paths, seed=7)
     np.testing.assert_array_equal(again.states, sample.states)
+
+
+def _gambit_limit(payoffs: np.ndarray) -> list[np.ndarray]:
+    """pygambit's ``logit_solve`` limit (Turocy 2005), one array per player."""
+    gbt = pytest.importorskip("pygambit", reason="pygambit is not installed")
+    g = NormalFormGame(payoffs).to_gambit()
+    found = gbt.nash.logit_solve(g).equilibria[0]
+    return [np.array([float(found[s]) for s in p.strategies]) for p in g.players]
+
+
+def _tie_game(rng: np.random.Generator, shape: tuple[int, ...], tied: int,
+              dominant: bool) -> tuple[np.ndarray, tuple[int, ...]]:  # fmt: skip
+    """A game where player 0's first ``tied`` actions earn exactly the same against the
+    others' profile ``a_-0`` (the others' last actions), its other actions 1 less; elsewhere
+    its payoffs are random, so along the logit branch its log-odds are not 0. With
+    ``dominant`` the others' last actions strictly dominate (by at least 1); else players
+    1 and 2 play a stag hunt (last, last) = (0.3, 0.3), (first, first) = (0.4, 0.4), off
+    it 0 and 0.2, plus noise below 0.01: (last, last) risk-dominates (small gaps, so the
+    others' deviations fade slowly along the branch and the traced mixer is visibly off
+    uniform where the trace stops)."""
+    n = len(shape)
+    u = rng.normal(size=(n, *shape))
+    target = tuple(m - 1 for m in shape[1:])
+    for j in range(1, n):
+        if dominant:
+            own = np.moveaxis(u[j], j, 0)
+            own[-1] = own[:-1].max(axis=0) + 1.0 + rng.random(own.shape[1:])
+        else:
+            hunt = np.array([[4.0, 0.0], [2.0, 3.0]])  # (own action, other's action)
+            cells = np.indices(shape)
+            u[j] = 0.1 * hunt[cells[j], cells[3 - j]] + 0.01 * rng.random(shape)
+    u[(0, slice(None)) + target] = -1.0 - rng.random(shape[0])
+    u[(0, slice(0, tied)) + target] = 0.5
+    return u, target
+
+
+@pytest.mark.parametrize("dominant", [True, False], ids=["by-dominance", "traced"])
+def test_single_mixer_tie_limit_is_exactly_uniform_and_pygambit_agrees(
+    dominant: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a game where one player ``i`` mixes over actions ``T`` exactly tied against the
+    others' pure ``a_-i`` and the others are strict there, the logit branch's limit is
+    ``i`` uniform over ``T`` (along the branch the others deviate with probability
+    ``O(exp(-lambda g))``, so ``i``'s payoff differences within ``T`` are
+    ``O(exp(-lambda g))`` and its log-odds ``lambda (U_is - U_is') -> 0``; McKelvey and
+    Palfrey 1995, Theorem 2, for the limit being a Nash equilibrium;
+    ``sim.stochastic.dominance.tied_single_mixer`` and ``sim.stochastic.qre.exact_ties``
+    for the argument). The engine's answer is that limit to the last bit (the stopping
+    point of a trace is about 1e-7 off it: checked below with the exact limit turned off,
+    so this test fails on the old behaviour), within 1e-4 of pygambit's ``logit_solve``
+    (which stops at a looser regret), and admitted by ``sim.equilibria.verify``. The others
+    strict by dominance (path ``"tie"``, no trace) or by a stag hunt's risk dominance
+    (traced, then made exact)."""
+    rng = np.random.default_rng(7 if dominant else 8)
+    shape = (3, 2, 2)
+    checked = 0
+    off = []
+    for _ in range(6):
+        tied = int(rng.integers(2, 4))
+        payoffs, target = _tie_game(rng, shape, tied, dominant)
+        ours = solve(_one_state(payoffs))
+        path = str(ours.path[0])
+        sigma = ours.strategy[0]
+        mixed = int(np.count_nonzero(sigma[0] > 0))
+        if mixed < 2:
+            continue  # the branch went elsewhere (traced games only): not this case
+        assert path in (("tie",) if dominant else ("traced", "shared"))  # shared: iterations
+        want = np.zeros(3)
+        want[:tied] = 1.0 / tied
+        np.testing.assert_allclose(sigma[0, :3], want, rtol=0, atol=4 * np.finfo(float).eps)
+        for j, a in enumerate(target, start=1):
+            assert sigma[j, a] == 1.0
+        theirs = _gambit_limit(payoffs)
+        for i, m in enumerate(shape):
+            np.testing.assert_allclose(sigma[i, :m], theirs[i], atol=1e-4)
+        stage_verify(NormalFormGame(payoffs), [sigma[i, :m] for i, m in enumerate(shape)],
+                     "engine")  # fmt: skip
+        # The old behaviour, the traced stopping point: off the exact limit.
+        monkeypatch.setattr(qre, "exact_ties", lambda g, f, s: (f, np.zeros(len(f), bool)))
+        stop = logit_limits(payoffs[None], 1e-7).profiles[0]
+        monkeypatch.undo()
+        off.append(np.abs(stop[:3] - want).max())
+        checked += 1
+    assert checked >= 3
+    assert max(off) > 1e-9
+
+
+def test_exact_ties_keeps_the_trace_where_another_player_is_not_strict() -> None:
+    """The certificate of ``qre.exact_ties``: player 1 against player 0's uniform mix over
+    its tied actions (0, 1) earns ``(2 + 0) / 2 = 1`` with its action 0 and ``(0 + 2) / 2
+    = 1`` with its action 1: not strict, so the limit need not be uniform (player 1's
+    deviations may vanish too slowly) and the profile is kept; with player 1's payoff of
+    action 0 against player 0's action 1 raised to 1, ``(2 + 1) / 2 = 1.5 > 1``, by more
+    than the traced point's distance ``r = 0.04`` from uniform allows for (``d = (2,
+    -1)``, ``sum d = 1 > |T| 2 r max |d| = 0.32``): replaced."""
+    u0 = np.array([[1.0, 0.0], [1.0, 0.3]])  # player 0 tied at player 1's action 0
+    u1 = np.array([[2.0, 0.0], [0.0, 2.0]])  # (player 0's action, player 1's action)
+    games = np.stack([u0, u1])[None]
+    flat = np.array([[0.52, 0.48, 1.0, 0.0]])
+    kept, replaced = qre.exact_ties(games, flat, (2, 2))
+    assert not replaced[0]
+    np.testing.assert_array_equal(kept, flat)
+    games[0, 1, 1, 0] = 1.0
+    exact, replaced = qre.exact_ties(games, flat, (2, 2))
+    assert replaced[0]
+    np.testing.assert_allclose(exact[0], [0.5, 0.5, 1.0, 0.0], rtol=0, atol=1e-15)

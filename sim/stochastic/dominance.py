@@ -221,3 +221,66 @@ def cyclic_two_by_two_numpy(
                 out[b, k, acts[k][0]] = 1.0
         found[b] = True
     return found, out
+
+
+def tied_single_mixer(
+    payoffs: FloatArray, alive: list[BoolArray]
+) -> tuple[BoolArray, FloatArray]:
+    """Games whose survivors leave one player ``i`` with two or more actions ``A``, every
+    other player ``j`` with one action ``a_j``, and ``i``'s actions in ``A`` exactly tied
+    (equal floats) against ``a_-i``: their logit-QRE limit is ``i`` uniform over ``A``,
+    the others at ``a_-i``.
+
+    Why (McKelvey and Palfrey 1995, Theorem 2: every limit of logit QRE as ``lambda ->
+    oo`` is a Nash equilibrium). The equilibria never play an iteratively strictly
+    dominated action, so they are exactly ``(x, a_-i)`` with ``x`` any mix over ``A`` (a
+    continuum; ``A`` is also ``i``'s whole best-response set against ``a_-i``: an
+    eliminated action is strictly worse there, through the chain of its dominators). At
+    each of them every ``j != i`` is strict: each eliminated action ``t`` of ``j`` pays
+    less than a survivor against every surviving profile, so ``E_t(x) = u_j(a_j, x,
+    a_-ij) - u_j(t, x, a_-ij) > 0`` at each pure ``x`` in ``A``, hence on all of
+    ``Delta(A)``, with a smallest margin ``g > 0``. So for large ``lambda`` the QRE lies
+    near that set, each ``j`` plays ``t`` with probability at most ``exp(-lambda g / 2)``,
+    and for ``s, s'`` in ``A`` (whose payoffs differ only off ``a_-i``)
+    ``|U_is - U_is'| <= 2 spread sum_j sum_t exp(-lambda g / 2)``. The logit log-odds
+    ``lambda (U_is - U_is')`` therefore go to 0: ``i``'s probabilities on ``A`` become
+    equal, those off ``A`` go to 0. This holds for every QRE sequence, so it is the
+    principal branch's limit, exactly, without tracing it.
+
+    Returns ``(found, strategies)``: ``strategies`` ``(N, n, max m)`` where ``found``.
+    """
+    count, n = payoffs.shape[0], payoffs.shape[1]
+    shape = tuple(int(m) for m in payoffs.shape[2:])
+    width = max(shape) if shape else 0
+    found = np.zeros(count, dtype=bool)
+    out = np.zeros((count, n, width))
+    if count == 0 or n < 2:
+        return found, out
+    sizes = np.stack([a.sum(axis=1) for a in alive], axis=1)
+    rows = np.flatnonzero((np.count_nonzero(sizes > 1, axis=1) == 1) & np.all(sizes >= 1, axis=1))
+    if rows.size == 0:
+        return found, out
+    mixer = np.argmax(sizes[rows] > 1, axis=1)
+    action = np.stack([a[rows].argmax(axis=1) for a in alive], axis=1)  # (R, n)
+    flat = payoffs[rows].reshape(rows.size, n, -1)
+    strides = [int(np.prod(shape[k + 1 :], dtype=np.int64)) for k in range(n)]
+    for i in range(n):
+        sel = np.flatnonzero(mixer == i)
+        if sel.size == 0:
+            continue
+        base = np.zeros(sel.size, dtype=np.intp)
+        for k in range(n):
+            if k != i:
+                base += action[sel, k] * strides[k]
+        cells = base[:, None] + np.arange(shape[i])[None, :] * strides[i]
+        mine = flat[sel[:, None], i, cells]  # (R_i, m_i): u_i(s, a_-i)
+        live = alive[i][rows[sel]]
+        ref = mine[np.arange(sel.size), live.argmax(axis=1)]
+        tied = np.all(~live | (mine == ref[:, None]), axis=1)
+        hit = rows[sel[tied]]
+        found[hit] = True
+        out[hit, i, : shape[i]] = live[tied] / live[tied].sum(axis=1, keepdims=True)
+        for k in range(n):
+            if k != i:
+                out[hit, k, action[sel[tied], k]] = 1.0
+    return found, out

@@ -61,15 +61,18 @@ stopping Newton on its error estimate (Deuflhard's ``last^2 / previous``) 5-10%,
 quadratic (secant-tangent) predictor nothing (the turn, not the prediction, bounds the
 step), stopping at a looser regret before the polish at most 6% (the steps after regret
 1e-5), a contraction certificate that the branch runs to a strict pure equilibrium about
-1% (it holds only shortly before the regret reaches ``STOP_REGRET``). And some answers
-depend on the trace's floating-point path itself: in a game where one player mixes by
-payoff ties and the others play pure actions, the equilibria form a continuum, the
-polish keeps the mixer's traced probabilities, and the answer is where the trace
-stopped (about 1e-6, at most 2e-5, from the branch's limit traced to regret 1e-14).
-These are 65% of the benchmark's traced games and a few of the article's (57 of 23,610
-in the shipped scenarios' analysis solves); any change of the steps moves them by up
-to 3e-5 (3e-3 in one article game), so a faster control would have to trace them again
-with this one.
+1% (it holds only shortly before the regret reaches ``STOP_REGRET``).
+
+**Single-mixer tie games.** Where one player mixes over payoff ties and the others play
+pure actions the equilibria form a continuum, and the polish alone would keep the
+mixer's traced probabilities: where the trace stopped (about 1e-6, at most 2e-5 or 3e-3
+in one article game, from the branch's limit). The answer there is instead the branch's
+exact limit, the mixer uniform over its tied best responses, wherever the others are
+certified strict near the traced point (:func:`exact_ties`, with the argument), so it
+does not depend on the trace's floating-point path. Where iterated strict dominance
+already leaves such a game (the others one action each, the mixer's survivors tied),
+the engine answers it without a trace
+(:func:`sim.stochastic.dominance.tied_single_mixer`).
 """
 
 from __future__ import annotations
@@ -428,6 +431,98 @@ def polish(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]
     return x, ok
 
 
+def exact_ties(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]
+               ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:  # fmt: skip
+    """The exact limit of a traced single-mixer tie game: its mixer uniform over its tied
+    best responses.
+
+    ``games`` ``(N, n, *m)`` in their own payoffs (ties are read in these floats),
+    ``flat`` ``(N, M)`` polished limits. A limit qualifies when one player ``i`` has two
+    or more actions with probability at least :data:`SUPPORT_FLOOR` (its support ``S``),
+    every other player ``j`` one (``a_j``), ``S`` is exactly ``T``, the set of ``i``'s
+    best responses to ``a_-i`` (equal floats; every other action strictly worse), and
+    every other player is certified strict near the traced point: for each ``j`` and
+    ``t != a_j``, with ``d_s = u_j(a_j, s, a_-ij) - u_j(t, s, a_-ij)``,
+    ``sum_{s in T} d_s > |T| 2 r max_s |d_s|`` beyond its rounding, ``r`` the traced
+    mixer's 1-norm distance from the uniform ``1/|T|`` on ``T``. Then ``E_t(x) = sum_s
+    x_s d_s > 0`` for every mix ``x`` on ``T`` within ``2 r`` of uniform (``E_t`` is
+    linear and moves by at most ``max |d_s|`` per unit of 1-norm).
+
+    Why the limit is then uniform on ``T`` (McKelvey and Palfrey 1995: the branch's limit
+    ``x*`` is a Nash equilibrium; the trace stops near it, ``|x* - x| << r`` for the
+    traced ``x``): at ``x*`` the others are strict with some margin ``g``, so along the
+    branch each ``j`` plays ``t`` with probability ``O(exp(-lambda g))``; ``i``'s payoffs
+    of two actions ``s, s'`` in ``T`` are equal at ``a_-i`` and so differ by
+    ``O(exp(-lambda g))``, and the logit log-odds ``lambda (U_is - U_is')`` go to 0:
+    ``i``'s probabilities on ``T`` become equal. Where another player is not strict (the
+    certificate fails), its deviations may vanish as slowly as ``1 / lambda``, the
+    log-odds can keep a nonzero limit, and the traced point is kept.
+
+    Returns the profiles (the qualifying ones replaced, pure players exactly 0 and 1) and
+    which were replaced. :func:`sim.stochastic.dominance.tied_single_mixer` finds the
+    games where this holds without a trace (the others' strictness by dominance).
+    """
+    out = flat.copy()
+    count = flat.shape[0]
+    n = len(shape)
+    lay = _Layout(shape)
+    replaced = np.zeros(count, dtype=bool)
+    if count == 0 or n < 2:
+        return out, replaced
+    support = flat >= SUPPORT_FLOOR
+    sizes = np.stack([support[:, lay.block(i)].sum(axis=1) for i in range(n)], axis=1)
+    rows = np.flatnonzero((np.count_nonzero(sizes > 1, axis=1) == 1) & np.all(sizes >= 1, axis=1))
+    if rows.size == 0:
+        return out, replaced
+    mixer = np.argmax(sizes[rows] > 1, axis=1)
+    action = np.stack([flat[rows, lay.block(i)].argmax(axis=1) for i in range(n)], axis=1)
+    g = games[rows].reshape(rows.size, n, -1)
+    strides = [int(np.prod(shape[k + 1 :], dtype=np.int64)) for k in range(n)]
+    eps = np.finfo(np.float64).eps
+    for i in range(n):
+        sel = np.flatnonzero(mixer == i)
+        if sel.size == 0:
+            continue
+        base = np.zeros(sel.size, dtype=np.intp)
+        for k in range(n):
+            if k != i:
+                base += action[sel, k] * strides[k]
+        own = np.arange(shape[i])
+        mine = g[sel[:, None], i, base[:, None] + own[None, :] * strides[i]]  # (R, m_i)
+        tied = mine == mine.max(axis=1, keepdims=True)
+        sup = support[rows[sel], lay.block(i)]
+        ok = np.all(tied == sup, axis=1)
+        size_t = tied.sum(axis=1)
+        uniform = tied / size_t[:, None]
+        traced = flat[rows[sel], lay.block(i)]
+        r = np.abs(traced - uniform).sum(axis=1)
+        for j in range(n):
+            if j == i:
+                continue
+            rest = base - action[sel, j] * strides[j]
+            at = (rest[:, None, None] + np.arange(shape[j])[None, :, None] * strides[j]
+                  + own[None, None, :] * strides[i])  # fmt: skip
+            u = g[sel[:, None, None], j, at]  # (R, m_j, m_i): u_j(t, s, a_-ij)
+            kept = u[np.arange(sel.size), action[sel, j]]  # (R, m_i)
+            d = np.where(tied[:, None, :], kept[:, None, :] - u, 0.0)
+            total = d.sum(axis=2)
+            need = (size_t * 2.0 * r)[:, None] * np.abs(d).max(axis=2)
+            need += (4 * shape[i] + 16) * eps * np.abs(d).sum(axis=2)
+            strict = total > need
+            strict[np.arange(sel.size), action[sel, j]] = True
+            ok &= np.all(strict, axis=1)
+        hit = sel[ok]
+        replaced[rows[hit]] = True
+        for k in range(n):
+            b = lay.block(k)
+            if k == i:
+                out[rows[hit], b] = uniform[ok]
+            else:
+                out[rows[hit], b] = 0.0
+                out[rows[hit], lay.offsets[k] + action[hit, k]] = 1.0
+    return out, replaced
+
+
 def regrets(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]) -> FloatArray:
     """Largest regret of each game at each profile ``flat`` ``(N, M)``."""
     ev = _Evaluator(shape)
@@ -493,6 +588,7 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
         tracer.run(pending, stop)
         flat = tracer.profiles()[pending]
         polished, ok = polish(norm[todo[pending]], flat, shape)
+        polished, _ = exact_ties(games[todo[pending]], polished, shape)
         reg = regrets(norm[todo[pending]], polished, shape)
         good = ok & (reg <= bound[todo[pending]])
         out[todo[pending[good]]] = polished[good]

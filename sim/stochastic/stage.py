@@ -11,9 +11,13 @@ stage game of every game in the batch at once: ``(N, n, *m)`` with ``N = B x S``
   iterated strict dominance solves (:mod:`sim.stochastic.dominance`; its only equilibrium
   is the QRE limit); a game whose survivors of that elimination are a 2x2 game without a
   pure equilibrium (its only equilibrium is then the 2x2 game's mixed one, see
-  :func:`~sim.stochastic.dominance.cyclic_two_by_two`). The rest are traced, identical
-  games (after the affine normalisation the branch ignores) once: within the batch and
-  across rounds.
+  :func:`~sim.stochastic.dominance.cyclic_two_by_two`); a game whose survivors leave one
+  player with several actions, exactly tied against the others' single ones (its
+  equilibria are a continuum; the QRE limit is that player uniform over them, see
+  :func:`~sim.stochastic.dominance.tied_single_mixer`: path ``"tie"``). The rest are
+  traced, identical games (after the affine normalisation the branch ignores) once:
+  within the batch and across rounds; a traced limit in which one player mixes over
+  exactly tied actions is replaced by the exact limit (:func:`sim.stochastic.qre.exact_ties`).
 - ``"inertia"``, ``"player-optimal"``, ``"welfare"``: the first model's rules, over the
   equilibria found by exact enumeration: all pure equilibria
   (:func:`sim.equilibria.pure_equilibrium_mask`); if there are none, every equilibrium in
@@ -63,7 +67,7 @@ from sim.equilibria.verify import single_mixer_admitted, verify_many
 from sim.errors import EngineError, SolverError
 from sim.game import NormalFormGame
 from sim.stochastic import qre
-from sim.stochastic.dominance import cyclic_two_by_two, dominance_solution
+from sim.stochastic.dominance import cyclic_two_by_two, dominance_solution, tied_single_mixer
 from sim.stochastic.twomixer import exact_two_mixer
 
 FloatArray = npt.NDArray[np.float64]
@@ -76,10 +80,12 @@ FALLBACKS = ("player-optimal", "welfare")
 #: How a stage game was answered. ``uncertified``: traced, and within the regret bound, but
 #: ``sim.equilibria.verify``'s exact or certified arithmetic could not confirm it (ties in a
 #: degenerate game); ``fallback``: the trace did not give an equilibrium within the bound
-#: and ``sim.equilibria.solve(game, "auto")`` did.
+#: and ``sim.equilibria.solve(game, "auto")`` did; ``tie``: the exact limit of a game with a
+#: single mixer over exactly tied actions, found by dominance without a trace (not one of
+#: :data:`EXACT_PATHS`: its equilibria are a continuum, so its flags come from the search).
 PATHS = (
     "constant", "dominance", "cyclic", "traced", "uncertified", "shared", "pure",
-    "small-support", "fallback",
+    "small-support", "fallback", "tie",
 )  # fmt: skip
 #: The paths that answer a stage game with its only equilibrium: their robustness flags
 #: are set (and complete) whether or not the search for other equilibria runs.
@@ -188,64 +194,86 @@ def pure_is_equilibrium_batch(games: FloatArray, cells: npt.NDArray[np.intp]) ->
     return ok
 
 
-def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool = True
+def _certified(games: FloatArray, padded: FloatArray) -> BoolArray:
+    """``(K,)``: which profiles ``padded`` ``(K, n, max m)`` (each within its regret bound
+    already) are confirmed exactly: a pure one by comparing the game's own floats (exact),
+    a mixed one with a single mixer by :func:`sim.equilibria.verify.single_mixer_admitted`
+    (all at once), one with two players mixing over two actions each by the integer check
+    (:mod:`sim.stochastic.twomixer`), and any other (or one those leave undecided) by
+    ``sim.equilibria.verify``'s rational or certified interval arithmetic: the same
+    verdicts as that general check alone. Not confirmed: an equilibrium in floating point
+    that exact arithmetic cannot confirm (a degenerate game: ties)."""
+    shape = tuple(int(m) for m in games.shape[2:])
+    cells = pure_cells(padded, shape)
+    pure = cells[:, 0] >= 0
+    ok = np.ones(games.shape[0], dtype=bool)
+    ok[pure] = pure_is_equilibrium_batch(games[pure], cells[pure])
+    mixed = np.flatnonzero(~pure)
+    # One player mixing, the rest pure (most mixed limits): decided for all at once where
+    # the vectorised check can; the rest one by one.
+    admitted = single_mixer_admitted(games[mixed], padded[mixed])
+    for m_r in mixed[~admitted]:
+        profile_r = [padded[m_r, i, :m] for i, m in enumerate(shape)]
+        if exact_two_mixer(games[m_r], profile_r) is not None:
+            continue
+        try:
+            stage_verify(NormalFormGame(games[m_r]), profile_r, "logit-qre")
+        except SolverError:
+            ok[m_r] = False
+    return ok
+
+
+def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool = True,
+         tied: tuple[BoolArray, FloatArray] | None = None,
          ) -> tuple[FloatArray, npt.NDArray[np.int8]]:  # fmt: skip
     """QRE limits of games no fast path answered: trace each distinct one once.
 
-    Every traced limit is checked against its regret bound; with ``certify`` also exactly:
-    a pure limit by comparing the game's own floats (exact), a mixed one with a single
-    mixer by :func:`sim.equilibria.verify.single_mixer_admitted` (all at once), one with
-    two players mixing over two actions each by the integer check
-    (:mod:`sim.stochastic.twomixer`), and any other (or one those leave undecided) by
-    ``sim.equilibria.verify``'s rational or certified interval arithmetic: the same
-    verdicts as that general check alone."""
+    ``tied`` (found, padded profiles) marks games whose limit is known exactly without a
+    trace (:func:`~sim.stochastic.dominance.tied_single_mixer`): path ``"tie"``. Every
+    traced limit is checked against its regret bound; with ``certify`` also exactly
+    (:func:`_certified`), and so is every ``"tie"`` answer."""
     shape = tuple(int(m) for m in games.shape[2:])
     count = games.shape[0]
-    norm, spread = qre.normalise(games)
-    keys = [norm[k].tobytes() for k in range(count)]
     size = qre.flat_size(shape)
     flat = np.empty((count, size))
     path = np.full(count, PATHS.index("shared"), dtype=np.int8)
+    exact = np.zeros(count, dtype=bool) if tied is None else tied[0]
+    if exact.any():
+        rows = np.flatnonzero(exact)
+        flat[rows] = qre.from_padded(tied[1][rows], shape)  # type: ignore[index]
+        path[rows] = PATHS.index("tie")
+        if certify:
+            bad = ~_certified(games[rows], tied[1][rows])  # type: ignore[index]
+            path[rows[bad]] = PATHS.index("uncertified")
+    left = np.flatnonzero(~exact)
+    if left.size == 0:
+        return qre.to_padded(flat, shape), path
+    norm, spread = qre.normalise(games[left])
+    keys = [norm[r].tobytes() for r in range(left.size)]
     first: dict[bytes, int] = {}
     todo = []
-    for k, key in enumerate(keys):
+    for r, key in enumerate(keys):
         hit = cache.get(key)
         if hit is not None:
-            flat[k] = hit
+            flat[left[r]] = hit
         elif key in first:
             continue
         else:
-            first[key] = k
-            todo.append(k)
+            first[key] = r
+            todo.append(r)
     if todo:
-        idx = np.array(todo, dtype=np.intp)
+        sub = np.array(todo, dtype=np.intp)
+        idx = left[sub]
         with np.errstate(divide="ignore", invalid="ignore"):
-            relative = np.where(spread[idx] > 0, bound[idx] / spread[idx], np.inf)
-        limits = qre.logit_limits(games[idx], relative, (norm[idx], spread[idx]))
+            relative = np.where(spread[sub] > 0, bound[idx] / spread[sub], np.inf)
+        limits = qre.logit_limits(games[idx], relative, (norm[sub], spread[sub]))
         padded = qre.to_padded(limits.profiles, shape)
         good = limits.verified & (batch_regrets(games[idx], padded) <= bound[idx])
         method = np.where(good, PATHS.index("traced"), PATHS.index("fallback")).astype(np.int8)
         if certify:
-            cells = pure_cells(padded, shape)
-            pure = good & (cells[:, 0] >= 0)
-            exact_ok = pure_is_equilibrium_batch(games[idx], np.maximum(cells, 0))
-            # A pure limit that fails the exact comparison is an equilibrium to rounding only.
-            method[pure & ~exact_ok] = PATHS.index("uncertified")
-            mixed = np.flatnonzero(good & ~pure)
-            # One player mixing, the rest pure (most mixed limits): decided for all at
-            # once where the vectorised check can; the rest one by one, as before.
-            admitted = single_mixer_admitted(games[idx[mixed]], padded[mixed])
-            for m_r in mixed[~admitted]:
-                profile_r = [padded[m_r, i, :m] for i, m in enumerate(shape)]
-                if exact_two_mixer(games[idx[m_r]], profile_r) is not None:
-                    continue  # certified exactly (the same verdict as the general check)
-                try:
-                    stage_verify(NormalFormGame(games[idx[m_r]]), list(padded[m_r, i, :m]
-                                 for i, m in enumerate(shape)), "logit-qre")  # fmt: skip
-                except SolverError:
-                    # An equilibrium in floating point that exact arithmetic cannot confirm
-                    # (a degenerate game: ties): kept, and counted as such.
-                    method[m_r] = PATHS.index("uncertified")
+            rows = np.flatnonzero(good)
+            bad = ~_certified(games[idx[rows]], padded[rows])
+            method[rows[bad]] = PATHS.index("uncertified")
         for r, k in enumerate(idx.tolist()):
             profile = limits.profiles[r]
             if not good[r]:
@@ -253,10 +281,10 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
             flat[k] = profile
             path[k] = method[r]
             if good[r]:
-                cache.put(keys[k], profile)
-        for k, key in enumerate(keys):
-            if key in first and first[key] != k:
-                flat[k] = flat[first[key]]
+                cache.put(keys[todo[r]], profile)
+        for r, key in enumerate(keys):
+            if key in first and first[key] != r:
+                flat[left[r]] = flat[left[first[key]]]
     return qre.to_padded(flat, shape), path
 
 
@@ -372,7 +400,8 @@ def select_stage(
 
     sub = games[rest]
     if rule == "qre":
-        chosen, chosen_path = _qre(sub, bound[rest], cache, certify)
+        found, tie_profiles = tied_single_mixer(sub, [a[rest] for a in alive])
+        chosen, chosen_path = _qre(sub, bound[rest], cache, certify, (found, tie_profiles))
         strategies[rest] = chosen
         path[rest] = chosen_path
         if robust:
