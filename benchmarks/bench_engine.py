@@ -337,7 +337,8 @@ def alternate(old_tree: str, repeats: int, grid: int, levels: int, rounds: int,
             env = dict(os.environ, PYTHONPATH=tree)
             out = subprocess.run([sys.executable, "-c", code, str(here), str(grid), str(levels),
                                   str(rounds), str(int(robust)), str(int(certify))],
-                                 env=env, check=True, capture_output=True, text=True)  # fmt: skip
+                                 env=env, cwd="/", check=True, capture_output=True,
+                                 text=True)  # fmt: skip
             got = json.loads(out.stdout.strip().splitlines()[-1])
             runs[name].append(got["cpu"])
             print(f"repeat {r + 1} {name} ({got['sim']}): CPU a round "
