@@ -284,3 +284,18 @@ def test_a_cycling_iteration_raises_convergence_error() -> None:
     at discount 0.9: it says so instead of returning an answer."""
     with pytest.raises(ConvergenceError, match="did not converge within 3 iterations"):
         solve(_tiny(), max_iterations=3)
+
+
+def test_iteration_bound_of_a_subnormal_discount() -> None:
+    """A discount so small that ``stop (1 - d) / d`` overflows (hypothesis found
+    ``d = 5e-324`` in the Green-Porter test) is a contraction that needs no iterations:
+    the bound is the floor of 100, as for any ``d`` whose first step already meets the
+    stopping rule; a usual discount needs ``4 ceil(log(stop (1 - d) / d) / log d) + 100``."""
+    import math
+
+    from sim.stochastic.solver import iteration_bound
+
+    assert iteration_bound(5e-324, 1e-10) == 100
+    assert iteration_bound(1e-300, 1e-10) == 100
+    need = math.log(1e-10 * 0.05 / 0.95) / math.log(0.95)
+    assert iteration_bound(0.95, 1e-10) == 4 * math.ceil(need) + 100

@@ -182,7 +182,7 @@ def stationary(game: StochasticGame, initial: FloatArray, options: Options,
     u = game.batch_payoffs().reshape(b, -1)
     spread = u.max(axis=1) - u.min(axis=1)
     d = game.batch_discount().max(axis=1)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         threshold = np.where(d > 0, options.stop * spread * (1 - d) / d, np.inf)
     counts: dict[str, int] = {}
     cache = TraceCache() if traces is None else traces
@@ -226,8 +226,11 @@ def iteration_bound(discount: float, stop: float) -> int:
     contraction converges well within it, one that cycles fails in reasonable time."""
     if discount <= 0:
         return 100
-    need = math.log(stop * (1 - discount) / discount) / math.log(discount)
-    return int(min(MAX_ITERATIONS, 4 * math.ceil(need) + 100))
+    ratio = stop * (1 - discount) / discount
+    # A subnormal discount overflows the ratio (to inf): such a contraction needs no
+    # iterations; so does any whose ratio exceeds 1 (a negative need).
+    need = math.log(ratio) / math.log(discount) if math.isfinite(ratio) else 0.0
+    return int(min(MAX_ITERATIONS, 4 * math.ceil(max(need, 0.0)) + 100))
 
 
 def memory_estimate(game: StochasticGame, horizon: int | None) -> int:
