@@ -223,6 +223,32 @@ def cyclic_two_by_two_numpy(
     return found, out
 
 
+def single_mixers(sizes: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.intp],
+                                                        npt.NDArray[np.intp]]:  # fmt: skip
+    """The rows of ``sizes`` ``(N, n)`` (each player's number of actions in play) in which
+    exactly one player has two or more and every other one, and that player in each."""
+    rows = np.flatnonzero((np.count_nonzero(sizes > 1, axis=1) == 1) & np.all(sizes >= 1, axis=1))
+    return rows, np.argmax(sizes[rows] > 1, axis=1)
+
+
+def deviation_cells(action: npt.NDArray[np.intp], i: int, j: int, shape: tuple[int, ...]
+                    ) -> npt.NDArray[np.intp]:  # fmt: skip
+    """``(R, m_j, m_i)`` (``(R, m_i)`` when ``j == i``): flat profile indices (C order) of
+    the profiles ``action`` ``(R, n)`` with player ``j``'s action replaced by each of its
+    own and player ``i``'s by each of its own."""
+    n = len(shape)
+    strides = [int(np.prod(shape[k + 1 :], dtype=np.int64)) for k in range(n)]
+    base = np.zeros(action.shape[0], dtype=np.intp)
+    for k in range(n):
+        if k not in (i, j):
+            base += action[:, k] * strides[k]
+    own = np.arange(shape[i]) * strides[i]
+    if j == i:
+        return base[:, None] + own[None, :]
+    theirs = np.arange(shape[j]) * strides[j]
+    return base[:, None, None] + theirs[None, :, None] + own[None, None, :]
+
+
 def tied_single_mixer(
     payoffs: FloatArray, alive: list[BoolArray]
 ) -> tuple[BoolArray, FloatArray]:
@@ -256,24 +282,16 @@ def tied_single_mixer(
     out = np.zeros((count, n, width))
     if count == 0 or n < 2:
         return found, out
-    sizes = np.stack([a.sum(axis=1) for a in alive], axis=1)
-    rows = np.flatnonzero((np.count_nonzero(sizes > 1, axis=1) == 1) & np.all(sizes >= 1, axis=1))
+    rows, mixer = single_mixers(np.stack([a.sum(axis=1) for a in alive], axis=1))
     if rows.size == 0:
         return found, out
-    mixer = np.argmax(sizes[rows] > 1, axis=1)
     action = np.stack([a[rows].argmax(axis=1) for a in alive], axis=1)  # (R, n)
     flat = payoffs[rows].reshape(rows.size, n, -1)
-    strides = [int(np.prod(shape[k + 1 :], dtype=np.int64)) for k in range(n)]
     for i in range(n):
         sel = np.flatnonzero(mixer == i)
         if sel.size == 0:
             continue
-        base = np.zeros(sel.size, dtype=np.intp)
-        for k in range(n):
-            if k != i:
-                base += action[sel, k] * strides[k]
-        cells = base[:, None] + np.arange(shape[i])[None, :] * strides[i]
-        mine = flat[sel[:, None], i, cells]  # (R_i, m_i): u_i(s, a_-i)
+        mine = flat[sel[:, None], i, deviation_cells(action[sel], i, i, shape)]  # u_i(s, a_-i)
         live = alive[i][rows[sel]]
         ref = mine[np.arange(sel.size), live.argmax(axis=1)]
         tied = np.all(~live | (mine == ref[:, None]), axis=1)

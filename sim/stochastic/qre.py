@@ -87,6 +87,7 @@ import numpy.typing as npt
 
 from sim.errors import EngineError
 from sim.game import MixedProfile, NormalFormGame
+from sim.stochastic.dominance import deviation_cells, single_mixers
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -470,25 +471,18 @@ def exact_ties(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]
     if count == 0 or n < 2:
         return out, replaced
     support = flat >= SUPPORT_FLOOR
-    sizes = np.stack([support[:, lay.block(i)].sum(axis=1) for i in range(n)], axis=1)
-    rows = np.flatnonzero((np.count_nonzero(sizes > 1, axis=1) == 1) & np.all(sizes >= 1, axis=1))
+    rows, mixer = single_mixers(
+        np.stack([support[:, lay.block(i)].sum(axis=1) for i in range(n)], axis=1))
     if rows.size == 0:
         return out, replaced
-    mixer = np.argmax(sizes[rows] > 1, axis=1)
     action = np.stack([flat[rows, lay.block(i)].argmax(axis=1) for i in range(n)], axis=1)
     g = games[rows].reshape(rows.size, n, -1)
-    strides = [int(np.prod(shape[k + 1 :], dtype=np.int64)) for k in range(n)]
     eps = np.finfo(np.float64).eps
     for i in range(n):
         sel = np.flatnonzero(mixer == i)
         if sel.size == 0:
             continue
-        base = np.zeros(sel.size, dtype=np.intp)
-        for k in range(n):
-            if k != i:
-                base += action[sel, k] * strides[k]
-        own = np.arange(shape[i])
-        mine = g[sel[:, None], i, base[:, None] + own[None, :] * strides[i]]  # (R, m_i)
+        mine = g[sel[:, None], i, deviation_cells(action[sel], i, i, shape)]  # (R, m_i)
         tied = mine == mine.max(axis=1, keepdims=True)
         sup = support[rows[sel], lay.block(i)]
         ok = np.all(tied == sup, axis=1)
@@ -499,9 +493,7 @@ def exact_ties(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]
         for j in range(n):
             if j == i:
                 continue
-            rest = base - action[sel, j] * strides[j]
-            at = (rest[:, None, None] + np.arange(shape[j])[None, :, None] * strides[j]
-                  + own[None, None, :] * strides[i])  # fmt: skip
+            at = deviation_cells(action[sel], i, j, shape)
             u = g[sel[:, None, None], j, at]  # (R, m_j, m_i): u_j(t, s, a_-ij)
             kept = u[np.arange(sel.size), action[sel, j]]  # (R, m_i)
             d = np.where(tied[:, None, :], kept[:, None, :] - u, 0.0)

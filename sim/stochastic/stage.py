@@ -400,8 +400,8 @@ def select_stage(
 
     sub = games[rest]
     if rule == "qre":
-        found, tie_profiles = tied_single_mixer(sub, [a[rest] for a in alive])
-        chosen, chosen_path = _qre(sub, bound[rest], cache, certify, (found, tie_profiles))
+        tie_found, tie_profiles = tied_single_mixer(sub, [a[rest] for a in alive])
+        chosen, chosen_path = _qre(sub, bound[rest], cache, certify, (tie_found, tie_profiles))
         strategies[rest] = chosen
         path[rest] = chosen_path
         if robust:
