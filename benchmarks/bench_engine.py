@@ -314,11 +314,29 @@ def after_shock(grid: int, levels: int, rounds: int, robust: bool, certify: bool
     return [b - a for a, b in zip([0.0, *stamps[:-1]], stamps, strict=True)]
 
 
+def article_rules() -> list[float]:
+    """CPU seconds of the article's baseline at the analysis grid (24 rounds, 501 states)
+    solved under the first model's rules, ``robust=False`` (the analysis's call: the rules'
+    pick checks only the two-mixer candidates it depends on), one rule after another."""
+    from sim.article.build import build as build_article
+    from sim.article.grid import ANALYSIS
+
+    game = build_article(rounds=24, resolution=ANALYSIS)
+    solve(build(3, 2, 1, 1)[0], 1)  # compile (numba caches it on disk)
+    out = []
+    for rule in ("inertia", "player-optimal", "welfare"):
+        t = time.process_time()
+        solve(game.games, horizon=game.rounds, selection=rule, robust=False)
+        out.append(time.process_time() - t)
+    return out
+
+
 def alternate(old_tree: str, repeats: int, grid: int, levels: int, rounds: int,
-              robust: bool, certify: bool) -> None:  # fmt: skip
-    """:func:`after_shock` with the ``sim`` package of ``old_tree`` and of this tree, in
-    fresh processes, old and new alternating ``repeats`` times; medians of the CPU a
-    round (the first round solved, from zero terminal values, apart)."""
+              robust: bool, certify: bool, rules: bool = False) -> None:  # fmt: skip
+    """:func:`after_shock` (with ``rules``, :func:`article_rules`) with the ``sim`` package
+    of ``old_tree`` and of this tree, in fresh processes, old and new alternating
+    ``repeats`` times; medians of the CPU a round (the first round solved, from zero
+    terminal values, apart), or of each rule's solve."""
     import json
     import os
     import statistics
@@ -329,22 +347,32 @@ def alternate(old_tree: str, repeats: int, grid: int, levels: int, rounds: int,
     code = ("import sys, json, importlib.util; import sim; "
             "spec = importlib.util.spec_from_file_location('bench', sys.argv[1]); "
             "b = importlib.util.module_from_spec(spec); spec.loader.exec_module(b); "
-            "print(json.dumps({'sim': sim.__file__, 'cpu': b.after_shock(*map(int, "
-            "sys.argv[2:5]), sys.argv[5] == '1', sys.argv[6] == '1')}))")  # fmt: skip
+            "print(json.dumps({'sim': sim.__file__, 'cpu': b.article_rules() "
+            "if sys.argv[7] == '1' else b.after_shock(*map(int, sys.argv[2:5]), "
+            "sys.argv[5] == '1', sys.argv[6] == '1')}))")  # fmt: skip
     runs: dict[str, list[list[float]]] = {"old": [], "new": []}
     for r in range(repeats):
         for name, tree in (("old", old_tree), ("new", new_tree)):
             env = dict(os.environ, PYTHONPATH=tree)
             out = subprocess.run([sys.executable, "-c", code, str(here), str(grid), str(levels),
-                                  str(rounds), str(int(robust)), str(int(certify))],
+                                  str(rounds), str(int(robust)), str(int(certify)),
+                                  str(int(rules))],
                                  env=env, cwd="/", check=True, capture_output=True,
                                  text=True)  # fmt: skip
             got = json.loads(out.stdout.strip().splitlines()[-1])
             runs[name].append(got["cpu"])
-            print(f"repeat {r + 1} {name} ({got['sim']}): CPU a round "
+            print(f"repeat {r + 1} {name} ({got['sim']}): CPU "
                   + ", ".join(f"{x:.2f}" for x in got["cpu"]), flush=True)  # fmt: skip
     with open("/proc/loadavg") as fh:
         load = fh.read().split()[:3]
+    if rules:
+        med = {k: [statistics.median(v[r] for v in runs[k]) for r in range(3)] for k in runs}
+        print(f"the article's baseline, analysis grid, 24 rounds, robust=False, medians of "
+              f"{repeats} (load average {' '.join(load)}): " + "; ".join(
+                  f"{rule} old {o:.2f} s, new {n:.2f} s ({o / n:.2f}x)" for rule, o, n in zip(
+                      ("inertia", "player-optimal", "welfare"), med["old"], med["new"],
+                      strict=True)))  # fmt: skip
+        return
     first = {k: statistics.median(v[0] for v in runs[k]) for k in runs}
     later = {k: statistics.median(x for v in runs[k] for x in v[1:]) for k in runs}
     print(f"last {rounds} rounds (after the shock), robust={robust}, certify={certify}, "
@@ -368,6 +396,9 @@ def main() -> None:
                              "tree's, alternating (CPU a round, medians)")  # fmt: skip
     parser.add_argument("--after", type=int, default=4, help="rounds timed by --alternate")
     parser.add_argument("--repeats", type=int, default=3, help="repeats of --alternate")
+    parser.add_argument("--rules", action="store_true",
+                        help="--alternate on the article's baseline under the first model's "
+                             "rules instead")  # fmt: skip
     parser.add_argument("--defaults", action="store_true",
                         help="--alternate with robust=True, certify=True")  # fmt: skip
     args = parser.parse_args()
@@ -375,7 +406,7 @@ def main() -> None:
         args.grid, args.levels, args.horizons = 5, 4, "24,48"
     if args.alternate:
         alternate(args.alternate, args.repeats, args.grid, args.levels, args.after,
-                  args.defaults, args.defaults)  # fmt: skip
+                  args.defaults, args.defaults, args.rules)  # fmt: skip
         return
     horizons = [int(h) for h in args.horizons.split(",")]
     longest = max(horizons)

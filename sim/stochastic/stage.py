@@ -503,6 +503,10 @@ def _pick_checked(
                 if np.abs(e - previous).max() <= 1e-9:
                     return e
         rule = fallback
+    if len(floats) == 1:
+        # One candidate (nearly every call): the loop below would score it, find it tied
+        # with itself, check it and return its exact profile, or None: the same, unscored.
+        return check(0)
     spread = float(game.max() - game.min())
     while True:
         alive = [c for c in range(len(floats)) if checked.get(c, floats[c]) is not None]
