@@ -15,29 +15,40 @@ scenario's 24, as the default analysis):
   each), and with 2 local worker processes (4 chunks, pool start-up included); their
   ratios; whether they agree bit for bit; the CPU seconds per calibration of each (the
   machine is shared: CPU time is steadier than wall time);
-- the default analysis (:class:`sim.calibrate.analysis.AnalysisOptions`): its solve count,
-  and its wall time projected from the measured rates with the processes executor.
+- the default analysis (:class:`sim.calibrate.analysis.AnalysisOptions`): its solve count
+  (the supported draws, which hold the Sobol design's base matrices; every factor's mixed
+  rows on the screening base; ``--leaders`` leading factors' on the rest of the base, one
+  per answer at most; the relaxed draws that violate their constraint; the knife edges),
+  its CPU time from the measured CPU seconds per solve, and its wall time on two idle
+  cores and at the rates measured here with the processes executor;
+- the Sobol intervals: each answer's leading factor (the largest total index) in an
+  analysis file (``--analysis``, default the committed ``figures/analysis.json``), its 95%
+  half-width and full width at the base it rests on, and both projected to the default
+  design's base as ``1/sqrt(base)`` (the scaling measured in docs/calibration.md).
 
 Medians over ``--repeats``; the load average is printed beside the numbers. The machine is
 shared: numbers are noisy.
 
-Usage: ``python benchmarks/bench_analyze.py [--n N] [--rounds R] [--repeats K]``
+Usage: ``python benchmarks/bench_analyze.py [--n N] [--rounds R] [--repeats K] [--leaders L]
+[--analysis FILE]``
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import os
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim.article.parameters import stack
-from sim.calibrate.analysis import GROUPS, AnalysisOptions, draw_relaxed
+from sim.calibrate.analysis import AnalysisOptions, draw_relaxed, factor_columns
 from sim.calibrate.constraints import load_constraints
 from sim.calibrate.sampler import Space, draw, rejection_pilot
 from sim.calibrate.setting import load_setting
@@ -63,6 +74,14 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=16, help="calibrations solved (default 16)")
     ap.add_argument("--rounds", type=int, help="rounds per solve (default: the scenario's)")
     ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--leaders", type=int, default=6,
+                    help="leading factors refined on the whole base (default 6: one per answer)")
+    ap.add_argument("--analysis", default="figures/analysis.json",
+                    help="an analysis.json whose intervals are projected to the defaults")
+    ap.add_argument("--skip-solving", action="store_true",
+                    help="only the projections, from --cpu-per-solve")
+    ap.add_argument("--cpu-per-solve", type=float, default=0.0,
+                    help="CPU s per solve for --skip-solving")
     args = ap.parse_args()
 
     ledger = load_constraints()
@@ -96,7 +115,17 @@ def main() -> None:
     print(f"relaxed sets: {m} draws from each of {len(ledger.ids())} in {t_relaxed:.1f} s; "
           f"{outside} of {m * len(ledger.ids())} violate the constraint left out (solved)")
 
-    params = drawn.params
+    if args.skip_solving:
+        cpu, rate, pool_rate = args.cpu_per_solve, 0.0, 0.0
+    else:
+        cpu, rate, pool_rate = _solving(setting, drawn.params, args)
+    _project(default, space, outside, m, len(ledger.ids()), t_draw, t_relaxed, cpu, rate,
+             pool_rate, args)
+
+
+def _solving(setting: Any, params: Any, args: argparse.Namespace) -> tuple[float, float, float]:
+    """Chunked, one-by-one and 2-process solves of the same calibrations: CPU s per solve,
+    calibrations per second in process and with 2 processes."""
     cals = stack([params.calibration(b) for b in range(args.n)])
     solve_calibrations(setting, stack([params.calibration(0)]))  # compile before timing
     t_chunk, c_chunk, chunked = _median_time(
@@ -113,26 +142,54 @@ def main() -> None:
     print(f"  in process, one chunk: {rate:.2f} calibrations/s ({c_chunk / args.n:.2f} CPU s "
           "each)")
     print(f"  one-by-one loop: {args.n / t_loop:.2f}/s ({c_loop / args.n:.2f} CPU s each); "
-          f"chunk/loop {t_loop / t_chunk:.2f}x")
+          f"chunk/loop {t_loop / t_chunk:.2f}x wall, {c_loop / c_chunk:.2f}x CPU")
     print(f"  2 processes, 4 chunks: {pool_rate:.2f}/s ({c_pool / args.n:.2f} CPU s each, "
           f"start-up included); processes/in process {t_chunk / t_pool:.2f}x")
     print(f"  identical bytes: {same}; load average now {os.getloadavg()[0]:.1f}")
+    return c_chunk / args.n, rate, pool_rate
 
-    groups = len(GROUPS)
+
+def _project(default: AnalysisOptions, space: Any, outside: int, m: int, sets: int,
+             t_draw: float, t_relaxed: float, cpu: float, rate: float, pool_rate: float,
+             args: argparse.Namespace) -> None:  # fmt: skip
+    """The default analysis's solves, time and Sobol intervals (module docstring)."""
+    groups = len(factor_columns(space.names))
     knife = 2 * space.dim + 1
-    sobol = default.sobol_base * (groups + 2)
-    solves = default.n + sobol + outside + knife
-    supported = (default.n + 2 * default.sobol_base) / 256 * t_draw
-    cpu = c_chunk / args.n
-    print(f"default analyze (n {default.n}, Sobol base {default.sobol_base} x {groups + 2} = "
-          f"{sobol}, importance {m} draws x {len(ledger.ids())} sets ({outside} solved), knife "
-          f"edges {knife}): {solves} solves, {solves * cpu / 60:.1f} CPU min of solving")
-    print(f"  projected with 2 processes at the rate measured here: "
-          f"{(supported + t_relaxed / 2 + solves / pool_rate) / 60:.1f} min; in process "
-          f"{(supported + t_relaxed + solves / rate) / 60:.1f} min")
+    base, screen = default.sobol_base, min(default.screen_base, default.sobol_base)
+    leaders = min(args.leaders, groups) if base > screen else 0
+    supported = default.supported_draws()
+    sobol = groups * screen + leaders * (base - screen)
+    solves = supported + sobol + outside + knife
+    drawing = supported / 256 * t_draw
+    print(f"default analyze (n {default.n}: {supported} supported draws holding the Sobol "
+          f"base {base} x 2; every one of {groups} factors' mixed rows on {screen} base rows "
+          f"and {leaders} leading factors' on the other {base - screen} ({sobol}); importance "
+          f"{m} draws x {sets} sets ({outside} solved); knife edges {knife}): {solves} solves, "
+          f"{solves * cpu / 60:.1f} CPU min of solving at {cpu:.2f} CPU s a solve")
     print(f"  projected on 2 idle cores (CPU s per calibration / 2 workers, the relaxed sets "
-          f"split over them): {(supported + t_relaxed / 2 + solves * cpu / 2) / 60:.1f} min")
+          f"split over them, drawing in the parent): "
+          f"{(drawing + t_relaxed / 2 + solves * cpu / 2) / 60:.1f} min")
+    if rate and pool_rate:
+        print(f"  projected at the rates measured here: 2 processes "
+              f"{(drawing + t_relaxed / 2 + solves / pool_rate) / 60:.1f} min; in process "
+              f"{(drawing + t_relaxed + solves / rate) / 60:.1f} min")
+    path = Path(args.analysis)
+    if not path.exists():
+        return
+    from sim.results.io import read_supported
 
+    found = read_supported(path)
+    print(f"Sobol intervals of each answer's leading factor in {path} (95% bootstrap; half-width "
+          f"and full width), and projected to the default base {base} as 1/sqrt(base):")
+    for name, rows in found.sobol.items():
+        if not rows:
+            continue
+        top = max(rows, key=lambda r: r.ST)
+        at = top.base or found.sobol_base
+        half = top.ST_conf * math.sqrt(at / base)
+        print(f"  {name}: {top.factor}, total index {top.ST:.2f}: half-width {top.ST_conf:.3f}, "
+              f"full {2 * top.ST_conf:.3f} at base {at}; at {base}: half {half:.3f}, full "
+              f"{2 * half:.3f}")
 
 if __name__ == "__main__":
     main()

@@ -4,17 +4,26 @@ them, and where they sit on a knife edge.
 For a scenario (:class:`~sim.calibrate.setting.Setting`) and a seed:
 
 1. **Distributions.** ``n`` calibrations drawn uniformly from the supported set
-   (:mod:`sim.calibrate.sampler`) are solved (:mod:`sim.calibrate.solving`). Each answer is
-   reported over them: the horizon (each calibration's median round, or ``collapse`` /
-   ``never`` when hedging does not end within the run with probability 1/2: outcomes of
-   their own, never folded into the last round), where the hedge ends, the probability of
-   collapse by a date, and the value of ambiguity.
+   (:mod:`sim.calibrate.sampler`, one hit-and-run chain each; at least twice the Sobol
+   base, whose two base matrices are among them) are solved (:mod:`sim.calibrate.solving`).
+   Each answer is reported over them: the horizon (each calibration's median round, or
+   ``collapse`` / ``never`` when hedging does not end within the run with probability 1/2:
+   outcomes of their own, never folded into the last round), where the hedge ends, the
+   probability of collapse by a date, and the value of ambiguity.
 2. **Sobol indices** (first-order and total, 95% bootstrap intervals; SALib) of each scalar
-   answer (:data:`TARGETS`) to groups of parameters (:data:`GROUPS`). The estimators need
+   answer (:class:`Targets`) to groups of parameters (:data:`GROUPS`). The estimators need
    independent inputs and the supported set is not a product of intervals: the two base
-   matrices of Saltelli's design are independent draws from the supported set, and each
-   mixed row (a base row with one group's values taken from the other) is solved whether or
-   not it satisfies every constraint; the share that does is reported beside the indices.
+   matrices ``A`` and ``B`` of Saltelli's design are independent draws from the supported
+   set (the first ``2 * sobol_base`` supported calibrations), and each mixed row (a base row
+   of ``A`` with one group's values taken from ``B``) is solved whether or not it satisfies
+   every constraint; the share that does is reported beside the indices. In two stages:
+   a **screening** solves every group's mixed rows on the first ``screen_base`` base rows
+   and estimates every group's indices there; the group with the largest total index of
+   each answer (its *leading factor*) then has its mixed rows solved on the rest of the
+   base too, and its indices are estimated on all ``sobol_base`` rows (each row says which
+   base it rests on). Each index is SALib's estimator on a Saltelli design of its own
+   factors (a design's factors need not be every group: an estimator reads ``A``, ``B``
+   and its factor's mixed rows only).
 3. **Claim importance.** For each constraint ``k``, how much each answer's spread
    (standard deviation) shrinks when ``k`` is added to the others,
    ``1 - sd(S) / sd(S_-k)``. The relaxed set ``S_-k`` contains the supported set ``S``, so
@@ -38,10 +47,11 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.article.ambiguity import TIE
 from sim.article.parameters import SPEC, FloatArray, Parameters, stack
 from sim.calibrate.constraints import ConstraintLedger
 from sim.calibrate.sampler import Space, draw
-from sim.calibrate.sensitivity import sobol_indices
+from sim.calibrate.sensitivity import SobolIndices, sobol_indices
 from sim.calibrate.setting import Setting
 from sim.calibrate.solving import EXITS, Answer, solve_calibrations
 from sim.errors import HedgesimError
@@ -102,18 +112,21 @@ class Targets:
 
     def names(self) -> tuple[str, ...]:
         return ("hedging ends", "exit to realign", "exit to align", "collapse by",
-                "value of ambiguity")
+                "value of ambiguity", "hedging strictly best")
 
     def of(self, a: Answer) -> FloatArray:
-        """``(B, 5)``: P(hedging stops being certain within the run), P(the hedge ends in
+        """``(B, 6)``: P(hedging stops being certain within the run), P(the hedge ends in
         a realignment), ... in an alignment, P(collapse by the date), the value of
-        ambiguity."""
+        ambiguity, and whether that value is positive (1 or 0: hedging is Syria's strict
+        best reply at the start; a bounded companion of the value, whose Sobol estimators
+        a few extreme values cannot swamp: docs/calibration.md)."""
         return np.stack([
             a.horizon_at.sum(axis=1),
             a.exit[:, EXITS.index("realign")],
             a.exit[:, EXITS.index("align")],
             a.collapsed[:, self.collapse_round],
             a.ambiguity,
+            (a.ambiguity > TIE).astype(np.float64),
         ], axis=1)  # fmt: skip
 
 
@@ -216,9 +229,16 @@ def shrink_of(sd_all: FloatArray, sd_without: FloatArray) -> FloatArray:
 
 @dataclass(frozen=True)
 class AnalysisOptions:
+    """The analysis's sizes (docs/calibration.md says why these defaults): ``n`` supported
+    calibrations (at least ``2 * sobol_base`` are drawn: the Sobol design's base rows are
+    among them), the Sobol design's base (``sobol_base``; each answer's leading factors are
+    estimated on all its rows) and screening base (``screen_base``: every factor on its
+    first rows), ``importance_n`` draws per relaxed set."""
+
     n: int = 256
     seed: int = 0
     sobol_base: int = 64
+    screen_base: int = 64
     importance_n: int = 32
     by: datetime.date | None = None
     executor: str = "inprocess"
@@ -227,6 +247,11 @@ class AnalysisOptions:
     chunk_size: int = 32
     knife_edges: bool = True
     sampler: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    def supported_draws(self) -> int:
+        """How many supported calibrations are drawn and solved: ``n``, or the design's
+        two base matrices if they are more."""
+        return max(self.n, 2 * self.sobol_base)
 
 
 def draw_relaxed(ledger: ConstraintLedger, space: Space, cid: str, n: int, seed: int,
@@ -239,20 +264,84 @@ def draw_relaxed(ledger: ConstraintLedger, space: Space, cid: str, n: int, seed:
     return draw(ledger.without(cid), space, n, seed, **options).unit  # type: ignore[arg-type]
 
 
+def factor_columns(names: tuple[str, ...]) -> dict[str, list[int]]:
+    """Each factor (group, :data:`GROUPS` order) with the columns of its drawn parameters
+    (a group none of whose parameters is drawn is left out)."""
+    out: dict[str, list[int]] = {}
+    for k, name in enumerate(names):
+        out.setdefault(GROUP_OF[name], []).append(k)
+    return {g: out[g] for g in GROUPS if g in out}
+
+
+def mixed_rows(a_rows: FloatArray, b_rows: FloatArray, columns: list[int]) -> FloatArray:
+    """``A`` with one factor's ``columns`` taken from ``B`` (row by row)."""
+    mixed = np.array(a_rows, dtype=np.float64, copy=True)
+    mixed[:, columns] = b_rows[:, columns]
+    return mixed
+
+
+def saltelli_outputs(y_a: FloatArray, y_b: FloatArray, y_mixed: list[FloatArray]) -> FloatArray:
+    """The outputs of Saltelli's design in the row order SALib reads: per base row ``j``,
+    ``f(A_j)``, each factor's ``f(A_j with the factor from B_j)``, ``f(B_j)``."""
+    return np.stack([y_a, *y_mixed, y_b], axis=1).reshape(-1)
+
+
 def _sobol_design(base: int, a_rows: FloatArray, b_rows: FloatArray,
                   groups: list[str]) -> FloatArray:  # fmt: skip
     """Saltelli's design in SALib's row order: per base row, ``A``, each factor's mixed row
     (``A`` with that group's columns from ``B``), ``B``."""
-    design = []
-    for j in range(base):
-        design.append(a_rows[j])
-        for g in dict.fromkeys(groups):
-            mixed = a_rows[j].copy()
-            cols = [k for k, x in enumerate(groups) if x == g]
-            mixed[cols] = b_rows[j][cols]
-            design.append(mixed)
-        design.append(b_rows[j])
-    return np.array(design)
+    columns = [[k for k, x in enumerate(groups) if x == g] for g in dict.fromkeys(groups)]
+    parts = [a_rows[:base]] + [mixed_rows(a_rows[:base], b_rows[:base], c) for c in columns]
+    return np.stack(parts + [b_rows[:base]], axis=1).reshape(-1, a_rows.shape[1])
+
+
+def leading_factors(screened: dict[str, list[SobolRow]]) -> list[str]:
+    """The factor with the largest total index of each answer at the screening stage (each
+    named once, in the order first met)."""
+    return list(dict.fromkeys(max(rows, key=lambda r: r.ST).factor
+                              for rows in screened.values() if rows))  # fmt: skip
+
+
+def _rows(found: SobolIndices, base: int) -> list[SobolRow]:
+    return [SobolRow(factor=f, parameters=list(GROUPS.get(f, (f,))), S1=float(found.S1[i]),
+                     S1_conf=float(found.S1_conf[i]), ST=float(found.ST[i]),
+                     ST_conf=float(found.ST_conf[i]), base=base)
+            for i, f in enumerate(found.factors)]  # fmt: skip
+
+
+Table = dict[str, list[SobolRow]]
+
+
+def sobol_table(y_a: FloatArray, y_b: FloatArray, y_mixed: dict[str, FloatArray],
+                names: tuple[str, ...], screen: int, leaders: list[str],
+                seed: int) -> tuple[Table, Table]:  # fmt: skip
+    """Each answer's Sobol rows (:data:`GROUPS` order): every factor estimated on the first
+    ``screen`` base rows, then the ``leaders`` on every base row they were solved on (the
+    whole base), replacing their screening rows. ``y_a``, ``y_b`` ``(base, A)``: the
+    outputs at the base matrices; ``y_mixed``: per factor, ``(base, A)`` outputs of its
+    mixed rows (NaN where not solved). Returns ``(final, screening)``."""
+    final: dict[str, list[SobolRow]] = {}
+    screened: dict[str, list[SobolRow]] = {}
+    factors = list(y_mixed)
+    base = y_a.shape[0]
+    for k, name in enumerate(names):
+        first = saltelli_outputs(y_a[:screen, k], y_b[:screen, k],
+                                 [y_mixed[f][:screen, k] for f in factors])  # fmt: skip
+        if np.ptp(first) <= 1e-12:  # the answer does not vary: no indices
+            final[name] = screened[name] = []
+            continue
+        screened[name] = _rows(sobol_indices(factors, first, seed=seed), screen)
+    refined: dict[str, list[SobolRow]] = {}
+    if leaders and base > screen:
+        for k, name in enumerate(names):
+            if not screened[name]:
+                continue
+            y = saltelli_outputs(y_a[:, k], y_b[:, k], [y_mixed[f][:, k] for f in leaders])
+            refined[name] = _rows(sobol_indices(leaders, y, seed=seed), base)
+    for name, rows in screened.items():
+        better = {r.factor: r for r in refined.get(name, [])}
+        final[name] = [better.get(r.factor, r) for r in rows]
+    return final, screened
 
 
 def analyze(
@@ -264,27 +353,35 @@ def analyze(
 ) -> tuple[SupportedAnalysis, Answer]:
     """The analysis of the module docstring (``folder``: where solved chunks are kept).
 
-    Everything is drawn first, then every calibration (the supported draws, the Sobol
-    design, the relaxed draws outside the supported set, the knife-edge nudges) is solved in
-    one batch on the executor, so its workers stay busy from the first chunk to the last.
+    Everything is drawn first, then solved in two batches on the executor: the supported
+    draws (the distributions and the Sobol design's base matrices), the screening design's
+    mixed rows, the relaxed draws outside the supported set and the knife-edge nudges;
+    then, once the screening says which factor leads each answer, those factors' mixed rows
+    on the rest of the base.
     """
     from sim.sweep.executors import check_executor, gather, open_executor
 
     say = progress or (lambda _: None)
     check_executor(options.executor, options.workers, options.scheduler)
+    base = options.sobol_base
+    screen = min(options.screen_base, base)
+    if base > 0 and screen < 1:
+        raise HedgesimError(f"the screening base must be at least 1, got {options.screen_base}")
     space = Space.of(ledger, setting.base, setting.fixed)
     targets = collapse_target(setting, options.by)
     seeds = np.random.SeedSequence(options.seed).generate_state(4)
 
-    say(f"drawing {options.n} supported calibrations")
-    drawn = draw(ledger, space, options.n, int(seeds[0]), **options.sampler)  # type: ignore[arg-type]
+    m = options.supported_draws()
+    say(f"drawing {m} supported calibrations")
+    # one hit-and-run chain per draw: the design's base rows A_j and B_j are independent
+    drawn = draw(ledger, space, m, int(seeds[0]), **{"chains": m, **options.sampler})  # type: ignore[arg-type]
     batches: dict[str, FloatArray] = {"supported": drawn.unit}
 
-    groups = [GROUP_OF[n] for n in space.names]
-    if options.sobol_base > 0:
-        base = options.sobol_base
-        a_b = draw(ledger, space, 2 * base, int(seeds[1]), **options.sampler)  # type: ignore[arg-type]
-        batches["sobol"] = _sobol_design(base, a_b.unit[:base], a_b.unit[base:], groups)
+    columns = factor_columns(space.names)
+    a_rows, b_rows = drawn.unit[:base], drawn.unit[base:2 * base]
+    for f, cols in columns.items():
+        if base > 0:
+            batches[f"screen {f}"] = mixed_rows(a_rows[:screen], b_rows[:screen], cols)
 
     importing = options.importance_n > 0 and len(ledger.constraints) > 1
     ids = ledger.ids()
@@ -304,20 +401,7 @@ def analyze(
             batches[f"outside {k}"] = relaxed[k][~holds]
 
     nudged = knife_edge_calibrations(setting, space) if options.knife_edges else None
-    units = np.concatenate([u for u in batches.values() if len(u)])
-    params = space.params(units)
-    if nudged is not None:
-        params = stack([params.calibration(b) for b in range(len(units))]
-                       + [nudged.calibration(b) for b in range(nudged.batch_shape[0])])
-    say(f"solving {params.batch_shape[0]} calibrations")
-    everything = solve_calibrations(setting, params, executor=options.executor,
-                                    workers=options.workers, scheduler=options.scheduler,
-                                    folder=folder, chunk_size=options.chunk_size)  # fmt: skip
-    parts: dict[str, Answer] = {}
-    at = 0
-    for name, u in batches.items():
-        parts[name] = everything.take(np.arange(at, at + len(u)))
-        at += len(u)
+    parts = _solve_batches(setting, space, batches, options, folder, say, nudged)
 
     answers = parts["supported"]
     values = targets.of(answers)
@@ -325,22 +409,29 @@ def analyze(
 
     sobol: dict[str, list[SobolRow]] = {}
     supported_share = None
-    if options.sobol_base > 0:
-        supported_share = float(ledger.satisfied(space.params(batches["sobol"])).all(axis=1)
-                                .mean())  # fmt: skip
-        out = targets.of(parts["sobol"])
-        for k, name in enumerate(targets.names()):
-            y = out[:, k]
-            if np.ptp(y) <= 1e-12:
-                sobol[name] = []
-                continue
-            found = sobol_indices(space.names, y, seed=int(seeds[2]) % 2**31, groups=groups)
-            sobol[name] = [
-                SobolRow(factor=f, parameters=list(GROUPS[f]), S1=float(found.S1[i]),
-                         S1_conf=float(found.S1_conf[i]), ST=float(found.ST[i]),
-                         ST_conf=float(found.ST_conf[i]))  # fmt: skip
-                for i, f in enumerate(found.factors)
-            ]
+    leaders: list[str] = []
+    if base > 0:
+        y_a, y_b = values[:base], values[base:2 * base]
+        y_mixed = {f: np.full((base, values.shape[1]), np.nan) for f in columns}
+        for f in columns:
+            y_mixed[f][:screen] = targets.of(parts[f"screen {f}"])
+        _, screened = sobol_table(y_a, y_b, {f: y[:screen] for f, y in y_mixed.items()},
+                                  targets.names(), screen, [], int(seeds[2]) % 2**31)  # fmt: skip
+        if base > screen:
+            leaders = leading_factors(screened)
+            more = {f"refine {f}": mixed_rows(a_rows[screen:], b_rows[screen:], columns[f])
+                    for f in leaders}  # fmt: skip
+            say(f"refining the leading factors ({', '.join(leaders)}) on {base} base rows")
+            refined = _solve_batches(setting, space, more, options, folder, say, None)
+            for f in leaders:
+                y_mixed[f][screen:] = targets.of(refined[f"refine {f}"])
+                batches[f"refine {f}"] = more[f"refine {f}"]
+        sobol, _ = sobol_table(y_a, y_b, y_mixed, targets.names(), screen, leaders,
+                               int(seeds[2]) % 2**31)  # fmt: skip
+        mixed = np.concatenate([u for name, u in batches.items()
+                                if name.startswith(("screen ", "refine "))])  # fmt: skip
+        held = ledger.satisfied(space.params(mixed)).all(axis=1)
+        supported_share = float((held.sum() + 2 * base) / (len(mixed) + 2 * base))
 
     importance: list[ImportanceRow] = []
     if importing:
@@ -353,19 +444,21 @@ def analyze(
                 shrink={name: float(shrink[i]) for i, name in enumerate(targets.names())},
                 relaxed_supported=shares[k], solved=int(outside.shape[0])))  # fmt: skip
 
-    edges = (knife_edges(setting, space, targets, lambda _: everything.take(
-        np.arange(at, len(everything)))) if options.knife_edges else [])  # fmt: skip
+    edges = (knife_edges(setting, space, targets, lambda _: parts["knife edges"])
+             if options.knife_edges else [])  # fmt: skip
     result = SupportedAnalysis(
         scenario=setting.name,
         seed=options.seed,
-        n=options.n,
+        n=m,
         rounds=setting.rounds,
         round_days=setting.round_days,
         resolution=[setting.resolution.belief_points, setting.resolution.capacity_points],
         method=drawn.method,  # type: ignore[arg-type]
         acceptance_rate=drawn.acceptance,
         distributions=dist,
-        sobol_base=options.sobol_base,
+        sobol_base=base,
+        sobol_screen_base=screen if base > 0 else None,
+        sobol_leaders=leaders,
         sobol_supported_share=supported_share,
         sobol=sobol,
         importance_n=options.importance_n,
@@ -373,6 +466,33 @@ def analyze(
         knife_edges=edges,
     )
     return result, answers
+
+
+def _solve_batches(setting: Setting, space: Space, batches: dict[str, FloatArray],
+                   options: AnalysisOptions, folder: Path | None, say: Callable[[str], None],
+                   nudged: Parameters | None) -> dict[str, Answer]:  # fmt: skip
+    """Every batch of unit rows (and the knife-edge calibrations ``nudged``, as the part
+    ``knife edges``) solved in one call on the executor, split back by name."""
+    units = [u for u in batches.values() if len(u)]
+    params = space.params(np.concatenate(units)) if units else None
+    if nudged is not None:
+        rows = [] if params is None else [params.calibration(b)
+                                          for b in range(params.batch_shape[0])]  # fmt: skip
+        params = stack(rows + [nudged.calibration(b) for b in range(nudged.batch_shape[0])])
+    if params is None:
+        return {}
+    say(f"solving {params.batch_shape[0]} calibrations")
+    everything = solve_calibrations(setting, params, executor=options.executor,
+                                    workers=options.workers, scheduler=options.scheduler,
+                                    folder=folder, chunk_size=options.chunk_size)  # fmt: skip
+    parts: dict[str, Answer] = {}
+    at = 0
+    for name, u in batches.items():
+        parts[name] = everything.take(np.arange(at, at + len(u)))
+        at += len(u)
+    if nudged is not None:
+        parts["knife edges"] = everything.take(np.arange(at, len(everything)))
+    return parts
 
 
 def knife_edge_calibrations(setting: Setting, space: Space) -> Parameters:

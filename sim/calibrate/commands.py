@@ -18,6 +18,7 @@ DEFAULT_SEED = 0
 #: The default analysis (sim.calibrate.analysis.AnalysisOptions, restated so --help needs
 #: no numpy; docs/calibration.md says why these sizes).
 DEFAULT_SOBOL_BASE = 64
+DEFAULT_SCREEN_BASE = 64
 DEFAULT_IMPORTANCE_N = 32
 #: The rejection pilot's draws (sim.calibrate.sampler.PILOT, restated so --help needs no numpy).
 PILOT = 50_000
@@ -105,7 +106,8 @@ def analysis_text(result: Any, folder: Path | None) -> str:
             continue
         top = sorted(rows, key=lambda r: -r.ST)[:3]
         lines.append(f"what carries '{name}' (total Sobol index +- 95%): "
-                     + "; ".join(f"{r.factor} {r.ST:.2f}+-{r.ST_conf:.2f}" for r in top))
+                     + "; ".join(f"{r.factor} {r.ST:.2f}+-{r.ST_conf:.2f}"
+                                 + (f" (base {r.base})" if r.base else "") for r in top))
     if result.importance:
         lines += ["", "claim importance (share of each answer's spread the constraint removes):"]
         names = list(result.importance[0].shrink)
@@ -139,14 +141,18 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     for name in ("sobol_base", "importance_n"):
         if getattr(args, name) < 0:
             raise HedgesimError(f"--{name.replace('_', '-')} must be at least 0")
-    if args.sobol_base & (args.sobol_base - 1):
-        raise HedgesimError(f"--sobol-base must be a power of two, got {args.sobol_base}")
+    if args.sobol_base:
+        _positive("--screen-base", args.screen_base)
+        if args.screen_base > args.sobol_base:
+            raise HedgesimError(f"--screen-base ({args.screen_base}) must be at most "
+                                f"--sobol-base ({args.sobol_base})")
     setting = load_setting(args.scenario, args.set or ())
     if args.rounds is not None:
         setting = dataclasses.replace(setting, rounds=_positive("--rounds", args.rounds))
     ledger = load_constraints(args.ledger) if args.ledger else load_constraints()
     options = AnalysisOptions(
-        n=n, seed=args.seed, sobol_base=args.sobol_base, importance_n=args.importance_n,
+        n=n, seed=args.seed, sobol_base=args.sobol_base, screen_base=args.screen_base,
+        importance_n=args.importance_n,
         by=args.by, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
         chunk_size=_positive("--chunk-size", args.chunk_size),
         knife_edges=not args.no_knife_edges, sampler={"pilot": _positive("--pilot", args.pilot)},
@@ -233,16 +239,20 @@ def add_commands(sub: Any) -> None:
     )
     p.add_argument("scenario")
     p.add_argument("--n", type=int, default=DEFAULT_N,
-                   help="supported calibrations solved for the distributions (default: "
-                   f"{DEFAULT_N})")
+                   help="supported calibrations solved for the distributions, at least twice "
+                   f"--sobol-base (the design's base rows are among them; default: {DEFAULT_N})")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the draws' seed (default: 0)")
     p.add_argument("--out", help="output folder (default: runs/<scenario name>/supported/)")
     p.add_argument("--by", type=_date, metavar="YYYY-MM-DD",
                    help="the date the collapse probability is read at (default: the run's end)")
     p.add_argument("--rounds", type=int, help="rounds of the analysis (default: the scenario's)")
     p.add_argument("--sobol-base", type=int, default=DEFAULT_SOBOL_BASE, metavar="N",
-                   help="base samples of the Sobol design, a power of two; 0 skips it "
-                   f"(default: {DEFAULT_SOBOL_BASE}: {DEFAULT_SOBOL_BASE} x 13 solves)")
+                   help="base samples of the Sobol design: each answer's leading factors are "
+                   "estimated on all of them; 0 skips it (default: "
+                   f"{DEFAULT_SOBOL_BASE})")
+    p.add_argument("--screen-base", type=int, default=DEFAULT_SCREEN_BASE, metavar="N",
+                   help="base samples on which every factor is estimated, the screening that "
+                   f"names the leading factors (default: {DEFAULT_SCREEN_BASE})")
     p.add_argument("--importance-n", type=int, default=DEFAULT_IMPORTANCE_N, metavar="N",
                    help="draws per constraint left out, for claim importance (only those "
                    "that violate it are solved); 0 skips it (default: "

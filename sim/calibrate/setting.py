@@ -31,8 +31,6 @@ SAME = 1e-12
 #: The analysis grid (see docs/calibration.md): coarse enough that thousands of calibrations
 #: solve in minutes, anchored at each calibration's priors like every grid.
 ANALYSIS_RESOLUTION = Resolution(belief_points=3, capacity_points=3)
-#: Rounds of an analysis when the scenario does not say (a year of months).
-ANALYSIS_ROUNDS = 12
 
 
 @dataclass(frozen=True)

@@ -95,8 +95,12 @@ def title_sobol(result: SupportedAnalysis) -> str:
     wide = sum(r.ST_conf > r.ST for r in rows)
     caveat = (f"; {wide} of {len(rows)} total indices have an interval wider than the index"
               if wide else "")
-    return (f"What carries each answer ({result.sobol_base} base samples), the largest total "
-            f"index: " + "; ".join(leads) + caveat)
+    screen = result.sobol_screen_base
+    size = (f"{screen} base samples, the leading factors {result.sobol_base}"
+            if screen is not None and screen < result.sobol_base
+            else f"{result.sobol_base} base samples")
+    return (f"What carries each answer ({size}), the largest total index: " + "; ".join(leads)
+            + caveat)
 
 
 def _sobol_size(result: SupportedAnalysis | None) -> tuple[float, float]:

@@ -436,13 +436,22 @@ def sobol_sentences(analysis: SupportedAnalysis) -> list[str]:
         leads.append(f"{name}: {top.factor} (total index {top.ST:.2f} \u00b1 {top.ST_conf:.2f})")
     rows = [r for name in answers for r in analysis.sobol[name]]
     wide = sum(r.ST_conf > r.ST for r in rows)
-    out = [f"What carries each answer (Sobol indices over {analysis.sobol_base} base samples; "
+    screen = analysis.sobol_screen_base
+    if screen is not None and screen < analysis.sobol_base:
+        over = (f"every factor over {screen} base samples, each answer's leading factor at that "
+                f"screening over all {analysis.sobol_base}")
+    else:
+        over = f"over {analysis.sobol_base} base samples"
+    out = [f"What carries each answer (Sobol indices {over}; "
            f"{percent(analysis.sobol_supported_share or 0.0)} of the design is supported), the "
            "largest total index: " + "; ".join(leads) + "."]
     if wide:
+        more = ("a larger --screen-base narrows every factor's, a larger --sobol-base the "
+                "leading factors'" if screen is not None and screen < analysis.sobol_base
+                else "a larger --sobol-base narrows them")
         out.append(f"In {wide} of the {len(rows)} factor-answer pairs the 95% interval of the "
-                   "total index is wider than the index: these rankings are not yet settled; a "
-                   "larger --sobol-base narrows them.")
+                   f"total index is wider than the index: these rankings are not yet settled; "
+                   f"{more}.")
     return out
 
 
@@ -460,8 +469,21 @@ def importance_sentences(analysis: SupportedAnalysis) -> list[str]:
     told = ("The claims that narrow each answer most (the share of its spread the constraint "
             f"removes, from {analysis.importance_n} draws per relaxed set): "
             + ("; ".join(leads) if leads else "none narrows any answer detectably") + ".")
-    return [told, f"With {analysis.importance_n} draws per relaxed set these shares are noisy; "
-            "a negative share means no detectable effect, not a wider spread."]
+    rows = analysis.importance
+    if all(r.relaxed_supported is not None and r.solved is not None for r in rows):
+        shares = [float(r.relaxed_supported or 0.0) for r in rows]
+        solved = sum(int(r.solved or 0) for r in rows)
+        how = (f"Each relaxed set's spread is a mixture: the {analysis.n} supported "
+               "calibrations stand for its part that satisfies the constraint left out, "
+               f"{analysis.importance_n} draws of it give that part's weight "
+               f"({min(shares):.2f} to {max(shares):.2f}), and only the draws that violate the "
+               f"constraint are solved ({solved} in all); a share "
+               "below about 0.1 is within the noise of so few draws, and a negative share means "
+               "no detectable effect, not a wider spread.")
+    else:
+        how = (f"With {analysis.importance_n} draws per relaxed set these shares are noisy; a "
+               "negative share means no detectable effect, not a wider spread.")
+    return [told, how]
 
 
 def knife_edge_sentence(analysis: SupportedAnalysis) -> str:

@@ -57,6 +57,8 @@ class SobolRow(Record):
     S1_conf: Real
     ST: Real
     ST_conf: Real
+    base: int | None = Field(default=None, ge=1, description="base rows of Saltelli's design "
+                             "these indices rest on (the screening's or the whole base)")
 
 
 class ImportanceRow(Record):
@@ -102,6 +104,11 @@ class SupportedAnalysis(Record):
     acceptance_rate: Probability
     distributions: AnswerDistributions
     sobol_base: int = Field(ge=0, description="base samples of Saltelli's design")
+    sobol_screen_base: int | None = Field(default=None, ge=1, description="base samples on "
+        "which every factor is estimated (the screening); the leading factors use all "
+        "sobol_base")
+    sobol_leaders: list[str] = Field(default_factory=list, description="the factors estimated "
+        "on the whole base: the largest total index of each answer at the screening")
     sobol_supported_share: Probability | None = Field(description="share of the design's rows "
                                                       "that satisfy every constraint")
     sobol: dict[str, list[SobolRow]] = Field(description="per answer, each factor's indices "
