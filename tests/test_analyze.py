@@ -333,3 +333,14 @@ def test_analyze_solves_the_design_it_reports(monkeypatch: pytest.MonkeyPatch) -
     for rows in result.sobol.values():
         for r in rows:
             assert r.base == (8 if r.factor in result.sobol_leaders else 4)
+
+
+def test_the_ambiguity_quantile_is_the_supported_sets_distribution_function() -> None:
+    """``F(y)``: the share of the supported values at most ``y`` (ties count in full), 0
+    below all of them and 1 above; monotone, so Sobol indices of ``F(Y)`` rank factors by
+    what orders the calibrations, and bounded."""
+    from sim.calibrate.analysis import quantile_of
+
+    f = quantile_of(np.array([3.0, 1.0, 2.0, 2.0]))
+    got = f(np.array([0.0, 1.0, 1.5, 2.0, 3.0, 40.0]))
+    np.testing.assert_array_equal(got, [0.0, 0.25, 0.25, 0.75, 1.0, 1.0])

@@ -47,7 +47,6 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.article.ambiguity import TIE
 from sim.article.parameters import SPEC, FloatArray, Parameters, stack
 from sim.calibrate.constraints import ConstraintLedger
 from sim.calibrate.sampler import Space, draw
@@ -112,22 +111,36 @@ class Targets:
 
     def names(self) -> tuple[str, ...]:
         return ("hedging ends", "exit to realign", "exit to align", "collapse by",
-                "value of ambiguity", "hedging strictly best")
+                "value of ambiguity")
 
     def of(self, a: Answer) -> FloatArray:
-        """``(B, 6)``: P(hedging stops being certain within the run), P(the hedge ends in
+        """``(B, 5)``: P(hedging stops being certain within the run), P(the hedge ends in
         a realignment), ... in an alignment, P(collapse by the date), the value of
-        ambiguity, and whether that value is positive (1 or 0: hedging is Syria's strict
-        best reply at the start; a bounded companion of the value, whose Sobol estimators
-        a few extreme values cannot swamp: docs/calibration.md)."""
+        ambiguity."""
         return np.stack([
             a.horizon_at.sum(axis=1),
             a.exit[:, EXITS.index("realign")],
             a.exit[:, EXITS.index("align")],
             a.collapsed[:, self.collapse_round],
             a.ambiguity,
-            (a.ambiguity > TIE).astype(np.float64),
         ], axis=1)  # fmt: skip
+
+
+#: The Sobol analysis's bounded companion of the value of ambiguity (:func:`quantile_of`).
+AMBIGUITY_QUANTILE = "value of ambiguity (quantile)"
+
+
+def quantile_of(supported: FloatArray) -> Callable[[FloatArray], FloatArray]:
+    """The empirical distribution function of the value of ambiguity over the supported
+    calibrations: ``F(y)``, the share of them whose value is at most ``y`` (in [0, 1]). Its
+    Sobol indices say what orders the calibrations by the value, and unlike the value's own
+    they are not driven by a few extreme values (docs/calibration.md)."""
+    ranked = np.sort(np.asarray(supported, dtype=np.float64))
+
+    def f(y: FloatArray) -> FloatArray:
+        return np.searchsorted(ranked, y, side="right") / len(ranked)
+
+    return f
 
 
 def horizon_outcomes(a: Answer) -> list[str]:
@@ -235,10 +248,10 @@ class AnalysisOptions:
     estimated on all its rows) and screening base (``screen_base``: every factor on its
     first rows), ``importance_n`` draws per relaxed set."""
 
-    n: int = 256
+    n: int = 320
     seed: int = 0
-    sobol_base: int = 64
-    screen_base: int = 64
+    sobol_base: int = 160
+    screen_base: int = 32
     importance_n: int = 32
     by: datetime.date | None = None
     executor: str = "inprocess"
@@ -411,12 +424,19 @@ def analyze(
     supported_share = None
     leaders: list[str] = []
     if base > 0:
-        y_a, y_b = values[:base], values[base:2 * base]
-        y_mixed = {f: np.full((base, values.shape[1]), np.nan) for f in columns}
+        quantile = quantile_of(answers.ambiguity)
+        names = (*targets.names(), AMBIGUITY_QUANTILE)
+
+        def outputs(a: Answer) -> FloatArray:
+            return np.column_stack([targets.of(a), quantile(a.ambiguity)])
+
+        everything = outputs(answers)
+        y_a, y_b = everything[:base], everything[base:2 * base]
+        y_mixed = {f: np.full((base, len(names)), np.nan) for f in columns}
         for f in columns:
-            y_mixed[f][:screen] = targets.of(parts[f"screen {f}"])
+            y_mixed[f][:screen] = outputs(parts[f"screen {f}"])
         _, screened = sobol_table(y_a, y_b, {f: y[:screen] for f, y in y_mixed.items()},
-                                  targets.names(), screen, [], int(seeds[2]) % 2**31)  # fmt: skip
+                                  names, screen, [], int(seeds[2]) % 2**31)  # fmt: skip
         if base > screen:
             leaders = leading_factors(screened)
             more = {f"refine {f}": mixed_rows(a_rows[screen:], b_rows[screen:], columns[f])
@@ -424,9 +444,9 @@ def analyze(
             say(f"refining the leading factors ({', '.join(leaders)}) on {base} base rows")
             refined = _solve_batches(setting, space, more, options, folder, say, None)
             for f in leaders:
-                y_mixed[f][screen:] = targets.of(refined[f"refine {f}"])
+                y_mixed[f][screen:] = outputs(refined[f"refine {f}"])
                 batches[f"refine {f}"] = more[f"refine {f}"]
-        sobol, _ = sobol_table(y_a, y_b, y_mixed, targets.names(), screen, leaders,
+        sobol, _ = sobol_table(y_a, y_b, y_mixed, names, screen, leaders,
                                int(seeds[2]) % 2**31)  # fmt: skip
         mixed = np.concatenate([u for name, u in batches.items()
                                 if name.startswith(("screen ", "refine "))])  # fmt: skip

@@ -17,8 +17,9 @@ DEFAULT_N = 256
 DEFAULT_SEED = 0
 #: The default analysis (sim.calibrate.analysis.AnalysisOptions, restated so --help needs
 #: no numpy; docs/calibration.md says why these sizes).
-DEFAULT_SOBOL_BASE = 64
-DEFAULT_SCREEN_BASE = 64
+DEFAULT_ANALYSIS_N = 320
+DEFAULT_SOBOL_BASE = 160
+DEFAULT_SCREEN_BASE = 32
 DEFAULT_IMPORTANCE_N = 32
 #: The rejection pilot's draws (sim.calibrate.sampler.PILOT, restated so --help needs no numpy).
 PILOT = 50_000
@@ -238,9 +239,10 @@ def add_commands(sub: Any) -> None:
         "claim importance, knife edges",
     )
     p.add_argument("scenario")
-    p.add_argument("--n", type=int, default=DEFAULT_N,
+    p.add_argument("--n", type=int, default=DEFAULT_ANALYSIS_N,
                    help="supported calibrations solved for the distributions, at least twice "
-                   f"--sobol-base (the design's base rows are among them; default: {DEFAULT_N})")
+                   "--sobol-base (the design's base rows are among them; default: "
+                   f"{DEFAULT_ANALYSIS_N})")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the draws' seed (default: 0)")
     p.add_argument("--out", help="output folder (default: runs/<scenario name>/supported/)")
     p.add_argument("--by", type=_date, metavar="YYYY-MM-DD",
