@@ -46,10 +46,11 @@ run: $(RUN_STAMP)
 	$(BIN)/hedgesim explore scenarios/baseline.yaml --num 3 --out figures/explorer \
 	  --grid 5x4 --rules qre --no-robust --no-myopic --sustainability 0
 
-# The answers over the set the article's claims support: the default hedgesim analyze (256
-# supported calibrations, the Sobol design of base 64, claim importance from 32 draws per
-# relaxed set, knife edges: about 1,370 solves on the 3 x 3 analysis grid, on two worker
-# processes; docs/calibration.md gives its measured time), then committed as
+# The answers over the set the article's claims support: the default hedgesim analyze (320
+# supported calibrations, a two-stage Sobol design: every factor on 32 base samples, each
+# answer's leading factor on 160; claim importance from 32 draws per relaxed set, knife
+# edges: 1,342 to 1,726 solves on the 3 x 3 analysis grid, on two worker processes;
+# docs/calibration.md gives its projected time), then committed as
 # figures/analysis.json and make run again, whose report reads it.
 # Resumable: finished chunks are kept under runs/baseline/supported/chunks/.
 analysis: $(RUN_STAMP)
