@@ -16,12 +16,17 @@ imported by :mod:`sim.figures`, so adding a figure is adding one file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+import io
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from sim.atomic import atomic_open
 from sim.figures.common import DPI, style
@@ -33,6 +38,10 @@ from sim.results.supported import SupportedAnalysis
 Drawn = ArticleResults | AnalysisResults | SupportedAnalysis
 
 Size = tuple[float, float]
+#: zlib level of the PNG files: 3 encodes the figures in about two thirds of the CPU of
+#: Pillow's default (6) and, as RGB, into fewer bytes than the RGBA files of before
+#: (``benchmarks/bench_commands.py``, README).
+PNG_COMPRESSION = 3
 
 
 @dataclass(frozen=True)
@@ -134,13 +143,41 @@ def build_figure(spec: FigureSpec, item: Any, context: Context) -> Figure:
 
 def save_figure(fig: Figure, path: str | Path, fmt: str | None = None) -> Path:
     """Save ``fig`` to ``path`` atomically. Metadata that changes between runs (dates,
-    the software version) is left out, so the same figure gives the same bytes."""
+    the software version) is left out, so the same figure gives the same bytes.
+
+    A PNG is drawn once (:func:`png_bytes`); other formats go through ``savefig``.
+    """
     p = Path(path)
     fmt = fmt or p.suffix.lstrip(".")
-    metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
     with atomic_open(p, "wb") as fh, style():
-        fig.savefig(fh, format=fmt, dpi=DPI, metadata=metadata)
+        if fmt == "png":
+            fh.write(png_bytes(fig))
+        else:
+            metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
+            fig.savefig(fh, format=fmt, dpi=DPI, metadata=metadata)
     return p
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """``fig`` as a PNG of ``size * DPI`` pixels, drawn once.
+
+    ``savefig`` of a figure with a layout engine draws it twice: a dry draw to lay it out,
+    then the real one. Here one Agg draw lays the figure out and renders it, and Pillow
+    encodes the pixels (no text chunks: the same figure gives the same bytes): as RGB when
+    every pixel is opaque (a quarter fewer bytes to compress, the same image), at zlib
+    level :data:`PNG_COMPRESSION`.
+    """
+    if fig.dpi != DPI:
+        fig.set_dpi(DPI)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
+                             "raw", "RGBA", 0, 1)
+    if image.getextrema()[3] == (255, 255):
+        image = image.convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", dpi=(DPI, DPI), compress_level=PNG_COMPRESSION)
+    return buffer.getvalue()
 
 
 def write_figures(results: Drawn, out_dir: str | Path,
@@ -157,7 +194,27 @@ def write_figures(results: Drawn, out_dir: str | Path,
     context = context_of(results)
     written: dict[str, list[Path]] = {}
     for spec, item in figures_of(results):
-        fig = build_figure(spec, item, context)
-        written[spec.name] = [save_figure(fig, out / f"{spec.name}.{fmt}", fmt)
-                              for fmt in formats]
+        with collected_after():
+            fig = build_figure(spec, item, context)
+            written[spec.name] = [save_figure(fig, out / f"{spec.name}.{fmt}", fmt)
+                                  for fmt in formats]
     return written
+
+
+@contextmanager
+def collected_after() -> Iterator[None]:
+    """No cyclic garbage collection inside the block, one pass after it.
+
+    A figure allocates some hundred thousand objects while it is built and drawn, so
+    Python's collector, which runs every 700 net allocations, would otherwise run hundreds
+    of times per figure, each pass over the objects of the figure alive so far. Memory is
+    unaffected (the figure lives to the end of the block in either case); the young objects
+    are examined once, by the first automatic collection after the block.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
