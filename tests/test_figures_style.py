@@ -145,9 +145,13 @@ def test_stacked_probabilities_fill_each_round_and_name_in_place() -> None:
     ax = fig.add_subplot()
     draw_stacked(ax, probs, STANCES, [STANCE_COLOURS[s] for s in STANCES])
     tops: dict[float, float] = {}
-    for bar in ax.patches:
-        x = round(bar.get_x() + bar.get_width() / 2, 9)  # type: ignore[attr-defined]
-        tops[x] = max(tops.get(x, 0.0), bar.get_y() + bar.get_height())  # type: ignore[attr-defined]
+    assert len(ax.collections) == len(STANCES)  # one collection of bars per category
+    for bars in ax.collections:
+        for path in bars.get_paths():
+            (x0, y0), (x1, y1) = path.vertices.min(axis=0), path.vertices.max(axis=0)
+            assert x1 - x0 == pytest.approx(1.0)  # a bar fills its round
+            x = round((x0 + x1) / 2, 9)
+            tops[x] = max(tops.get(x, 0.0), y1)
     assert tops == pytest.approx({0.0: 1.0, 1.0: 1.0, 2.0: 1.0, 3.0: 1.0})
     named = {t.get_text(): t.get_position() for t in ax.texts}
     # hedge's longest run of at least 1/4 is rounds 0-1 (named between them), realign's

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgb
 
 from sim.wording import rounds_label
@@ -241,15 +242,24 @@ def draw_stacked(ax: Axes, probabilities: np.ndarray, names: Sequence[str],
 
     With ``name_in_place`` each category is named inside its band where the band is
     widest, if it holds at least ``min_share`` there (the reader needs no legend).
+
+    Each category is one :class:`~matplotlib.collections.PolyCollection` of its rounds'
+    bars (a bar per round, white edges between them), drawn in one call rather than as a
+    patch per bar: the same pixels at a fraction of the cost.
     """
     p = np.asarray(probabilities, dtype=np.float64)
     shown = list(labels) if labels is not None else list(names)
     x = np.arange(p.shape[0]) + start
     base = np.full(p.shape[0], bottom, dtype=np.float64)
+    left, right = x - 0.5, x + 0.5
     for k, name in enumerate(names):
         share = p[:, k] * height
-        ax.bar(x, share, bottom=base, width=1.0, color=colours[k], edgecolor="white",
-               linewidth=0.4, hatch=(hatches or {}).get(name), label=shown[k])
+        top = base + share
+        bars = np.stack([np.column_stack(corner) for corner in
+                         ((left, base), (right, base), (right, top), (left, top))], axis=1)
+        ax.add_collection(PolyCollection(
+            bars, facecolors=colours[k], edgecolors="white", linewidths=0.4,
+            hatch=(hatches or {}).get(name), label=shown[k]))
         run = longest_run(p[:, k] >= min_share)
         if name_in_place and run is not None:
             t = (run[0] + run[1] - 1) // 2
