@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from sim.figures.common import axes_or_new, new_figure, suptitle
+from sim.figures.common import axes_or_new, new_figure, panel_title, suptitle
 from sim.figures.registry import Context, register
 from sim.figures.style import (
     COLLAPSE_COLOUR,
@@ -141,7 +141,7 @@ def draw_grid(data: GridData, ax: Axes | None = None, *, round_unit: str = "roun
     if data.collapse.any():
         handles.append(Patch(facecolor=COLLAPSE_COLOUR, label="median horizon: collapse first"))
     _axes_labels(ax, data, round_unit, lab)
-    ax.set_title("When hedging stops being certain (median over paths)", fontsize=10)
+    panel_title(ax, "When hedging stops being certain (median over paths)", fontsize=10)
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2),
               ncols=min(len(handles), 3), fontsize=8.5)
     return ax
@@ -160,7 +160,7 @@ def draw_collapse(data: GridData, ax: Axes | None = None, *, round_unit: str = "
         bar = fig.colorbar(mesh, ax=ax, pad=0.02, fraction=0.05)
         bar.set_label(f"P(collapse by {by})")
     _axes_labels(ax, data, round_unit, lab)
-    ax.set_title(f"Probability the regime has fallen by {by}", fontsize=10)
+    panel_title(ax, f"Probability the regime has fallen by {by}", fontsize=10)
     return ax
 
 

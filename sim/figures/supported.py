@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.figures.common import new_figure, suptitle
+from sim.figures.common import new_figure, panel_title, suptitle
 from sim.figures.registry import Context, register
 from sim.figures.style import (
     COLLAPSE_COLOUR,
@@ -124,7 +124,7 @@ def build_sobol(result: SupportedAnalysis, context: Context) -> Figure:
         ax.barh(y - 0.2, [r.S1 for r in rows], 0.38, xerr=[r.S1_conf for r in rows],
                 color=STANCE_COLOURS["align"], label="first order", capsize=2)
         ax.set_yticks(y, [r.factor for r in rows], fontsize=8)
-        ax.set_title(name, loc="left", fontsize=10)
+        panel_title(ax, name, loc="left", fontsize=10)
         ax.axvline(0, color="black", linewidth=0.6)
         ax.set_xlim(-0.3, 1.3)
     axes[0].legend(loc="lower right", fontsize=8)

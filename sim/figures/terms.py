@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.figures.common import NEGATIVE, POSITIVE, new_figure, suptitle
+from sim.figures.common import NEGATIVE, POSITIVE, new_figure, panel_title, suptitle
 from sim.figures.registry import Context, register
 from sim.results import ArticleResults
 
@@ -40,8 +40,8 @@ def build(results: ArticleResults, context: Context) -> Figure:
         ax.set_yticks(y, names, fontsize=8)
         ax.invert_yaxis()
         ax.axvline(0, color="#333333", linewidth=0.8)
-        ax.set_title(f"{lab.action(dec.player, dec.focus)} minus {lab.action(dec.player, alt)}"
-                     f": {dec.totals[alt]:+.2f}")
+        panel_title(ax, f"{lab.action(dec.player, dec.focus)} minus "
+                    f"{lab.action(dec.player, alt)}: {dec.totals[alt]:+.2f}")
         ax.set_xlabel("payoff units per round")
     me = lab.player(dec.player)
     best = max(dec.totals, key=lambda a: -dec.totals[a])
