@@ -148,7 +148,7 @@ def test_stacked_probabilities_fill_each_round_and_name_in_place() -> None:
     assert len(ax.collections) == len(STANCES)  # one collection of bars per category
     for bars in ax.collections:
         for path in bars.get_paths():
-            (x0, y0), (x1, y1) = path.vertices.min(axis=0), path.vertices.max(axis=0)
+            (x0, _), (x1, y1) = path.vertices.min(axis=0), path.vertices.max(axis=0)
             assert x1 - x0 == pytest.approx(1.0)  # a bar fills its round
             x = round((x0 + x1) / 2, 9)
             tops[x] = max(tops.get(x, 0.0), y1)

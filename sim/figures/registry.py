@@ -173,7 +173,7 @@ def png_bytes(fig: Figure) -> bytes:
     canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
                              "raw", "RGBA", 0, 1)
-    if image.getextrema()[3] == (255, 255):
+    if image.getchannel("A").getextrema() == (255, 255):
         image = image.convert("RGB")
     buffer = io.BytesIO()
     image.save(buffer, format="png", dpi=(DPI, DPI), compress_level=PNG_COMPRESSION)

@@ -258,7 +258,7 @@ def draw_stacked(ax: Axes, probabilities: np.ndarray, names: Sequence[str],
         bars = np.stack([np.column_stack(corner) for corner in
                          ((left, base), (right, base), (right, top), (left, top))], axis=1)
         ax.add_collection(PolyCollection(
-            bars, facecolors=colours[k], edgecolors="white", linewidths=0.4,
+            list(bars), facecolors=colours[k], edgecolors="white", linewidths=0.4,
             hatch=(hatches or {}).get(name), label=shown[k]))
         run = longest_run(p[:, k] >= min_share)
         if name_in_place and run is not None:
