@@ -18,9 +18,11 @@ dropped from the children's environment, as an installed copy has its caches).
   figures, for the record: ``--run-repeats`` times each (default 1: a run takes tens of
   seconds), after the quick commands.
 
-Usage: ``python benchmarks/bench_commands.py [--repeats N] [--run-repeats N] [--tree PATH]``:
-``--tree`` runs the commands of another checkout (e.g. the main branch) for a before/after
-comparison. The load average at the start and at the end is printed with the table.
+Usage: ``python benchmarks/bench_commands.py [--repeats N] [--run-repeats N] [--tree PATH]
+[--before PATH]``: ``--tree`` runs the commands of another checkout (e.g. the main branch);
+``--before`` adds another checkout's ``hedgesim figures`` (on this tree's results file) to the
+interleaved rounds, for a before/after comparison in the same run; ``--run-repeats 0`` skips
+the runs. The load average at the start and at the end is printed with the table.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--run-repeats", type=int, default=1)
     parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout to measure")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="another checkout whose figures command runs alongside")
     args = parser.parse_args()
     tree = args.tree.resolve()
     # Compiled bytecode is written and reused, as in an installed copy (an environment with
@@ -63,6 +67,7 @@ def main() -> None:
     py = sys.executable
     out = Path(tempfile.mkdtemp(prefix="hedgesim-bench-"))
     baseline = str(tree / "scenarios" / "baseline.yaml")
+    cwd: dict[str, Path] = {}
     commands: dict[str, list[str]] = {
         "import numpy": [py, "-c", "import numpy"],
         "import numpy, matplotlib.pyplot": [py, "-c", "import numpy, matplotlib.pyplot"],
@@ -73,8 +78,13 @@ def main() -> None:
     if (tree / "sim" / "figures").is_dir():  # the command exists in this checkout
         commands["hedgesim figures figures/results.json"] = [
             py, "-m", "sim", "figures", str(results), "--out", str(out / "redrawn")]
+    if args.before is not None:  # run from its folder: `-m` puts the working directory first
+        name = f"hedgesim figures figures/results.json (before: {args.before})"
+        commands[name] = [py, "-m", "sim", "figures", str(results), "--out",
+                          str(out / "redrawn-before")]
+        cwd[name] = args.before.resolve()
     make_run = ["--grid", "5x3", "--rules", "qre,inertia", "--sustainability", "2"]
-    runs: dict[str, list[str]] = {
+    runs: dict[str, list[str]] = {} if args.run_repeats == 0 else {
         "hedgesim run baseline (make run's options) --no-figures": [
             py, "-m", "sim", "run", baseline, "--out", str(out / "run-data"), *make_run,
             "--no-figures"],
@@ -84,11 +94,12 @@ def main() -> None:
     load_before = os.getloadavg()
     cpu: dict[str, list[float]] = {name: [] for name in [*commands, *runs]}
     wall: dict[str, list[float]] = {name: [] for name in [*commands, *runs]}
-    for argv in commands.values():  # warm the file cache once
-        measure(argv, env, tree)
+    envs = {name: env | {"PYTHONPATH": str(cwd[name])} for name in cwd}
+    for name, argv in commands.items():  # warm the file cache once
+        measure(argv, envs.get(name, env), cwd.get(name, tree))
     for _ in range(args.repeats):
         for name, argv in commands.items():
-            c, w = measure(argv, env, tree)
+            c, w = measure(argv, envs.get(name, env), cwd.get(name, tree))
             cpu[name].append(c)
             wall[name].append(w)
     for _ in range(args.run_repeats):
@@ -101,7 +112,8 @@ def main() -> None:
     med_wall = {name: statistics.median(v) for name, v in wall.items()}
     against = {"hedgesim --help": ("import numpy", 3.0),
                "hedgesim validate baseline": ("import numpy", 3.0),
-               "hedgesim figures figures/results.json": ("import numpy, matplotlib.pyplot", 6.0)}
+               **{name: ("import numpy, matplotlib.pyplot", 6.0) for name in commands
+                  if name.startswith("hedgesim figures")}}
     load_after = os.getloadavg()
     print(f"tree: {tree}; median of {args.repeats} runs each ({args.run_repeats} of a run), "
           "CPU = user + system of the child")
