@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import HedgesimError
+from sim.wording import percent
 
 DEFAULT_N = 256
 DEFAULT_SEED = 0
@@ -92,11 +93,11 @@ def analysis_text(result: Any, folder: Path | None) -> str:
         "",
         "when hedging stops being certain (each calibration's median round; collapse and never "
         "are outcomes of their own):",
-        "  " + ", ".join(f"{k}: {v:.0%}" for k, v in d.horizon.items()),
+        "  " + ", ".join(f"{k}: {percent(v)}" for k, v in d.horizon.items()),
         f"P(hedging stops being certain within the run): median {d.hedging_ends.q50:.2f}, "
         f"90% of calibrations in [{d.hedging_ends.q05:.2f}, {d.hedging_ends.q95:.2f}]",
         "where the hedge most likely ends: "
-        + ", ".join(f"{k} {v:.0%}" for k, v in d.exit_mode.items()),
+        + ", ".join(f"{k} {percent(v)}" for k, v in d.exit_mode.items()),
         f"P(collapse by {d.collapse_date or f'round {d.collapse_round}'}): median "
         f"{d.collapse_by.q50:.3f}, 90% in [{d.collapse_by.q05:.3f}, {d.collapse_by.q95:.3f}]",
         f"value of ambiguity (hedge minus the best alternative, round 0): median "
