@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.collections import LineCollection
 from supported_results import BASE, supported
 
 from sim.cli import main
@@ -91,6 +92,14 @@ def test_the_figures_titles_state_their_numbers() -> None:
     assert [spec.name for spec, _ in figures_of(a)] == ["supported_horizon", "sobol"]
     fig = build_figure(FIGURES["sobol"], a, context_of(a))
     assert len(fig.axes) == 2  # collapse by has no indices: no panel
+    for ax, name in zip(fig.axes, ["hedging ends", "value of ambiguity"], strict=True):
+        # each index's 95% interval is drawn from index - half-width to index + half-width
+        (segments,) = [c.get_segments() for c in ax.collections
+                       if isinstance(c, LineCollection)]
+        drawn = sorted((round(g[0][0], 9), round(g[1][0], 9)) for g in segments)
+        want = sorted((round(v - h, 9), round(v + h, 9)) for r in a.sobol[name]
+                      for v, h in ((r.ST, r.ST_conf), (r.S1, r.S1_conf)))
+        assert drawn == want
     assert not [s for s, _ in figures_of(supported(sobol={}))
                 if s.name == "sobol"]
     never = np.array([b.get_height() for b in build_figure(

@@ -6,6 +6,8 @@ indices with their intervals (the headline chart of what carries each answer).""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from sim.figures.common import new_figure, panel_title, suptitle
@@ -103,6 +105,16 @@ def title_sobol(result: SupportedAnalysis) -> str:
             + caveat)
 
 
+def _intervals(ax: Axes, x: np.ndarray, y: np.ndarray, half: np.ndarray) -> None:
+    """Horizontal intervals ``x +- half`` at heights ``y``, with end caps: what
+    ``barh(xerr=...)`` draws, as one collection and one line of markers per panel instead
+    of an errorbar container per series (a third of the figure's cost)."""
+    ends = np.stack([np.column_stack([x - half, y]), np.column_stack([x + half, y])], axis=1)
+    ax.add_collection(LineCollection(list(ends), colors="black", linewidths=1.0, zorder=3))
+    ax.plot(np.concatenate([x - half, x + half]), np.concatenate([y, y]), linestyle="none",
+            marker="|", markersize=4, color="black", zorder=3)
+
+
 def _sobol_size(result: SupportedAnalysis | None) -> tuple[float, float]:
     n = 5 if result is None else max(len(sobol_answers(result)), 1)
     return (11.0, 1.6 + 2.6 * n)
@@ -119,10 +131,13 @@ def build_sobol(result: SupportedAnalysis, context: Context) -> Figure:
     for ax, name in zip(axes, answers, strict=True):
         rows = ranked(result.sobol[name])[::-1]
         y = np.arange(len(rows))
-        ax.barh(y + 0.2, [r.ST for r in rows], 0.38, xerr=[r.ST_conf for r in rows],
-                color="white", edgecolor="black", label="total", capsize=2)
-        ax.barh(y - 0.2, [r.S1 for r in rows], 0.38, xerr=[r.S1_conf for r in rows],
-                color=STANCE_COLOURS["align"], label="first order", capsize=2)
+        total = np.array([(r.ST, r.ST_conf) for r in rows])
+        first = np.array([(r.S1, r.S1_conf) for r in rows])
+        ax.barh(y + 0.2, total[:, 0], 0.38, color="white", edgecolor="black", label="total")
+        ax.barh(y - 0.2, first[:, 0], 0.38, color=STANCE_COLOURS["align"],
+                label="first order")
+        _intervals(ax, np.concatenate([total[:, 0], first[:, 0]]),
+                   np.concatenate([y + 0.2, y - 0.2]), np.concatenate([total[:, 1], first[:, 1]]))
         ax.set_yticks(y, [r.factor for r in rows], fontsize=8)
         panel_title(ax, name, loc="left", fontsize=10)
         ax.axvline(0, color="black", linewidth=0.6)
