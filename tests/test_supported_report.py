@@ -184,3 +184,23 @@ def test_an_analysis_given_wins_over_the_one_beside_the_results(tiny_run: Path,
     assert main(["figures", str(run / "results.json"), str(new), "--out", str(run)]) == 0
     assert (run / "analysis.json").read_bytes() == new.read_bytes()
     assert "Over 300 calibrations" in (run / "report.html").read_text()
+
+
+def test_factors_seen_only_at_the_screening_are_marked() -> None:
+    """In a two-stage design a factor whose indices rest on the screening's base rows only
+    is marked ``*`` on the Sobol figure (the caption says why); a refined factor, and every
+    factor of a one-stage design (no base recorded), is not."""
+    from sim.figures.supported import screened_label
+
+    row = {"parameters": ["x"], "S1": 0.1, "S1_conf": 0.1, "ST": 0.2, "ST_conf": 0.1}
+    a = supported(sobol_base=160, sobol={"hedging ends": [
+        {**row, "factor": "patience", "base": 160},
+        {**row, "factor": "priors", "base": 32}]})
+    labels = [screened_label(r, a) for r in a.sobol["hedging ends"]]
+    assert labels == ["patience", "priors *"]
+    fig = build_figure(FIGURES["sobol"], a, context_of(a))
+    assert {t.get_text() for t in fig.axes[0].get_yticklabels()} == {"patience", "priors *"}
+    one_stage = supported()
+    assert all(not screened_label(r, one_stage).endswith("*")
+               for rows in one_stage.sobol.values() for r in rows)
+    assert "marked *" in FIGURES["sobol"].caption

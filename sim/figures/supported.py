@@ -105,6 +105,13 @@ def title_sobol(result: SupportedAnalysis) -> str:
             + caveat)
 
 
+def screened_label(row: SobolRow, result: SupportedAnalysis) -> str:
+    """A factor's name, marked ``*`` when its indices rest on the screening's base rows only
+    (fewer than the analysis' ``sobol_base``)."""
+    only_screened = row.base is not None and row.base < result.sobol_base
+    return f"{row.factor} *" if only_screened else row.factor
+
+
 def _intervals(ax: Axes, x: np.ndarray, y: np.ndarray, half: np.ndarray) -> None:
     """Horizontal intervals ``x +- half`` at heights ``y``, with end caps: what
     ``barh(xerr=...)`` draws, as one collection and one line of markers per panel instead
@@ -123,7 +130,9 @@ def _sobol_size(result: SupportedAnalysis | None) -> tuple[float, float]:
 @register("sobol", size=_sobol_size, order=210, source=SupportedAnalysis,
           applies=lambda r: bool(sobol_answers(r)),
           caption="Sobol indices of each answer over the supported set, by group of "
-          "parameters: first order (filled) and total (open), with 95% bootstrap intervals.")
+          "parameters: first order (filled) and total (open), with 95% bootstrap intervals. "
+          "A factor marked * was only screened, on fewer base samples than the answer's "
+          "leading factors: its interval is wider and its rank less certain.")
 def build_sobol(result: SupportedAnalysis, context: Context) -> Figure:
     answers = sobol_answers(result)
     fig = new_figure(_sobol_size(result))
@@ -138,7 +147,7 @@ def build_sobol(result: SupportedAnalysis, context: Context) -> Figure:
                 label="first order")
         _intervals(ax, np.concatenate([total[:, 0], first[:, 0]]),
                    np.concatenate([y + 0.2, y - 0.2]), np.concatenate([total[:, 1], first[:, 1]]))
-        ax.set_yticks(y, [r.factor for r in rows], fontsize=8)
+        ax.set_yticks(y, [screened_label(r, result) for r in rows], fontsize=8)
         panel_title(ax, name, loc="left", fontsize=10)
         ax.axvline(0, color="black", linewidth=0.6)
         ax.set_xlim(-0.3, 1.3)
