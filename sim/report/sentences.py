@@ -438,8 +438,8 @@ def sobol_sentences(analysis: SupportedAnalysis) -> list[str]:
     wide = sum(r.ST_conf > r.ST for r in rows)
     screen = analysis.sobol_screen_base
     if screen is not None and screen < analysis.sobol_base:
-        over = (f"every factor over {screen} base samples, each answer's leading factor at that "
-                f"screening over all {analysis.sobol_base}")
+        over = (f"of every factor over {screen} base samples, and of the factors that led an "
+                f"answer at that screening over all {analysis.sobol_base}")
     else:
         over = f"over {analysis.sobol_base} base samples"
     out = [f"What carries each answer (Sobol indices {over}; "
