@@ -220,17 +220,24 @@ def test_the_cli_defaults_are_the_default_analysis() -> None:
 
 def test_the_analysis_design_is_in_the_row_order_salib_reads() -> None:
     """The analysis builds Saltelli's design itself from independent base rows (its base
-    matrices are draws from the supported set): on ``Y = X1 + 2 (X2 + X3)`` with independent
-    uniform inputs and the groups {X1}, {X2, X3}, the first-order and total indices are
-    1/9 and 8/9 (variances 1/12 and 4 * 2/12; additive, so first-order equals total)."""
-    from sim.calibrate.analysis import _sobol_design
+    matrices are draws from the supported set; :func:`mixed_rows` and
+    :func:`saltelli_outputs`, as ``analyze`` does): on ``Y = X1 + 2 (X2 + X3)`` with
+    independent uniform inputs and the factors {X1}, {X2, X3}, the first-order and total
+    indices are 1/9 and 8/9 (variances 1/12 and 4 * 2/12; additive, so first-order equals
+    total)."""
+    from sim.calibrate.analysis import mixed_rows, saltelli_outputs
     from sim.calibrate.sensitivity import sobol_indices
 
     rng = np.random.default_rng(3)
-    base, groups = 4096, ["one", "two", "two"]
-    design = _sobol_design(base, rng.random((base, 3)), rng.random((base, 3)), groups)
-    y = design[:, 0] + 2 * (design[:, 1] + design[:, 2])
-    found = sobol_indices(["x1", "x2", "x3"], y, seed=1, groups=groups)
+    base = 4096
+    a_rows, b_rows = rng.random((base, 3)), rng.random((base, 3))
+
+    def f(x: np.ndarray) -> np.ndarray:
+        return x[:, 0] + 2 * (x[:, 1] + x[:, 2])
+
+    mixed = [f(mixed_rows(a_rows, b_rows, cols)) for cols in ([0], [1, 2])]
+    y = saltelli_outputs(f(a_rows), f(b_rows), mixed)
+    found = sobol_indices(["one", "two"], y, seed=1)
     assert found.factors == ("one", "two")
     for est in (found.S1, found.ST):
         assert est == pytest.approx([1 / 9, 8 / 9], abs=0.05)

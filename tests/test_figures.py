@@ -297,3 +297,28 @@ def test_stacked_panels_count_rounds_above_the_top_panel(tiny: ArticleResults, n
     counted = [ax for ax in panels
                if any(isinstance(c, SecondaryAxis) for c in ax.child_axes)]
     assert counted == [top]
+
+
+def test_the_collector_is_paused_inside_and_restored_after() -> None:
+    """``collector_paused`` turns the cyclic collector off for its block and back on after
+    (also when the block raises); a nested block leaves it to the outer one, and a
+    collector that was off stays off."""
+    import gc
+
+    from sim.collector import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -299,15 +299,6 @@ def saltelli_outputs(y_a: FloatArray, y_b: FloatArray, y_mixed: list[FloatArray]
     return np.stack([y_a, *y_mixed, y_b], axis=1).reshape(-1)
 
 
-def _sobol_design(base: int, a_rows: FloatArray, b_rows: FloatArray,
-                  groups: list[str]) -> FloatArray:  # fmt: skip
-    """Saltelli's design in SALib's row order: per base row, ``A``, each factor's mixed row
-    (``A`` with that group's columns from ``B``), ``B``."""
-    columns = [[k for k, x in enumerate(groups) if x == g] for g in dict.fromkeys(groups)]
-    parts = [a_rows[:base]] + [mixed_rows(a_rows[:base], b_rows[:base], c) for c in columns]
-    return np.stack(parts + [b_rows[:base]], axis=1).reshape(-1, a_rows.shape[1])
-
-
 def leading_factors(screened: dict[str, list[SobolRow]]) -> list[str]:
     """The factor with the largest total index of each answer at the screening stage (each
     named once, in the order first met)."""

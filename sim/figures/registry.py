@@ -16,10 +16,8 @@ imported by :mod:`sim.figures`, so adding a figure is adding one file.
 
 from __future__ import annotations
 
-import gc
 import io
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from sim.atomic import atomic_open
+from sim.collector import collector_paused
 from sim.figures.common import DPI, style
 from sim.labels import Labels
 from sim.results import AnalysisResults, ArticleResults
@@ -194,27 +193,8 @@ def write_figures(results: Drawn, out_dir: str | Path,
     context = context_of(results)
     written: dict[str, list[Path]] = {}
     for spec, item in figures_of(results):
-        with collected_after():
+        with collector_paused():
             fig = build_figure(spec, item, context)
             written[spec.name] = [save_figure(fig, out / f"{spec.name}.{fmt}", fmt)
                                   for fmt in formats]
     return written
-
-
-@contextmanager
-def collected_after() -> Iterator[None]:
-    """No cyclic garbage collection inside the block, one pass after it.
-
-    A figure allocates some hundred thousand objects while it is built and drawn, so
-    Python's collector, which runs every 700 net allocations, would otherwise run hundreds
-    of times per figure, each pass over the objects of the figure alive so far. Memory is
-    unaffected (the figure lives to the end of the block in either case); the young objects
-    are examined once, by the first automatic collection after the block.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
