@@ -51,14 +51,16 @@ def percent(x: float) -> str:
     return f"{x:.0%}"
 
 
-def probability(x: float) -> str:
-    """A probability to two decimals: ``"0.58"``; ``"<0.01"`` and ``">0.99"`` where rounding
-    would print ``"0.00"`` for a chance or ``"1.00"`` for a doubt (as :func:`percent`)."""
-    if 0 < x < 0.005:
-        return "<0.01"
-    if 0.995 <= x < 1:
-        return ">0.99"
-    return f"{x:.2f}"
+def probability(x: float, digits: int = 2) -> str:
+    """A probability to ``digits`` decimals: ``"0.58"``; ``"<0.01"`` and ``">0.99"`` (with
+    two digits) where rounding would print ``"0.00"`` for a chance or ``"1.00"`` for a doubt
+    (as :func:`percent`)."""
+    half = 0.5 * 10.0**-digits
+    if 0 < x < half:
+        return f"<{10.0**-digits:.{digits}f}"
+    if 1 - half <= x < 1:
+        return f">{1 - 10.0**-digits:.{digits}f}"
+    return f"{x:.{digits}f}"
 
 
 # -- rounds -------------------------------------------------------------------------------

@@ -65,6 +65,8 @@ def test_small_probabilities_are_never_zero_percent() -> None:
     assert probability(0.002) == "<0.01" and probability(0.0) == "0.00"
     assert probability(0.996) == ">0.99" and probability(1.0) == "1.00"
     assert probability(0.456) == "0.46"
+    assert probability(4e-4, 3) == "<0.001" and probability(0.9996, 3) == ">0.999"
+    assert probability(0.0015, 3) == "0.002" and probability(0.0, 3) == "0.000"
 
 
 def test_a_tie_between_ends_is_said_as_a_tie(tiny: ArticleResults) -> None:

@@ -318,12 +318,12 @@ def round_rows(results: ArticleResults) -> list[tuple[str, ...]]:
     for r, surv in zip(results.rounds, results.survival, strict=False):
         syria = r.actions[results.focal]
         rows.append((str(r.round), "" if r.date is None else r.date.isoformat(),
-                     *(f"{syria[a]:.3f}" for a in results.actions[results.focal]),
-                     f"{1 - surv:.3f}",
+                     *(probability(syria[a], 3) for a in results.actions[results.focal]),
+                     probability(1 - surv, 3),
                      *(f"{r.beliefs[cp].mean:.2f}" for cp in results.counterparts),
                      f"{r.capacity:.2f}", f"{r.threat:.2f}",
                      "" if r.ambiguity is None else f"{r.ambiguity:.2f}",
-                     "" if r.fragile is None else f"{r.fragile:.3f}",
+                     "" if r.fragile is None else probability(r.fragile, 3),
                      ", ".join(r.events)))
     return rows
 
