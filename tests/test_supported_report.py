@@ -15,7 +15,13 @@ from supported_results import BASE, supported
 
 from sim.cli import main
 from sim.figures import FIGURES, build_figure, context_of, figures_of
-from sim.figures.supported import horizon_bars, title_sobol, title_supported_horizon
+from sim.figures.supported import (
+    horizon_bars,
+    panel_sobol,
+    ranked,
+    title_sobol,
+    title_supported_horizon,
+)
 from sim.report import build_report, sentences
 from sim.results import ArticleResults
 
@@ -85,10 +91,13 @@ def test_the_figures_titles_state_their_numbers() -> None:
                                           "supported calibrations: never within 12 months in "
                                           "45%; the regime falls first in 5%; when it stops, most "
                                           "often by month 5 (25%)")
-    assert title_sobol(a) == ("What carries each answer (16 base samples), the largest total "
-                              "index: hedging ends: the Gulf's offer; value of ambiguity: "
-                              "Iran's money to Syria; 1 of 3 total indices have an interval "
-                              "wider than the index")
+    assert title_sobol(a) == ("What carries each answer over the supported set (16 base "
+                              "samples); 1 of 3 total indices have an interval wider than "
+                              "the index")
+    lead = ranked(a.sobol["hedging ends"])[0]
+    assert panel_sobol("hedging ends", a.sobol["hedging ends"]) == (
+        f"hedging ends: led by the Gulf's offer (total index {lead.ST:.2f} \u00b1 "
+        f"{lead.ST_conf:.2f})")
     assert [spec.name for spec, _ in figures_of(a)] == ["supported_horizon", "sobol"]
     fig = build_figure(FIGURES["sobol"], a, context_of(a))
     assert len(fig.axes) == 2  # collapse by has no indices: no panel

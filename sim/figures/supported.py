@@ -87,12 +87,11 @@ def ranked(rows: list[SobolRow]) -> list[SobolRow]:
 
 
 def title_sobol(result: SupportedAnalysis) -> str:
-    """The finding: the factor with the largest total index for each answer, and whether
-    the intervals are wider than the indices."""
+    """What the figure shows and how far to trust it: the design's size and how many total
+    indices have an interval wider than the index (each panel's title names its leader)."""
     answers = sobol_answers(result)
     if not answers:
         return "No answer varies over the supported set: no Sobol indices"
-    leads = [f"{name}: {ranked(result.sobol[name])[0].factor}" for name in answers]
     rows = [r for name in answers for r in result.sobol[name]]
     wide = sum(r.ST_conf > r.ST for r in rows)
     caveat = (f"; {wide} of {len(rows)} total indices have an interval wider than the index"
@@ -101,8 +100,13 @@ def title_sobol(result: SupportedAnalysis) -> str:
     size = (f"{screen} base samples, the leading factors {result.sobol_base}"
             if screen is not None and screen < result.sobol_base
             else f"{result.sobol_base} base samples")
-    return (f"What carries each answer ({size}), the largest total index: " + "; ".join(leads)
-            + caveat)
+    return f"What carries each answer over the supported set ({size})" + caveat
+
+
+def panel_sobol(name: str, rows: list[SobolRow]) -> str:
+    """A panel's finding: the answer and the factor with the largest total index."""
+    lead = ranked(rows)[0]
+    return f"{name}: led by {lead.factor} (total index {lead.ST:.2f} \u00b1 {lead.ST_conf:.2f})"
 
 
 def screened_label(row: SobolRow, result: SupportedAnalysis) -> str:
@@ -148,7 +152,7 @@ def build_sobol(result: SupportedAnalysis, context: Context) -> Figure:
         _intervals(ax, np.concatenate([total[:, 0], first[:, 0]]),
                    np.concatenate([y + 0.2, y - 0.2]), np.concatenate([total[:, 1], first[:, 1]]))
         ax.set_yticks(y, [screened_label(r, result) for r in rows], fontsize=8)
-        panel_title(ax, name, loc="left", fontsize=10)
+        panel_title(ax, panel_sobol(name, result.sobol[name]), loc="left", fontsize=10)
         ax.axvline(0, color="black", linewidth=0.6)
         ax.set_xlim(-0.3, 1.3)
     axes[0].legend(loc="lower right", fontsize=8)
