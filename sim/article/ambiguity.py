@@ -23,6 +23,8 @@ value is that state's gap: the number ``hedgesim analyze`` reports per calibrati
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,7 @@ import numpy as np
 
 from sim.article.actors import ACTIONS, PLAYERS, SHAPE, SYRIA
 from sim.article.parameters import FloatArray
+from sim.stochastic.solver import stage_payoffs
 
 if TYPE_CHECKING:
     from sim.article.answers import Answers
@@ -82,7 +85,6 @@ def ambiguity(answers: Answers, rounds: int | None = None) -> Ambiguity:
     its first ``rounds`` rounds (default: all; ``1``: round 0 only, what an analysis
     needs)."""
     game = answers.game
-    grid = game.grid_states
     rounds = game.rounds if rounds is None else min(int(rounds), game.rounds)
     if rounds <= 1:
         distribution = np.asarray(game.initial())[None, :]
@@ -91,18 +93,55 @@ def ambiguity(answers: Answers, rounds: int | None = None) -> Ambiguity:
         if distribution.ndim == 3:
             distribution = distribution[answers.index]
     strategy = answers.strategy()
-    s = PLAYERS.index(SYRIA)
     expected = np.full(rounds, np.nan)
     positive = np.full(rounds, np.nan)
     for t in range(rounds):
-        stands = np.asarray(distribution[t, :grid])
-        total = float(stands.sum())
-        live = np.flatnonzero(stands > 0)
-        if total <= 0 or live.size == 0:
-            continue
-        payoffs = np.asarray(answers.stage_payoffs(t))[live, s].reshape(live.size, *SHAPE)
-        gap = gaps(payoffs, strategy[t, live])
-        weights = stands[live] / total
-        expected[t] = float(weights @ gap)
-        positive[t] = float(weights[gap > TIE].sum())
+        found = _round(distribution[t, : game.grid_states], strategy[t], answers.stage_payoffs,
+                       t)  # fmt: skip
+        if found is not None:
+            expected[t], positive[t] = found
     return Ambiguity(expected, positive)
+
+
+def start_values(found: Sequence[Answers]) -> FloatArray:
+    """``(B,)``: round 0's value of ambiguity of each of ``found``, the answers of one batch
+    solve (:func:`sim.article.answers.answer_batch`), as ``ambiguity(a, rounds=1).start``
+    gives it, the same numbers bit for bit (tested), with round 0's stage games
+    (continuation values included) built once for the batch instead of once per
+    calibration."""
+    if not found:
+        return np.zeros(0)
+    solution = found[0].solution
+    if any(a.solution is not solution for a in found):
+        raise ValueError("start_values() takes the answers of one batch solve")
+    stages = stage_payoffs(solution.rounds[0], solution.arrays.values[:, 1])  # (B, S, n, *m)
+    out = np.full(len(found), np.nan)
+    for k, a in enumerate(found):
+        start = np.asarray(a.game.initial())
+        value = _round(start[: a.game.grid_states], a.strategy()[0],
+                       functools.partial(_row, stages, a.index), 0)  # fmt: skip
+        if value is not None:
+            out[k] = value[0]
+    return out
+
+
+def _row(stages: FloatArray, b: int, _t: int) -> FloatArray:
+    return np.asarray(stages[b])
+
+
+def _round(stands: FloatArray, sigma: FloatArray, payoffs_of: Callable[[int], FloatArray],
+           t: int) -> tuple[float, float] | None:  # fmt: skip
+    """Round ``t``'s expected gap and the probability it is positive, given the regime
+    stands, from the standing states' mass ``stands`` ``(S - 1,)``, the selected play
+    ``sigma`` ``(S, 4, 3)`` and the round's stage games ``payoffs_of(t)`` ``(S, 4, *SHAPE)``
+    (``None`` if the regime has fallen for sure)."""
+    stands = np.asarray(stands)
+    total = float(stands.sum())
+    live = np.flatnonzero(stands > 0)
+    if total <= 0 or live.size == 0:
+        return None
+    s = PLAYERS.index(SYRIA)
+    payoffs = np.asarray(payoffs_of(t))[live, s].reshape(live.size, *SHAPE)
+    gap = gaps(payoffs, sigma[live])
+    weights = stands[live] / total
+    return float(weights @ gap), float(weights[gap > TIE].sum())

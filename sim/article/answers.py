@@ -27,7 +27,7 @@ import numpy as np
 from sim.article.actors import SYRIA
 from sim.article.build import ArticleGame, build
 from sim.article.grid import RUN, Resolution
-from sim.article.outcomes import Outcomes, outcomes
+from sim.article.outcomes import Outcomes, outcomes_batch
 from sim.article.parameters import Parameters, stack
 from sim.article.thresholds import Sustainability, hedges_for_sure
 from sim.article.thresholds import sustainability as _sustainability
@@ -238,16 +238,20 @@ def answer_batch(
         flat = build(batch.replace(discount=np.zeros(size)), rounds=rounds, shocks=shocks,
                      resolution=resolution)  # fmt: skip
         short = solve_game(flat, rules[0], robust=False, traces=traces)
+    # every calibration's outcomes under each rule, each round's law built once for the
+    # batch (the myopic game moves the state by the same law)
+    found = {rule: outcomes_batch(game, sol.strategy) for rule, sol in solved.items()}
+    flat_found = None if short is None else outcomes_batch(game, short.strategy)
     out = []
     for b, params in enumerate(calibrations):
         single = build(params, rounds=rounds, shocks=shocks, resolution=resolution)
-        by_rule = {rule: outcomes(single, sol.strategy[b]) for rule, sol in solved.items()}
+        by_rule = {rule: found[rule][b] for rule in solved}
         out.append(
             Answers(
                 game=single,
                 forward=by_rule[rules[0]],
                 by_rule=by_rule,
-                myopic=None if short is None else outcomes(single, short.strategy[b]),
+                myopic=None if flat_found is None else flat_found[b],
                 fragile=fragile[b],
                 solution=first,
                 index=b,

@@ -76,7 +76,7 @@ class Answer:
 def solve_chunk(setting: Setting, values: FloatArray) -> Answer:
     """Solve the calibrations ``values`` ``(B, P)`` (monthly, in
     :data:`PARAMETER_NAMES` order) of ``setting`` (module level: runs in any worker)."""
-    from sim.article.ambiguity import ambiguity
+    from sim.article.ambiguity import start_values
     from sim.article.answers import answer_batch
 
     monthly = Parameters(**{n: np.ascontiguousarray(values[:, k])
@@ -92,7 +92,7 @@ def solve_chunk(setting: Setting, values: FloatArray) -> Answer:
         horizon_never=np.array([a.forward.horizon.never for a in found]),
         exit=np.array([[a.forward.exit.action()[k] for k in EXITS] for a in found]),
         collapsed=np.stack([a.forward.collapsed for a in found]),
-        ambiguity=np.array([ambiguity(a, rounds=1).start for a in found], dtype=np.float64),
+        ambiguity=start_values(found),
     )
 
 

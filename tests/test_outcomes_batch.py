@@ -1,0 +1,92 @@
+"""The batch routes of the answers side (sim.article.outcomes.outcomes_batch,
+sim.article.ambiguity.start_values) against the one-calibration definitions they replace in
+an analysis chunk: the same numbers, bit for bit (docs/calibration.md, Performance)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.article.ambiguity import ambiguity, start_values
+from sim.article.answers import answer_batch
+from sim.article.build import build
+from sim.article.grid import Resolution
+from sim.article.outcomes import Outcomes, outcomes, outcomes_batch
+from sim.article.parameters import Parameters, stack
+from sim.article.timeline import Shock
+from sim.errors import HedgesimError
+
+TINY = Resolution(belief_points=3, capacity_points=3)
+ROUNDS = 4
+#: a belief shock at the start and a capacity shock later: both the initial distribution and
+#: a round's law are composed with a shock
+SHOCKS = (Shock(0, "belief_iran", "scale", 0.75), Shock(2, "regime_capacity", "add", -0.1))
+
+
+def _calibrations() -> list[Parameters]:
+    """Three calibrations apart in the priors, the catch rates, capacity and patience."""
+    base = Parameters()
+    return [base,
+            base.replace(prior_iran=0.35, catch_israel=0.5, initial_capacity=0.55),
+            base.replace(prior_gulf=0.7, discount=0.8, hazard_rate=0.05)]  # fmt: skip
+
+
+def _arrays(o: Outcomes) -> list[np.ndarray]:
+    return [*o.actions.values(), o.collapsed, o.capacity, o.horizon.at,
+            np.array([o.horizon.collapse, o.horizon.never]), o.exit.at,
+            np.array([o.exit.collapse, o.exit.never]),
+            *(x for b in o.beliefs.values() for x in (b.mean, b.quantiles))]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def solved() -> list[object]:
+    return answer_batch(_calibrations(), rounds=ROUNDS, shocks=SHOCKS, resolution=TINY,
+                        rules=("qre",), myopic=False, robust=False)  # fmt: skip
+
+
+def test_outcomes_of_a_batch_are_each_calibrations_outcomes_bit_for_bit(solved: list) -> None:
+    """``outcomes_batch`` builds each round's law once for the batch; each calibration's
+    outcomes must be exactly those of :func:`outcomes` on its own game (``array_equal``,
+    no tolerance), the route it replaced."""
+    cals = _calibrations()
+    strategy = np.asarray(solved[0].solution.strategy)
+    batch = outcomes_batch(build(stack(cals), rounds=ROUNDS, shocks=SHOCKS, resolution=TINY),
+                           strategy)  # fmt: skip
+    assert len(batch) == len(cals)
+    for b, cal in enumerate(cals):
+        alone = outcomes(build(cal, rounds=ROUNDS, shocks=SHOCKS, resolution=TINY), strategy[b])
+        for x, y in zip(_arrays(batch[b]), _arrays(alone), strict=True):
+            np.testing.assert_array_equal(x, y)
+    # the calibrations differ, so a route that mixed them up could not pass
+    assert not np.array_equal(batch[0].collapsed, batch[1].collapsed)
+
+
+def test_start_values_are_each_calibrations_round_0_value_bit_for_bit(solved: list) -> None:
+    """``start_values`` builds round 0's stage games once for the batch; each value must be
+    exactly ``ambiguity(a, rounds=1).start``."""
+    got = start_values(solved)
+    want = np.array([ambiguity(a, rounds=1).start for a in solved])
+    np.testing.assert_array_equal(got, want)
+    assert len(set(got.tolist())) == len(solved)
+
+
+def test_answer_batch_reports_the_batch_outcomes(solved: list) -> None:
+    """``answer_batch``'s ``forward`` outcomes are the per-calibration outcomes."""
+    for a in solved:
+        alone = outcomes(a.game, a.strategy())
+        for x, y in zip(_arrays(a.forward), _arrays(alone), strict=True):
+            np.testing.assert_array_equal(x, y)
+
+
+def test_bad_batches_are_refused(solved: list) -> None:
+    single = build(rounds=2, resolution=TINY)
+    with pytest.raises(HedgesimError, match="batched game"):
+        outcomes_batch(single, np.zeros((1, 2, single.n_states, 4, 3)))
+    batch = build(stack(_calibrations()), rounds=2, resolution=TINY)
+    with pytest.raises(HedgesimError, match="strategy must have shape"):
+        outcomes_batch(batch, np.zeros((2, 2, batch.n_states, 4, 3)))
+    other = answer_batch(_calibrations()[:1], rounds=ROUNDS, shocks=SHOCKS, resolution=TINY,
+                         rules=("qre",), myopic=False, robust=False)  # fmt: skip
+    with pytest.raises(ValueError, match="one batch solve"):
+        start_values([*solved, *other])
+    assert start_values([]).shape == (0,)
