@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.article.parameters import Parameters, stack
+from sim.article.parameters import PARAMETER_NAMES, Parameters, stack
 from sim.calibrate.analysis import (
     Targets,
     distributions,
@@ -351,3 +351,26 @@ def test_the_ambiguity_quantile_is_the_supported_sets_distribution_function() ->
     f = quantile_of(np.array([3.0, 1.0, 2.0, 2.0]))
     got = f(np.array([0.0, 1.0, 1.5, 2.0, 3.0, 40.0]))
     np.testing.assert_array_equal(got, [0.0, 0.25, 0.25, 0.75, 1.0, 1.0])
+
+
+def test_a_nudge_past_a_bound_is_not_solved() -> None:
+    """A parameter at its lower bound cannot move down: that nudge would solve the
+    scenario's own calibration again, so it is left out, and every other nudge is listed
+    with the parameter it moves (the one it differs in from the first row)."""
+    from sim.article.parameters import SPEC
+    from sim.calibrate.analysis import knife_edge_calibrations
+    from sim.calibrate.solving import _matrix
+
+    ledger = load_constraints()
+    lo = SPEC["war_cost"].bounds[0]
+    at_bound = dataclasses.replace(SETTING, base=Parameters(war_cost=lo))
+    space = Space.of(ledger, SETTING.base)
+    assert lo < SETTING.base.war_cost
+    _, inside = knife_edge_calibrations(SETTING, space)
+    cals, moved = knife_edge_calibrations(at_bound, space)
+    rows = _matrix(cals)
+    assert len(rows) == 1 + len(moved) == len(inside)
+    assert inside.count("war_cost") == 2 and moved.count("war_cost") == 1
+    names = list(PARAMETER_NAMES)
+    for row, name in zip(rows[1:], moved, strict=True):
+        assert [names[k] for k in np.flatnonzero(row != rows[0])] == [name]

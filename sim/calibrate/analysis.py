@@ -404,7 +404,7 @@ def analyze(
             shares.append(float(holds.mean()))
             batches[f"outside {k}"] = relaxed[k][~holds]
 
-    nudged = knife_edge_calibrations(setting, space) if options.knife_edges else None
+    nudged = knife_edge_calibrations(setting, space)[0] if options.knife_edges else None
     parts = _solve_batches(setting, space, batches, options, folder, say, nudged)
 
     answers = parts["supported"]
@@ -506,25 +506,33 @@ def _solve_batches(setting: Setting, space: Space, batches: dict[str, FloatArray
     return parts
 
 
-def knife_edge_calibrations(setting: Setting, space: Space) -> Parameters:
+def knife_edge_calibrations(setting: Setting, space: Space) -> tuple[Parameters, list[str]]:
     """The scenario's own calibration, then each drawn parameter moved down and up by
-    :data:`NUDGE` (relative, at least absolute; within its bounds)."""
+    :data:`NUDGE` (relative, at least absolute; within its bounds), and the parameter each
+    nudge moves. A parameter at a bound is not moved past it: that nudge would be the
+    scenario's own calibration again, a solve of nothing new, and is left out (three of the
+    baseline's 126)."""
     base = setting.base
     cals = [base]
+    names: list[str] = []
     for name in space.names:
         v = float(getattr(base, name))
         lo, hi = SPEC[name].bounds
         step = NUDGE * max(abs(v), 1.0)
         for moved in (v - step, v + step):
-            cals.append(base.replace(**{name: min(max(moved, lo), hi)}))
-    return stack(cals)
+            kept = min(max(moved, lo), hi)
+            if kept != v:
+                cals.append(base.replace(**{name: kept}))
+                names.append(name)
+    return stack(cals), names
 
 
 def knife_edges(setting: Setting, space: Space, targets: Targets,
                 solve: Callable[[Parameters], Answer]) -> list[KnifeEdge]:  # fmt: skip
     """The scenario's own answers, each flagged a tie if a nudge of an input moves it
     (``solve``: the answers of :func:`knife_edge_calibrations`)."""
-    a = solve(knife_edge_calibrations(setting, space))
+    cals, moved = knife_edge_calibrations(setting, space)
+    a = solve(cals)
     horizon = horizon_outcomes(a)
     modes = exit_modes(a)
     vals = targets.of(a)
@@ -532,7 +540,7 @@ def knife_edges(setting: Setting, space: Space, targets: Targets,
 
     def movers(changed: np.ndarray) -> list[str]:
         idx = np.flatnonzero(changed[1:])
-        return sorted({space.names[i // 2] for i in idx})
+        return sorted({moved[i] for i in idx})
 
     cat = {"horizon": horizon, "exit": modes}
     for name, labels in cat.items():
