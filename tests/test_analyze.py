@@ -340,6 +340,13 @@ def test_analyze_solves_the_design_it_reports(monkeypatch: pytest.MonkeyPatch) -
     for rows in result.sobol.values():
         for r in rows:
             assert r.base == (8 if r.factor in result.sobol_leaders else 4)
+    # the projection counts every row handed to the solver (the fake solved them all and
+    # measured nothing)
+    proj = result.sobol_projection
+    assert proj is not None and proj.run_solves == sum(len(u) for u in solved)
+    assert proj.solved == 0 and proj.cpu_per_solve is None
+    assert [p.answer for p in result.sobol_precision] == [
+        name for name, rows in result.sobol.items() if rows]
 
 
 def test_the_ambiguity_quantile_is_the_supported_sets_distribution_function() -> None:
@@ -351,6 +358,83 @@ def test_the_ambiguity_quantile_is_the_supported_sets_distribution_function() ->
     f = quantile_of(np.array([3.0, 1.0, 2.0, 2.0]))
     got = f(np.array([0.0, 1.0, 1.5, 2.0, 3.0, 40.0]))
     np.testing.assert_array_equal(got, [0.0, 0.25, 0.25, 0.75, 1.0, 1.0])
+
+
+def test_the_base_a_half_width_needs_scales_as_its_square() -> None:
+    """``base (hw / 0.1)^2`` rounded up, by hand: 160 base rows at a half-width of 0.28
+    need 160 x 2.8^2 = 1,254.4, so 1,255; 128 rows at exactly 0.1 need 128 (no row added
+    by floating-point noise); 32 rows at 0.05 need 32 / 4 = 8; a target of 0.2 halves the
+    ratio: 160 x 1.4^2 = 313.6, so 314."""
+    from sim.calibrate.analysis import base_needed
+
+    assert base_needed(160, 0.28) == 1255
+    assert base_needed(128, 0.1) == 128
+    assert base_needed(32, 0.05) == 8
+    assert base_needed(160, 0.28, target=0.2) == 314
+    assert base_needed(4, 0.0) == 1
+
+
+def test_the_projected_solves_add_the_base_rows_and_the_leaders_rows() -> None:
+    """By hand, the default design (1,342 solves, ``--n 320``, base 160, 3 leaders) raised
+    to a base of 1,255: 2 x 1,255 - 320 = 2,190 more supported draws (the base matrices
+    outgrow ``--n``) and 3 x 1,095 = 3,285 leaders' mixed rows: 6,817. With ``--n 4,000``
+    the draws are there already: 1,342 + 3,285 = 4,627. A smaller base changes nothing."""
+    from sim.calibrate.analysis import projected_solves
+
+    assert projected_solves(1342, 320, 160, 3, 1255) == 6817
+    assert projected_solves(1342, 4000, 160, 3, 1255) == 4627
+    assert projected_solves(1342, 320, 160, 3, 100) == 1342
+
+
+def test_the_precision_rows_and_the_projection_are_the_leading_rows_numbers() -> None:
+    """Hand-made rows: each answer's precision row is its largest total index's (half-width,
+    twice it, and ``base_needed``); the projection covers every answer but the raw value of
+    ambiguity (its quantile is there), takes the largest base needed among them (0.3 on
+    160 rows: 160 x 9 = 1,440), and its CPU is the measured CPU per solve times the
+    projected solves (2 s over 4 solves: 0.5 s each)."""
+    from sim.calibrate.analysis import (
+        AMBIGUITY,
+        AMBIGUITY_QUANTILE,
+        sobol_precision,
+        sobol_projection,
+    )
+    from sim.calibrate.solving import SolveCost
+    from sim.results.supported import SobolRow
+
+    def row(factor: str, st: float, conf: float, base: int) -> SobolRow:
+        return SobolRow(factor=factor, parameters=[], S1=0.0, S1_conf=0.0, ST=st,
+                        ST_conf=conf, base=base)  # fmt: skip
+
+    sobol = {"hedging ends": [row("a", 0.2, 0.5, 32), row("b", 0.6, 0.3, 160)],
+             AMBIGUITY: [row("b", 0.9, 0.8, 160)], AMBIGUITY_QUANTILE: [row("c", 0.5, 0.1, 160)],
+             "collapse by": []}  # fmt: skip
+    precision = sobol_precision(sobol, 160)
+    assert [(p.answer, p.factor, p.base, p.half_width, p.full_width, p.base_needed)
+            for p in precision] == [("hedging ends", "b", 160, 0.3, 0.6, 1440),
+                                    (AMBIGUITY, "b", 160, 0.8, 1.6, 10240),
+                                    (AMBIGUITY_QUANTILE, "c", 160, 0.1, 0.2, 160)]  # fmt: skip
+    proj = sobol_projection(precision, base=160, n=320, leaders=2, solves=1000,
+                            cost=SolveCost(solved=4, cpu_seconds=2.0))  # fmt: skip
+    assert proj is not None
+    assert proj.answers == ["hedging ends", AMBIGUITY_QUANTILE] and proj.base == 1440
+    assert proj.solves == 1000 + (2 * 1440 - 320) + 2 * (1440 - 160)
+    assert proj.cpu_per_solve == 0.5 and proj.cpu_seconds == pytest.approx(0.5 * proj.solves)
+    unmeasured = sobol_projection(precision, base=160, n=320, leaders=2, solves=1000,
+                                  cost=SolveCost())  # fmt: skip
+    assert unmeasured is not None and unmeasured.cpu_per_solve is None
+    assert unmeasured.cpu_seconds is None
+
+
+def test_the_solve_cost_counts_the_chunks_solved_not_those_resumed(tmp_path: Path) -> None:
+    from sim.calibrate.solving import SolveCost
+
+    cals = stack([Parameters(), Parameters(war_cost=6.0), Parameters(iran_aid=5.0)])
+    first, again = SolveCost(), SolveCost()
+    solve_calibrations(SETTING, cals, folder=tmp_path / "c", chunk_size=2, cost=first)
+    solve_calibrations(SETTING, cals, folder=tmp_path / "c", chunk_size=2, cost=again)
+    assert first.solved == 3 and first.cpu_seconds > 0
+    assert first.per_solve() == pytest.approx(first.cpu_seconds / 3)
+    assert again.solved == 0 and again.per_solve() is None
 
 
 def test_a_nudge_past_a_bound_is_not_solved() -> None:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,13 +53,15 @@ from sim.calibrate.constraints import ConstraintLedger
 from sim.calibrate.sampler import Space, draw
 from sim.calibrate.sensitivity import SobolIndices, sobol_indices
 from sim.calibrate.setting import Setting
-from sim.calibrate.solving import EXITS, Answer, solve_calibrations
+from sim.calibrate.solving import EXITS, Answer, SolveCost, solve_calibrations
 from sim.errors import HedgesimError
 from sim.results.supported import (
     AnswerDistributions,
     ImportanceRow,
     KnifeEdge,
     Quantiles,
+    SobolPrecision,
+    SobolProjection,
     SobolRow,
     SupportedAnalysis,
 )
@@ -68,6 +71,8 @@ NUDGE = 1e-6
 #: A probability that moves by more than this under a nudge has jumped (a tie).
 JUMP = 1e-3
 QUANTILE_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
+#: The 95% half-width issue 12 asks of the leading factors' total indices.
+TARGET_HALF_WIDTH = 0.1
 #: Rejection-pilot draws for each relaxed set of the claim-importance table.
 RELAXED_PILOT = 5_000
 
@@ -102,6 +107,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
 GROUP_OF: dict[str, str] = {p: g for g, ps in GROUPS.items() for p in ps}
 
 
+#: The value of ambiguity's name among the answers.
+AMBIGUITY = "value of ambiguity"
+
+
 @dataclass(frozen=True)
 class Targets:
     """The scalar answers Sobol indices and claim importance are computed for."""
@@ -110,8 +119,7 @@ class Targets:
     collapse_date: datetime.date | None
 
     def names(self) -> tuple[str, ...]:
-        return ("hedging ends", "exit to realign", "exit to align", "collapse by",
-                "value of ambiguity")
+        return ("hedging ends", "exit to realign", "exit to align", "collapse by", AMBIGUITY)
 
     def of(self, a: Answer) -> FloatArray:
         """``(B, 5)``: P(hedging stops being certain within the run), P(the hedge ends in
@@ -306,6 +314,62 @@ def leading_factors(screened: dict[str, list[SobolRow]]) -> list[str]:
                               for rows in screened.values() if rows))  # fmt: skip
 
 
+def base_needed(base: int, half_width: float, target: float = TARGET_HALF_WIDTH) -> int:
+    """The base at which a 95% half-width of ``half_width`` measured on ``base`` rows would
+    be ``target``: the estimators' variance falls as ``1/base`` (their sample means over the
+    base rows; docs/calibration.md measured the half-widths falling as ``1/sqrt(base)``), so
+    ``base (half_width / target)^2``, rounded up (the product rounded to 9 digits first, so
+    floating-point noise in an exact product does not add a row)."""
+    return max(1, math.ceil(round(base * (half_width / target) ** 2, 9)))
+
+
+def projected_solves(solves: int, n: int, base: int, leaders: int, new_base: int) -> int:
+    """The analysis's solves with its refined base raised from ``base`` to ``new_base`` (never
+    lowered): this run's ``solves``, plus the supported draws the larger design's two base
+    matrices add beyond ``--n`` (``max(n, 2 new_base) - max(n, 2 base)``) and the ``leaders``
+    leading factors' mixed rows on the added base rows (``leaders (new_base - base)``); the
+    screening, claim importance and knife edges do not change."""
+    new_base = max(new_base, base)
+    return solves + max(n, 2 * new_base) - max(n, 2 * base) + leaders * (new_base - base)
+
+
+def sobol_precision(sobol: dict[str, list[SobolRow]], base: int,
+                    target: float = TARGET_HALF_WIDTH) -> list[SobolPrecision]:  # fmt: skip
+    """Each varying answer's leading factor (its largest total index), the half-width and
+    full width of that index's 95% interval, and the base the half-width ``target`` needs
+    (rows without a base rest on the whole ``base``)."""
+    out = []
+    for name, rows in sobol.items():
+        if not rows:
+            continue
+        top = max(rows, key=lambda r: r.ST)
+        rests = top.base or base
+        out.append(SobolPrecision(answer=name, factor=top.factor, base=rests, ST=top.ST,
+                                  half_width=top.ST_conf, full_width=2 * top.ST_conf,
+                                  base_needed=base_needed(rests, top.ST_conf, target)))  # fmt: skip
+    return out
+
+
+def sobol_projection(precision: list[SobolPrecision], *, base: int, n: int, leaders: int,
+                     solves: int, cost: SolveCost,
+                     target: float = TARGET_HALF_WIDTH) -> SobolProjection | None:  # fmt: skip
+    """The refined base every covered answer's leading factor needs for the half-width
+    ``target`` and the analysis's solves and CPU time at it (:func:`projected_solves`, this
+    run's measured CPU per solve). The raw value of ambiguity is not covered when its bounded
+    companion is there (its indices are driven by a few extreme values; docs/calibration.md):
+    its own row still says what it would need."""
+    names = {p.answer for p in precision}
+    covered = [p for p in precision if not (p.answer == AMBIGUITY and AMBIGUITY_QUANTILE in names)]
+    if not covered:
+        return None
+    new_base = max(base, *(p.base_needed for p in covered))
+    total = projected_solves(solves, n, base, leaders, new_base)
+    per = cost.per_solve()
+    return SobolProjection(target_half_width=target, answers=[p.answer for p in covered],
+                           base=new_base, solves=total, run_solves=solves, solved=cost.solved,
+                           cpu_per_solve=per, cpu_seconds=None if per is None else per * total)
+
+
 def _rows(found: SobolIndices, base: int) -> list[SobolRow]:
     return [SobolRow(factor=f, parameters=list(GROUPS.get(f, (f,))), S1=float(found.S1[i]),
                      S1_conf=float(found.S1_conf[i]), ST=float(found.ST[i]),
@@ -405,7 +469,8 @@ def analyze(
             batches[f"outside {k}"] = relaxed[k][~holds]
 
     nudged = knife_edge_calibrations(setting, space)[0] if options.knife_edges else None
-    parts = _solve_batches(setting, space, batches, options, folder, say, nudged)
+    cost = SolveCost()
+    parts = _solve_batches(setting, space, batches, options, folder, say, nudged, cost)
 
     answers = parts["supported"]
     values = targets.of(answers)
@@ -414,6 +479,7 @@ def analyze(
     sobol: dict[str, list[SobolRow]] = {}
     supported_share = None
     leaders: list[str] = []
+    named: list[str] = []
     if base > 0:
         quantile = quantile_of(answers.ambiguity)
         names = (*targets.names(), AMBIGUITY_QUANTILE)
@@ -428,12 +494,15 @@ def analyze(
             y_mixed[f][:screen] = outputs(parts[f"screen {f}"])
         _, screened = sobol_table(y_a, y_b, {f: y[:screen] for f, y in y_mixed.items()},
                                   names, screen, [], int(seeds[2]) % 2**31)  # fmt: skip
+        # the factors that lead an answer at the screening: refined on the rest of the base
+        # (when there is a rest), and what a larger base would refine
+        named = leading_factors(screened)
         if base > screen:
-            leaders = leading_factors(screened)
+            leaders = named
             more = {f"refine {f}": mixed_rows(a_rows[screen:], b_rows[screen:], columns[f])
                     for f in leaders}  # fmt: skip
             say(f"refining the leading factors ({', '.join(leaders)}) on {base} base rows")
-            refined = _solve_batches(setting, space, more, options, folder, say, None)
+            refined = _solve_batches(setting, space, more, options, folder, say, None, cost)
             for f in leaders:
                 y_mixed[f][screen:] = outputs(refined[f"refine {f}"])
                 batches[f"refine {f}"] = more[f"refine {f}"]
@@ -457,6 +526,11 @@ def analyze(
 
     edges = (knife_edges(setting, space, targets, lambda _: parts["knife edges"])
              if options.knife_edges else [])  # fmt: skip
+    solves = sum(len(u) for u in batches.values())
+    solves += 0 if nudged is None else len(parts["knife edges"])
+    precision = sobol_precision(sobol, base)
+    projection = (sobol_projection(precision, base=base, n=options.n, leaders=len(named),
+                                   solves=solves, cost=cost) if base > 0 else None)  # fmt: skip
     result = SupportedAnalysis(
         scenario=setting.name,
         seed=options.seed,
@@ -472,6 +546,8 @@ def analyze(
         sobol_leaders=leaders,
         sobol_supported_share=supported_share,
         sobol=sobol,
+        sobol_precision=precision,
+        sobol_projection=projection,
         importance_n=options.importance_n,
         importance=importance,
         knife_edges=edges,
@@ -481,7 +557,7 @@ def analyze(
 
 def _solve_batches(setting: Setting, space: Space, batches: dict[str, FloatArray],
                    options: AnalysisOptions, folder: Path | None, say: Callable[[str], None],
-                   nudged: Parameters | None) -> dict[str, Answer]:  # fmt: skip
+                   nudged: Parameters | None, cost: SolveCost) -> dict[str, Answer]:  # fmt: skip
     """Every batch of unit rows (and the knife-edge calibrations ``nudged``, as the part
     ``knife edges``) solved in one call on the executor, split back by name."""
     units = [u for u in batches.values() if len(u)]
@@ -495,7 +571,8 @@ def _solve_batches(setting: Setting, space: Space, batches: dict[str, FloatArray
     say(f"solving {params.batch_shape[0]} calibrations")
     everything = solve_calibrations(setting, params, executor=options.executor,
                                     workers=options.workers, scheduler=options.scheduler,
-                                    folder=folder, chunk_size=options.chunk_size)  # fmt: skip
+                                    folder=folder, chunk_size=options.chunk_size,
+                                    cost=cost)  # fmt: skip
     parts: dict[str, Answer] = {}
     at = 0
     for name, u in batches.items():

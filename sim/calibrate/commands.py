@@ -110,6 +110,7 @@ def analysis_text(result: Any, folder: Path | None) -> str:
         lines.append(f"what carries '{name}' (total Sobol index +- 95%): "
                      + "; ".join(f"{r.factor} {r.ST:.2f}+-{r.ST_conf:.2f}"
                                  + (f" (base {r.base})" if r.base else "") for r in top))
+    lines += _precision_lines(result)
     if result.importance:
         lines += ["", "claim importance (share of each answer's spread the constraint removes):"]
         names = list(result.importance[0].shrink)
@@ -127,6 +128,32 @@ def analysis_text(result: Any, folder: Path | None) -> str:
     if folder is not None:
         lines += ["", f"wrote {folder}"]
     return "\n".join(lines)
+
+
+def _precision_lines(result: Any) -> list[str]:
+    """Each answer's leading factor's interval (half-width and full width) and the refined
+    base, solves and CPU time the target half-width needs."""
+    if not result.sobol_precision:
+        return []
+    proj = result.sobol_projection
+    target = proj.target_half_width if proj is not None else 0.1
+    lines = ["", f"the leading factors' 95% intervals, and the base a half-width of {target:g} "
+             "needs (base x (half-width / target)^2):"]
+    for p in result.sobol_precision:
+        lines.append(f"  {p.answer}: {p.factor} {p.ST:.2f} +- {p.half_width:.2f} (full width "
+                     f"{p.full_width:.2f}) on base {p.base}: base {p.base_needed:,} needed")
+    if proj is None:
+        return lines
+    left = [p.answer for p in result.sobol_precision if p.answer not in proj.answers]
+    cost = ("CPU time not measured (nothing was solved in this run)"
+            if proj.cpu_per_solve is None or proj.cpu_seconds is None else
+            f"{proj.cpu_seconds / 60:,.1f} CPU minutes at {proj.cpu_per_solve:.3f} CPU s a solve "
+            f"(measured over the {proj.solved:,} solved here)")
+    lines.append(f"half-width {target:g} on every leading factor"
+                 + (f" but {', '.join(left)}'s" if left else "")
+                 + f": --sobol-base {proj.base:,} (now {result.sobol_base:,}), {proj.solves:,} "
+                 f"solves (this run: {proj.run_solves:,}), {cost}")
+    return lines
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:

@@ -96,6 +96,30 @@ def solve_chunk(setting: Setting, values: FloatArray) -> Answer:
     )
 
 
+def timed_chunk(setting: Setting, values: FloatArray) -> tuple[Answer, float]:
+    """:func:`solve_chunk` and the CPU seconds it took in the process that ran it (the
+    worker's own process time, so it is measured on every executor; module level)."""
+    import time
+
+    start = time.process_time()
+    answer = solve_chunk(setting, values)
+    return answer, time.process_time() - start
+
+
+@dataclass
+class SolveCost:
+    """What solving cost, summed over the chunks solved (chunks resumed from a chunk folder
+    are not counted): ``solved`` calibrations in ``cpu_seconds`` of the solving processes'
+    CPU time."""
+
+    solved: int = 0
+    cpu_seconds: float = 0.0
+
+    def per_solve(self) -> float | None:
+        """CPU seconds a calibration (``None`` if nothing was solved)."""
+        return self.cpu_seconds / self.solved if self.solved else None
+
+
 def _matrix(params: Parameters) -> FloatArray:
     size = params.batch_shape[0] if params.batch_shape else 1
     return np.stack([np.broadcast_to(np.asarray(getattr(params, n), dtype=np.float64), (size,))
@@ -133,12 +157,14 @@ def solve_calibrations(
     chunk_size: int = DEFAULT_CHUNK,
     resume: bool = True,
     progress: bool = False,
+    cost: SolveCost | None = None,
 ) -> Answer:
     """Every calibration of the batch ``params`` (monthly) solved (module docstring).
 
     ``folder``: where finished chunks are kept (``None``: nowhere); ``resume``: take the
     finished chunks found there instead of solving them again; ``progress``: a progress bar
-    over chunks on standard error (the CLI passes ``stderr.isatty()``).
+    over chunks on standard error (the CLI passes ``stderr.isatty()``); ``cost``: where the
+    chunks solved here add their calibrations and CPU time (:class:`SolveCost`).
 
     Raises
     ------
@@ -169,7 +195,11 @@ def solve_calibrations(
     bar = tqdm(total=len(bounds), initial=len(bounds) - len(todo), disable=not progress,
                unit="chunk", desc="solving", file=sys.stderr, dynamic_ncols=True)
 
-    def done(i: int, result: Answer) -> None:
+    def done(i: int, timed: tuple[Answer, float]) -> None:
+        result, cpu = timed
+        if cost is not None:
+            cost.solved += len(result)
+            cost.cpu_seconds += cpu
         if folder is not None:
             with atomic_open(folder / f"{keys[i]}.npz", "wb") as fh:
                 fh.write(result.to_bytes())
@@ -182,7 +212,7 @@ def solve_calibrations(
                 # in flight at once: one in process, a few per worker elsewhere, so chunks
                 # are saved as they finish and a large batch is not queued whole
                 window = 1 if executor == "inprocess" else 2 * max(live_workers(), 1)
-                calls = {i: (solve_chunk, setting, values[a:b])
+                calls = {i: (timed_chunk, setting, values[a:b])
                          for i in todo for a, b in [bounds[i]]}  # fmt: skip
                 gather(pool, calls, done, live_workers, window)
     finally:

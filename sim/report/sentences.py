@@ -452,6 +452,36 @@ def sobol_sentences(analysis: SupportedAnalysis) -> list[str]:
         out.append(f"In {wide} of the {len(rows)} factor-answer pairs the 95% interval of the "
                    f"total index is wider than the index: these rankings are not yet settled; "
                    f"{more}.")
+    return out + precision_sentences(analysis)
+
+
+def precision_sentences(analysis: SupportedAnalysis) -> list[str]:
+    """How wide each answer's leading factor's interval is (half-width and full width) and
+    the refined base, solves and CPU time a target half-width needs (nothing for an analysis
+    written before these were recorded)."""
+    if not analysis.sobol_precision:
+        return []
+    widths = "; ".join(f"{p.answer}: \u00b1 {p.half_width:.2f}, {p.full_width:.2f} wide, on "
+                       f"{p.base:,} base samples" for p in analysis.sobol_precision)  # fmt: skip
+    out = [f"How narrow the leading factors' 95% intervals are (the half-width, then the full "
+           f"width): {widths}."]
+    proj = analysis.sobol_projection
+    if proj is None:
+        return out
+    target = f"{proj.target_half_width:g}"
+    left = [p.answer for p in analysis.sobol_precision if p.answer not in proj.answers]
+    which = ("all of them" if not left else
+             f"all of them but {join(left)} (its bounded companion stands for it)")
+    if proj.base <= analysis.sobol_base:
+        out.append(f"Each half-width of {which} is already {target} or less.")
+        return out
+    cost = ("" if proj.cpu_per_solve is None or proj.cpu_seconds is None else
+            f", about {proj.cpu_seconds / 60:,.0f} CPU minutes at the {proj.cpu_per_solve:.2f} "
+            "CPU s a solve this analysis measured")
+    out.append(f"A half-width of {target} on {which} needs, as the half-widths fall with the "
+               f"square root of the base, a refined base of about {proj.base:,} (this analysis: "
+               f"{analysis.sobol_base:,}): {proj.solves:,} solves in all instead of "
+               f"{proj.run_solves:,}{cost}; a full width of {target} needs four times the base.")
     return out
 
 
@@ -522,6 +552,11 @@ def supported_tables(analysis: SupportedAnalysis
               f"{r.ST:.2f} \u00b1 {r.ST_conf:.2f}")
              for name, rows in analysis.sobol.items()
              for r in sorted(rows, key=lambda r: -r.ST)]
+    precision: list[tuple[str, ...]] = [
+        (p.answer, p.factor, f"{p.base:,}", f"{p.ST:.2f}", f"{p.half_width:.2f}",
+         f"{p.full_width:.2f}", f"{p.base_needed:,}") for p in analysis.sobol_precision]
+    proj = analysis.sobol_projection
+    target = f"{proj.target_half_width:g}" if proj is not None else "0.1"
     names = list(analysis.importance[0].shrink) if analysis.importance else []
     importance = [(r.constraint, ", ".join(r.claims), *(f"{r.shrink[k]:.2f}" for k in names))
                   for r in analysis.importance]
@@ -535,6 +570,11 @@ def supported_tables(analysis: SupportedAnalysis
          ("Answer", "Mean", "5%", "25%", "Median", "75%", "95%"), q_rows),
         ("Sobol indices by group of parameters, with 95% bootstrap half-widths.",
          ("Answer", "Factor", "First order", "Total"), sobol),
+        ("Precision of each answer's leading factor: its total index's 95% interval as "
+         f"half-width and full width, and the base at which the half-width would be {target} "
+         f"(base x (half-width / {target})^2).",
+         ("Answer", "Factor", "Base", "Total", "Half-width", "Full width",
+          f"Base for \u00b1 {target}"), precision),
         ("Claim importance: the share of each answer's spread a constraint removes, "
          "1 - sd(all constraints) / sd(all but this one).",
          ("Constraint", "Claims", *names), importance),

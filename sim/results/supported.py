@@ -61,6 +61,46 @@ class SobolRow(Record):
                              "these indices rest on (the screening's or the whole base)")
 
 
+class SobolPrecision(Record):
+    """How narrow one answer's leading factor's interval is, and the base it would need to
+    reach the target half-width (``sim.calibrate.analysis.base_needed``)."""
+
+    answer: str
+    factor: str = Field(description="the factor with the answer's largest total index")
+    base: int = Field(ge=1, description="base rows its indices rest on")
+    ST: Real = Field(description="its total index")
+    half_width: Real = Field(ge=0, description="the 95% bootstrap half-width of its total "
+                             "index (the interval is ST +- half_width)")
+    full_width: Real = Field(ge=0, description="the interval's full width: twice the "
+                             "half-width")
+    base_needed: int = Field(ge=1, description="the base at which the half-width would be "
+        "the target: base x (half_width / target)^2 rounded up (the estimator's variance "
+        "falls as 1/base)")
+
+
+class SobolProjection(Record):
+    """The refined base that would bring the covered answers' leading factors to the target
+    half-width, and what that analysis would cost at this run's measured CPU per solve."""
+
+    target_half_width: Real = Field(gt=0, description="the 95% half-width aimed at")
+    answers: list[str] = Field(description="the answers whose leading factor it covers (the "
+        "raw value of ambiguity is left out when its bounded companion, the quantile, is "
+        "reported)")
+    base: int = Field(ge=1, description="the refined base (--sobol-base) needed: the largest "
+                      "base_needed of the covered answers, at least this run's")
+    solves: int = Field(ge=0, description="the analysis's solves at that base: this run's, "
+        "plus each added base row's two supported draws (A and B, beyond --n) and the leading "
+        "factors' mixed rows on it")
+    run_solves: int = Field(ge=0, description="this run's solves (resumed chunks included)")
+    solved: int = Field(ge=0, description="calibrations solved in this run (chunks resumed "
+                        "from an earlier run not counted): the measurement's sample")
+    cpu_per_solve: Real | None = Field(default=None, description="CPU seconds a solve in this "
+        "run's solving processes (measured, so it differs from run to run; null if nothing "
+        "was solved)")
+    cpu_seconds: Real | None = Field(default=None, description="solves x cpu_per_solve: the "
+        "solving CPU time of the projected analysis (drawing not included)")
+
+
 class ImportanceRow(Record):
     """How much each answer's spread shrinks when one constraint is added to the others:
     ``1 - sd(all constraints) / sd(all but this one)`` (``sim.calibrate.analysis``: the
@@ -113,6 +153,12 @@ class SupportedAnalysis(Record):
                                                       "that satisfy every constraint")
     sobol: dict[str, list[SobolRow]] = Field(description="per answer, each factor's indices "
                                              "(empty: the answer does not vary)")
+    sobol_precision: list[SobolPrecision] = Field(default_factory=list, description="each "
+        "varying answer's leading factor: its interval's half-width and full width, and the "
+        "base a half-width of sobol_projection.target_half_width needs")
+    sobol_projection: SobolProjection | None = Field(default=None, description="the refined "
+        "base the leading factors' intervals need and the projected cost (null without Sobol "
+        "indices)")
     importance_n: int = Field(ge=0, description="draws per relaxed set")
     importance: list[ImportanceRow]
     knife_edges: list[KnifeEdge]
