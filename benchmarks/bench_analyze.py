@@ -48,11 +48,18 @@ from typing import Any
 import numpy as np
 
 from sim.article.parameters import stack
-from sim.calibrate.analysis import AnalysisOptions, draw_relaxed, factor_columns
+from sim.calibrate.analysis import (
+    AnalysisOptions,
+    draw_relaxed,
+    factor_columns,
+    knife_edge_calibrations,
+    sobol_precision,
+    sobol_projection,
+)
 from sim.calibrate.constraints import load_constraints
 from sim.calibrate.sampler import Space, draw, rejection_pilot
 from sim.calibrate.setting import load_setting
-from sim.calibrate.solving import solve_calibrations
+from sim.calibrate.solving import SolveCost, solve_calibrations
 
 
 def _median_time(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
@@ -119,8 +126,9 @@ def main() -> None:
         cpu, rate, pool_rate = args.cpu_per_solve, 0.0, 0.0
     else:
         cpu, rate, pool_rate = _solving(setting, drawn.params, args)
+    knife = 1 + len(knife_edge_calibrations(setting, space)[1])
     _project(default, space, outside, m, len(ledger.ids()), t_draw, t_relaxed, cpu, rate,
-             pool_rate, args)
+             pool_rate, args, knife)
 
 
 def _solving(setting: Any, params: Any, args: argparse.Namespace) -> tuple[float, float, float]:
@@ -151,10 +159,10 @@ def _solving(setting: Any, params: Any, args: argparse.Namespace) -> tuple[float
 
 def _project(default: AnalysisOptions, space: Any, outside: int, m: int, sets: int,
              t_draw: float, t_relaxed: float, cpu: float, rate: float, pool_rate: float,
-             args: argparse.Namespace) -> None:  # fmt: skip
-    """The default analysis's solves, time and Sobol intervals (module docstring)."""
+             args: argparse.Namespace, knife: int) -> None:  # fmt: skip
+    """The default analysis's solves, time and Sobol intervals (module docstring; ``knife``:
+    the knife-edge solves)."""
     groups = len(factor_columns(space.names))
-    knife = 2 * space.dim + 1
     base, screen = default.sobol_base, min(default.screen_base, default.sobol_base)
     leaders = min(args.leaders, groups) if base > screen else 0
     supported = default.supported_draws()
@@ -190,6 +198,16 @@ def _project(default: AnalysisOptions, space: Any, outside: int, m: int, sets: i
         print(f"  {name}: {top.factor}, total index {top.ST:.2f}: half-width {top.ST_conf:.3f}, "
               f"full {2 * top.ST_conf:.3f} at base {at}; at {base}: half {half:.3f}, full "
               f"{2 * half:.3f}")
+    precision = sobol_precision(found.sobol, found.sobol_base)
+    measured = SolveCost(solved=1, cpu_seconds=cpu) if cpu else SolveCost()
+    proj = sobol_projection(precision, base=found.sobol_base, n=default.n,
+                            leaders=len(found.sobol_leaders), solves=solves, cost=measured)
+    for p in precision:
+        print(f"  {p.answer}: a half-width of 0.1 needs a base of {p.base_needed:,}")
+    if proj is not None:
+        minutes = "" if proj.cpu_seconds is None else f", {proj.cpu_seconds / 60:.1f} CPU min"
+        print(f"  every leader of {', '.join(proj.answers)}: --sobol-base {proj.base:,}, "
+              f"{proj.solves:,} solves (from {solves:,}){minutes} at {cpu:.2f} CPU s a solve")
 
 if __name__ == "__main__":
     main()
