@@ -34,6 +34,22 @@ MixedProfile = tuple[FloatArray, ...]
 DEFAULT_TOLERANCE = 1e-7
 
 
+def profile_strides(shape: Any) -> npt.NDArray[np.int64]:
+    """Each player's stride in the flat (C order) index of a pure profile: profile
+    ``(a_0, ..., a_{n-1})`` of a game with ``shape`` ``(m_0, ..., m_{n-1})`` is
+    ``sum_k a_k * stride_k`` in ``payoffs[i].reshape(-1)``, ``stride_k = m_{k+1} ... m_{n-1}``
+    (numpy's ``strides`` of such an array divided by its item size). The one definition:
+    plain Python on a tuple, and the compiled kernels compile this same function
+    (``numba.njit(profile_strides)``) for an integer array."""
+    n = len(shape)
+    out = np.empty(n, dtype=np.int64)
+    acc = 1
+    for p in range(n - 1, -1, -1):
+        out[p] = acc
+        acc *= shape[p]
+    return out
+
+
 def _labels(values: Sequence[str], what: str) -> tuple[str, ...]:
     labels = tuple(str(v) for v in values)
     if len(set(labels)) != len(labels):

@@ -19,7 +19,12 @@ from hypothesis import strategies as st
 from sim.equilibria.small_support import batch_two_mixer_candidates
 from sim.equilibria.verify import verify_many
 from sim.game import NormalFormGame
-from sim.stochastic.twomixer import exact_integers, exact_two_mixer, scaled_integers
+from sim.stochastic.twomixer import (
+    exact_integers,
+    exact_two_mixer,
+    exact_two_mixers,
+    scaled_integers,
+)
 
 
 def _padded(profile: tuple[np.ndarray, ...], width: int) -> np.ndarray:
@@ -108,3 +113,83 @@ def test_array_integers_are_the_exact_integers_times_one_power_of_two(
         assert factor.numerator & (factor.numerator - 1) == 0  # a power of two ...
         assert factor.denominator & (factor.denominator - 1) == 0  # ... or its inverse
         assert all(Fraction(x) == factor * e for x, e in zip(block, exact, strict=True))
+
+
+def _random_candidates(rng: np.random.Generator, shape: tuple[int, ...], count: int
+                       ) -> np.ndarray:  # fmt: skip
+    """Padded profiles on random supports: two mixers over two actions each (a random
+    probability, sometimes an exact half, a value at the support threshold's edges, or the
+    exact equilibrium's neighbourhood is left to the screened candidates), the others pure;
+    now and then a third mixer, a pure mixer, a sum off 1 or a negative probability."""
+    n, width = len(shape), max(shape)
+    out = np.zeros((count, n, width))
+    for c in range(count):
+        mixers = rng.choice(n, size=2, replace=False)
+        for k, m in enumerate(shape):
+            if k in mixers and m >= 2:
+                a, b = rng.choice(m, size=2, replace=False)
+                p = rng.choice([rng.uniform(), 0.5, 1e-6, 2e-6, 0.5e-6, 3e-6])
+                out[c, k, a], out[c, k, b] = 1.0 - p, p
+            else:
+                out[c, k, rng.integers(m)] = 1.0
+        kind = rng.integers(12)
+        if kind == 0:
+            out[c, 0, : shape[0]] = 1.0 / shape[0]
+        elif kind == 1:
+            out[c, 1, 0] += 1e-8
+        elif kind == 2:
+            out[c, 0, 0] -= 2.0
+    return out
+
+
+@pytest.mark.parametrize("shape", [(3, 3, 3, 3), (3, 2, 3), (2, 2), (2, 3, 2, 2)])
+@pytest.mark.parametrize("kind", ["normal", "integers", "ties", "wide"])
+def test_the_batched_check_gives_the_one_by_one_verdicts(shape: tuple[int, ...], kind: str
+                                                        ) -> None:  # fmt: skip
+    """``exact_two_mixers`` over a batch = ``exact_two_mixer`` candidate by candidate (the
+    same verdicts, the same floats), on the screened candidates of random games (nearly
+    all equilibria) and on random profiles (nearly all not): games with normal payoffs
+    (inexact differences: the exact-integer division), small integers (exact ties of a
+    rival action with the support), duplicated actions (ties of every term) and payoffs
+    spread over many orders of magnitude or beyond the float check's range (the
+    one-by-one fall-back)."""
+    rng = np.random.default_rng(len(shape) * 10 + len(kind))
+    size = (40, len(shape), *shape)
+    if kind == "integers":
+        games = rng.integers(-3, 4, size=size).astype(float)
+    elif kind == "ties":
+        games = rng.integers(-2, 3, size=size).astype(float)
+        games[:, :, 1] = games[:, :, 0]  # player 0's action 1 duplicates action 0
+    elif kind == "wide":
+        games = rng.normal(size=size) * 10.0 ** rng.integers(-30, 35, size=size)
+    else:
+        games = rng.normal(size=size)
+    screened = batch_two_mixer_candidates(games, 1e-7)
+    owner = [g for g, cands in enumerate(screened) for _ in cands]
+    profiles = [_padded(tuple(c), max(shape)) for cands in screened for c in cands]
+    extra = _random_candidates(rng, shape, 300)
+    owner += list(rng.integers(len(games), size=len(extra)))
+    stack = np.concatenate([np.array(profiles).reshape(-1, len(shape), max(shape)), extra])
+    found, exact = exact_two_mixers(games, np.array(owner, dtype=np.intp), stack)
+    for c, g in enumerate(owner):
+        one = exact_two_mixer(games[g], [stack[c, k, :m] for k, m in enumerate(shape)])
+        assert found[c] == (one is not None), c
+        np.testing.assert_array_equal(exact[c], one if one is not None else 0.0)
+    assert not found.all()
+    assert found.any() or kind == "ties"
+
+
+def test_the_batched_check_on_exact_halves_and_an_empty_batch() -> None:
+    """Matching pennies (the halves exact in floats) and a coordination game whose mixed
+    equilibrium 2/3, 1/3 has no exact float: the nearest floats, as one by one; an empty
+    batch finds nothing."""
+    pennies = np.array([[[1.0, -1.0], [-1.0, 1.0]], [[-1.0, 1.0], [1.0, -1.0]]])
+    coordination = np.array([[[2.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 2.0]]])
+    games = np.stack([pennies, coordination])
+    half = np.full((2, 2, 2), 0.5)
+    found, exact = exact_two_mixers(games, np.array([0, 1], dtype=np.intp), half)
+    assert found.all()
+    np.testing.assert_array_equal(exact[0], 0.5)
+    np.testing.assert_array_equal(exact[1], [[2 / 3, 1 / 3], [1 / 3, 2 / 3]])
+    found, exact = exact_two_mixers(games, np.zeros(0, dtype=np.intp), np.zeros((0, 2, 2)))
+    assert found.shape == (0,) and exact.shape == (0, 2, 2)

@@ -68,7 +68,7 @@ from sim.errors import EngineError, SolverError
 from sim.game import NormalFormGame
 from sim.stochastic import qre
 from sim.stochastic.dominance import cyclic_two_by_two, dominance_solution, tied_single_mixer
-from sim.stochastic.twomixer import exact_two_mixer
+from sim.stochastic.twomixer import exact_two_mixers
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -212,10 +212,10 @@ def _certified(games: FloatArray, padded: FloatArray) -> BoolArray:
     # One player mixing, the rest pure (most mixed limits): decided for all at once where
     # the vectorised check can; the rest one by one.
     admitted = single_mixer_admitted(games[mixed], padded[mixed])
-    for m_r in mixed[~admitted]:
+    left = mixed[~admitted]
+    two, _ = exact_two_mixers(games, left, padded[left])
+    for m_r in left[~two]:
         profile_r = [padded[m_r, i, :m] for i, m in enumerate(shape)]
-        if exact_two_mixer(games[m_r], profile_r) is not None:
-            continue
         try:
             stage_verify(NormalFormGame(games[m_r]), profile_r, "logit-qre")
         except SolverError:
@@ -417,6 +417,7 @@ def select_stage(
     # need them all); without it, only those the rule's pick depends on.
     mixed_found = _mixed_found(sub[mixed_idx], tol, shape) if robust else []
     screened = [] if robust else batch_two_mixer_candidates(sub[mixed_idx], tol)
+    fast = _fast_checks(sub[mixed_idx], screened, shape)
     chosen = np.zeros((rest.size, n, max(shape)))
     chosen_path = np.full(rest.size, -1, dtype=np.int8)
     rows = np.flatnonzero(has_pure)
@@ -430,7 +431,8 @@ def select_stage(
             pick = (_pick_mixed(sub[r], mixed_found[k], rule, focal_player, fallback, prev)
                     if mixed_found[k] else None)  # fmt: skip
         else:
-            pick = _pick_checked(sub[r], screened[k], rule, focal_player, fallback, prev, tol)
+            pick = _pick_checked(sub[r], screened[k], fast[k], rule, focal_player, fallback,
+                                 prev, tol)  # fmt: skip
         if pick is not None:
             chosen[r] = pick
             chosen_path[r] = PATHS.index("small-support")
@@ -459,9 +461,40 @@ def _padded(profile: list[FloatArray] | tuple[FloatArray, ...], shape: tuple[int
     return out
 
 
+def _candidates_padded(candidates: list[list[list[FloatArray]]], shape: tuple[int, ...]
+                       ) -> tuple[IntArray, FloatArray]:  # fmt: skip
+    """The candidates of each game (``candidates[g]``, profiles as lists of strategies) as
+    one stack ``(C, n, max m)`` and each one's game ``(C,)``."""
+    owner = np.array([g for g, cands in enumerate(candidates) for _ in cands], dtype=np.intp)
+    stack = np.zeros((owner.size, len(shape), max(shape)))
+    c = 0
+    for cands in candidates:
+        for profile in cands:
+            for i, m in enumerate(shape):
+                stack[c, i, :m] = profile[i]
+            c += 1
+    return owner, stack
+
+
+def _fast_checks(games: FloatArray, candidates: list[list[list[FloatArray]]],
+                 shape: tuple[int, ...]) -> list[list[FloatArray | None]]:  # fmt: skip
+    """:func:`~sim.stochastic.twomixer.exact_two_mixer` of every candidate of every game
+    (``candidates[g]`` of ``games[g]``), computed in one batch
+    (:func:`~sim.stochastic.twomixer.exact_two_mixers`), in the same nesting."""
+    owner, stack = _candidates_padded(candidates, shape)
+    found, exact = exact_two_mixers(games, owner, stack)
+    out: list[list[FloatArray | None]] = []
+    c = 0
+    for cands in candidates:
+        out.append([exact[c + k] if found[c + k] else None for k in range(len(cands))])
+        c += len(cands)
+    return out
+
+
 def _pick_checked(
     game: FloatArray,
     screened: list[list[FloatArray]],
+    fast: list[FloatArray | None],
     rule: str,
     focal_player: int,
     fallback: str,
@@ -470,6 +503,8 @@ def _pick_checked(
 ) -> FloatArray | None:
     """:func:`_pick_mixed` among the ``screened`` two-mixer candidates that pass the exact
     check, checking only the candidates the pick depends on; ``None`` if none passes.
+    ``fast[c]``: :func:`~sim.stochastic.twomixer.exact_two_mixer` of candidate ``c``
+    (computed for all at once); where it is ``None`` the general check decides.
 
     The same pick as checking every candidate first: inertia's candidates near
     ``previous`` are all checked; then, among the candidates not yet rejected (checked ones
@@ -485,9 +520,8 @@ def _pick_checked(
 
     def check(c: int) -> FloatArray | None:
         if c not in checked:
-            fast = exact_two_mixer(game, screened[c])
-            if fast is not None:
-                checked[c] = fast
+            if fast[c] is not None:
+                checked[c] = fast[c]
             else:
                 if not nfg:  # built only when the general check is needed
                     nfg.append(NormalFormGame(game))
@@ -578,14 +612,15 @@ def search_others(games: FloatArray, chosen: FloatArray, tol: float
     mask = pure_equilibrium_mask(games, tol, batched=True)
     rows, pure = _pure_found(mask, shape)
     differs = ~_agreement(rows, pure, chosen)[1]
-    for k, profiles in enumerate(batch_two_mixer_candidates(games, tol)):
+    candidates = batch_two_mixer_candidates(games, tol)
+    checks = _fast_checks(games, candidates, shape)
+    for k, profiles in enumerate(candidates):
         game: NormalFormGame | None = None
-        for profile in profiles:
+        for profile, fast in zip(profiles, checks[k], strict=True):
             if differs[k].all():
                 break
             if not (_differs(profile, chosen[k]) & ~differs[k]).any():
                 continue
-            fast = exact_two_mixer(games[k], profile)
             if fast is not None:
                 differs[k] |= np.abs(fast - chosen[k]).max(axis=1) > SAME
                 continue
