@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import strategies as gs
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.errors import GameError, GameFileError, HedgesimError
-from sim.game import NormalFormGame, read_nfg, write_nfg
+from sim.game import NormalFormGame, profile_strides, read_nfg, write_nfg
 
 
 def _random_profile(game: NormalFormGame, seed: int) -> tuple[np.ndarray, ...]:
@@ -138,3 +138,20 @@ def test_unreadable_nfg_raises_game_file_error(tmp_path: Path) -> None:
     truncated.write_text('NFG 1 R "t" { "P1" "P2" } { 2 2 }\n1 2 3\n')
     with pytest.raises(HedgesimError):
         read_nfg(truncated)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=5))
+def test_profile_strides_are_numpys_c_order_strides(shape: list[int]) -> None:
+    """``profile_strides`` is numpy's own ``strides`` of a C-ordered array of that shape
+    in items (the flat index ``sum_k a_k * stride_k`` of ``np.ravel_multi_index``), in
+    plain Python and compiled as the kernels compile it."""
+    from sim.stochastic.dominance_kernel import _strides
+
+    numpy_strides = [s // 8 for s in np.zeros(shape, dtype=np.float64).strides]
+    assert profile_strides(tuple(shape)).tolist() == numpy_strides
+    assert _strides(np.array(shape, dtype=np.int64)).tolist() == numpy_strides
+    profile = [m - 1 for m in shape]
+    assert int(np.dot(profile, profile_strides(tuple(shape)))) == int(
+        np.ravel_multi_index(profile, shape)
+    )

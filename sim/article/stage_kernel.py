@@ -24,6 +24,11 @@ import math
 import numpy as np
 from numba import njit
 
+from sim.game import profile_strides
+
+#: The players' strides in a flat profile index, compiled from its one definition.
+_strides = njit(profile_strides)
+
 
 @njit(cache=True)
 def build(constant, belief, hazard_coef, hazard_rows, beliefs, hazard, row_of, out):
@@ -97,11 +102,7 @@ def pure_equilibria(
     """
     count = beliefs.shape[0]
     n, profiles = constant.shape[0], constant.shape[1]
-    strides = np.empty(n, dtype=np.int64)
-    acc = 1
-    for p in range(n - 1, -1, -1):
-        strides[p] = acc
-        acc *= shape[p]
+    strides = _strides(shape)
     # base[i, a]: profile a with player i's action replaced by its first
     base = np.empty((n, profiles), dtype=np.int64)
     for i in range(n):

@@ -58,7 +58,7 @@ from sim.equilibria.pure import as_batch, pure_equilibria
 from sim.equilibria.result import Equilibrium, SolveResult, deduplicate, profile_key
 from sim.equilibria.verify import verify_many
 from sim.errors import SolverError
-from sim.game import DEFAULT_TOLERANCE, FloatArray, NormalFormGame
+from sim.game import DEFAULT_TOLERANCE, FloatArray, NormalFormGame, profile_strides
 
 METHOD = "small-support"
 
@@ -124,7 +124,7 @@ def _block(
     ``pairs_i`` ``(A, 2)`` and ``pairs_j`` ``(B, 2)``, the others at ``rest`` ``(R, n - 2)``:
     ``A * B * R`` candidates, built with numpy (no Python loop per candidate)."""
     n, top = len(shape), max(shape)
-    strides = np.array([math.prod(shape[k + 1 :]) for k in range(n)], dtype=np.intp)
+    strides = profile_strides(shape).astype(np.intp)
     others = [k for k in range(n) if k not in (i, j)]
     a, b, r = len(pairs_i), len(pairs_j), len(rest)
     # actions[c, k, x, y]: player k's action in the candidate's profile (x, y).

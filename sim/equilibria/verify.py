@@ -41,7 +41,13 @@ from sim.equilibria import exact as ex
 from sim.equilibria.certify import Decision, SupportSystem, certify_near
 from sim.equilibria.result import Equilibrium
 from sim.errors import GameError, SolverError
-from sim.game import DEFAULT_TOLERANCE, FloatArray, MixedProfile, NormalFormGame
+from sim.game import (
+    DEFAULT_TOLERANCE,
+    FloatArray,
+    MixedProfile,
+    NormalFormGame,
+    profile_strides,
+)
 
 #: A probability at most this is read as zero when a candidate's support is read off.
 SUPPORT_THRESHOLD = 1e-6
@@ -390,7 +396,7 @@ def single_mixer_admitted(
     p, positive = p[rows], positive[rows]
     mixer = np.argmax(sizes[rows] > 1, axis=1)
     action = np.argmax(p, axis=2)  # the pure players' actions (the mixer's is unused)
-    strides = [int(np.prod(shape[k + 1 :], dtype=np.int64)) for k in range(n)]
+    strides = profile_strides(shape)
     r = np.arange(rows.size)
     decided = np.ones(rows.size, dtype=bool)
     for i in range(n):

@@ -22,6 +22,8 @@ import sys
 import numpy as np
 import numpy.typing as npt
 
+from sim.game import profile_strides
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -237,7 +239,7 @@ def deviation_cells(action: npt.NDArray[np.intp], i: int, j: int, shape: tuple[i
     the profiles ``action`` ``(R, n)`` with player ``j``'s action replaced by each of its
     own and player ``i``'s by each of its own."""
     n = len(shape)
-    strides = [int(np.prod(shape[k + 1 :], dtype=np.int64)) for k in range(n)]
+    strides = profile_strides(shape)
     base = np.zeros(action.shape[0], dtype=np.intp)
     for k in range(n):
         if k not in (i, j):

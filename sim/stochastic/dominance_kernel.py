@@ -17,17 +17,18 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from sim.game import profile_strides
+
+#: The players' strides in a flat profile index, compiled from its one definition.
+_strides = njit(profile_strides)
+
 
 @njit(cache=True)
 def surviving(games, shape, eps, alive):
     """``games`` ``(N, n, P)`` (profiles flat, C order), ``shape`` ``(n,)``, ``eps``
     ``(N,)``; ``alive`` ``(N, n, max m)`` all True on entry, the survivors on exit."""
     count, n, profiles = games.shape[0], games.shape[1], games.shape[2]
-    strides = np.empty(n, dtype=np.int64)
-    acc = 1
-    for p in range(n - 1, -1, -1):
-        strides[p] = acc
-        acc *= shape[p]
+    strides = _strides(shape)
     decode = np.empty((profiles, n), dtype=np.int64)
     for a in range(profiles):
         rem = a
@@ -108,11 +109,7 @@ def cyclic(games, shape, alive, eps, found, out):
     differences, comparisons and divisions, so the same floats) into ``out``
     ``(N, n, max m)`` (zeros on entry), and ``found[b] = True``."""
     count, n = games.shape[0], games.shape[1]
-    strides = np.empty(n, dtype=np.int64)
-    acc = 1
-    for p in range(n - 1, -1, -1):
-        strides[p] = acc
-        acc *= shape[p]
+    strides = _strides(shape)
     first = np.empty(n, dtype=np.int64)
     second = np.empty(n, dtype=np.int64)
     for b in range(count):
