@@ -179,3 +179,43 @@ def test_batched_on_stage_games_without_pure_equilibria() -> None:
 def test_one_player_and_single_action_games_have_none() -> None:
     assert two_mixer_equilibria(NormalFormGame(np.zeros((1, 3))))[0] == []
     assert two_mixer_equilibria(NormalFormGame(np.ones((3, 1, 2, 2))))[0] == []
+
+
+@pytest.mark.parametrize("shape", [(3, 3, 3, 3), (2, 3, 2), (3, 2, 3, 2), (2, 2), (4, 3, 2)])
+@pytest.mark.parametrize("kind", ["normal", "integers", "extreme"])
+def test_the_compiled_screen_keeps_what_the_numpy_screen_keeps(shape: tuple[int, ...],
+                                                               kind: str) -> None:  # fmt: skip
+    """The compiled screen (``sim.equilibria.screen_kernel``) against its numpy reference
+    (``_screen_numpy``), block by block: the same degenerate games, the same kept
+    candidates in the same order, the same probabilities to the bit. Games with normal
+    payoffs, small integers (ties, flat mixers, exact zeros: divisions by zero, NaN and
+    infinite probabilities) and payoffs near the float range's ends (overflowing values:
+    NaN regrets, nothing kept)."""
+    from sim.equilibria.screen_kernel import screen
+    from sim.equilibria.small_support import _ROUNDING_UNITS, _cached_blocks, _screen_numpy
+
+    rng = np.random.default_rng(len(shape) * 7 + len(kind))
+    size = (50, len(shape), *shape)
+    if kind == "integers":
+        games = rng.integers(-2, 3, size=size).astype(float)
+    elif kind == "extreme":
+        games = rng.normal(size=size) * 10.0 ** rng.choice([0, 150, 300, 307], size=size)
+    else:
+        games = rng.normal(size=size)
+    flat = np.ascontiguousarray(games.reshape(games.shape[0], len(shape), -1))
+    bound = 1e-7 + _ROUNDING_UNITS * 2.0**-53
+    kept_total = 0
+    for t in _cached_blocks(shape):
+        count, cands = flat.shape[0], t.first.shape[0]
+        p, q = np.empty((count, cands)), np.empty((count, cands))
+        kept = np.zeros((count, cands), dtype=bool)
+        degenerate = np.zeros(count, dtype=bool)
+        screen(flat, t.first, t.second, t.mix, t.dev, t.own, bound, p, q, kept, degenerate)
+        with np.errstate(over="ignore", invalid="ignore"):
+            ref_degenerate, b_idx, c_idx, pk, qk = _screen_numpy(flat, t, bound)
+        np.testing.assert_array_equal(degenerate, ref_degenerate)
+        np.testing.assert_array_equal(np.argwhere(kept), np.stack([b_idx, c_idx], axis=1))
+        np.testing.assert_array_equal(p[kept], pk)
+        np.testing.assert_array_equal(q[kept], qk)
+        kept_total += int(kept.sum())
+    assert kept_total > 0 or shape == (2, 2)

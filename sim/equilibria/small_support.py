@@ -47,6 +47,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -229,7 +230,48 @@ def _screen_block(
     hits: list[tuple[int, tuple[float, ...], list[FloatArray]]],
 ) -> npt.NDArray[np.bool_]:
     """Screen one block of candidates for every game; append the survivors to ``hits`` and
-    return which games showed degeneracy."""
+    return which games showed degeneracy. Compiled (:mod:`sim.equilibria.screen_kernel`,
+    the same floats) once numba is loaded (as it is in every engine solve that traces),
+    else :func:`_screen_numpy`."""
+    n = flat.shape[1]
+    bound = tol + _ROUNDING_UNITS * 2.0**-53
+    if "numba" in sys.modules:
+        from sim.equilibria.screen_kernel import screen
+
+        count, cands = flat.shape[0], t.first.shape[0]
+        p, q = np.empty((count, cands)), np.empty((count, cands))
+        kept = np.zeros((count, cands), dtype=bool)
+        degenerate = np.zeros(count, dtype=bool)
+        screen(np.ascontiguousarray(flat, dtype=np.float64), t.first, t.second, t.mix, t.dev,
+               t.own, bound, p, q, kept, degenerate)  # fmt: skip
+        b_idx, c_idx = np.nonzero(kept)
+        pk, qk = p[b_idx, c_idx], q[b_idx, c_idx]
+    else:
+        degenerate, b_idx, c_idx, pk, qk = _screen_numpy(flat, t, bound)
+    for c in range(b_idx.size):
+        cand = int(c_idx[c])
+        i, j = int(t.first[cand]), int(t.second[cand])
+        profile = []
+        for k in range(n):
+            s = np.zeros(shape[k])
+            a0, a1 = int(t.own[cand, k, 0]), int(t.own[cand, k, 1])
+            if k == i:
+                s[a0], s[a1] = 1.0 - pk[c], pk[c]
+            elif k == j:
+                s[a0], s[a1] = 1.0 - qk[c], qk[c]
+            else:
+                s[a0] = 1.0
+            profile.append(s)
+        hits.append((int(b_idx[c]), profile_key(tuple(profile)), profile))
+    return degenerate
+
+
+def _screen_numpy(flat: np.ndarray, t: _Tables, bound: float
+                  ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp], npt.NDArray[np.intp],
+                             FloatArray, FloatArray]:  # fmt: skip
+    """The screen of :func:`_screen_block` in numpy (the reference of the compiled loop):
+    which games showed degeneracy, and the kept candidates' games, candidates and
+    probabilities ``p``, ``q``."""
     n = flat.shape[1]
     # ui[b, c, x, y], uj[b, c, x, y]: the mixers' payoffs in each candidate's 2x2 game.
     ui = flat[:, t.first[:, None, None], t.mix]
@@ -247,9 +289,9 @@ def _screen_block(
     degenerate = (flat_i | flat_j).any(axis=1)
     ok = (p > 0.0) & (p < 1.0) & (q > 0.0) & (q < 1.0)
     b_idx, c_idx = np.nonzero(ok)
-    if not b_idx.size:
-        return degenerate
     pk, qk = p[b_idx, c_idx], q[b_idx, c_idx]
+    if not b_idx.size:
+        return degenerate, b_idx, c_idx, pk, qk
     w = np.empty((b_idx.size, 2, 2))
     w[:, 0, 0] = (1.0 - pk) * (1.0 - qk)
     w[:, 0, 1] = (1.0 - pk) * qk
@@ -272,23 +314,8 @@ def _screen_block(
     ).max(axis=(1, 2))
     own = np.take_along_axis(values, t.own[c_idx], axis=2).min(axis=2)
     regret = (values.max(axis=2) - own).max(axis=1)
-    keep = regret <= (tol + _ROUNDING_UNITS * 2.0**-53) * size
-    for c in np.flatnonzero(keep):
-        cand = int(c_idx[c])
-        i, j = int(t.first[cand]), int(t.second[cand])
-        profile = []
-        for k in range(n):
-            s = np.zeros(shape[k])
-            a0, a1 = int(t.own[cand, k, 0]), int(t.own[cand, k, 1])
-            if k == i:
-                s[a0], s[a1] = 1.0 - pk[c], pk[c]
-            elif k == j:
-                s[a0], s[a1] = 1.0 - qk[c], qk[c]
-            else:
-                s[a0] = 1.0
-            profile.append(s)
-        hits.append((int(b_idx[c]), profile_key(tuple(profile)), profile))
-    return degenerate
+    keep = regret <= bound * size
+    return degenerate, b_idx[keep], c_idx[keep], pk[keep], qk[keep]
 
 
 def _verified(
