@@ -15,7 +15,13 @@ rounds) is solved once; then, alternating in the same process, ``--repeats`` tim
 Median CPU milliseconds per calibration of each, their ratio, and whether the two agree bit
 for bit. The load average is printed beside them: the machine is shared.
 
-Usage: ``python benchmarks/bench_answers_side.py [--n N] [--repeats K]``
+``--split`` instead times :func:`sim.calibrate.solving.solve_chunk` itself on the chunk and
+splits its CPU time into the engine's solve (``sim.article.answers.solve_game``) and the rest
+(the answers side, the calibrations' games): it imports nothing newer than those two, so the
+same file can time an older tree (``PYTHONPATH=OLD python .../bench_answers_side.py --split``)
+against this one, alternating runs.
+
+Usage: ``python benchmarks/bench_answers_side.py [--n N] [--repeats K] [--split]``
 """
 
 from __future__ import annotations
@@ -24,29 +30,67 @@ import argparse
 import os
 import statistics
 import time
+from typing import Any
 
 import numpy as np
 
-from sim.article.ambiguity import ambiguity, start_values
-from sim.article.answers import answer_batch
-from sim.article.build import build
-from sim.article.outcomes import outcomes, outcomes_batch
-from sim.article.parameters import stack
 from sim.calibrate.constraints import load_constraints
 from sim.calibrate.sampler import Space, draw
 from sim.calibrate.setting import load_setting
+
+
+def split(setting: Any, monthly: Any, n: int, repeats: int) -> None:
+    """``solve_chunk``'s CPU time split into the engine's solve and the rest (docstring)."""
+    import sim.article.answers as answers
+    from sim.calibrate.solving import _matrix, solve_chunk
+
+    values = _matrix(monthly)
+    engine = [0.0]
+    solve_game = answers.solve_game
+
+    def timed(*a: Any, **k: Any) -> Any:
+        t = time.process_time()
+        out = solve_game(*a, **k)
+        engine[0] += time.process_time() - t
+        return out
+
+    answers.solve_game = timed  # type: ignore[assignment]
+    solve_chunk(setting, values[:1])  # imports and compiled kernels before timing
+    totals, engines = [], []
+    for _ in range(repeats):
+        engine[0] = 0.0
+        t = time.process_time()
+        solve_chunk(setting, values)
+        totals.append(time.process_time() - t)
+        engines.append(engine[0])
+    total, eng = statistics.median(totals), statistics.median(engines)
+    rest = statistics.median([a - b for a, b in zip(totals, engines, strict=True)])
+    print(f"solve_chunk, {n} calibrations: {1000 * total / n:.0f} CPU ms a calibration, the "
+          f"engine's solve {1000 * eng / n:.0f}, the rest {1000 * rest / n:.1f} (medians of "
+          f"{repeats}); load average {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=32, help="calibrations in the chunk (default 32)")
     ap.add_argument("--repeats", type=int, default=7)
+    ap.add_argument("--split", action="store_true",
+                    help="time solve_chunk and split it into the engine and the rest")
     args = ap.parse_args()
 
     ledger = load_constraints()
     setting = load_setting("scenarios/baseline.yaml")
     space = Space.of(ledger, setting.base, setting.fixed)
     drawn = draw(ledger, space, args.n, 5, chains=args.n, pilot=20_000)
+    if args.split:
+        split(setting, space.params(drawn.unit), args.n, args.repeats)
+        return
+    from sim.article.ambiguity import ambiguity, start_values
+    from sim.article.answers import answer_batch
+    from sim.article.build import build
+    from sim.article.outcomes import outcomes, outcomes_batch
+    from sim.article.parameters import stack
+
     params = setting.for_rounds(space.params(drawn.unit))
     cals = [params.calibration(b) for b in range(args.n)]
     kw = {"rounds": setting.rounds, "shocks": setting.shocks, "resolution": setting.resolution}
