@@ -114,7 +114,7 @@ POLISH_DISTANCE = 1e-3
 #: First step (arclength) and the fewest steps before giving up on a game.
 FIRST_STEP = 0.1
 MIN_STEP = 1e-12
-MAX_NEWTON = 6
+MAX_NEWTON = 8
 NEWTON_TOL = 1e-9
 #: Nominal first Newton correction (max norm), contraction rate and tangent turn (radians)
 #: of a step; a step exceeding one of them by the factor 2 (squared for the first two) is
@@ -123,6 +123,9 @@ NOMINAL_DISTANCE = 0.02
 NOMINAL_CONTRACTION = 0.2
 NOMINAL_ANGLE = 0.05
 MAX_GROWTH = 2.0
+NEWTON_STEPS = 1
+CHORD_RATE = 0.25
+ESTIMATE = 1
 #: A bound on the steps of one game's trace.
 MAX_STEPS = 20_000
 
@@ -276,7 +279,7 @@ class TraceState:
     steps: IntArray  # (N,) accepted steps
     status: IntArray  # (N,) running, stopped, at LAMBDA_MAX, failed
     regret: FloatArray  # (N,) at z
-    work: IntArray  # (N, 2) steps tried and Newton corrections (counters only)
+    work: IntArray  # (N, 3) steps tried, corrections, Jacobians (counters only)
 
     @property
     def failed(self) -> npt.NDArray[np.bool_]:
@@ -285,7 +288,8 @@ class TraceState:
 
 def _params() -> FloatArray:
     return np.array([NOMINAL_DISTANCE, NOMINAL_CONTRACTION, NOMINAL_ANGLE, MAX_GROWTH,
-                     NEWTON_TOL, MAX_NEWTON, MIN_STEP, MAX_STEPS], dtype=np.float64)  # fmt: skip
+                     NEWTON_TOL, MAX_NEWTON, MIN_STEP, MAX_STEPS, NEWTON_STEPS, CHORD_RATE, ESTIMATE],
+                    dtype=np.float64)  # fmt: skip
 
 
 class LogitTracer:
@@ -314,7 +318,7 @@ class LogitTracer:
             steps=np.zeros(count, dtype=np.int64),
             status=np.zeros(count, dtype=np.int64),
             regret=np.full(count, np.inf),
-            work=np.zeros((count, 2), dtype=np.int64),
+            work=np.zeros((count, 3), dtype=np.int64),
         )
 
     def profiles(self) -> FloatArray:
@@ -549,6 +553,7 @@ class Limits:
     lambdas: FloatArray  # (N,) where each trace stopped (inverse-spread units)
     steps: IntArray  # (N,) accepted continuation steps
     corrections: IntArray  # (N,) Newton corrections, over every step tried
+    jacobians: IntArray  # (N,) of them, those that evaluated and factored the Jacobian
 
 
 def logit_limits(games: FloatArray, tol: float | FloatArray,
@@ -569,10 +574,11 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     lambdas = np.zeros(count)
     steps = np.zeros(count, dtype=np.intp)
     corrections = np.zeros(count, dtype=np.intp)
+    jacobians = np.zeros(count, dtype=np.intp)
     bound = np.broadcast_to(np.asarray(tol, dtype=np.float64), (count,))
     todo = np.flatnonzero(spread > 0)
     if todo.size == 0:
-        return Limits(out, verified, lambdas, steps, corrections)
+        return Limits(out, verified, lambdas, steps, corrections, jacobians)
     tracer = LogitTracer(norm[todo])
     pending = np.arange(todo.size)
     stop = STOP_REGRET
@@ -596,7 +602,8 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     lambdas[todo] = tracer.state.z[:, -1] * 1.0
     steps[todo] = tracer.state.steps
     corrections[todo] = tracer.state.work[:, 1]
-    return Limits(out, verified, lambdas, steps, corrections)
+    jacobians[todo] = tracer.state.work[:, 2]
+    return Limits(out, verified, lambdas, steps, corrections, jacobians)
 
 
 def logit_branch(game: NormalFormGame | FloatArray, lambdas: Sequence[float]) -> list[MixedProfile]:
