@@ -220,6 +220,90 @@ def expectation_step(grid: int, levels: int) -> None:
           f"{ts / tf:.0f}x faster; largest difference {np.abs(e1 - e2).max():.1e}")  # fmt: skip
 
 
+def after_shock_stage_games(grid: int, levels: int
+                            ) -> tuple[StochasticGame, np.ndarray, np.ndarray]:  # fmt: skip
+    """The stage games of a round after the shock (continuation values of the last
+    round) and their regret bounds."""
+    rounds = build(grid, levels, 3, 1)
+    last = solve(rounds[2:], robust=False, certify=False)
+    game = rounds[1]
+    games = stage_payoffs(game, np.asarray(last.values)[0][None])
+    games = games.reshape(game.n_states, game.n_players, *game.shape)
+    return game, games, regret_bounds(games, 1e-7)
+
+
+def traced_games(grid: int, levels: int) -> tuple[np.ndarray, np.ndarray]:
+    """The stage games of a round after the shock that neither dominance nor the tie path
+    answers (those the engine traces), and their regret bounds relative to each game's
+    spread: :func:`sim.stochastic.qre.logit_limits`'s arguments."""
+    from sim.stochastic.dominance import tied_single_mixer
+
+    _, games, bound = after_shock_stage_games(grid, levels)
+    alive = surviving_actions(games, bound)
+    solved = np.ones(games.shape[0], dtype=bool)
+    for a in alive:
+        solved &= a.sum(axis=1) == 1
+    tie, _ = tied_single_mixer(games, list(alive))
+    rest = np.flatnonzero(~solved & ~tie)
+    _, spread = qre.normalise(games[rest])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.where(spread > 0, bound[rest] / spread, np.inf)
+    return games[rest], relative
+
+
+def trace_cpu(path: str) -> dict[str, float]:
+    """CPU seconds of :func:`sim.stochastic.qre.logit_limits` on the games saved at
+    ``path`` (after one small call that loads the compiled tracer), its steps and
+    corrections a game."""
+    data = np.load(path)
+    games, relative = data["games"], data["relative"]
+    qre.logit_limits(games[:2], relative[:2])
+    t = time.process_time()
+    limits = qre.logit_limits(games, relative)
+    took = time.process_time() - t
+    return {"ms": 1e3 * took / games.shape[0], "steps": float(limits.steps.mean()),
+            "corrections": float(limits.corrections.mean())}  # fmt: skip
+
+
+def alternate_tracer(old_tree: str, repeats: int, grid: int, levels: int) -> None:
+    """The tracer alone (:func:`trace_cpu`) with the ``sim`` package of ``old_tree`` and
+    of this tree on the same traced stage games of a round after the shock, in fresh
+    processes, old and new alternating ``repeats`` times; medians."""
+    import json
+    import os
+    import statistics
+    import subprocess
+    import tempfile
+
+    here = Path(__file__).resolve()
+    games, relative = traced_games(grid, levels)
+    code = ("import sys, json, importlib.util; import sim; "
+            "spec = importlib.util.spec_from_file_location('bench', sys.argv[1]); "
+            "b = importlib.util.module_from_spec(spec); spec.loader.exec_module(b); "
+            "print(json.dumps(b.trace_cpu(sys.argv[2])))")  # fmt: skip
+    runs: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "games.npz")
+        np.savez(path, games=games, relative=relative)
+        for r in range(repeats):
+            for name, tree in (("old", old_tree), ("new", str(here.parents[1]))):
+                out = subprocess.run([sys.executable, "-c", code, str(here), path],
+                                     env=dict(os.environ, PYTHONPATH=tree), cwd="/",
+                                     check=True, capture_output=True, text=True)  # fmt: skip
+                got = json.loads(out.stdout.strip().splitlines()[-1])
+                runs[name].append(got)
+                print(f"repeat {r + 1} {name}: {got['ms']:.3f} ms a game", flush=True)
+    with open("/proc/loadavg") as fh:
+        load = fh.read().split()[:3]
+    med = {k: statistics.median(x["ms"] for x in v) for k, v in runs.items()}
+    print(f"the tracer on {games.shape[0]:,} traced stage games of a round after the shock, "
+          f"CPU medians of {repeats} (load average {' '.join(load)}): old {med['old']:.3f} ms "
+          f"a game ({runs['old'][0]['steps']:.1f} steps, {runs['old'][0]['corrections']:.1f} "
+          f"corrections), new {med['new']:.3f} ms ({runs['new'][0]['steps']:.1f} steps, "
+          f"{runs['new'][0]['corrections']:.1f} corrections): "
+          f"{med['old'] / med['new']:.2f}x")  # fmt: skip
+
+
 def fast_paths(grid: int, levels: int, sample: int = 300) -> None:
     """The exact fast paths against their reference, in the same run, on the stage games
     of a round after the shock (continuation values of the last round): iterated strict
@@ -228,12 +312,7 @@ def fast_paths(grid: int, levels: int, sample: int = 300) -> None:
     ``sim.equilibria.verify`` for what is left) against ``sim.equilibria.verify`` on every
     limit one by one (timed on ``sample`` of them, extrapolated). Both pairs must agree;
     the ratios are printed."""
-    rounds = build(grid, levels, 3, 1)
-    last = solve(rounds[2:], robust=False, certify=False)
-    game = rounds[1]
-    games = stage_payoffs(game, np.asarray(last.values)[0][None])
-    games = games.reshape(game.n_states, game.n_players, *game.shape)
-    bound = regret_bounds(games, 1e-7)
+    game, games, bound = after_shock_stage_games(grid, levels)
     t = time.process_time()
     reference = surviving_actions_numpy(games, bound)
     t_numpy = time.process_time() - t
@@ -261,10 +340,13 @@ def fast_paths(grid: int, levels: int, sample: int = 300) -> None:
     limits = qre.logit_limits(games[rest], relative, (norm, spread))
     t_trace = time.process_time() - t
     traced = max(rest.size, 1)
+    steps = max(limits.steps.sum(), 1)
     print(f"the tracer on the {rest.size:,} stage games dominance and the tie path leave (CPU): "
           f"{1e3 * t_trace / traced:.2f} ms a game, {limits.steps.mean():.1f} continuation "
           f"steps and {limits.corrections.mean():.1f} Newton corrections a game "
-          f"({limits.corrections.sum() / max(limits.steps.sum(), 1):.2f} a step)")  # fmt: skip
+          f"({limits.corrections.sum() / steps:.2f} a step, of them "
+          f"{limits.jacobians.sum() / steps:.2f} with a fresh Jacobian, the rest chord "
+          f"corrections)")  # fmt: skip
     padded = qre.to_padded(limits.profiles, shape)
     mixed = np.flatnonzero(limits.verified & (pure_cells(padded, shape)[:, 0] < 0))
     cands, cand_games = padded[mixed], games[rest[mixed]]
@@ -399,11 +481,17 @@ def main() -> None:
     parser.add_argument("--rules", action="store_true",
                         help="--alternate on the article's baseline under the first model's "
                              "rules instead")  # fmt: skip
+    parser.add_argument("--tracer", action="store_true",
+                        help="--alternate on the tracer alone (the traced stage games of a "
+                             "round after the shock, CPU a game)")  # fmt: skip
     parser.add_argument("--defaults", action="store_true",
                         help="--alternate with robust=True, certify=True")  # fmt: skip
     args = parser.parse_args()
     if args.quick:
         args.grid, args.levels, args.horizons = 5, 4, "24,48"
+    if args.alternate and args.tracer:
+        alternate_tracer(args.alternate, args.repeats, args.grid, args.levels)
+        return
     if args.alternate:
         alternate(args.alternate, args.repeats, args.grid, args.levels, args.after,
                   args.defaults, args.defaults, args.rules)  # fmt: skip

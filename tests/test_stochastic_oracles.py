@@ -106,6 +106,84 @@ def test_logit_branch_solves_the_logit_equations() -> None:
             np.testing.assert_allclose(s, logit / logit.sum(), atol=1e-9)
 
 
+@pytest.mark.parametrize("shape", [(3, 3, 3, 3), (3, 2, 3)])
+def test_every_accepted_point_of_the_chord_corrections_is_within_the_tolerance(
+    shape: tuple[int, ...],
+) -> None:
+    """The corrections after a step's first are chord corrections (the Jacobian of the
+    predicted point, the residual of the current one), stopped on an error estimate; the
+    point they accept must still lie within the corrector's tolerance of a logit QRE at its
+    lambda: one Newton step of the logit equations ``y_ij - y_i0 - lambda (U_ij - U_i0) =
+    0``, ``sum_j exp(y_ij) = 1`` (McKelvey and Palfrey 1995, eq. 2, in log-probabilities as
+    Turocy 2005), the residual from payoffs evaluated independently
+    (``NormalFormGame.all_action_values``), moves it by at most twice ``NEWTON_TOL`` in the
+    tracer's norm (log-probabilities weighted by the probability; the estimate assumes the
+    rate of the last two corrections, the true one up to about twice it). Checked where the
+    trace stops for stopping regrets from 1e-1 to 1e-7, for four players (the unrolled
+    evaluation) and three (the general one)."""
+    from sim.stochastic import logit_kernel as kernel
+
+    rng = np.random.default_rng(10)
+    payoffs = rng.normal(size=(3, len(shape), *shape))
+    norm, _ = qre.normalise(payoffs)
+    tracer = qre.LogitTracer(norm)
+    offsets = np.cumsum([0, *shape])
+    size = int(offsets[-1])
+    for stop in [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-7]:
+        tracer.run(np.arange(3), stop)
+        for b in range(3):
+            z = tracer.state.z[b].copy()
+            lam, y = z[size], z[:size]
+            mixed = [np.exp(y[offsets[i] : offsets[i + 1]]) for i in range(len(shape))]
+            res = np.empty(size)
+            for i, v in enumerate(NormalFormGame(norm[b]).all_action_values(mixed)):
+                yi = y[offsets[i] : offsets[i + 1]]
+                res[offsets[i]] = mixed[i].sum() - 1.0
+                res[offsets[i] + 1 : offsets[i + 1]] = yi[1:] - yi[0] - lam * (v[1:] - v[0])
+            _, jac, u, d, sigma, *_ = kernel._workspace(len(shape), size, tracer.sizes)
+            kernel._system(tracer.games[b], tracer.decode, tracer.offsets, tracer.sizes, z,
+                           np.empty(size), jac, u, d, sigma)  # fmt: skip
+            step = np.linalg.solve(jac[:, :size], -res)
+            assert np.max(np.abs(step) * np.exp(y)) <= 2 * qre.NEWTON_TOL
+    work = tracer.state.work
+    # most corrections were chord ones (the test exercises them)
+    assert work[:, 2].sum() < 0.6 * work[:, 1].sum()
+
+
+@pytest.mark.parametrize("n_players", [3, 4])
+def test_payoff_only_pass_is_the_full_passs_payoffs(n_players: int) -> None:
+    """The chord corrections' residual evaluates the payoffs ``U_ij = sum over the others'
+    profiles of g_i(j, a_-i) prod_k sigma_k(a_k)`` alone; it must equal the payoffs of the
+    pass that also forms their derivatives, and the definition summed directly (numpy
+    einsum), to rounding."""
+    from sim.stochastic import logit_kernel as kernel
+
+    shape = (3,) * n_players
+    rng = np.random.default_rng(n_players)
+    g = rng.random(size=(n_players, *shape))
+    sigma = np.concatenate([rng.dirichlet(np.ones(3)) for _ in shape])
+    tracer = qre.LogitTracer(g[None])
+    z = np.append(np.log(sigma), 2.0)
+    size = sigma.size
+    res, jac, u_full, d, s_full, *_ = kernel._workspace(n_players, size, tracer.sizes)
+    kernel._system(tracer.games[0], tracer.decode, tracer.offsets, tracer.sizes, z, res, jac,
+                   u_full, d, s_full)  # fmt: skip
+    res2 = np.empty(size)
+    u_only = np.empty(size)
+    kernel._residual(tracer.games[0], tracer.decode, tracer.offsets, tracer.sizes, z, res2,
+                     u_only, np.empty(size))  # fmt: skip
+    mixed = [sigma[3 * i : 3 * i + 3] for i in range(n_players)]
+    letters = "abcd"[:n_players]
+    direct = []
+    for i in range(n_players):
+        others = [f"{letters[k]}" for k in range(n_players) if k != i]
+        spec = f"{letters},{','.join(others)}->{letters[i]}"
+        direct.append(np.einsum(spec, g[i], *[mixed[k] for k in range(n_players) if k != i]))
+    np.testing.assert_allclose(u_only, np.concatenate(direct), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(u_only, u_full, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(res2, res, rtol=0, atol=1e-13)
+
+
 def test_qre_limit_agrees_with_pygambit_logit_solve() -> None:
     """pygambit's ``logit_solve`` traces the same principal branch (Turocy 2005): on random
     games both end at the same equilibrium."""

@@ -3,7 +3,7 @@ machine code. The algorithm, its parameters and its sources are documented in
 :mod:`sim.stochastic.qre`, which is the only caller.
 
 Why compiled: a traced 4-player, 3-action stage game takes about 60 continuation steps of
-about 3 Newton corrections each, every one a 13 x 14 Jacobian over 81 profiles. In numpy,
+about 3 corrections each, one of them with a 13 x 14 Jacobian over 81 profiles. In numpy,
 even batched over thousands of games, that cost about 8 ms a game (tiny per-game tensors
 keep numpy's loops short); here it is a fraction of a millisecond (measured in
 ``benchmarks/bench_engine.py``). The layout follows QuantEcon's game theory code: hot loops
@@ -82,7 +82,6 @@ def _values4(g, offsets, shape, sigma, u, d):
                 s2 = sigma[o2 + a2]
                 s02 = s0 * s2
                 s12 = s1 * s2
-                s012 = s01 * s2
                 for a3 in range(m3):
                     s3 = sigma[o3 + a3]
                     g0 = g[0, a]
@@ -354,12 +353,13 @@ def trace(
 ):  # fmt: skip
     """Advance the traces of games ``which`` (resumable state in ``z_all`` (N, M + 1),
     ``t_all``, ``h_all``, ``steps_all``, ``status_all``, ``regret_all``; ``work_all``
-    (N, 2) counts the steps tried and the Newton corrections, read by nothing but the
-    benchmark) until each one's
+    (N, 3) counts the steps tried, the corrections and the Jacobians evaluated, read by
+    nothing but the benchmark) until each one's
     regret is at most ``stop_regret`` or lambda reaches ``lambda_max``, or, if ``targets``
     is not empty, until every target lambda is crossed (the branch's probabilities at
     target ``r`` go to ``points[game, r]``). ``params``: nominal distance, contraction,
-    angle, max growth, Newton tolerance, max Newton, min step, max steps."""
+    angle, max growth, Newton tolerance, max corrections, min step, max steps, Newton
+    corrections before the chord ones, chord rate, stop on the error estimate (> 0)."""
     nominal_distance, nominal_contraction, nominal_angle = params[0], params[1], params[2]
     max_growth, newton_tol = params[3], params[4]
     max_newton, min_step, max_steps = int(params[5]), params[6], int(params[7])
@@ -433,8 +433,8 @@ def trace(
                     last = norm
                     break
                 if estimate and not refresh and norm < last:
-                    # A chord correction contracts linearly: what is left after it is at
-                    # most rate / (1 - rate) times it (Allgower and Georg 2003, sec. 6.1).
+                    # A chord correction contracts linearly: what is left after it is about
+                    # rate / (1 - rate) times it (Kelley 1995, sec. 5.2).
                     rate = norm / last
                     if rate * norm <= (1.0 - rate) * newton_tol:
                         last = newton_tol
