@@ -146,8 +146,24 @@ def test_every_accepted_point_of_the_chord_corrections_is_within_the_tolerance(
             step = np.linalg.solve(jac[:, :size], -res)
             assert np.max(np.abs(step) * np.exp(y)) <= 2 * qre.NEWTON_TOL
     work = tracer.state.work
-    # most corrections were chord ones (the test exercises them)
-    assert work[:, 2].sum() < 0.6 * work[:, 1].sum()
+    # a quarter of the corrections at least were chord ones (the test exercises them)
+    assert work[:, 2].sum() < 0.75 * work[:, 1].sum()
+
+
+@pytest.mark.slow
+def test_chord_corrections_select_what_newtons_method_selects() -> None:
+    """The chord corrections change the floating point of every trace but must not change
+    the branch: on 40 random 4-player, 3-action games (generic, so every limit is an
+    isolated equilibrium the polish makes exact) the limits with chord corrections and
+    with Newton's method throughout (the reference control, ``chord=False``) agree within
+    1e-9, and the chord trace spends fewer Jacobians (Kelley 1995, sec. 5.4.4: the
+    Shamanskii method converges to the same root as Newton's)."""
+    games = np.random.default_rng(61).normal(size=(40, 4, 3, 3, 3, 3))
+    chord = logit_limits(games, 1e-7)
+    newton = logit_limits(games, 1e-7, chord=False)
+    assert chord.verified.all() and newton.verified.all()
+    np.testing.assert_allclose(chord.profiles, newton.profiles, rtol=0, atol=1e-9)
+    assert chord.jacobians.sum() < 0.8 * newton.jacobians.sum()
 
 
 @pytest.mark.parametrize("n_players", [3, 4])

@@ -159,7 +159,9 @@ NOMINAL_CONTRACTION = 0.2
 NOMINAL_ANGLE = 0.05
 MAX_GROWTH = 2.0
 #: Corrections of a step that evaluate and factor the Jacobian before the chord ones.
-NEWTON_STEPS = 1
+NEWTON_STEPS = 2
+#: Newton corrections at most, of the reference control (every one with its Jacobian).
+REFERENCE_NEWTON = 6
 #: A chord correction contracting less than this (its size over the last) refreshes it.
 CHORD_RATE = 0.25
 #: Stop the corrections on the chord error estimate (1) or on the last one's size (0).
@@ -324,10 +326,14 @@ class TraceState:
         return self.status == _kernel().FAILED
 
 
-def _params() -> FloatArray:
+def _params(chord: bool = True) -> FloatArray:
+    """The kernel's parameters; ``chord=False``: Newton's method throughout (a Jacobian for
+    every correction, stopped on the last correction's size), the reference control."""
+    steps, most, estimate = ((NEWTON_STEPS, MAX_NEWTON, ESTIMATE) if chord
+                             else (REFERENCE_NEWTON, REFERENCE_NEWTON, 0))  # fmt: skip
     return np.array([NOMINAL_DISTANCE, NOMINAL_CONTRACTION, NOMINAL_ANGLE, MAX_GROWTH,
-                     NEWTON_TOL, MAX_NEWTON, MIN_STEP, MAX_STEPS, NEWTON_STEPS, CHORD_RATE,
-                     ESTIMATE], dtype=np.float64)  # fmt: skip
+                     NEWTON_TOL, most, MIN_STEP, MAX_STEPS, steps, CHORD_RATE,
+                     estimate], dtype=np.float64)  # fmt: skip
 
 
 class LogitTracer:
@@ -335,7 +341,8 @@ class LogitTracer:
     steps run compiled (:mod:`sim.stochastic.logit_kernel`), one game after another, so a
     game's trace never depends on the others of the batch."""
 
-    def __init__(self, games: FloatArray) -> None:
+    def __init__(self, games: FloatArray, chord: bool = True) -> None:
+        self.chord = chord
         self.shape = tuple(int(m) for m in games.shape[2:])
         count, n = games.shape[0], games.shape[1]
         self.games = np.ascontiguousarray(games.reshape(count, n, -1), dtype=np.float64)
@@ -381,7 +388,7 @@ class LogitTracer:
         _kernel().trace(
             self.games, self.decode, self.offsets, self.sizes,
             np.ascontiguousarray(which, dtype=np.int64), st.z, st.tangent, st.step, st.steps,
-            st.status, st.regret, st.work, float(stop_regret), LAMBDA_MAX, tgt, points, _params(),
+            st.status, st.regret, st.work, float(stop_regret), LAMBDA_MAX, tgt, points, _params(self.chord),
         )  # fmt: skip
         return None if targets is None else points
 
@@ -595,13 +602,16 @@ class Limits:
 
 
 def logit_limits(games: FloatArray, tol: float | FloatArray,
-                 normalised: tuple[FloatArray, FloatArray] | None = None) -> Limits:  # fmt: skip
+                 normalised: tuple[FloatArray, FloatArray] | None = None,
+                 chord: bool = True) -> Limits:  # fmt: skip
     """Trace each game's principal branch and polish its limit (see the module docstring).
 
     ``games`` ``(N, n, *m)``; ``tol`` the regret bound relative to each game's spread
     (one number, or one per game); ``normalised`` is ``normalise(games)`` when the caller
     has it already (each game's normalisation is its own, row by row).
-    A constant game's answer is the uniform profile (its QRE at every lambda).
+    A constant game's answer is the uniform profile (its QRE at every lambda). A game
+    whose chord-corrected trace ends unverified is traced again with Newton's method
+    throughout (``chord=False``, the reference control).
     """
     shape = tuple(int(m) for m in games.shape[2:])
     count = games.shape[0]
@@ -617,7 +627,7 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     todo = np.flatnonzero(spread > 0)
     if todo.size == 0:
         return Limits(out, verified, lambdas, steps, corrections, jacobians)
-    tracer = LogitTracer(norm[todo])
+    tracer = LogitTracer(norm[todo], chord)
     pending = np.arange(todo.size)
     stop = STOP_REGRET
     while pending.size:
@@ -641,6 +651,15 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     steps[todo] = tracer.state.steps
     corrections[todo] = tracer.state.work[:, 1]
     jacobians[todo] = tracer.state.work[:, 2]
+    again = np.flatnonzero(~verified)
+    if chord and again.size:
+        ref = logit_limits(games[again], bound[again], (norm[again], spread[again]), False)
+        out[again] = ref.profiles
+        verified[again] = ref.verified
+        lambdas[again] = ref.lambdas
+        steps[again] += ref.steps
+        corrections[again] += ref.corrections
+        jacobians[again] += ref.jacobians
     return Limits(out, verified, lambdas, steps, corrections, jacobians)
 
 
