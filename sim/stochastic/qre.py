@@ -18,15 +18,14 @@ homotopy interpretation of the logistic quantal response equilibrium corresponde
 by pseudo-arclength predictor-corrector continuation (Allgower and Georg, *Introduction to
 Numerical Continuation Methods*, 2003, ch. 2 and 6): an Euler step along the unit tangent
 (the null vector of the Jacobian, oriented by the previous one), then corrections
-orthogonal to it: a Newton correction with the Jacobian of the predicted point, then chord
-corrections with its factors (see *Shamanskii corrections* below). Step-size control is
-Allgower and Georg's (sec. 6.1), measured in
-probabilities (a change of a log-probability weighs by the probability, of lambda relative
-to ``1 + lambda``, so an action whose probability runs to zero costs no steps): a step is
-accepted when the corrector converges (its error below ``NEWTON_TOL``) within
-``MAX_NEWTON`` corrections and its first correction, contraction rate (the second
-correction over the first) and tangent turn are within twice
-(four times, for the first two) their nominal values ``NOMINAL_DISTANCE``,
+orthogonal to it: two Newton corrections, then chord corrections with the second one's
+factors (see *Shamanskii corrections* below). Step-size control is Allgower and Georg's
+(sec. 6.1), measured in probabilities (a change of a log-probability weighs by the
+probability, of lambda relative to ``1 + lambda``, so an action whose probability runs to
+zero costs no steps): a step is accepted when the corrector converges (its error below
+``NEWTON_TOL``) within ``MAX_NEWTON`` corrections and its first correction, contraction
+rate (the second correction over the first) and tangent turn are within twice (four
+times, for the first two) their nominal values ``NOMINAL_DISTANCE``,
 ``NOMINAL_CONTRACTION``, ``NOMINAL_ANGLE``; the next step is scaled by how far below or
 above them this one was (at most doubled), a rejected step halves. With these values the
 limits agree with pygambit's ``logit_solve`` on 60 random 4-player, 3-action games and 200
@@ -67,34 +66,41 @@ step), stopping at a looser regret before the polish at most 6% (the steps after
 1% (it holds only shortly before the regret reaches ``STOP_REGRET``).
 
 **Shamanskii corrections** (wave 6, 2026-12-01). A step evaluates and factors the Jacobian
-once, at the predicted point (the Shamanskii variant of Newton's method with one Jacobian a
-step: Kelley, *Iterative Methods for Linear and Nonlinear Equations*, SIAM 1995, sec.
-5.4.3-5.4.4, the chord and Shamanskii methods; Allgower and Georg 2003, ch. 7, on keeping
-the Jacobian across corrections in continuation): its first correction is Newton's, the
-later ones reuse its factors and evaluate only the residual (the payoffs ``U`` over the
-profiles, without their derivatives: about a third of the cost), and the new tangent is
-solved with the same factors. A chord correction contracts linearly, at a rate about the
-first correction's size times the Jacobian's variation, so the corrector stops when the
-error left after a correction, estimated as ``rate / (1 - rate)`` times it with the rate of
-the last two (Kelley 1995, sec. 5.2), is below ``NEWTON_TOL`` (the corrections of Newton's
-method shrink quadratically, and the old test "the last correction below ``NEWTON_TOL``"
-cost a correction whose size was already known), and refreshes the Jacobian when a chord
-correction contracts less than ``CHORD_RATE`` (rare). The first correction, the contraction
-(the second correction, chord or Newton, over the first: the same to first order) and the
-tangent turn are measured as before and bound the steps as before: 63 steps a game, 1.02
-Jacobians and 2.8 corrections a step on the benchmark's traced stage games of a round after
-the shock (before: 3.06 Newton corrections, each with its Jacobian). The tangent now comes
-from the Jacobian of the predicted point rather than of the last Newton iterate (both within
-a correction of the accepted point). Accepted points lie within ``NEWTON_TOL`` of the branch
-(``tests/test_stochastic_oracles.py`` checks one Newton step from them). The selections are
-unchanged: on 11,322 traced stage games of the benchmark (a round after the shock and the
-first round solved) and 300 random 4-player, 3-action games, no support changes and no limit
-moves by more than 1e-9 where the support system is regular (an isolated equilibrium, which
-the polish makes exact); 1,614 limits move where that system is singular (a continuum of
-equilibria: single-mixer ties and a few three-mixer continua; at most 4.5e-5) or where the
-polish fails and the traced point is the answer (5 games, at most 1.9e-4). Kernel CPU about
-0.45 -> 0.32 ms a traced game. What did not pay: two Newton corrections before the chord
-ones (1.5 Jacobians a step, slower than one).
+for its first ``NEWTON_STEPS`` = 2 corrections only (Newton's method); the later ones reuse
+the last factors and evaluate only the residual (the payoffs ``U`` over the profiles,
+without their derivatives: about a third of the cost), and the new tangent is solved with
+the same factors, as before (the Shamanskii variant of Newton's method: Kelley, *Iterative
+Methods for Linear and Nonlinear Equations*, SIAM 1995, sec. 5.4.3-5.4.4, the chord and
+Shamanskii methods; Allgower and Georg 2003, ch. 7, on keeping the Jacobian across
+corrections in continuation). A chord correction contracts linearly, so the corrector stops
+when the error left after a correction, estimated as ``rate / (1 - rate)`` times it with the
+rate of the last two (Kelley 1995, sec. 5.2), is below ``NEWTON_TOL`` (Newton's corrections
+shrink quadratically, and the old test, the last correction below ``NEWTON_TOL``, cost a
+correction whose size was already known); a chord correction that contracts less than
+``CHORD_RATE`` refreshes the Jacobian. The first correction, the contraction and the tangent
+turn are measured from the same two Newton corrections as before, so the control is
+unchanged; accepted points lie within ``NEWTON_TOL`` of the branch
+(``tests/test_stochastic_oracles.py`` checks one Newton step from them). A game whose trace
+ends unverified is traced again with Newton's method throughout (``chord=False``, the
+reference control, ``REFERENCE_NEWTON`` corrections at most). Measured on the benchmark's
+4,069 traced stage games of a round after the shock: 63.4 steps a game (63.2 before), 2.99
+corrections a step of which 2.01 with a Jacobian (3.06 before, all with one); the kernel
+0.34 ms a game against 0.43-0.46 (min of 5, two runs, load average 4). The selections: on
+those games, the 7,253 of the first round solved and 300 random 4-player, 3-action games no
+support changes and no limit moves by more than 1e-9 where the support system is regular (an
+isolated equilibrium, which the polish makes exact); 1,564 move where it is singular (a
+continuum: single-mixer ties, a few three-mixer continua), at most 7.2e-6. Of the 109,218
+selected stage strategies of ``answer()`` on the nine shipped scenarios at the analysis grid
+none changes its support; the stop point moves in three single-mixer continua
+(``fuel_crisis`` round 2, ``november_2024`` round 0: the mixer by 0.12, then up to 0.02 in
+the rounds before through the continuation values), elsewhere by at most 7e-6. What did not
+hold: one Newton correction a step (a Jacobian a step, the tangent from the predicted
+point's; the kernel 0.26 ms a game, 1.7x) agrees on the benchmark's and the random games but
+not on the scenarios' harder games (100-280 steps, turning points): on five of nine
+scenarios a root stage game changed, one trace failing at lambda 44 (``gulf_push``), one
+leaving the branch for another verified equilibrium (``offensive``; the reference control
+and pygambit's ``logit_solve`` agree on the old one), three ending unverified, which the
+re-trace repairs but not the branch jump.
 
 **Single-mixer tie games.** Where one player mixes over payoff ties and the others play
 pure actions the equilibria form a continuum, and the polish alone would keep the
@@ -147,7 +153,7 @@ POLISH_DISTANCE = 1e-3
 #: First step (arclength) and the fewest steps before giving up on a game.
 FIRST_STEP = 0.1
 MIN_STEP = 1e-12
-#: The most corrections of one step (one Newton correction, then chord ones).
+#: The most corrections of one step (Newton corrections, then chord ones).
 MAX_NEWTON = 8
 #: A step's corrector stops when its estimated error is below this.
 NEWTON_TOL = 1e-9
@@ -388,7 +394,8 @@ class LogitTracer:
         _kernel().trace(
             self.games, self.decode, self.offsets, self.sizes,
             np.ascontiguousarray(which, dtype=np.int64), st.z, st.tangent, st.step, st.steps,
-            st.status, st.regret, st.work, float(stop_regret), LAMBDA_MAX, tgt, points, _params(self.chord),
+            st.status, st.regret, st.work, float(stop_regret), LAMBDA_MAX, tgt, points,
+            _params(self.chord),
         )  # fmt: skip
         return None if targets is None else points
 
