@@ -187,7 +187,7 @@ def test_payoff_only_pass_is_the_full_passs_payoffs(n_players: int) -> None:
     res2 = np.empty(size)
     u_only = np.empty(size)
     kernel._residual(tracer.games[0], tracer.decode, tracer.offsets, tracer.sizes, z, res2,
-                     u_only, np.empty(size))  # fmt: skip
+                     u_only, np.empty_like(d), np.empty(size), False)  # fmt: skip
     mixed = [sigma[3 * i : 3 * i + 3] for i in range(n_players)]
     letters = "abcd"[:n_players]
     direct = []

@@ -24,9 +24,10 @@ RUNNING, STOPPED, AT_MAX, FAILED = 0, 1, 2, 3
 
 
 @njit(cache=True)
-def _values(g, decode, offsets, sigma, u, d):
+def _values(g, decode, offsets, sigma, u, d, derivatives=True):
     """``u[off_i + j]``: player i's payoff of action j against the others' ``sigma``;
-    ``d[i, k, j, l]``: the same with player k fixed at l.
+    ``d[i, k, j, l]``: the same with player k fixed at l (without ``derivatives``, ``u``
+    alone and ``d`` untouched).
 
     Per profile, the products of the other players' probabilities are built from prefix
     and suffix products (no division, so a probability that underflows to 0 is exact):
@@ -34,7 +35,8 @@ def _values(g, decode, offsets, sigma, u, d):
     ``prod_{p != i, k} = pre[i] (prod_{i < q < k} s_q) suf[k]``."""
     n, profiles = g.shape[0], g.shape[1]
     u[:] = 0.0
-    d[:] = 0.0
+    if derivatives:
+        d[:] = 0.0
     s = np.empty(n)
     act = np.empty(n, dtype=np.int64)
     pre = np.empty(n)
@@ -53,6 +55,8 @@ def _values(g, decode, offsets, sigma, u, d):
             acc *= s[p]
         for i in range(n):
             u[offsets[i] + act[i]] += g[i, a] * pre[i] * suf[i]
+        if not derivatives:
+            continue
         for i in range(n):
             mid = 1.0
             for k in range(i + 1, n):
@@ -63,15 +67,17 @@ def _values(g, decode, offsets, sigma, u, d):
 
 
 @njit(cache=True)
-def _values4(g, offsets, shape, sigma, u, d):
+def _values4(g, offsets, shape, sigma, u, d, derivatives=True):
     """:func:`_values` for four players, with the profile loop unrolled into four nested
-    loops and each product of two players' probabilities formed once (about six times
-    faster), ``u`` summed from ``d`` after the loop (a quarter fewer accumulations in
-    it). The same values up to rounding."""
+    loops and each product of two players' probabilities formed once: about six times
+    faster, and bit for bit the same (the same products, associated the same way, and the
+    same order of accumulation over the profiles). Without ``derivatives``, ``u`` alone
+    (``d`` untouched; about a third of the cost)."""
     m0, m1, m2, m3 = shape[0], shape[1], shape[2], shape[3]
     o0, o1, o2, o3 = offsets[0], offsets[1], offsets[2], offsets[3]
     u[:] = 0.0
-    d[:] = 0.0
+    if derivatives:
+        d[:] = 0.0
     a = 0
     for a0 in range(m0):
         s0 = sigma[o0 + a0]
@@ -82,6 +88,7 @@ def _values4(g, offsets, shape, sigma, u, d):
                 s2 = sigma[o2 + a2]
                 s02 = s0 * s2
                 s12 = s1 * s2
+                s012 = s01 * s2
                 for a3 in range(m3):
                     s3 = sigma[o3 + a3]
                     g0 = g[0, a]
@@ -90,6 +97,12 @@ def _values4(g, offsets, shape, sigma, u, d):
                     g3 = g[3, a]
                     a += 1
                     s23 = s3 * s2
+                    u[o0 + a0] += g0 * (s23 * s1)
+                    u[o1 + a1] += g1 * s0 * s23
+                    u[o2 + a2] += g2 * s01 * s3
+                    u[o3 + a3] += g3 * s012
+                    if not derivatives:
+                        continue
                     s13 = s1 * s3
                     s03 = s0 * s3
                     d[0, 1, a0, a1] += g0 * s23
@@ -104,82 +117,22 @@ def _values4(g, offsets, shape, sigma, u, d):
                     d[3, 1, a3, a1] += g3 * s02
                     d[2, 3, a2, a3] += g2 * s01
                     d[3, 2, a3, a2] += g3 * s01
-    # u from d: player i's payoff of j is its pair value with k summed against k's mix.
-    for i in range(4):
-        k = 1 if i == 0 else 0
-        o, ok = offsets[i], offsets[k]
-        for j in range(shape[i]):
-            acc = 0.0
-            for q in range(shape[k]):
-                acc += d[i, k, j, q] * sigma[ok + q]
-            u[o + j] = acc
 
 
 @njit(cache=True)
-def _payoffs(g, decode, offsets, sigma, u):
-    """``u`` of :func:`_values` alone (the residual needs nothing else): the same
-    products, associated the same way, accumulated in the same order."""
-    n, profiles = g.shape[0], g.shape[1]
-    u[:] = 0.0
-    s = np.empty(n)
-    act = np.empty(n, dtype=np.int64)
-    pre = np.empty(n)
-    suf = np.empty(n)
-    for a in range(profiles):
-        for p in range(n):
-            act[p] = decode[a, p]
-            s[p] = sigma[offsets[p] + act[p]]
-        acc = 1.0
-        for p in range(n):
-            pre[p] = acc
-            acc *= s[p]
-        acc = 1.0
-        for p in range(n - 1, -1, -1):
-            suf[p] = acc
-            acc *= s[p]
-        for i in range(n):
-            u[offsets[i] + act[i]] += g[i, a] * pre[i] * suf[i]
-
-
-@njit(cache=True)
-def _payoffs4(g, offsets, shape, sigma, u):
-    """``u`` of :func:`_values4` alone, by the products of :func:`_values` (about a third
-    of :func:`_values4`'s cost)."""
-    m0, m1, m2, m3 = shape[0], shape[1], shape[2], shape[3]
-    o0, o1, o2, o3 = offsets[0], offsets[1], offsets[2], offsets[3]
-    u[:] = 0.0
-    a = 0
-    for a0 in range(m0):
-        s0 = sigma[o0 + a0]
-        for a1 in range(m1):
-            s1 = sigma[o1 + a1]
-            s01 = s0 * s1
-            for a2 in range(m2):
-                s2 = sigma[o2 + a2]
-                s012 = s01 * s2
-                for a3 in range(m3):
-                    s3 = sigma[o3 + a3]
-                    s23 = s3 * s2
-                    u[o0 + a0] += g[0, a] * (s23 * s1)
-                    u[o1 + a1] += g[1, a] * s0 * s23
-                    u[o2 + a2] += g[2, a] * s01 * s3
-                    u[o3 + a3] += g[3, a] * s012
-                    a += 1
-
-
-@njit(cache=True)
-def _residual(g, decode, offsets, shape, z, res, u, sigma):
-    """The residual of :func:`_system` alone (no Jacobian): a chord correction's only
-    evaluation."""
+def _residual(g, decode, offsets, shape, z, res, u, d, sigma, derivatives):
+    """The residual ``res`` of the logit system at ``z`` (and with ``derivatives`` the
+    pair values ``d`` :func:`_system` builds the Jacobian from; without, the payoffs alone:
+    a chord correction's only evaluation)."""
     n = g.shape[0]
     size = z.shape[0] - 1
     lam = z[size]
     for k in range(size):
         sigma[k] = np.exp(z[k])
     if n == 4:
-        _payoffs4(g, offsets, shape, sigma, u)
+        _values4(g, offsets, shape, sigma, u, d, derivatives)
     else:
-        _payoffs(g, decode, offsets, sigma, u)
+        _values(g, decode, offsets, sigma, u, d, derivatives)
     for i in range(n):
         o = offsets[i]
         total = 0.0
@@ -196,25 +149,16 @@ def _system(g, decode, offsets, shape, z, res, jac, u, d, sigma):
     n = g.shape[0]
     size = z.shape[0] - 1
     lam = z[size]
-    for k in range(size):
-        sigma[k] = np.exp(z[k])
-    if n == 4:
-        _values4(g, offsets, shape, sigma, u, d)
-    else:
-        _values(g, decode, offsets, sigma, u, d)
+    _residual(g, decode, offsets, shape, z, res, u, d, sigma, True)
     jac[:, :] = 0.0
     for i in range(n):
         o = offsets[i]
         m = shape[i]
-        total = 0.0
         for j in range(m):
-            total += sigma[o + j]
             jac[o, o + j] = sigma[o + j]
-        res[o] = total - 1.0
         for j in range(1, m):
             row = o + j
             du = u[o + j] - u[o]
-            res[row] = (z[o + j] - z[o]) - lam * du
             jac[row, row] = 1.0
             jac[row, o] = -1.0
             jac[row, size] = -du
@@ -230,9 +174,8 @@ def _system(g, decode, offsets, shape, z, res, jac, u, d, sigma):
 def _solve(a, b, x, pivots):
     """Solve ``a x = b`` (a square, overwritten by its factors) by Gaussian elimination
     with partial pivoting; returns False if ``a`` is singular. The multipliers stay in
-    ``a`` below the diagonal, the pivots' reciprocals on it and the pivot rows in
-    ``pivots``, so :func:`_resolve` solves for another right-hand side with the same
-    floating-point operations."""
+    ``a`` below the diagonal and the pivot rows in ``pivots``, so :func:`_resolve` solves
+    for another right-hand side with the same floating-point operations."""
     size = a.shape[0]
     for c in range(size):
         piv = c
@@ -253,7 +196,6 @@ def _solve(a, b, x, pivots):
             b[c] = b[piv]
             b[piv] = tmp
         inv = 1.0 / a[c, c]
-        a[c, c] = inv  # the back substitution multiplies by it
         for r in range(c + 1, size):
             f = a[r, c] * inv
             a[r, c] = f
@@ -266,17 +208,15 @@ def _solve(a, b, x, pivots):
 
 @njit(cache=True)
 def _back(a, b, x):
-    """Back substitution with the reciprocals of the pivots on ``a``'s diagonal; False
-    if the solution is not finite."""
     size = a.shape[0]
-    check = 0.0
     for r in range(size - 1, -1, -1):
         acc = b[r]
         for k in range(r + 1, size):
             acc -= a[r, k] * x[k]
-        x[r] = acc * a[r, r]
-        check += x[r] * 0.0
-    return check == 0.0
+        x[r] = acc / a[r, r]
+        if not np.isfinite(x[r]):
+            return False
+    return True
 
 
 @njit(cache=True)
@@ -414,7 +354,7 @@ def trace(
                         break
                 else:
                     # A chord correction: the residual at z, the last factors.
-                    _residual(g, decode, offsets, shape, z, res, u, sigma)
+                    _residual(g, decode, offsets, shape, z, res, u, d, sigma, False)
                     for k in range(size):
                         rhs[k] = -res[k]
                     rhs[size] = 0.0
