@@ -626,8 +626,9 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     (one number, or one per game); ``normalised`` is ``normalise(games)`` when the caller
     has it already (each game's normalisation is its own, row by row).
     A constant game's answer is the uniform profile (its QRE at every lambda). A game
-    whose chord-corrected trace ends unverified is traced again with Newton's method
-    throughout (``chord=False``, the reference control).
+    whose chord-corrected trace is not verified at the first stop (``STOP_REGRET``) is
+    traced again with Newton's method throughout (``chord=False``, the reference control),
+    which resumes at tighter stopping regrets as long as needed.
     """
     shape = tuple(int(m) for m in games.shape[2:])
     count = games.shape[0]
@@ -661,7 +662,7 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
         out[todo[pending[~good]]] = flat[~good]
         pending = pending[~finished]
         stop *= 1e-2
-        if stop < 1e-300:
+        if stop < 1e-300 or chord:
             break
     lambdas[todo] = tracer.state.z[:, -1] * 1.0
     steps[todo] = tracer.state.steps
