@@ -81,35 +81,38 @@ correction whose size was already known); a chord correction that contracts less
 turn are measured from the same two Newton corrections as before, so the control is
 unchanged; accepted points lie within ``NEWTON_TOL`` of the branch
 (``tests/test_stochastic_oracles.py`` checks one Newton step from them). A game whose trace
-ends unverified is traced again with Newton's method throughout (``chord=False``,
-``REFERENCE_NEWTON`` corrections at most: the previous tracer bit for bit, its profiles,
-steps and corrections on 4,369 games compared with ``np.array_equal``). Measured on the
-benchmark's 4,069 traced stage games of a round after the shock: 63.4 steps a game (63.2
-before), 2.99 corrections a step of which 2.01 with a Jacobian (3.06 before, all with one);
-the kernel 0.37-0.38 ms a game against 0.46-0.51 (min of 5, three runs alternating, load
-average 4-6: 1.25x); an analysis solve (16 calibrations of the baseline at the analysis
-grid, ``solve_calibrations``) 22.1 against 25.4 CPU seconds (medians of 3, alternating, load
-4: 1.15x). The selections: on those games, the 7,253 of the first round solved and 300
-random 4-player, 3-action games no support changes and no limit moves by more than 1e-9
-where the support system is regular (an isolated equilibrium, which the polish makes exact);
-1,564 move where it is singular (a continuum: single-mixer ties, a few three-mixer
-continua), at most 7.2e-6. Of the 109,218 selected stage strategies of ``answer()`` on the
-nine shipped scenarios at the analysis grid, the stop point moves in three single-mixer
-continua (``fuel_crisis`` round 2, ``november_2024`` round 0: the mixer by 0.12, then up to
-0.02 in the rounds before through the continuation values); two change support, both in
-``lebanon_deal`` from round 20 back, whose state 336 is a knife edge of the tracer itself: a
-change of 8.9e-16 in its payoffs (the continuation values of the rounds after, moved in the
-last bits) turns the previous tracer's answer from a verified two-mixer equilibrium (282
-steps) into an unverified trace (111 steps), and the new tracer on the previous payoffs
-gives the previous answer. What did not hold: one Newton correction a step (a Jacobian a
-step, the tangent from the predicted point's; the kernel 1.7x) agrees on the benchmark's and
-the random games but not on the scenarios' harder games (100-280 steps, turning points): on
-five of nine scenarios a root stage game changed, one trace failing at lambda 44
-(``gulf_push``), one leaving the branch for another verified equilibrium (``offensive``; the
-previous tracer and pygambit's ``logit_solve`` agree on the old one), three ending
-unverified, which the re-trace repairs but not the branch jump. Keeping ``U``'s and the
-pairs' partial sums in registers, and copying the pivot row in the elimination, gained
-nothing measurable.
+is not verified at the first stop (``STOP_REGRET``) is traced again with Newton's method
+throughout (``chord=False``, ``REFERENCE_NEWTON`` corrections at most: the previous tracer
+bit for bit, its profiles, steps and corrections on 4,369 games compared with
+``np.array_equal``), which resumes at tighter stopping regrets as before (that loop, a
+polish for each hundredfold tighter regret up to 147 of them, costs 0.5-0.75 s in a
+benchmark round with unverified games: paying it once for the chord trace and again for the
+re-trace made a round slower). Measured on the benchmark's 4,069 traced stage games of a
+round after the shock: 63.4 steps a game (63.2 before), 2.99 corrections a step of which
+2.01 with a Jacobian (3.06 before, all with one); the kernel 0.37-0.38 ms a game against
+0.46-0.51 (min of 5, three runs alternating, load average 4-6: 1.25x); an analysis solve (16
+calibrations of the baseline at the analysis grid, ``solve_calibrations``) 22.1 against 25.4
+CPU seconds (medians of 3, alternating, load 4: 1.15x). The selections: on those games, the
+7,253 of the first round solved and 300 random 4-player, 3-action games no support changes
+and no limit moves by more than 1e-9 where the support system is regular (an isolated
+equilibrium, which the polish makes exact); 1,564 move where it is singular (a continuum:
+single-mixer ties, a few three-mixer continua), at most 7.2e-6. Of the 109,218 selected
+stage strategies of ``answer()`` on the nine shipped scenarios at the analysis grid, the
+stop point moves in three single-mixer continua (``fuel_crisis`` round 2, ``november_2024``
+round 0: the mixer by 0.12, then up to 0.02 in the rounds before through the continuation
+values); two change support, both in ``lebanon_deal`` from round 20 back, whose state 336 is
+a knife edge of the tracer itself: a change of 8.9e-16 in its payoffs (the continuation
+values of the rounds after, moved in the last bits) turns the previous tracer's answer from
+a verified two-mixer equilibrium (282 steps) into an unverified trace (111 steps), and the
+new tracer on the previous payoffs gives the previous answer. What did not hold: one Newton
+correction a step (a Jacobian a step, the tangent from the predicted point's; the kernel
+1.7x) agrees on the benchmark's and the random games but not on the scenarios' harder games
+(100-280 steps, turning points): on five of nine scenarios a root stage game changed, one
+trace failing at lambda 44 (``gulf_push``), one leaving the branch for another verified
+equilibrium (``offensive``; the previous tracer and pygambit's ``logit_solve`` agree on the
+old one), three ending unverified, which the re-trace repairs but not the branch jump.
+Keeping ``U``'s and the pairs' partial sums in registers, and copying the pivot row in the
+elimination, gained nothing measurable.
 
 **Single-mixer tie games.** Where one player mixes over payoff ties and the others play
 pure actions the equilibria form a continuum, and the polish alone would keep the
