@@ -49,8 +49,8 @@ run: $(RUN_STAMP)
 # The answers over the set the article's claims support: the default hedgesim analyze (320
 # supported calibrations, a two-stage Sobol design: every factor on 32 base samples, each
 # answer's leading factor on 160; claim importance from 32 draws per relaxed set, knife
-# edges: 1,342 solves with the committed run's three leading factors, at most 1,726, on the
-# 3 x 3 analysis grid, on two worker processes: 9 min 19 s on two idle cores, measured in
+# edges: 1,339 solves with the committed run's three leading factors, at most 1,726, on the
+# 3 x 3 analysis grid, on two worker processes: 8 min 30 s on two idle cores, measured in
 # docs/calibration.md), then committed as
 # figures/analysis.json and make run again, whose report reads it.
 # Resumable: finished chunks are kept under runs/baseline/supported/chunks/.
