@@ -3,7 +3,7 @@ machine code. The algorithm, its parameters and its sources are documented in
 :mod:`sim.stochastic.qre`, which is the only caller.
 
 Why compiled: a traced 4-player, 3-action stage game takes about 60 continuation steps of
-about 3 corrections each, one of them with a 13 x 14 Jacobian over 81 profiles. In numpy,
+about 3 corrections each, two of them with a 13 x 14 Jacobian over 81 profiles. In numpy,
 even batched over thousands of games, that cost about 8 ms a game (tiny per-game tensors
 keep numpy's loops short); here it is a fraction of a millisecond (measured in
 ``benchmarks/bench_engine.py``). The layout follows QuantEcon's game theory code: hot loops

@@ -182,8 +182,6 @@ NEWTON_STEPS = 2
 REFERENCE_NEWTON = 6
 #: A chord correction contracting less than this (its size over the last) refreshes it.
 CHORD_RATE = 0.25
-#: Stop the corrections on the chord error estimate (1) or on the last one's size (0).
-ESTIMATE = 1
 #: A bound on the steps of one game's trace.
 MAX_STEPS = 20_000
 
@@ -347,7 +345,7 @@ class TraceState:
 def _params(chord: bool = True) -> FloatArray:
     """The kernel's parameters; ``chord=False``: Newton's method throughout (a Jacobian for
     every correction, stopped on the last correction's size), the reference control."""
-    steps, most, estimate = ((NEWTON_STEPS, MAX_NEWTON, ESTIMATE) if chord
+    steps, most, estimate = ((NEWTON_STEPS, MAX_NEWTON, 1) if chord
                              else (REFERENCE_NEWTON, REFERENCE_NEWTON, 0))  # fmt: skip
     return np.array([NOMINAL_DISTANCE, NOMINAL_CONTRACTION, NOMINAL_ANGLE, MAX_GROWTH,
                      NEWTON_TOL, most, MIN_STEP, MAX_STEPS, steps, CHORD_RATE,
