@@ -59,7 +59,7 @@ from sim.calibrate.analysis import (
 from sim.calibrate.constraints import load_constraints
 from sim.calibrate.sampler import Space, draw, rejection_pilot
 from sim.calibrate.setting import load_setting
-from sim.calibrate.solving import SolveCost, solve_calibrations
+from sim.calibrate.solving import solve_calibrations
 
 
 def _median_time(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
@@ -199,13 +199,12 @@ def _project(default: AnalysisOptions, space: Any, outside: int, m: int, sets: i
               f"full {2 * top.ST_conf:.3f} at base {at}; at {base}: half {half:.3f}, full "
               f"{2 * half:.3f}")
     precision = sobol_precision(found.sobol, found.sobol_base)
-    measured = SolveCost(solved=1, cpu_seconds=cpu) if cpu else SolveCost()
     proj = sobol_projection(precision, base=found.sobol_base, n=default.n,
-                            leaders=len(found.sobol_leaders), solves=solves, cost=measured)
+                            leaders=len(found.sobol_leaders), solves=solves)
     for p in precision:
         print(f"  {p.answer}: a half-width of 0.1 needs a base of {p.base_needed:,}")
     if proj is not None:
-        minutes = "" if proj.cpu_seconds is None else f", {proj.cpu_seconds / 60:.1f} CPU min"
+        minutes = f", {cpu * proj.solves / 60:.1f} CPU min" if cpu else ""
         print(f"  every leader of {', '.join(proj.answers)}: --sobol-base {proj.base:,}, "
               f"{proj.solves:,} solves (from {solves:,}){minutes} at {cpu:.2f} CPU s a solve")
 

@@ -21,7 +21,7 @@ def _sobol(factor: str, s1: float, st: float, conf: float) -> dict[str, Any]:
 
 
 BASE: dict[str, Any] = {
-    "schema_version": 1, "kind": "supported-analysis", "scenario": "baseline", "seed": 0,
+    "schema_version": 2, "kind": "supported-analysis", "scenario": "baseline", "seed": 0,
     "n": 200, "rounds": 12, "round_days": 30.0, "resolution": [3, 3],
     "method": "hit-and-run", "acceptance_rate": 0.00017,
     "distributions": {

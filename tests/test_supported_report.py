@@ -172,7 +172,7 @@ def test_an_analysis_of_another_scenario_is_refused_in_one_line(
     assert len(err) == 1 and "'gulf_push', not of 'baseline'" in err[0] and str(other) in err[0]
     assert not out.exists()
     broken = tmp_path / "broken.json"
-    broken.write_text(json.dumps({"schema_version": 1, "kind": "supported-analysis"}))
+    broken.write_text(json.dumps({"schema_version": 2, "kind": "supported-analysis"}))
     assert main(["figures", str(tiny_run / "results.json"), str(broken), "--out",
                  str(tmp_path / "f")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
@@ -218,14 +218,13 @@ def test_factors_seen_only_at_the_screening_are_marked() -> None:
 def _with_precision(base_needed: int = 25) -> object:
     """BASE with the two varying answers' precision rows (their leading rows' numbers) and
     a projection: 0.125 on 16 rows needs 16 x 1.25^2 = 25 rows; 900 solves this run, 1,000
-    at the projected base, 0.6 CPU s a solve: 600 CPU s, 10 minutes."""
+    at the projected base."""
     rows = [{"answer": "hedging ends", "factor": "the Gulf's offer", "base": 16, "ST": 0.5,
              "half_width": 0.125, "full_width": 0.25, "base_needed": base_needed},
             {"answer": "value of ambiguity", "factor": "Iran's money to Syria", "base": 16,
              "ST": 0.75, "half_width": 0.0625, "full_width": 0.125, "base_needed": 7}]
     projection = {"target_half_width": 0.1, "answers": ["hedging ends"],
-                  "base": max(16, base_needed), "solves": 1000, "run_solves": 900,
-                  "solved": 900, "cpu_per_solve": 0.6, "cpu_seconds": 600.0}
+                  "base": max(16, base_needed), "solves": 1000, "run_solves": 900}
     return supported(sobol_precision=rows, sobol_projection=projection)
 
 
@@ -238,9 +237,8 @@ def test_the_precision_sentences_give_both_widths_and_the_base_needed() -> None:
         "ambiguity: \u00b1 0.06, 0.12 wide, on 16 base samples.",
         "A half-width of 0.1 on all of them but value of ambiguity (its bounded companion "
         "stands for it) needs, as the half-widths fall with the square root of the base, a "
-        "refined base of about 25 (this analysis: 16): 1,000 solves in all instead of 900, "
-        "about 10 CPU minutes at the 0.60 CPU s a solve this analysis measured; a full width "
-        "of 0.1 needs four times the base."]
+        "refined base of about 25 (this analysis: 16): 1,000 solves in all instead of 900; a "
+        "full width of 0.1 needs four times the base."]
     assert all(s in sentences.supported_sentences(a) for s in said)  # type: ignore[arg-type]
     met = sentences.precision_sentences(_with_precision(base_needed=9))  # type: ignore[arg-type]
     assert met[1] == ("Each half-width of all of them but value of ambiguity (its bounded "
@@ -263,6 +261,5 @@ def test_analyze_prints_both_widths_and_the_projection() -> None:
     assert ("  hedging ends: the Gulf's offer 0.50 +- 0.12 (full width 0.25) on base 16: base "
             "25 needed") in text.splitlines()
     assert ("half-width 0.1 on every leading factor but value of ambiguity's: --sobol-base 25 "
-            "(now 16), 1,000 solves (this run: 900), 10.0 CPU minutes at 0.600 CPU s a solve "
-            "(measured over the 900 solved here)") in text.splitlines()
+            "(now 16), 1,000 solves (this run: 900)") in text.splitlines()
     assert "half-width" not in analysis_text(supported(), None)

@@ -351,23 +351,32 @@ def sobol_precision(sobol: dict[str, list[SobolRow]], base: int,
 
 
 def sobol_projection(precision: list[SobolPrecision], *, base: int, n: int, leaders: int,
-                     solves: int, cost: SolveCost,
-                     target: float = TARGET_HALF_WIDTH) -> SobolProjection | None:  # fmt: skip
+                     solves: int, target: float = TARGET_HALF_WIDTH) -> SobolProjection | None:
     """The refined base every covered answer's leading factor needs for the half-width
-    ``target`` and the analysis's solves and CPU time at it (:func:`projected_solves`, this
-    run's measured CPU per solve). The raw value of ambiguity is not covered when its bounded
-    companion is there (its indices are driven by a few extreme values; docs/calibration.md):
-    its own row still says what it would need."""
+    ``target`` and the analysis's solves at it (:func:`projected_solves`). The raw value of
+    ambiguity is not covered when its bounded companion is there (its indices are driven by a
+    few extreme values; docs/calibration.md): its own row still says what it would need.
+    The CPU time is not part of it (it differs from run to run): :func:`projected_cpu`."""
     names = {p.answer for p in precision}
     covered = [p for p in precision if not (p.answer == AMBIGUITY and AMBIGUITY_QUANTILE in names)]
     if not covered:
         return None
     new_base = max(base, *(p.base_needed for p in covered))
     total = projected_solves(solves, n, base, leaders, new_base)
-    per = cost.per_solve()
     return SobolProjection(target_half_width=target, answers=[p.answer for p in covered],
-                           base=new_base, solves=total, run_solves=solves, solved=cost.solved,
-                           cpu_per_solve=per, cpu_seconds=None if per is None else per * total)
+                           base=new_base, solves=total, run_solves=solves)
+
+
+def projected_cpu(projection: SobolProjection | None, cost: SolveCost) -> str | None:
+    """The projected analysis's solving CPU time at this run's measured CPU per solve, in
+    words (None when nothing was solved here or nothing is projected): printed by
+    ``hedgesim analyze``, never written, since it is measured."""
+    per = cost.per_solve()
+    if projection is None or per is None:
+        return None
+    return (f"measured here: {per:.3f} CPU s a solve over the {cost.solved:,} solved in this run "
+            f"(chunks resumed not counted), so the {projection.solves:,} solves of the projected "
+            f"analysis are about {per * projection.solves / 60:,.1f} CPU minutes")
 
 
 def _rows(found: SobolIndices, base: int) -> list[SobolRow]:
@@ -418,8 +427,11 @@ def analyze(
     options: AnalysisOptions,
     folder: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    cost: SolveCost | None = None,
 ) -> tuple[SupportedAnalysis, Answer]:
-    """The analysis of the module docstring (``folder``: where solved chunks are kept).
+    """The analysis of the module docstring (``folder``: where solved chunks are kept;
+    ``cost``, if given, counts the calibrations solved here and their CPU time, which the
+    result does not carry).
 
     Everything is drawn first, then solved in two batches on the executor: the supported
     draws (the distributions and the Sobol design's base matrices), the screening design's
@@ -469,7 +481,7 @@ def analyze(
             batches[f"outside {k}"] = relaxed[k][~holds]
 
     nudged = knife_edge_calibrations(setting, space)[0] if options.knife_edges else None
-    cost = SolveCost()
+    cost = SolveCost() if cost is None else cost
     parts = _solve_batches(setting, space, batches, options, folder, say, nudged, cost)
 
     answers = parts["supported"]
@@ -530,7 +542,7 @@ def analyze(
     solves += 0 if nudged is None else len(parts["knife edges"])
     precision = sobol_precision(sobol, base)
     projection = (sobol_projection(precision, base=base, n=options.n, leaders=len(named),
-                                   solves=solves, cost=cost) if base > 0 else None)  # fmt: skip
+                                   solves=solves) if base > 0 else None)  # fmt: skip
     result = SupportedAnalysis(
         scenario=setting.name,
         seed=options.seed,

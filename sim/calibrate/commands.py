@@ -145,14 +145,10 @@ def _precision_lines(result: Any) -> list[str]:
     if proj is None:
         return lines
     left = [p.answer for p in result.sobol_precision if p.answer not in proj.answers]
-    cost = ("CPU time not measured (nothing was solved in this run)"
-            if proj.cpu_per_solve is None or proj.cpu_seconds is None else
-            f"{proj.cpu_seconds / 60:,.1f} CPU minutes at {proj.cpu_per_solve:.3f} CPU s a solve "
-            f"(measured over the {proj.solved:,} solved here)")
     lines.append(f"half-width {target:g} on every leading factor"
                  + (f" but {', '.join(left)}'s" if left else "")
                  + f": --sobol-base {proj.base:,} (now {result.sobol_base:,}), {proj.solves:,} "
-                 f"solves (this run: {proj.run_solves:,}), {cost}")
+                 f"solves (this run: {proj.run_solves:,})")
     return lines
 
 
@@ -160,9 +156,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     import dataclasses
 
     from sim.atomic import write_text
-    from sim.calibrate.analysis import AnalysisOptions, analyze
+    from sim.calibrate.analysis import AnalysisOptions, analyze, projected_cpu
     from sim.calibrate.constraints import load_constraints
     from sim.calibrate.setting import load_setting
+    from sim.calibrate.solving import SolveCost
     from sim.figures import write_figures
     from sim.output_folder import output_folder
 
@@ -188,9 +185,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     )
     target = Path(args.out) if args.out else Path("runs") / setting.name / "supported"
     say = (lambda text: print(f"hedgesim: {text}", file=sys.stderr)) if args.verbose else None
+    cost = SolveCost()
     with output_folder(target) as staging:
         result, _ = analyze(setting, ledger, options, folder=staging.target / "chunks",
-                            progress=say)
+                            progress=say, cost=cost)
         write_text(staging.path / "analysis.json", result.model_dump_json(indent=2) + "\n")
         write_text(staging.path / "analysis.txt", analysis_text(result, None) + "\n")
         if not args.no_figures:
@@ -199,6 +197,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(result.model_dump_json(indent=2))
     else:
         print(analysis_text(result, target))
+        measured = projected_cpu(result.sobol_projection, cost)
+        if measured:
+            print(measured)
     return 0
 
 

@@ -457,7 +457,7 @@ def sobol_sentences(analysis: SupportedAnalysis) -> list[str]:
 
 def precision_sentences(analysis: SupportedAnalysis) -> list[str]:
     """How wide each answer's leading factor's interval is (half-width and full width) and
-    the refined base, solves and CPU time a target half-width needs (nothing for an analysis
+    the refined base and solves a target half-width needs (nothing for an analysis
     written before these were recorded)."""
     if not analysis.sobol_precision:
         return []
@@ -475,13 +475,10 @@ def precision_sentences(analysis: SupportedAnalysis) -> list[str]:
     if proj.base <= analysis.sobol_base:
         out.append(f"Each half-width of {which} is already {target} or less.")
         return out
-    cost = ("" if proj.cpu_per_solve is None or proj.cpu_seconds is None else
-            f", about {proj.cpu_seconds / 60:,.0f} CPU minutes at the {proj.cpu_per_solve:.2f} "
-            "CPU s a solve this analysis measured")
     out.append(f"A half-width of {target} on {which} needs, as the half-widths fall with the "
                f"square root of the base, a refined base of about {proj.base:,} (this analysis: "
                f"{analysis.sobol_base:,}): {proj.solves:,} solves in all instead of "
-               f"{proj.run_solves:,}{cost}; a full width of {target} needs four times the base.")
+               f"{proj.run_solves:,}; a full width of {target} needs four times the base.")
     return out
 
 

@@ -15,7 +15,9 @@ from pydantic import Field
 
 from sim.results.common import Probability, Real, Record
 
-SUPPORTED_SCHEMA_VERSION = 1
+#: 2 (2026-12-01): ``sobol_projection`` no longer carries the run's measured CPU time (it
+#: made the file differ from run to run); ``hedgesim analyze`` prints it instead.
+SUPPORTED_SCHEMA_VERSION: Literal[2] = 2
 
 
 class Quantiles(Record):
@@ -80,7 +82,9 @@ class SobolPrecision(Record):
 
 class SobolProjection(Record):
     """The refined base that would bring the covered answers' leading factors to the target
-    half-width, and what that analysis would cost at this run's measured CPU per solve."""
+    half-width, and that analysis's solves. Only what the seed determines: the CPU time a
+    solve takes differs from run to run, so ``hedgesim analyze`` prints it and the projected
+    time without writing them here (same seed, same bytes)."""
 
     target_half_width: Real = Field(gt=0, description="the 95% half-width aimed at")
     answers: list[str] = Field(description="the answers whose leading factor it covers (the "
@@ -92,13 +96,6 @@ class SobolProjection(Record):
         "plus each added base row's two supported draws (A and B, beyond --n) and the leading "
         "factors' mixed rows on it")
     run_solves: int = Field(ge=0, description="this run's solves (resumed chunks included)")
-    solved: int = Field(ge=0, description="calibrations solved in this run (chunks resumed "
-                        "from an earlier run not counted): the measurement's sample")
-    cpu_per_solve: Real | None = Field(default=None, description="CPU seconds a solve in this "
-        "run's solving processes (measured, so it differs from run to run; null if nothing "
-        "was solved)")
-    cpu_seconds: Real | None = Field(default=None, description="solves x cpu_per_solve: the "
-        "solving CPU time of the projected analysis (drawing not included)")
 
 
 class ImportanceRow(Record):
@@ -132,7 +129,7 @@ class KnifeEdge(Record):
 class SupportedAnalysis(Record):
     """``analysis.json``: the answers over the supported set of a scenario."""
 
-    schema_version: Literal[1] = 1
+    schema_version: Literal[2] = SUPPORTED_SCHEMA_VERSION
     kind: Literal["supported-analysis"] = "supported-analysis"
     scenario: str
     seed: int
