@@ -1,9 +1,12 @@
 """Budgets: every input that sets a size is checked before any work (``docs/budgets.md``).
 
 A run of the article's game (``run``, ``solve``, ``explain``, ``compare``, ``explore``) and
-an analysis (``sweep``) have a documented budget: the states of the state grid (``--grid``) x
-rounds (``game.rounds``) x the solves made (one per selection rule, the myopic path, the
-robustness search, the sustainability scans; one per calibration of an analysis).
+an analysis (``sweep``, ``analyze``, ``validate --expect``) have a documented budget: the
+states of the state grid (``--grid``) x rounds (``game.rounds``) x the solves made (one per
+selection rule, the myopic path, the robustness search, the sustainability scans; one per
+calibration of an analysis). Drawing from the supported set (``calibrate``, ``analyze``,
+``validate --expect``) has one too: the calibrations drawn and the rejection pilot's box
+draws (:func:`check_draws`).
 
 A refusal names the input, the estimated memory and time, the budget and ``--allow-large``.
 Beyond the budget, ``--allow-large`` runs it anyway, up to what this machine's memory can
@@ -13,6 +16,7 @@ hold. The costs per unit were measured on the project's 2-core test machine (see
 
 from __future__ import annotations
 
+import argparse
 import os
 from dataclasses import dataclass
 
@@ -21,6 +25,11 @@ from sim.errors import BudgetError
 #: Model 2: state-rounds x solves a run may make without ``--allow-large`` (about 20 min;
 #: the default run of the baseline, at its own grid, is about 2.3 million).
 MAX_STATE_ROUND_SOLVES = 4_000_000
+#: ``hedgesim analyze``'s, checked before any work on an upper bound of its solves (every
+#: relaxed draw solved, a leading factor refined for every answer: the default analysis's
+#: bound is 4.8 million, of which it solves 2.6 million): twice a run's, the same 20 minutes
+#: on the two worker processes it is meant for.
+MAX_ANALYZE_STATE_ROUND_SOLVES = 8_000_000
 #: Measured per state (factored transitions, stage games, traces) and per state-round
 #: (strategies, values, distributions) on the 2-core test machine, and per state-round of
 #: one solve (the engine's backward step, all stage games included): bytes and seconds.
@@ -29,6 +38,18 @@ ARTICLE_BYTES_PER_STATE_ROUND = 850
 ARTICLE_SECONDS_PER_STATE_ROUND = 0.3e-3
 #: Memory a process starts with (interpreter, numpy, the model).
 BASE_BYTES = 100 * 2**20
+#: Drawing from the supported set (:mod:`sim.calibrate.sampler`), measured on the 2-core test
+#: machine at a load average near 2.5: a hit-and-run draw about 4 ms of CPU (3.9 ms a draw
+#: over 4,000, thinned chains) and a few kB held (its point, its calibration, its constraint
+#: checks, its 1.8 kB row of calibrations.csv); a box draw of the rejection pilot about 33
+#: microseconds (1,000,000 of them), made in chunks, so nothing is held.
+DRAW_SECONDS = 4e-3
+DRAW_BYTES = 4_000
+PILOT_SECONDS = 33e-6
+#: Draws and pilot draws a command may make without ``--allow-large`` (about 20 min each;
+#: the default analysis draws 1,216 calibrations and at most 190,000 pilot draws).
+MAX_DRAWS = 300_000
+MAX_PILOT_DRAWS = 36_000_000
 #: Share of this machine's memory ``--allow-large`` may plan to use.
 MEMORY_SHARE = 0.7
 FLAG = "--allow-large"
@@ -97,6 +118,34 @@ def _refuse(label: str, estimate: Estimate, limit: int, allow_large: bool) -> No
         )
 
 
+def check_draws(label: str, draws: int, pilot_label: str, pilot: int, *,
+                allow_large: bool = False) -> None:
+    """Refuse ``draws`` calibrations from the supported set beyond :data:`MAX_DRAWS`, or a
+    rejection pilot of ``pilot`` box draws beyond :data:`MAX_PILOT_DRAWS` (or this machine's
+    memory with ``allow_large``); ``label`` and ``pilot_label`` name the inputs.
+
+    Raises
+    ------
+    BudgetError
+        Naming the input, memory and time.
+    """
+    _refuse(label, Estimate(float(draws), "draws", BASE_BYTES + draws * DRAW_BYTES,
+                            draws * DRAW_SECONDS), MAX_DRAWS, allow_large)  # fmt: skip
+    _refuse(pilot_label, Estimate(float(pilot), "pilot draws", BASE_BYTES,
+                                  pilot * PILOT_SECONDS), MAX_PILOT_DRAWS, allow_large)  # fmt: skip
+
+
+def add_allow_large(p: argparse.ArgumentParser) -> None:
+    """The ``--allow-large`` option of every command with a budget."""
+    p.add_argument(
+        FLAG,
+        action="store_true",
+        help="go beyond the size budgets (a run's states x rounds x solves, an analysis's "
+        "calibrations x states x rounds, the calibrations drawn; see docs/budgets.md), up to "
+        "what this machine's memory holds",
+    )
+
+
 def run_solves(rules: int, *, myopic: bool, robust: bool, sustainability: int) -> float:
     """What a Model 2 run costs in units of its first rule's solve, as measured (7 x 4 grid,
     12 rounds, CPU time): each further rule about half a solve (the stage games traced once
@@ -109,10 +158,10 @@ def run_solves(rules: int, *, myopic: bool, robust: bool, sustainability: int) -
 
 def check_article_run(
     label: str, states: int, rounds: int, solves: float, batch: int = 1, *,
-    extra_bytes: float = 0.0, allow_large: bool = False,
+    extra_bytes: float = 0.0, allow_large: bool = False, limit: int = MAX_STATE_ROUND_SOLVES,
 ) -> Estimate:
     """Refuse a Model 2 run of ``states`` states x ``rounds`` rounds x ``solves`` solves
-    beyond :data:`MAX_STATE_ROUND_SOLVES` (or this machine's memory with ``allow_large``);
+    beyond ``limit`` (or this machine's memory with ``allow_large``);
     ``batch`` calibrations are held at once (the sustainability scan's points, a sweep's
     chunk), ``extra_bytes`` more are held throughout (a sweep's design and answers).
 
@@ -130,5 +179,5 @@ def check_article_run(
         + extra_bytes,
         units * ARTICLE_SECONDS_PER_STATE_ROUND,
     )
-    _refuse(label, estimate, MAX_STATE_ROUND_SOLVES, allow_large)
+    _refuse(label, estimate, limit, allow_large)
     return estimate

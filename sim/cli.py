@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.budget import add_allow_large
 from sim.errors import HedgesimError
 
 if TYPE_CHECKING:
@@ -403,15 +404,6 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 
 # -- entry point -------------------------------------------------------------------------
-def _allow_large(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--allow-large",
-        action="store_true",
-        help="go beyond the size budgets (a run's states x rounds x solves, an analysis's "
-        "variants x rounds; see docs/budgets.md), up to what this machine's memory holds",
-    )
-
-
 def _grid_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--grid", metavar="BELIEFSxCAPACITIES",
                    help="the state grid, e.g. 7x4 (default: the scenario's; coarser is faster "
@@ -432,7 +424,7 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sustainability", type=int, default=4, metavar="POINTS",
                    help="discount values scanned per counterpart for the sustainability "
                    "thresholds (default 4; 0: skip)")
-    _allow_large(p)
+    add_allow_large(p)
 
 
 def _stage_options(p: argparse.ArgumentParser) -> None:
@@ -440,7 +432,7 @@ def _stage_options(p: argparse.ArgumentParser) -> None:
                    help="for a scenario: the round whose stage game to take, in the state play "
                    "is most likely in (default 0)")
     _grid_option(p)
-    _allow_large(p)
+    add_allow_large(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -548,7 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-figures", action="store_true", help="skip figures and the report")
     p.add_argument("--svg", action="store_true", help="also write SVG figures")
     p.add_argument("--json", action="store_true", help="print analyses.json to standard output")
-    _allow_large(p)
+    add_allow_large(p)
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser(

@@ -343,6 +343,12 @@ def test_analyze_solves_the_design_it_reports(monkeypatch: pytest.MonkeyPatch) -
     first, second = solved
     a_rows, b_rows = first[:8], first[8:16]
     assert len(first) == 16 + 4 * len(columns)
+    # the budget's bound, checked before any work, is what was solved but for the answers
+    # whose leading factor another answer shares
+    bound = analysis.solves_bound(options, factors=len(columns), answers=len(result.sobol),
+                                  relaxed_sets=0, nudges=0)  # fmt: skip
+    shared = min(len(columns), len(result.sobol)) - len(result.sobol_leaders)
+    assert len(first) + len(second) == bound - shared * (8 - 4)
     assert len(second) == 4 * len(result.sobol_leaders) and result.sobol_leaders
 
     def check(rows: np.ndarray, base_rows: slice, factors: list[str]) -> None:

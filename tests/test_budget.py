@@ -48,3 +48,62 @@ def test_oversized_input_is_refused_with_an_estimate(
     err = refusal(capsys, argv, tmp_path)
     for fragment in fragments:
         assert fragment in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragments"),
+    [
+        (
+            ["calibrate", BASELINE, "--n", "1000000000000"],
+            ["--n 1,000,000,000,000: about 1e+12 draws", "TB of memory", "years",
+             "even with --allow-large"],
+        ),
+        (
+            ["calibrate", BASELINE, "--n", "400000"],
+            ["--n 400,000: about 400,000 draws", "the budget is 300,000 draws", "--allow-large"],
+        ),
+        (
+            ["calibrate", BASELINE, "--n", "4", "--pilot", "100000000"],
+            ["--pilot 100,000,000: about 100,000,000 pilot draws", "the budget is 36,000,000",
+             "--allow-large"],
+        ),
+        (
+            ["analyze", BASELINE, "--n", "1000000000000", "--no-figures"],
+            ["--n 1,000,000,000,000, --sobol-base 160 and --importance-n 32", "TB of memory",
+             "even with --allow-large"],
+        ),
+        (
+            ["analyze", BASELINE, "--sobol-base", "2000", "--no-figures"],
+            ["--sobol-base 2,000", "up to 17,180 calibrations solved x 24 rounds on the 3x3 grid",
+             "the budget is 8,000,000 state-round solves", "--allow-large"],
+        ),
+    ],
+    ids=["calibrate-beyond-memory", "calibrate-beyond-budget", "pilot", "analyze-draws",
+         "analyze-solves"],
+)  # fmt: skip
+def test_oversized_draws_and_analyses_are_refused_before_any_work(
+    argv: list[str], fragments: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``calibrate`` and ``analyze`` check the calibrations drawn, the pilot's box draws
+    and (``analyze``) an upper bound of the solves before drawing anything: 17,180 =
+    4,000 supported draws (twice the base) + 12 factors x 32 screening rows + 6 answers'
+    leaders x 1,968 refined rows + 28 relaxed sets x 32 draws + 92 knife-edge nudges."""
+    out = tmp_path / "out"
+    assert main([*argv, "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1, captured.err
+    for fragment in fragments:
+        assert fragment in captured.err, captured.err
+    assert not out.exists()
+
+
+def test_validate_expect_checks_its_draws_and_solves(capsys: pytest.CaptureFixture[str]) -> None:
+    """``validate --expect`` draws ``--expect-n`` calibrations and solves them for each
+    expectation (twice where it compares with another scenario): both are budgeted."""
+    gulf = str(ROOT / "scenarios" / "gulf_push.yaml")
+    assert main(["validate", gulf, "--expect", "--expect-n", "100000000"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--expect-n 100,000,000: about 100,000,000 draws" in err
+    assert main(["validate", gulf, "--expect", "--expect-n", "250000"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "calibrations solved for" in err and "--allow-large" in err

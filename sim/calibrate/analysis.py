@@ -50,7 +50,7 @@ import numpy as np
 
 from sim.article.parameters import SPEC, FloatArray, Parameters, stack
 from sim.calibrate.constraints import ConstraintLedger
-from sim.calibrate.sampler import Space, draw
+from sim.calibrate.sampler import PILOT, Space, draw
 from sim.calibrate.sensitivity import SobolIndices, sobol_indices
 from sim.calibrate.setting import Setting
 from sim.calibrate.solving import EXITS, Answer, SolveCost, solve_calibrations
@@ -268,6 +268,7 @@ class AnalysisOptions:
     chunk_size: int = 32
     knife_edges: bool = True
     sampler: dict[str, int] = dataclasses.field(default_factory=dict)
+    allow_large: bool = False
 
     def supported_draws(self) -> int:
         """How many supported calibrations are drawn and solved: ``n``, or the design's
@@ -452,19 +453,25 @@ def analyze(
     seeds = np.random.SeedSequence(options.seed).generate_state(4)
 
     m = options.supported_draws()
+    importing = options.importance_n > 0 and len(ledger.constraints) > 1
+    ids = ledger.ids()
+    columns = factor_columns(space.names)
+    nudged = knife_edge_calibrations(setting, space)[0] if options.knife_edges else None
+    relaxed_sets = len(ids) if importing else 0
+    _check_draws(options, m, relaxed_sets)
+    _check_solves(setting, options, solves_bound(
+        options, factors=len(columns), answers=len(targets.names()) + 1,
+        relaxed_sets=relaxed_sets, nudges=0 if nudged is None else math.prod(nudged.batch_shape)))
     say(f"drawing {m} supported calibrations")
     # one hit-and-run chain per draw: the design's base rows A_j and B_j are independent
     drawn = draw(ledger, space, m, int(seeds[0]), **{"chains": m, **options.sampler})  # type: ignore[arg-type]
     batches: dict[str, FloatArray] = {"supported": drawn.unit}
 
-    columns = factor_columns(space.names)
     a_rows, b_rows = drawn.unit[:base], drawn.unit[base:2 * base]
     for f, cols in columns.items():
         if base > 0:
             batches[f"screen {f}"] = mixed_rows(a_rows[:screen], b_rows[:screen], cols)
 
-    importing = options.importance_n > 0 and len(ledger.constraints) > 1
-    ids = ledger.ids()
     shares: list[float] = []
     if importing:
         say(f"drawing {options.importance_n} calibrations from each of the {len(ids)} "
@@ -480,7 +487,6 @@ def analyze(
             shares.append(float(holds.mean()))
             batches[f"outside {k}"] = relaxed[k][~holds]
 
-    nudged = knife_edge_calibrations(setting, space)[0] if options.knife_edges else None
     cost = SolveCost() if cost is None else cost
     parts = _solve_batches(setting, space, batches, options, folder, say, nudged, cost)
 
@@ -565,6 +571,53 @@ def analyze(
         knife_edges=edges,
     )
     return result, answers
+
+
+def solves_bound(options: AnalysisOptions, *, factors: int, answers: int, relaxed_sets: int,
+                 nudges: int) -> int:
+    """The most solves an analysis can make, known before any work: the supported draws,
+    every factor's screening rows, a leading factor refined for each of the ``answers``
+    (the screening names one for each, some shared), every relaxed draw (only those outside
+    their set are solved) and the ``nudges`` of the knife edges."""
+    base = options.sobol_base
+    screen = min(options.screen_base, base)
+    design = factors * screen + min(factors, answers) * (base - screen) if base > 0 else 0
+    return (options.supported_draws() + design + relaxed_sets * options.importance_n
+            + nudges)  # fmt: skip
+
+
+def _check_draws(options: AnalysisOptions, supported: int, relaxed_sets: int) -> None:
+    """The draws' budget (:func:`sim.budget.check_draws`): ``supported`` calibrations and
+    ``importance_n`` from each of ``relaxed_sets`` sets, with their pilots."""
+    from sim.budget import check_draws
+
+    pilot = options.sampler.get("pilot", PILOT)
+    relaxed_pilot = min(pilot, RELAXED_PILOT)
+    draws = supported + relaxed_sets * options.importance_n
+    check_draws(f"--n {options.n:,}, --sobol-base {options.sobol_base:,} and --importance-n "
+                f"{options.importance_n:,} (for {relaxed_sets} relaxed sets)",
+                draws, f"--pilot {pilot:,} (and {relaxed_pilot:,} for each of {relaxed_sets} "
+                "relaxed sets)", pilot + relaxed_sets * relaxed_pilot,
+                allow_large=options.allow_large)  # fmt: skip
+
+
+def _check_solves(setting: Setting, options: AnalysisOptions, solves: int) -> None:
+    """The solves' budget (:func:`sim.budget.check_article_run` with the analysis's limit,
+    :data:`sim.budget.MAX_ANALYZE_STATE_ROUND_SOLVES`: ``solves`` is an upper bound; each
+    calibration one solve of ``setting``'s rounds on its grid, ``chunk_size`` of them held at
+    once)."""
+    from sim.budget import MAX_ANALYZE_STATE_ROUND_SOLVES, check_article_run
+    from sim.sweep.analyses import BYTES_PER_CALIBRATION
+
+    res = setting.resolution
+    check_article_run(
+        f"--n {options.n:,}, --sobol-base {options.sobol_base:,}, --screen-base "
+        f"{options.screen_base:,} and --importance-n {options.importance_n:,}: up to "
+        f"{solves:,} calibrations solved x {setting.rounds} rounds on the "
+        f"{res.belief_points}x{res.capacity_points} grid ({res.states:,} states)",
+        res.states, setting.rounds, float(solves), batch=min(solves, options.chunk_size),
+        extra_bytes=solves * BYTES_PER_CALIBRATION, allow_large=options.allow_large,
+        limit=MAX_ANALYZE_STATE_ROUND_SOLVES)
 
 
 def _solve_batches(setting: Setting, space: Space, batches: dict[str, FloatArray],

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.article.parameters import PARAMETER_NAMES, FloatArray, Parameters
 from sim.calibrate.constraints import ConstraintLedger, load_constraints
-from sim.calibrate.sampler import Draws, Space, draw
+from sim.calibrate.sampler import PILOT, Draws, Space, draw
 from sim.calibrate.setting import Setting
 from sim.results.calibration import CalibrationResults, ConstraintCheck
 
@@ -46,10 +46,17 @@ def calibrate(
     n: int,
     seed: int,
     ledger: ConstraintLedger | None = None,
+    *,
+    allow_large: bool = False,
     **options: object,
 ) -> Calibration:
     """``n`` calibrations uniform on ``setting``'s supported set (:func:`sampler.draw`;
-    ``options`` pass on to it)."""
+    ``options`` pass on to it; ``allow_large`` goes beyond the draws' budget,
+    :func:`sim.budget.check_draws`)."""
+    from sim.budget import check_draws
+
+    pilot = int(options.get("pilot", PILOT))  # type: ignore[call-overload]
+    check_draws(f"--n {n:,}", n, f"--pilot {pilot:,}", pilot, allow_large=allow_large)
     ledger = load_constraints() if ledger is None else ledger
     space = Space.of(ledger, setting.base, setting.fixed)
     draws = draw(ledger, space, n, seed, **options)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sim.budget import add_allow_large
 from sim.errors import HedgesimError
 from sim.wording import percent
 
@@ -62,7 +63,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     setting = load_setting(args.scenario, args.set or ())
     ledger = load_constraints(args.ledger) if args.ledger else load_constraints()
     pilot = _positive("--pilot", args.pilot)
-    cal = calibrate(setting, n, args.seed, ledger, pilot=pilot)
+    cal = calibrate(setting, n, args.seed, ledger, pilot=pilot, allow_large=args.allow_large)
     target = Path(args.out) if args.out else Path("runs") / setting.name / "calibration"
     with output_folder(target) as staging:
         write_calibration(cal, staging.path)
@@ -182,6 +183,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         by=args.by, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
         chunk_size=_positive("--chunk-size", args.chunk_size),
         knife_edges=not args.no_knife_edges, sampler={"pilot": _positive("--pilot", args.pilot)},
+        allow_large=args.allow_large,
     )
     target = Path(args.out) if args.out else Path("runs") / setting.name / "supported"
     say = (lambda text: print(f"hedgesim: {text}", file=sys.stderr)) if args.verbose else None
@@ -216,6 +218,7 @@ def add_expect_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--executor", default="inprocess", choices=("inprocess", "processes", "dask"),
                    help="where calibrations are solved (default: inprocess)")
     p.add_argument("--workers", type=int, help="worker processes (processes, local dask)")
+    add_allow_large(p)
 
 
 def print_expectations(args: argparse.Namespace) -> None:
@@ -237,7 +240,8 @@ def print_expectations(args: argparse.Namespace) -> None:
             print(f"{path}: no expect: block")
             continue
         for v in check_expectations(setting, ledger, n, args.seed, pilot=pilot,
-                                    executor=args.executor, workers=args.workers):
+                                    executor=args.executor, workers=args.workers,
+                                    allow_large=args.allow_large):  # fmt: skip
             print(f"{path}: {v.text()}")
 
 
@@ -260,6 +264,7 @@ def add_commands(sub: Any) -> None:
                    help="override a scenario value (repeatable)")
     p.add_argument("--json", action="store_true",
                    help="print calibration.json to standard output")
+    add_allow_large(p)
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser(
@@ -302,6 +307,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
     p.add_argument("--json", action="store_true", help="print analysis.json to standard output")
     p.add_argument("--verbose", action="store_true", help="say what is being solved")
+    add_allow_large(p)
     p.set_defaults(func=cmd_analyze)
 
 

@@ -19,9 +19,9 @@ import numpy as np
 from sim.article.parameters import FloatArray, Parameters
 from sim.calibrate.analysis import Targets, collapse_target
 from sim.calibrate.constraints import ConstraintLedger
-from sim.calibrate.sampler import Space, draw
+from sim.calibrate.sampler import PILOT, Space, draw
 from sim.calibrate.setting import Setting, load_setting
-from sim.calibrate.solving import Answer, solve_calibrations
+from sim.calibrate.solving import DEFAULT_CHUNK, Answer, solve_calibrations
 from sim.scenario.expect import ANSWERS, Expectation
 
 AGREE = 2 / 3
@@ -61,16 +61,37 @@ def _values(setting: Setting, params: Parameters, e: Expectation,
     return np.asarray(targets.of(answer)[:, ANSWERS.index(e.answer)])
 
 
+def _check_sizes(setting: Setting, n: int, pilot: int, allow_large: bool) -> None:
+    """The budgets (docs/budgets.md) of ``n`` draws and of the solves: ``n`` calibrations of
+    ``setting`` for each expectation, and as many of the scenario it is compared with."""
+    from sim.budget import check_article_run, check_draws
+    from sim.sweep.analyses import BYTES_PER_CALIBRATION
+
+    check_draws(f"--expect-n {n:,}", n, f"--pilot {pilot:,}", pilot, allow_large=allow_large)
+    solves = n * sum(1 if e.value is not None else 2 for e in setting.expect)
+    res = setting.resolution
+    check_article_run(
+        f"--expect-n {n:,}: {solves:,} calibrations solved for {len(setting.expect)} "
+        f"expectations x {setting.rounds} rounds on the {res.belief_points}x"
+        f"{res.capacity_points} grid ({res.states:,} states)",
+        res.states, setting.rounds, float(solves), batch=min(solves, DEFAULT_CHUNK),
+        extra_bytes=solves * BYTES_PER_CALIBRATION, allow_large=allow_large)
+
+
 def check_expectations(
     setting: Setting,
     ledger: ConstraintLedger,
     n: int,
     seed: int,
+    *,
+    allow_large: bool = False,
     **options: object,
 ) -> list[Verdict]:
     """Every expectation of ``setting`` checked (module docstring); ``options`` pass on to
-    :func:`sim.calibrate.solving.solve_calibrations`, ``pilot`` to the sampler."""
-    pilot = int(options.pop("pilot", 50_000))  # type: ignore[call-overload]
+    :func:`sim.calibrate.solving.solve_calibrations`, ``pilot`` to the sampler;
+    ``allow_large`` goes beyond the budgets of the draws and the solves."""
+    pilot = int(options.pop("pilot", PILOT))  # type: ignore[call-overload]
+    _check_sizes(setting, n, pilot, allow_large)
     space = Space.of(ledger, setting.base, setting.fixed)
     drawn = draw(ledger, space, n, seed, pilot=pilot).params
     out = []
