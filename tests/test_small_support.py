@@ -219,3 +219,64 @@ def test_the_compiled_screen_keeps_what_the_numpy_screen_keeps(shape: tuple[int,
         np.testing.assert_array_equal(q[kept], qk)
         kept_total += int(kept.sum())
     assert kept_total > 0 or shape == (2, 2)
+
+
+def _stack_as_lists(payoffs: np.ndarray) -> list[list[np.ndarray]]:
+    """``two_mixer_candidate_stack`` back in ``batch_two_mixer_candidates``' form: each
+    game's candidates (padded), sorted by profile key (stable, as that function sorts)."""
+    from sim.equilibria.result import profile_key
+    from sim.equilibria.small_support import two_mixer_candidate_stack
+
+    shape = payoffs.shape[2:]
+    owner, stack = two_mixer_candidate_stack(payoffs)
+    assert np.all(np.diff(owner) >= 0)
+    out: list[list[np.ndarray]] = [[] for _ in range(payoffs.shape[0])]
+    for g, profile in zip(owner.tolist(), stack, strict=True):
+        out[g].append(profile)
+    key = lambda p: profile_key([p[i, :m] for i, m in enumerate(shape)])  # noqa: E731
+    return [sorted(found, key=key) for found in out]
+
+
+@given(gs.game_batches(max_batch=6), st.booleans())
+def test_the_candidate_stack_is_the_candidate_lists(payoffs: np.ndarray, tiny_chunks: bool
+                                                    ) -> None:  # fmt: skip
+    """The arrays of ``two_mixer_candidate_stack`` hold exactly the candidates of
+    ``batch_two_mixer_candidates`` (the reference: one profile list per candidate), the
+    same floats, with small and default chunks of games."""
+    import sim.equilibria.small_support as ss
+
+    old = ss._CHUNK
+    ss._CHUNK = 2 if tiny_chunks else old
+    try:
+        stacked = _stack_as_lists(payoffs)
+        lists = ss.batch_two_mixer_candidates(payoffs)
+    finally:
+        ss._CHUNK = old
+    width = max(payoffs.shape[2:])
+    for found, reference in zip(stacked, lists, strict=True):
+        assert len(found) == len(reference)
+        for got, want in zip(found, reference, strict=True):
+            padded = np.zeros((len(want), width))
+            for i, s in enumerate(want):
+                padded[i, : len(s)] = s
+            assert np.array_equal(got, padded)
+
+
+@pytest.mark.parametrize("shape", [(3, 3, 3, 3), (2, 3, 2), (4, 3, 2)])
+def test_the_candidate_stack_on_random_batches(shape: tuple[int, ...]) -> None:
+    """As above on larger seeded batches (normal and small-integer payoffs), where many
+    games have several candidates; and an empty batch gives empty arrays."""
+    from sim.equilibria.small_support import batch_two_mixer_candidates, two_mixer_candidate_stack
+
+    rng = np.random.default_rng(len(shape))
+    for games in (rng.normal(size=(40, len(shape), *shape)),
+                  rng.integers(-2, 3, size=(40, len(shape), *shape)).astype(float)):
+        found = _stack_as_lists(games)
+        reference = batch_two_mixer_candidates(games)
+        assert sum(map(len, reference)) > 10
+        for got, want in zip(found, reference, strict=True):
+            assert len(got) == len(want)
+            assert all(np.array_equal(g[i, : len(s)], s)
+                       for g, w in zip(got, want, strict=True) for i, s in enumerate(w))
+    owner, stack = two_mixer_candidate_stack(np.zeros((0, len(shape), *shape)))
+    assert owner.shape == (0,) and stack.shape == (0, len(shape), max(shape))

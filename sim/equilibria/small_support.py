@@ -234,20 +234,7 @@ def _screen_block(
     the same floats) once numba is loaded (as it is in every engine solve that traces),
     else :func:`_screen_numpy`."""
     n = flat.shape[1]
-    bound = tol + _ROUNDING_UNITS * 2.0**-53
-    if "numba" in sys.modules:
-        from sim.equilibria.screen_kernel import screen
-
-        count, cands = flat.shape[0], t.first.shape[0]
-        p, q = np.empty((count, cands)), np.empty((count, cands))
-        kept = np.zeros((count, cands), dtype=bool)
-        degenerate = np.zeros(count, dtype=bool)
-        screen(np.ascontiguousarray(flat, dtype=np.float64), t.first, t.second, t.mix, t.dev,
-               t.own, bound, p, q, kept, degenerate)  # fmt: skip
-        b_idx, c_idx = np.nonzero(kept)
-        pk, qk = p[b_idx, c_idx], q[b_idx, c_idx]
-    else:
-        degenerate, b_idx, c_idx, pk, qk = _screen_numpy(flat, t, bound)
+    degenerate, b_idx, c_idx, pk, qk = _screen_arrays(flat, t, tol)
     for c in range(b_idx.size):
         cand = int(c_idx[c])
         i, j = int(t.first[cand]), int(t.second[cand])
@@ -264,6 +251,28 @@ def _screen_block(
             profile.append(s)
         hits.append((int(b_idx[c]), profile_key(tuple(profile)), profile))
     return degenerate
+
+
+def _screen_arrays(flat: np.ndarray, t: _Tables, tol: float
+                   ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp], npt.NDArray[np.intp],
+                              FloatArray, FloatArray]:  # fmt: skip
+    """The float screen of one block for every game (the work of :func:`_screen_block`
+    before any profile is built): which games showed degeneracy, and the kept candidates'
+    games and candidates (in ``np.nonzero`` order, game-major) and probabilities ``p``,
+    ``q``; compiled once numba is loaded, else :func:`_screen_numpy`."""
+    bound = tol + _ROUNDING_UNITS * 2.0**-53
+    if "numba" in sys.modules:
+        from sim.equilibria.screen_kernel import screen
+
+        count, cands = flat.shape[0], t.first.shape[0]
+        p, q = np.empty((count, cands)), np.empty((count, cands))
+        kept = np.zeros((count, cands), dtype=bool)
+        degenerate = np.zeros(count, dtype=bool)
+        screen(np.ascontiguousarray(flat, dtype=np.float64), t.first, t.second, t.mix, t.dev,
+               t.own, bound, p, q, kept, degenerate)  # fmt: skip
+        b_idx, c_idx = np.nonzero(kept)
+        return degenerate, b_idx, c_idx, p[b_idx, c_idx], q[b_idx, c_idx]
+    return _screen_numpy(flat, t, bound)
 
 
 def _screen_numpy(flat: np.ndarray, t: _Tables, bound: float
@@ -402,6 +411,44 @@ def batch_two_mixer_candidates(
     for start in range(0, arr.shape[0], _CHUNK):
         out.extend(f.profiles for f in _candidates(arr[start : start + _CHUNK], tol))
     return out
+
+
+def two_mixer_candidate_stack(payoffs: FloatArray, tol: float = DEFAULT_TOLERANCE
+                              ) -> tuple[npt.NDArray[np.intp], FloatArray]:  # fmt: skip
+    """The candidates of :func:`batch_two_mixer_candidates` as arrays, not lists: each
+    candidate's game ``(C,)`` and its profile padded with 0 ``(C, n, max m)``, the same
+    floats (``1 - p`` and ``p`` on a mixer's two actions, 1 on a pure player's), game by
+    game in the order the screen keeps them, *not* sorted by profile key (a caller that
+    needs that order of a few of them sorts those: sorting a subset keeps its relative
+    order in the full list). No Python work per candidate: the robustness search
+    (:func:`sim.stochastic.stage.search_others`) keys only the candidates it checks."""
+    arr, _ = as_batch(payoffs, True)
+    if not np.all(np.isfinite(arr)):
+        raise SolverError(METHOD, "payoffs must be finite numbers (found NaN or infinity)")
+    batch, n = arr.shape[0], arr.shape[1]
+    shape = tuple(int(m) for m in arr.shape[2:])
+    games: list[npt.NDArray[np.intp]] = []
+    stacks: list[FloatArray] = []
+    if n >= 2 and sum(m >= 2 for m in shape) >= 2:
+        for start in range(0, batch, _CHUNK):
+            flat = arr[start : start + _CHUNK].reshape(-1, n, math.prod(shape))
+            for t in _blocks(shape, flat.shape[0]):
+                _, b_idx, c_idx, pk, qk = _screen_arrays(flat, t, tol)
+                own = t.own[c_idx]  # (K, n, 2)
+                stack = np.zeros((b_idx.size, n, max(shape)))
+                rows = np.arange(b_idx.size)[:, None]
+                stack[rows, np.arange(n)[None, :], own[:, :, 0]] = 1.0
+                r = np.arange(b_idx.size)
+                i, j = t.first[c_idx], t.second[c_idx]
+                stack[r, i, own[r, i, 0]], stack[r, i, own[r, i, 1]] = 1.0 - pk, pk
+                stack[r, j, own[r, j, 0]], stack[r, j, own[r, j, 1]] = 1.0 - qk, qk
+                games.append(b_idx + start)
+                stacks.append(stack)
+    if not games:
+        return np.zeros(0, dtype=np.intp), np.zeros((0, n, max(shape, default=1)))
+    owner = np.concatenate(games)
+    order = np.argsort(owner, kind="stable")  # game by game, each in screen order
+    return owner[order], np.concatenate(stacks)[order]
 
 
 def small_support(
