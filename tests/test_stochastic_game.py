@@ -186,3 +186,28 @@ def test_bad_input_is_one_engine_error(kind: str) -> None:
     assert isinstance(info.value, HedgesimError)
     assert message.startswith("engine: ") and "\n" not in message
     assert BAD[kind] in message, message
+
+
+@pytest.mark.parametrize(("batch", "values_batch"), [(None, 1), (None, 3), (3, 3)])
+def test_the_compiled_hazard_step_is_the_numpy_one(
+    batch: int | None, values_batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The factored expectation with its hazard step compiled
+    (``sim.stochastic.transitions_kernel``) equals the numpy passes element by element
+    (``np.array_equal``: the same IEEE operations), on a law whose hazard reads a
+    component and a player, one of whose components reads nothing (a broadcast axis), with
+    the law and the hazard batched or shared by a batch of values; and both equal the
+    dense law's expectation (an explicit loop, ``factored_example``) within rounding."""
+    import sim.stochastic.transitions as tr
+
+    rng = np.random.default_rng(11)
+    law, dense, shape = factored_example(rng, batch)
+    values = rng.normal(size=(values_batch, law.n_states, 3)) * 10.0 ** rng.integers(-3, 4)
+    monkeypatch.setattr(tr, "_compiled", lambda size: True)
+    compiled = law.expect(values, shape)
+    monkeypatch.setattr(tr, "_compiled", lambda size: False)
+    reference = law.expect(values, shape)
+    assert np.array_equal(compiled, reference)
+    dense_b = dense if batch is not None else np.broadcast_to(dense, (values_batch, *dense.shape))
+    want = np.einsum("bsxyzt,btn->bsnxyz", dense_b, values)
+    np.testing.assert_allclose(compiled, want, rtol=1e-12, atol=1e-12 * np.abs(values).max())

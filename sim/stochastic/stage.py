@@ -624,8 +624,9 @@ def search_others(games: FloatArray, chosen: FloatArray, tol: float
     and checked every candidate: the 17,316 searched stage games of the benchmark's first
     five rounds solved, and ``answer()`` on the nine shipped scenarios at the analysis
     grid). On a round after the benchmark's shock about 1,800 candidates pass the screen
-    and about 250 are keyed and checked; the search's CPU is measured old against new by
-    ``benchmarks/bench_around.py``."""
+    and about 250 are keyed and checked: the search of such a round (2,348 stage games)
+    took 172.7 ms of CPU, now 47.1 ms (3.7x; ``benchmarks/bench_around.py``, medians of 3,
+    old and new trees alternating, load average 2.6)."""
     shape = tuple(int(m) for m in games.shape[2:])
     mask = pure_equilibrium_mask(games, tol, batched=True)
     rows, pure = _pure_found(mask, shape)

@@ -40,6 +40,7 @@ from __future__ import annotations
 import functools
 import math
 import string
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,9 @@ IntArray = npt.NDArray[np.intp]
 
 #: How far a transition row's sum may be from 1 (absolute). Rows are used as given.
 ROW_TOLERANCE = 1e-9
+#: A factored expectation with a hazard this large (entries of the result) or larger runs
+#: its hazard step compiled, importing numba; any size does once numba is loaded.
+COMPILED_FROM = 1 << 20
 
 
 def _float_array(values: Any, what: str) -> FloatArray:
@@ -487,6 +491,42 @@ class Hazard:
         return self.probability.ndim == len(self.parents) + len(self.players) + 1
 
 
+def _compiled(size: int) -> bool:
+    """Whether a hazard step of ``size`` entries runs compiled (:data:`COMPILED_FROM`)."""
+    return "numba" in sys.modules or size >= COMPILED_FROM
+
+
+def _offsets(array: FloatArray, full: Sequence[int], axes: Sequence[int]) -> IntArray:
+    """Element offsets into ``array`` (C-contiguous, broadcastable to ``full``) of every
+    index of the ``axes`` of ``full``, in C order over them: 0 along a broadcast axis."""
+    out = np.zeros((), dtype=np.intp)
+    step = np.array(array.strides, dtype=np.intp) // array.itemsize
+    for ax in axes:
+        stride = 0 if array.shape[ax] == 1 else int(step[ax])
+        out = (out[..., None] + np.arange(full[ax], dtype=np.intp) * stride)
+    return out.reshape(-1)
+
+
+def _hazard_compiled(small: FloatArray, hazard: FloatArray, absorbed: FloatArray,
+                     out: FloatArray, full: tuple[int, ...], components: int
+                     ) -> None:  # fmt: skip
+    """The hazard step of :meth:`FactoredTransitions.expect` in one compiled loop
+    (:func:`sim.stochastic.transitions_kernel.hazard_mix`): ``out`` ``(B, G, n, P)`` (a view
+    of the result) gets ``small + hazard (absorbed - small)``, with ``small`` and
+    ``hazard`` broadcast to ``full`` ``(B, *sizes, n, *m)`` (``components`` sizes; length
+    1 where nothing depends on an axis) and ``absorbed`` ``(B, n)``."""
+    from sim.stochastic.transitions_kernel import hazard_mix
+
+    small = np.ascontiguousarray(small)
+    hazard = np.ascontiguousarray(hazard, dtype=np.float64)
+    states = range(1, 1 + components)
+    actions = range(2 + components, len(full))
+    hazard_mix(small.reshape(-1), _offsets(small, full, [0]), _offsets(small, full, states),
+               _offsets(small, full, [1 + components]), _offsets(small, full, actions),
+               hazard.reshape(-1), _offsets(hazard, full, [0]), _offsets(hazard, full, states),
+               _offsets(hazard, full, actions), np.ascontiguousarray(absorbed), out)  # fmt: skip
+
+
 @functools.lru_cache(maxsize=256)
 def _path(subscripts: str, *shapes: tuple[int, ...]) -> list[Any]:
     """The contraction order of an einsum, chosen once per subscripts and shapes."""
@@ -720,6 +760,16 @@ class FactoredTransitions(Transitions):
         return arr.reshape(shape_out)
 
     def expect(self, values: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+        """``E[v(s') | s, a]`` ``(B, S, n, *m)``: one einsum over the factors' kernels
+        (the grid part, ``x``, without the axes nothing depends on), then the hazard step
+        ``x + h (a - x)`` (``a`` the absorbing state's value) into the result, broadcast.
+        That step runs compiled once numba is loaded (:func:`_hazard_compiled`; the same
+        floats as the numpy passes, which stay the reference): the numpy passes broadcast
+        over innermost axes of 3 actions, a million tiny inner loops each. Measured with
+        ``benchmarks/bench_around.py`` on the benchmark's 10,649-state law, the stage
+        payoffs of a round (this, then the discount and the payoffs): 87.8 ms with the
+        numpy passes, 45.8 ms compiled (CPU medians of 3, old and new trees alternating,
+        load average 2.6), of which the einsum is about 24 ms."""
         b, s, n = values.shape
         batch, now, nxt, act, player = self._letters(n)
         grid = self.grid_states
@@ -745,6 +795,11 @@ class FactoredTransitions(Transitions):
             body[...] = small
             return out
         h = self._hazard_on_grid(b, shape, player_axis=True)
+        if _compiled(body.size):
+            _hazard_compiled(small, h, values[:, grid], out.reshape(b, s, n, -1)[:, :grid],
+                             tuple(body.shape), len(self.sizes))  # fmt: skip
+            out[:, grid] = values[:, grid].reshape(b, n, *([1] * len(shape)))
+            return out
         absorbed = values[:, grid].reshape(b, *([1] * len(self.sizes)), n,
                                            *([1] * len(shape)))  # fmt: skip
         if small.shape == body.shape:
