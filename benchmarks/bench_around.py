@@ -74,11 +74,11 @@ def record(path: str, rounds: int = 3) -> None:
         seen["certify"].append((games.copy(), padded.copy()))
         return certified(games, padded)
 
-    stage.search_others, stage._certified = search_spy, certify_spy  # type: ignore[assignment]
+    stage.search_others, stage._certified = search_spy, certify_spy
     try:
         sol = solve(part)
     finally:
-        stage.search_others, stage._certified = search, certified  # type: ignore[assignment]
+        stage.search_others, stage._certified = search, certified
     # the last round solved is round 0; its continuation values are round 1's values
     values = sol.arrays.values[:, 1]
     games, chosen, upto = seen["search"][-1]
