@@ -1,18 +1,24 @@
-"""The vectorised admission of single-mixer candidates agrees with ``verify`` one by one.
+"""The vectorised admission (and refusal) of single-mixer candidates agrees with ``verify``
+one by one.
 
 ``sim.equilibria.verify.single_mixer_admitted`` decides, for many candidates at once,
 those with one player mixing and the rest pure, in float arithmetic with a rigorous error
 bound. It must never admit what :func:`sim.equilibria.verify` (exact rational arithmetic)
 rejects, and it should decide most of what that check admits. Games with small integer
 payoffs make exact ties (``E_t = 0``) common; near-ties are built on purpose.
+``single_mixer_refused`` likewise must never refuse what ``verify`` admits (its proof is
+in its docstring: a support action of the mixer that is not a best response against the
+others' actions, rounding remnants of a trace on the others bounded).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sim.equilibria.verify import single_mixer_admitted, verify
+from sim.equilibria.verify import single_mixer_admitted, single_mixer_refused, verify
 from sim.errors import SolverError
 from sim.game import NormalFormGame
 
@@ -118,3 +124,69 @@ def test_other_shapes_are_not_decided() -> None:
     ]
     got = single_mixer_admitted(np.stack([g] * 4), np.array(cases))
     assert not got.any()
+
+
+def _with_remnants(rng: np.random.Generator, profiles: np.ndarray) -> np.ndarray:
+    """Each zero probability of a pure player (and half the time of the mixer) becomes a
+    remnant of a trace, 1e-33 to 1e-14, in about half the candidates."""
+    out = profiles.copy()
+    for c in range(out.shape[0]):
+        if rng.random() < 0.5:
+            zero = out[c] == 0.0
+            out[c][zero] = 10.0 ** rng.uniform(-33, -14, size=int(zero.sum()))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("shape", "integers"), [((3, 3, 3, 3), True), ((3, 3, 3, 3), False), ((2, 3, 2), True)]
+)
+def test_it_refuses_only_what_verify_refuses_and_most_of_it(shape: tuple[int, ...],
+                                                            integers: bool) -> None:  # fmt: skip
+    """Random single-mixer candidates (the mixer indifferent in about half the games, with
+    remnants on the zeros in about half): never refused where ``verify`` admits; where
+    the mixer's support is not all best responses against the others' actions (then
+    ``verify`` refuses), refused in every candidate whose probabilities are clear of the
+    gate (all of them here: Dirichlet weights above 1e-3 almost surely)."""
+    rng = np.random.default_rng(3 * sum(shape) + integers)
+    games, profiles = _single_mixer_candidates(rng, shape, 150, integers)
+    profiles = _with_remnants(rng, profiles)
+    fast = single_mixer_refused(games, profiles)
+    slow = np.array([_admits(g, p) for g, p in zip(games, profiles, strict=True)])
+    assert not np.any(fast & slow), "refused a candidate the exact check admits"
+    assert fast.sum() >= 20 and slow.sum() >= 20
+    assert not np.any(fast & single_mixer_admitted(games, profiles))
+
+
+def test_one_unit_in_the_last_place_is_refused_an_exact_tie_is_left() -> None:
+    """Player 0 mixes ``(0.5, 0.5)`` against player 1's action 0; its payoffs against it
+    are ``1`` and the next float below 1 (a gap of 2^-53): not indifferent, refused, as
+    ``verify`` refuses; with both exactly 1 the check does not decide (``verify``
+    admits: player 1's actions tie). Remnants of 1e-30 on player 1 change nothing; one
+    of 1e-10 (between the gate's 1e-13 and 1e-3) or a mixer probability of 5e-4 leaves
+    the candidate to ``verify``."""
+    f = np.array([[0.5, 0.5], [1.0, 0.0]])
+    near = np.zeros((2, 2, 2))
+    near[0, 0, 0], near[0, 1, 0] = 1.0, np.nextafter(1.0, 0.0)
+    tie = np.zeros((2, 2, 2))
+    tie[0, :, 0] = 1.0
+    remnant = np.array([[0.5, 0.5], [1.0, 1e-30]])
+    middling = np.array([[0.5, 0.5], [1.0, 1e-10]])
+    small = np.array([[1 - 5e-4, 5e-4], [1.0, 0.0]])
+    games = np.stack([near, tie, near, near, near])
+    profiles = np.stack([f, f, remnant, middling, small])
+    assert single_mixer_refused(games, profiles).tolist() == [True, False, True, False, False]
+    assert not _admits(near, f) and _admits(tie, f) and not _admits(near, remnant)
+
+
+@given(st.integers(0, 2**32 - 1), st.sampled_from([(3, 3, 3, 3), (2, 3, 2), (3, 2), (2, 2, 2)]),
+       st.booleans())
+def test_it_never_refuses_what_verify_admits(seed: int, shape: tuple[int, ...],
+                                             integers: bool) -> None:  # fmt: skip
+    """Generated batches of single-mixer candidates with remnants."""
+    rng = np.random.default_rng(seed)
+    games, profiles = _single_mixer_candidates(rng, shape, 8, integers)
+    profiles = _with_remnants(rng, profiles)
+    fast = single_mixer_refused(games, profiles)
+    for g, p, refused in zip(games, profiles, fast, strict=True):
+        if refused:
+            assert not _admits(g, p)

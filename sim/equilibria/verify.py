@@ -450,3 +450,96 @@ def single_mixer_admitted(
     decided &= regret <= 0.5 * (tol + 64 * n * _U) * size
     out[rows] = decided
     return out
+
+
+#: :func:`single_mixer_refused` reads a probability above this as in a support, at most
+#: :data:`_NEGLIGIBLE` as a rounding remnant; anything between is left undecided.
+_SUPPORTED = 1e-3
+_NEGLIGIBLE = 1e-13
+
+
+def single_mixer_refused(games: FloatArray, profiles: FloatArray) -> npt.NDArray[np.bool_]:
+    """``(C,)``: candidates that :func:`verify` provably refuses, decided for all at once
+    (the refusals that :func:`single_mixer_admitted` leaves to the general check).
+
+    ``games`` ``(C, n, *m)``, ``profiles`` ``(C, n, max m)`` padded with 0. ``True`` only
+    for this shape: every probability finite and non-negative, each strategy summing to 1
+    within 1e-9, every probability either above :data:`_SUPPORTED` (1e-3) or at most
+    :data:`_NEGLIGIBLE` (1e-13, remnants of a trace); one player ``i`` has two or more
+    probabilities above 1e-3 (its support ``S``), every other player ``j`` exactly one
+    (its action ``a_j``); and some ``s`` in ``S`` earns strictly less than ``i``'s best
+    action against ``a_-i``, ``u_i(s, a_-i) < max u_i(., a_-i)`` (exact comparisons of
+    the game's floats), by a gap ``D_s`` with ``E (D_s + 2 U) < 10^-3 D_s``, ``E`` four
+    times the others' remnants summed and ``U`` the largest ``|u_i|``.
+
+    Why :func:`verify` refuses it. The clean-up rescales each strategy by its sum (within
+    1e-9 of 1), which moves no probability across 1e-12, 1e-6 or 5e-4. Both thresholds
+    of the support read-off (1e-6 and 1e-12) give ``S`` and the ``a_j``: one mixer, so
+    the linear support solve returns no profile (one mixer's indifference holds exactly
+    or never; :func:`sim.equilibria.exact.solve_linear_support` returns ``None`` or
+    ``"many"`` for it, also with a widened indifference set, since the mixers are
+    counted on the support) and the interval route (three or more mixers) is not taken.
+    What is left are the rational profiles ``q`` of
+    :func:`sim.equilibria.exact.as_rational` and
+    :func:`~sim.equilibria.exact.recognitions`, each admitted only if
+    :func:`sim.equilibria.exact.check` holds, which needs every action of ``q_i``'s
+    support to be a best response of ``i``. Each ``q_i``'s support contains ``S``
+    (a probability above 1e-3 stays positive: ``limit_denominator(b)`` is the closest
+    fraction with denominator at most ``b``, so it keeps a ``p > 1/(2b)`` away from 0;
+    the sum is put on the largest, at least 1/3). Each ``q_j`` puts at most twice its
+    remnants off ``a_j`` (the closest fraction to ``p`` lies within ``p`` of it; with
+    ``p <= 1e-13`` and ``b <= 1e9`` it is 0), so the profile of the others puts weight
+    ``w >= 1 - E/2`` on ``a_-i`` and at most ``E/2`` elsewhere. Then ``s``'s value falls
+    short of the best one's by at least ``w D_s - (E/2) 2U > 0``: ``s`` is not a best
+    response, and every ``q`` is refused. The condition is checked in floating point with
+    room to spare (``E`` is at most 6e-13 times ``n``, the margin a factor 1,000).
+
+    On the benchmark's rounds after the shock these are the single-mixer limits the
+    general check refused one by one (about 6 ms each, 36 of 163 general checks in the
+    first five rounds, every one refused)."""
+    count, n = games.shape[0], games.shape[1]
+    shape = tuple(int(m) for m in games.shape[2:])
+    out = np.zeros(count, dtype=bool)
+    if count == 0 or n < 2:
+        return out
+    width = max(shape)
+    valid = np.zeros((n, width), dtype=bool)
+    for k, m in enumerate(shape):
+        valid[k, :m] = True
+    p = np.where(valid, profiles, 0.0)
+    ok = np.all(np.isfinite(profiles), axis=(1, 2)) & np.all(p >= 0, axis=(1, 2))
+    ok &= np.all(np.abs(p.sum(axis=2) - 1.0) <= 1e-9, axis=1)
+    big = p > _SUPPORTED
+    ok &= np.all(big | (p <= _NEGLIGIBLE), axis=(1, 2))
+    sizes = big.sum(axis=2)  # (C, n)
+    ok &= (np.count_nonzero(sizes > 1, axis=1) == 1) & np.all(sizes >= 1, axis=1)
+    rows = np.flatnonzero(ok)
+    if rows.size == 0:
+        return out
+    g = games[rows].reshape(rows.size, n, -1)
+    p, big, sizes = p[rows], big[rows], sizes[rows]
+    mixer = np.argmax(sizes > 1, axis=1)
+    action = np.argmax(p, axis=2)  # the others' actions (the mixer's is unused)
+    r = np.arange(rows.size)
+    remnants = np.where(big, 0.0, p).sum(axis=2)  # (R, n)
+    remnants[r, mixer] = 0.0
+    e = 4.0 * remnants.sum(axis=1)
+    strides = profile_strides(shape)
+    own = np.arange(width)
+    decided = np.zeros(rows.size, dtype=bool)
+    for i in range(n):
+        sel = mixer == i
+        if not sel.any():
+            continue
+        base = sum(action[:, k] * strides[k] for k in range(n) if k != i)
+        cells = base[:, None] + np.minimum(own, shape[i] - 1)[None, :] * strides[i]
+        mine = g[r[:, None], i, cells]  # (R, width): u_i(x, a_-i)
+        best = np.where(own[None, :] < shape[i], mine, -np.inf).max(axis=1)
+        worst = np.where(big[:, i], mine, np.inf).min(axis=1)  # the support's worst
+        with np.errstate(invalid="ignore", over="ignore"):
+            gap = best - worst
+            size = 2.0 * np.abs(g[:, i]).max(axis=1)
+            short = (worst < best) & (e * (gap + size) < 1e-3 * gap)
+        decided |= sel & short
+    out[rows] = decided
+    return out

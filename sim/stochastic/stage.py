@@ -65,7 +65,7 @@ from sim.equilibria.small_support import (
     batch_two_mixer_equilibria,
     two_mixer_candidate_stack,
 )
-from sim.equilibria.verify import single_mixer_admitted, verify_many
+from sim.equilibria.verify import single_mixer_admitted, single_mixer_refused, verify_many
 from sim.errors import EngineError, SolverError
 from sim.game import NormalFormGame
 from sim.stochastic import qre
@@ -214,7 +214,11 @@ def _certified(games: FloatArray, padded: FloatArray) -> BoolArray:
     # One player mixing, the rest pure (most mixed limits): decided for all at once where
     # the vectorised check can; the rest one by one.
     admitted = single_mixer_admitted(games[mixed], padded[mixed])
-    left = mixed[~admitted]
+    # One mixer not exactly indifferent against the others' actions: refused for all at
+    # once where the vectorised proof applies (verify's own verdict).
+    refused = ~admitted & single_mixer_refused(games[mixed], padded[mixed])
+    ok[mixed[refused]] = False
+    left = mixed[~admitted & ~refused]
     two, _ = exact_two_mixers(games, left, padded[left])
     for m_r in left[~two]:
         profile_r = [padded[m_r, i, :m] for i, m in enumerate(shape)]
