@@ -494,9 +494,11 @@ def single_mixer_refused(games: FloatArray, profiles: FloatArray) -> npt.NDArray
     response, and every ``q`` is refused. The condition is checked in floating point with
     room to spare (``E`` is at most 6e-13 times ``n``, the margin a factor 1,000).
 
-    On the benchmark's rounds after the shock these are the single-mixer limits the
-    general check refused one by one (about 6 ms each, 36 of 163 general checks in the
-    first five rounds, every one refused)."""
+    On the benchmark's rounds after the shock these are most of the single-mixer limits
+    the general check refused one by one (about 6 ms each): 61 of its 163 checks in the
+    first five rounds (every one refused there too); the certification of such a round
+    80.9 -> 41.7 ms of CPU (``benchmarks/bench_around.py``). In ``answer()`` on the nine
+    scenarios it decides none (their general checks are three-mixer limits)."""
     count, n = games.shape[0], games.shape[1]
     shape = tuple(int(m) for m in games.shape[2:])
     out = np.zeros(count, dtype=bool)

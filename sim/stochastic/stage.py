@@ -200,11 +200,23 @@ def _certified(games: FloatArray, padded: FloatArray) -> BoolArray:
     """``(K,)``: which profiles ``padded`` ``(K, n, max m)`` (each within its regret bound
     already) are confirmed exactly: a pure one by comparing the game's own floats (exact),
     a mixed one with a single mixer by :func:`sim.equilibria.verify.single_mixer_admitted`
-    (all at once), one with two players mixing over two actions each by the integer check
+    (all at once), or refused all at once where that mixer is not exactly indifferent
+    against the others' actions (:func:`sim.equilibria.verify.single_mixer_refused`), one
+    with two players mixing over two actions each by the integer check
     (:mod:`sim.stochastic.twomixer`), and any other (or one those leave undecided) by
     ``sim.equilibria.verify``'s rational or certified interval arithmetic: the same
-    verdicts as that general check alone. Not confirmed: an equilibrium in floating point
-    that exact arithmetic cannot confirm (a degenerate game: ties)."""
+    verdicts as that general check alone (compared on the 17,302 limits certified in the
+    benchmark's first five rounds and the 36,651 of ``answer()`` on the nine scenarios).
+    Not confirmed: an equilibrium in floating point that exact arithmetic cannot confirm
+    (a degenerate game: ties).
+
+    What still goes one by one through the general check (medians 6-9 ms each here): in
+    the benchmark's first five rounds 102 of 17,302 limits (73 with three mixers, certified
+    by intervals; 29 single-mixer ones whose mixer is indifferent but another player's
+    condition fails); in ``answer()`` on the nine scenarios 304 of 36,651 (288 with three
+    mixers, all admitted by the interval route). The certification of a round after the
+    benchmark's shock (2,347 limits): 80.9 ms of CPU before the refusal, 41.7 ms with it
+    (``benchmarks/bench_around.py``, medians of 3, load average 3.6)."""
     shape = tuple(int(m) for m in games.shape[2:])
     cells = pure_cells(padded, shape)
     pure = cells[:, 0] >= 0
@@ -629,8 +641,9 @@ def search_others(games: FloatArray, chosen: FloatArray, tol: float
     five rounds solved, and ``answer()`` on the nine shipped scenarios at the analysis
     grid). On a round after the benchmark's shock about 1,800 candidates pass the screen
     and about 250 are keyed and checked: the search of such a round (2,348 stage games)
-    took 172.7 ms of CPU, now 47.1 ms (3.7x; ``benchmarks/bench_around.py``, medians of 3,
-    old and new trees alternating, load average 2.6)."""
+    took 172.7 ms of CPU, now 47.1 ms (3.7x), and in a second run 278.0 against 53.2 ms
+    (``benchmarks/bench_around.py``, medians of 3, old and new trees alternating, load
+    averages 2.6 and 3.6)."""
     shape = tuple(int(m) for m in games.shape[2:])
     mask = pure_equilibrium_mask(games, tol, batched=True)
     rows, pure = _pure_found(mask, shape)
