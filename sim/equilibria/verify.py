@@ -331,6 +331,39 @@ def verify(
     return found.equilibria[0]
 
 
+def _clean_padded(games: FloatArray, profiles: FloatArray
+                  ) -> tuple[tuple[int, ...], FloatArray, npt.NDArray[np.bool_]]:  # fmt: skip
+    """The games' shape, the padded profiles ``(C, n, max m)`` with the padding set to 0,
+    and which of them are finite, non-negative and sum to 1 within 1e-9 in every strategy
+    (so :func:`verify`'s clean-up only rescales them, by less than that); none in games
+    of fewer than two players."""
+    shape = tuple(int(m) for m in games.shape[2:])
+    n, width = len(shape), max(shape, default=1)
+    valid = np.zeros((n, width), dtype=bool)
+    for k, m in enumerate(shape):
+        valid[k, :m] = True
+    p = np.where(valid, profiles, 0.0)
+    ok = np.all(np.isfinite(profiles), axis=(1, 2)) & np.all(p >= 0, axis=(1, 2))
+    ok &= np.all(np.abs(p.sum(axis=2) - 1.0) <= 1e-9, axis=1)
+    return shape, p, ok & (n >= 2)
+
+
+def _mixer_line(g: FloatArray, action: npt.NDArray[np.intp], i: int, shape: tuple[int, ...]
+                ) -> tuple[npt.NDArray[np.intp], FloatArray, FloatArray]:  # fmt: skip
+    """In flat games ``g`` ``(R, n, prod m)``, with every player ``k != i`` at
+    ``action[:, k]``: the flat cell of ``i``'s action 0 there ``(R,)``, ``i``'s payoff of
+    each own action ``(R, max m)`` (the last repeated as padding) and the best of them."""
+    n, width = len(shape), max(shape)
+    strides = profile_strides(shape)
+    r = np.arange(g.shape[0])
+    base = sum(action[:, k] * strides[k] for k in range(n) if k != i)
+    own = np.arange(width)
+    cells = base[:, None] + np.minimum(own, shape[i] - 1)[None, :] * strides[i]
+    mine = g[r[:, None], i, cells]
+    best = np.where(own[None, :] < shape[i], mine, -np.inf).max(axis=1)
+    return np.asarray(base), mine, best
+
+
 def single_mixer_admitted(
     games: FloatArray, profiles: FloatArray, tol: float = DEFAULT_TOLERANCE
 ) -> npt.NDArray[np.bool_]:
@@ -371,19 +404,10 @@ def single_mixer_admitted(
     computations differ by far less than that (rounding of at most a few hundred units
     of ``u`` of the payoffs compared, against ``tol`` = 1e-7 of them).
     """
-    count, n = games.shape[0], games.shape[1]
-    shape = tuple(int(m) for m in games.shape[2:])
+    shape, p, ok = _clean_padded(games, profiles)
+    count, n, width = games.shape[0], len(shape), p.shape[2]
     out = np.zeros(count, dtype=bool)
-    if count == 0 or n < 2:
-        return out
-    width = max(shape)
-    valid = np.zeros((n, width), dtype=bool)
-    for k, m in enumerate(shape):
-        valid[k, :m] = True
-    p = np.where(valid, profiles, 0.0)
     positive = p > 0
-    ok = np.all(np.isfinite(profiles), axis=(1, 2)) & np.all(p >= 0, axis=(1, 2))
-    ok &= np.all(np.abs(p.sum(axis=2) - 1.0) <= 1e-9, axis=1)
     ok &= ~np.any(positive & (p <= 2 * SUPPORT_THRESHOLD), axis=(1, 2))
     sizes = positive.sum(axis=2)  # (C, n)
     ok &= np.count_nonzero(sizes > 1, axis=1) == 1
@@ -404,11 +428,8 @@ def single_mixer_admitted(
         if not sel.any():
             continue
         # Every other player's action fixed, the mixer's varying: base + s * stride_i.
-        base = sum(action[:, k] * strides[k] for k in range(n) if k != i)
+        base, mine, best = _mixer_line(g, action, i, shape)
         own = np.arange(width)
-        cells = base[:, None] + np.minimum(own, shape[i] - 1)[None, :] * strides[i]
-        mine = g[r[:, None], i, cells]  # (R, width)
-        best = np.where(own[None, :] < shape[i], mine, -np.inf).max(axis=1)
         support = positive[:, i]  # (R, width)
         decided[sel] &= np.all(~support | (mine == best[:, None]), axis=1)[sel]
         f = p[:, i]  # (R, width)
@@ -499,18 +520,9 @@ def single_mixer_refused(games: FloatArray, profiles: FloatArray) -> npt.NDArray
     first five rounds (every one refused there too); the certification of such a round
     80.9 -> 41.7 ms of CPU (``benchmarks/bench_around.py``). In ``answer()`` on the nine
     scenarios it decides none (their general checks are three-mixer limits)."""
-    count, n = games.shape[0], games.shape[1]
-    shape = tuple(int(m) for m in games.shape[2:])
-    out = np.zeros(count, dtype=bool)
-    if count == 0 or n < 2:
-        return out
-    width = max(shape)
-    valid = np.zeros((n, width), dtype=bool)
-    for k, m in enumerate(shape):
-        valid[k, :m] = True
-    p = np.where(valid, profiles, 0.0)
-    ok = np.all(np.isfinite(profiles), axis=(1, 2)) & np.all(p >= 0, axis=(1, 2))
-    ok &= np.all(np.abs(p.sum(axis=2) - 1.0) <= 1e-9, axis=1)
+    shape, p, ok = _clean_padded(games, profiles)
+    out = np.zeros(games.shape[0], dtype=bool)
+    n = len(shape)
     big = p > _SUPPORTED
     ok &= np.all(big | (p <= _NEGLIGIBLE), axis=(1, 2))
     sizes = big.sum(axis=2)  # (C, n)
@@ -526,22 +538,14 @@ def single_mixer_refused(games: FloatArray, profiles: FloatArray) -> npt.NDArray
     remnants = np.where(big, 0.0, p).sum(axis=2)  # (R, n)
     remnants[r, mixer] = 0.0
     e = 4.0 * remnants.sum(axis=1)
-    strides = profile_strides(shape)
-    own = np.arange(width)
-    decided = np.zeros(rows.size, dtype=bool)
-    for i in range(n):
-        sel = mixer == i
-        if not sel.any():
-            continue
-        base = sum(action[:, k] * strides[k] for k in range(n) if k != i)
-        cells = base[:, None] + np.minimum(own, shape[i] - 1)[None, :] * strides[i]
-        mine = g[r[:, None], i, cells]  # (R, width): u_i(x, a_-i)
-        best = np.where(own[None, :] < shape[i], mine, -np.inf).max(axis=1)
-        worst = np.where(big[:, i], mine, np.inf).min(axis=1)  # the support's worst
-        with np.errstate(invalid="ignore", over="ignore"):
-            gap = best - worst
-            size = 2.0 * np.abs(g[:, i]).max(axis=1)
-            short = (worst < best) & (e * (gap + size) < 1e-3 * gap)
-        decided |= sel & short
+    # u_i(x, a_-i) of every player i as the one varying, then each row's mixer's
+    lines = [_mixer_line(g, action, i, shape) for i in range(n)]
+    mine = np.stack([line[1] for line in lines], axis=1)[r, mixer]  # (R, max m)
+    best = np.stack([line[2] for line in lines], axis=1)[r, mixer]
+    worst = np.where(big[r, mixer], mine, np.inf).min(axis=1)  # the support's worst
+    size = 2.0 * np.abs(g[r, mixer]).max(axis=1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        gap = best - worst
+        decided = (worst < best) & (e * (gap + size) < 1e-3 * gap)
     out[rows] = decided
     return out
