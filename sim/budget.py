@@ -50,6 +50,10 @@ PILOT_SECONDS = 33e-6
 #: the default analysis draws 1,216 calibrations and at most 190,000 pilot draws).
 MAX_DRAWS = 300_000
 MAX_PILOT_DRAWS = 36_000_000
+#: A worker process of an executor (``--workers``): the interpreter, numpy, numba's machine
+#: code and a chunk's arrays (181 MB measured after solving a chunk of two calibrations at
+#: 82 states; more with the default chunk of 32).
+WORKER_BYTES = 250 * 2**20
 #: Share of this machine's memory ``--allow-large`` may plan to use.
 MEMORY_SHARE = 0.7
 FLAG = "--allow-large"
@@ -133,6 +137,26 @@ def check_draws(label: str, draws: int, pilot_label: str, pilot: int, *,
                             draws * DRAW_SECONDS), MAX_DRAWS, allow_large)  # fmt: skip
     _refuse(pilot_label, Estimate(float(pilot), "pilot draws", BASE_BYTES,
                                   pilot * PILOT_SECONDS), MAX_PILOT_DRAWS, allow_large)  # fmt: skip
+
+
+def check_workers(workers: int) -> None:
+    """Refuse more local worker processes than this machine's memory holds
+    (:data:`WORKER_BYTES` each), whatever ``--allow-large`` says: starting them is the
+    work.
+
+    Raises
+    ------
+    BudgetError
+        Naming ``--workers``, the memory they would take and the machine's.
+    """
+    memory = machine_memory()
+    need = workers * WORKER_BYTES
+    if need > MEMORY_SHARE * memory:
+        raise BudgetError(
+            f"--workers {workers:,}: about {size_text(need)} of memory for the worker "
+            f"processes ({size_text(WORKER_BYTES)} each); more than this machine's memory "
+            f"({size_text(memory)}) can hold"
+        )
 
 
 def add_allow_large(p: argparse.ArgumentParser) -> None:

@@ -107,3 +107,34 @@ def test_validate_expect_checks_its_draws_and_solves(capsys: pytest.CaptureFixtu
     assert main(["validate", gulf, "--expect", "--expect-n", "250000"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "calibrations solved for" in err and "--allow-large" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["analyze", BASELINE, "--executor", "processes", "--workers", "100000"],
+         "--workers 100,000: about 26.2 TB of memory for the worker processes"),
+        (["sweep", BASELINE, "--analysis", "monte-carlo", "--draws", "4", "--executor",
+          "processes", "--workers", "100000"], "more than this machine's memory"),
+        (["analyze", BASELINE, "--rounds", "100000"],
+         "--rounds must be between 1 and 520 (the bound of game.rounds), got 100000"),
+        (["calibrate", BASELINE, "--seed", "-1"], "--seed must be at least 0, got -1"),
+        (["analyze", BASELINE, "--seed", "-1"], "--seed must be at least 0, got -1"),
+    ],
+    ids=["workers-analyze", "workers-sweep", "rounds", "seed-calibrate", "seed-analyze"],
+)  # fmt: skip
+def test_impossible_workers_rounds_and_seeds_are_one_line(
+    argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What was a traceback or a hang: 100,000 worker processes (250 MiB each, on a machine
+    of 25 GB here: the memory is fixed for the test), a calendar of 100,000 months (past
+    Python's last date), a negative seed (numpy's SeedSequence takes none)."""
+    import sim.budget
+
+    monkeypatch.setattr(sim.budget, "machine_memory", lambda: 25 * 10**9)
+    out = tmp_path / "out"
+    assert main([*argv, "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err, err
+    assert not out.exists()

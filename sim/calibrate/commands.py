@@ -33,6 +33,23 @@ def _positive(name: str, value: int) -> int:
     return value
 
 
+def _seed(value: int) -> int:
+    """A seed for numpy's SeedSequence: a whole number, at least 0."""
+    if value < 0:
+        raise HedgesimError(f"--seed must be at least 0, got {value}")
+    return value
+
+
+def _rounds(value: int) -> int:
+    """``--rounds``: the bound of a scenario's ``game.rounds``."""
+    from sim.scenario.article_schema import MAX_ROUNDS
+
+    if not 1 <= value <= MAX_ROUNDS:
+        raise HedgesimError(f"--rounds must be between 1 and {MAX_ROUNDS} (the bound of "
+                            f"game.rounds), got {value}")
+    return value
+
+
 def _calibration_text(results: Any, folder: Path | None) -> str:
     lines = [
         f"{results.scenario}: {results.n} calibrations by {results.method} "
@@ -63,7 +80,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     setting = load_setting(args.scenario, args.set or ())
     ledger = load_constraints(args.ledger) if args.ledger else load_constraints()
     pilot = _positive("--pilot", args.pilot)
-    cal = calibrate(setting, n, args.seed, ledger, pilot=pilot, allow_large=args.allow_large)
+    cal = calibrate(setting, n, _seed(args.seed), ledger, pilot=pilot, allow_large=args.allow_large)
     target = Path(args.out) if args.out else Path("runs") / setting.name / "calibration"
     with output_folder(target) as staging:
         write_calibration(cal, staging.path)
@@ -175,10 +192,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                                 f"--sobol-base ({args.sobol_base})")
     setting = load_setting(args.scenario, args.set or ())
     if args.rounds is not None:
-        setting = dataclasses.replace(setting, rounds=_positive("--rounds", args.rounds))
+        setting = dataclasses.replace(setting, rounds=_rounds(args.rounds))
     ledger = load_constraints(args.ledger) if args.ledger else load_constraints()
     options = AnalysisOptions(
-        n=n, seed=args.seed, sobol_base=args.sobol_base, screen_base=args.screen_base,
+        n=n, seed=_seed(args.seed), sobol_base=args.sobol_base, screen_base=args.screen_base,
         importance_n=args.importance_n,
         by=args.by, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
         chunk_size=_positive("--chunk-size", args.chunk_size),
@@ -235,11 +252,11 @@ def print_expectations(args: argparse.Namespace) -> None:
     for path in args.scenarios:
         setting = load_setting(path)
         if args.rounds is not None:
-            setting = dataclasses.replace(setting, rounds=_positive("--rounds", args.rounds))
+            setting = dataclasses.replace(setting, rounds=_rounds(args.rounds))
         if not setting.expect:
             print(f"{path}: no expect: block")
             continue
-        for v in check_expectations(setting, ledger, n, args.seed, pilot=pilot,
+        for v in check_expectations(setting, ledger, n, _seed(args.seed), pilot=pilot,
                                     executor=args.executor, workers=args.workers,
                                     allow_large=args.allow_large):  # fmt: skip
             print(f"{path}: {v.text()}")

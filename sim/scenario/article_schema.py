@@ -130,10 +130,15 @@ class GridSettings(_Strict):
     belief_max: Annotated[float, Field(gt=0.5, lt=1.0, allow_inf_nan=False, strict=True)] = 0.98
 
 
+#: The most rounds a run may have (ten years of weeks; a calendar of 520 quarters still ends
+#: within Python's dates).
+MAX_ROUNDS = 520
+
+
 class Game(_Strict):
     """The run of the article's game: horizon, round, calendar, discount, selection, grid."""
 
-    rounds: Annotated[int, Field(ge=1, le=520, strict=True)] = 24
+    rounds: Annotated[int, Field(ge=1, le=MAX_ROUNDS, strict=True)] = 24
     round_unit: Literal["day", "week", "fortnight", "month", "quarter"] = "month"
     start_date: dt.date | None = None
     discount: _bounded("discount") = None  # type: ignore[valid-type]

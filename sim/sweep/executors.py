@@ -30,6 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, Literal
 
+from sim.budget import check_workers
 from sim.errors import HedgesimError
 
 ExecutorName = Literal["inprocess", "processes", "dask"]
@@ -39,12 +40,15 @@ DASK_MISSING = "the dask executor needs the optional extra: pip install 'hedgesi
 
 def check_executor(executor: str, workers: int | None = None,
                    scheduler: str | None = None) -> None:
-    """Refuse, before any work, an unknown executor, a bad worker count, a scheduler without
-    Dask, or Dask when it is not installed (one line each)."""
+    """Refuse, before any work, an unknown executor, a bad worker count (below 1, or more
+    worker processes on this machine than its memory holds: :func:`sim.budget.check_workers`),
+    a scheduler without Dask, or Dask when it is not installed (one line each)."""
     if executor not in EXECUTORS:
         raise HedgesimError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
     if workers is not None and workers < 1:
         raise HedgesimError(f"workers must be at least 1, got {workers}")
+    if workers is not None and scheduler is None and executor != "inprocess":
+        check_workers(workers)
     if scheduler is not None and executor != "dask":
         raise HedgesimError("--scheduler needs --executor dask")
     if executor == "dask":
