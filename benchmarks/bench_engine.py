@@ -22,7 +22,10 @@ answered a stage game; the cost of the default options (the robustness search an
 exact certification of traced limits) on a few rounds; the exact fast paths against their
 references (compiled against numpy dominance, batched against one-by-one certification);
 then the expectation step in the factored and the sparse form on one law, measured in the
-same run. The machine is shared:
+same run. ``--warm AFTER``: the tracer alone, cold against warm-started
+(:meth:`sim.stochastic.qre.LogitTracer.warm`), on one round's traced games; ``--alternate``
+also prints each round's tracer CPU, games traced, with a warm source and whose warm trace
+held. The machine is shared:
 figures are noisy, ratios within one run are what to compare.
 """
 
@@ -383,17 +386,129 @@ def fast_paths(grid: int, levels: int, sample: int = 300) -> None:
           f"{agree}")  # fmt: skip
 
 
+def compile_kernels() -> None:
+    """Load (or compile) every kernel a solve runs before anything is timed: a small solve,
+    and a warm trace where the tree has them (numba caches the machine code on disk)."""
+    solve(build(3, 2, 1, 1)[0], 1)
+    if hasattr(qre.LogitTracer, "warm"):
+        games = np.random.default_rng(0).normal(size=(1, 4, 3, 3, 3, 3))
+        first = qre.logit_limits(games, 1e-7, warm=(np.zeros((1, 0, 13)), np.zeros(1, np.int64)))
+        qre.logit_limits(games, 1e-7, warm=(first.record, first.recorded))
+
+
 def after_shock(grid: int, levels: int, rounds: int, robust: bool, certify: bool
                 ) -> list[float]:  # fmt: skip
     """CPU seconds of each of the game's last ``rounds`` rounds (all after the shock),
     solved backward from zero terminal values, in solve order."""
+    return after_shock_traced(grid, levels, rounds, robust, certify)["cpu"]
+
+
+def after_shock_traced(grid: int, levels: int, rounds: int, robust: bool, certify: bool
+                       ) -> dict[str, list[float]]:  # fmt: skip
+    """:func:`after_shock`'s CPU a round (``cpu``), and of each round: the CPU in
+    :func:`sim.stochastic.qre.logit_limits` (``tracer``), the games traced (``games``), of
+    them with a warm source (``sourced``) and whose warm trace held (``held``; 0 in a tree
+    without warm starts)."""
     part = build(grid, levels, rounds, shock_round=0)
-    solve(build(3, 2, 1, 1)[0], 1)  # compile (numba caches it on disk)
+    compile_kernels()
+    stats = {"tracer": [0.0], "games": [0.0], "sourced": [0.0], "held": [0.0]}
+    limits = qre.logit_limits
+
+    def timed(games: np.ndarray, *args: object, **kwargs: object) -> qre.Limits:
+        t0 = time.process_time()
+        out = limits(games, *args, **kwargs)  # type: ignore[arg-type]
+        stats["tracer"][-1] += time.process_time() - t0
+        if kwargs.get("chord", True):
+            stats["games"][-1] += games.shape[0]
+            warm = kwargs.get("warm")
+            if isinstance(warm, tuple):
+                stats["sourced"][-1] += float((warm[1] > 0).sum())
+            held = getattr(out, "warmed", None)
+            stats["held"][-1] += 0.0 if held is None else float(held.sum())
+        return out
+
+    def progress(done: int, total: int) -> None:
+        stamps.append(time.process_time() - t)
+        for v in stats.values():
+            v.append(0.0)
+
     stamps: list[float] = []
-    t = time.process_time()
-    solve(part, robust=robust, certify=certify,
-          progress=lambda done, total: stamps.append(time.process_time() - t))  # fmt: skip
-    return [b - a for a, b in zip([0.0, *stamps[:-1]], stamps, strict=True)]
+    qre.logit_limits = timed  # type: ignore[assignment]
+    try:
+        t = time.process_time()
+        solve(part, robust=robust, certify=certify, progress=progress)
+    finally:
+        qre.logit_limits = limits  # type: ignore[assignment]
+    out = {k: v[:-1] for k, v in stats.items()}
+    out["cpu"] = [b - a for a, b in zip([0.0, *stamps[:-1]], stamps, strict=True)]
+    return out
+
+
+def warm_tracer(grid: int, levels: int, after: int, repeats: int) -> None:
+    """The tracer alone, cold against warm, in one process on the same games: the traced
+    stage games of the ``after + 1``-th round solved (backward from zero terminal values,
+    all after the shock; ``after >= 2``) that the round before also traced, each warm from
+    that round's cold trace of the same state
+    (:meth:`sim.stochastic.qre.LogitTracer.warm`); cold and warm alternating ``repeats``
+    times, CPU medians; the warm pass rate, Jacobians and steps a game, and whether the
+    limits agree (supports; largest move)."""
+    import statistics
+
+    from sim.stochastic.dominance import tied_single_mixer
+
+    rounds = build(grid, levels, after + 1, shock_round=0)
+    # values[t]: round t + 1's (rounds 1..after solved); round 1's stage games (the
+    # source) take values[1], round 0's (solved after it, the target) values[0]
+    values = np.asarray(solve(rounds[1:], robust=False, certify=False).values)
+    game = rounds[0]
+
+    def traced(t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        games = stage_payoffs(game, values[t][None]).reshape(game.n_states, game.n_players,
+                                                             *game.shape)  # fmt: skip
+        bound = regret_bounds(games, 1e-7)
+        alive = surviving_actions(games, bound)
+        solved = np.ones(game.n_states, dtype=bool)
+        for a in alive:
+            solved &= a.sum(axis=1) == 1
+        tie, _ = tied_single_mixer(games, list(alive))
+        _, spread = qre.normalise(games)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            relative = np.where(spread > 0, bound / spread, np.inf)
+        return games, relative, ~solved & ~tie
+
+    g1, rel1, r1 = traced(1)
+    g0, rel0, r0 = traced(0)
+    both = np.flatnonzero(r0 & r1)
+    empty = np.zeros((both.size, 0, qre.flat_size(game.shape) + 1))
+    source = qre.logit_limits(g1[both], rel1[both], warm=(empty, np.zeros(both.size, np.int64)))
+    assert source.record is not None and source.recorded is not None
+    given = (source.record, np.where(source.recorded <= qre.RECORD, source.recorded, 0))
+    qre.logit_limits(g0[both[:2]], rel0[both[:2]])
+    cold_t, warm_t = [], []
+    for _ in range(repeats):
+        t = time.process_time()
+        cold = qre.logit_limits(g0[both], rel0[both])
+        cold_t.append(time.process_time() - t)
+        t = time.process_time()
+        warm = qre.logit_limits(g0[both], rel0[both], warm=given)
+        warm_t.append(time.process_time() - t)
+    assert warm.warmed is not None
+    held = warm.warmed
+    floor = qre.SUPPORT_FLOOR
+    same = np.all((cold.profiles >= floor) == (warm.profiles >= floor), axis=1)
+    with open("/proc/loadavg") as fh:
+        load = fh.read().split()[:3]
+    c, w = statistics.median(cold_t), statistics.median(warm_t)
+    per = 1e3 / max(both.size, 1)
+    print(f"warm traces, round {after + 1} solved (after the shock): {both.size:,} stage games "
+          f"traced in it and the round before; the warm trace held on {held.sum():,} "
+          f"({100 * held.mean():.1f}%); CPU medians of {repeats} (load average "
+          f"{' '.join(load)}): cold {per * c:.3f} ms a game, warm {per * w:.3f} ms "
+          f"({c / w:.2f}x); Jacobians a game cold {cold.jacobians.mean():.1f}, warm "
+          f"{warm.jacobians.mean():.1f} (where it held {warm.jacobians[held].mean():.1f} "
+          f"against {cold.jacobians[held].mean():.1f}); steps {cold.steps.mean():.1f} and "
+          f"{warm.steps.mean():.1f}; supports differ on {int((~same).sum())}, largest move "
+          f"{np.abs(cold.profiles - warm.profiles).max():.1e}")  # fmt: skip
 
 
 def article_rules() -> list[float]:
@@ -430,9 +545,10 @@ def alternate(old_tree: str, repeats: int, grid: int, levels: int, rounds: int,
             "spec = importlib.util.spec_from_file_location('bench', sys.argv[1]); "
             "b = importlib.util.module_from_spec(spec); spec.loader.exec_module(b); "
             "print(json.dumps({'sim': sim.__file__, 'cpu': b.article_rules() "
-            "if sys.argv[7] == '1' else b.after_shock(*map(int, sys.argv[2:5]), "
+            "if sys.argv[7] == '1' else b.after_shock_traced(*map(int, sys.argv[2:5]), "
             "sys.argv[5] == '1', sys.argv[6] == '1')}))")  # fmt: skip
     runs: dict[str, list[list[float]]] = {"old": [], "new": []}
+    traced: dict[str, list[dict[str, list[float]]]] = {"old": [], "new": []}
     for r in range(repeats):
         for name, tree in (("old", old_tree), ("new", new_tree)):
             env = dict(os.environ, PYTHONPATH=tree)
@@ -442,6 +558,9 @@ def alternate(old_tree: str, repeats: int, grid: int, levels: int, rounds: int,
                                  env=env, cwd="/", check=True, capture_output=True,
                                  text=True)  # fmt: skip
             got = json.loads(out.stdout.strip().splitlines()[-1])
+            if not rules:
+                traced[name].append(got["cpu"])
+                got["cpu"] = got["cpu"]["cpu"]
             runs[name].append(got["cpu"])
             print(f"repeat {r + 1} {name} ({got['sim']}): CPU "
                   + ", ".join(f"{x:.2f}" for x in got["cpu"]), flush=True)  # fmt: skip
@@ -455,6 +574,13 @@ def alternate(old_tree: str, repeats: int, grid: int, levels: int, rounds: int,
                       ("inertia", "player-optimal", "welfare"), med["old"], med["new"],
                       strict=True)))  # fmt: skip
         return
+    for name, got in traced.items():
+        rows = zip(*(zip(*(g[k] for k in ("tracer", "games", "sourced", "held")),
+                         strict=True) for g in got), strict=True)  # fmt: skip
+        print(f"{name}: each round (solve order), the tracer's CPU (median) and the games "
+              "traced, with a warm source, whose warm trace held: " + "; ".join(
+                  f"{statistics.median(x[0] for x in r):.2f} s, {r[0][1]:,.0f}, "
+                  f"{r[0][2]:,.0f}, {r[0][3]:,.0f}" for r in rows))  # fmt: skip
     first = {k: statistics.median(v[0] for v in runs[k]) for k in runs}
     later = {k: statistics.median(x for v in runs[k] for x in v[1:]) for k in runs}
     print(f"last {rounds} rounds (after the shock), robust={robust}, certify={certify}, "
@@ -486,9 +612,15 @@ def main() -> None:
                              "round after the shock, CPU a game)")  # fmt: skip
     parser.add_argument("--defaults", action="store_true",
                         help="--alternate with robust=True, certify=True")  # fmt: skip
+    parser.add_argument("--warm", type=int, metavar="AFTER",
+                        help="only the tracer cold against warm on the traced games of the "
+                             "AFTER + 1-th round solved after the shock (AFTER >= 2)")
     args = parser.parse_args()
     if args.quick:
         args.grid, args.levels, args.horizons = 5, 4, "24,48"
+    if args.warm:
+        warm_tracer(args.grid, args.levels, args.warm, args.repeats)
+        return
     if args.alternate and args.tracer:
         alternate_tracer(args.alternate, args.repeats, args.grid, args.levels)
         return

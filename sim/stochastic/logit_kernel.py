@@ -287,9 +287,100 @@ def _workspace(n, size, shape):
 
 
 @njit(cache=True)
+def _correct(g, decode, offsets, shape, z, row, scale, counts, newton_steps, max_newton,
+             newton_tol, chord_rate, estimate, res, jac, u, d, sigma, work, rhs, x,
+             pivots):  # fmt: skip
+    """Correct ``z`` in place onto the branch within the hyperplane orthogonal to ``row``
+    through it: ``newton_steps`` Newton corrections (the Jacobian at z, factored with
+    ``row`` into ``work`` and ``pivots``), then chord ones (the residual at z, the last
+    factors), a fresh Jacobian after a chord correction contracting less than
+    ``chord_rate``; with ``estimate`` a chord correction stops on the error it leaves.
+    Sizes in the weighted norm ``scale``; ``counts[1]``, ``counts[2]`` count the
+    corrections and Jacobians. Returns (solved, first size, second size, last error)."""
+    size = z.shape[0] - 1
+    first = np.inf
+    second = 0.0
+    last = np.inf
+    fresh = 0
+    refresh = True
+    for it in range(max_newton):
+        counts[1] += 1
+        if refresh:
+            # A Newton correction: the Jacobian at z, factored with row.
+            counts[2] += 1
+            fresh += 1
+            _system(g, decode, offsets, shape, z, res, jac, u, d, sigma)
+            for k in range(size):
+                res[k] = -res[k]
+            if not _augmented(jac, row, res, 0.0, x, work, rhs, pivots):
+                return False, first, second, last
+        else:
+            # A chord correction: the residual at z, the last factors.
+            _residual(g, decode, offsets, shape, z, res, u, d, sigma, False)
+            for k in range(size):
+                rhs[k] = -res[k]
+            rhs[size] = 0.0
+            if not _resolve(work, pivots, rhs, x):
+                return False, first, second, last
+        norm = 0.0
+        for k in range(size + 1):
+            norm = max(norm, abs(x[k]) * scale[k])
+            z[k] += x[k]
+        if it == 0:
+            first = norm
+        elif it == 1:
+            second = norm
+        if norm <= newton_tol:
+            last = norm
+            break
+        if estimate and not refresh and norm < last:
+            # A chord correction contracts linearly: what is left after it is about
+            # rate / (1 - rate) times it (Kelley 1995, sec. 5.2).
+            rate = norm / last
+            if rate * norm <= (1.0 - rate) * newton_tol:
+                last = newton_tol
+                break
+        # Refresh the Jacobian for the first ``newton_steps`` corrections, and
+        # after a chord correction that contracted less than ``chord_rate``.
+        refresh = fresh < newton_steps or (not refresh and norm > chord_rate * last)
+        last = norm
+    return True, first, second, last
+
+
+@njit(cache=True)
+def _turn(prev, scale, work, pivots, rhs, tan):
+    """The unit tangent ``tan`` at the corrected point (the same matrix as the last Newton
+    correction's: its factors in ``work``, ``pivots``; oriented along that solve's row) and
+    its angle from ``prev`` in the weighted norm ``scale`` (``inf`` if the solve fails)."""
+    size = tan.shape[0] - 1
+    for k in range(size):
+        rhs[k] = 0.0
+    rhs[size] = 1.0
+    if not _resolve(work, pivots, rhs, tan):
+        return np.inf
+    nrm = 0.0
+    for k in range(size + 1):
+        nrm += tan[k] * tan[k]
+    nrm = np.sqrt(nrm)
+    dot = 0.0
+    n0 = 0.0
+    n1 = 0.0
+    for k in range(size + 1):
+        tan[k] /= nrm
+        a0 = prev[k] * scale[k]
+        a1 = tan[k] * scale[k]
+        dot += a0 * a1
+        n0 += a0 * a0
+        n1 += a1 * a1
+    cosine = dot / max(np.sqrt(n0 * n1), 1e-300)
+    cosine = min(1.0, max(-1.0, cosine))
+    return np.arccos(cosine)
+
+
+@njit(cache=True)
 def trace(
     games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, status_all, regret_all,
-    work_all, stop_regret, lambda_max, targets, points, params,
+    work_all, stop_regret, lambda_max, targets, points, params, rec, rec_n,
 ):  # fmt: skip
     """Advance the traces of games ``which`` (resumable state in ``z_all`` (N, M + 1),
     ``t_all``, ``h_all``, ``steps_all``, ``status_all``, ``regret_all``; ``work_all``
@@ -299,7 +390,9 @@ def trace(
     is not empty, until every target lambda is crossed (the branch's probabilities at
     target ``r`` go to ``points[game, r]``). ``params``: nominal distance, contraction,
     angle, max growth, Newton tolerance, max corrections, min step, max steps, Newton
-    corrections before the chord ones, chord rate, stop on the error estimate (> 0)."""
+    corrections before the chord ones, chord rate, stop on the error estimate (> 0).
+    Every accepted point is appended to ``rec[game]`` (``rec_n[game]`` counts them; past
+    ``rec.shape[1]`` only counted): the next round's warm source (:func:`warm`)."""
     nominal_distance, nominal_contraction, nominal_angle = params[0], params[1], params[2]
     max_growth, newton_tol = params[3], params[4]
     max_newton, min_step, max_steps = int(params[5]), params[6], int(params[7])
@@ -333,56 +426,10 @@ def trace(
             for k in range(size):
                 scale[k] = np.exp(z0[k])
             scale[size] = 1.0 / (1.0 + abs(z0[size]))
-            first = np.inf
-            second = 0.0
-            last = np.inf
-            ok = True
             work_all[b, 0] += 1
-            fresh = 0
-            refresh = True
-            for it in range(max_newton):
-                work_all[b, 1] += 1
-                if refresh:
-                    # A Newton correction: the Jacobian at z, factored with t0.
-                    work_all[b, 2] += 1
-                    fresh += 1
-                    _system(g, decode, offsets, shape, z, res, jac, u, d, sigma)
-                    for k in range(size):
-                        res[k] = -res[k]
-                    if not _augmented(jac, t0, res, 0.0, x, work, rhs, pivots):
-                        ok = False
-                        break
-                else:
-                    # A chord correction: the residual at z, the last factors.
-                    _residual(g, decode, offsets, shape, z, res, u, d, sigma, False)
-                    for k in range(size):
-                        rhs[k] = -res[k]
-                    rhs[size] = 0.0
-                    if not _resolve(work, pivots, rhs, x):
-                        ok = False
-                        break
-                norm = 0.0
-                for k in range(size + 1):
-                    norm = max(norm, abs(x[k]) * scale[k])
-                    z[k] += x[k]
-                if it == 0:
-                    first = norm
-                elif it == 1:
-                    second = norm
-                if norm <= newton_tol:
-                    last = norm
-                    break
-                if estimate and not refresh and norm < last:
-                    # A chord correction contracts linearly: what is left after it is about
-                    # rate / (1 - rate) times it (Kelley 1995, sec. 5.2).
-                    rate = norm / last
-                    if rate * norm <= (1.0 - rate) * newton_tol:
-                        last = newton_tol
-                        break
-                # Refresh the Jacobian for the first ``newton_steps`` corrections, and
-                # after a chord correction that contracted less than ``chord_rate``.
-                refresh = fresh < newton_steps or (not refresh and norm > chord_rate * last)
-                last = norm
+            ok, first, second, last = _correct(
+                g, decode, offsets, shape, z, t0, scale, work_all[b], newton_steps, max_newton,
+                newton_tol, chord_rate, estimate, res, jac, u, d, sigma, work, rhs, x, pivots)
             accept = ok and last <= newton_tol and z[size] >= 0.0
             if accept:
                 for k in range(size + 1):
@@ -391,30 +438,10 @@ def trace(
             decel = np.inf
             if accept:
                 # The tangent at the new point, oriented along the old one.
-                # The same matrix [jac; t0] as the last Newton solve: reuse its factors.
-                for k in range(size):
-                    rhs[k] = 0.0
-                rhs[size] = 1.0
-                if not _resolve(work, pivots, rhs, tan):
+                angle = _turn(t0, scale, work, pivots, rhs, tan)
+                if not angle < np.inf:
                     accept = False
                 else:
-                    nrm = 0.0
-                    for k in range(size + 1):
-                        nrm += tan[k] * tan[k]
-                    nrm = np.sqrt(nrm)
-                    dot = 0.0
-                    n0 = 0.0
-                    n1 = 0.0
-                    for k in range(size + 1):
-                        tan[k] /= nrm
-                        a0 = t0[k] * scale[k]
-                        a1 = tan[k] * scale[k]
-                        dot += a0 * a1
-                        n0 += a0 * a0
-                        n1 += a1 * a1
-                    cosine = dot / max(np.sqrt(n0 * n1), 1e-300)
-                    cosine = min(1.0, max(-1.0, cosine))
-                    angle = np.arccos(cosine)
                     contraction = second / first if first > 0 else 0.0
                     decel = max(np.sqrt(first / nominal_distance),
                                 np.sqrt(contraction / nominal_contraction),
@@ -433,6 +460,7 @@ def trace(
                     z_all[b, k] = z[k]
                     t_all[b, k] = tan[k]
                 steps_all[b] += 1
+                _record(rec, rec_n, b, z)
                 h_all[b] = h_all[b] / max(decel, 1.0 / max_growth)
                 regret_all[b] = _regret(u, sigma, offsets, shape)
                 if steps_all[b] >= max_steps:
@@ -443,6 +471,108 @@ def trace(
                     status_all[b] = FAILED
         if status_all[b] != FAILED:
             status_all[b] = AT_MAX if z_all[b, size] >= lambda_max else STOPPED
+
+
+@njit(cache=True)
+def _record(rec, rec_n, b, z):
+    """Append accepted point ``z`` to game ``b``'s record (counted only once it is full)."""
+    k = rec_n[b]
+    if k < rec.shape[1]:
+        for c in range(z.shape[0]):
+            rec[b, k, c] = z[c]
+    rec_n[b] = k + 1
+
+
+@njit(cache=True)
+def warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, status_all,
+         regret_all, work_all, stop_regret, src, src_n, params, rec, rec_n):  # fmt: skip
+    """Follow the principal branch of games ``which`` through the accepted points of a
+    nearby game's trace (``src[game, :src_n[game]]``, the warm source, from lambda = 0 on):
+    every ``stride``-th source point (and its last) is the predictor, corrected in the
+    hyperplane through it orthogonal to the secant from the last source point visited
+    (pseudo-arclength corrections: a turning point is followed as in :func:`trace`), the
+    first correction with the Jacobian, the rest chord ones. A step is accepted only when
+    its corrector converges (error below the Newton tolerance), its first correction (in
+    :func:`trace`'s norm) is at most ``distance`` times the nominal distance, its
+    contraction at most ``contraction`` times the nominal one, and its tangent turns from
+    the last accepted one by less than ``2 stride`` nominal angles (the cold control's
+    bound for each source step it spans). Each game stops at the first accepted point whose
+    regret is at most ``stop_regret`` (status STOPPED), or after the source's last point
+    (RUNNING: :func:`trace` continues from there, the step the last secant), or at the
+    first failed check (FAILED: the caller starts it again cold). The state arrays are
+    :func:`trace`'s, at lambda = 0 (:func:`start`); ``params`` are :func:`trace`'s with
+    ``distance``, ``contraction`` and ``stride`` appended."""
+    nominal_distance, nominal_contraction, nominal_angle = params[0], params[1], params[2]
+    newton_tol = params[4]
+    max_newton = int(params[5])
+    chord_rate = params[9]
+    nominal_distance *= params[11]
+    nominal_contraction *= params[12]
+    stride = int(params[13])
+    size = z_all.shape[1] - 1
+    res, jac, u, d, sigma, work, rhs, x, pivots = _workspace(games.shape[1], size, shape)
+    # the point, the last accepted one and its tangent, the hyperplane's normal, the new
+    # tangent, the norm's weights
+    vec = np.empty((6, size + 1))
+    z, z0, t0, row, tan, scale = vec[0], vec[1], vec[2], vec[3], vec[4], vec[5]
+    for w in range(which.shape[0]):
+        b = which[w]
+        g = games[b]
+        count = src_n[b]
+        status_all[b] = RUNNING
+        for k in range(size + 1):
+            z0[k] = z_all[b, k]
+            t0[k] = t_all[b, k]
+        prev_p = -1
+        for p in range(count):
+            if (p + 1) % stride != 0 and p != count - 1:
+                continue
+            # The hyperplane: through source point p, orthogonal to the secant into it.
+            nrm = 0.0
+            for k in range(size + 1):
+                prev = src[b, prev_p, k] if prev_p >= 0 else z0[k]
+                row[k] = src[b, p, k] - prev
+                nrm += row[k] * row[k]
+            secant = np.sqrt(nrm)
+            if not secant > 0.0:
+                status_all[b] = FAILED
+                break
+            for k in range(size + 1):
+                row[k] /= secant
+                z[k] = src[b, p, k]
+            for k in range(size):
+                scale[k] = np.exp(z0[k])
+            scale[size] = 1.0 / (1.0 + abs(z0[size]))
+            work_all[b, 0] += 1
+            ok, first, second, last = _correct(
+                g, decode, offsets, shape, z, row, scale, work_all[b], 1, max_newton,
+                newton_tol, chord_rate, True, res, jac, u, d, sigma, work, rhs, x, pivots)
+            contraction = second / first if first > 0 else 0.0
+            accept = (ok and last <= newton_tol and z[size] >= 0.0
+                      and first <= nominal_distance and contraction <= nominal_contraction)
+            if accept:
+                for k in range(size + 1):
+                    if not np.isfinite(z[k]):
+                        accept = False
+            if accept:
+                angle = _turn(t0, scale, work, pivots, rhs, tan)
+                accept = angle < 2.0 * stride * nominal_angle
+            if not accept:
+                status_all[b] = FAILED
+                break
+            for k in range(size + 1):
+                z0[k] = z[k]
+                t0[k] = tan[k]
+                z_all[b, k] = z[k]
+                t_all[b, k] = tan[k]
+            steps_all[b] += 1
+            _record(rec, rec_n, b, z)
+            h_all[b] = secant
+            prev_p = p
+            regret_all[b] = _regret(u, sigma, offsets, shape)
+            if regret_all[b] <= stop_regret:
+                status_all[b] = STOPPED
+                break
 
 
 @njit(cache=True)

@@ -114,6 +114,57 @@ old one), three ending unverified, which the re-trace repairs but not the branch
 Keeping ``U``'s and the pairs' partial sums in registers, and copying the pivot row in the
 elimination, gained nothing measurable.
 
+**Warm starts** (wave 7, 2026-12-01). The same state's stage game in consecutive rounds of
+backward induction (or iterations of the stationary solve) differs only through the
+continuation values, so its principal branch is close to the last one's. The engine keeps,
+for each row of its ``B x S`` batch (a batch member's state, so a game's source is the same
+solved alone or in a batch), the accepted points of that row's last *cold* trace (at most
+``RECORD`` = 256; :class:`sim.stochastic.stage.WarmSources`), and traces the row's next game
+warm (:meth:`LogitTracer.warm`, :func:`sim.stochastic.logit_kernel.warm`): every
+``WARM_STRIDE`` = 3rd source point (and the last) is the predictor, corrected in the
+hyperplane through it orthogonal to the secant from the last source point visited
+(pseudo-arclength corrections with the source as the predictor: Allgower and Georg 2003,
+ch. 2; turning points are followed), one Newton correction and then chord ones to
+``NEWTON_TOL``. A step is accepted when its first correction is at most ``WARM_DISTANCE`` =
+2 nominal distances (the cold control accepts 4), its contraction at most one nominal
+contraction (the cold control accepts 4) and its tangent turns from the last accepted one
+by less than ``2 WARM_STRIDE`` nominal angles (the cold control's acceptance for each of the
+three source steps it spans; Allgower and Georg 2003, sec. 6.1). The stopping rule is
+unchanged (the first accepted point with regret at most ``stop_regret``); past the source's
+last point the cold control continues (the step the last secant); the polish,
+:func:`exact_ties`, the verification and the reference re-trace of unverified games are as
+before. At the first failed check the game is traced cold from ``lambda = 0`` (the same
+floats as without a source), and its cold trace becomes the row's new source; a warm trace
+that holds keeps the old source (a warm trace visits a third of its source's points, so
+chaining warm traces would thin the source every round). Traces are shared (within a batch
+and through :class:`sim.stochastic.stage.TraceCache`) only between games whose normalised
+payoffs *and* warm sources (a 256-bit BLAKE2b digest of the points) are the same bytes, and
+the cache keeps the source each trace leaves, so no answer depends on which row came first.
+
+Measured 2026-12-01 (load average 3-4 on the shared 2-core machine, so CPU times are
+noisy; the Jacobian counts are not). An analysis chunk (16 supported calibrations of the
+baseline, 24 rounds, 1,312 stage games a round), every round traced cold and warm on the
+same games: 12,532 traces with a source, the warm trace held on 66%, 1.85x fewer Jacobians,
+the tracer 1.39x less CPU; every limit the same floats as the cold trace's. The benchmark's
+first rounds after the terminal round (``benchmarks/bench_engine.py --warm``), where the
+continuation values still move by up to 15% of a game's spread a round: the warm trace
+held on 18%, 25%, 37%, 48%, 55% and 62% of the games of the 2nd to 7th round solved; where
+it held, about 24 Jacobians a game against 120 cold (5x), where it failed about 9 wasted
+(the failed check is nearly always the first correction, at small ``lambda``, 3-11);
+Jacobians a game 138 cold, 77 warm by the 7th round. The selections: ``answer()`` on the
+nine shipped scenarios at the analysis grid (546,090 stage strategies of the four rules'
+and the myopic solves) and the benchmark's first 8 rounds solved (4 before and 4 after the
+shock, 85,192), old tracer against warm: no support changes, no strategy moves by more
+than 6.1e-13 (the polish makes an isolated limit exact; the single-mixer continua go
+through :func:`exact_ties`); ``tests/test_qre_warm.py`` checks known games, perturbed random
+games, the cold fallback and that a batch equals its games alone. What did not hold:
+visiting every source point (stride 1) costs a Jacobian and 1.5 chord corrections a point,
+the kernel only 1.2-1.3x faster where it held; chaining warm traces (each one the next
+source) with stride 3 lost a third of the passes by the analysis chunk's last rounds;
+continuing cold from the last accepted warm point instead of restarting passed more games
+(73%) but, with the cold control's own acceptance bounds (4 nominal distances and
+contractions), changed one support on the analysis chunk, so neither is used.
+
 **Single-mixer tie games.** Where one player mixes over payoff ties and the others play
 pure actions the equilibria form a continuum, and the polish alone would keep the
 mixer's traced probabilities: where the trace stopped (about 1e-6, at most 2e-5 or 3e-3
@@ -184,6 +235,17 @@ REFERENCE_NEWTON = 6
 CHORD_RATE = 0.25
 #: A bound on the steps of one game's trace.
 MAX_STEPS = 20_000
+#: The most accepted points of a trace kept as the next round's warm source (a longer trace
+#: leaves none: its game is traced cold next time).
+RECORD = 256
+#: The warm trace (:meth:`LogitTracer.warm`) visits every ``WARM_STRIDE``-th point of its
+#: source (and its last); its first correction may be at most ``WARM_DISTANCE`` times
+#: ``NOMINAL_DISTANCE``, its contraction ``WARM_CONTRACTION`` times ``NOMINAL_CONTRACTION``,
+#: its tangent turn ``2 WARM_STRIDE`` times ``NOMINAL_ANGLE`` (the cold control's bound for
+#: each of the source's steps it spans).
+WARM_STRIDE = 3
+WARM_DISTANCE = 2.0
+WARM_CONTRACTION = 1.0
 
 
 @dataclass(frozen=True)
@@ -349,7 +411,8 @@ def _params(chord: bool = True) -> FloatArray:
                              else (REFERENCE_NEWTON, REFERENCE_NEWTON, 0))  # fmt: skip
     return np.array([NOMINAL_DISTANCE, NOMINAL_CONTRACTION, NOMINAL_ANGLE, MAX_GROWTH,
                      NEWTON_TOL, most, MIN_STEP, MAX_STEPS, steps, CHORD_RATE,
-                     estimate], dtype=np.float64)  # fmt: skip
+                     estimate, WARM_DISTANCE, WARM_CONTRACTION, WARM_STRIDE],
+                    dtype=np.float64)  # fmt: skip
 
 
 class LogitTracer:
@@ -357,7 +420,7 @@ class LogitTracer:
     steps run compiled (:mod:`sim.stochastic.logit_kernel`), one game after another, so a
     game's trace never depends on the others of the batch."""
 
-    def __init__(self, games: FloatArray, chord: bool = True) -> None:
+    def __init__(self, games: FloatArray, chord: bool = True, record: int = 0) -> None:
         self.chord = chord
         self.shape = tuple(int(m) for m in games.shape[2:])
         count, n = games.shape[0], games.shape[1]
@@ -372,6 +435,10 @@ class LogitTracer:
         tangent = np.zeros_like(z)
         if count:
             _kernel().start(self.games, self.decode, self.offsets, self.sizes, z, tangent)
+        self.origin = (z.copy(), tangent.copy())
+        #: Each game's accepted points (up to ``record``) and how many it had.
+        self.record = np.zeros((count, record, lay.size + 1))
+        self.recorded = np.zeros(count, dtype=np.int64)
         self.state = TraceState(
             z=z,
             tangent=tangent,
@@ -405,9 +472,34 @@ class LogitTracer:
             self.games, self.decode, self.offsets, self.sizes,
             np.ascontiguousarray(which, dtype=np.int64), st.z, st.tangent, st.step, st.steps,
             st.status, st.regret, st.work, float(stop_regret), LAMBDA_MAX, tgt, points,
-            _params(self.chord),
+            _params(self.chord), self.record, self.recorded,
         )  # fmt: skip
         return None if targets is None else points
+
+    def warm(self, which: IntArray, source: FloatArray, counts: IntArray,
+             stop_regret: float = STOP_REGRET) -> npt.NDArray[np.bool_]:  # fmt: skip
+        """Follow games ``which`` (at lambda = 0) through their warm sources ``source``
+        ``(N, K, M + 1)`` (the accepted points of a nearby game's trace, ``counts`` of them
+        each; :func:`sim.stochastic.logit_kernel.warm`); a game whose warm trace fails a
+        check starts again at lambda = 0, cold (:meth:`run` then traces it). Returns which
+        of ``which`` held."""
+        st = self.state
+        which = np.ascontiguousarray(which, dtype=np.int64)
+        _kernel().warm(
+            self.games, self.decode, self.offsets, self.sizes, which, st.z, st.tangent,
+            st.step, st.steps, st.status, st.regret, st.work, float(stop_regret),
+            np.ascontiguousarray(source, dtype=np.float64),
+            np.ascontiguousarray(counts, dtype=np.int64), _params(self.chord), self.record,
+            self.recorded,
+        )  # fmt: skip
+        failed = which[st.status[which] == _kernel().FAILED]
+        st.z[failed], st.tangent[failed] = self.origin[0][failed], self.origin[1][failed]
+        st.step[failed] = FIRST_STEP
+        st.steps[failed] = 0
+        st.status[failed] = _kernel().RUNNING
+        st.regret[failed] = np.inf
+        self.recorded[failed] = 0
+        return ~np.isin(which, failed)
 
 
 def _support_system(ev: _Evaluator, games: FloatArray, x: FloatArray,
@@ -616,11 +708,18 @@ class Limits:
     steps: IntArray  # (N,) accepted continuation steps
     corrections: IntArray  # (N,) Newton corrections, over every step tried
     jacobians: IntArray  # (N,) of them, those that evaluated and factored the Jacobian
+    #: (N, RECORD, M + 1) the accepted points of each game's chord trace (the next warm
+    #: source), ``recorded`` (N,) how many (more than RECORD: too many to keep; 0 for a
+    #: game not traced with the chord control), ``warmed`` (N,) whose warm trace held.
+    record: FloatArray | None = None
+    recorded: IntArray | None = None
+    warmed: npt.NDArray[np.bool_] | None = None
 
 
 def logit_limits(games: FloatArray, tol: float | FloatArray,
                  normalised: tuple[FloatArray, FloatArray] | None = None,
-                 chord: bool = True) -> Limits:  # fmt: skip
+                 chord: bool = True,
+                 warm: tuple[FloatArray, IntArray] | None = None) -> Limits:  # fmt: skip
     """Trace each game's principal branch and polish its limit (see the module docstring).
 
     ``games`` ``(N, n, *m)``; ``tol`` the regret bound relative to each game's spread
@@ -630,6 +729,12 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     whose chord-corrected trace is not verified at the first stop (``STOP_REGRET``) is
     traced again with Newton's method throughout (``chord=False``, the reference control),
     which resumes at tighter stopping regrets as long as needed.
+
+    ``warm`` (sources ``(N, K, M + 1)``, counts ``(N,)``): each game's warm source, the
+    accepted points of a nearby game's trace (0 of them: none, the game is traced cold);
+    the chord trace first follows it (:meth:`LogitTracer.warm`), cold where it fails.
+    With ``warm`` (even of ``K = 0``), each chord trace's accepted points are returned
+    (``Limits.record``, up to :data:`RECORD`).
     """
     shape = tuple(int(m) for m in games.shape[2:])
     count = games.shape[0]
@@ -643,9 +748,19 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     jacobians = np.zeros(count, dtype=np.intp)
     bound = np.broadcast_to(np.asarray(tol, dtype=np.float64), (count,))
     todo = np.flatnonzero(spread > 0)
+    keep = RECORD if chord and warm is not None else 0
+    recorded = np.zeros(count, dtype=np.int64)
+    warmed = np.zeros(count, dtype=bool)
     if todo.size == 0:
-        return Limits(out, verified, lambdas, steps, corrections, jacobians)
-    tracer = LogitTracer(norm[todo], chord)
+        return Limits(out, verified, lambdas, steps, corrections, jacobians,
+                      np.zeros((count, keep, flat_size(shape) + 1)), recorded,
+                      warmed)  # fmt: skip
+    tracer = LogitTracer(norm[todo], chord, keep)
+    if warm is not None and chord:
+        source, counts = warm[0][todo], warm[1][todo]
+        use = np.flatnonzero((counts > 0) & (counts <= source.shape[1]))
+        if use.size:
+            warmed[todo[use]] = tracer.warm(use, source, counts)
     pending = np.arange(todo.size)
     stop = STOP_REGRET
     while pending.size:
@@ -669,6 +784,12 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     steps[todo] = tracer.state.steps
     corrections[todo] = tracer.state.work[:, 1]
     jacobians[todo] = tracer.state.work[:, 2]
+    if todo.size == count:
+        record = tracer.record
+    else:
+        record = np.zeros((count, keep, flat_size(shape) + 1))
+        record[todo] = tracer.record
+    recorded[todo] = tracer.recorded
     again = np.flatnonzero(~verified)
     if chord and again.size:
         ref = logit_limits(games[again], bound[again], (norm[again], spread[again]), False)
@@ -678,7 +799,8 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
         steps[again] += ref.steps
         corrections[again] += ref.corrections
         jacobians[again] += ref.jacobians
-    return Limits(out, verified, lambdas, steps, corrections, jacobians)
+    return Limits(out, verified, lambdas, steps, corrections, jacobians, record, recorded,
+                  warmed)  # fmt: skip
 
 
 def logit_branch(game: NormalFormGame | FloatArray, lambdas: Sequence[float]) -> list[MixedProfile]:

@@ -45,6 +45,7 @@ from sim.stochastic.stage import (
     PATHS,
     SELECTIONS,
     TraceCache,
+    WarmSources,
     select_stage,
     strategy_values,
 )
@@ -111,8 +112,11 @@ def step(
     options: Options,
     previous: FloatArray | None,
     cache: TraceCache,
+    sources: WarmSources | None = None,
 ) -> tuple[FloatArray, FloatArray, Any]:
-    """One application of the operator: ``(sigma (B, S, n, M), V (B, S, n), choice)``."""
+    """One application of the operator: ``(sigma (B, S, n, M), V (B, S, n), choice)``;
+    ``sources`` the warm sources of the traces, by row of the ``B x S`` stage games (each
+    game's from the application before, :class:`~sim.stochastic.stage.WarmSources`)."""
     b, s, n = game.batch_size, game.n_states, game.n_players
     games = stage_payoffs(game, values).reshape(b * s, n, *game.shape)
     choice = select_stage(
@@ -125,6 +129,7 @@ def step(
         robust=options.robust,
         certify=options.certify,
         cache=cache,
+        sources=sources,
     )
     sigma = choice.strategies
     v = strategy_values(games, sigma).reshape(b, s, n)
@@ -156,10 +161,11 @@ def backward(rounds: Sequence[StochasticGame], terminal: FloatArray, options: Op
     path = np.zeros((b, horizon, s), dtype=np.int8)
     counts: dict[str, int] = {}
     cache = TraceCache() if traces is None else traces
+    sources = WarmSources()
     values[:, horizon] = terminal
     previous = None
     for t in reversed(range(horizon)):
-        sigma, v, choice = step(rounds[t], values[:, t + 1], options, previous, cache)
+        sigma, v, choice = step(rounds[t], values[:, t + 1], options, previous, cache, sources)
         strategy[:, t] = sigma
         values[:, t] = v
         robust[:, t] = choice.robust.reshape(b, s)
@@ -186,12 +192,13 @@ def stationary(game: StochasticGame, initial: FloatArray, options: Options,
         threshold = np.where(d > 0, options.stop * spread * (1 - d) / d, np.inf)
     counts: dict[str, int] = {}
     cache = TraceCache() if traces is None else traces
+    sources = WarmSources()
     v = initial
     previous = None
     change = np.full(b, np.inf)
     bound = options.max_iterations or iteration_bound(float(d.max()), options.stop)
     for k in range(1, bound + 1):
-        sigma, v_new, choice = step(game, v, options, previous, cache)
+        sigma, v_new, choice = step(game, v, options, previous, cache, sources)
         _count(counts, choice.path)
         change = np.abs(v_new - v).reshape(b, -1).max(axis=1)
         v = v_new

@@ -49,6 +49,7 @@ how often the tracer is needed.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,18 +144,43 @@ class StageChoice:
     complete: BoolArray  # (N,)
 
 
+#: Bytes of warm sources a :class:`TraceCache` keeps (an entry beyond it is not kept).
+CACHE_SOURCE_BYTES = 256 * 1024**2
+
+
 @dataclass
 class TraceCache:
-    """Traced limits of normalised stage games, by their bytes (shared across rounds)."""
+    """Traced limits of normalised stage games, by their bytes and their warm source's
+    digest (shared across rounds), with the warm source each trace leaves: ``None`` to keep
+    the one it started from, else the accepted points of its cold trace (empty: none)."""
 
-    limits: dict[bytes, FloatArray] = field(default_factory=dict)
+    limits: dict[bytes, tuple[FloatArray, FloatArray | None]] = field(default_factory=dict)
+    source_bytes: int = 0
 
-    def get(self, key: bytes) -> FloatArray | None:
+    def get(self, key: bytes) -> tuple[FloatArray, FloatArray | None] | None:
         return self.limits.get(key)
 
-    def put(self, key: bytes, value: FloatArray) -> None:
-        if len(self.limits) < CACHE_SIZE:
-            self.limits[key] = value
+    def put(self, key: bytes, value: FloatArray, source: FloatArray | None = None) -> None:
+        size = 0 if source is None else source.nbytes
+        if len(self.limits) < CACHE_SIZE and self.source_bytes + size <= CACHE_SOURCE_BYTES:
+            self.limits[key] = (value, source)
+            self.source_bytes += size
+
+
+@dataclass
+class WarmSources:
+    """Each stage game's warm source (:meth:`sim.stochastic.qre.LogitTracer.warm`), by its
+    row in the engine's ``B x S`` batch: the accepted points ``(K, M + 1)`` of the last
+    cold trace of that row's game (a batch member's state), kept while the warm traces of
+    the rounds after it hold. A row is its batch member's own, so a game's source is the
+    same solved alone or in a batch."""
+
+    points: dict[int, FloatArray] = field(default_factory=dict)
+
+    def key(self, row: int) -> bytes:
+        """What identifies the source in a trace's sharing key (empty: none)."""
+        src = self.points.get(row)
+        return b"" if src is None else hashlib.blake2b(src.tobytes(), digest_size=32).digest()
 
 
 def _pure_padded(profiles: IntArray, shape: tuple[int, ...]) -> FloatArray:
@@ -243,13 +269,19 @@ def _certified(games: FloatArray, padded: FloatArray) -> BoolArray:
 
 def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool = True,
          tied: tuple[BoolArray, FloatArray] | None = None,
+         rows: IntArray | None = None, sources: WarmSources | None = None,
          ) -> tuple[FloatArray, npt.NDArray[np.int8]]:  # fmt: skip
     """QRE limits of games no fast path answered: trace each distinct one once.
 
     ``tied`` (found, padded profiles) marks games whose limit is known exactly without a
     trace (:func:`~sim.stochastic.dominance.tied_single_mixer`): path ``"tie"``. Every
     traced limit is checked against its regret bound; with ``certify`` also exactly
-    (:func:`_certified`), and so is every ``"tie"`` answer."""
+    (:func:`_certified`), and so is every ``"tie"`` answer. With ``sources`` (and each
+    game's ``rows`` there), a game with a warm source is traced warm
+    (:func:`sim.stochastic.qre.logit_limits`), and its row's source is updated: replaced by
+    the points of a cold trace, kept while a warm one holds. Games share a trace (in the
+    batch and through ``cache``) only when their normalised payoffs and their warm sources
+    are the same bytes, so a game's answer never depends on the others of the batch."""
     shape = tuple(int(m) for m in games.shape[2:])
     count = games.shape[0]
     size = qre.flat_size(shape)
@@ -257,23 +289,30 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
     path = np.full(count, PATHS.index("shared"), dtype=np.int8)
     exact = np.zeros(count, dtype=bool) if tied is None else tied[0]
     if exact.any():
-        rows = np.flatnonzero(exact)
-        flat[rows] = qre.from_padded(tied[1][rows], shape)  # type: ignore[index]
-        path[rows] = PATHS.index("tie")
+        found = np.flatnonzero(exact)
+        flat[found] = qre.from_padded(tied[1][found], shape)  # type: ignore[index]
+        path[found] = PATHS.index("tie")
         if certify:
-            bad = ~_certified(games[rows], tied[1][rows])  # type: ignore[index]
-            path[rows[bad]] = PATHS.index("uncertified")
+            bad = ~_certified(games[found], tied[1][found])  # type: ignore[index]
+            path[found[bad]] = PATHS.index("uncertified")
     left = np.flatnonzero(~exact)
     if left.size == 0:
         return qre.to_padded(flat, shape), path
+    warm = sources is not None and rows is not None
+    owner = [int(rows[k]) for k in left] if warm else []  # type: ignore[index]
     norm, spread = qre.normalise(games[left])
-    keys = [norm[r].tobytes() for r in range(left.size)]
+    keys = [norm[r].tobytes() + (sources.key(owner[r]) if warm else b"")  # type: ignore[union-attr]
+            for r in range(left.size)]  # fmt: skip
+    # The source each game's trace leaves (None: keep its own), applied after every key
+    # was read.
+    leaves: dict[int, FloatArray | None] = {}
     first: dict[bytes, int] = {}
     todo = []
     for r, key in enumerate(keys):
         hit = cache.get(key)
         if hit is not None:
-            flat[left[r]] = hit
+            flat[left[r]] = hit[0]
+            leaves[r] = hit[1]
         elif key in first:
             continue
         else:
@@ -284,26 +323,61 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
         idx = left[sub]
         with np.errstate(divide="ignore", invalid="ignore"):
             relative = np.where(spread[sub] > 0, bound[idx] / spread[sub], np.inf)
-        limits = qre.logit_limits(games[idx], relative, (norm[sub], spread[sub]))
+        given = None
+        if warm:
+            src = [sources.points.get(owner[r]) for r in todo]  # type: ignore[union-attr]
+            counts = np.array([0 if p is None else p.shape[0] for p in src], dtype=np.int64)
+            points = np.zeros((sub.size, int(counts.max(initial=0)), size + 1))
+            for r, p in enumerate(src):
+                if p is not None:
+                    points[r, : p.shape[0]] = p
+            given = (points, counts)
+        limits = qre.logit_limits(games[idx], relative, (norm[sub], spread[sub]), warm=given)
         padded = qre.to_padded(limits.profiles, shape)
         good = limits.verified & (batch_regrets(games[idx], padded) <= bound[idx])
         method = np.where(good, PATHS.index("traced"), PATHS.index("fallback")).astype(np.int8)
         if certify:
-            rows = np.flatnonzero(good)
-            bad = ~_certified(games[idx[rows]], padded[rows])
-            method[rows[bad]] = PATHS.index("uncertified")
+            ok = np.flatnonzero(good)
+            bad = ~_certified(games[idx[ok]], padded[ok])
+            method[ok[bad]] = PATHS.index("uncertified")
         for r, k in enumerate(idx.tolist()):
             profile = limits.profiles[r]
             if not good[r]:
                 profile = _fallback(games[k], shape)
             flat[k] = profile
             path[k] = method[r]
+            if warm:
+                leaves[todo[r]] = _leaves(limits, r)
             if good[r]:
-                cache.put(keys[todo[r]], profile)
+                cache.put(keys[todo[r]], profile, leaves.get(todo[r]))
         for r, key in enumerate(keys):
             if key in first and first[key] != r:
                 flat[left[r]] = flat[left[first[key]]]
+                if warm:
+                    leaves[r] = leaves[first[key]]
+    if warm:
+        for r, source in leaves.items():
+            if source is None:
+                continue
+            if source.shape[0]:
+                sources.points[owner[r]] = source  # type: ignore[union-attr]
+            else:
+                sources.points.pop(owner[r], None)  # type: ignore[union-attr]
     return qre.to_padded(flat, shape), path
+
+
+def _leaves(limits: qre.Limits, r: int) -> FloatArray | None:
+    """The warm source trace ``r`` leaves its game's row: ``None`` (keep the one it
+    followed) where its warm trace held, else its cold trace's accepted points (empty
+    where it had more than :data:`sim.stochastic.qre.RECORD`)."""
+    assert limits.record is not None and limits.recorded is not None
+    assert limits.warmed is not None
+    if limits.warmed[r]:
+        return None
+    count = int(limits.recorded[r])
+    if count > limits.record.shape[1]:
+        count = 0
+    return limits.record[r, :count].copy()
 
 
 def _fallback(game: FloatArray, shape: tuple[int, ...]) -> FloatArray:
@@ -362,12 +436,15 @@ def select_stage(
     robust: bool = True,
     certify: bool = True,
     cache: TraceCache | None = None,
+    sources: WarmSources | None = None,
 ) -> StageChoice:
     """Select one equilibrium in each stage game of ``games`` ``(N, n, *m)``.
 
     See the module docstring for the rules, the paths and robustness. ``previous``
     ``(N, n, max m)`` is what ``"inertia"`` keeps; ``tol`` the regret tolerance relative to
-    each game's spread (:func:`regret_bounds`).
+    each game's spread (:func:`regret_bounds`). ``sources``: the warm sources of the
+    traced games by row (:class:`WarmSources`, kept by the caller across rounds; without
+    it every trace is cold).
     """
     if rule not in SELECTIONS:
         raise EngineError(f"unknown selection {rule!r}; choose one of {', '.join(SELECTIONS)}")
@@ -419,7 +496,8 @@ def select_stage(
     sub = games[rest]
     if rule == "qre":
         tie_found, tie_profiles = tied_single_mixer(sub, [a[rest] for a in alive])
-        chosen, chosen_path = _qre(sub, bound[rest], cache, certify, (tie_found, tie_profiles))
+        chosen, chosen_path = _qre(sub, bound[rest], cache, certify, (tie_found, tie_profiles),
+                                   rest, sources)  # fmt: skip
         strategies[rest] = chosen
         path[rest] = chosen_path
         if robust:
@@ -456,7 +534,8 @@ def select_stage(
             chosen_path[r] = PATHS.index("small-support")
     left = np.flatnonzero(chosen_path < 0)
     if left.size:
-        traced, tpath = _qre(sub[left], bound[rest[left]], cache, certify)
+        traced, tpath = _qre(sub[left], bound[rest[left]], cache, certify, None, rest[left],
+                             sources)  # fmt: skip
         chosen[left] = traced
         chosen_path[left] = tpath
     strategies[rest] = chosen
