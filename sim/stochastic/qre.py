@@ -437,7 +437,7 @@ class LogitTracer:
             _kernel().start(self.games, self.decode, self.offsets, self.sizes, z, tangent)
         self.origin = (z.copy(), tangent.copy())
         #: Each game's accepted points (up to ``record``) and how many it had.
-        self.record = np.zeros((count, record, lay.size + 1))
+        self.record = np.empty((count, record, lay.size + 1))
         self.recorded = np.zeros(count, dtype=np.int64)
         self.state = TraceState(
             z=z,
@@ -787,7 +787,7 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     if todo.size == count:
         record = tracer.record
     else:
-        record = np.zeros((count, keep, flat_size(shape) + 1))
+        record = np.empty((count, keep, flat_size(shape) + 1))
         record[todo] = tracer.record
     recorded[todo] = tracer.recorded
     again = np.flatnonzero(~verified)

@@ -327,7 +327,7 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
         if warm:
             src = [sources.points.get(owner[r]) for r in todo]  # type: ignore[union-attr]
             counts = np.array([0 if p is None else p.shape[0] for p in src], dtype=np.int64)
-            points = np.zeros((sub.size, int(counts.max(initial=0)), size + 1))
+            points = np.empty((sub.size, int(counts.max(initial=0)), size + 1))
             for r, p in enumerate(src):
                 if p is not None:
                     points[r, : p.shape[0]] = p
