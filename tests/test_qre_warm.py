@@ -99,3 +99,28 @@ def test_shared_traces_never_depend_on_the_batch() -> None:
         if b in both.points:
             np.testing.assert_array_equal(both.points[b], mine.points[0])
     assert both.key(0) != both.key(1)
+
+
+def test_a_trace_at_regret_zero_is_not_polished_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reference control resumes an unverified trace at a hundredfold tighter stopping
+    regret, down to 1e-300 (147 rounds). A trace whose regret is exactly 0 (the prisoner's
+    dilemma: defection strictly dominant, the other action's probability underflows to 0)
+    stops below every such bound, so it never moves again: with a polish that always
+    fails, it must be polished only until it reaches regret 0, not 147 times, and keep the
+    traced point."""
+    payoffs = KNOWN["prisoners-dilemma"][0]
+    calls = []
+    real = qre.polish
+
+    def failing(games: np.ndarray, flat: np.ndarray, shape: tuple[int, ...]
+                ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+        calls.append(flat.copy())
+        out, ok = real(games, flat, shape)
+        return out, np.zeros_like(ok)
+
+    monkeypatch.setattr(qre, "polish", failing)
+    got = logit_limits(payoffs[None], 1e-7, chord=False)
+    assert not got.verified[0]
+    assert len(calls) < 147 // 2
+    np.testing.assert_array_equal(got.profiles[0], calls[-1][0])
+    np.testing.assert_allclose(got.profiles[0], [0.0, 1.0, 0.0, 1.0], rtol=0, atol=1e-12)
