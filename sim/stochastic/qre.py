@@ -93,31 +93,32 @@ unverified games of six rounds after the shock, 18 reached regret 0 and were pol
 times each (none of the 65 ever verifies), the re-trace 0.69 -> 0.08 CPU s with the same
 profiles, lambdas and steps bit for bit (and on the 139 of ``answer()`` on the nine
 scenarios, which verify within three stops or reach ``LAMBDA_MAX``). Measured on the
-benchmark's 4,069 traced stage games of a round after the shock: 63.4 steps a game (63.2 before), 2.99 corrections a step of which
-2.01 with a Jacobian (3.06 before, all with one); the kernel 0.37-0.38 ms a game against
-0.46-0.51 (min of 5, three runs alternating, load average 4-6: 1.25x); an analysis solve (16
-calibrations of the baseline at the analysis grid, ``solve_calibrations``) 22.1 against 25.4
-CPU seconds (medians of 3, alternating, load 4: 1.15x). The selections: on those games, the
-7,253 of the first round solved and 300 random 4-player, 3-action games no support changes
-and no limit moves by more than 1e-9 where the support system is regular (an isolated
-equilibrium, which the polish makes exact); 1,564 move where it is singular (a continuum:
-single-mixer ties, a few three-mixer continua), at most 7.2e-6. Of the 109,218 selected
-stage strategies of ``answer()`` on the nine shipped scenarios at the analysis grid, the
-stop point moves in three single-mixer continua (``fuel_crisis`` round 2, ``november_2024``
-round 0: the mixer by 0.12, then up to 0.02 in the rounds before through the continuation
-values); two change support, both in ``lebanon_deal`` from round 20 back, whose state 336 is
-a knife edge of the tracer itself: a change of 8.9e-16 in its payoffs (the continuation
-values of the rounds after, moved in the last bits) turns the previous tracer's answer from
-a verified two-mixer equilibrium (282 steps) into an unverified trace (111 steps), and the
-new tracer on the previous payoffs gives the previous answer. What did not hold: one Newton
-correction a step (a Jacobian a step, the tangent from the predicted point's; the kernel
-1.7x) agrees on the benchmark's and the random games but not on the scenarios' harder games
-(100-280 steps, turning points): on five of nine scenarios a root stage game changed, one
-trace failing at lambda 44 (``gulf_push``), one leaving the branch for another verified
-equilibrium (``offensive``; the previous tracer and pygambit's ``logit_solve`` agree on the
-old one), three ending unverified, which the re-trace repairs but not the branch jump.
-Keeping ``U``'s and the pairs' partial sums in registers, and copying the pivot row in the
-elimination, gained nothing measurable.
+benchmark's 4,069 traced stage games of a round after the shock: 63.4 steps a game (63.2
+before), 2.99 corrections a step of which 2.01 with a Jacobian (3.06 before, all with one);
+the kernel 0.37-0.38 ms a game against 0.46-0.51 (min of 5, three runs alternating, load
+average 4-6: 1.25x); an analysis solve (16 calibrations of the baseline at the analysis
+grid, ``solve_calibrations``) 22.1 against 25.4 CPU seconds (medians of 3, alternating, load
+4: 1.15x). The selections: on those games, the 7,253 of the first round solved and 300
+random 4-player, 3-action games no support changes and no limit moves by more than 1e-9
+where the support system is regular (an isolated equilibrium, which the polish makes exact);
+1,564 move where it is singular (a continuum: single-mixer ties, a few three-mixer
+continua), at most 7.2e-6. Of the 109,218 selected stage strategies of ``answer()`` on the
+nine shipped scenarios at the analysis grid, the stop point moves in three single-mixer
+continua (``fuel_crisis`` round 2, ``november_2024`` round 0: the mixer by 0.12, then up to
+0.02 in the rounds before through the continuation values); two change support, both in
+``lebanon_deal`` from round 20 back, whose state 336 is a knife edge of the tracer itself: a
+change of 8.9e-16 in its payoffs (the continuation values of the rounds after, moved in the
+last bits) turns the previous tracer's answer from a verified two-mixer equilibrium (282
+steps) into an unverified trace (111 steps), and the new tracer on the previous payoffs
+gives the previous answer. What did not hold: one Newton correction a step (a Jacobian a
+step, the tangent from the predicted point's; the kernel 1.7x) agrees on the benchmark's and
+the random games but not on the scenarios' harder games (100-280 steps, turning points): on
+five of nine scenarios a root stage game changed, one trace failing at lambda 44
+(``gulf_push``), one leaving the branch for another verified equilibrium (``offensive``; the
+previous tracer and pygambit's ``logit_solve`` agree on the old one), three ending
+unverified, which the re-trace repairs but not the branch jump. Keeping ``U``'s and the
+pairs' partial sums in registers, and copying the pivot row in the elimination, gained
+nothing measurable.
 
 **Warm starts** (wave 7, 2026-12-01). The same state's stage game in consecutive rounds of
 backward induction (or iterations of the stationary solve) differs only through the
