@@ -148,38 +148,44 @@ payoffs *and* warm sources (a 256-bit BLAKE2b digest of the points) are the same
 the cache keeps the source each trace leaves, so no answer depends on which row came first.
 
 Measured 2026-12-01 on the shared 2-core machine (load average 3.6-6.3, so CPU times are
-noisy; the Jacobian counts are not). An analysis chunk (16 supported calibrations of the
-baseline, 24 rounds, 1,312 stage games a round): every round's traced games traced cold and
-warm alternately, 12,532 with a source, the warm trace held on 66%, 1.85x fewer Jacobians,
-the tracer 1.39x less CPU; the whole ``solve_chunk`` with and without warm sources,
-alternating in one process, 705 against 517 CPU ms a calibration (medians of 3, load 6.3:
-1.36x), its answers equal to the last bits (at most 7.1e-15 apart). The benchmark
-(``benchmarks/bench_engine.py``), whose first rounds after the terminal round move the
-continuation values by up to 15% of a game's spread a round: the warm trace held on 22%,
-30%, 45%, 54%, 61%, 64% and 64% of the traced games of the 2nd to 8th round solved; where
-it held about 26 Jacobians a game against 131 cold, where it failed about 9 wasted (the
-failed check nearly always the first correction, at small ``lambda``, 3-11); ``--warm 6``
-(the 7th round): held on 70%, the tracer 0.914 against 0.639 ms a game (medians of 3, load
-3.7: 1.43x); ``--alternate`` on 8 rounds, medians of 2 at load 4.8: a round after the first
-1.73 s old, 1.45 s new (1.19x; the pass rate grows with the rounds, so the 192-round
-benchmark should gain more; not run). Random games ``G`` and ``G + eps noise`` (300 each of
-4 players x 3 actions and 3 x 2 x 3, eps 1e-6 to 1e-1): held on 97% to 0% as eps grows, the
-Jacobians 229 -> 50 a game at eps 1e-6, no support changes, no limit moved by more than
-1.5e-14. The selections: ``answer()`` on the nine shipped scenarios at the analysis grid
-(546,090 stage strategies of the four rules' and the myopic solves) and the benchmark's
-first 8 rounds solved (4 before and 4 after the shock, 85,192), old tracer against warm: no
-support changes, no strategy moves by more than 6.1e-13 (the polish makes an isolated limit
-exact; single-mixer continua go through :func:`exact_ties`). ``logit_limits`` alone on the
-benchmark's later rounds moves the stop point of continua (single-mixer games whose others
-:func:`exact_ties` cannot certify strict, three-mixer ones; 10-140 games a round) by at most
-2e-5, supports unchanged. ``tests/test_qre_warm.py`` checks known games, perturbed random
-games, the cold fallback and that a batch equals its games alone. What did not hold:
-visiting every source point (stride 1) costs a Jacobian and 1.5 chord corrections a point,
-the kernel only 1.2-1.3x faster where it held; chaining warm traces (each one the next
-source) with stride 3 lost a third of the passes by the analysis chunk's last rounds;
-continuing cold from the last accepted warm point instead of restarting passed more games
-(73%) but, with the cold control's own acceptance bounds (4 nominal distances and
-contractions), changed one support on the analysis chunk, so neither is used.
+noisy; the Jacobian counts are not). An analysis chunk (the 16 supported calibrations of
+``benchmarks/bench_answers_side.py``, 24 rounds, 1,312 stage games a round): every round's
+traced games traced cold and warm alternately, 6,376 with a source, the warm trace held on
+only 36% (the calibrations' per-round parameters and shocks move the games more than the
+benchmark's), 1.26x fewer Jacobians, the tracer 1.14x less CPU; the whole ``solve_chunk``
+with and without warm sources alternating in one process 0.93x to 1.25x (noise: load 3), old
+and new trees alternating (``bench_answers_side.py --split``, load 3.0) 361 against 346 CPU
+ms a calibration (medians of 3: 1.04x). (A first measurement on calibrations mapped to
+rounds twice, harder games, gave 66% held, the tracer 1.39x, ``solve_chunk`` 1.36x: not the
+analysis's games.) The chunk's answers equal to the last bits (at most 5.3e-13 apart). The
+benchmark (``benchmarks/bench_engine.py``), whose first rounds after the terminal round move
+the continuation values by up to 15% of a game's spread a round: the warm trace held on 22%,
+30%, 45%, 54%, 61%, 64% and 64% of the traced games of the 2nd to 8th round solved; where it
+held about 26 Jacobians a game against 131 cold, where it failed about 9 wasted (the failed
+check nearly always the first correction, at small ``lambda``, 3-11); ``--warm 6`` (the 7th
+round): held on 70%, the tracer 0.914 against 0.639 ms a game (medians of 3, load 3.7:
+1.43x); ``--alternate`` on 8 rounds, medians of 2 at load 4.8: a round after the first 1.73
+s old, 1.45 s new (1.19x); on 10 rounds at load 3.4-4.2: the first 4.03 s and 3.93 s (1.03x,
+no sources yet), a later one 1.63 s and 1.33 s (1.22x), held on 66-68% of the 9th and 10th
+rounds' games (the pass rate grows with the rounds, so the 192-round benchmark should gain
+more; not run). Random games ``G`` and ``G + eps noise`` (300 each of 4 players x 3 actions
+and 3 x 2 x 3, eps 1e-6 to 1e-1): held on 97% to 0% as eps grows, the Jacobians 229 -> 50 a
+game at eps 1e-6, no support changes, no limit moved by more than 1.5e-14. The selections:
+``answer()`` on the nine shipped scenarios at the analysis grid (546,090 stage strategies of
+the four rules' and the myopic solves) and the benchmark's first 8 rounds solved (4 before
+and 4 after the shock, 85,192), old tracer against warm: no support changes, no strategy
+moves by more than 6.1e-13 (the polish makes an isolated limit exact; single-mixer continua
+go through :func:`exact_ties`). ``logit_limits`` alone on the benchmark's later rounds moves
+the stop point of continua (single-mixer games whose others :func:`exact_ties` cannot
+certify strict, three-mixer ones; 10-140 games a round) by at most 2e-5, supports unchanged.
+``tests/test_qre_warm.py`` checks known games, perturbed random games, the cold fallback and
+that a batch equals its games alone. What did not hold: visiting every source point (stride
+1) costs a Jacobian and 1.5 chord corrections a point, the kernel only 1.2-1.3x faster where
+it held; chaining warm traces (each one the next source) with stride 3 lost a third of the
+passes by the analysis chunk's last rounds; continuing cold from the last accepted warm
+point instead of restarting passed more games (73%) but, with the cold control's own
+acceptance bounds (4 nominal distances and contractions), changed one support on the
+analysis chunk, so neither is used.
 
 **Single-mixer tie games.** Where one player mixes over payoff ties and the others play
 pure actions the equilibria form a continuum, and the polish alone would keep the
