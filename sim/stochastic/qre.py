@@ -168,24 +168,29 @@ round): held on 70%, the tracer 0.914 against 0.639 ms a game (medians of 3, loa
 s old, 1.45 s new (1.19x); on 10 rounds at load 3.4-4.2: the first 4.03 s and 3.93 s (1.03x,
 no sources yet), a later one 1.63 s and 1.33 s (1.22x), held on 66-68% of the 9th and 10th
 rounds' games (the pass rate grows with the rounds, so the 192-round benchmark should gain
-more; not run). Random games ``G`` and ``G + eps noise`` (300 each of 4 players x 3 actions
-and 3 x 2 x 3, eps 1e-6 to 1e-1): held on 97% to 0% as eps grows, the Jacobians 229 -> 50 a
-game at eps 1e-6, no support changes, no limit moved by more than 1.5e-14. The selections:
-``answer()`` on the nine shipped scenarios at the analysis grid (546,090 stage strategies of
-the four rules' and the myopic solves) and the benchmark's first 8 rounds solved (4 before
-and 4 after the shock, 85,192), old tracer against warm: no support changes, no strategy
-moves by more than 6.1e-13 (the polish makes an isolated limit exact; single-mixer continua
-go through :func:`exact_ties`). ``logit_limits`` alone on the benchmark's later rounds moves
-the stop point of continua (single-mixer games whose others :func:`exact_ties` cannot
-certify strict, three-mixer ones; 10-140 games a round) by at most 2e-5, supports unchanged.
-``tests/test_qre_warm.py`` checks known games, perturbed random games, the cold fallback and
-that a batch equals its games alone. What did not hold: visiting every source point (stride
-1) costs a Jacobian and 1.5 chord corrections a point, the kernel only 1.2-1.3x faster where
-it held; chaining warm traces (each one the next source) with stride 3 lost a third of the
-passes by the analysis chunk's last rounds; continuing cold from the last accepted warm
-point instead of restarting passed more games (73%) but, with the cold control's own
-acceptance bounds (4 nominal distances and contractions), changed one support on the
-analysis chunk, so neither is used.
+more; not run). On the quiet machine (load 0.7-1.0, 8 rounds, medians of 2): a later round
+1.83 s old, 1.12 s new (1.63x), the tracer about 1.6-1.8 s against 0.7-0.9 s a round from
+the 5th; the first round 3.44 s and 4.25 s (0.81x: no sources yet, and recording up to 256
+points a game costs about 0.2 s for 4,000 games, page faults of the buffer; a pooled buffer
+is left to do); the cold tracer alone (``--alternate --tracer``) 0.552 against 0.467 ms a
+game (1.18x, the corrector and the turn as functions of their own). Random games ``G`` and
+``G + eps noise`` (300 each of 4 players x 3 actions and 3 x 2 x 3, eps 1e-6 to 1e-1): held
+on 97% to 0% as eps grows, the Jacobians 229 -> 50 a game at eps 1e-6, no support changes,
+no limit moved by more than 1.5e-14. The selections: ``answer()`` on the nine shipped
+scenarios at the analysis grid (546,090 stage strategies of the four rules' and the myopic
+solves) and the benchmark's first 8 rounds solved (4 before and 4 after the shock, 85,192),
+old tracer against warm: no support changes, no strategy moves by more than 6.1e-13 (the
+polish makes an isolated limit exact; single-mixer continua go through :func:`exact_ties`).
+``logit_limits`` alone on the benchmark's later rounds moves the stop point of continua
+(single-mixer games whose others :func:`exact_ties` cannot certify strict, three-mixer ones;
+10-140 games a round) by at most 2e-5, supports unchanged. ``tests/test_qre_warm.py`` checks
+known games, perturbed random games, the cold fallback and that a batch equals its games
+alone. What did not hold: visiting every source point (stride 1) costs a Jacobian and 1.5
+chord corrections a point, the kernel only 1.2-1.3x faster where it held; chaining warm
+traces (each one the next source) with stride 3 lost a third of the passes by the analysis
+chunk's last rounds; continuing cold from the last accepted warm point instead of restarting
+passed more games (73%) but, with the cold control's own acceptance bounds (4 nominal
+distances and contractions), changed one support on the analysis chunk, so neither is used.
 
 **Single-mixer tie games.** Where one player mixes over payoff ties and the others play
 pure actions the equilibria form a continuum, and the polish alone would keep the
