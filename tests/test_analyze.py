@@ -373,7 +373,8 @@ def test_analyze_solves_the_design_it_reports(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_the_ambiguity_quantile_is_the_supported_sets_distribution_function() -> None:
-    """``F(y)``: the share of the supported values at most ``y`` (ties count in full), 0
+    """``F(y)``: the share of the supported values at most ``y`` (ties count in full, and
+    values within ``QUANTILE_TIE`` (1e-9) of the largest magnitude, here 3, are ties), 0
     below all of them and 1 above; monotone, so Sobol indices of ``F(Y)`` rank factors by
     what orders the calibrations, and bounded."""
     from sim.calibrate.analysis import quantile_of
@@ -381,6 +382,10 @@ def test_the_ambiguity_quantile_is_the_supported_sets_distribution_function() ->
     f = quantile_of(np.array([3.0, 1.0, 2.0, 2.0]))
     got = f(np.array([0.0, 1.0, 1.5, 2.0, 3.0, 40.0]))
     np.testing.assert_array_equal(got, [0.0, 0.25, 0.25, 0.75, 1.0, 1.0])
+    # a value equal to a supported one up to the last bits is that value (a tie), not the
+    # one below: 2 - 4e-16 ranks with 2, and 2 - 1e-6 (above the 3e-9 tie) below it
+    np.testing.assert_array_equal(f(np.array([2.0 - 4e-16, 1.0 - 1e-12, 2.0 - 1e-6])),
+                                  [0.75, 0.25, 0.25])  # fmt: skip
 
 
 def test_the_base_a_half_width_needs_scales_as_its_square() -> None:

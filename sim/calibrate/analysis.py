@@ -138,15 +138,30 @@ class Targets:
 AMBIGUITY_QUANTILE = "value of ambiguity (quantile)"
 
 
+#: Values of ambiguity closer than this share of the supported values' largest magnitude
+#: are one value to :func:`quantile_of` (the engine's answers move in the last bits when
+#: its floating-point operations change; a rank must not).
+QUANTILE_TIE = 1e-9
+
+
 def quantile_of(supported: FloatArray) -> Callable[[FloatArray], FloatArray]:
     """The empirical distribution function of the value of ambiguity over the supported
     calibrations: ``F(y)``, the share of them whose value is at most ``y`` (in [0, 1]). Its
     Sobol indices say what orders the calibrations by the value, and unlike the value's own
-    they are not driven by a few extreme values (docs/calibration.md)."""
+    they are not driven by a few extreme values (docs/calibration.md).
+
+    Values within :data:`QUANTILE_TIE` of the supported values' largest magnitude count as
+    equal (a tie), so a mixed row whose value is its base row's up to the last bits (a
+    factor that does not move it) gets the base row's rank, not one less. Measured on the
+    default analysis's solved chunks: a random relative change of 1e-13 in the mixed rows'
+    values moved the quantile's indices by up to 0.004 (first order) and 0.003 (total)
+    without this rule, by nothing with it."""
     ranked = np.sort(np.asarray(supported, dtype=np.float64))
+    tol = QUANTILE_TIE * float(np.abs(ranked).max(initial=0.0))
 
     def f(y: FloatArray) -> FloatArray:
-        return np.searchsorted(ranked, y, side="right") / len(ranked)
+        return np.searchsorted(ranked, np.asarray(y, dtype=np.float64) + tol,
+                               side="right") / len(ranked)  # fmt: skip
 
     return f
 
