@@ -5,6 +5,8 @@ and Georg 2003, ch. 2 and 6), so any difference is a branch jump its checks fail
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pytest
 
@@ -99,6 +101,10 @@ def test_shared_traces_never_depend_on_the_batch() -> None:
         if b in both.points:
             np.testing.assert_array_equal(both.points[b], mine.points[0])
     assert both.key(0) != both.key(1)
+    # each key is the digest of the points the row holds now (taken when they were set)
+    assert set(both.digests) == set(both.points)
+    for row, points in both.points.items():
+        assert both.key(row) == hashlib.blake2b(points.tobytes(), digest_size=32).digest()
 
 
 def test_a_trace_at_regret_zero_is_not_polished_again(monkeypatch: pytest.MonkeyPatch) -> None:
