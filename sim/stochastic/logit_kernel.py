@@ -486,12 +486,17 @@ def _record(rec, rec_n, b, z):
 @njit(cache=True)
 def warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, status_all,
          regret_all, work_all, stop_regret, src, src_n, params, rec, rec_n):  # fmt: skip
-    """Follow the principal branch of games ``which`` through the accepted points of a
+    """Follow the principal branch of games ``which`` along the accepted points of a
     nearby game's trace (``src[game, :src_n[game]]``, the warm source, from lambda = 0 on):
-    every ``stride``-th source point (and its last) is the predictor, corrected in the
-    hyperplane through it orthogonal to the secant from the last source point visited
-    (pseudo-arclength corrections: a turning point is followed as in :func:`trace`), the
-    first correction with the Jacobian, the rest chord ones. A step is accepted only when
+    each step goes to every ``stride``-th source point (and its last), ``p``, from the last
+    accepted point ``z0``, which followed source point ``q`` (the origin for the first
+    step). The predictor is the source's secant carried to the new branch,
+    ``z0 + (src[p] - src[q])`` (the origin, the uniform profile at lambda = 0, is every
+    game's, so the first predictor is ``src[p]``): an offset between the two branches is
+    carried along instead of being corrected again at every step. It is corrected in the
+    hyperplane through it orthogonal to that secant (pseudo-arclength corrections: a
+    turning point is followed as in :func:`trace`), the first correction with the
+    Jacobian, the rest chord ones. A step is accepted only when
     its corrector converges (error below the Newton tolerance), its first correction (in
     :func:`trace`'s norm) is at most ``distance`` times the nominal distance, its
     contraction at most ``contraction`` times the nominal one, and its tangent turns from
@@ -512,9 +517,9 @@ def warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, s
     size = z_all.shape[1] - 1
     res, jac, u, d, sigma, work, rhs, x, pivots = _workspace(games.shape[1], size, shape)
     # the point, the last accepted one and its tangent, the hyperplane's normal, the new
-    # tangent, the norm's weights
-    vec = np.empty((6, size + 1))
-    z, z0, t0, row, tan, scale = vec[0], vec[1], vec[2], vec[3], vec[4], vec[5]
+    # tangent, the norm's weights, the source point the last accepted one followed
+    vec = np.empty((7, size + 1))
+    z, z0, t0, row, tan, scale, base = vec[0], vec[1], vec[2], vec[3], vec[4], vec[5], vec[6]
     for w in range(which.shape[0]):
         b = which[w]
         g = games[b]
@@ -523,23 +528,22 @@ def warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, s
         for k in range(size + 1):
             z0[k] = z_all[b, k]
             t0[k] = t_all[b, k]
-        prev_p = -1
+            base[k] = z0[k]
         for p in range(count):
             if (p + 1) % stride != 0 and p != count - 1:
                 continue
-            # The hyperplane: through source point p, orthogonal to the secant into it.
+            # The hyperplane: through the predictor, orthogonal to the source's secant.
             nrm = 0.0
             for k in range(size + 1):
-                prev = src[b, prev_p, k] if prev_p >= 0 else z0[k]
-                row[k] = src[b, p, k] - prev
+                row[k] = src[b, p, k] - base[k]
                 nrm += row[k] * row[k]
             secant = np.sqrt(nrm)
             if not secant > 0.0:
                 status_all[b] = FAILED
                 break
             for k in range(size + 1):
+                z[k] = z0[k] + row[k]
                 row[k] /= secant
-                z[k] = src[b, p, k]
             for k in range(size):
                 scale[k] = np.exp(z0[k])
             scale[size] = 1.0 / (1.0 + abs(z0[size]))
@@ -563,12 +567,12 @@ def warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, s
             for k in range(size + 1):
                 z0[k] = z[k]
                 t0[k] = tan[k]
+                base[k] = src[b, p, k]
                 z_all[b, k] = z[k]
                 t_all[b, k] = tan[k]
             steps_all[b] += 1
             _record(rec, rec_n, b, z)
             h_all[b] = secant
-            prev_p = p
             regret_all[b] = _regret(u, sigma, offsets, shape)
             if regret_all[b] <= stop_regret:
                 status_all[b] = STOPPED
