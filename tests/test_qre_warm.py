@@ -84,8 +84,8 @@ def test_a_warm_trace_toward_another_equilibrium_fails_its_checks() -> None:
     ``(10 - 8)^2 < (5 - 1)^2``. Its warm source is the trace of ``[[10, 0], [5, 3]]``,
     whose risk-dominant equilibrium is (stag, stag) (``(10 - 5)^2 > (3 - 0)^2``): near
     lambda = 0 the two branches are close (and the predictor carries the offset between
-    them), but the warm trace must fail a check before they part; the game is then traced cold and ends at (hare, hare), not at
-    the source's (stag, stag)."""
+    them), but the warm trace must fail a check before they part; the game is then traced
+    cold and ends at (hare, hare), not at the source's (stag, stag)."""
     stag = KNOWN["stag-hunt"][0]
     moved = stag.copy()
     moved[0] = [[10, 0], [5, 3]]

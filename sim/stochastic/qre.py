@@ -126,9 +126,10 @@ continuation values, so its principal branch is close to the last one's. The eng
 for each row of its ``B x S`` batch (a batch member's state, so a game's source is the same
 solved alone or in a batch), the accepted points of that row's last *cold* trace (at most
 ``RECORD`` = 256; :class:`sim.stochastic.stage.WarmSources`), and traces the row's next game
-warm (:meth:`LogitTracer.warm`, :func:`sim.stochastic.logit_kernel.warm`): every
-``WARM_STRIDE`` = 3rd source point (and the last) is the predictor, corrected in the
-hyperplane through it orthogonal to the secant from the last source point visited
+warm (:meth:`LogitTracer.warm`, :func:`sim.stochastic.logit_kernel.warm`): each step goes
+to every ``WARM_STRIDE`` = 3rd source point (and the last), its predictor the source's
+secant from the source point the last accepted point followed, carried to that point (wave
+8; see below), corrected in the hyperplane through the predictor orthogonal to the secant
 (pseudo-arclength corrections with the source as the predictor: Allgower and Georg 2003,
 ch. 2; turning points are followed), one Newton correction and then chord ones to
 ``NEWTON_TOL``. A step is accepted when its first correction is at most ``WARM_DISTANCE`` =
@@ -191,6 +192,57 @@ traces (each one the next source) with stride 3 lost a third of the passes by th
 chunk's last rounds; continuing cold from the last accepted warm point instead of restarting
 passed more games (73%) but, with the cold control's own acceptance bounds (4 nominal
 distances and contractions), changed one support on the analysis chunk, so neither is used.
+
+**The warm predictor carries the offset** (wave 8, 2026-12-01). Where a game moved, its
+branch runs beside the source's, and with the source points themselves as predictors
+every warm step had to correct the whole offset again: on an analysis chunk the failed
+warm traces failed at the second step tried (lambda about 0.7), 94% of them on the first
+correction's distance. The predictor of a warm step to source point ``p`` is now
+``z0 + (src[p] - src[q])``: the source's secant carried to the last accepted point ``z0``,
+which followed source point ``q`` (the first step's is ``src[p]`` as before: every
+branch starts at the uniform profile). The checks are unchanged, so the branch is as
+safe as before: a warm trace still holds only if every step passes them. Measured (the
+Jacobian and correction counts are deterministic, CPU times noisy on the shared machine):
+on an analysis chunk (16 calibrations of the baseline, 24 rounds,
+:func:`sim.calibrate.solving.solve_chunk`) the warm trace held on 45% of the games with a
+source instead of 36%, 117.6 Jacobians and 207 corrections a traced game instead of 127.1
+and 219 (about 6.5% less work, a Jacobian costing about three residuals); on the
+benchmark's 8 rounds after the shock 57% instead of 47%, 92.5 and 158 instead of 99.0 and
+168 (6%); on 300 random 4-player, 3-action games moved by 1e-2 (1e-1) of their scale 64%
+(10%) instead of 42% (1%). CPU, on the shared machine (load average 1.6-2.4; the same
+runs vary by up to 25%): the old and new kernels alternating in one process on the
+analysis chunk, medians of 4, 0.357 against 0.342 s a calibration (1.05x), its tracer 4.27
+against 4.05 s (1.05x); the tracer alone on that chunk's traced games with their recorded
+sources (fresh processes alternating, medians of 3) 0.628 against 0.491 ms a game, on six
+benchmark rounds' 0.549 against 0.505; ``bench_engine.py --alternate --after 6``, medians
+of 2, a round after the first 1.62 against 1.34 s and the first round (the same code in
+both) 4.64 against 4.99 s: about the 6% the work counts say, within the noise. The
+selections: ``answer()`` on the nine scenarios at
+the analysis grid (546,090 stage strategies, the four rules and the myopic solve) no
+support change, no strategy moved by more than 5.1e-12; the benchmark's 8 rounds after the
+shock (85,192) no support change, 134 strategies of continua (103 single-mixer, 9
+two-mixer, 22 three-mixer) moved, by at most 1.5e-5 (their stop points); the analysis
+chunk's strategies no support change, at most 6.3e-13 (its outcomes 1.4e-16, ambiguity
+values 7.8e-14); 3,000 perturbed random games (300 of 4 x 3^4 and of 3 x 2 x 3 at each
+eps 1e-5, ..., 1e-1) warm against cold no support change, at most 5.6e-15.
+
+Where a cold trace's steps go (the benchmark's traced games of three rounds after the
+shock, 7,677 traces of 61.9 accepted steps; an analysis chunk's first 1,025, 79.9): lambda
+below 10, 7.2 (9.5) steps; 10-100, 31.1 (28.8); 100-1,000, 16.5 (28.6); above 1,000,
+7.1 (13.1), the stretch an early polish could cut (stopping at a looser regret before the
+polish gained at most 6%, above). What did not hold (wave 8, measured on the same chunk and
+rounds, the source as the engine keeps it): retrying a failed three-point warm step one
+source point at a time (the cold control's bounds for one step) made 61% (benchmark: 71%)
+of the warm traces hold, but the ones that still failed failed late, after about 24 wasted
+Jacobians, and the work was only 1.5% less than with the old predictor (the carried one
+alone: 6-6.5%); continuing a
+failed warm trace cold from its last accepted point (the fallback measured in wave 7) cut
+the analysis chunk's Jacobians to 100 a game but changed ten supports of the nine
+scenarios' ``answer()`` (``israeli_escalation``, ``lebanon_deal``, ``november_2024``; moves
+up to 1), so a failed check is taken to say the trace may have left the branch before it
+and the game is traced again from ``lambda = 0``; keeping the source a resumed trace
+followed instead of its own record cost more (144 Jacobians a game); a stride of 2 or 4
+instead of 3 changed the work by under 1%.
 
 **Single-mixer tie games.** Where one player mixes over payoff ties and the others play
 pure actions the equilibria form a continuum, and the polish alone would keep the
