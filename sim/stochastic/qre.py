@@ -259,6 +259,7 @@ the engine answers it without a trace
 from __future__ import annotations
 
 import functools
+import mmap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -494,6 +495,25 @@ def _params(chord: bool = True) -> FloatArray:
                     dtype=np.float64)  # fmt: skip
 
 
+def point_buffer(count: int, rows: int, width: int) -> FloatArray:
+    """``(count, rows, width)`` float64 zeros for ragged points (each game's trace record,
+    or the warm sources gathered for the kernel): an anonymous memory map, so only the
+    4 KiB pages a game's points are written to become resident, and each is zeroed on its
+    first write. ``numpy.empty`` of the same size is advised into 2 MiB transparent huge
+    pages (numpy's ``MADV_HUGEPAGE`` on Linux), and games of a few dozen points in rows
+    of ``RECORD`` = 256 touch every huge page: the 7,252 traced games of the benchmark's
+    first round made their whole record (208 MB) resident and zeroed it, 0.1-0.24 s of
+    system time (278 page faults); here about one 4 KiB page a game (measured in the
+    commit that added it). Freed with the array (the map is unmapped)."""
+    nbytes = count * rows * width * 8
+    if nbytes == 0:
+        return np.zeros((count, rows, width))
+    buf = mmap.mmap(-1, nbytes)
+    if hasattr(mmap, "MADV_NOHUGEPAGE"):  # in case the system's THP mode is "always"
+        buf.madvise(mmap.MADV_NOHUGEPAGE)
+    return np.frombuffer(buf, dtype=np.float64).reshape(count, rows, width)
+
+
 class LogitTracer:
     """Trace the principal logit branch of a batch of normalised games of one shape; the
     steps run compiled (:mod:`sim.stochastic.logit_kernel`), one game after another, so a
@@ -516,7 +536,7 @@ class LogitTracer:
             _kernel().start(self.games, self.decode, self.offsets, self.sizes, z, tangent)
         self.origin = (z.copy(), tangent.copy())
         #: Each game's accepted points (up to ``record``) and how many it had.
-        self.record = np.empty((count, record, lay.size + 1))
+        self.record = point_buffer(count, record, lay.size + 1)
         self.recorded = np.zeros(count, dtype=np.int64)
         self.state = TraceState(
             z=z,
@@ -836,7 +856,9 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
                       warmed)  # fmt: skip
     tracer = LogitTracer(norm[todo], chord, keep)
     if warm is not None and chord:
-        source, counts = warm[0][todo], warm[1][todo]
+        # Not indexed when every game is traced: a copy would make the whole gathered
+        # buffer resident (:func:`point_buffer`).
+        source, counts = warm if todo.size == count else (warm[0][todo], warm[1][todo])
         use = np.flatnonzero((counts > 0) & (counts <= source.shape[1]))
         if use.size:
             warmed[todo[use]] = tracer.warm(use, source, counts)
@@ -868,8 +890,11 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     if todo.size == count:
         record = tracer.record
     else:
-        record = np.empty((count, keep, flat_size(shape) + 1))
-        record[todo] = tracer.record
+        # Only the points recorded are copied: the rest of a row stays untouched.
+        record = point_buffer(count, keep, flat_size(shape) + 1)
+        for j, k in enumerate(todo.tolist()):
+            kept = min(int(tracer.recorded[j]), keep)
+            record[k, :kept] = tracer.record[j, :kept]
     recorded[todo] = tracer.recorded
     again = np.flatnonzero(~verified)
     if chord and again.size:

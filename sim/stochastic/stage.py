@@ -193,6 +193,20 @@ class WarmSources:
         """What identifies the source in a trace's sharing key (empty: none)."""
         return self.digests.get(row, b"")
 
+    def gather(self, rows: list[int], width: int) -> tuple[FloatArray, npt.NDArray[np.int64]]:
+        """The sources of ``rows`` as the tracer takes them: points ``(len(rows), K, width)``
+        (``K`` the most any holds; each row's first ``counts[r]`` are its source, the rest
+        zeros) and ``counts`` (0: no source). In a :func:`sim.stochastic.qre.point_buffer`,
+        so only the pages the sources fill become resident (a ``numpy.empty`` of 4,000 rows
+        of up to 256 points is about 106 MB of huge pages, all touched and zeroed)."""
+        src = [self.points.get(row) for row in rows]
+        counts = np.array([0 if p is None else p.shape[0] for p in src], dtype=np.int64)
+        points = qre.point_buffer(len(rows), int(counts.max(initial=0)), width)
+        for r, p in enumerate(src):
+            if p is not None:
+                points[r, : p.shape[0]] = p
+        return points, counts
+
     def set(self, row: int, source: FloatArray) -> None:
         """Make ``source`` (accepted points, at least one) the row's, or drop the row's
         source when ``source`` is empty."""
@@ -346,13 +360,7 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
             relative = np.where(spread[sub] > 0, bound[idx] / spread[sub], np.inf)
         given = None
         if warm:
-            src = [sources.points.get(owner[r]) for r in todo]  # type: ignore[union-attr]
-            counts = np.array([0 if p is None else p.shape[0] for p in src], dtype=np.int64)
-            points = np.empty((sub.size, int(counts.max(initial=0)), size + 1))
-            for r, p in enumerate(src):
-                if p is not None:
-                    points[r, : p.shape[0]] = p
-            given = (points, counts)
+            given = sources.gather([owner[r] for r in todo], size + 1)  # type: ignore[union-attr]
         limits = qre.logit_limits(games[idx], relative, (norm[sub], spread[sub]), warm=given)
         padded = qre.to_padded(limits.profiles, shape)
         good = limits.verified & (batch_regrets(games[idx], padded) <= bound[idx])

@@ -1,0 +1,87 @@
+"""What the engine keeps between and within rounds: the tracer's record of accepted points
+(:func:`sim.stochastic.qre.point_buffer`), the warm sources gathered for the kernel
+(:meth:`sim.stochastic.stage.WarmSources.gather`) and the trace cache's byte budget
+(:class:`sim.stochastic.stage.TraceCache`). Storage only: what is read back must be what
+was written, and the answers must not depend on how much is kept."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.stochastic import qre
+from sim.stochastic.qre import LogitTracer, logit_limits, point_buffer
+from sim.stochastic.stage import WarmSources
+
+
+def test_a_point_buffer_reads_back_what_was_written_and_zeros_elsewhere() -> None:
+    """Ragged rows of random points written into a buffer read back bit for bit; the rest
+    of every row is 0 (an anonymous map is zero-filled), and an empty shape works."""
+    rng = np.random.default_rng(5)
+    counts = rng.integers(0, 40, size=60)
+    rows = [rng.normal(size=(int(c), 7)) for c in counts]
+    buf = point_buffer(60, int(counts.max()), 7)
+    assert buf.shape == (60, int(counts.max()), 7) and buf.dtype == np.float64
+    for r, p in enumerate(rows):
+        buf[r, : p.shape[0]] = p
+    for r, p in enumerate(rows):
+        np.testing.assert_array_equal(buf[r, : p.shape[0]], p)
+        assert not buf[r, p.shape[0]:].any()
+    assert point_buffer(3, 0, 7).shape == (3, 0, 7)
+    assert point_buffer(0, 5, 7).shape == (0, 5, 7)
+
+
+def test_the_record_holds_the_trace_accepted_points() -> None:
+    """The chord trace appends every accepted point to its game's record: as many as its
+    accepted steps (when at most the record's length), the last one the point the trace
+    stopped at, lambda (the last coordinate) increasing along them (the principal branch
+    is followed from lambda = 0 without turning back in these generic games)."""
+    games = np.random.default_rng(8).normal(size=(6, 3, 3, 2, 3))
+    norm, _ = qre.normalise(games)
+    tracer = LogitTracer(norm, chord=True, record=qre.RECORD)
+    tracer.run(np.arange(6))
+    for b in range(6):
+        count = int(tracer.recorded[b])
+        assert count == int(tracer.state.steps[b])
+        assert 0 < count <= qre.RECORD
+        np.testing.assert_array_equal(tracer.record[b, count - 1], tracer.state.z[b])
+        assert np.all(np.diff(tracer.record[b, :count, -1]) > 0)
+
+
+def test_the_record_of_a_batch_with_constant_games_is_each_game_alone() -> None:
+    """A constant game is not traced (its row records nothing); the traced games' records,
+    copied into the batch's rows, are bit for bit what each records traced alone."""
+    rng = np.random.default_rng(9)
+    games = rng.normal(size=(4, 2, 3, 3))
+    games[1] = 2.5
+    size = qre.flat_size((3, 3)) + 1
+
+    def cold(g: np.ndarray) -> qre.Limits:
+        empty = (np.zeros((g.shape[0], 0, size)), np.zeros(g.shape[0], dtype=np.int64))
+        return logit_limits(g, 1e-7, warm=empty)
+
+    batch = cold(games)
+    assert batch.record is not None and batch.recorded is not None
+    assert batch.recorded[1] == 0 and not batch.record[1].any()
+    for b in (0, 2, 3):
+        alone = cold(games[b : b + 1])
+        assert alone.record is not None and alone.recorded is not None
+        count = int(alone.recorded[0])
+        assert count == batch.recorded[b] and 0 < count <= qre.RECORD
+        np.testing.assert_array_equal(batch.record[b, :count], alone.record[0, :count])
+
+
+def test_gathered_sources_are_the_rows_sources() -> None:
+    """Each gathered row is its source's points (bit for bit) then zeros, its count the
+    source's length; a row without a source counts 0."""
+    rng = np.random.default_rng(2)
+    sources = WarmSources()
+    held = {3: rng.normal(size=(5, 4)), 7: rng.normal(size=(11, 4)), 9: rng.normal(size=(1, 4))}
+    for row, points in held.items():
+        sources.set(row, points)
+    points, counts = sources.gather([7, 4, 3, 9], 4)
+    assert points.shape == (4, 11, 4)
+    np.testing.assert_array_equal(counts, [11, 0, 5, 1])
+    for r, row in enumerate([7, 4, 3, 9]):
+        if row in held:
+            np.testing.assert_array_equal(points[r, : counts[r]], held[row])
+        assert not points[r, counts[r]:].any()
