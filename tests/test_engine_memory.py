@@ -7,10 +7,11 @@ was written, and the answers must not depend on how much is kept."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sim.stochastic import qre
 from sim.stochastic.qre import LogitTracer, logit_limits, point_buffer
-from sim.stochastic.stage import WarmSources
+from sim.stochastic.stage import TraceCache, WarmSources, select_stage
 
 
 def test_a_point_buffer_reads_back_what_was_written_and_zeros_elsewhere() -> None:
@@ -85,3 +86,58 @@ def test_gathered_sources_are_the_rows_sources() -> None:
         if row in held:
             np.testing.assert_array_equal(points[r, : counts[r]], held[row])
         assert not points[r, counts[r]:].any()
+
+
+def test_the_trace_cache_stays_within_its_byte_budget_oldest_first() -> None:
+    """Entries of known size (each a limit of 12 floats and a source of 40 points of 13)
+    put one after another: what the cache counts never exceeds the budget, it is at least
+    the entries' data, the newest entries are the ones kept and the dropped ones are the
+    oldest, and every kept entry reads back as put."""
+    rng = np.random.default_rng(4)
+    budget = 200_000
+    cache = TraceCache(budget=budget)
+    put = []
+    for _ in range(200):
+        key = rng.bytes(100)
+        value, source = rng.normal(size=12), rng.normal(size=(40, 13))
+        cache.put(key, value, source)
+        put.append((key, value, source))
+        assert cache.nbytes <= budget
+    kept = [k for k, (key, _, _) in enumerate(put) if cache.get(key) is not None]
+    assert kept == list(range(200 - len(kept), 200)) and 0 < len(kept) < 200
+    data = sum(put[k][1].nbytes + put[k][2].nbytes for k in kept)
+    assert data <= cache.nbytes <= budget
+    for k in kept:
+        key, value, source = put[k]
+        got = cache.get(key)
+        assert got is not None
+        np.testing.assert_array_equal(got[0], value)
+        assert got[1] is source
+    # an entry larger than the whole budget is not kept
+    cache.put(b"big", np.zeros(12), np.zeros((budget // 8, 13)))
+    assert cache.get(b"big") is None and cache.nbytes <= budget
+
+
+def test_a_small_trace_cache_gives_the_same_answers() -> None:
+    """Three rounds of stage games (each the last moved a little, and some repeated) solved
+    with a cache too small to keep a round and with a large one: the same strategies bit
+    for bit (a cached limit is what its trace gives), the small cache within its budget."""
+    rng = np.random.default_rng(6)
+    base = rng.normal(size=(12, 3, 3, 3, 2))
+    rounds = [base, base + 1e-3 * rng.normal(size=base.shape)]
+    rounds.append(np.concatenate([rounds[1][:6], rounds[0][6:]]))
+    got = {}
+    for budget in (2_000, 10**9):
+        cache, sources = TraceCache(budget=budget), WarmSources()
+        got[budget] = [select_stage(g, tol=1e-7, robust=False, cache=cache,
+                                    sources=sources).strategies for g in rounds]  # fmt: skip
+        assert cache.nbytes <= budget
+    for small, large in zip(got[2_000], got[10**9], strict=True):
+        np.testing.assert_array_equal(small, large)
+
+
+@pytest.mark.parametrize("budget", [0, 1])
+def test_a_cache_without_room_keeps_nothing(budget: int) -> None:
+    cache = TraceCache(budget=budget)
+    cache.put(b"k", np.zeros(4))
+    assert cache.get(b"k") is None and cache.entry_bytes == 0

@@ -50,6 +50,7 @@ how often the tracer is needed.
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,8 +98,6 @@ EXACT_PATHS = ("constant", "dominance", "cyclic")
 TIE = 1e-9
 #: Two profiles closer than this in every probability are the same equilibrium.
 SAME = 1e-6
-#: Distinct stage games remembered across rounds (one trace each).
-CACHE_SIZE = 200_000
 
 
 def regret_bounds(games: FloatArray, tol: float) -> FloatArray:
@@ -144,8 +143,9 @@ class StageChoice:
     complete: BoolArray  # (N,)
 
 
-#: Bytes of warm sources a :class:`TraceCache` keeps (an entry beyond it is not kept).
-CACHE_SOURCE_BYTES = 256 * 1024**2
+#: Bytes a :class:`TraceCache` holds at most: its entries' digests, limits and warm sources
+#: with their Python objects, and its table (the oldest entries go first beyond it).
+CACHE_BYTES = 128 * 1024**2
 
 
 @dataclass
@@ -155,24 +155,61 @@ class TraceCache:
     the one it started from, else the accepted points of its cold trace (empty: none).
 
     The cache holds a 32-byte BLAKE2b digest of each key, not the key: a 4-player, 3-action
-    game's bytes are 2,592, so a full cache held about 0.5 GB of keys (two digests of
-    distinct games agree with probability 2^-256; among the cache's 200,000, about 2^-222)."""
+    game's bytes are 2,592 (two digests of distinct games agree with probability 2^-256;
+    among the at most 2^20 entries a budget of 128 MiB holds, below 2^-217).
+
+    **Bounded by bytes** (``budget``, default :data:`CACHE_BYTES`): what it holds is counted
+    as ``sys.getsizeof`` of each entry's digest, tuple, limit and source (numpy counts an
+    array's data where the array owns it; the limit is stored as its own copy, not a view
+    keeping the round's limits alive) plus the dict's table, and beyond the budget the
+    oldest entries are dropped first. The answers do not depend on the budget: an entry is
+    what tracing its game again from the same source gives (the trace is deterministic in
+    the game's bytes and the source), so a dropped one costs only its trace; the path label
+    is ``"shared"`` for a hit instead of the trace's own. In the benchmark
+    (``benchmarks/bench_engine.py``, its last 24 rounds) the cache gains about 2,350
+    entries a round, about 6.7 MiB as counted here (the sources of cold traces most of
+    it), and every hit (about 50 a round from the 15th, of some 2,400 traced games) is of
+    an entry 1 to 10 rounds old, none with a source: 128 MiB holds about 19 rounds. The
+    previous bounds (200,000 entries and 256 MiB of sources, then nothing new kept) held
+    226 MiB of sources alone by the 40th round, about 340 MB from the 85th, mostly entries
+    never hit again."""
 
     limits: dict[bytes, tuple[FloatArray, FloatArray | None]] = field(default_factory=dict)
-    source_bytes: int = 0
+    budget: int = CACHE_BYTES
+    #: Bytes of the entries (without the table, which ``nbytes`` adds).
+    entry_bytes: int = 0
 
     @staticmethod
     def _digest(key: bytes) -> bytes:
         return hashlib.blake2b(key, digest_size=32).digest()
 
+    @staticmethod
+    def _size(digest: bytes, entry: tuple[FloatArray, FloatArray | None]) -> int:
+        value, source = entry
+        return (sys.getsizeof(digest) + sys.getsizeof(entry) + sys.getsizeof(value)
+                + (0 if source is None else sys.getsizeof(source)))  # fmt: skip
+
+    @property
+    def nbytes(self) -> int:
+        """What the cache holds, as counted against ``budget``."""
+        return self.entry_bytes + sys.getsizeof(self.limits)
+
     def get(self, key: bytes) -> tuple[FloatArray, FloatArray | None] | None:
         return self.limits.get(self._digest(key))
 
     def put(self, key: bytes, value: FloatArray, source: FloatArray | None = None) -> None:
-        size = 0 if source is None else source.nbytes
-        if len(self.limits) < CACHE_SIZE and self.source_bytes + size <= CACHE_SOURCE_BYTES:
-            self.limits[self._digest(key)] = (value, source)
-            self.source_bytes += size
+        digest = self._digest(key)
+        if digest in self.limits:
+            return
+        entry = (np.array(value, dtype=np.float64), source)
+        size = self._size(digest, entry)
+        if size > self.budget:
+            return
+        self.limits[digest] = entry
+        self.entry_bytes += size
+        while self.nbytes > self.budget and self.limits:
+            oldest = next(iter(self.limits))
+            self.entry_bytes -= self._size(oldest, self.limits.pop(oldest))
 
 
 @dataclass
