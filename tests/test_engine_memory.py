@@ -6,12 +6,15 @@ was written, and the answers must not depend on how much is kept."""
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import numpy as np
 import pytest
 
 from sim.stochastic import qre
 from sim.stochastic.qre import LogitTracer, logit_limits, point_buffer
-from sim.stochastic.stage import TraceCache, WarmSources, select_stage
+from sim.stochastic.stage import TraceCache, WarmSources, _certified, select_stage
 
 
 def test_a_point_buffer_reads_back_what_was_written_and_zeros_elsewhere() -> None:
@@ -141,3 +144,28 @@ def test_a_cache_without_room_keeps_nothing(budget: int) -> None:
     cache = TraceCache(budget=budget)
     cache.put(b"k", np.zeros(4))
     assert cache.get(b"k") is None and cache.entry_bytes == 0
+
+
+def test_a_refused_certificate_keeps_no_frame_alive() -> None:
+    """``_certified`` refuses a profile the general check rejects (here the uniform profile
+    of a random 2x2x2 game: three mixers, not an equilibrium, so ``verify`` raises). With
+    the cyclic collector off, the caller's locals must be freed as soon as it returns: an
+    exception kept in a cycle with its traceback would keep every frame up the stack (in
+    the engine, a round's stage games)."""
+    games = np.random.default_rng(1).normal(size=(1, 3, 2, 2, 2))
+    padded = np.full((1, 3, 2), 0.5)
+
+    def caller() -> tuple[weakref.ref[np.ndarray], bool]:
+        local = np.zeros(1000)
+        ok = _certified(games, padded)
+        return weakref.ref(local), bool(ok[0])
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        ref, ok = caller()
+        assert not ok
+        assert ref() is None
+    finally:
+        if enabled:
+            gc.enable()
