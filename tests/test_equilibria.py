@@ -414,3 +414,33 @@ def test_small_support_and_auto_are_bounded_on_a_large_three_player_game() -> No
         with pytest.raises(SolverTimeoutError):
             solve(game, method, timeout=0.2)
         assert time.monotonic() - start < 2.0
+
+
+def test_a_refused_profile_keeps_no_frame_alive() -> None:
+    """``verify`` raises ``SolverError`` for a profile that is not an equilibrium (matching
+    pennies' pure (H, H): the column player gains by switching). With the cyclic collector
+    off, the caller's locals must be freed as soon as it has handled the error: an
+    exception still held by ``verify``'s frame forms a cycle with its traceback (which
+    keeps that frame and, through it, every caller's), freed only by a full collection."""
+    import gc
+    import weakref
+
+    pennies = NormalFormGame(np.array([[[1.0, -1.0], [-1.0, 1.0]], [[-1.0, 1.0], [1.0, -1.0]]]))
+
+    def caller() -> tuple[weakref.ref[np.ndarray], bool]:
+        local = np.zeros(1000)
+        try:
+            verify(pennies, [[1.0, 0.0], [1.0, 0.0]], "test")
+        except SolverError:
+            return weakref.ref(local), True
+        return weakref.ref(local), False
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        ref, refused = caller()
+        assert refused
+        assert ref() is None
+    finally:
+        if enabled:
+            gc.enable()

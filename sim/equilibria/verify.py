@@ -259,7 +259,8 @@ def verify_many(
         try:
             cleaned.append(_clean(p, method, game))
         except SolverError as exc:
-            out.failures.append(exc)
+            # kept without its traceback, which holds this frame and so ``out``: a cycle
+            out.failures.append(exc.with_traceback(None))
     pure = [_pure_actions(p) for p in cleaned]
     mixed = [p for p, a in zip(cleaned, pure, strict=True) if a is None]
     if mixed:
@@ -323,12 +324,21 @@ def verify(
     ------
     SolverError
         Naming ``method`` (and the candidate's float regret), if the profile is not an
-        equilibrium or not a probability profile at all.
+        equilibrium or not a probability profile at all. Nothing here keeps the error, so a
+        caller that handles it keeps no frame alive (an engine round refuses thousands).
     """
     found = verify_many(game, [profile], method, tol)
-    if found.failures:
-        raise found.failures[0]
-    return found.equilibria[0]
+    if not found.failures:
+        return found.equilibria[0]
+    error = found.failures[0]
+    # Raised without a reference left in this frame: the traceback keeps the frame, so an
+    # exception the frame still held (in ``found``) would form a cycle with it that keeps
+    # every caller's frame, and all its locals, alive until a full cyclic collection.
+    del found
+    try:
+        raise error
+    finally:
+        del error
 
 
 def _clean_padded(games: FloatArray, profiles: FloatArray

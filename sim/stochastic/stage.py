@@ -351,15 +351,7 @@ def _certified(games: FloatArray, padded: FloatArray) -> BoolArray:
         profile_r = [padded[m_r, i, :m] for i, m in enumerate(shape)]
         try:
             stage_verify(NormalFormGame(games[m_r]), profile_r, "logit-qre")
-        except SolverError as exc:
-            # verify raises an exception its own frame keeps (in its list of failures),
-            # and the exception's traceback keeps that frame and this one, whose callers'
-            # frames then keep every local of the round (the stage games, the trace keys):
-            # a reference cycle only the cyclic collector frees, in a full collection that
-            # a large trace cache makes rare (after the benchmark's shock the rounds'
-            # locals piled up at 50 MB a round for 12 rounds). Without the traceback there
-            # is no cycle.
-            exc.__traceback__ = None
+        except SolverError:  # verify leaves no cycle holding this frame (its docstring)
             ok[m_r] = False
     return ok
 
