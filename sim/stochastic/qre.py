@@ -173,8 +173,9 @@ more; not run). On the quiet machine (load 0.7-1.0, 8 rounds, medians of 2): a l
 1.83 s old, 1.12 s new (1.63x), the tracer about 1.6-1.8 s against 0.7-0.9 s a round from
 the 5th; the first round 3.44 s and 4.25 s (0.81x: no sources yet, and recording up to 256
 points a game costs about 0.2 s for 4,000 games, page faults of the buffer, since cut to
-0.056 s of system time by :func:`point_buffer`'s memory maps); the cold tracer alone (``--alternate --tracer``) 0.552 against 0.467 ms a
-game (1.18x, the corrector and the turn as functions of their own). Random games ``G`` and
+0.056 s of system time by :func:`point_buffer`'s memory maps); the cold tracer alone
+(``--alternate --tracer``) 0.552 against 0.467 ms a game (1.18x, the corrector and the
+turn as functions of their own). Random games ``G`` and
 ``G + eps noise`` (300 each of 4 players x 3 actions and 3 x 2 x 3, eps 1e-6 to 1e-1): held
 on 97% to 0% as eps grows, the Jacobians 229 -> 50 a game at eps 1e-6, no support changes,
 no limit moved by more than 1.5e-14. The selections: ``answer()`` on the nine shipped
