@@ -67,3 +67,25 @@ def test_pure_and_far_rows_are_left_alone_in_a_batch() -> None:
     out = pure_nearby(games, traced, traced.copy(), SHAPE)
     np.testing.assert_array_equal(out[0], _flat(1.0, 1.0)[0])
     np.testing.assert_array_equal(out[1:], traced[1:])
+
+
+def test_logit_limits_applies_the_tie_break_to_what_the_polish_returns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The wiring: a polish that returns a point 2e-4 off the game's strict pure
+    equilibrium (A, L) (row 2 > 1 and column 3 > 0 there) is replaced by (A, L) exactly
+    inside :func:`sim.stochastic.qre.logit_limits`, which then admits it."""
+    from sim.stochastic import qre
+
+    game = _game([[2.0, 0.0], [1.0, 0.0]], [[3.0, 0.0], [0.0, 1.0]])
+    real = qre.polish
+
+    def off_by_a_little(games: np.ndarray, flat: np.ndarray, shape: tuple[int, ...]
+                        ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+        x, ok = real(games, flat, shape)
+        return x + np.array([0.0, 0.0, -2e-4, 2e-4]), ok
+
+    monkeypatch.setattr(qre, "polish", off_by_a_little)
+    got = qre.logit_limits(game, 1e-7)
+    assert got.verified[0]
+    np.testing.assert_array_equal(got.profiles[0], _flat(1.0, 1.0)[0])

@@ -18,6 +18,7 @@ finds and merely leaves some dominance-solvable games to the tracer.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -304,3 +305,22 @@ def tied_single_mixer(
             if k != i:
                 out[hit, k, action[sel[tied], k]] = 1.0
     return found, out
+
+
+def pure_is_equilibrium_batch(games: FloatArray, cells: npt.NDArray[np.intp]) -> BoolArray:
+    """``(N,)``: whether pure profile ``cells[k]`` ``(n,)`` is a Nash equilibrium of
+    ``games[k]``, by exact comparisons of the games' own floats (as
+    ``sim.equilibria.verify.pure_is_equilibrium``, vectorised: no rounding is involved, so
+    this is an exact certificate)."""
+    count, n = games.shape[0], games.shape[1]
+    rows = np.arange(count)
+    ok = np.ones(count, dtype=bool)
+    for i in range(n):
+        index: list[Any] = [rows, np.full(count, i)]
+        for k in range(n):
+            index.append(slice(None) if k == i else cells[:, k])
+        # Advanced indices separated by a slice: numpy puts their axis first, (N, m_i).
+        line = games[tuple(index)]
+        own = line[rows, cells[:, i]]
+        ok &= np.all(line <= own[:, None], axis=1)
+    return ok

@@ -52,7 +52,6 @@ from __future__ import annotations
 import hashlib
 import sys
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -71,7 +70,12 @@ from sim.equilibria.verify import single_mixer_admitted, single_mixer_refused, v
 from sim.errors import EngineError, SolverError
 from sim.game import NormalFormGame
 from sim.stochastic import qre
-from sim.stochastic.dominance import cyclic_two_by_two, dominance_solution, tied_single_mixer
+from sim.stochastic.dominance import (
+    cyclic_two_by_two,
+    dominance_solution,
+    pure_is_equilibrium_batch,
+    tied_single_mixer,
+)
 from sim.stochastic.twomixer import exact_two_mixers
 
 FloatArray = npt.NDArray[np.float64]
@@ -290,25 +294,6 @@ def pure_cells(strategies: FloatArray, shape: tuple[int, ...]) -> npt.NDArray[np
         exact &= np.all((s == 0.0) | (s == 1.0), axis=1) & (np.count_nonzero(s, axis=1) == 1)
     out[exact] = strategies[exact].argmax(axis=2)
     return out
-
-
-def pure_is_equilibrium_batch(games: FloatArray, cells: npt.NDArray[np.intp]) -> BoolArray:
-    """``(N,)``: whether pure profile ``cells[k]`` ``(n,)`` is a Nash equilibrium of
-    ``games[k]``, by exact comparisons of the games' own floats (as
-    ``sim.equilibria.verify.pure_is_equilibrium``, vectorised: no rounding is involved, so
-    this is an exact certificate)."""
-    count, n = games.shape[0], games.shape[1]
-    rows = np.arange(count)
-    ok = np.ones(count, dtype=bool)
-    for i in range(n):
-        index: list[Any] = [rows, np.full(count, i)]
-        for k in range(n):
-            index.append(slice(None) if k == i else cells[:, k])
-        # Advanced indices separated by a slice: numpy puts their axis first, (N, m_i).
-        line = games[tuple(index)]
-        own = line[rows, cells[:, i]]
-        ok &= np.all(line <= own[:, None], axis=1)
-    return ok
 
 
 def _certified(games: FloatArray, padded: FloatArray) -> BoolArray:
