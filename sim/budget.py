@@ -26,10 +26,10 @@ from sim.errors import BudgetError
 #: the default run of the baseline, at its own grid, is about 2.3 million).
 MAX_STATE_ROUND_SOLVES = 4_000_000
 #: ``hedgesim analyze``'s, checked before any work on an upper bound of its solves (every
-#: relaxed draw solved, a leading factor refined for every answer: the default analysis's
-#: bound is 4.8 million, of which it solves 2.6 million): twice a run's, the same 20 minutes
-#: on the two worker processes it is meant for.
-MAX_ANALYZE_STATE_ROUND_SOLVES = 8_000_000
+#: relaxed draw solved, a leading factor refined for every answer up to ``--sobol-max-base``:
+#: the default analysis's bound is 12.4 million, of which it solves about half): four times
+#: a run's, about 15 minutes on the two worker processes it is meant for.
+MAX_ANALYZE_STATE_ROUND_SOLVES = 16_000_000
 #: Measured per state (factored transitions, stage games, traces) and per state-round
 #: (strategies, values, distributions) on the 2-core test machine, and per state-round of
 #: one solve (the engine's backward step, all stage games included): bytes and seconds.

@@ -121,6 +121,9 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
          "--screen-base (16) must be at most --sobol-base (8)"),
         (("--n", "0"), "--n must be at least 1"),
         (("--by", "2031-01-01"), "--by 2031-01-01: outside the run"),
+        (("--target-half-width", "0"), "--target-half-width must be a number above 0, got 0"),
+        (("--target-half-width", "nan"), "--target-half-width must be a number above 0"),
+        (("--sobol-max-base", "-1"), "--sobol-max-base must be at least 0"),
     ],
 )
 def test_bad_analyze_input_is_one_line(args: tuple[str, ...], message: str,
@@ -231,9 +234,10 @@ def test_the_cli_defaults_are_the_default_analysis() -> None:
 
     args = build_parser().parse_args(["analyze", "scenarios/baseline.yaml"])
     default = AnalysisOptions()
-    assert (args.n, args.sobol_base, args.screen_base, args.importance_n, args.chunk_size) == (
-        default.n, default.sobol_base, default.screen_base, default.importance_n,
-        default.chunk_size)
+    assert (args.n, args.sobol_base, args.screen_base, args.sobol_max_base,
+            args.target_half_width, args.importance_n, args.chunk_size) == (
+        default.n, default.sobol_base, default.screen_base, default.max_base,
+        default.target_half_width, default.importance_n, default.chunk_size)
 
 
 def test_the_analysis_design_is_in_the_row_order_salib_reads() -> None:
@@ -290,10 +294,11 @@ def test_the_screening_names_each_answers_leading_factor_and_refines_it() -> Non
     y_mixed = {f: answers(mixed_rows(a_u, b_u, [k])) for k, f in enumerate(("x1", "x2", "x3"))}
     y_a, y_b = answers(a_u), answers(b_u)
     names = ("ishigami", "additive")
-    _, screened = sobol_table(y_a, y_b, y_mixed, names, screen, [], seed=1)
+    _, screened = sobol_table(y_a, y_b, y_mixed, names, screen, {}, seed=1)
     leaders = leading_factors(screened)
     assert leaders == ["x1", "x3"]
-    final, _ = sobol_table(y_a, y_b, y_mixed, names, screen, leaders, seed=1)
+    final, _ = sobol_table(y_a, y_b, y_mixed, names, screen, dict.fromkeys(leaders, base),
+                           seed=1)
     analytic = {"ishigami": [0.5576, 0.4424, 0.2437], "additive": [0.0, 0.2, 0.8]}
     for name in names:
         rows = {r.factor: r for r in final[name]}
@@ -334,8 +339,9 @@ def test_analyze_solves_the_design_it_reports(monkeypatch: pytest.MonkeyPatch) -
                       collapsed, p["discount"] - 0.9)  # fmt: skip
 
     monkeypatch.setattr(analysis, "solve_calibrations", fake)
-    options = analysis.AnalysisOptions(n=4, sobol_base=8, screen_base=4, importance_n=0,
-                                       knife_edges=False, sampler={"pilot": 2000})  # fmt: skip
+    options = analysis.AnalysisOptions(n=4, sobol_base=8, screen_base=4, max_base=8,
+                                       importance_n=0, knife_edges=False,
+                                       sampler={"pilot": 2000})  # fmt: skip
     result, answers = analysis.analyze(SETTING, ledger, options)
     columns = analysis.factor_columns(space.names)
     assert sorted(k for cols in columns.values() for k in cols) == list(range(space.dim))
@@ -372,6 +378,95 @@ def test_analyze_solves_the_design_it_reports(monkeypatch: pytest.MonkeyPatch) -
         name for name, rows in result.sobol.items() if rows]
 
 
+def test_the_third_stage_extends_the_leaders_short_of_the_target(
+        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """With a target half-width no base of 8 reaches (0.001), the third stage extends each
+    covered answer's leading factor to ``max_base`` (12) base rows: it draws 2 x 4 more
+    supported calibrations (the first stage drew exactly the two base matrices, so none is
+    spare), which continue ``A`` (the first four) and ``B`` (the next four); each extended
+    factor's new mixed rows are ``A``'s rows from where its rows ended (8 for a leader, 4
+    for a factor only screened) to 12 with that factor's columns from ``B``; its indices
+    then rest on 12 rows, the distributions on all 24 supported calibrations, and the
+    budget's bound, known before any work, covers what was solved."""
+    import sim.calibrate.analysis as analysis
+
+    ledger = load_constraints()
+    solved: list[np.ndarray] = []
+    space = Space.of(ledger, SETTING.base, SETTING.fixed)
+
+    def fake(setting: Setting, params: Parameters, **_: object) -> Answer:
+        unit = space.unit(params)
+        solved.append(unit)
+        b = unit.shape[0]
+        hedging = 1 / (1 + np.exp(-(unit[:, :8].sum(axis=1) - 4)))
+        exit_ = np.stack([np.tanh(unit[:, 8:20].sum(axis=1)) / 2, unit[:, 20] / 2,
+                          np.zeros(b), np.zeros(b)], 1)  # fmt: skip
+        collapsed = np.tile(unit[:, 30:31], (1, setting.rounds + 1))
+        return Answer(np.stack([hedging, np.zeros(b)], 1), np.zeros(b), 1 - hedging, exit_,
+                      collapsed, unit[:, 40:50].sum(axis=1))  # fmt: skip
+
+    monkeypatch.setattr(analysis, "solve_calibrations", fake)
+    options = analysis.AnalysisOptions(n=4, sobol_base=8, screen_base=4, max_base=12,
+                                       target_half_width=0.001, importance_n=0,
+                                       knife_edges=False, sampler={"pilot": 2000})  # fmt: skip
+    result, answers = analysis.analyze(SETTING, ledger, options)
+    columns = analysis.factor_columns(space.names)
+    first, second, third = solved
+    grown = result.sobol_extended
+    assert grown and set(grown.values()) == {12}
+    covered = analysis.covered(analysis.sobol_precision(
+        {k: [r.model_copy(update={"base": 8 if r.factor in result.sobol_leaders else 4})
+             for r in rows] for k, rows in result.sobol.items()}, 8, 0.001))  # fmt: skip
+    assert set(grown) <= {p.factor for p in covered} | set(result.sobol_leaders)
+    extra = third[:8]
+    assert ledger.satisfied(space.params(extra)).all()
+    a_rows = np.concatenate([first[:8], extra[:4]])
+    b_rows = np.concatenate([first[8:16], extra[4:]])
+    at = 8
+    for f in grown:
+        start = 8 if f in result.sobol_leaders else 4
+        block = third[at:at + 12 - start]
+        at += 12 - start
+        moved = np.zeros(space.dim, dtype=bool)
+        moved[columns[f]] = True
+        np.testing.assert_array_equal(block[:, moved], b_rows[start:12][:, moved])
+        np.testing.assert_array_equal(block[:, ~moved], a_rows[start:12][:, ~moved])
+    assert at == len(third)
+    for rows in result.sobol.values():
+        for r in rows:
+            assert r.base == grown.get(r.factor, 8 if r.factor in result.sobol_leaders else 4)
+    assert result.n == len(answers) == 24 and result.sobol_top_base == 12
+    bound = analysis.solves_bound(options, factors=len(columns), answers=len(result.sobol),
+                                  relaxed_sets=0, nudges=0)  # fmt: skip
+    assert len(first) + len(second) + len(third) <= bound
+    proj = result.sobol_projection
+    assert proj is not None and proj.run_solves == len(first) + len(second) + len(third)
+
+
+def test_the_third_stage_extends_only_what_misses_the_target_up_to_the_cap() -> None:
+    """By hand: an answer led by ``a`` at a half-width of 0.2 on 160 rows needs 640 rows,
+    capped at 400; one led by ``b`` at 0.05 needs 40, fewer than its 160 (no extension);
+    the raw value of ambiguity is not covered while its quantile is there (so its 0.9 does
+    not extend ``c``); the quantile led by ``d``, a factor only screened on 32 rows, at 0.15
+    needs 72: extended from 32 to 72."""
+    from sim.calibrate.analysis import AMBIGUITY, AMBIGUITY_QUANTILE, extension
+    from sim.results.supported import SobolPrecision
+
+    def p(answer: str, factor: str, base: int, half: float) -> SobolPrecision:
+        from sim.calibrate.analysis import base_needed
+
+        return SobolPrecision(answer=answer, factor=factor, base=base, ST=0.5, half_width=half,
+                              full_width=2 * half, base_needed=base_needed(base, half))
+
+    precision = [p("hedging ends", "a", 160, 0.2), p("collapse by", "b", 160, 0.05),
+                 p(AMBIGUITY, "c", 160, 0.9), p(AMBIGUITY_QUANTILE, "d", 32, 0.15)]
+    rows = {"a": 160, "b": 160, "c": 160, "d": 32}
+    assert extension(precision, rows, 400) == {"a": 400, "d": 72}
+    # a cap at a's rows leaves a; one below d's need stops d there
+    assert extension(precision, rows, 160) == {"d": 72}
+    assert extension(precision, rows, 50) == {"d": 50}
+
+
 def test_the_ambiguity_quantile_is_the_supported_sets_distribution_function() -> None:
     """``F(y)``: the share of the supported values at most ``y`` (ties count in full, and
     values within ``QUANTILE_TIE`` (1e-9) of the largest magnitude, here 3, are ties), 0
@@ -402,16 +497,21 @@ def test_the_base_a_half_width_needs_scales_as_its_square() -> None:
     assert base_needed(4, 0.0) == 1
 
 
-def test_the_projected_solves_add_the_base_rows_and_the_leaders_rows() -> None:
-    """By hand, the default design (1,342 solves, ``--n 320``, base 160, 3 leaders) raised
-    to a base of 1,255: 2 x 1,255 - 320 = 2,190 more supported draws (the base matrices
-    outgrow ``--n``) and 3 x 1,095 = 3,285 leaders' mixed rows: 6,817. With ``--n 4,000``
-    the draws are there already: 1,342 + 3,285 = 4,627. A smaller base changes nothing."""
+def test_the_projected_solves_add_the_base_rows_and_each_factors_rows() -> None:
+    """By hand, the default design after its refinement (1,339 solves, 320 supported, base
+    matrices of 160 rows, three leaders on 160 rows and a factor on the screening's 32) with
+    the needs 1,170, 330 and 230 of three leaders: 2 x 1,170 - 320 = 2,020 more supported
+    draws (the base matrices outgrow those solved) and 1,010 + 170 + 70 = 1,250 mixed rows:
+    4,609. With 4,000 supported solved the draws are there already: 2,589. A need below the
+    rows a factor rests on changes nothing; a screened factor adds its rows from 32."""
     from sim.calibrate.analysis import projected_solves
 
-    assert projected_solves(1342, 320, 160, 3, 1255) == 6817
-    assert projected_solves(1342, 4000, 160, 3, 1255) == 4627
-    assert projected_solves(1342, 320, 160, 3, 100) == 1342
+    rows = {"capacity": 160, "patience": 160, "catching": 160, "priors": 32}
+    need = {"capacity": 1170, "patience": 330, "catching": 230}
+    assert projected_solves(1339, 320, 160, rows, need) == 4609
+    assert projected_solves(1339, 4000, 160, rows, need) == 2589
+    assert projected_solves(1339, 320, 160, rows, {"capacity": 100}) == 1339
+    assert projected_solves(1339, 320, 160, rows, {"priors": 200}) == 1339 + 80 + 168
 
 
 def test_the_precision_rows_and_the_projection_are_the_leading_rows_numbers() -> None:
@@ -442,10 +542,12 @@ def test_the_precision_rows_and_the_projection_are_the_leading_rows_numbers() ->
             for p in precision] == [("hedging ends", "b", 160, 0.3, 0.6, 1440),
                                     (AMBIGUITY, "b", 160, 0.8, 1.6, 10240),
                                     (AMBIGUITY_QUANTILE, "c", 160, 0.1, 0.2, 160)]  # fmt: skip
-    proj = sobol_projection(precision, base=160, n=320, leaders=2, solves=1000)
+    proj = sobol_projection(precision, rows={"a": 32, "b": 160, "c": 160}, top=160,
+                            supported=320, solves=1000)  # fmt: skip
     assert proj is not None
     assert proj.answers == ["hedging ends", AMBIGUITY_QUANTILE] and proj.base == 1440
-    assert proj.solves == 1000 + (2 * 1440 - 320) + 2 * (1440 - 160)
+    # b to 1,440 rows (its need); c already has the 160 its half-width of 0.1 needs
+    assert proj.solves == 1000 + (2 * 1440 - 320) + (1440 - 160)
     # the CPU time is measured, so it is said, never written: 2 CPU s over 4 solves
     said = projected_cpu(proj, SolveCost(solved=4, cpu_seconds=2.0))
     assert said is not None and "0.500 CPU s a solve over the 4 solved" in said

@@ -218,13 +218,14 @@ def test_factors_seen_only_at_the_screening_are_marked() -> None:
 def _with_precision(base_needed: int = 25) -> object:
     """BASE with the two varying answers' precision rows (their leading rows' numbers) and
     a projection: 0.125 on 16 rows needs 16 x 1.25^2 = 25 rows; 900 solves this run, 1,000
-    at the projected base."""
+    at the projected base (none more when every need is met)."""
     rows = [{"answer": "hedging ends", "factor": "the Gulf's offer", "base": 16, "ST": 0.5,
              "half_width": 0.125, "full_width": 0.25, "base_needed": base_needed},
             {"answer": "value of ambiguity", "factor": "Iran's money to Syria", "base": 16,
              "ST": 0.75, "half_width": 0.0625, "full_width": 0.125, "base_needed": 7}]
     projection = {"target_half_width": 0.1, "answers": ["hedging ends"],
-                  "base": max(16, base_needed), "solves": 1000, "run_solves": 900}
+                  "base": max(16, base_needed), "run_solves": 900,
+                  "solves": 1000 if base_needed > 16 else 900}
     return supported(sobol_precision=rows, sobol_projection=projection)
 
 
@@ -236,8 +237,8 @@ def test_the_precision_sentences_give_both_widths_and_the_base_needed() -> None:
         "width): hedging ends: \u00b1 0.12, 0.25 wide, on 16 base samples; value of "
         "ambiguity: \u00b1 0.06, 0.12 wide, on 16 base samples.",
         "A half-width of 0.1 on all of them but value of ambiguity (its bounded companion "
-        "stands for it) needs, as the half-widths fall with the square root of the base, a "
-        "refined base of about 25 (this analysis: 16): 1,000 solves in all instead of 900; a "
+        "stands for it) needs, as the half-widths fall with the square root of the base, up "
+        "to about 25 base samples (this analysis: 16): 1,000 solves in all instead of 900; a "
         "full width of 0.1 needs four times the base."]
     assert all(s in sentences.supported_sentences(a) for s in said)  # type: ignore[arg-type]
     met = sentences.precision_sentences(_with_precision(base_needed=9))  # type: ignore[arg-type]
@@ -260,6 +261,6 @@ def test_analyze_prints_both_widths_and_the_projection() -> None:
     text = analysis_text(_with_precision(), None)
     assert ("  hedging ends: the Gulf's offer 0.50 +- 0.12 (full width 0.25) on base 16: base "
             "25 needed") in text.splitlines()
-    assert ("half-width 0.1 on every leading factor but value of ambiguity's: --sobol-base 25 "
-            "(now 16), 1,000 solves (this run: 900)") in text.splitlines()
+    assert ("half-width 0.1 on every leading factor but value of ambiguity's: --sobol-max-base "
+            "25 (this run's base rows: 16), 1,000 solves (this run: 900)") in text.splitlines()
     assert "half-width" not in analysis_text(supported(), None)

@@ -73,6 +73,11 @@ JUMP = 1e-3
 QUANTILE_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 #: The 95% half-width issue 12 asks of the leading factors' total indices.
 TARGET_HALF_WIDTH = 0.1
+#: The most base rows the third stage extends a leading factor to, as a multiple of
+#: ``--sobol-base`` when ``--sobol-max-base`` is not given: 640 for the default 160, what
+#: keeps the default analysis near issue 12's 15 minutes on two idle cores
+#: (docs/calibration.md), and proportionally little for a small, quick analysis.
+MAX_BASE_FACTOR = 4
 #: Rejection-pilot draws for each relaxed set of the claim-importance table.
 RELAXED_PILOT = 5_000
 
@@ -275,6 +280,8 @@ class AnalysisOptions:
     seed: int = 0
     sobol_base: int = 160
     screen_base: int = 32
+    max_base: int | None = None
+    target_half_width: float = TARGET_HALF_WIDTH
     importance_n: int = 32
     by: datetime.date | None = None
     executor: str = "inprocess"
@@ -286,9 +293,16 @@ class AnalysisOptions:
     allow_large: bool = False
 
     def supported_draws(self) -> int:
-        """How many supported calibrations are drawn and solved: ``n``, or the design's
-        two base matrices if they are more."""
+        """How many supported calibrations are drawn and solved first: ``n``, or the
+        design's two base matrices if they are more."""
         return max(self.n, 2 * self.sobol_base)
+
+    def top_base(self) -> int:
+        """The most base rows the design can reach: ``max_base`` (by default
+        :data:`MAX_BASE_FACTOR` times ``sobol_base``) when the third stage may extend a
+        factor beyond ``sobol_base``."""
+        cap = MAX_BASE_FACTOR * self.sobol_base if self.max_base is None else self.max_base
+        return max(self.sobol_base, cap) if self.sobol_base > 0 else 0
 
 
 def draw_relaxed(ledger: ConstraintLedger, space: Space, cid: str, n: int, seed: int,
@@ -339,14 +353,17 @@ def base_needed(base: int, half_width: float, target: float = TARGET_HALF_WIDTH)
     return max(1, math.ceil(round(base * (half_width / target) ** 2, 9)))
 
 
-def projected_solves(solves: int, n: int, base: int, leaders: int, new_base: int) -> int:
-    """The analysis's solves with its refined base raised from ``base`` to ``new_base`` (never
-    lowered): this run's ``solves``, plus the supported draws the larger design's two base
-    matrices add beyond ``--n`` (``max(n, 2 new_base) - max(n, 2 base)``) and the ``leaders``
-    leading factors' mixed rows on the added base rows (``leaders (new_base - base)``); the
+def projected_solves(solves: int, supported: int, top: int, rows: dict[str, int],
+                     need: dict[str, int]) -> int:  # fmt: skip
+    """The analysis's solves with each factor of ``need`` refined on ``need[f]`` base rows
+    instead of the ``rows[f]`` it rests on (never fewer): this run's ``solves``, plus the
+    supported draws the larger base matrices add beyond the ``supported`` solved
+    (``max(supported, 2 new_top) - supported``, ``new_top`` the largest of ``top``, this
+    run's base rows, and the needs) and each factor's mixed rows on its added base rows; the
     screening, claim importance and knife edges do not change."""
-    new_base = max(new_base, base)
-    return solves + max(n, 2 * new_base) - max(n, 2 * base) + leaders * (new_base - base)
+    new_top = max([top, *need.values()])
+    added = sum(max(0, b - rows[f]) for f, b in need.items())
+    return solves + max(supported, 2 * new_top) - supported + added
 
 
 def sobol_precision(sobol: dict[str, list[SobolRow]], base: int,
@@ -366,21 +383,24 @@ def sobol_precision(sobol: dict[str, list[SobolRow]], base: int,
     return out
 
 
-def sobol_projection(precision: list[SobolPrecision], *, base: int, n: int, leaders: int,
-                     solves: int, target: float = TARGET_HALF_WIDTH) -> SobolProjection | None:
-    """The refined base every covered answer's leading factor needs for the half-width
-    ``target`` and the analysis's solves at it (:func:`projected_solves`). The raw value of
-    ambiguity is not covered when its bounded companion is there (its indices are driven by a
-    few extreme values; docs/calibration.md): its own row still says what it would need.
-    The CPU time is not part of it (it differs from run to run): :func:`projected_cpu`."""
-    names = {p.answer for p in precision}
-    covered = [p for p in precision if not (p.answer == AMBIGUITY and AMBIGUITY_QUANTILE in names)]
-    if not covered:
+def sobol_projection(precision: list[SobolPrecision], *, rows: dict[str, int], top: int,
+                     supported: int, solves: int,
+                     target: float = TARGET_HALF_WIDTH) -> SobolProjection | None:  # fmt: skip
+    """The base every covered answer's leading factor (:func:`covered`) needs for the
+    half-width ``target``, the largest of them (what ``--sobol-max-base`` would have to
+    be) and the analysis's solves with each factor refined on the base its answers need
+    (:func:`projected_solves`; ``rows``: the base rows each factor rests on now, ``top``:
+    the base matrices' rows, ``supported``: the supported calibrations solved). The CPU time
+    is not part of it (it differs from run to run): :func:`projected_cpu`."""
+    cover = covered(precision)
+    if not cover:
         return None
-    new_base = max(base, *(p.base_needed for p in covered))
-    total = projected_solves(solves, n, base, leaders, new_base)
-    return SobolProjection(target_half_width=target, answers=[p.answer for p in covered],
-                           base=new_base, solves=total, run_solves=solves)
+    need: dict[str, int] = {}
+    for p in cover:
+        need[p.factor] = max(need.get(p.factor, 0), p.base_needed)
+    total = projected_solves(solves, supported, top, rows, need)
+    return SobolProjection(target_half_width=target, answers=[p.answer for p in cover],
+                           base=max([top, *need.values()]), solves=total, run_solves=solves)
 
 
 def projected_cpu(projection: SobolProjection | None, cost: SolveCost) -> str | None:
@@ -406,17 +426,18 @@ Table = dict[str, list[SobolRow]]
 
 
 def sobol_table(y_a: FloatArray, y_b: FloatArray, y_mixed: dict[str, FloatArray],
-                names: tuple[str, ...], screen: int, leaders: list[str],
+                names: tuple[str, ...], screen: int, refined: dict[str, int],
                 seed: int) -> tuple[Table, Table]:  # fmt: skip
     """Each answer's Sobol rows (:data:`GROUPS` order): every factor estimated on the first
-    ``screen`` base rows, then the ``leaders`` on every base row they were solved on (the
-    whole base), replacing their screening rows. ``y_a``, ``y_b`` ``(base, A)``: the
-    outputs at the base matrices; ``y_mixed``: per factor, ``(base, A)`` outputs of its
-    mixed rows (NaN where not solved). Returns ``(final, screening)``."""
+    ``screen`` base rows, then each factor of ``refined`` on the first ``refined[f]`` base
+    rows (its mixed rows solved there), replacing its screening row; factors refined on the
+    same rows share one design (one SALib call, as a design of several factors reads
+    ``A``, ``B`` and each factor's mixed rows). ``y_a``, ``y_b`` ``(base, A)``: the outputs
+    at the base matrices; ``y_mixed``: per factor, ``(base, A)`` outputs of its mixed rows
+    (NaN where not solved). Returns ``(final, screening)``."""
     final: dict[str, list[SobolRow]] = {}
     screened: dict[str, list[SobolRow]] = {}
     factors = list(y_mixed)
-    base = y_a.shape[0]
     for k, name in enumerate(names):
         first = saltelli_outputs(y_a[:screen, k], y_b[:screen, k],
                                  [y_mixed[f][:screen, k] for f in factors])  # fmt: skip
@@ -424,17 +445,73 @@ def sobol_table(y_a: FloatArray, y_b: FloatArray, y_mixed: dict[str, FloatArray]
             final[name] = screened[name] = []
             continue
         screened[name] = _rows(sobol_indices(factors, first, seed=seed), screen)
-    refined: dict[str, list[SobolRow]] = {}
-    if leaders and base > screen:
+    by_rows: dict[int, list[str]] = {}
+    for f, rows in refined.items():
+        if rows > screen:
+            by_rows.setdefault(rows, []).append(f)
+    better: dict[str, dict[str, SobolRow]] = {name: {} for name in names}
+    for rows, group in sorted(by_rows.items()):
         for k, name in enumerate(names):
             if not screened[name]:
                 continue
-            y = saltelli_outputs(y_a[:, k], y_b[:, k], [y_mixed[f][:, k] for f in leaders])
-            refined[name] = _rows(sobol_indices(leaders, y, seed=seed), base)
-    for name, rows in screened.items():
-        better = {r.factor: r for r in refined.get(name, [])}
-        final[name] = [better.get(r.factor, r) for r in rows]
+            y = saltelli_outputs(y_a[:rows, k], y_b[:rows, k],
+                                 [y_mixed[f][:rows, k] for f in group])  # fmt: skip
+            better[name].update({r.factor: r for r in _rows(sobol_indices(group, y, seed=seed),
+                                                            rows)})  # fmt: skip
+    for name, found in screened.items():
+        final[name] = [better[name].get(r.factor, r) for r in found]
     return final, screened
+
+
+def covered(precision: list[SobolPrecision]) -> list[SobolPrecision]:
+    """The answers the target half-width is aimed at: every varying one but the raw value
+    of ambiguity when its bounded companion is there (its indices are driven by a few
+    extreme values; docs/calibration.md): its own row still says what it would need."""
+    names = {p.answer for p in precision}
+    return [p for p in precision if not (p.answer == AMBIGUITY and AMBIGUITY_QUANTILE in names)]
+
+
+def extension(precision: list[SobolPrecision], rows: dict[str, int],
+              max_base: int) -> dict[str, int]:  # fmt: skip
+    """The refinement's third stage: each factor that leads a covered answer whose
+    half-width is above the target (its ``base_needed`` beyond the rows it rests on), with
+    the base it is extended to: the largest such need of the answers it leads, at most
+    ``max_base``. ``rows``: the base rows each factor's mixed rows are solved on now. Only
+    factors extended beyond those rows are returned."""
+    out: dict[str, int] = {}
+    for p in covered(precision):
+        want = min(p.base_needed, max_base)
+        if want > rows[p.factor]:
+            out[p.factor] = max(out.get(p.factor, 0), want)
+    return out
+
+
+def design_outputs(targets: Targets, supported: Answer, base: int, top: int,
+                   segments: dict[str, list[tuple[int, Answer]]],
+                   ) -> tuple[FloatArray, FloatArray, dict[str, FloatArray]]:  # fmt: skip
+    """``(y_a, y_b, y_mixed)`` of :func:`sobol_table` on ``top`` base rows: each answer of
+    :class:`Targets` and the value of ambiguity's quantile among every ``supported``
+    calibration solved (:func:`quantile_of`). ``A``'s first ``base`` rows are the first
+    ``base`` supported calibrations and ``B``'s the next ``base``; rows past ``base`` (the
+    third stage) take the supported calibrations after those, ``top - base`` for ``A`` then
+    as many for ``B``. ``segments``: per factor, its solved mixed rows as (first base row,
+    their answers); rows not solved are NaN."""
+    quantile = quantile_of(supported.ambiguity)
+
+    def outputs(a: Answer) -> FloatArray:
+        return np.column_stack([targets.of(a), quantile(a.ambiguity)])
+
+    everything = outputs(supported)
+    k = top - base
+    y_a = np.concatenate([everything[:base], everything[2 * base:2 * base + k]])
+    y_b = np.concatenate([everything[base:2 * base], everything[2 * base + k:2 * base + 2 * k]])
+    y_mixed = {}
+    for f, parts in segments.items():
+        y = np.full((top, everything.shape[1]), np.nan)
+        for start, a in parts:
+            y[start:start + len(a)] = outputs(a)
+        y_mixed[f] = y
+    return y_a, y_b, y_mixed
 
 
 def analyze(
@@ -465,7 +542,7 @@ def analyze(
         raise HedgesimError(f"the screening base must be at least 1, got {options.screen_base}")
     space = Space.of(ledger, setting.base, setting.fixed)
     targets = collapse_target(setting, options.by)
-    seeds = np.random.SeedSequence(options.seed).generate_state(4)
+    seeds = np.random.SeedSequence(options.seed).generate_state(5)
 
     m = options.supported_draws()
     importing = options.importance_n > 0 and len(ledger.constraints) > 1
@@ -473,7 +550,7 @@ def analyze(
     columns = factor_columns(space.names)
     nudged = knife_edge_calibrations(setting, space)[0] if options.knife_edges else None
     relaxed_sets = len(ids) if importing else 0
-    _check_draws(options, m, relaxed_sets)
+    _check_draws(options, max(m, 2 * options.top_base()), relaxed_sets)
     _check_solves(setting, options, solves_bound(
         options, factors=len(columns), answers=len(targets.names()) + 1,
         relaxed_sets=relaxed_sets, nudges=0 if nudged is None else math.prod(nudged.batch_shape)))
@@ -506,46 +583,73 @@ def analyze(
     parts = _solve_batches(setting, space, batches, options, folder, say, nudged, cost)
 
     answers = parts["supported"]
-    values = targets.of(answers)
-    dist = distributions(answers, targets, setting.rounds)
-
     sobol: dict[str, list[SobolRow]] = {}
     supported_share = None
     leaders: list[str] = []
-    named: list[str] = []
+    rows: dict[str, int] = {}
+    top = base
     if base > 0:
-        quantile = quantile_of(answers.ambiguity)
         names = (*targets.names(), AMBIGUITY_QUANTILE)
-
-        def outputs(a: Answer) -> FloatArray:
-            return np.column_stack([targets.of(a), quantile(a.ambiguity)])
-
-        everything = outputs(answers)
-        y_a, y_b = everything[:base], everything[base:2 * base]
-        y_mixed = {f: np.full((base, len(names)), np.nan) for f in columns}
-        for f in columns:
-            y_mixed[f][:screen] = outputs(parts[f"screen {f}"])
-        _, screened = sobol_table(y_a, y_b, {f: y[:screen] for f, y in y_mixed.items()},
-                                  names, screen, [], int(seeds[2]) % 2**31)  # fmt: skip
+        # each factor's solved mixed rows: (first base row, answers of the rows from there)
+        segments: dict[str, list[tuple[int, Answer]]] = {
+            f: [(0, parts[f"screen {f}"])] for f in columns}
+        rows = {f: screen for f in columns}
+        _, screened = sobol_table(*design_outputs(targets, answers, base, base, segments),
+                                  names, screen, {},
+                                  int(seeds[2]) % 2**31)  # fmt: skip
         # the factors that lead an answer at the screening: refined on the rest of the base
-        # (when there is a rest), and what a larger base would refine
-        named = leading_factors(screened)
         if base > screen:
-            leaders = named
+            leaders = leading_factors(screened)
             more = {f"refine {f}": mixed_rows(a_rows[screen:], b_rows[screen:], columns[f])
                     for f in leaders}  # fmt: skip
             say(f"refining the leading factors ({', '.join(leaders)}) on {base} base rows")
             refined = _solve_batches(setting, space, more, options, folder, say, None, cost)
             for f in leaders:
-                y_mixed[f][screen:] = outputs(refined[f"refine {f}"])
-                batches[f"refine {f}"] = more[f"refine {f}"]
-        sobol, _ = sobol_table(y_a, y_b, y_mixed, names, screen, leaders,
-                               int(seeds[2]) % 2**31)  # fmt: skip
+                segments[f].append((screen, refined[f"refine {f}"]))
+                rows[f] = base
+            batches.update(more)
+        sobol, _ = sobol_table(*design_outputs(targets, answers, base, base, segments),
+                               names, screen, rows, int(seeds[2]) % 2**31)  # fmt: skip
+        # the third stage: each covered answer's leading factor whose half-width is above
+        # the target, extended to the base the target needs (at most top_base())
+        needs = extension(sobol_precision(sobol, base, options.target_half_width), rows,
+                          options.top_base())  # fmt: skip
+        grow = {f: needs[f] for f in columns if f in needs}  # GROUPS order, as reported
+        if grow:
+            top = max(base, *grow.values())
+            spare = drawn.unit[2 * base:]
+            wanted = 2 * (top - base) - len(spare)
+            more = {}
+            if wanted > 0:
+                say(f"drawing {wanted} more supported calibrations for base rows up to {top}")
+                extra = draw(ledger, space, wanted, int(seeds[4]),
+                             **{"chains": wanted, **options.sampler})  # type: ignore[arg-type]
+                more["supported more"] = extra.unit
+                spare = np.concatenate([spare, extra.unit])
+            k = top - base
+            a_rows = np.concatenate([a_rows, spare[:k]])
+            b_rows = np.concatenate([b_rows, spare[k:2 * k]])
+            for f, rows_f in grow.items():
+                more[f"extend {f}"] = mixed_rows(a_rows[rows[f]:rows_f], b_rows[rows[f]:rows_f],
+                                                 columns[f])  # fmt: skip
+            say("extending " + ", ".join(f"{f} to {b:,}" for f, b in grow.items())
+                + " base rows")
+            extended = _solve_batches(setting, space, more, options, folder, say, None, cost)
+            if wanted > 0:
+                answers = Answer.concat([answers, extended["supported more"]])
+            for f, rows_f in grow.items():
+                segments[f].append((rows[f], extended[f"extend {f}"]))
+                rows[f] = rows_f
+            batches.update(more)
+            sobol, _ = sobol_table(*design_outputs(targets, answers, base, top, segments),
+                                   names, screen, rows, int(seeds[2]) % 2**31)  # fmt: skip
         mixed = np.concatenate([u for name, u in batches.items()
-                                if name.startswith(("screen ", "refine "))])  # fmt: skip
+                                if name.startswith(("screen ", "refine ", "extend "))])  # fmt: skip
         held = ledger.satisfied(space.params(mixed)).all(axis=1)
-        supported_share = float((held.sum() + 2 * base) / (len(mixed) + 2 * base))
+        supported_share = float((held.sum() + 2 * top) / (len(mixed) + 2 * top))
 
+    values = targets.of(answers)
+    dist = distributions(answers, targets, setting.rounds)
     importance: list[ImportanceRow] = []
     if importing:
         sd_all = values.std(axis=0)
@@ -561,13 +665,14 @@ def analyze(
              if options.knife_edges else [])  # fmt: skip
     solves = sum(len(u) for u in batches.values())
     solves += 0 if nudged is None else len(parts["knife edges"])
-    precision = sobol_precision(sobol, base)
-    projection = (sobol_projection(precision, base=base, n=options.n, leaders=len(named),
-                                   solves=solves) if base > 0 else None)  # fmt: skip
+    precision = sobol_precision(sobol, base, options.target_half_width)
+    projection = (sobol_projection(precision, rows=rows, top=top, supported=len(answers),
+                                   solves=solves, target=options.target_half_width)
+                  if base > 0 else None)  # fmt: skip
     result = SupportedAnalysis(
         scenario=setting.name,
         seed=options.seed,
-        n=m,
+        n=len(answers),
         rounds=setting.rounds,
         round_days=setting.round_days,
         resolution=[setting.resolution.belief_points, setting.resolution.capacity_points],
@@ -577,6 +682,8 @@ def analyze(
         sobol_base=base,
         sobol_screen_base=screen if base > 0 else None,
         sobol_leaders=leaders,
+        sobol_max_base=options.top_base(),
+        sobol_extended={f: rows[f] for f in rows if rows[f] > base},
         sobol_supported_share=supported_share,
         sobol=sobol,
         sobol_precision=precision,
@@ -590,14 +697,17 @@ def analyze(
 
 def solves_bound(options: AnalysisOptions, *, factors: int, answers: int, relaxed_sets: int,
                  nudges: int) -> int:
-    """The most solves an analysis can make, known before any work: the supported draws,
-    every factor's screening rows, a leading factor refined for each of the ``answers``
-    (the screening names one for each, some shared), every relaxed draw (only those outside
+    """The most solves an analysis can make, known before any work: the supported draws
+    (with base matrices of ``top_base()`` rows, if the third stage goes that far), every
+    factor's screening rows, a leading factor refined for each of the ``answers`` (the
+    screening names one for each, some shared; the third stage extends only factors that
+    lead a covered answer) up to ``top_base()`` rows, every relaxed draw (only those outside
     their set are solved) and the ``nudges`` of the knife edges."""
     base = options.sobol_base
+    top = options.top_base()
     screen = min(options.screen_base, base)
-    design = factors * screen + min(factors, answers) * (base - screen) if base > 0 else 0
-    return (options.supported_draws() + design + relaxed_sets * options.importance_n
+    design = factors * screen + min(factors, answers) * (top - screen) if base > 0 else 0
+    return (max(options.n, 2 * top) + design + relaxed_sets * options.importance_n
             + nudges)  # fmt: skip
 
 
@@ -609,10 +719,13 @@ def _check_draws(options: AnalysisOptions, supported: int, relaxed_sets: int) ->
     pilot = options.sampler.get("pilot", PILOT)
     relaxed_pilot = min(pilot, RELAXED_PILOT)
     draws = supported + relaxed_sets * options.importance_n
-    check_draws(f"--n {options.n:,}, --sobol-base {options.sobol_base:,} and --importance-n "
-                f"{options.importance_n:,} (for {relaxed_sets} relaxed sets)",
-                draws, f"--pilot {pilot:,} (and {relaxed_pilot:,} for each of {relaxed_sets} "
-                "relaxed sets)", pilot + relaxed_sets * relaxed_pilot,
+    pilots = 2 if options.top_base() > options.sobol_base else 1  # the third stage's draw
+    check_draws(f"--n {options.n:,}, --sobol-base {options.sobol_base:,}, --sobol-max-base "
+                f"{options.top_base():,} and --importance-n {options.importance_n:,} (for "
+                f"{relaxed_sets} relaxed sets)",
+                draws, f"--pilot {pilot:,}{' twice' if pilots == 2 else ''} (and "
+                f"{relaxed_pilot:,} for each of {relaxed_sets} relaxed sets)",
+                pilots * pilot + relaxed_sets * relaxed_pilot,
                 allow_large=options.allow_large)  # fmt: skip
 
 
@@ -627,7 +740,8 @@ def _check_solves(setting: Setting, options: AnalysisOptions, solves: int) -> No
     res = setting.resolution
     check_article_run(
         f"--n {options.n:,}, --sobol-base {options.sobol_base:,}, --screen-base "
-        f"{options.screen_base:,} and --importance-n {options.importance_n:,}: up to "
+        f"{options.screen_base:,}, --sobol-max-base {options.top_base():,} and --importance-n "
+        f"{options.importance_n:,}: up to "
         f"{solves:,} calibrations solved x {setting.rounds} rounds on the "
         f"{res.belief_points}x{res.capacity_points} grid ({res.states:,} states)",
         res.states, setting.rounds, float(solves), batch=min(solves, options.chunk_size),

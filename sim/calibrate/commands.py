@@ -7,6 +7,7 @@ Imports here stay lazy: ``hedgesim --help`` must not load numpy.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ DEFAULT_SEED = 0
 DEFAULT_ANALYSIS_N = 320
 DEFAULT_SOBOL_BASE = 160
 DEFAULT_SCREEN_BASE = 32
+DEFAULT_TARGET_HALF_WIDTH = 0.1
 DEFAULT_IMPORTANCE_N = 32
 #: The rejection pilot's draws (sim.calibrate.sampler.PILOT, restated so --help needs no numpy).
 PILOT = 50_000
@@ -165,7 +167,8 @@ def _precision_lines(result: Any) -> list[str]:
     left = [p.answer for p in result.sobol_precision if p.answer not in proj.answers]
     lines.append(f"half-width {target:g} on every leading factor"
                  + (f" but {', '.join(left)}'s" if left else "")
-                 + f": --sobol-base {proj.base:,} (now {result.sobol_base:,}), {proj.solves:,} "
+                 + f": --sobol-max-base {proj.base:,} (this run's base rows: "
+                 f"{result.sobol_top_base:,}), {proj.solves:,} "
                  f"solves (this run: {proj.run_solves:,})")
     return lines
 
@@ -182,20 +185,24 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from sim.output_folder import output_folder
 
     n = _positive("--n", args.n)
-    for name in ("sobol_base", "importance_n"):
-        if getattr(args, name) < 0:
+    for name in ("sobol_base", "sobol_max_base", "importance_n"):
+        if (getattr(args, name) or 0) < 0:
             raise HedgesimError(f"--{name.replace('_', '-')} must be at least 0")
     if args.sobol_base:
         _positive("--screen-base", args.screen_base)
         if args.screen_base > args.sobol_base:
             raise HedgesimError(f"--screen-base ({args.screen_base}) must be at most "
                                 f"--sobol-base ({args.sobol_base})")
+    if not (math.isfinite(args.target_half_width) and args.target_half_width > 0):
+        raise HedgesimError("--target-half-width must be a number above 0, got "
+                            f"{args.target_half_width:g}")
     setting = load_setting(args.scenario, args.set or ())
     if args.rounds is not None:
         setting = dataclasses.replace(setting, rounds=_rounds(args.rounds))
     ledger = load_constraints(args.ledger) if args.ledger else load_constraints()
     options = AnalysisOptions(
         n=n, seed=_seed(args.seed), sobol_base=args.sobol_base, screen_base=args.screen_base,
+        max_base=args.sobol_max_base, target_half_width=args.target_half_width,
         importance_n=args.importance_n,
         by=args.by, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
         chunk_size=_positive("--chunk-size", args.chunk_size),
@@ -306,6 +313,14 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--screen-base", type=int, default=DEFAULT_SCREEN_BASE, metavar="N",
                    help="base samples on which every factor is estimated, the screening that "
                    f"names the leading factors (default: {DEFAULT_SCREEN_BASE})")
+    p.add_argument("--sobol-max-base", type=int, metavar="N",
+                   help="the most base samples an answer's leading factor is extended to when "
+                   "its 95%% half-width is above --target-half-width (more supported "
+                   "calibrations are drawn for them); at most --sobol-base turns this third "
+                   "stage off (default: four times --sobol-base)")
+    p.add_argument("--target-half-width", type=float, default=DEFAULT_TARGET_HALF_WIDTH,
+                   metavar="H", help="the 95%% half-width the leading factors' total indices "
+                   f"are refined towards (default: {DEFAULT_TARGET_HALF_WIDTH})")
     p.add_argument("--importance-n", type=int, default=DEFAULT_IMPORTANCE_N, metavar="N",
                    help="draws per constraint left out, for claim importance (only those "
                    "that violate it are solved); 0 skips it (default: "

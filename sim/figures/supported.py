@@ -100,6 +100,7 @@ def title_sobol(result: SupportedAnalysis) -> str:
     size = (f"{screen} base samples, the leading factors {result.sobol_base}"
             if screen is not None and screen < result.sobol_base
             else f"{result.sobol_base} base samples")
+    size += "".join(f", {f} {b:,}" for f, b in result.sobol_extended.items())
     return f"What carries each answer over the supported set ({size})" + caveat
 
 

@@ -437,12 +437,7 @@ def sobol_sentences(analysis: SupportedAnalysis) -> list[str]:
     rows = [r for name in answers for r in analysis.sobol[name]]
     wide = sum(r.ST_conf > r.ST for r in rows)
     screen = analysis.sobol_screen_base
-    if screen is not None and screen < analysis.sobol_base:
-        over = (f"of every factor over {screen} base samples, and of the factors that led an "
-                f"answer at that screening over all {analysis.sobol_base}")
-    else:
-        over = f"over {analysis.sobol_base} base samples"
-    out = [f"What carries each answer (Sobol indices {over}; "
+    out = [f"What carries each answer (Sobol indices {analysis.sobol_design_words()}; "
            f"{percent(analysis.sobol_supported_share or 0.0)} of the design is supported), the "
            "largest total index: " + "; ".join(leads) + "."]
     if wide:
@@ -472,12 +467,12 @@ def precision_sentences(analysis: SupportedAnalysis) -> list[str]:
     left = [p.answer for p in analysis.sobol_precision if p.answer not in proj.answers]
     which = ("all of them" if not left else
              f"all of them but {join(left)} (its bounded companion stands for it)")
-    if proj.base <= analysis.sobol_base:
+    if proj.solves <= proj.run_solves:
         out.append(f"Each half-width of {which} is already {target} or less.")
         return out
     out.append(f"A half-width of {target} on {which} needs, as the half-widths fall with the "
-               f"square root of the base, a refined base of about {proj.base:,} (this analysis: "
-               f"{analysis.sobol_base:,}): {proj.solves:,} solves in all instead of "
+               f"square root of the base, up to about {proj.base:,} base samples (this "
+               f"analysis: {analysis.sobol_top_base:,}): {proj.solves:,} solves in all instead of "
                f"{proj.run_solves:,}; a full width of {target} needs four times the base.")
     return out
 

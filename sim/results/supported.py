@@ -90,11 +90,13 @@ class SobolProjection(Record):
     answers: list[str] = Field(description="the answers whose leading factor it covers (the "
         "raw value of ambiguity is left out when its bounded companion, the quantile, is "
         "reported)")
-    base: int = Field(ge=1, description="the refined base (--sobol-base) needed: the largest "
-                      "base_needed of the covered answers, at least this run's")
-    solves: int = Field(ge=0, description="the analysis's solves at that base: this run's, "
-        "plus each added base row's two supported draws (A and B, beyond --n) and the leading "
-        "factors' mixed rows on it")
+    base: int = Field(ge=1, description="the largest base_needed of the covered answers, at "
+                      "least this run's base rows: the --sobol-max-base that would reach the "
+                      "target")
+    solves: int = Field(ge=0, description="the analysis's solves with each covered answer's "
+        "leading factor on the base it needs: this run's, plus the supported draws the larger "
+        "base matrices add (two per added base row, beyond those solved) and each factor's "
+        "mixed rows on its added base rows")
     run_solves: int = Field(ge=0, description="this run's solves (resumed chunks included)")
 
 
@@ -146,6 +148,11 @@ class SupportedAnalysis(Record):
         "sobol_base")
     sobol_leaders: list[str] = Field(default_factory=list, description="the factors estimated "
         "on the whole base: the largest total index of each answer at the screening")
+    sobol_max_base: int = Field(default=0, ge=0, description="the most base rows the third "
+        "stage may extend an answer's leading factor to when its half-width is above "
+        "sobol_projection.target_half_width (0: an analysis without the third stage)")
+    sobol_extended: dict[str, int] = Field(default_factory=dict, description="the factors the "
+        "third stage extended beyond sobol_base, with the base rows they rest on")
     sobol_supported_share: Probability | None = Field(description="share of the design's rows "
                                                       "that satisfy every constraint")
     sobol: dict[str, list[SobolRow]] = Field(description="per answer, each factor's indices "
@@ -159,6 +166,26 @@ class SupportedAnalysis(Record):
     importance_n: int = Field(ge=0, description="draws per relaxed set")
     importance: list[ImportanceRow]
     knife_edges: list[KnifeEdge]
+
+    @property
+    def sobol_top_base(self) -> int:
+        """The most base rows any factor's indices rest on: ``sobol_base``, or what the
+        third stage extended a factor to."""
+        return max([self.sobol_base, *self.sobol_extended.values()])
+
+    def sobol_design_words(self) -> str:
+        """The design's size in words, after "Sobol indices": the screening's base rows,
+        the leading factors', and each factor the third stage extended."""
+        screen = self.sobol_screen_base
+        if screen is not None and screen < self.sobol_base:
+            words = (f"of every factor over {screen} base samples, and of the factors that led "
+                     f"an answer at that screening over all {self.sobol_base}")
+        else:
+            words = f"over {self.sobol_base} base samples"
+        if self.sobol_extended:
+            grown = ", ".join(f"{f} over {b:,}" for f, b in self.sobol_extended.items())
+            words += f"; then of {grown}, towards the target half-width"
+        return words
 
     @property
     def round_unit(self) -> str:
