@@ -90,3 +90,39 @@ def test_bad_batches_are_refused(solved: list) -> None:
     with pytest.raises(ValueError, match="one batch solve"):
         start_values([*solved, *other])
     assert start_values([]).shape == (0,)
+
+
+def test_a_members_law_is_the_checked_slice_of_the_batch_law() -> None:
+    """``FactoredTransitions.member(b)`` skips the checks of a law built from scratch; it
+    must be that law all the same: every dataclass field set, each kernel and the hazard
+    the batch's slice ``b`` in read-only memory of its own, and its push of the same
+    weights the same floats as the law built (and checked) from those slices."""
+    from dataclasses import fields
+
+    from sim.article.actors import SHAPE
+    from sim.stochastic import Factor, FactoredTransitions, Hazard
+
+    law = build(stack(_calibrations()), rounds=ROUNDS, shocks=SHOCKS,
+                resolution=TINY).transitions(1)  # fmt: skip
+    rng = np.random.default_rng(3)
+    weights = rng.random((3, law.n_states, *SHAPE))
+    for b in range(len(_calibrations())):
+        got = law.member(b)
+        for f in fields(FactoredTransitions):
+            assert getattr(got, f.name) is not None or f.name == "hazard"
+        assert got.hazard is not None and law.hazard is not None
+        want = FactoredTransitions(
+            tuple(Factor(f.name, f.kernel[b], f.parents, f.players) for f in law.factors),
+            Hazard(law.hazard.probability[b], law.hazard.parents, law.hazard.players),
+            law.absorbing)  # fmt: skip
+        for g, w in zip(got.factors, want.factors, strict=True):
+            assert (g.name, g.parents, g.players) == (w.name, w.parents, w.players)
+            np.testing.assert_array_equal(g.kernel, w.kernel)
+            assert g.kernel.base is None and not g.kernel.flags.writeable
+            assert not g.batched
+        np.testing.assert_array_equal(got.hazard.probability, want.hazard.probability)
+        assert got.hazard.probability.base is None and not got.hazard.batched
+        assert got._parents == want._parents and got.kind == want.kind
+        np.testing.assert_array_equal(got.push(weights, SHAPE), want.push(weights, SHAPE))
+    # the members differ, so a slice of the wrong member could not pass
+    assert not np.array_equal(law.member(0).factors[0].kernel, law.member(1).factors[0].kernel)

@@ -21,7 +21,6 @@ Each distribution's probabilities sum to one.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,7 +30,7 @@ from sim.article.actors import ACTIONS, COUNTERPARTS, PLAYERS, SHAPE, SYRIA
 from sim.article.build import ArticleGame
 from sim.article.parameters import FloatArray
 from sim.errors import HedgesimError
-from sim.stochastic import Factor, FactoredTransitions, Hazard
+from sim.stochastic import FactoredTransitions
 
 #: A probability within this of 1 counts as certain.
 CERTAIN = 1e-9
@@ -126,13 +125,13 @@ class Outcomes:
         return len(self.capacity)
 
 
-def _joint(dist: FloatArray, sigma: FloatArray) -> FloatArray:
-    """``dist[..., s] * prod_i sigma[s, i, a_i]`` on the profile grid, ``(..., S, *SHAPE)``
-    (a leading axis of ``dist`` weighs several masses at once)."""
-    w = sigma[:, 0][:, :, None, None, None] * sigma[:, 1][:, None, :, None, None]
-    w = w * sigma[:, 2][:, None, None, :, None]
-    w = w * sigma[:, 3][:, None, None, None, :]
-    return np.asarray(dist[..., None, None, None, None] * w)
+def _profile_weights(sigma: FloatArray) -> FloatArray:
+    """``prod_i sigma[..., s, i, a_i]`` on the profile grid, ``(..., S, *SHAPE)`` (leading
+    axes: several calibrations at once; each entry the same three products, in the same
+    order, as for one)."""
+    w = sigma[..., 0, :][..., :, None, None, None] * sigma[..., 1, :][..., None, :, None, None]
+    w = w * sigma[..., 2, :][..., None, None, :, None]
+    return np.asarray(w * sigma[..., 3, :][..., None, None, None, :])
 
 
 def outcomes(
@@ -153,8 +152,8 @@ def outcomes(
         raise HedgesimError("outcomes() takes one calibration; split a batch first")
     sigma_all = _strategies(game, strategy, ())
     dist = np.asarray(game.initial() if initial is None else initial, dtype=np.float64)
-    return _propagate(game, sigma_all, dist, game.beliefs, game.state_capacity(),
-                      game.transitions)  # fmt: skip
+    return _propagate(game, sigma_all[None], [dist], [game.beliefs], [game.state_capacity()],
+                      lambda t, b: game.transitions(t))[0]  # fmt: skip
 
 
 def outcomes_batch(game: ArticleGame, strategy: FloatArray) -> list[Outcomes]:
@@ -162,10 +161,10 @@ def outcomes_batch(game: ArticleGame, strategy: FloatArray) -> list[Outcomes]:
     distribution.
 
     Each round's transition law is built once for the whole batch and each calibration's
-    law is its slice, instead of one build per calibration and round (three quarters of
-    :func:`outcomes`' time in an analysis chunk, docs/calibration.md); each calibration is
-    then propagated by the same steps as :func:`outcomes`, so the numbers are the same, bit
-    for bit (tested).
+    law is its slice (:meth:`sim.stochastic.FactoredTransitions.member`), instead of one
+    build per calibration and round (three quarters of :func:`outcomes`' time in an
+    analysis chunk, docs/calibration.md); each calibration is then propagated by the same
+    steps as :func:`outcomes`, so the numbers are the same, bit for bit (tested).
 
     ``strategy`` ``(B, T, S, 4, 3)``: each calibration's selected strategies.
     """
@@ -173,15 +172,22 @@ def outcomes_batch(game: ArticleGame, strategy: FloatArray) -> list[Outcomes]:
     if size is None:
         raise HedgesimError("outcomes_batch() takes a batched game; use outcomes()")
     sigma_all = _strategies(game, strategy, (size,))
-    laws = [game.transitions(t) for t in range(game.rounds)]
     start = np.asarray(game.initial(), dtype=np.float64)
     capacity = game.state_capacity()
+    laws: dict[int, FactoredTransitions] = {}
+
+    def law(t: int, b: int) -> FactoredTransitions:
+        if t not in laws:
+            laws.clear()  # one round's batch law at a time
+            laws[t] = game.transitions(t)
+        return laws[t].member(b)
+
     # each calibration's rows copied out: a dot product over a row that starts in the middle
     # of a batch's memory can sum in another order (BLAS aligns its loads) and so differ in
     # the last bit from the same row in an array of its own
-    return [_propagate(game, sigma_all[b], start[b].copy(), game.beliefs[b].copy(),
-                       capacity[b].copy(), functools.partial(_calibration_law, laws, b))
-            for b in range(size)]  # fmt: skip
+    return _propagate(game, sigma_all, [start[b].copy() for b in range(size)],
+                      [game.beliefs[b].copy() for b in range(size)],
+                      [capacity[b].copy() for b in range(size)], law)  # fmt: skip
 
 
 def _strategies(game: ArticleGame, strategy: FloatArray, batch: tuple[int, ...]) -> FloatArray:
@@ -192,80 +198,113 @@ def _strategies(game: ArticleGame, strategy: FloatArray, batch: tuple[int, ...])
     return sigma_all
 
 
-def _calibration_law(laws: list[FactoredTransitions], b: int, t: int) -> FactoredTransitions:
-    """Calibration ``b``'s law of round ``t`` out of the batch's (its batch axis indexed
-    away)."""
-    law = laws[t]
-    factors = tuple(Factor(f.name, f.kernel[b].copy(), f.parents, f.players) if f.batched else f
-                    for f in law.factors)  # fmt: skip
-    hazard = law.hazard
-    if hazard is not None and hazard.batched:
-        hazard = Hazard(hazard.probability[b].copy(), hazard.parents, hazard.players)
-    return FactoredTransitions(factors, hazard, law.absorbing)
+def _propagate(game: ArticleGame, sigma_all: FloatArray, starts: list[FloatArray],
+               beliefs: list[FloatArray], cap_of_state: list[FloatArray],
+               law: Callable[[int, int], FactoredTransitions]) -> list[Outcomes]:  # fmt: skip
+    """Each calibration's outcomes: ``sigma_all`` ``(B, T, S, 4, 3)``, and for each of the
+    ``B`` calibrations its initial distribution ``(S,)``, belief grids ``(3, G)``, each grid
+    state's capacity and (``law(t, b)``) each round's transition law.
 
-
-def _propagate(game: ArticleGame, sigma_all: FloatArray, dist: FloatArray, beliefs: FloatArray,
-               cap_of_state: FloatArray,
-               law: Callable[[int], FactoredTransitions]) -> Outcomes:  # fmt: skip
-    """One calibration's outcomes: ``sigma_all`` ``(T, S, 4, 3)``, the initial distribution
-    ``dist`` ``(S,)``, its belief grids ``(3, G)``, each grid state's capacity and each
-    round's transition law."""
+    Round by round, the profile weights ``prod_i sigma(s, i, a_i)`` of every calibration
+    are formed at once (elementwise: the same floats as one by one); the sums, dot products
+    and the push are each calibration's own, on arrays of its own, so a calibration's
+    numbers do not depend on the batch it is solved in."""
     rounds = game.rounds
     grid = game.grid_states
-    alive_hedging = dist.copy()  # mass of paths on which Syria has hedged for sure so far
-    alive_hedging[grid] = 0.0
-    realised = alive_hedging.copy()  # mass of paths on which Syria has only hedged
     comps = game.component_indices()
-    acts = {p: np.zeros((rounds, 3)) for p in PLAYERS}
-    collapsed = np.zeros(rounds + 1)
-    capacity = np.zeros(rounds)
-    belief_mean = {cp: np.zeros(rounds) for cp in COUNTERPARTS}
-    belief_q = {cp: np.zeros((rounds, len(QUANTILES))) for cp in COUNTERPARTS}
-    horizon_at = np.zeros(rounds)
-    exit_at = np.zeros((rounds, len(EXITS)))
-    h_collapse = e_collapse = 0.0
-    nb = beliefs.shape[-1]
+    state = [_Path.start(dist, grid, rounds, beliefs[b].shape[-1])
+             for b, dist in enumerate(starts)]  # fmt: skip
+    syria = sigma_all[:, :, :, 0]
+    hedging = syria[..., HEDGE] >= 1.0 - CERTAIN  # (B, T, S)
+    hedging[:, :, grid] = False
+    # Syria's strategy restricted to hedging (the paths on which it has only hedged)
+    only_hedge = sigma_all.copy()
+    only_hedge[:, :, :, 0] = 0.0
+    only_hedge[:, :, :, 0, HEDGE] = syria[..., HEDGE]
     for t in range(rounds):
-        sigma = sigma_all[t]
-        collapsed[t] = dist[grid]
+        weights = _profile_weights(sigma_all[:, t])  # (B, S, *SHAPE)
+        hedge_weights = _profile_weights(only_hedge[:, t])
+        for b, path in enumerate(state):
+            path.round(t, sigma_all[b, t], grid, comps, beliefs[b], cap_of_state[b],
+                       hedging[b, t], weights[b], hedge_weights[b], law(t, b))  # fmt: skip
+    return [path.outcomes(grid) for path in state]
+
+
+@dataclass
+class _Path:
+    """One calibration's masses and what :func:`_propagate` has recorded of them so far."""
+
+    dist: FloatArray  # (S,) the state distribution
+    alive_hedging: FloatArray  # mass of paths on which Syria has hedged for sure so far
+    realised: FloatArray  # mass of paths on which Syria has only hedged
+    acts: dict[str, FloatArray]
+    collapsed: FloatArray
+    capacity: FloatArray
+    belief_mean: dict[str, FloatArray]
+    belief_q: dict[str, FloatArray]
+    horizon_at: FloatArray
+    exit_at: FloatArray
+    h_collapse: float = 0.0
+    e_collapse: float = 0.0
+
+    @classmethod
+    def start(cls, dist: FloatArray, grid: int, rounds: int, nb: int) -> _Path:
+        alive_hedging = dist.copy()
+        alive_hedging[grid] = 0.0
+        return cls(dist, alive_hedging, alive_hedging.copy(),
+                   {p: np.zeros((rounds, 3)) for p in PLAYERS}, np.zeros(rounds + 1),
+                   np.zeros(rounds), {cp: np.zeros(rounds) for cp in COUNTERPARTS},
+                   {cp: np.zeros((rounds, len(QUANTILES))) for cp in COUNTERPARTS},
+                   np.zeros(rounds), np.zeros((rounds, len(EXITS))))  # fmt: skip
+
+    def round(self, t: int, sigma: FloatArray, grid: int, comps: np.ndarray,
+              beliefs: FloatArray, cap_of_state: FloatArray, sure: np.ndarray,
+              weights: FloatArray, hedge_weights: FloatArray,
+              transitions: FactoredTransitions) -> None:  # fmt: skip
+        """Record round ``t`` and move the masses to round ``t + 1`` (``sure``: the states
+        in which Syria hedges for sure; ``weights``, ``hedge_weights`` the profile weights
+        of ``sigma`` and of it restricted to hedging)."""
+        dist = self.dist
+        nb = beliefs.shape[-1]
+        self.collapsed[t] = dist[grid]
         stands = dist[:grid]
         total = float(stands.sum())
         for k, p in enumerate(PLAYERS):
-            acts[p][t] = stands @ sigma[:grid, k]
+            self.acts[p][t] = stands @ sigma[:grid, k]
         if total > 0:
-            capacity[t] = float(stands @ cap_of_state) / total
+            self.capacity[t] = float(stands @ cap_of_state) / total
             for c, cp in enumerate(COUNTERPARTS):
                 marginal = np.bincount(comps[:, c], weights=stands, minlength=nb) / total
-                belief_mean[cp][t] = float(marginal @ beliefs[c])
+                self.belief_mean[cp][t] = float(marginal @ beliefs[c])
                 cum = np.cumsum(marginal)
-                belief_q[cp][t] = beliefs[c][
+                self.belief_q[cp][t] = beliefs[c][
                     np.minimum(np.searchsorted(cum, np.array(QUANTILES) - 1e-12), nb - 1)
                 ]
-        transitions = law(t)
         # the horizon: paths on which Syria has hedged for sure so far
-        sure = sigma[:, 0, HEDGE] >= 1.0 - CERTAIN
-        sure[grid] = False
-        horizon_at[t] = float(alive_hedging[~sure].sum())
-        kept = np.where(sure, alive_hedging, 0.0)
+        self.horizon_at[t] = float(self.alive_hedging[~sure].sum())
+        kept = np.where(sure, self.alive_hedging, 0.0)
         # the exit: paths on which Syria's realised actions were all hedges
         for k, action in enumerate(EXITS):
-            exit_at[t, k] = float(realised @ sigma[:, 0, ACTIONS[SYRIA].index(action)])
-        only_hedge = sigma.copy()
-        only_hedge[:, 0] = 0.0
-        only_hedge[:, 0, HEDGE] = sigma[:, 0, HEDGE]
+            self.exit_at[t, k] = float(self.realised @ sigma[:, 0, ACTIONS[SYRIA].index(action)])
         # the three masses move in one push (the law is the same; a batch of weights)
-        weights = np.stack([_joint(dist, sigma), _joint(kept, sigma), _joint(realised, only_hedge)])
-        dist, alive_hedging, realised = transitions.push(weights, SHAPE)
-        h_collapse += float(alive_hedging[grid])
-        e_collapse += float(realised[grid])
-        alive_hedging[grid] = 0.0
-        realised[grid] = 0.0
-    collapsed[rounds] = dist[grid]
-    return Outcomes(
-        actions=acts,
-        collapsed=collapsed,
-        beliefs={cp: BeliefPath(belief_mean[cp], belief_q[cp]) for cp in COUNTERPARTS},
-        capacity=capacity,
-        horizon=Horizon(horizon_at, h_collapse, float(alive_hedging.sum())),
-        exit=Exit(exit_at, e_collapse, float(realised.sum())),
-    )
+        mass = np.stack([dist[:, None, None, None, None] * weights,
+                         kept[:, None, None, None, None] * weights,
+                         self.realised[:, None, None, None, None] * hedge_weights])  # fmt: skip
+        self.dist, self.alive_hedging, self.realised = transitions.push(mass, SHAPE)
+        self.h_collapse += float(self.alive_hedging[grid])
+        self.e_collapse += float(self.realised[grid])
+        self.alive_hedging[grid] = 0.0
+        self.realised[grid] = 0.0
+
+    def outcomes(self, grid: int) -> Outcomes:
+        rounds = len(self.capacity)
+        self.collapsed[rounds] = self.dist[grid]
+        return Outcomes(
+            actions=self.acts,
+            collapsed=self.collapsed,
+            beliefs={cp: BeliefPath(self.belief_mean[cp], self.belief_q[cp])
+                     for cp in COUNTERPARTS},  # fmt: skip
+            capacity=self.capacity,
+            horizon=Horizon(self.horizon_at, self.h_collapse, float(self.alive_hedging.sum())),
+            exit=Exit(self.exit_at, self.e_collapse, float(self.realised.sum())),
+        )

@@ -527,6 +527,23 @@ def _hazard_compiled(small: FloatArray, hazard: FloatArray, absorbed: FloatArray
                _offsets(hazard, full, actions), np.ascontiguousarray(absorbed), out)  # fmt: skip
 
 
+def _frozen(arr: FloatArray) -> FloatArray:
+    """A read-only copy of ``arr`` in memory of its own."""
+    out = arr.copy()
+    out.setflags(write=False)
+    return out
+
+
+def _unchecked(cls: type[Any], **values: Any) -> Any:
+    """An instance of the frozen dataclass ``cls`` with its fields set to ``values``,
+    without ``__post_init__`` (its checks): for arrays sliced out of an instance checked
+    already (:meth:`FactoredTransitions.member`)."""
+    obj = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(obj, name, value)
+    return obj
+
+
 @functools.lru_cache(maxsize=256)
 def _path(subscripts: str, *shapes: tuple[int, ...]) -> list[Any]:
     """The contraction order of an einsum, chosen once per subscripts and shapes."""
@@ -719,6 +736,23 @@ class FactoredTransitions(Transitions):
         if hazard is not None and hazard.batched:
             hazard = Hazard(hazard.probability[games], hazard.parents, hazard.players)
         return FactoredTransitions(factors, hazard, self.absorbing)
+
+    def member(self, b: int) -> FactoredTransitions:
+        """Batch member ``b``'s law (each batched kernel's and the hazard's slice ``b``,
+        copied into arrays of its own), built without checking its numbers again: they are
+        slices of this law's, checked when it was built. The same law as
+        ``take([b], shape)`` without the batch axis; about 7 ms a solve less than building
+        it with the checks in an analysis chunk's outcomes (32 members, 24 rounds)."""
+        factors = tuple(_unchecked(Factor, name=f.name, kernel=_frozen(f.kernel[b]),
+                                   parents=f.parents, players=f.players)
+                        if f.batched else f for f in self.factors)  # fmt: skip
+        hazard = self.hazard
+        if hazard is not None and hazard.batched:
+            hazard = _unchecked(Hazard, probability=_frozen(hazard.probability[b]),
+                                parents=hazard.parents, players=hazard.players)  # fmt: skip
+        return _unchecked(FactoredTransitions, factors=factors, hazard=hazard,
+                          absorbing=self.absorbing, kind=self.kind, _parents=self._parents,
+                          _hazard_parents=self._hazard_parents)  # fmt: skip
 
     # -- the operations ----------------------------------------------------
     def _letters(self, n_players: int) -> tuple[str, list[str], list[str], list[str], str]:
