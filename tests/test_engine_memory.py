@@ -17,9 +17,13 @@ from sim.stochastic.qre import LogitTracer, logit_limits, point_buffer
 from sim.stochastic.stage import TraceCache, WarmSources, _certified, select_stage
 
 
-def test_a_point_buffer_reads_back_what_was_written_and_zeros_elsewhere() -> None:
+@pytest.mark.parametrize("small", [0, qre.SMALL_BUFFER])
+def test_a_point_buffer_reads_back_what_was_written_and_zeros_elsewhere(
+        small: int, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """Ragged rows of random points written into a buffer read back bit for bit; the rest
-    of every row is 0 (an anonymous map is zero-filled), and an empty shape works."""
+    of every row is 0 (an anonymous map is zero-filled, and so is ordinary memory below
+    ``SMALL_BUFFER``: both routes), and an empty shape works."""
+    monkeypatch.setattr(qre, "SMALL_BUFFER", small)
     rng = np.random.default_rng(5)
     counts = rng.integers(0, 40, size=60)
     rows = [rng.normal(size=(int(c), 7)) for c in counts]
@@ -30,6 +34,8 @@ def test_a_point_buffer_reads_back_what_was_written_and_zeros_elsewhere() -> Non
     for r, p in enumerate(rows):
         np.testing.assert_array_equal(buf[r, : p.shape[0]], p)
         assert not buf[r, p.shape[0]:].any()
+    # the route taken: a memory map's buffer, or numpy's own memory
+    assert (buf.base is None) == (small > 0)
     assert point_buffer(3, 0, 7).shape == (3, 0, 7)
     assert point_buffer(0, 5, 7).shape == (0, 5, 7)
 

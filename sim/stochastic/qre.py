@@ -501,6 +501,10 @@ def _params(chord: bool = True) -> FloatArray:
                     dtype=np.float64)  # fmt: skip
 
 
+#: A :func:`point_buffer` up to this many bytes is ordinary (reused) memory, not a map.
+SMALL_BUFFER = 16 * 1024**2
+
+
 def point_buffer(count: int, rows: int, width: int) -> FloatArray:
     """``(count, rows, width)`` float64 zeros for ragged points (each game's trace record,
     or the warm sources gathered for the kernel): an anonymous memory map, so only the
@@ -510,9 +514,15 @@ def point_buffer(count: int, rows: int, width: int) -> FloatArray:
     of ``RECORD`` = 256 touch every huge page: the 7,252 traced games of the benchmark's
     first round made their whole record (208 MB) resident and zeroed it, 0.1-0.24 s of
     system time (278 page faults); here about one 4 KiB page a game (measured in the
-    commit that added it). Freed with the array (the map is unmapped)."""
+    commit that added it). Freed with the array (the map is unmapped).
+
+    A buffer of at most :data:`SMALL_BUFFER` bytes is ``numpy.zeros`` instead: the C
+    library hands back memory of the same size freed a round before, cleared in one pass,
+    where a fresh map faults in each 4 KiB page it writes (in an analysis chunk, 32
+    calibrations at the analysis grid, about 500 traced games a round: the sources
+    gathered for them cost 10.3 ms a round in a map, 2.2 ms as zeros, medians of 20)."""
     nbytes = count * rows * width * 8
-    if nbytes == 0:
+    if nbytes <= SMALL_BUFFER:
         return np.zeros((count, rows, width))
     buf = mmap.mmap(-1, nbytes)
     if hasattr(mmap, "MADV_NOHUGEPAGE"):  # in case the system's THP mode is "always"
