@@ -175,3 +175,25 @@ def test_a_refused_certificate_keeps_no_frame_alive() -> None:
     finally:
         if enabled:
             gc.enable()
+
+
+def test_the_cache_by_digest_is_the_cache_by_key() -> None:
+    """``store``/``find`` by a key's ``digest`` (what ``_qre`` uses, hashing each key once)
+    are ``put``/``get`` by the key: an entry stored either way is found either way, and a
+    key never stored is found neither way."""
+    cache = TraceCache()
+    rng = np.random.default_rng(12)
+    keys = [rng.bytes(64) for _ in range(6)]
+    values = [rng.normal(size=5) for _ in keys]
+    for k, (key, value) in enumerate(zip(keys, values, strict=True)):
+        if k % 2:
+            cache.put(key, value)
+        else:
+            cache.store(cache.digest(key), value)
+    for key, value in zip(keys, values, strict=True):
+        for hit in (cache.get(key), cache.find(cache.digest(key))):
+            assert hit is not None
+            np.testing.assert_array_equal(hit[0], value)
+    assert cache.digest(keys[0]) != cache.digest(keys[1])
+    other = rng.bytes(64)
+    assert cache.get(other) is None and cache.find(cache.digest(other)) is None

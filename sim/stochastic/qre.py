@@ -627,29 +627,27 @@ def _support_system(ev: _Evaluator, games: FloatArray, x: FloatArray,
     count, size = x.shape
     rows = np.arange(count)
     u, pairs = ev.values(games, lay.split(x))
-    res = np.zeros((count, size))
+    res = np.empty((count, size))
     jac = np.zeros((count, size, size))
+    # one player's rows at once (the same entries as row by row: each a copy of the same
+    # float or the same difference)
     for i, m in enumerate(lay.shape):
         b = lay.block(i)
         o = lay.offsets[i]
         r = ref[i]
-        u_ref = u[rows, r]
-        for j in range(m):
-            row = o + j
-            is_ref = r == row
-            in_sup = support[:, row] & ~is_ref
-            out_sup = ~support[:, row]
-            # reference row: probabilities sum to 1
-            res[:, row] = np.where(is_ref, x[:, b].sum(axis=1) - 1.0,
-                                   np.where(in_sup, u[:, row] - u_ref, x[:, row]))  # fmt: skip
-            jac[is_ref, row, o : o + m] = 1.0
-            jac[out_sup, row, row] = 1.0
-            for k in range(lay.n):
-                if k == i:
-                    continue
-                d = pairs[(i, k)]
-                diff = d[:, j, :] - d[rows, r - o, :]
-                jac[in_sup, row, lay.block(k)] = diff[in_sup]
+        is_ref = r[:, None] == o + np.arange(m)  # (N, m)
+        in_sup = support[:, b] & ~is_ref
+        out_sup = ~support[:, b]
+        # reference row: probabilities sum to 1
+        res[:, b] = np.where(is_ref, (x[:, b].sum(axis=1) - 1.0)[:, None],
+                             np.where(in_sup, u[:, b] - u[rows, r][:, None], x[:, b]))  # fmt: skip
+        jac[:, b, b] = is_ref[:, :, None] | (out_sup[:, :, None] & np.eye(m, dtype=bool))
+        for k in range(lay.n):
+            if k == i:
+                continue
+            d = pairs[(i, k)]  # (N, m, m_k)
+            diff = d - d[rows, r - o][:, None, :]
+            jac[:, b, lay.block(k)] = np.where(in_sup[:, :, None], diff, 0.0)
     return res, jac
 
 

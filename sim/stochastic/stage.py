@@ -184,7 +184,9 @@ class TraceCache:
     entry_bytes: int = 0
 
     @staticmethod
-    def _digest(key: bytes) -> bytes:
+    def digest(key: bytes) -> bytes:
+        """What the cache holds of ``key`` (:meth:`find` and :meth:`store` take it, so a
+        caller that looks a key up and then stores it hashes it once)."""
         return hashlib.blake2b(key, digest_size=32).digest()
 
     @staticmethod
@@ -199,10 +201,17 @@ class TraceCache:
         return self.entry_bytes + sys.getsizeof(self.limits)
 
     def get(self, key: bytes) -> tuple[FloatArray, FloatArray | None] | None:
-        return self.limits.get(self._digest(key))
+        return self.find(self.digest(key))
+
+    def find(self, digest: bytes) -> tuple[FloatArray, FloatArray | None] | None:
+        """:meth:`get` by the key's :meth:`digest`."""
+        return self.limits.get(digest)
 
     def put(self, key: bytes, value: FloatArray, source: FloatArray | None = None) -> None:
-        digest = self._digest(key)
+        self.store(self.digest(key), value, source)
+
+    def store(self, digest: bytes, value: FloatArray, source: FloatArray | None = None) -> None:
+        """:meth:`put` by the key's :meth:`digest`."""
         if digest in self.limits:
             return
         entry = (np.array(value, dtype=np.float64), source)
@@ -382,8 +391,9 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
     leaves: dict[int, FloatArray | None] = {}
     first: dict[bytes, int] = {}
     todo = []
+    digests = [cache.digest(key) for key in keys]  # each key hashed once, looked up, stored
     for r, key in enumerate(keys):
-        hit = cache.get(key)
+        hit = cache.find(digests[r])
         if hit is not None:
             flat[left[r]] = hit[0]
             leaves[r] = hit[1]
@@ -417,7 +427,7 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
             if warm:
                 leaves[todo[r]] = _leaves(limits, r)
             if good[r]:
-                cache.put(keys[todo[r]], profile, leaves.get(todo[r]))
+                cache.store(digests[todo[r]], profile, leaves.get(todo[r]))
         for r, key in enumerate(keys):
             if key in first and first[key] != r:
                 flat[left[r]] = flat[left[first[key]]]

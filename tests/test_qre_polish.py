@@ -1,0 +1,70 @@
+"""The polish's Newton system (sim.stochastic.qre._support_system) against its definition.
+
+The residual of a profile ``x`` on a support: for each player ``i`` with reference action
+``r_i`` (its most likely), ``sum_j x_ij - 1`` in ``r_i``'s row, ``U_ij(x) - U_ir_i(x)`` in a
+row of another support action, ``x_ij`` in a row outside the support (``U_ij`` the
+expected payoff of ``i``'s action ``j`` when the others play ``x``). Every entry is affine
+in each single coordinate of ``x`` (``U_ij`` is multilinear in the other players'
+probabilities and does not read ``i``'s own), so a central difference
+``(F(x + h e_c) - F(x - h e_c)) / 2h`` is its partial derivative up to rounding: the
+Jacobian must be that, column by column."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.stochastic import qre
+
+
+def _definition(games: np.ndarray, x: np.ndarray, support: np.ndarray,
+                ref: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:  # fmt: skip
+    """The residual written out row by row from expected payoffs (``games`` ``(N, n, *m)``)."""
+    lay = qre._Layout(shape)
+    n = len(shape)
+    out = np.zeros(x.shape)
+    for z in range(x.shape[0]):
+        for i, m in enumerate(shape):
+            o = lay.offsets[i]
+            # U_ij: i's payoff of each action against the others' mixed play
+            u = np.moveaxis(games[z, i], i, 0)
+            for k in reversed(range(n)):
+                if k != i:
+                    axis = k + 1 if k < i else k
+                    u = np.tensordot(u, x[z, lay.offsets[k]: lay.offsets[k] + shape[k]],
+                                     axes=([axis], [0]))  # fmt: skip
+            for j in range(m):
+                row = o + j
+                if row == ref[i][z]:
+                    out[z, row] = x[z, o: o + m].sum() - 1.0
+                elif support[z, row]:
+                    out[z, row] = u[j] - u[ref[i][z] - o]
+                else:
+                    out[z, row] = x[z, row]
+    return out
+
+
+@pytest.mark.parametrize("shape", [(3, 3, 3, 3), (2, 3, 4), (3, 2)])
+def test_the_support_system_is_the_residual_and_its_derivative(shape: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(11)
+    count = 7
+    lay = qre._Layout(shape)
+    games = rng.normal(size=(count, len(shape), *shape))
+    x = np.concatenate([rng.dirichlet(np.ones(m), size=count) for m in shape], axis=1)
+    support = rng.random(x.shape) < 0.6
+    ref = [lay.offsets[i] + x[:, lay.block(i)].argmax(axis=1) for i in range(len(shape))]
+    for r in ref:
+        support[np.arange(count), r] = True
+    ev = qre._Evaluator(shape)
+    res, jac = qre._support_system(ev, games, x, support, ref)
+    np.testing.assert_allclose(res, _definition(games, x, support, ref, shape), atol=1e-12)
+    h = 1e-4
+    for c in range(x.shape[1]):
+        up, down = x.copy(), x.copy()
+        up[:, c] += h
+        down[:, c] -= h
+        slope = (_definition(games, up, support, ref, shape)
+                 - _definition(games, down, support, ref, shape)) / (2 * h)  # fmt: skip
+        np.testing.assert_allclose(jac[:, :, c], slope, atol=1e-9)
+    # the rows differ in kind, so a Jacobian of one kind everywhere could not pass
+    assert np.any(jac == 1.0) and np.any((jac != 0.0) & (jac != 1.0))
