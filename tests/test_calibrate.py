@@ -111,6 +111,49 @@ def test_the_independent_check_can_fail() -> None:
     assert not LEDGER.satisfied(bad)[0][LEDGER.ids().index("K01")]
 
 
+# -- the checks read only the payoffs they name ----------------------------------------------
+def _extra(cid: str, holds: str, at: dict[str, object]) -> Constraint:
+    raw = {"id": cid, "claims": ["C05"], "restatement": "r", "holds": holds, "at": at}
+    return parse_constraint(raw, "test")
+
+
+#: Constraints beyond the shipped ledger's: states that set the same parameters to numbers
+#: (stacked as numbers), set beliefs, read several players and unary minus.
+EXTRA = (
+    _extra("X1", "iran[hedge, support, interdict, engage] - gulf[hedge, support, interdict, "
+                 "wait] > war_cost",
+           {"beliefs": {"iran": 0.3, "gulf": 0.9}, "set": {"gulf_incentive": "lower",
+                                                           "war_cost": 2.0}}),
+    _extra("X2", "syria[hedge, condition, escalate, isolate] * 2 < israel[realign, withdraw, "
+                 "restrain, wait]", {"set": {"gulf_incentive": 5.0, "war_cost": 1.5}}),
+    _extra("X3", "-syria[align, support, interdict, engage] / 3 + gulf[realign, withdraw, "
+                 "interdict, engage] >= 0", {"beliefs": {"israel": 0.1}}),
+)
+
+
+@pytest.mark.parametrize("size", [1, 5, 400])
+def test_the_checks_margins_are_the_whole_stage_games_bit_for_bit(size: int) -> None:
+    """:meth:`ConstraintLedger.margins` (only the payoff cells the constraints read, the
+    states that read one player evaluated together: ``read_payoffs``) equals
+    :meth:`ConstraintLedger.reference_margins` (each state's whole stage game by
+    :func:`sim.article.terms.reference_payoffs`, the term-by-term sum of every player's
+    terms on the grid) bit for bit: the same operations in the same order at every cell, so
+    the sampler accepts and rejects, and draws, what the straightforward evaluation would.
+    Random calibrations in the box of bounds (most violate some constraint), the shipped
+    ledger with :data:`EXTRA`; each constraint alone (no shared reads) too."""
+    ledger = ConstraintLedger(LEDGER.constraints + EXTRA, (), "both")
+    space = Space.of(ledger, Parameters())
+    params = space.params(np.random.default_rng(size).random((size, space.dim)))
+    fast, reference = ledger.margins(params), ledger.reference_margins(params)
+    assert fast.shape == reference.shape == (size, len(ledger.constraints))
+    assert np.array_equal(fast, reference)
+    for k, c in enumerate(ledger.constraints):
+        assert np.array_equal(np.broadcast_to(c.margin(params), (size,)), reference[:, k])
+    one = ledger.margins(Parameters())  # one calibration of floats
+    assert one.shape == (1, len(ledger.constraints))
+    assert np.array_equal(one, ledger.reference_margins(Parameters()))
+
+
 def test_held_parameters_are_never_drawn() -> None:
     base = Parameters(shipment_limit_signal=1.0, capacity_iran=0.7)
     cal = calibrate(_setting(base), 8, seed=1, **FAST)

@@ -29,7 +29,7 @@ patron's cost use ``d_j``; protection enters through the hazard (:mod:`sim.artic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -463,6 +463,40 @@ def reference_payoffs(
     """One state's stage payoffs as the plain term-by-term sum, ``(n_players, *SHAPE)``
     (the reference the affine map is tested against)."""
     return _player_totals(params, rnd, Features(beliefs, hazard))
+
+
+def payoff_cells(params: Parameters, rnd: RoundData, feats: Features,
+                 cells: Sequence[tuple[int, tuple[int, ...]]]) -> FloatArray:  # fmt: skip
+    """A few stage payoffs, ``cells`` of ``(player index, pure profile of action indices)``,
+    shape ``(*batch, len(cells))``: the sums of :func:`reference_payoffs` at those cells, in
+    the same order and so to the same bits, without the grid.
+
+    Only the players read are evaluated, each of their terms in the shape it has (most read
+    one or two players' actions, not all four), and only the cells read are taken from it,
+    so a claim's constraint that reads two payoffs costs two cells of one player's terms
+    instead of ``n_players * 81`` cells of every term (:mod:`sim.calibrate.constraints`).
+    ``batch`` is the batch shape of what those terms read (any shape that broadcasts).
+    """
+    totals: dict[tuple[int, ...], Any] = {}
+    for player in sorted({i for i, _ in cells}):
+        columns = tuple(k for k, (i, _) in enumerate(cells) if i == player)
+        axes = np.array([cells[k][1] for k in columns], dtype=np.intp).reshape(-1, N_AXES).T
+        zero = np.zeros_like(axes[0])
+        total: Any = 0.0  # 0.0 + x is x, as in the grid's zeros + x
+        for term in terms_of(PLAYERS[player]):
+            value = np.asarray(term.fn(params, rnd, feats), dtype=np.float64)
+            value = value.reshape((1,) * (N_AXES - value.ndim) + value.shape)
+            # an axis the term does not vary along (size 1) is read at 0: what the grid's
+            # broadcast repeats there
+            index = tuple(axes[k] if value.shape[value.ndim - N_AXES + k] > 1 else zero
+                          for k in range(N_AXES))  # fmt: skip
+            total = total + value[(..., *index)]
+        totals[columns] = total
+    batch = np.broadcast_shapes(*(t.shape[:-1] for t in totals.values()))
+    out = np.empty(batch + (len(cells),))
+    for columns, total in totals.items():
+        out[..., list(columns)] = total
+    return out
 
 
 @dataclass(frozen=True)

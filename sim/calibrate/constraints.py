@@ -19,8 +19,9 @@ comparisons). Every parse error names the file, the constraint and the key, on o
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,10 @@ OPERATORS: dict[type[ast.cmpop], tuple[str, int, bool]] = {
     ast.Lt: ("<", -1, True),
     ast.LtE: ("<=", -1, False),
 }
+
+
+#: A stage payoff a constraint reads: ``(player index, profile of action indices)``.
+Cell = tuple[int, tuple[int, ...]]
 
 
 class LedgerError(HedgesimError):
@@ -89,6 +94,9 @@ class Constraint:
     _rhs: ast.expr | None = field(default=None, repr=False, compare=False)
     _sign: int = field(default=1, repr=False, compare=False)
     strict: bool = True
+    #: The stage payoffs the constraint reads, each once (read off the expressions when
+    #: parsed: :func:`_cells`).
+    cells: tuple[Cell, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def parameters(self) -> frozenset[str]:
@@ -100,36 +108,94 @@ class Constraint:
 
     def margin(self, params: Parameters, cache: dict[State, Any] | None = None) -> FloatArray:
         """``(B,)`` (or a scalar for one calibration): positive where the constraint holds
-        strictly."""
+        strictly. ``cache`` holds, per state, the parameters there and the payoffs already
+        read (:meth:`ConstraintLedger.margins` fills it for every constraint at once)."""
         cache = {} if cache is None else cache
-        at = self.state.apply(params)
-        lhs = _evaluate(self._lhs, at, self.state, cache)
-        rhs = _evaluate(self._rhs, at, self.state, cache)
+        if self.state not in cache:
+            cache.update(read_payoffs(params, {self.state: self.cells}))
+        at, known = cache[self.state]
+        lhs = _evaluate(self._lhs, at, known.__getitem__)
+        rhs = _evaluate(self._rhs, at, known.__getitem__)
         return np.asarray(self._sign * (lhs - rhs), dtype=np.float64)
 
-    def satisfied(self, params: Parameters, cache: dict[State, Any] | None = None) -> Any:
+    def satisfied(self, params: Parameters,
+                  cache: dict[State, Any] | None = None) -> Any:  # fmt: skip
         m = self.margin(params, cache)
         return m > 0 if self.strict else m >= 0
 
 
-def _payoffs(params: Parameters, state: State, cache: dict[State, Any]) -> FloatArray:
-    """``(*batch, n_players, *SHAPE)``: the stage payoffs at ``state`` (cached per state)."""
-    if state not in cache:
-        rnd = terms.RoundData.at_rest(params)
-        cache[state] = terms.reference_payoffs(params, rnd, state.belief_values(params), 0.0)
-    return np.asarray(cache[state])
+def read_payoffs(params: Parameters, reads: Mapping[State, Sequence[Cell]]
+                 ) -> dict[State, tuple[Parameters, dict[Cell, Any]]]:  # fmt: skip
+    """Each state's parameters (``params`` with the state's replacements) and the stage payoffs
+    ``reads`` names there, each ``(*batch,)`` (capacities at rest, no hazard).
+
+    Only the players and profiles read are evaluated (:func:`sim.article.terms.payoff_cells`,
+    to the bits of :func:`sim.article.terms.reference_payoffs`), and the states that read one
+    player are evaluated together, their differing parameters and beliefs stacked on a
+    leading axis, so each term of each player is evaluated once whatever the states.
+    """
+    ats = {state: state.apply(params) for state in reads}
+    out: dict[State, tuple[Parameters, dict[Cell, Any]]] = {s: (ats[s], {}) for s in reads}
+    groups: dict[tuple[State, ...], set[int]] = {}
+    for player in range(len(PLAYERS)):
+        states = tuple(s for s, cells in reads.items() if any(c[0] == player for c in cells))
+        if states:
+            groups.setdefault(states, set()).add(player)
+    for states, players in groups.items():
+        cells = list(dict.fromkeys(c for s in states for c in reads[s] if c[0] in players))
+        at, beliefs, stacked = _stack_states(states, [ats[s] for s in states])
+        values = terms.payoff_cells(at, terms.RoundData.at_rest(at),
+                                    terms.Features(beliefs, 0.0), cells)  # fmt: skip
+        if stacked:  # the leading axis is the states' (size 1 where no term read it)
+            values = values.reshape((1,) * (stacked + 1 - values.ndim) + values.shape)
+        for j, state in enumerate(states):
+            mine = values[min(j, len(values) - 1)] if stacked else values
+            want = set(reads[state])
+            out[state][1].update({c: mine[..., k] for k, c in enumerate(cells) if c in want})
+    return out
 
 
-def _evaluate(node: Any, params: Parameters, state: State, cache: dict[State, Any]) -> Any:
+def _stack_states(states: Sequence[State], ats: Sequence[Parameters]
+                  ) -> tuple[Parameters, dict[str, Any], int]:  # fmt: skip
+    """One state's parameters and beliefs; or several states' with what differs between them
+    stacked on a leading axis, ``(n_states, *batch)``, and the number of those axes (0 when
+    nothing differs)."""
+    beliefs = [s.belief_values(a) for s, a in zip(states, ats, strict=True)]
+    if len(states) == 1:
+        return ats[0], beliefs[0], 0
+    ndims = []
+
+    def stack(values: list[Any]) -> Any:
+        if all(v is values[0] for v in values):
+            return values[0]
+        if not any(isinstance(v, np.ndarray) and v.ndim for v in values):  # numbers only
+            batch_ndim = max((v.ndim for v in ats[0].as_dict().values()
+                              if isinstance(v, np.ndarray)), default=0)  # fmt: skip
+            out = np.array(values, dtype=np.float64).reshape((-1,) + (1,) * batch_ndim)
+        else:
+            out = np.stack(np.broadcast_arrays(*values))
+        ndims.append(out.ndim)
+        return out
+
+    names = sorted({name for s in states for name, _ in s.set})
+    at = ats[0].replace(**{n: stack([getattr(a, n) for a in ats]) for n in names}) if names \
+        else ats[0]  # fmt: skip
+    joint = {cp: stack([b[cp] for b in beliefs]) for cp in beliefs[0]}
+    return at, joint, max(ndims, default=0)
+
+
+def _evaluate(node: Any, params: Parameters, payoff: Callable[[Cell], Any]) -> Any:
+    """An expression's value (the grammar of the module docstring); ``payoff`` reads a stage
+    payoff ``(player index, profile)``."""
     if isinstance(node, ast.Constant):
         return float(node.value)  # type: ignore[arg-type]
     if isinstance(node, ast.Name):
         return np.asarray(getattr(params, node.id), dtype=np.float64)
     if isinstance(node, ast.UnaryOp):
-        return -_evaluate(node.operand, params, state, cache)
+        return -_evaluate(node.operand, params, payoff)
     if isinstance(node, ast.BinOp):
-        a = _evaluate(node.left, params, state, cache)
-        b = _evaluate(node.right, params, state, cache)
+        a = _evaluate(node.left, params, payoff)
+        b = _evaluate(node.right, params, payoff)
         if isinstance(node.op, ast.Add):
             return a + b
         if isinstance(node.op, ast.Sub):
@@ -138,9 +204,7 @@ def _evaluate(node: Any, params: Parameters, state: State, cache: dict[State, An
             return a * b
         return a / b
     # a stage payoff: player[a_syria, a_iran, a_israel, a_gulf]
-    player, profile = node._hedgesim_payoff
-    u = _payoffs(params, state, cache)
-    return u[(..., player, *profile)]
+    return payoff(node._hedgesim_payoff)
 
 
 def _parse_expression(node: ast.expr, where: str) -> ast.expr:
@@ -180,6 +244,12 @@ def _parse_expression(node: ast.expr, where: str) -> ast.expr:
         return node
     raise LedgerError(f"{where}: unsupported expression {ast.unparse(node)!r} (numbers, "
                       "+ - * /, parameter names and PLAYER[actions] payoffs only)")  # fmt: skip
+
+
+def _cells(*sides: ast.expr) -> tuple[Cell, ...]:
+    """The stage payoffs ``(player index, profile)`` parsed expressions read, each once."""
+    read = [n for side in sides for n in ast.walk(side) if hasattr(n, "_hedgesim_payoff")]
+    return tuple(dict.fromkeys(n._hedgesim_payoff for n in read))
 
 
 def _parse_state(raw: Any, where: str) -> State:
@@ -246,6 +316,7 @@ def parse_constraint(raw: Any, where: str) -> Constraint:
         _rhs=rhs,
         _sign=sign,
         strict=strict,
+        cells=_cells(lhs, rhs),
     )
 
 
@@ -269,19 +340,51 @@ class ConstraintLedger:
         return self.subset([c for c in self.ids() if c != cid])
 
     def margins(self, params: Parameters) -> FloatArray:
-        """``(B, K)``: each calibration's margin on each constraint."""
-        cache: dict[State, Any] = {}
-        cols = [np.atleast_1d(c.margin(params, cache)) for c in self.constraints]
-        size = max((len(c) for c in cols), default=1)
-        if not cols:
-            return np.zeros((size, 0))
-        return np.stack([np.broadcast_to(c, (size,)) for c in cols], axis=1)
+        """``(B, K)``: each calibration's margin on each constraint (the payoffs read at a
+        state evaluated once for every constraint: :func:`read_payoffs`)."""
+        cache: dict[State, Any] = read_payoffs(params, self._cells)
+        return _stack([c.margin(params, cache) for c in self.constraints])
+
+    def reference_margins(self, params: Parameters) -> FloatArray:
+        """:meth:`margins` the straightforward way: each constraint's state's whole stage
+        game by :func:`sim.article.terms.reference_payoffs`, read where the constraint
+        reads it (what the tests and ``benchmarks/bench_analyze.py`` compare against)."""
+        cols, games = [], {}
+        for c in self.constraints:
+            at = c.state.apply(params)
+            if c.state not in games:  # once per state
+                games[c.state] = terms.reference_payoffs(
+                    at, terms.RoundData.at_rest(at), c.state.belief_values(at), 0.0)
+
+            def payoff(cell: Cell, u: Any = games[c.state]) -> Any:
+                return u[(..., cell[0], *cell[1])]
+
+            lhs, rhs = _evaluate(c._lhs, at, payoff), _evaluate(c._rhs, at, payoff)
+            cols.append(np.asarray(c._sign * (lhs - rhs), dtype=np.float64))
+        return _stack(cols)
+
+    @functools.cached_property
+    def _cells(self) -> dict[State, list[Cell]]:
+        """Each state's payoffs read by some constraint, each once."""
+        out: dict[State, dict[Cell, None]] = {}
+        for c in self.constraints:
+            out.setdefault(c.state, {}).update(dict.fromkeys(c.cells))
+        return {state: list(cells) for state, cells in out.items()}
 
     def satisfied(self, params: Parameters) -> np.ndarray:
         """``(B, K)`` booleans: which constraints each calibration satisfies."""
         m = self.margins(params)
         strict = np.array([c.strict for c in self.constraints], dtype=bool)
         return np.where(strict, m > 0, m >= 0)
+
+
+def _stack(cols: list[Any]) -> FloatArray:
+    """``(B, K)`` from K margins, each ``(B,)`` or a scalar."""
+    size = max((np.size(c) for c in cols), default=1)
+    out = np.empty((size, len(cols)))
+    for k, c in enumerate(cols):
+        out[:, k] = c
+    return out
 
 
 def load_constraints(path: str | Path = LEDGER_PATH) -> ConstraintLedger:
@@ -303,6 +406,10 @@ def load_constraints(path: str | Path = LEDGER_PATH) -> ConstraintLedger:
             raise LedgerError(f"{where}: constraints[{k}] ({c.id}).claims: unknown claim "
                               f"{unknown[0]!r}")  # fmt: skip
         constraints.append(c)
+    # one State object per distinct state: the checks key their payoffs by state, and a key
+    # that is the same object needs no comparison
+    states: dict[State, State] = {}
+    constraints = [replace(c, state=states.setdefault(c.state, c.state)) for c in constraints]
     ids = [c.id for c in constraints]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:

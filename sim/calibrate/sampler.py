@@ -23,6 +23,7 @@ fixes) are never drawn.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,14 +69,17 @@ class Space:
     def params(self, unit: FloatArray) -> Parameters:
         """The batch of calibrations at unit-cube coordinates ``(B, D)``."""
         x = self.lower + np.asarray(unit) * (self.upper - self.lower)
-        changes = {n: np.ascontiguousarray(x[:, k]) for k, n in enumerate(self.names)}
+        columns = np.ascontiguousarray(x.T)  # each parameter's values contiguous, one copy
+        changes = dict(zip(self.names, columns, strict=True))
         size = x.shape[0]
-        fixed = {
-            k: np.full(size, float(v))
-            for k, v in self.base.as_dict().items()
-            if k not in changes
-        }
+        fixed = {k: np.full(size, v) for k, v in self._fixed.items()}
         return Parameters(**fixed, **changes)
+
+    @functools.cached_property
+    def _fixed(self) -> dict[str, float]:
+        """The values of the parameters not drawn (``base``'s)."""
+        drawn = set(self.names)
+        return {k: float(v) for k, v in self.base.as_dict().items() if k not in drawn}
 
     def unit(self, params: Parameters) -> FloatArray:
         """Unit-cube coordinates ``(B, D)`` of a batch (or one calibration)."""
