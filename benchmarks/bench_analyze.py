@@ -4,12 +4,17 @@ Measured in the same run, on the baseline scenario at the analysis grid
 (:data:`sim.calibrate.setting.ANALYSIS_RESOLUTION`) over ``--rounds`` rounds (default: the
 scenario's 24, as the default analysis):
 
-- the constraint check: calibrations checked per second against every constraint of the
-  ledger (one vector evaluation of a batch);
+- the constraint check: calibrations checked per CPU second against every constraint of
+  the ledger (one vector evaluation of a batch of 20,000), and CPU ms a check of 4 (the
+  median batch of hit-and-run's shrinking steps);
 - the rejection pilot: its acceptance rate (the supported set's share of the box);
 - hit-and-run: supported calibrations drawn per second;
 - the relaxed sets of claim importance: the time to draw ``importance_n`` calibrations
-  from each, and how many of those violate the constraint left out (the only ones solved);
+  from each in lockstep, as ``analyze`` does, and how many of those violate the constraint
+  left out (the only ones solved); and one set at a time;
+- each of the checks and draws also with the straightforward check (every state's whole
+  stage game, :class:`Straightforward`: the check before wave 9), run alternately with the
+  fast one, their CPU ratio and whether they agree bit for bit (``--skip-reference``: not);
 - solving: calibrations solved per second in chunks (one ``answer_batch`` call per chunk,
   the engine's batch axis), against a one-by-one loop over the same calibrations (one call
   each), and with 2 local worker processes (4 chunks, pool start-up included); their
@@ -47,16 +52,17 @@ from typing import Any
 
 import numpy as np
 
-from sim.article.parameters import stack
+from sim.article.parameters import Parameters, stack
 from sim.calibrate.analysis import (
     AnalysisOptions,
     draw_relaxed,
+    draw_relaxed_sets,
     factor_columns,
     knife_edge_calibrations,
     sobol_precision,
     sobol_projection,
 )
-from sim.calibrate.constraints import load_constraints
+from sim.calibrate.constraints import ConstraintLedger, load_constraints
 from sim.calibrate.sampler import Space, draw, rejection_pilot
 from sim.calibrate.setting import load_setting
 from sim.calibrate.solving import solve_calibrations
@@ -76,6 +82,42 @@ def _median_time(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any
     return statistics.median(walls), statistics.median(cpus), out
 
 
+@dataclasses.dataclass(frozen=True)
+class Straightforward(ConstraintLedger):
+    """The ledger checked the way it was before wave 9: each state's whole stage game
+    (:meth:`ConstraintLedger.reference_margins`), for the draw lines' before/after."""
+
+    def margins(self, params: Parameters) -> Any:
+        return self.reference_margins(params)
+
+
+def _alternate(new: Callable[[], Any], old: Callable[[], Any], args: argparse.Namespace
+               ) -> tuple[tuple[float, float], tuple[Any, Any]]:  # fmt: skip
+    """Median CPU seconds of ``new`` and ``old`` run alternately ``--repeats`` times (``old``
+    not at all with ``--skip-reference``: then ``nan``), and their last results."""
+    cpus: tuple[list[float], list[float]] = ([], [])
+    out: list[Any] = [None, None]
+    for _ in range(args.repeats):
+        for k, fn in enumerate((new, old)):
+            if k and args.skip_reference:
+                cpus[k].append(math.nan)
+                continue
+            c = time.process_time()
+            out[k] = fn()
+            cpus[k].append(time.process_time() - c)
+    return (statistics.median(cpus[0]), statistics.median(cpus[1])), (out[0], out[1])
+
+
+def _against(old: float, ratio: float, new_out: Any, old_out: Any, unit: str) -> str:
+    """The before/after part of a draw line."""
+    if math.isnan(old):
+        return ""
+    same = "" if new_out is None else \
+        f"; identical: {np.asarray(new_out).tobytes() == np.asarray(old_out).tobytes()}"
+    value = f"{old:,.0f}" if old >= 100 else f"{old:.3g}"
+    return f" (checked straightforwardly: {value}{unit}; {ratio:.1f}x{same})"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=16, help="calibrations solved (default 16)")
@@ -89,6 +131,8 @@ def main() -> None:
                     help="only the projections, from --cpu-per-solve")
     ap.add_argument("--cpu-per-solve", type=float, default=0.0,
                     help="CPU s per solve for --skip-solving")
+    ap.add_argument("--skip-reference", action="store_true",
+                    help="no straightforward checks (the draw lines' before)")
     args = ap.parse_args()
 
     ledger = load_constraints()
@@ -101,26 +145,49 @@ def main() -> None:
     print(f"load average at the start: {os.getloadavg()[0]:.1f}")
 
     box = space.params(rng.random((20_000, space.dim)))
-    t_check, _, _ = _median_time(lambda: ledger.satisfied(box), args.repeats)
+    straight = Straightforward(ledger.constraints, ledger.held, ledger.path)
+    (c_check, c_check_old), (m_new, m_old) = _alternate(
+        lambda: ledger.margins(box), lambda: straight.margins(box), args)
     print(f"constraint check: {len(ledger.constraints)} constraints, {space.dim} drawn "
-          f"parameters: {20_000 / t_check:,.0f} calibrations/s")
+          f"parameters, batches of 20,000: {20_000 / c_check:,.0f} calibrations/CPU s"
+          + _against(20_000 / c_check_old, c_check_old / c_check, m_new, m_old, "/CPU s"))
+    small = space.params(rng.random((4, space.dim)))  # hit-and-run's median batch
+    (c_small, c_small_old), _ = _alternate(
+        lambda: [ledger.margins(small) for _ in range(200)],
+        lambda: [straight.margins(small) for _ in range(200)], args)
+    print(f"  batches of 4: {c_small / 200 * 1e3:.2f} CPU ms a check"
+          + _against(c_small_old / 200 * 1e3, c_small_old / c_small, None, None, " ms"))
     _, made, kept = rejection_pilot(ledger, space, np.random.default_rng(1), 100_000, 10**9)
     print(f"rejection: acceptance rate {kept / made:.2g} ({kept} of {made:,}): "
-          f"{kept / made * 20_000 / t_check:.2f} supported calibrations/s")
+          f"{kept / made * 20_000 / c_check:.2f} supported calibrations/CPU s")
     t_draw, _, drawn = _median_time(lambda: draw(ledger, space, 256, 2, pilot=20_000),
                                     args.repeats)  # fmt: skip
-    print(f"hit-and-run: 256 supported calibrations in {t_draw:.1f} s: "
-          f"{256 / t_draw:.1f} calibrations/s")
+    (c_draw, c_draw_old), (d_new, d_old) = _alternate(
+        lambda: draw(ledger, space, 256, 2, pilot=20_000).unit,
+        lambda: draw(straight, space, 256, 2, pilot=20_000).unit, args)
+    print(f"hit-and-run: 256 supported calibrations in {t_draw:.1f} s, {c_draw:.1f} CPU s "
+          f"({256 / c_draw:.1f} calibrations/CPU s)"
+          + _against(c_draw_old, c_draw_old / c_draw, d_new, d_old, " CPU s"))
 
-    m = default.importance_n
-    t = time.perf_counter()
-    outside = 0
-    for k, cid in enumerate(ledger.ids()):
-        unit = draw_relaxed(ledger, space, cid, m, 100 + k, {})
-        outside += int((~ledger.satisfied(space.params(unit))[:, k]).sum())
-    t_relaxed = time.perf_counter() - t
-    print(f"relaxed sets: {m} draws from each of {len(ledger.ids())} in {t_relaxed:.1f} s; "
-          f"{outside} of {m * len(ledger.ids())} violate the constraint left out (solved)")
+    m, ids = default.importance_n, ledger.ids()
+    t_relaxed, c_relaxed, relaxed = _median_time(
+        lambda: draw_relaxed_sets(ledger, space, m, 100, {}), args.repeats)
+    outside = sum(int((~ledger.satisfied(space.params(unit))[:, k]).sum())
+                  for k, unit in enumerate(relaxed))  # fmt: skip
+    print(f"relaxed sets: {m} draws from each of {len(ids)} in lockstep in {t_relaxed:.1f} s, "
+          f"{c_relaxed:.1f} CPU s; {outside} of {m * len(ids)} violate the constraint left out "
+          "(solved)")
+    if not args.skip_reference:
+        (c_each, c_each_old), (e_new, e_old) = _alternate(
+            lambda: [draw_relaxed(ledger, space, cid, m, 100 + k, {}) for k, cid in enumerate(ids)],
+            lambda: [draw_relaxed(straight, space, cid, m, 100 + k, {})
+                     for k, cid in enumerate(ids)], args)  # fmt: skip
+        same = all(a.tobytes() == b.tobytes() == c.tobytes()
+                   for a, b, c in zip(relaxed, e_new, e_old, strict=True))  # fmt: skip
+        print(f"  one set at a time {c_each:.1f} CPU s, checked straightforwardly "
+              f"{c_each_old:.1f} CPU s: lockstep {c_each / c_relaxed:.1f}x and "
+              f"{c_each_old / c_relaxed:.1f}x less CPU; identical draws: {same}")
+    print(f"load average now {os.getloadavg()[0]:.1f}")
 
     if args.skip_solving:
         cpu, rate, pool_rate = args.cpu_per_solve, 0.0, 0.0
@@ -174,12 +241,12 @@ def _project(default: AnalysisOptions, space: Any, outside: int, m: int, sets: i
           f"and {leaders} leading factors' on the other {base - screen} ({sobol}); importance "
           f"{m} draws x {sets} sets ({outside} solved); knife edges {knife}): {solves} solves, "
           f"{solves * cpu / 60:.1f} CPU min of solving at {cpu:.2f} CPU s a solve")
-    print(f"  projected on 2 idle cores (CPU s per calibration / 2 workers, the relaxed sets "
-          f"split over them, drawing in the parent): "
-          f"{(drawing + t_relaxed / 2 + solves * cpu / 2) / 60:.1f} min")
+    print(f"  projected on 2 idle cores (CPU s per calibration / 2 workers, drawing in the "
+          f"parent, the relaxed sets in lockstep): "
+          f"{(drawing + t_relaxed + solves * cpu / 2) / 60:.1f} min")
     if rate and pool_rate:
         print(f"  projected at the rates measured here: 2 processes "
-              f"{(drawing + t_relaxed / 2 + solves / pool_rate) / 60:.1f} min; in process "
+              f"{(drawing + t_relaxed + solves / pool_rate) / 60:.1f} min; in process "
               f"{(drawing + t_relaxed + solves / rate) / 60:.1f} min")
     path = Path(args.analysis)
     if not path.exists():

@@ -19,6 +19,7 @@ from scipy import stats
 from sim.article.actors import ACTIONS, COUNTERPARTS, PLAYERS
 from sim.article.parameters import SPECS, Parameters, check_bounds
 from sim.article.thresholds import stage_game
+from sim.calibrate.analysis import draw_relaxed, draw_relaxed_sets
 from sim.calibrate.calibration import calibrate, calibrations_csv, read_calibrations
 from sim.calibrate.conflicts import InfeasibleLedgerError
 from sim.calibrate.constraints import (
@@ -28,7 +29,7 @@ from sim.calibrate.constraints import (
     load_constraints,
     parse_constraint,
 )
-from sim.calibrate.sampler import Space, draw
+from sim.calibrate.sampler import Space, draw, draw_each
 from sim.calibrate.sensitivity import sobol_design, sobol_indices
 from sim.calibrate.setting import Setting
 from sim.claims import load_ledger
@@ -152,6 +153,28 @@ def test_the_checks_margins_are_the_whole_stage_games_bit_for_bit(size: int) -> 
     one = ledger.margins(Parameters())  # one calibration of floats
     assert one.shape == (1, len(ledger.constraints))
     assert np.array_equal(one, ledger.reference_margins(Parameters()))
+
+
+def test_sets_drawn_in_lockstep_are_each_sets_own_draws() -> None:
+    """:func:`draw_each` runs several sets' samplers side by side and checks the points they
+    all ask about in one evaluation of the ledger; each set's draws are :func:`draw`'s on
+    its own subset of the ledger, to the bit (a point's margins do not depend on the points
+    checked with it). Relaxed sets of the shipped ledger (hit-and-run) and the empty set (the
+    whole box: rejection), each with its own seed; and the analysis's relaxed sets."""
+    space = Space.of(LEDGER, Parameters())
+    ids = LEDGER.ids()
+    keep = [[c for c in ids if c != cid] for cid in ids[:3]] + [[]]
+    together = draw_each(LEDGER, space, keep, 5, [7, 8, 9, 10], **FAST)
+    for k, kept in enumerate(keep):
+        alone = draw(LEDGER.subset(kept), space, 5, 7 + k, **FAST)
+        assert together[k].unit.tobytes() == alone.unit.tobytes(), k
+        assert (together[k].method, together[k].acceptance) == (alone.method, alone.acceptance)
+    assert [d.method for d in together] == ["hit-and-run"] * 3 + ["rejection"]
+    sampler = {"chains": 8, "burn_in": 10, "thin": 3}
+    sets = draw_relaxed_sets(LEDGER, space, 4, 20, sampler)
+    for k in (0, len(ids) - 1):
+        assert sets[k].tobytes() == draw_relaxed(LEDGER, space, ids[k], 4, 20 + k,
+                                                 sampler).tobytes()  # fmt: skip
 
 
 def test_held_parameters_are_never_drawn() -> None:

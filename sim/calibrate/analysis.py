@@ -50,7 +50,7 @@ import numpy as np
 
 from sim.article.parameters import SPEC, FloatArray, Parameters, stack
 from sim.calibrate.constraints import ConstraintLedger
-from sim.calibrate.sampler import PILOT, Space, draw
+from sim.calibrate.sampler import PILOT, Space, draw, draw_each
 from sim.calibrate.sensitivity import SobolIndices, sobol_indices
 from sim.calibrate.setting import Setting
 from sim.calibrate.solving import EXITS, Answer, SolveCost, solve_calibrations
@@ -315,6 +315,18 @@ def draw_relaxed(ledger: ConstraintLedger, space: Space, cid: str, n: int, seed:
     return draw(ledger.without(cid), space, n, seed, **options).unit  # type: ignore[arg-type]
 
 
+def draw_relaxed_sets(ledger: ConstraintLedger, space: Space, n: int, seed: int,
+                      sampler: dict[str, int]) -> list[FloatArray]:  # fmt: skip
+    """:func:`draw_relaxed` for every constraint of the ledger (the ``k``-th with
+    ``seed + k``), the same bytes, drawn in lockstep (:func:`sim.calibrate.sampler.draw_each`:
+    one check of the ledger a round for all the sets instead of one per set)."""
+    options = {**sampler, "pilot": min(sampler.get("pilot", RELAXED_PILOT), RELAXED_PILOT)}
+    ids = ledger.ids()
+    keep = [[c for c in ids if c != cid] for cid in ids]
+    found = draw_each(ledger, space, keep, n, [seed + k for k in range(len(ids))], **options)
+    return [d.unit for d in found]
+
+
 def factor_columns(names: tuple[str, ...]) -> dict[str, list[int]]:
     """Each factor (group, :data:`GROUPS` order) with the columns of its drawn parameters
     (a group none of whose parameters is drawn is left out)."""
@@ -532,7 +544,7 @@ def analyze(
     then, once the screening says which factor leads each answer, those factors' mixed rows
     on the rest of the base.
     """
-    from sim.sweep.executors import check_executor, gather, open_executor
+    from sim.sweep.executors import check_executor
 
     say = progress or (lambda _: None)
     check_executor(options.executor, options.workers, options.scheduler)
@@ -568,12 +580,8 @@ def analyze(
     if importing:
         say(f"drawing {options.importance_n} calibrations from each of the {len(ids)} "
             "relaxed sets")
-        relaxed: dict[int, FloatArray] = {}
-        calls = {k: (draw_relaxed, ledger, space, cid, options.importance_n, int(seeds[3]) + k,
-                     dict(options.sampler)) for k, cid in enumerate(ids)}  # fmt: skip
-        with open_executor(options.executor, options.workers, options.scheduler) as (pool, live):
-            window = 1 if options.executor == "inprocess" else 2 * max(live(), 1)
-            gather(pool, calls, lambda k, unit: relaxed.__setitem__(k, unit), live, window)
+        relaxed = draw_relaxed_sets(ledger, space, options.importance_n, int(seeds[3]),
+                                    dict(options.sampler))  # fmt: skip
         for k in range(len(ids)):
             holds = ledger.satisfied(space.params(relaxed[k]))[:, k]
             shares.append(float(holds.mean()))

@@ -333,8 +333,7 @@ class ConstraintLedger:
 
     def subset(self, ids: Sequence[str]) -> ConstraintLedger:
         keep = set(ids)
-        return ConstraintLedger(tuple(c for c in self.constraints if c.id in keep),
-                                self.held, self.path)  # fmt: skip
+        return replace(self, constraints=tuple(c for c in self.constraints if c.id in keep))
 
     def without(self, cid: str) -> ConstraintLedger:
         return self.subset([c for c in self.ids() if c != cid])
