@@ -141,15 +141,19 @@ def test_the_checks_margins_are_the_whole_stage_games_bit_for_bit(size: int) -> 
     terms on the grid) bit for bit: the same operations in the same order at every cell, so
     the sampler accepts and rejects, and draws, what the straightforward evaluation would.
     Random calibrations in the box of bounds (most violate some constraint), the shipped
-    ledger with :data:`EXTRA`; each constraint alone (no shared reads) too."""
+    ledger with :data:`EXTRA`; each constraint alone too, and one after another sharing
+    what they read."""
     ledger = ConstraintLedger(LEDGER.constraints + EXTRA, (), "both")
     space = Space.of(ledger, Parameters())
     params = space.params(np.random.default_rng(size).random((size, space.dim)))
     fast, reference = ledger.margins(params), ledger.reference_margins(params)
     assert fast.shape == reference.shape == (size, len(ledger.constraints))
     assert np.array_equal(fast, reference)
+    shared: dict[object, object] = {}  # filled one constraint at a time
     for k, c in enumerate(ledger.constraints):
-        assert np.array_equal(np.broadcast_to(c.margin(params), (size,)), reference[:, k])
+        for cache in (None, shared):
+            margin = c.margin(params, cache)  # type: ignore[arg-type]
+            assert np.array_equal(np.broadcast_to(margin, (size,)), reference[:, k])
     one = ledger.margins(Parameters())  # one calibration of floats
     assert one.shape == (1, len(ledger.constraints))
     assert np.array_equal(one, ledger.reference_margins(Parameters()))

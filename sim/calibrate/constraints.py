@@ -94,9 +94,12 @@ class Constraint:
     _rhs: ast.expr | None = field(default=None, repr=False, compare=False)
     _sign: int = field(default=1, repr=False, compare=False)
     strict: bool = True
-    #: The stage payoffs the constraint reads, each once (read off the expressions when
-    #: parsed: :func:`_cells`).
-    cells: tuple[Cell, ...] = field(default=(), repr=False, compare=False)
+    #: The stage payoffs the constraint reads, each once (read off the expressions).
+    cells: tuple[Cell, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        sides = [side for side in (self._lhs, self._rhs) if side is not None]
+        object.__setattr__(self, "cells", _cells(*sides))
 
     @property
     def parameters(self) -> frozenset[str]:
@@ -111,9 +114,11 @@ class Constraint:
         strictly. ``cache`` holds, per state, the parameters there and the payoffs already
         read (:meth:`ConstraintLedger.margins` fills it for every constraint at once)."""
         cache = {} if cache is None else cache
-        if self.state not in cache:
-            cache.update(read_payoffs(params, {self.state: self.cells}))
-        at, known = cache[self.state]
+        entry = cache.get(self.state)
+        if entry is None or any(c not in entry[1] for c in self.cells):
+            at, fresh = read_payoffs(params, {self.state: self.cells})[self.state]
+            entry = cache[self.state] = (at, {**(entry[1] if entry else {}), **fresh})
+        at, known = entry
         lhs = _evaluate(self._lhs, at, known.__getitem__)
         rhs = _evaluate(self._rhs, at, known.__getitem__)
         return np.asarray(self._sign * (lhs - rhs), dtype=np.float64)
@@ -316,7 +321,6 @@ def parse_constraint(raw: Any, where: str) -> Constraint:
         _rhs=rhs,
         _sign=sign,
         strict=strict,
-        cells=_cells(lhs, rhs),
     )
 
 

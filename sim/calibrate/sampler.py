@@ -16,6 +16,10 @@ every run):
   (one vector evaluation of the constraints per step), start from supported points (the
   rejection pilot's, or the scenario's own calibration), burn in and are thinned.
 
+Each sampler's steps yield the points they need checked (a generator): :func:`draw` checks
+them against its ledger, :func:`draw_each` runs the samplers of several subsets of one ledger
+side by side and checks all their points in one evaluation, to the same draws.
+
 Coordinates: each drawn parameter is mapped to [0, 1] by its bounds, so a direction weighs
 every parameter alike. Held parameters (the ledger's ``held:`` list, and any the caller
 fixes) are never drawn.
@@ -250,7 +254,7 @@ def draw_each(ledger: ConstraintLedger, space: Space, keep: Sequence[Sequence[st
     reads the constraints it keeps. A point's margins do not depend on the other points
     checked with it, so each set's draws are those of :func:`draw` on
     ``ledger.subset(keep[k])``, to the bit, in a fraction of the checks' Python overhead
-    (the relaxed sets of claim importance: :func:`sim.calibrate.analysis.draw_relaxed`).
+    (the relaxed sets of claim importance: :func:`sim.calibrate.analysis.draw_relaxed_sets`).
     """
     ids = ledger.ids()
     columns = [np.array([ids.index(c) for c in kept], dtype=np.intp) for kept in keep]
