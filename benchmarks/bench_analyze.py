@@ -57,8 +57,10 @@ from sim.calibrate.analysis import (
     AnalysisOptions,
     draw_relaxed,
     draw_relaxed_sets,
+    extension,
     factor_columns,
     knife_edge_calibrations,
+    projected_solves,
     sobol_precision,
     sobol_projection,
 )
@@ -266,14 +268,25 @@ def _project(default: AnalysisOptions, space: Any, outside: int, m: int, sets: i
               f"full {2 * top.ST_conf:.3f} at base {at}; at {base}: half {half:.3f}, full "
               f"{2 * half:.3f}")
     precision = sobol_precision(found.sobol, found.sobol_base)
-    proj = sobol_projection(precision, base=found.sobol_base, n=default.n,
-                            leaders=len(found.sobol_leaders), solves=solves)
+    rows = {f: (r.base or found.sobol_base) for answer in found.sobol.values() for r in answer
+            for f in [r.factor]}  # fmt: skip
     for p in precision:
         print(f"  {p.answer}: a half-width of 0.1 needs a base of {p.base_needed:,}")
+    # the third stage the default would run on these intervals (each factor to its need, at
+    # most top_base()), and what reaching every need would take
+    needs = extension(precision, rows, default.top_base())
+    third = projected_solves(solves, supported, base, rows, needs)
+    minutes = f", {cpu * third / 60:.1f} CPU min" if cpu else ""
+    print("  the default's third stage on these intervals ("
+          + (", ".join(f"{f} to {b:,}" for f, b in needs.items()) or "nothing to extend")
+          + f", at most {default.top_base():,} base rows): {third:,} solves{minutes}")
+    proj = sobol_projection(precision, rows=rows, top=base, supported=supported, solves=solves)
     if proj is not None:
         minutes = f", {cpu * proj.solves / 60:.1f} CPU min" if cpu else ""
-        print(f"  every leader of {', '.join(proj.answers)}: --sobol-base {proj.base:,}, "
-              f"{proj.solves:,} solves (from {solves:,}){minutes} at {cpu:.2f} CPU s a solve")
+        print(f"  every leader of {', '.join(proj.answers)} at 0.1: --sobol-max-base "
+              f"{proj.base:,}, {proj.solves:,} solves (from {solves:,}){minutes} at {cpu:.2f} "
+              "CPU s a solve")
+
 
 if __name__ == "__main__":
     main()
