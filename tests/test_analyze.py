@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -312,6 +313,20 @@ def test_the_screening_names_each_answers_leading_factor_and_refines_it() -> Non
             assert rows[f].ST_conf < first[f].ST_conf or first[f].ST_conf == rows[f].ST == 0
 
 
+def _recording(space: Space, solved: list[np.ndarray],
+               answers_of: Callable[[np.ndarray, Parameters, int], Answer],
+               ) -> Callable[..., Answer]:  # fmt: skip
+    """A stand-in for ``solve_calibrations``: records the unit rows of every batch it is
+    handed (in ``solved``) and answers them with ``answers_of(unit, params, rounds)``."""
+
+    def fake(setting: Setting, params: Parameters, **_: object) -> Answer:
+        unit = space.unit(params)
+        solved.append(unit)
+        return answers_of(unit, params, setting.rounds)
+
+    return fake
+
+
 def test_analyze_solves_the_design_it_reports(monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole analysis on a fake solve (each answer a simple function of a few
     parameters, recorded): the supported draws are at least twice the base and hold the
@@ -325,20 +340,18 @@ def test_analyze_solves_the_design_it_reports(monkeypatch: pytest.MonkeyPatch) -
     solved: list[np.ndarray] = []
     space = Space.of(ledger, SETTING.base, SETTING.fixed)
 
-    def fake(setting: Setting, params: Parameters, **_: object) -> Answer:
-        unit = space.unit(params)
-        solved.append(unit)
+    def answers_of(unit: np.ndarray, params: Parameters, rounds: int) -> Answer:
         p = {n: np.asarray(getattr(params, n), dtype=float) for n in ("war_cost", "iran_aid",
              "strike_damage", "initial_capacity", "discount")}  # fmt: skip
         b = unit.shape[0]
         hedging = 1 / (1 + np.exp(-(p["war_cost"] - 4)))
         exit_ = np.stack([np.zeros(b), np.tanh(p["iran_aid"]) / 2, np.zeros(b), np.zeros(b)], 1)
         exit_[:, 0] = np.tanh(p["strike_damage"]) / 2
-        collapsed = np.tile(p["initial_capacity"][:, None], (1, setting.rounds + 1))
+        collapsed = np.tile(p["initial_capacity"][:, None], (1, rounds + 1))
         return Answer(np.stack([hedging, np.zeros(b)], 1), np.zeros(b), 1 - hedging, exit_,
                       collapsed, p["discount"] - 0.9)  # fmt: skip
 
-    monkeypatch.setattr(analysis, "solve_calibrations", fake)
+    monkeypatch.setattr(analysis, "solve_calibrations", _recording(space, solved, answers_of))
     options = analysis.AnalysisOptions(n=4, sobol_base=8, screen_base=4, max_base=8,
                                        importance_n=0, knife_edges=False,
                                        sampler={"pilot": 2000})  # fmt: skip
@@ -394,18 +407,16 @@ def test_the_third_stage_extends_the_leaders_short_of_the_target(
     solved: list[np.ndarray] = []
     space = Space.of(ledger, SETTING.base, SETTING.fixed)
 
-    def fake(setting: Setting, params: Parameters, **_: object) -> Answer:
-        unit = space.unit(params)
-        solved.append(unit)
+    def answers_of(unit: np.ndarray, _: Parameters, rounds: int) -> Answer:
         b = unit.shape[0]
         hedging = 1 / (1 + np.exp(-(unit[:, :8].sum(axis=1) - 4)))
         exit_ = np.stack([np.tanh(unit[:, 8:20].sum(axis=1)) / 2, unit[:, 20] / 2,
                           np.zeros(b), np.zeros(b)], 1)  # fmt: skip
-        collapsed = np.tile(unit[:, 30:31], (1, setting.rounds + 1))
+        collapsed = np.tile(unit[:, 30:31], (1, rounds + 1))
         return Answer(np.stack([hedging, np.zeros(b)], 1), np.zeros(b), 1 - hedging, exit_,
                       collapsed, unit[:, 40:50].sum(axis=1))  # fmt: skip
 
-    monkeypatch.setattr(analysis, "solve_calibrations", fake)
+    monkeypatch.setattr(analysis, "solve_calibrations", _recording(space, solved, answers_of))
     options = analysis.AnalysisOptions(n=4, sobol_base=8, screen_base=4, max_base=12,
                                        target_half_width=0.001, importance_n=0,
                                        knife_edges=False, sampler={"pilot": 2000})  # fmt: skip

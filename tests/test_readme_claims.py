@@ -67,5 +67,5 @@ def test_the_readme_supported_block_is_what_the_committed_analysis_says() -> Non
     block = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
     said = supported_sentences(analysis)
     assert len(block) >= 5 and all(line in said for line in block), block
-    assert f"{analysis.n} supported calibrations" in section
+    assert f"{analysis.n:,} supported calibrations" in section
     assert f"seed {analysis.seed}" in section

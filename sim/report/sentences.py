@@ -392,7 +392,7 @@ def supported_sentences(analysis: SupportedAnalysis) -> list[str]:
     n = count_text(analysis.rounds, unit)
     grid = "x".join(str(k) for k in analysis.resolution)
     out = [f"The run above is one calibration; the article fixes orderings, not numbers. "
-           f"Over {analysis.n} calibrations drawn uniformly from everything the claims' "
+           f"Over {analysis.n:,} calibrations drawn uniformly from everything the claims' "
            f"constraints and the parameters' bounds allow ({analysis.method} sampling, seed "
            f"{analysis.seed}; {analysis.acceptance_rate:.2g} of uniform draws in the bounds "
            f"satisfy every constraint), each solved over {n} on the {grid} analysis grid:"]
@@ -495,7 +495,7 @@ def importance_sentences(analysis: SupportedAnalysis) -> list[str]:
     if all(r.relaxed_supported is not None and r.solved is not None for r in rows):
         shares = [float(r.relaxed_supported or 0.0) for r in rows]
         solved = sum(int(r.solved or 0) for r in rows)
-        how = (f"Each relaxed set's spread is a mixture: the {analysis.n} supported "
+        how = (f"Each relaxed set's spread is a mixture: the {analysis.n:,} supported "
                "calibrations stand for its part that satisfies the constraint left out, "
                f"{analysis.importance_n} draws of it give that part's weight "
                f"({min(shares):.2f} to {max(shares):.2f}), and only the draws that violate the "
