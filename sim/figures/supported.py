@@ -47,7 +47,7 @@ def title_supported_horizon(result: SupportedAnalysis) -> str:
     if rounds.sum() > 0:
         top = int(np.argmax(rounds))
         parts.append(f"when it stops, most often by {unit} {top} ({percent(rounds[top])})")
-    return (f"When hedging stops being certain, over {result.n} supported calibrations: "
+    return (f"When hedging stops being certain, over {result.n:,} supported calibrations: "
             + "; ".join(parts))
 
 
