@@ -63,6 +63,7 @@ from sim.calibrate.analysis import (
     projected_solves,
     sobol_precision,
     sobol_projection,
+    solves_bound,
 )
 from sim.calibrate.constraints import ConstraintLedger, load_constraints
 from sim.calibrate.sampler import Space, draw, rejection_pilot
@@ -280,6 +281,22 @@ def _project(default: AnalysisOptions, space: Any, outside: int, m: int, sets: i
     print("  the default's third stage on these intervals ("
           + (", ".join(f"{f} to {b:,}" for f, b in needs.items()) or "nothing to extend")
           + f", at most {default.top_base():,} base rows): {third:,} solves{minutes}")
+    if found.sobol_projection is not None:
+        # a further pass of the third stage on the file's own intervals (what the default's
+        # passes do after its first, when a leader short of the target rests on fewer rows
+        # than the cap), from the file's solves, supported calibrations and base matrices
+        run = found.sobol_projection.run_solves
+        further = extension(precision, rows, default.top_base())
+        after = projected_solves(run, found.n, found.sobol_top_base, rows, further)
+        print("  a further pass on these intervals ("
+              + (", ".join(f"{f} from {rows[f]:,} to {b:,}" for f, b in further.items())
+                 or "nothing to extend")
+              + f", at most {default.top_base():,} base rows): {after:,} solves (the file's "
+              f"run: {run:,})")
+    bound = solves_bound(default, factors=groups, answers=len(found.sobol), relaxed_sets=sets,
+                         nudges=knife)
+    print(f"  the default's bound before any work (every factor extended to "
+          f"{default.top_base():,} rows in its {default.passes} passes): {bound:,} solves")
     proj = sobol_projection(precision, rows=rows, top=base, supported=supported, solves=solves)
     if proj is not None:
         minutes = f", {cpu * proj.solves / 60:.1f} CPU min" if cpu else ""

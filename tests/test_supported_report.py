@@ -264,3 +264,27 @@ def test_analyze_prints_both_widths_and_the_projection() -> None:
     assert ("half-width 0.1 on every leading factor but value of ambiguity's: --sobol-max-base "
             "25 (this run's base rows: 16), 1,000 solves (this run: 900)") in text.splitlines()
     assert "half-width" not in analysis_text(supported(), None)
+
+
+def test_a_leader_still_above_the_target_is_said_with_why() -> None:
+    """A covered answer's leader short of the target after the third stage is said plainly,
+    in the report's sentences and the printed text, with why: the cap (--sobol-max-base)
+    or the passes ran out; one at the target is not."""
+    from sim.calibrate.commands import analysis_text
+
+    base = _with_precision()
+    rows = [p.model_copy(update={"short_of_target": "max base"}) if p.answer == "hedging ends"
+            else p for p in base.sobol_precision]  # type: ignore[attr-defined]
+    capped = base.model_copy(update={"sobol_precision": rows, "sobol_max_base": 16,  # type: ignore[attr-defined]
+                                     "sobol_max_passes": 3})
+    words = ("hedging ends (the Gulf's offer, half-width 0.12 on 16 base samples): the cap of "
+             "16 base samples (--sobol-max-base) held it")
+    assert f"Still above 0.1 after the third stage: {words}." in sentences.precision_sentences(
+        capped)  # type: ignore[arg-type]
+    assert f"  still above 0.1 after the third stage: {words}" in analysis_text(
+        capped, None).splitlines()
+    rows[0] = rows[0].model_copy(update={"short_of_target": "passes"})
+    ran_out = capped.model_copy(update={"sobol_precision": rows})
+    assert ("the third stage's 3 passes ran out before it reached the target"
+            in " ".join(sentences.precision_sentences(ran_out)))  # type: ignore[arg-type]
+    assert not any("Still above" in s for s in sentences.precision_sentences(base))  # type: ignore[arg-type]

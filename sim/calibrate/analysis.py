@@ -16,14 +16,20 @@ For a scenario (:class:`~sim.calibrate.setting.Setting`) and a seed:
    matrices ``A`` and ``B`` of Saltelli's design are independent draws from the supported
    set (the first ``2 * sobol_base`` supported calibrations), and each mixed row (a base row
    of ``A`` with one group's values taken from ``B``) is solved whether or not it satisfies
-   every constraint; the share that does is reported beside the indices. In two stages:
+   every constraint; the share that does is reported beside the indices. In three stages:
    a **screening** solves every group's mixed rows on the first ``screen_base`` base rows
    and estimates every group's indices there; the group with the largest total index of
    each answer (its *leading factor*) then has its mixed rows solved on the rest of the
    base too, and its indices are estimated on all ``sobol_base`` rows (each row says which
-   base it rests on). Each index is SALib's estimator on a Saltelli design of its own
-   factors (a design's factors need not be every group: an estimator reads ``A``, ``B``
-   and its factor's mixed rows only).
+   base it rests on); the **third stage**, in passes (at most ``passes``,
+   :data:`MAX_PASSES`), extends each covered answer's leading factor whose half-width is
+   above the target to the base the target needs (at most ``top_base()``; the base
+   matrices grow with further supported draws), re-estimates, and makes another pass while
+   a leader (another factor, when the extended one was overtaken) is still short of the
+   target on fewer rows than the cap (:func:`extension`, :func:`short_of_target`). Each
+   index is SALib's estimator on a Saltelli design of its own factors (a design's factors
+   need not be every group: an estimator reads ``A``, ``B`` and its factor's mixed rows
+   only).
 3. **Claim importance.** For each constraint ``k``, how much each answer's spread
    (standard deviation) shrinks when ``k`` is added to the others,
    ``1 - sd(S) / sd(S_-k)``. The relaxed set ``S_-k`` contains the supported set ``S``, so
@@ -60,6 +66,7 @@ from sim.results.supported import (
     ImportanceRow,
     KnifeEdge,
     Quantiles,
+    SobolPass,
     SobolPrecision,
     SobolProjection,
     SobolRow,
@@ -74,10 +81,18 @@ QUANTILE_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 #: The 95% half-width issue 12 asks of the leading factors' total indices.
 TARGET_HALF_WIDTH = 0.1
 #: The most base rows the third stage extends a leading factor to, as a multiple of
-#: ``--sobol-base`` when ``--sobol-max-base`` is not given: 640 for the default 160, what
-#: keeps the default analysis near issue 12's 15 minutes on two idle cores
-#: (docs/calibration.md), and proportionally little for a small, quick analysis.
-MAX_BASE_FACTOR = 4
+#: ``--sobol-base`` when ``--sobol-max-base`` is not given: 800 for the default 160. Four
+#: times (640) left the default analysis's alignment leader (Iran's money to Syria, 0.205 on
+#: 160 rows, needing 676) at about 0.103; five reaches it for about 108 more solves than the
+#: cap of 640 by the committed analysis's projection (5,175 against 5,067; docs/calibration.md).
+MAX_BASE_FACTOR = 5
+#: The third stage's passes at most (:func:`analyze`): a pass extends each covered answer's
+#: leading factor whose half-width is above the target, then re-estimates the indices; a
+#: further pass runs when a leader (possibly another factor, overtaking the extended one
+#: once more rows came in) is still above the target on fewer rows than the cap. Three:
+#: the committed default analysis's first pass left two answers led by factors it had not
+#: extended; the limit bounds the solves before any work (:func:`solves_bound`).
+MAX_PASSES = 3
 #: Rejection-pilot draws for each relaxed set of the claim-importance table.
 RELAXED_PILOT = 5_000
 
@@ -274,7 +289,8 @@ class AnalysisOptions:
     calibrations (at least ``2 * sobol_base`` are drawn: the Sobol design's base rows are
     among them), the Sobol design's base (``sobol_base``; each answer's leading factors are
     estimated on all its rows) and screening base (``screen_base``: every factor on its
-    first rows), ``importance_n`` draws per relaxed set."""
+    first rows), ``importance_n`` draws per relaxed set; the third stage extends leading
+    factors up to ``max_base`` rows in at most ``passes`` passes (0: no third stage)."""
 
     n: int = 320
     seed: int = 0
@@ -282,6 +298,7 @@ class AnalysisOptions:
     screen_base: int = 32
     max_base: int | None = None
     target_half_width: float = TARGET_HALF_WIDTH
+    passes: int = MAX_PASSES
     importance_n: int = 32
     by: datetime.date | None = None
     executor: str = "inprocess"
@@ -498,25 +515,42 @@ def extension(precision: list[SobolPrecision], rows: dict[str, int],
     return out
 
 
-def design_outputs(targets: Targets, supported: Answer, base: int, top: int,
+def short_of_target(precision: list[SobolPrecision], max_base: int) -> list[SobolPrecision]:
+    """``precision`` with each covered answer (:func:`covered`) whose leading factor is
+    still short of the target after the third stage (it needs more base rows than it rests
+    on, the rule :func:`extension` extends by) saying why: ``max base`` when its rows reached
+    ``max_base`` (the cap), ``passes`` when not (the passes ran out first: a leader
+    overtaken after the last one, or one the last pass extended to a need its bootstrap
+    half-width underestimated)."""
+    cover = {id(p) for p in covered(precision)}
+    out = []
+    for p in precision:
+        if id(p) in cover and p.base_needed > p.base:
+            p = p.model_copy(update={"short_of_target": "max base" if p.base >= max_base
+                                     else "passes"})  # fmt: skip
+        out.append(p)
+    return out
+
+
+def design_outputs(targets: Targets, supported: Answer, a_at: np.ndarray, b_at: np.ndarray,
                    segments: dict[str, list[tuple[int, Answer]]],
                    ) -> tuple[FloatArray, FloatArray, dict[str, FloatArray]]:  # fmt: skip
-    """``(y_a, y_b, y_mixed)`` of :func:`sobol_table` on ``top`` base rows: each answer of
-    :class:`Targets` and the value of ambiguity's quantile among every ``supported``
-    calibration solved (:func:`quantile_of`). ``A``'s first ``base`` rows are the first
-    ``base`` supported calibrations and ``B``'s the next ``base``; rows past ``base`` (the
-    third stage) take the supported calibrations after those, ``top - base`` for ``A`` then
-    as many for ``B``. ``segments``: per factor, its solved mixed rows as (first base row,
-    their answers); rows not solved are NaN."""
+    """``(y_a, y_b, y_mixed)`` of :func:`sobol_table` on ``len(a_at)`` base rows: each
+    answer of :class:`Targets` and the value of ambiguity's quantile among every
+    ``supported`` calibration solved (:func:`quantile_of`). ``a_at``, ``b_at``: the positions
+    among ``supported`` of ``A``'s and ``B``'s rows (the first ``sobol_base`` calibrations
+    for ``A``, the next as many for ``B``; each pass of the third stage continues them with
+    the next supported calibrations, its first half ``A``'s, its second ``B``'s).
+    ``segments``: per factor, its solved mixed rows as (first base row, their answers); rows
+    not solved are NaN."""
     quantile = quantile_of(supported.ambiguity)
 
     def outputs(a: Answer) -> FloatArray:
         return np.column_stack([targets.of(a), quantile(a.ambiguity)])
 
     everything = outputs(supported)
-    k = top - base
-    y_a = np.concatenate([everything[:base], everything[2 * base:2 * base + k]])
-    y_b = np.concatenate([everything[base:2 * base], everything[2 * base + k:2 * base + 2 * k]])
+    top = len(a_at)
+    y_a, y_b = everything[a_at], everything[b_at]
     y_mixed = {}
     for f, parts in segments.items():
         y = np.full((top, everything.shape[1]), np.nan)
@@ -538,11 +572,13 @@ def analyze(
     ``cost``, if given, counts the calibrations solved here and their CPU time, which the
     result does not carry).
 
-    Everything is drawn first, then solved in two batches on the executor: the supported
+    Everything is drawn first, then solved in batches on the executor: the supported
     draws (the distributions and the Sobol design's base matrices), the screening design's
     mixed rows, the relaxed draws outside the supported set and the knife-edge nudges;
     then, once the screening says which factor leads each answer, those factors' mixed rows
-    on the rest of the base.
+    on the rest of the base; then one batch for each pass of the third stage (its supported
+    draws, if the base matrices grow, and its factors' mixed rows from where each factor's
+    rows ended: a prefix of the base, the rows solved before reused).
     """
     from sim.sweep.executors import check_executor
 
@@ -554,7 +590,10 @@ def analyze(
         raise HedgesimError(f"the screening base must be at least 1, got {options.screen_base}")
     space = Space.of(ledger, setting.base, setting.fixed)
     targets = collapse_target(setting, options.by)
-    seeds = np.random.SeedSequence(options.seed).generate_state(5)
+    # streams: 0 the supported draws, 2 the bootstrap, 3 the relaxed sets, 3 + p the draws
+    # of the third stage's pass p (generate_state's words do not depend on how many are
+    # asked for, so pass 1 keeps the fifth stream it always had)
+    seeds = np.random.SeedSequence(options.seed).generate_state(4 + max(options.passes, 1))
 
     m = options.supported_draws()
     importing = options.importance_n > 0 and len(ledger.constraints) > 1
@@ -595,6 +634,7 @@ def analyze(
     supported_share = None
     leaders: list[str] = []
     rows: dict[str, int] = {}
+    passes: list[SobolPass] = []
     top = base
     if base > 0:
         names = (*targets.names(), AMBIGUITY_QUANTILE)
@@ -602,7 +642,8 @@ def analyze(
         segments: dict[str, list[tuple[int, Answer]]] = {
             f: [(0, parts[f"screen {f}"])] for f in columns}
         rows = {f: screen for f in columns}
-        _, screened = sobol_table(*design_outputs(targets, answers, base, base, segments),
+        a_at, b_at = np.arange(base), np.arange(base, 2 * base)  # A's and B's supported rows
+        _, screened = sobol_table(*design_outputs(targets, answers, a_at, b_at, segments),
                                   names, screen, {},
                                   int(seeds[2]) % 2**31)  # fmt: skip
         # the factors that lead an answer at the screening: refined on the rest of the base
@@ -616,40 +657,48 @@ def analyze(
                 segments[f].append((screen, refined[f"refine {f}"]))
                 rows[f] = base
             batches.update(more)
-        sobol, _ = sobol_table(*design_outputs(targets, answers, base, base, segments),
+        sobol, _ = sobol_table(*design_outputs(targets, answers, a_at, b_at, segments),
                                names, screen, rows, int(seeds[2]) % 2**31)  # fmt: skip
-        # the third stage: each covered answer's leading factor whose half-width is above
-        # the target, extended to the base the target needs (at most top_base())
-        needs = extension(sobol_precision(sobol, base, options.target_half_width), rows,
-                          options.top_base())  # fmt: skip
-        grow = {f: needs[f] for f in columns if f in needs}  # GROUPS order, as reported
-        if grow:
-            top = max(base, *grow.values())
-            spare = drawn.unit[2 * base:]
-            wanted = 2 * (top - base) - len(spare)
+        # the third stage, in passes: each covered answer's leading factor whose half-width
+        # is above the target, extended to the base the target needs (at most top_base()),
+        # then the indices again; a leader overtaken by then is extended by the next pass
+        pool = drawn.unit  # every supported calibration drawn (and solved) so far, in order
+        for step in range(1, options.passes + 1):
+            needs = extension(sobol_precision(sobol, base, options.target_half_width), rows,
+                              options.top_base())  # fmt: skip
+            grow = {f: needs[f] for f in columns if f in needs}  # GROUPS order, as reported
+            if not grow:
+                break
+            new_top = max(top, *grow.values())
+            k = new_top - top
+            used = len(a_at) + len(b_at)  # the supported calibrations A and B hold
+            wanted = used + 2 * k - len(pool)
             more = {}
             if wanted > 0:
-                say(f"drawing {wanted} more supported calibrations for base rows up to {top}")
-                extra = draw(ledger, space, wanted, int(seeds[4]),
+                say(f"drawing {wanted} more supported calibrations for base rows up to "
+                    f"{new_top} (pass {step})")
+                extra = draw(ledger, space, wanted, int(seeds[3 + step]),
                              **{"chains": wanted, **options.sampler})  # type: ignore[arg-type]
-                more["supported more"] = extra.unit
-                spare = np.concatenate([spare, extra.unit])
-            k = top - base
-            a_rows = np.concatenate([a_rows, spare[:k]])
-            b_rows = np.concatenate([b_rows, spare[k:2 * k]])
+                more[f"supported pass {step}"] = extra.unit
+                pool = np.concatenate([pool, extra.unit])
+            a_at = np.concatenate([a_at, np.arange(used, used + k)])
+            b_at = np.concatenate([b_at, np.arange(used + k, used + 2 * k)])
+            top = new_top
+            a_rows, b_rows = pool[a_at], pool[b_at]
             for f, rows_f in grow.items():
-                more[f"extend {f}"] = mixed_rows(a_rows[rows[f]:rows_f], b_rows[rows[f]:rows_f],
-                                                 columns[f])  # fmt: skip
-            say("extending " + ", ".join(f"{f} to {b:,}" for f, b in grow.items())
-                + " base rows")
+                more[f"extend {step} {f}"] = mixed_rows(a_rows[rows[f]:rows_f],
+                                                        b_rows[rows[f]:rows_f], columns[f])
+            say(f"pass {step}: extending "
+                + ", ".join(f"{f} to {b:,}" for f, b in grow.items()) + " base rows")
             extended = _solve_batches(setting, space, more, options, folder, say, None, cost)
             if wanted > 0:
-                answers = Answer.concat([answers, extended["supported more"]])
+                answers = Answer.concat([answers, extended[f"supported pass {step}"]])
             for f, rows_f in grow.items():
-                segments[f].append((rows[f], extended[f"extend {f}"]))
+                segments[f].append((rows[f], extended[f"extend {step} {f}"]))
                 rows[f] = rows_f
             batches.update(more)
-            sobol, _ = sobol_table(*design_outputs(targets, answers, base, top, segments),
+            passes.append(SobolPass(extended=grow, base=top, drawn=max(wanted, 0)))
+            sobol, _ = sobol_table(*design_outputs(targets, answers, a_at, b_at, segments),
                                    names, screen, rows, int(seeds[2]) % 2**31)  # fmt: skip
         mixed = np.concatenate([u for name, u in batches.items()
                                 if name.startswith(("screen ", "refine ", "extend "))])  # fmt: skip
@@ -673,7 +722,8 @@ def analyze(
              if options.knife_edges else [])  # fmt: skip
     solves = sum(len(u) for u in batches.values())
     solves += 0 if nudged is None else len(parts["knife edges"])
-    precision = sobol_precision(sobol, base, options.target_half_width)
+    precision = short_of_target(sobol_precision(sobol, base, options.target_half_width),
+                                options.top_base())  # fmt: skip
     projection = (sobol_projection(precision, rows=rows, top=top, supported=len(answers),
                                    solves=solves, target=options.target_half_width)
                   if base > 0 else None)  # fmt: skip
@@ -691,7 +741,9 @@ def analyze(
         sobol_screen_base=screen if base > 0 else None,
         sobol_leaders=leaders,
         sobol_max_base=options.top_base(),
-        sobol_extended={f: rows[f] for f in rows if rows[f] > base},
+        sobol_extended={f: rows[f] for f in rows if any(f in p.extended for p in passes)},
+        sobol_max_passes=options.passes if base > 0 else 0,
+        sobol_passes=passes,
         sobol_supported_share=supported_share,
         sobol=sobol,
         sobol_precision=precision,
@@ -707,14 +759,25 @@ def solves_bound(options: AnalysisOptions, *, factors: int, answers: int, relaxe
                  nudges: int) -> int:
     """The most solves an analysis can make, known before any work: the supported draws
     (with base matrices of ``top_base()`` rows, if the third stage goes that far), every
-    factor's screening rows, a leading factor refined for each of the ``answers`` (the
-    screening names one for each, some shared; the third stage extends only factors that
-    lead a covered answer) up to ``top_base()`` rows, every relaxed draw (only those outside
-    their set are solved) and the ``nudges`` of the knife edges."""
+    factor's screening rows, the leading factors' mixed rows beyond the screening, every
+    relaxed draw (only those outside their set are solved) and the ``nudges`` of the knife
+    edges.
+
+    The leading factors: the refinement extends the screening's leader of each of the
+    ``answers`` to ``sobol_base`` rows, and each of the third stage's ``passes`` extends the
+    leader of each answer it covers (at most ``answers``, possibly a factor no earlier stage
+    extended: a leader overtaken) up to ``top_base()`` rows. So at most
+    ``L = min(factors, answers (1 + passes))`` factors have mixed rows beyond the screening,
+    and each on at most ``top_base()`` base rows (a factor's rows are a prefix of the base
+    matrices', however many passes extended it): ``factors x screen + L (top - screen)``.
+    Without a third stage (``passes`` 0, or ``top_base()`` at ``sobol_base``) at most
+    ``min(factors, answers)`` leaders on ``sobol_base`` rows."""
     base = options.sobol_base
-    top = options.top_base()
     screen = min(options.screen_base, base)
-    design = factors * screen + min(factors, answers) * (top - screen) if base > 0 else 0
+    third = options.passes > 0 and options.top_base() > base
+    top = options.top_base() if third else base
+    lead = min(factors, answers * (1 + options.passes) if third else answers)
+    design = factors * screen + lead * (top - screen) if base > 0 else 0
     return (max(options.n, 2 * top) + design + relaxed_sets * options.importance_n
             + nudges)  # fmt: skip
 
@@ -727,11 +790,12 @@ def _check_draws(options: AnalysisOptions, supported: int, relaxed_sets: int) ->
     pilot = options.sampler.get("pilot", PILOT)
     relaxed_pilot = min(pilot, RELAXED_PILOT)
     draws = supported + relaxed_sets * options.importance_n
-    pilots = 2 if options.top_base() > options.sobol_base else 1  # the third stage's draw
+    # the third stage's passes may each draw (with a pilot of their own)
+    pilots = 1 + (options.passes if options.top_base() > options.sobol_base else 0)
     check_draws(f"--n {options.n:,}, --sobol-base {options.sobol_base:,}, --sobol-max-base "
                 f"{options.top_base():,} and --importance-n {options.importance_n:,} (for "
                 f"{relaxed_sets} relaxed sets)",
-                draws, f"--pilot {pilot:,}{' twice' if pilots == 2 else ''} (and "
+                draws, f"--pilot {pilot:,}{f' {pilots} times' if pilots > 1 else ''} (and "
                 f"{relaxed_pilot:,} for each of {relaxed_sets} relaxed sets)",
                 pilots * pilot + relaxed_sets * relaxed_pilot,
                 allow_large=options.allow_large)  # fmt: skip

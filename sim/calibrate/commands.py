@@ -164,6 +164,8 @@ def _precision_lines(result: Any) -> list[str]:
                      f"{p.full_width:.2f}) on base {p.base}: base {p.base_needed:,} needed")
     if proj is None:
         return lines
+    lines += [f"  still above {target:g} after the third stage: {w}"
+              for w in result.short_of_target_words()]
     left = [p.answer for p in result.sobol_precision if p.answer not in proj.answers]
     lines.append(f"half-width {target:g} on every leading factor"
                  + (f" but {', '.join(left)}'s" if left else "")
@@ -318,7 +320,7 @@ def add_commands(sub: Any) -> None:
                    help="the most base samples an answer's leading factor is extended to when "
                    "its 95%% half-width is above --target-half-width (more supported "
                    "calibrations are drawn for them); at most --sobol-base turns this third "
-                   "stage off (default: four times --sobol-base)")
+                   "stage off (default: five times --sobol-base)")
     p.add_argument("--target-half-width", type=float, default=DEFAULT_TARGET_HALF_WIDTH,
                    metavar="H", help="the 95%% half-width the leading factors' total indices "
                    f"are refined towards (default: {DEFAULT_TARGET_HALF_WIDTH})")

@@ -464,6 +464,9 @@ def precision_sentences(analysis: SupportedAnalysis) -> list[str]:
     if proj is None:
         return out
     target = f"{proj.target_half_width:g}"
+    short = analysis.short_of_target_words()
+    if short:
+        out.append(f"Still above {target} after the third stage: " + "; ".join(short) + ".")
     left = [p.answer for p in analysis.sobol_precision if p.answer not in proj.answers]
     which = ("all of them" if not left else
              f"all of them but {join(left)} (its bounded companion stands for it)")

@@ -78,6 +78,13 @@ class SobolPrecision(Record):
     base_needed: int = Field(ge=1, description="the base at which the half-width would be "
         "the target: base x (half_width / target)^2 rounded up (the estimator's variance "
         "falls as 1/base)")
+    short_of_target: Literal["max base", "passes"] | None = Field(default=None, description=
+        "why a covered answer's leading factor is still above the target half-width after "
+        "the third stage (it needs more rows than it rests on): its rows reached "
+        "sobol_max_base (max base), or the sobol_max_passes passes ran out before it reached "
+        "the target (passes: a leader overtaken after the last pass, or extended by it to a "
+        "base that proved too small); null: at the target, or an answer the target does not "
+        "cover")
 
 
 class SobolProjection(Record):
@@ -98,6 +105,17 @@ class SobolProjection(Record):
         "base matrices add (two per added base row, beyond those solved) and each factor's "
         "mixed rows on its added base rows")
     run_solves: int = Field(ge=0, description="this run's solves (resumed chunks included)")
+
+
+class SobolPass(Record):
+    """One pass of the Sobol design's third stage: the factors it extended and the base
+    matrices' rows after it."""
+
+    extended: dict[str, int] = Field(description="each factor the pass extended, with the "
+                                     "base rows its mixed rows reach after it")
+    base: int = Field(ge=1, description="the base matrices' rows after the pass")
+    drawn: int = Field(ge=0, description="supported calibrations drawn for the pass's new "
+                       "base rows (spare draws of --n used first); they join the distributions")
 
 
 class ImportanceRow(Record):
@@ -152,7 +170,11 @@ class SupportedAnalysis(Record):
         "stage may extend an answer's leading factor to when its half-width is above "
         "sobol_projection.target_half_width (0: an analysis without the third stage)")
     sobol_extended: dict[str, int] = Field(default_factory=dict, description="the factors the "
-        "third stage extended beyond sobol_base, with the base rows they rest on")
+        "third stage extended (in any of its passes), with the base rows they rest on")
+    sobol_max_passes: int = Field(default=0, ge=0, description="the most passes the third "
+        "stage may make (each extends the leaders then above the target and re-estimates)")
+    sobol_passes: list[SobolPass] = Field(default_factory=list, description="the third "
+        "stage's passes in order: which factor each extended to how many base rows")
     sobol_supported_share: Probability | None = Field(description="share of the design's rows "
                                                       "that satisfy every constraint")
     sobol: dict[str, list[SobolRow]] = Field(description="per answer, each factor's indices "
@@ -184,8 +206,25 @@ class SupportedAnalysis(Record):
             words = f"over {self.sobol_base} base samples"
         if self.sobol_extended:
             grown = ", ".join(f"{f} over {b:,}" for f, b in self.sobol_extended.items())
-            words += f"; then of {grown}, towards the target half-width"
+            passes = (f" in {len(self.sobol_passes)} passes" if len(self.sobol_passes) > 1
+                      else "")  # fmt: skip
+            words += f"; then of {grown}, towards the target half-width{passes}"
         return words
+
+    def short_of_target_words(self) -> list[str]:
+        """Each covered answer whose leading factor is still above the target half-width
+        after the third stage, with why (``short_of_target``), in words."""
+        out = []
+        for p in self.sobol_precision:
+            if p.short_of_target is None:
+                continue
+            held = (f"the cap of {self.sobol_max_base:,} base samples (--sobol-max-base) held "
+                    "it" if p.short_of_target == "max base" else
+                    f"the third stage's {self.sobol_max_passes} passes ran out before it "
+                    "reached the target")  # fmt: skip
+            out.append(f"{p.answer} ({p.factor}, half-width {p.half_width:.2f} on {p.base:,} "
+                       f"base samples): {held}")
+        return out
 
     @property
     def round_unit(self) -> str:
