@@ -29,10 +29,20 @@ from sim.calibrate.constraints import (
     load_constraints,
     parse_constraint,
 )
-from sim.calibrate.sampler import Space, draw, draw_each
+from sim.calibrate.sampler import (
+    BURN_IN_PER_DIM,
+    Draws,
+    Space,
+    chain_mixing,
+    draw,
+    draw_each,
+    hit_and_run,
+)
 from sim.calibrate.sensitivity import sobol_design, sobol_indices
 from sim.calibrate.setting import Setting
 from sim.claims import load_ledger
+from sim.errors import HedgesimError
+from sim.results.calibration import CalibrationResults, ChainMixing
 
 ROOT = Path(__file__).resolve().parents[1]
 LEDGER = load_constraints()
@@ -227,27 +237,110 @@ def test_the_sampler_is_uniform_on_a_triangle(method: str) -> None:
     assert d.acceptance == pytest.approx(0.5, abs=0.02)
 
 
+def _mixing_draws(unit: np.ndarray, starts: np.ndarray, chains: int) -> Draws:
+    return Draws(_triangle_space(), unit, "hit-and-run", 0.5, 0, 0, burn_in=0, chains=chains,
+                 starts=starts)
+
+
+def test_the_mixing_check_sees_groups_drawn_apart_and_not_groups_drawn_alike() -> None:
+    """Chains ``c`` started at ``starts[c % S]`` with ``S = 3``: the even group (starts 0
+    and 2) and the odd group (start 1). When the odd group's first kept points are drawn
+    from U(0.5, 1) and the even group's from U(0, 0.5), both coordinates differ (the KS
+    statistic is 1, p far below 1e-3); when all are drawn from U(0, 1), neither does but
+    by chance (a p-value below 1e-3 has probability 1e-3 per coordinate; seed fixed)."""
+    rng = np.random.default_rng(3)
+    chains = 300
+    starts = np.array([[0.1, 0.1], [0.8, 0.8], [0.2, 0.1]])
+    odd = (np.arange(chains) % 3) % 2 == 1
+    apart = np.where(odd[:, None], 0.5 + 0.5 * rng.random((chains, 2)),
+                     0.5 * rng.random((chains, 2)))  # fmt: skip
+    m = chain_mixing([_mixing_draws(apart, starts, chains)])
+    assert (m.check, m.points, m.parameters) == ("ks", [200, 100], 2)
+    assert m.differ == m.differ_loose == 2 and m.mixed is False
+    assert m.least_p is not None and m.least_p < 1e-10
+    assert m.words().startswith("warning: the chains may not have forgotten their starts: 2 of 2")
+    alike = chain_mixing([_mixing_draws(rng.random((chains, 2)), starts, chains)])
+    assert alike.check == "ks" and alike.differ == 0 and alike.mixed is True
+    assert alike.words().startswith("the chains mixed: 0 of 2 parameters differ")
+    # later points of a chain (rows beyond ``chains``) are not compared: only first points
+    longer = np.concatenate([rng.random((chains, 2)), apart])
+    assert chain_mixing([_mixing_draws(longer, starts, chains)]).differ == 0
+
+
+def test_the_mixing_check_says_when_it_cannot_or_need_not_run() -> None:
+    space = _triangle_space()
+    unit = np.random.default_rng(4).random((10, 2))
+    rejection = Draws(space, unit, "rejection", 0.5, 20, 10)
+    assert chain_mixing([rejection]).check == "rejection"
+    assert "not needed (rejection" in chain_mixing([rejection]).words()
+    one = _mixing_draws(unit, np.array([[0.1, 0.1], [0.1, 0.1]]), 10)
+    assert chain_mixing([one]).check == "one start" and chain_mixing([one]).mixed is None
+    few = _mixing_draws(unit, np.array([[0.1, 0.1], [0.2, 0.1]]), 3)
+    assert chain_mixing([few]).check == "too few chains"
+
+
+def test_a_chain_that_has_not_burnt_in_remembers_its_start() -> None:
+    """Hit-and-run on the triangle x + y < 1 from two starts in opposite corners: after one
+    step a chain's point is still near its start (the chord it moves on passes through the
+    start), so the chains started at (0.02, 0.02) and those started at (0.9, 0.05) differ
+    in both coordinates; after 200 steps (the triangle mixes in a few steps) they are one
+    distribution."""
+    space = _triangle_space()
+    starts = np.array([[0.02, 0.02], [0.9, 0.05]])
+
+    def check(burn_in: int) -> ChainMixing:
+        unit = hit_and_run(TRIANGLE, space, starts, 400, np.random.default_rng(5),
+                           burn_in=burn_in, thin=1, chains=400)  # fmt: skip
+        return chain_mixing([_mixing_draws(unit, starts, 400)])
+
+    unmixed, mixed = check(0), check(200)
+    assert unmixed.differ == 2 and unmixed.mixed is False, unmixed.words()
+    assert mixed.differ == 0 and mixed.mixed is True, mixed.words()
+
+
+def test_the_draws_say_how_they_were_drawn() -> None:
+    """Hit-and-run's draws keep the burn-in they ran (the default: 50 steps a drawn
+    parameter), their chains and starts; rejection's keep none. The check reads the draws
+    only: the same seed gives the same points whether or not it runs."""
+    space = Space.of(LEDGER, Parameters())
+    short = draw(LEDGER, space, 6, 2, pilot=2000, chains=4, burn_in=3, thin=2)
+    assert (short.method, short.burn_in, short.chains) == ("hit-and-run", 3, 4)
+    assert short.starts is not None and np.all(LEDGER.satisfied(space.params(short.starts)))
+    cal = calibrate(_setting(), 6, seed=2, pilot=2000, chains=4, burn_in=3, thin=2)
+    assert cal.draws.unit.tobytes() == short.unit.tobytes()
+    assert cal.results.burn_in == 3 and cal.results.mixing is not None
+    default = draw(TRIANGLE, _triangle_space(), 5, 1, method="hit-and-run", pilot=50, chains=5,
+                   thin=1)  # fmt: skip
+    assert default.burn_in == BURN_IN_PER_DIM * 2
+    assert draw(TRIANGLE, _triangle_space(), 5, 1, pilot=100).burn_in is None
+    with pytest.raises(HedgesimError, match="--burn-in must be at least 0 steps, got -1"):
+        draw(TRIANGLE, _triangle_space(), 5, 1, method="hit-and-run", pilot=50, burn_in=-1)
+
+
 @pytest.mark.slow
 def test_the_default_burn_in_forgets_where_the_chains_start() -> None:
-    """On the shipped ledger (63 drawn parameters, about 4e-5 of the box supported), two
-    draws of 160 calibrations with different seeds, one hit-and-run chain each from their
-    own pilots' few supported points, are draws of one distribution when the burn-in is the
-    default (50 steps a dimension): no parameter's two samples differ at a two-sample
-    Kolmogorov-Smirnov p below 1e-3 but by chance (at most one of 63; 0.06 expected). The
-    test has the power to see unmixed chains: with the 100 steps the sampler used before,
-    more than ten parameters differ (41 of 63 at 320 draws, docs/calibration.md)."""
+    """On the shipped ledger (63 drawn parameters, about 4e-5 of the box supported), 160
+    hit-and-run chains, one draw each, started from the pilot's few supported points and
+    the scenario's own calibration: with the default burn-in (50 steps a dimension) the
+    chains started at even- and odd-indexed points are draws of one distribution (the
+    mixing check, :func:`chain_mixing`: at most one parameter differs at a two-sample
+    Kolmogorov-Smirnov p below 1e-3, 0.06 expected by chance). The check has the power to
+    see unmixed chains: after 20 steps more than ten parameters differ (two draws with
+    different seeds after 100 steps differed in 41 of 63 at 320 draws,
+    docs/calibration.md)."""
     ledger = load_constraints()
     space = Space.of(ledger, Parameters())
 
-    def differing(burn_in: int | None) -> int:
-        one, two = (draw(ledger, space, 160, seed, chains=160, pilot=20_000, burn_in=burn_in)
-                    for seed in (11, 12))  # fmt: skip
-        p = [stats.ks_2samp(one.unit[:, k], two.unit[:, k]).pvalue for k in range(space.dim)]
-        return int(np.sum(np.array(p) < 1e-3))
+    def check(burn_in: int | None) -> ChainMixing:
+        d = draw(ledger, space, 160, 11, chains=160, pilot=20_000, burn_in=burn_in)
+        return chain_mixing([d])
 
     assert space.dim == 63
-    assert differing(None) <= 1
-    assert differing(100) > 10
+    mixed = check(None)
+    assert mixed.check == "ks" and min(mixed.points) >= 40
+    assert mixed.differ <= 1 and mixed.mixed is True, mixed.words()
+    unmixed = check(20)
+    assert unmixed.differ > 10 and unmixed.mixed is False, unmixed.words()
 
 
 # -- Sobol -----------------------------------------------------------------------------------
@@ -353,11 +446,28 @@ def test_calibrate_writes_the_same_files_twice(tmp_path: Path) -> None:
     for k in range(2):
         out = tmp_path / f"o{k}"
         done = _cli("calibrate", "scenarios/baseline.yaml", "--n", "4", "--pilot", "2000",
-                    "--seed", "2", "--out", str(out))
+                    "--seed", "2", "--burn-in", "40", "--out", str(out))
         assert done.returncode == 0, done.stderr
         outs.append({p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")})
     assert outs[0] == outs[1] and {"calibration.json", "calibrations.csv"} <= set(outs[0])
     assert "acceptance rate" in done.stdout
+    # the file says how the calibrations were drawn, and the text says whether they mixed
+    written = CalibrationResults.model_validate_json(outs[0]["calibration.json"])
+    assert written.method == "hit-and-run" and written.burn_in == 40
+    assert written.mixing is not None and written.mixing.words() in done.stdout
+    assert "hit-and-run burn-in: 40 steps a chain" in done.stdout
+
+
+def test_the_burn_in_help_states_the_samplers_default() -> None:
+    """``--burn-in``'s help restates the sampler's rule (so --help needs no numpy) and its
+    number on the shipped ledger: both must be the sampler's."""
+    from sim.calibrate import commands
+
+    assert commands.BURN_IN_PER_DIM == BURN_IN_PER_DIM
+    assert Space.of(LEDGER, Parameters()).dim == commands.SHIPPED_DRAWN
+    done = _cli("calibrate", "--help")
+    assert f"{BURN_IN_PER_DIM * commands.SHIPPED_DRAWN:,} on the shipped" in " ".join(
+        done.stdout.split())
 
 
 @pytest.mark.parametrize(
@@ -366,12 +476,27 @@ def test_calibrate_writes_the_same_files_twice(tmp_path: Path) -> None:
         (("--n", "0"), "--n must be at least 1, got 0"),
         (("--pilot", "-3"), "--pilot must be at least 1"),
         (("--ledger", "missing.yaml"), "missing.yaml: cannot read the ledger"),
+        (("--burn-in", "-1"), "--burn-in must be a whole number of steps, at least 0, got '-1'"),
+        (("--burn-in", "2.5"), "--burn-in must be a whole number of steps, at least 0, got '2.5'"),
+        (("--burn-in", "400000"), "--burn-in 400,000: more than 315,000 steps a chain"),
     ],
 )
-def test_bad_calibrate_input_is_one_line(args: tuple[str, ...], message: str) -> None:
-    done = _cli("calibrate", "scenarios/baseline.yaml", *args)
+def test_bad_calibrate_input_is_one_line(args: tuple[str, ...], message: str,
+                                         tmp_path: Path) -> None:  # fmt: skip
+    out = tmp_path / "out"
+    done = _cli("calibrate", "scenarios/baseline.yaml", "--out", str(out), *args)
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and message in done.stderr, done.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("steps", ["x", "-5"])
+def test_a_bad_analyze_burn_in_is_one_line(steps: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = _cli("analyze", "scenarios/baseline.yaml", "--out", str(out), "--burn-in", steps)
+    assert done.returncode == 1 and not out.exists()
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert f"--burn-in must be a whole number of steps, at least 0, got '{steps}'" in done.stderr
 
 
 def test_bad_scenario_is_one_line() -> None:

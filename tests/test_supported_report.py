@@ -288,3 +288,36 @@ def test_a_leader_still_above_the_target_is_said_with_why() -> None:
     assert ("the third stage's 3 passes ran out before it reached the target"
             in " ".join(sentences.precision_sentences(ran_out)))  # type: ignore[arg-type]
     assert not any("Still above" in s for s in sentences.precision_sentences(base))  # type: ignore[arg-type]
+
+
+MIXED = {"check": "ks", "points": [213, 107], "parameters": 63, "differ": 0, "differ_loose": 5,
+         "least_p": 0.0021, "least_p_parameter": "war_cost", "mixed": True}
+
+
+def test_the_sentences_and_the_text_say_whether_the_chains_mixed() -> None:
+    """Beside the sampling method, one sentence: the burn-in and the mixing check's numbers
+    (:class:`sim.results.calibration.ChainMixing`), a warning when chains started apart
+    still differ, and nothing for a file written before the check."""
+    from sim.calibrate.commands import analysis_text
+
+    mixed = supported(burn_in=3150, mixing=MIXED)
+    said = sentences.supported_sentences(mixed)
+    told = ("Each hit-and-run chain burnt in for 3,150 steps; the chains mixed: 0 of 63 "
+            "parameters differ between chains started at different points (two-sample KS "
+            "p < 0.001, 213 against 107 chains; 5 at p < 0.05, where chance gives 3.2; "
+            "smallest p 0.0021, war_cost).")
+    assert said[6] == told  # after the distributions, before what carries them
+    assert said[7].startswith("What carries each answer")
+    unmixed = supported(burn_in=20, mixing={**MIXED, "differ": 41, "differ_loose": 52,
+                                            "least_p": 0.0, "mixed": False})  # fmt: skip
+    (warned,) = [s for s in sentences.supported_sentences(unmixed) if "burnt in" in s]
+    assert warned.startswith("Each hit-and-run chain burnt in for 20 steps; warning: the chains "
+                             "may not have forgotten their starts: ")
+    assert "41 of 63 parameters differ" in warned and "smallest p below 1e-10" in warned
+    assert warned.endswith("a longer --burn-in mixes them.")
+    rejection = supported(method="rejection", mixing={"check": "rejection"})
+    assert ("Chain mixing check: not needed (rejection draws are independent)."
+            in sentences.supported_sentences(rejection))
+    assert not [s for s in sentences.supported_sentences(supported()) if "chain" in s.lower()]
+    text = analysis_text(mixed, None).splitlines()
+    assert text[1:3] == ["hit-and-run burn-in: 3,150 steps a chain", told.split("; ", 1)[1][:-1]]

@@ -56,7 +56,7 @@ import numpy as np
 
 from sim.article.parameters import SPEC, FloatArray, Parameters, stack
 from sim.calibrate.constraints import ConstraintLedger
-from sim.calibrate.sampler import PILOT, Space, draw, draw_each
+from sim.calibrate.sampler import PILOT, Draws, Space, chain_mixing, draw, draw_each
 from sim.calibrate.sensitivity import SobolIndices, sobol_indices
 from sim.calibrate.setting import Setting
 from sim.calibrate.solving import EXITS, Answer, SolveCost, solve_calibrations
@@ -615,6 +615,7 @@ def analyze(
         if base > 0:
             batches[f"screen {f}"] = mixed_rows(a_rows[:screen], b_rows[:screen], cols)
 
+    extra: Draws | None = None  # the third stage's supported draws, if it makes any
     shares: list[float] = []
     if importing:
         say(f"drawing {options.importance_n} calibrations from each of the {len(ids)} "
@@ -705,6 +706,7 @@ def analyze(
         held = ledger.satisfied(space.params(mixed)).all(axis=1)
         supported_share = float((held.sum() + 2 * top) / (len(mixed) + 2 * top))
 
+    mixing = chain_mixing([drawn, *([extra] if extra is not None else [])])
     values = targets.of(answers)
     dist = distributions(answers, targets, setting.rounds)
     importance: list[ImportanceRow] = []
@@ -736,6 +738,8 @@ def analyze(
         resolution=[setting.resolution.belief_points, setting.resolution.capacity_points],
         method=drawn.method,  # type: ignore[arg-type]
         acceptance_rate=drawn.acceptance,
+        burn_in=drawn.burn_in,
+        mixing=mixing,
         distributions=dist,
         sobol_base=base,
         sobol_screen_base=screen if base > 0 else None,

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.article.parameters import PARAMETER_NAMES, FloatArray, Parameters
 from sim.calibrate.constraints import ConstraintLedger, load_constraints
-from sim.calibrate.sampler import PILOT, Draws, Space, draw
+from sim.calibrate.sampler import PILOT, Draws, Space, chain_mixing, draw
 from sim.calibrate.setting import Setting
 from sim.results.calibration import CalibrationResults, ConstraintCheck
 
@@ -92,6 +92,8 @@ def calibrate(
         held=held,
         base_supported=bool(ledger.satisfied(setting.base).all()),
         constraints=checks,
+        burn_in=draws.burn_in,
+        mixing=chain_mixing([draws]),
     )
     return Calibration(setting, ledger, draws, margins, results)
 

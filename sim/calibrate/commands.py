@@ -27,6 +27,12 @@ DEFAULT_TARGET_HALF_WIDTH = 0.1
 DEFAULT_IMPORTANCE_N = 32
 #: The rejection pilot's draws (sim.calibrate.sampler.PILOT, restated so --help needs no numpy).
 PILOT = 50_000
+#: Hit-and-run's burn-in steps per drawn parameter (sim.calibrate.sampler.BURN_IN_PER_DIM),
+#: and the parameters the shipped ledger draws, restated so --help needs no numpy.
+BURN_IN_PER_DIM = 50
+SHIPPED_DRAWN = 63
+#: The longest --burn-in without --allow-large: 100 times the shipped ledger's default.
+MAX_BURN_IN = 100 * BURN_IN_PER_DIM * SHIPPED_DRAWN
 
 
 def _positive(name: str, value: int) -> int:
@@ -40,6 +46,36 @@ def _seed(value: int) -> int:
     if value < 0:
         raise HedgesimError(f"--seed must be at least 0, got {value}")
     return value
+
+
+def _burn_in(text: str | None, allow_large: bool) -> dict[str, int]:
+    """``--burn-in STEPS`` as the sampler's option (none: the sampler's default); more than
+    :data:`MAX_BURN_IN` steps only with ``--allow-large``."""
+    if text is None:
+        return {}
+    try:
+        steps = int(text)
+    except ValueError:
+        steps = -1
+    if steps < 0:
+        raise HedgesimError(f"--burn-in must be a whole number of steps, at least 0, got {text!r}")
+    if steps > MAX_BURN_IN and not allow_large:
+        raise HedgesimError(f"--burn-in {steps:,}: more than {MAX_BURN_IN:,} steps a chain (the "
+                            f"default is {BURN_IN_PER_DIM * SHIPPED_DRAWN:,} on the shipped "
+                            "ledger, about 40 CPU s for 320 chains); pass --allow-large to run "
+                            "it anyway")
+    return {"burn_in": steps}
+
+
+def add_burn_in(p: argparse.ArgumentParser) -> None:
+    """``--burn-in``, for ``calibrate`` and ``analyze``."""
+    p.add_argument("--burn-in", metavar="STEPS",
+                   help="hit-and-run steps each chain takes before its first kept point; "
+                   "fewer is faster, but the chains may not forget where they started (the "
+                   "output's chain mixing check says) (default: "
+                   f"{BURN_IN_PER_DIM} per drawn parameter, "
+                   f"{BURN_IN_PER_DIM * SHIPPED_DRAWN:,} on the shipped ledger's "
+                   f"{SHIPPED_DRAWN})")
 
 
 def _rounds(value: int) -> int:
@@ -61,6 +97,9 @@ def _calibration_text(results: Any, folder: Path | None) -> str:
         f"({results.pilot_accepted} of {results.pilot_draws})",
         f"the scenario's own calibration is {'' if results.base_supported else 'NOT '}"
         "supported",
+        *([] if results.burn_in is None else
+          [f"hit-and-run burn-in: {results.burn_in:,} steps a chain"]),
+        *([] if results.mixing is None else [results.mixing.words()]),
         "",
         "constraint  claims            satisfied  least margin  at the scenario",
     ]
@@ -82,7 +121,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     setting = load_setting(args.scenario, args.set or ())
     ledger = load_constraints(args.ledger) if args.ledger else load_constraints()
     pilot = _positive("--pilot", args.pilot)
-    cal = calibrate(setting, n, _seed(args.seed), ledger, pilot=pilot, allow_large=args.allow_large)
+    burn_in = _burn_in(args.burn_in, args.allow_large)
+    cal = calibrate(setting, n, _seed(args.seed), ledger, pilot=pilot, **burn_in,
+                    allow_large=args.allow_large)
     target = Path(args.out) if args.out else Path("runs") / setting.name / "calibration"
     with output_folder(target) as staging:
         write_calibration(cal, staging.path)
@@ -110,6 +151,9 @@ def analysis_text(result: Any, folder: Path | None) -> str:
         f"{result.scenario}: {result.n} supported calibrations ({result.method}; acceptance "
         f"rate of uniform draws {result.acceptance_rate:.2g}), {result.rounds} rounds of "
         f"{result.round_days:g} days, grid {result.resolution[0]}x{result.resolution[1]}",
+        *([] if result.burn_in is None else
+          [f"hit-and-run burn-in: {result.burn_in:,} steps a chain"]),
+        *([] if result.mixing is None else [result.mixing.words()]),
         "",
         "when hedging stops being certain (each calibration's median round; collapse and never "
         "are outcomes of their own):",
@@ -187,6 +231,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from sim.output_folder import output_folder
 
     n = _positive("--n", args.n)
+    burn_in = _burn_in(args.burn_in, args.allow_large)
     for name in ("sobol_base", "sobol_max_base", "importance_n"):
         if (getattr(args, name) or 0) < 0:
             raise HedgesimError(f"--{name.replace('_', '-')} must be at least 0")
@@ -208,7 +253,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         importance_n=args.importance_n,
         by=args.by, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
         chunk_size=_positive("--chunk-size", args.chunk_size),
-        knife_edges=not args.no_knife_edges, sampler={"pilot": _positive("--pilot", args.pilot)},
+        knife_edges=not args.no_knife_edges,
+        sampler={"pilot": _positive("--pilot", args.pilot), **burn_in},
         allow_large=args.allow_large,
     )
     target = Path(args.out) if args.out else Path("runs") / setting.name / "supported"
@@ -285,6 +331,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--pilot", type=int, default=PILOT,
                    help=f"uniform draws in the bounds that measure the acceptance rate (default: "
                    f"{PILOT:,})")
+    add_burn_in(p)
     p.add_argument("--ledger", help="another claim ledger (default: seeds/claims.yaml)")
     p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE",
                    help="override a scenario value (repeatable)")
@@ -331,6 +378,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--no-knife-edges", action="store_true",
                    help="skip nudging the scenario's own calibration")
     p.add_argument("--pilot", type=int, default=PILOT, help="the rejection pilot's draws")
+    add_burn_in(p)
     p.add_argument("--executor", default="inprocess", choices=("inprocess", "processes", "dask"),
                    help="where chunks are solved (default: inprocess)")
     p.add_argument("--workers", type=int, help="worker processes (processes, local dask)")

@@ -383,6 +383,18 @@ def _range(q: Quantiles, digits: int = 2) -> str:
             f"{q.q95:.{digits}f}")
 
 
+def mixing_sentence(analysis: SupportedAnalysis) -> str | None:
+    """How the supported draws were made and whether their chains forgot where they
+    started (:class:`sim.results.calibration.ChainMixing`); ``None`` for a file written
+    before the check."""
+    if analysis.mixing is None:
+        return None
+    told = analysis.mixing.words()
+    if analysis.burn_in is not None:
+        return f"Each hit-and-run chain burnt in for {analysis.burn_in:,} steps; {told}."
+    return f"{told[0].upper()}{told[1:]}."
+
+
 def supported_sentences(analysis: SupportedAnalysis) -> list[str]:
     """The answers over the supported set in plain sentences: each as a distribution with
     never and collapse as outcomes of their own, what carries it (Sobol), the claims that
@@ -419,6 +431,9 @@ def supported_sentences(analysis: SupportedAnalysis) -> list[str]:
     out.append("The value of ambiguity at the start (hedging's payoff over the best open "
                f"stance, continuation values included): {_range(amb)}"
                + ("; it is negative in some supported calibrations." if amb.q05 < 0 else "."))
+    mixing = mixing_sentence(analysis)
+    if mixing:
+        out.append(mixing)
     out += sobol_sentences(analysis)
     out += importance_sentences(analysis)
     out.append(knife_edge_sentence(analysis))

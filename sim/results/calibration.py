@@ -33,6 +33,50 @@ class ConstraintCheck(Record):
     at_base: Real = Field(description="its margin at the scenario's own calibration")
 
 
+class ChainMixing(Record):
+    """Whether hit-and-run's chains forgot where they started
+    (:func:`sim.calibrate.sampler.chain_mixing`): each drawn parameter's values in the
+    chains started at even-indexed starting points against those started at odd-indexed
+    ones, by a two-sample Kolmogorov-Smirnov test (one point per chain, its first kept)."""
+
+    check: Literal["ks", "rejection", "one start", "too few chains"] = Field(
+        description="ks: the groups were compared; rejection: independent draws, no check "
+        "needed; one start: every chain started at the same point; too few chains: a group "
+        "has fewer than two")
+    points: list[int] = Field(default_factory=list, description="chains compared in each "
+                              "group (even-indexed starts, odd-indexed starts)")
+    parameters: int = Field(default=0, ge=0, description="drawn parameters compared")
+    differ: int = Field(default=0, ge=0, description="parameters whose two groups differ at "
+                        "KS p < 0.001 (chance: 0.1% of the parameters)")
+    differ_loose: int = Field(default=0, ge=0, description="parameters whose two groups "
+                              "differ at KS p < 0.05 (chance: 5% of the parameters)")
+    least_p: Probability | None = Field(default=None, description="the smallest p-value")
+    least_p_parameter: str | None = Field(default=None, description="its parameter")
+    mixed: bool | None = Field(default=None, description="at most one parameter differs at "
+                               "p < 0.001, what chance explains (null: no check)")
+
+    def words(self) -> str:
+        """The check in one sentence (the text output and the report)."""
+        if self.check == "rejection":
+            return "chain mixing check: not needed (rejection draws are independent)"
+        if self.check == "one start":
+            return "chain mixing check: none (every chain started at the same point)"
+        if self.check == "too few chains":
+            return ("chain mixing check: none (fewer than two chains from even- or "
+                    "odd-indexed starts)")
+        p = self.least_p or 0.0
+        least = f"{p:.2g}" if p >= 1e-10 else "below 1e-10"  # 10 decimals kept
+        told = (f"{self.differ} of {self.parameters} parameters differ between chains "
+                f"started at different points (two-sample KS p < 0.001, "
+                f"{self.points[0]:,} against {self.points[1]:,} chains; {self.differ_loose} "
+                f"at p < 0.05, where chance gives {0.05 * self.parameters:.1f}; smallest p "
+                f"{least}, {self.least_p_parameter})")
+        if self.mixed:
+            return f"the chains mixed: {told}"
+        return (f"warning: the chains may not have forgotten their starts: {told}; a longer "
+                "--burn-in mixes them")
+
+
 class CalibrationResults(Record):
     """Calibrations drawn uniformly from the supported set (``calibrations.csv`` holds each
     calibration's values and its margin on every constraint)."""
@@ -53,3 +97,7 @@ class CalibrationResults(Record):
     base_supported: bool = Field(description="whether the scenario's own calibration "
                                  "satisfies every constraint")
     constraints: list[ConstraintCheck]
+    burn_in: int | None = Field(default=None, ge=0, description="hit-and-run steps each chain "
+                                "took before its first kept point (null: rejection draws)")
+    mixing: ChainMixing | None = Field(default=None, description="whether the chains forgot "
+                                       "where they started (null in files written before it)")

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from sim.results.calibration import ChainMixing
 from sim.results.common import Probability, Real, Record
 
 #: 2 (2026-12-01): ``sobol_projection`` no longer carries the run's measured CPU time (it
@@ -159,6 +160,11 @@ class SupportedAnalysis(Record):
     resolution: list[int] = Field(description="belief and capacity grid points of the analysis")
     method: Literal["rejection", "hit-and-run"]
     acceptance_rate: Probability
+    burn_in: int | None = Field(default=None, ge=0, description="hit-and-run steps each chain "
+                                "took before its first kept point (null: rejection draws)")
+    mixing: ChainMixing | None = Field(default=None, description="whether the supported "
+        "draws' chains forgot where they started (the third stage's draws pooled in; null in "
+        "files written before it)")
     distributions: AnswerDistributions
     sobol_base: int = Field(ge=0, description="base samples of Saltelli's design")
     sobol_screen_base: int | None = Field(default=None, ge=1, description="base samples on "
