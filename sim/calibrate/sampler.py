@@ -42,7 +42,7 @@ import numpy as np
 from sim.article.parameters import SPEC, SPECS, FloatArray, Parameters
 from sim.calibrate.constraints import ConstraintLedger
 from sim.errors import HedgesimError
-from sim.results.calibration import ChainMixing
+from sim.results.calibration import MIXING_CHANCE, MIXING_LOOSE_P, MIXING_P, ChainMixing
 
 _T = TypeVar("_T")
 
@@ -62,13 +62,6 @@ BURN_IN_PER_DIM = 50
 THIN_PER_DIM = 0.5
 CHAINS = 256
 MAX_SHRINK = 60
-#: The mixing check (:func:`chain_mixing`): the KS p-value below which a parameter's two
-#: groups of chains differ, the looser level reported beside it (where chance alone flags
-#: 5% of the parameters), and how many differing parameters chance explains: with 63
-#: independent tests at p < 0.001, one differs in 6% of well-mixed draws, two in 0.2%.
-MIXING_P = 1e-3
-MIXING_LOOSE_P = 0.05
-MIXING_CHANCE = 1
 
 
 @dataclass(frozen=True)
