@@ -615,7 +615,7 @@ def analyze(
         if base > 0:
             batches[f"screen {f}"] = mixed_rows(a_rows[:screen], b_rows[:screen], cols)
 
-    extra: Draws | None = None  # the third stage's supported draws, if it makes any
+    drawn_more: list[Draws] = []  # the third stage's supported draws, one per pass that draws
     shares: list[float] = []
     if importing:
         say(f"drawing {options.importance_n} calibrations from each of the {len(ids)} "
@@ -682,6 +682,7 @@ def analyze(
                              **{"chains": wanted, **options.sampler})  # type: ignore[arg-type]
                 more[f"supported pass {step}"] = extra.unit
                 pool = np.concatenate([pool, extra.unit])
+                drawn_more.append(extra)
             a_at = np.concatenate([a_at, np.arange(used, used + k)])
             b_at = np.concatenate([b_at, np.arange(used + k, used + 2 * k)])
             top = new_top
@@ -706,7 +707,7 @@ def analyze(
         held = ledger.satisfied(space.params(mixed)).all(axis=1)
         supported_share = float((held.sum() + 2 * top) / (len(mixed) + 2 * top))
 
-    mixing = chain_mixing([drawn, *([extra] if extra is not None else [])])
+    mixing = chain_mixing([drawn, *drawn_more])
     values = targets.of(answers)
     dist = distributions(answers, targets, setting.rounds)
     importance: list[ImportanceRow] = []
