@@ -6,7 +6,9 @@ the flagging and the bookkeeping are tested without solves.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 import subprocess
 import sys
 from collections.abc import Callable
@@ -181,7 +183,7 @@ def test_validate_expect_reports_agreement_and_disagreement(tmp_path: Path) -> N
     )
     done = subprocess.run(
         [sys.executable, "-m", "sim", "validate", str(tmp_path / "x.yaml"), "--expect",
-         "--expect-n", "2", "--rounds", "2", "--pilot", "500"],
+         "--expect-n", "2", "--rounds", "2", "--pilot", "500", "--burn-in", "20"],
         capture_output=True, text=True, cwd=ROOT, timeout=600,
     )
     assert done.returncode == 0, done.stderr
@@ -190,6 +192,38 @@ def test_validate_expect_reports_agreement_and_disagreement(tmp_path: Path) -> N
     assert "the model agrees in 100% of 2" in lines[0]
     assert "the model disagrees in 0%" in lines[1]
     assert "than in baseline.yaml: the model disagrees in 0%" in lines[2]
+
+
+def test_validate_expect_refuses_a_bad_burn_in_in_one_line(tmp_path: Path) -> None:
+    """``validate --expect --burn-in`` is checked like ``calibrate``'s, before any draw."""
+    from sim.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stderr(out):
+        code = main(["validate", str(ROOT / "scenarios" / "gulf_push.yaml"), "--expect",
+                     "--burn-in", "-3"])
+    assert code == 1
+    said = out.getvalue().strip().splitlines()
+    assert len(said) == 1 and "--burn-in must be a whole number of steps" in said[0], said
+
+
+def test_a_verdict_says_when_its_draws_had_not_mixed() -> None:
+    """A verdict on draws whose chains had not forgotten their starts carries the mixing
+    check's warning; mixed draws and draws without a check add nothing."""
+    from sim.calibrate.expect import Verdict
+    from sim.results.calibration import ChainMixing
+    from sim.scenario.expect import Expectation
+
+    e = Expectation(answer="hedging ends", compare="more", value=0.5, because="b")
+    unmixed = ChainMixing(check="ks", points=[20, 12], parameters=63, differ=40,
+                          differ_loose=55, least_p=1e-9, least_p_parameter="war_cost",
+                          mixed=False)
+    said = Verdict(e, 0.75, 0.6, 0.5, 32, unmixed).text()
+    assert "the model agrees in 75% of 32" in said
+    assert "warning: the chains may not have forgotten their starts: 40 of 63" in said
+    assert "warning" not in Verdict(e, 0.75, 0.6, 0.5, 32, unmixed.model_copy(
+        update={"mixed": True, "differ": 0})).text()
+    assert "warning" not in Verdict(e, 0.75, 0.6, 0.5, 32).text()
 
 
 def test_a_malformed_expectation_is_one_located_line(tmp_path: Path) -> None:

@@ -68,7 +68,7 @@ def _burn_in(text: str | None, allow_large: bool) -> dict[str, int]:
 
 
 def add_burn_in(p: argparse.ArgumentParser) -> None:
-    """``--burn-in``, for ``calibrate`` and ``analyze``."""
+    """``--burn-in``, for ``calibrate``, ``analyze`` and ``validate --expect``."""
     p.add_argument("--burn-in", metavar="STEPS",
                    help="hit-and-run steps each chain takes before its first kept point; "
                    "fewer is faster, but the chains may not forget where they started (the "
@@ -290,6 +290,7 @@ def add_expect_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--executor", default="inprocess", choices=("inprocess", "processes", "dask"),
                    help="where calibrations are solved (default: inprocess)")
     p.add_argument("--workers", type=int, help="worker processes (processes, local dask)")
+    add_burn_in(p)
     add_allow_large(p)
 
 
@@ -303,6 +304,7 @@ def print_expectations(args: argparse.Namespace) -> None:
 
     n = _positive("--expect-n", args.expect_n)
     pilot = _positive("--pilot", args.pilot)
+    burn_in = _burn_in(args.burn_in, args.allow_large)
     ledger = load_constraints()
     for path in args.scenarios:
         setting = load_setting(path)
@@ -312,7 +314,7 @@ def print_expectations(args: argparse.Namespace) -> None:
             print(f"{path}: no expect: block")
             continue
         for v in check_expectations(setting, ledger, n, _seed(args.seed), pilot=pilot,
-                                    executor=args.executor, workers=args.workers,
+                                    **burn_in, executor=args.executor, workers=args.workers,
                                     allow_large=args.allow_large):  # fmt: skip
             print(f"{path}: {v.text()}")
 

@@ -19,9 +19,10 @@ import numpy as np
 from sim.article.parameters import FloatArray, Parameters
 from sim.calibrate.analysis import Targets, collapse_target
 from sim.calibrate.constraints import ConstraintLedger
-from sim.calibrate.sampler import PILOT, Space, draw
+from sim.calibrate.sampler import PILOT, Space, chain_mixing, draw
 from sim.calibrate.setting import Setting, load_setting
 from sim.calibrate.solving import DEFAULT_CHUNK, Answer, solve_calibrations
+from sim.results.calibration import ChainMixing
 from sim.scenario.expect import ANSWERS, Expectation
 
 AGREE = 2 / 3
@@ -38,6 +39,7 @@ class Verdict:
     mean: float
     reference: float
     n: int
+    mixing: ChainMixing | None = None
 
     @property
     def verdict(self) -> str:
@@ -48,10 +50,15 @@ class Verdict:
         return "mixed"
 
     def text(self) -> str:
+        """The verdict in one line; when the draws' chains had not mixed
+        (:func:`sim.calibrate.sampler.chain_mixing`), the line says so."""
         e = self.expectation
-        return (f"expects {e.describe()}: the model {self.verdict} in {self.share:.0%} of "
+        said = (f"expects {e.describe()}: the model {self.verdict} in {self.share:.0%} of "
                 f"{self.n} supported calibrations (mean {self.mean:.3g} against "
                 f"{self.reference:.3g})")  # fmt: skip
+        if self.mixing is not None and self.mixing.mixed is False:
+            said += f"; {self.mixing.words()}"
+        return said
 
 
 def _values(setting: Setting, params: Parameters, e: Expectation,
@@ -88,12 +95,16 @@ def check_expectations(
     **options: object,
 ) -> list[Verdict]:
     """Every expectation of ``setting`` checked (module docstring); ``options`` pass on to
-    :func:`sim.calibrate.solving.solve_calibrations`, ``pilot`` to the sampler;
-    ``allow_large`` goes beyond the budgets of the draws and the solves."""
+    :func:`sim.calibrate.solving.solve_calibrations`, ``pilot`` and ``burn_in`` (None: the
+    sampler's default) to the sampler; ``allow_large`` goes beyond the budgets of the draws
+    and the solves. Each verdict carries the draws' chain mixing check."""
     pilot = int(options.pop("pilot", PILOT))  # type: ignore[call-overload]
+    burn_in = options.pop("burn_in", None)
     _check_sizes(setting, n, pilot, allow_large)
     space = Space.of(ledger, setting.base, setting.fixed)
-    drawn = draw(ledger, space, n, seed, pilot=pilot).params
+    draws = draw(ledger, space, n, seed, pilot=pilot, burn_in=burn_in)  # type: ignore[arg-type]
+    mixing = chain_mixing([draws])
+    drawn = draws.params
     out = []
     for e in setting.expect:
         here = _values(setting, drawn, e, options)
@@ -107,5 +118,6 @@ def check_expectations(
                      for name in set(other.fixed) | set(setting.fixed)}  # fmt: skip
             there = _values(other, drawn.replace(**moved), e, options)
         holds = here > there if e.compare == "more" else here < there
-        out.append(Verdict(e, float(holds.mean()), float(here.mean()), float(there.mean()), n))
+        out.append(Verdict(e, float(holds.mean()), float(here.mean()), float(there.mean()), n,
+                           mixing))
     return out
