@@ -277,7 +277,7 @@ def test_a_leader_still_above_the_target_is_said_with_why() -> None:
             else p for p in base.sobol_precision]  # type: ignore[attr-defined]
     capped = base.model_copy(update={"sobol_precision": rows, "sobol_max_base": 16,  # type: ignore[attr-defined]
                                      "sobol_max_passes": 3})
-    words = ("hedging ends (the Gulf's offer, half-width 0.12 on 16 base samples): the cap of "
+    words = ("hedging ends (the Gulf's offer, half-width 0.125 on 16 base samples): the cap of "
              "16 base samples (--sobol-max-base) held it")
     assert f"Still above 0.1 after the third stage: {words}." in sentences.precision_sentences(
         capped)  # type: ignore[arg-type]

@@ -85,6 +85,8 @@ TARGET_HALF_WIDTH = 0.1
 #: times (640) left the default analysis's alignment leader (Iran's money to Syria, 0.205 on
 #: 160 rows, needing 676) at about 0.103; five reaches it for about 108 more solves than the
 #: cap of 640 by the committed analysis's projection (5,175 against 5,067; docs/calibration.md).
+#: With the passes (2026-12-02) the alignment's leader became Israel's strikes on Syria,
+#: needing 861 rows: this cap held it at 0.104 (the report says so).
 MAX_BASE_FACTOR = 5
 #: The third stage's passes at most (:func:`analyze`): a pass extends each covered answer's
 #: leading factor whose half-width is above the target, then re-estimates the indices; a

@@ -228,7 +228,9 @@ class SupportedAnalysis(Record):
                     "it" if p.short_of_target == "max base" else
                     f"the third stage's {self.sobol_max_passes} passes ran out before it "
                     "reached the target")  # fmt: skip
-            out.append(f"{p.answer} ({p.factor}, half-width {p.half_width:.2f} on {p.base:,} "
+            # three decimals: a half-width just above the target (0.104 against 0.1) would
+            # read as the target itself at two
+            out.append(f"{p.answer} ({p.factor}, half-width {p.half_width:.3f} on {p.base:,} "
                        f"base samples): {held}")
         return out
 
