@@ -163,12 +163,14 @@ def cmd_solve(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from sim.scenario import load_scenario
 
+    if args.expect:
+        from sim.calibrate.commands import check_expect_options, print_expectations
+
+        check_expect_options(args)  # a bad option: one line before any file is read
     for path in args.scenarios:
         scenario = load_scenario(path)
         print(f"{path}: ok ({scenario.name}: {scenario.question})")
     if args.expect:
-        from sim.calibrate.commands import print_expectations
-
         print_expectations(args)
     return 0
 

@@ -195,16 +195,18 @@ def test_validate_expect_reports_agreement_and_disagreement(tmp_path: Path) -> N
 
 
 def test_validate_expect_refuses_a_bad_burn_in_in_one_line(tmp_path: Path) -> None:
-    """``validate --expect --burn-in`` is checked like ``calibrate``'s, before any draw."""
+    """``validate --expect --burn-in`` is checked like ``calibrate``'s, before any file is
+    read or drawn from: one line on stderr, nothing on stdout."""
     from sim.cli import main
 
-    out = io.StringIO()
-    with contextlib.redirect_stderr(out):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
         code = main(["validate", str(ROOT / "scenarios" / "gulf_push.yaml"), "--expect",
                      "--burn-in", "-3"])
     assert code == 1
-    said = out.getvalue().strip().splitlines()
+    said = err.getvalue().strip().splitlines()
     assert len(said) == 1 and "--burn-in must be a whole number of steps" in said[0], said
+    assert out.getvalue() == ""
 
 
 def test_a_verdict_says_when_its_draws_had_not_mixed() -> None:

@@ -294,6 +294,16 @@ def add_expect_options(p: argparse.ArgumentParser) -> None:
     add_allow_large(p)
 
 
+def check_expect_options(args: argparse.Namespace) -> None:
+    """``validate --expect``'s sizes checked (one line each when bad), before ``validate``
+    reads any scenario or :func:`print_expectations` draws."""
+    _positive("--expect-n", args.expect_n)
+    _positive("--pilot", args.pilot)
+    _burn_in(args.burn_in, args.allow_large)
+    if args.rounds is not None:
+        _rounds(args.rounds)
+
+
 def print_expectations(args: argparse.Namespace) -> None:
     """Check and print every scenario's expectations (``validate --expect``)."""
     import dataclasses
@@ -302,14 +312,14 @@ def print_expectations(args: argparse.Namespace) -> None:
     from sim.calibrate.expect import check_expectations
     from sim.calibrate.setting import load_setting
 
-    n = _positive("--expect-n", args.expect_n)
-    pilot = _positive("--pilot", args.pilot)
+    check_expect_options(args)
+    n, pilot = args.expect_n, args.pilot
     burn_in = _burn_in(args.burn_in, args.allow_large)
     ledger = load_constraints()
     for path in args.scenarios:
         setting = load_setting(path)
         if args.rounds is not None:
-            setting = dataclasses.replace(setting, rounds=_rounds(args.rounds))
+            setting = dataclasses.replace(setting, rounds=args.rounds)
         if not setting.expect:
             print(f"{path}: no expect: block")
             continue
