@@ -294,14 +294,15 @@ def add_expect_options(p: argparse.ArgumentParser) -> None:
     add_allow_large(p)
 
 
-def check_expect_options(args: argparse.Namespace) -> None:
+def check_expect_options(args: argparse.Namespace) -> dict[str, int]:
     """``validate --expect``'s sizes checked (one line each when bad), before ``validate``
-    reads any scenario or :func:`print_expectations` draws."""
+    reads any scenario or :func:`print_expectations` draws; the sampler's options
+    (``--burn-in``) as the sampler takes them."""
     _positive("--expect-n", args.expect_n)
     _positive("--pilot", args.pilot)
-    _burn_in(args.burn_in, args.allow_large)
     if args.rounds is not None:
         _rounds(args.rounds)
+    return _burn_in(args.burn_in, args.allow_large)
 
 
 def print_expectations(args: argparse.Namespace) -> None:
@@ -312,9 +313,8 @@ def print_expectations(args: argparse.Namespace) -> None:
     from sim.calibrate.expect import check_expectations
     from sim.calibrate.setting import load_setting
 
-    check_expect_options(args)
+    burn_in = check_expect_options(args)
     n, pilot = args.expect_n, args.pilot
-    burn_in = _burn_in(args.burn_in, args.allow_large)
     ledger = load_constraints()
     for path in args.scenarios:
         setting = load_setting(path)
