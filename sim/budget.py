@@ -28,13 +28,13 @@ MAX_STATE_ROUND_SOLVES = 4_000_000
 #: ``hedgesim analyze``'s, checked before any work on an upper bound of its solves
 #: (``sim.calibrate.analysis.solves_bound``: every relaxed draw solved, and the worst case of
 #: the Sobol design's third stage, every factor leading a covered answer in some pass and
-#: extended to ``--sobol-max-base`` rows). The default analysis's bound is 22.5 million
-#: (11,420 calibrations at 82 states x 24 rounds: 11 factors on 800 rows, 1,600 supported
-#: draws); the committed analysis (2026-12-02) solved 11.7 million (5,948 calibrations) in 30
-#: minutes on two worker processes. 16 million (wave 9) did not admit that worst case, and
-#: its bound of 12.4 million counted one leader per answer, fewer than a single third stage
-#: can extend (its leaders can be factors the refinement did not extend).
-MAX_ANALYZE_STATE_ROUND_SOLVES = 24_000_000
+#: extended to ``--sobol-max-base`` rows). The default analysis's bound is 26.6 million
+#: (13,502 calibrations at 82 states x 24 rounds: 11 factors on 960 rows, 1,920 supported
+#: draws, since the cap went from five to six times ``--sobol-base``); the analysis committed
+#: on 2026-12-02 (cap 800) solved 11.7 million (5,948 calibrations) in 30 minutes on two
+#: worker processes. 24 million (wave 10) did not admit the worst case of the cap of 960, 16
+#: million (wave 9) not even that of 800.
+MAX_ANALYZE_STATE_ROUND_SOLVES = 28_000_000
 #: Measured per state (factored transitions, stage games, traces) and per state-round
 #: (strategies, values, distributions) on the 2-core test machine, and per state-round of
 #: one solve (the engine's backward step, all stage games included): bytes and seconds.

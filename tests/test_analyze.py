@@ -675,11 +675,13 @@ def test_a_leader_short_of_the_target_says_why() -> None:
 
 
 def test_the_third_stage_extends_only_what_misses_the_target_up_to_the_cap() -> None:
-    """By hand: an answer led by ``a`` at a half-width of 0.2 on 160 rows needs 640 rows,
-    capped at 400; one led by ``b`` at 0.05 needs 40, fewer than its 160 (no extension);
-    the raw value of ambiguity is not covered while its quantile is there (so its 0.9 does
-    not extend ``c``); the quantile led by ``d``, a factor only screened on 32 rows, at 0.15
-    needs 72: extended from 32 to 72."""
+    """By hand, each extension aimed at ``EXTENSION_AIM`` (0.95) of the 0.1 target, so at
+    ``base (half / 0.095)^2`` rows: an answer led by ``a`` at a half-width of 0.2 on 160 rows
+    is extended to ``160 (0.2 / 0.095)^2 = 709.1``, capped at 400; one led by ``b`` at 0.05
+    needs 40 for the target, fewer than its 160 (no extension, whatever the aim); the raw
+    value of ambiguity is not covered while its quantile is there (so its 0.9 does not
+    extend ``c``); the quantile led by ``d``, a factor only screened on 32 rows, at 0.15
+    needs 72 for the target and is extended from 32 to ``32 (0.15 / 0.095)^2 = 79.8``, 80."""
     from sim.calibrate.analysis import AMBIGUITY, AMBIGUITY_QUANTILE, extension
     from sim.results.supported import SobolPrecision
 
@@ -692,9 +694,9 @@ def test_the_third_stage_extends_only_what_misses_the_target_up_to_the_cap() -> 
     precision = [p("hedging ends", "a", 160, 0.2), p("collapse by", "b", 160, 0.05),
                  p(AMBIGUITY, "c", 160, 0.9), p(AMBIGUITY_QUANTILE, "d", 32, 0.15)]
     rows = {"a": 160, "b": 160, "c": 160, "d": 32}
-    assert extension(precision, rows, 400) == {"a": 400, "d": 72}
+    assert extension(precision, rows, 400) == {"a": 400, "d": 80}
     # a cap at a's rows leaves a; one below d's need stops d there
-    assert extension(precision, rows, 160) == {"d": 72}
+    assert extension(precision, rows, 160) == {"d": 80}
     assert extension(precision, rows, 50) == {"d": 50}
 
 

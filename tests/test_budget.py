@@ -69,15 +69,15 @@ def test_oversized_input_is_refused_with_an_estimate(
         ),
         (
             ["analyze", BASELINE, "--n", "1000000000000", "--no-figures"],
-            ["--n 1,000,000,000,000, --sobol-base 160, --sobol-max-base 800 and --importance-n 32",
+            ["--n 1,000,000,000,000, --sobol-base 160, --sobol-max-base 960 and --importance-n 32",
              "TB of memory",
              "even with --allow-large"],
         ),
         (
             ["analyze", BASELINE, "--sobol-base", "2000", "--no-figures"],
-            ["--sobol-base 2,000", "--sobol-max-base 10,000",
-             "up to 131,020 calibrations solved x 24 rounds on the 3x3 grid",
-             "the budget is 24,000,000 state-round solves", "--allow-large"],
+            ["--sobol-base 2,000", "--sobol-max-base 12,000",
+             "up to 157,020 calibrations solved x 24 rounds on the 3x3 grid",
+             "the budget is 28,000,000 state-round solves", "--allow-large"],
         ),
     ],
     ids=["calibrate-beyond-memory", "calibrate-beyond-budget", "pilot", "analyze-draws",
@@ -87,9 +87,9 @@ def test_oversized_draws_and_analyses_are_refused_before_any_work(
     argv: list[str], fragments: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``calibrate`` and ``analyze`` check the calibrations drawn, the pilot's box draws
-    and (``analyze``) an upper bound of the solves before drawing anything: 131,020 =
-    20,000 supported draws (twice the third stage's 10,000 base rows, five times the base) +
-    11 factors x 32 screening rows + 11 factors x 9,968 rows beyond them (the refinement and
+    and (``analyze``) an upper bound of the solves before drawing anything: 157,020 =
+    24,000 supported draws (twice the third stage's 12,000 base rows, six times the base) +
+    11 factors x 32 screening rows + 11 factors x 11,968 rows beyond them (the refinement and
     each of the third stage's three passes can extend a leader of each of 6 answers: 24
     leaders, more than the 11 factors, so every factor up to the cap) + 28 relaxed sets x 32
     draws + 124 knife-edge nudges."""
