@@ -741,6 +741,10 @@ def analyze(
     projection = (sobol_projection(precision, rows=rows, top=top, supported=len(answers),
                                    solves=solves, target=options.target_half_width)
                   if base > 0 else None)  # fmt: skip
+    from sim.calibrate.replication import answer_checks
+
+    precise, replicated = answer_checks(answers, targets, dist, setting.rounds,
+                                        [drawn, *drawn_more])  # fmt: skip
     result = SupportedAnalysis(
         scenario=setting.name,
         seed=options.seed,
@@ -767,6 +771,8 @@ def analyze(
         importance_n=options.importance_n,
         importance=importance,
         knife_edges=edges,
+        answer_precision=precise,
+        answer_replication=replicated,
     )
     return result, answers
 

@@ -9,6 +9,7 @@ round, ``collapse`` or ``never``) to the share of calibrations, never a quantile
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import Field
@@ -147,6 +148,125 @@ class KnifeEdge(Record):
     alternatives: list[str]
 
 
+def binomial_se(p: float, n: int) -> float:
+    """The Monte Carlo standard error of a share ``p`` of ``n`` independent draws: the
+    binomial ``sqrt(p (1 - p) / n)`` (the share is a mean of ``n`` independent Bernoulli
+    variables of variance ``p (1 - p)``)."""
+    return math.sqrt(max(p * (1.0 - p), 0.0) / n)
+
+
+class Interval(Record):
+    """A confidence interval; an end is null when the draws are too few to bound that side
+    at the interval's level (the quantile's order statistics do not reach it)."""
+
+    low: Real | None
+    high: Real | None
+
+
+class QuantilePrecision(Record):
+    """How precise one answer's reported mean and quantiles (:class:`Quantiles`) are over
+    the draws (:mod:`sim.calibrate.replication`): the mean's standard error and each
+    quantile's distribution-free 95% interval from the order statistics."""
+
+    mean_se: Real = Field(ge=0, description="Monte Carlo standard error of the mean: sd / "
+                          "sqrt(n)")
+    q05: Interval
+    q25: Interval
+    q50: Interval
+    q75: Interval
+    q95: Interval
+
+
+class AnswerPrecision(Record):
+    """The Monte Carlo precision of :class:`AnswerDistributions`' numbers over the ``n``
+    supported draws (one hit-and-run chain each, so independent draws)."""
+
+    n: int = Field(ge=1, description="the draws the shares and quantiles rest on")
+    independent: bool = Field(description="whether every draw is its own chain's (or a "
+        "rejection draw): the standard errors assume independent draws and understate the "
+        "error when chains share points")
+    confidence: Probability = Field(description="the level of the quantiles' intervals")
+    horizon: dict[str, Real] = Field(description="the standard error of each horizon share: "
+                                     "sqrt(p (1 - p) / n)")
+    exit_mode: dict[str, Real] = Field(description="the standard error of each share of the "
+                                       "most likely end")
+    hedging_ends: QuantilePrecision
+    exit: dict[str, QuantilePrecision]
+    collapse_by: QuantilePrecision
+    ambiguity: QuantilePrecision
+
+    def share_se(self, p: float) -> float:
+        """The standard error of a share ``p`` of these draws (:func:`binomial_se`; also for
+        a sum of shares, itself a share)."""
+        return binomial_se(p, self.n)
+
+
+class AnswerTest(Record):
+    """One answer compared between the two halves of the draws (chains from even- and
+    odd-indexed starts)."""
+
+    answer: str
+    test: Literal["chi-square", "ks", "constant"] = Field(description="chi-square: a test "
+        "of homogeneity of a categorical answer's counts (rare categories merged); ks: a "
+        "two-sample Kolmogorov-Smirnov test; constant: the answer is one value in every draw "
+        "(or one category after merging), nothing to compare")
+    statistic: Real | None = Field(default=None, description="the test's statistic")
+    p: Probability | None = Field(default=None, description="its p-value")
+    categories: int | None = Field(default=None, ge=1, description="chi-square: the "
+                                   "categories compared after merging rare ones")
+    differs: bool = Field(default=False, description="p below the threshold")
+
+
+class AnswerReplication(Record):
+    """Whether the answers replicate across two independent halves of the draws
+    (:func:`sim.calibrate.replication.answer_replication`)."""
+
+    check: Literal["split", "rejection", "one start", "too few"] = Field(description="split: "
+        "the halves were compared; rejection: independent draws from no starting point, no "
+        "split to make; one start: every chain started at the same point; too few: a half "
+        "has fewer draws than min_half")
+    points: list[int] = Field(default_factory=list, description="draws in each half (chains "
+                              "from even-indexed starts, from odd-indexed starts)")
+    threshold: Probability = Field(description="the p-value below which an answer differs")
+    min_half: int = Field(ge=2, description="the fewest draws in a half the check compares")
+    tests: list[AnswerTest] = Field(default_factory=list)
+    replicates: bool | None = Field(default=None, description="no answer differs (null: no "
+                                    "check)")
+
+    @property
+    def differing(self) -> list[AnswerTest]:
+        return [t for t in self.tests if t.differs]
+
+    @property
+    def tested(self) -> list[AnswerTest]:
+        """The tests made (constant answers are not tests)."""
+        return [t for t in self.tests if t.test != "constant"]
+
+    def words(self) -> str:
+        """The check in one sentence, without a final full stop."""
+        if self.check == "rejection":
+            return ("The answers' replication check is not needed: rejection draws are "
+                    "independent and start from nowhere")
+        if self.check == "one start":
+            return ("The answers' replication check is not possible: every chain started at "
+                    "one point")
+        if self.check == "too few":
+            return (f"Too few draws to check whether the answers replicate ({self.points[0]} "
+                    f"and {self.points[1]} in the two halves; at least {self.min_half} each)")
+        halves = (f"{self.points[0]:,} draws from chains started at even-indexed points "
+                  f"against {self.points[1]:,} from odd-indexed ones")
+        level = f"p < {self.threshold:g}"
+        n = len(self.tested)
+        if self.replicates:
+            return (f"The answers replicate across two independent halves of the draws "
+                    f"({halves}): no answer differs at {level} in {n} tests")
+        told = "; ".join(f"{t.answer} ({'chi-square' if t.test == 'chi-square' else 'KS'} "
+                         f"p = {t.p:.1g})" for t in self.differing)
+        return (f"Warning: the answers do not replicate across two halves of the draws "
+                f"({halves}): {told} differ at {level} ({n} tests); more draws, or a longer "
+                "--burn-in, are needed before citing them")
+
+
 class SupportedAnalysis(Record):
     """``analysis.json``: the answers over the supported set of a scenario."""
 
@@ -194,6 +314,12 @@ class SupportedAnalysis(Record):
     importance_n: int = Field(ge=0, description="draws per relaxed set")
     importance: list[ImportanceRow]
     knife_edges: list[KnifeEdge]
+    answer_precision: AnswerPrecision | None = Field(default=None, description="the Monte "
+        "Carlo standard error of each share and the 95% interval of each quantile of "
+        "distributions (null in files written before it)")
+    answer_replication: AnswerReplication | None = Field(default=None, description="whether "
+        "the answers agree between two independent halves of the draws (null in files "
+        "written before it)")
 
     @property
     def sobol_top_base(self) -> int:
