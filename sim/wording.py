@@ -51,6 +51,25 @@ def percent(x: float) -> str:
     return f"{x:.0%}"
 
 
+def percent_pm(x: float, se: float, pm: str = "\u00b1") -> str:
+    """A share and its standard error as whole percentages: ``"35% \u00b1 1%"``; ``"\u00b1
+    under 1%"`` for an error that rounds to zero but is not (as :func:`percent`); ``pm``:
+    the sign between them (``"+-"`` in plain text)."""
+    return f"{percent(x)} {pm} {percent(se)}"
+
+
+def interval_text(low: float | None, high: float | None, digits: int = 2) -> str:
+    """A confidence interval's ends: ``"0.11 to 0.15"``; ``"up to 0.15"`` or ``"from
+    0.11"`` when one end is unknown (``None``), ``"unbounded"`` when both are."""
+    if low is None and high is None:
+        return "unbounded"
+    if low is None:
+        return f"up to {high:.{digits}f}"
+    if high is None:
+        return f"from {low:.{digits}f}"
+    return f"{low:.{digits}f} to {high:.{digits}f}"
+
+
 def probability(x: float, digits: int = 2) -> str:
     """A probability to ``digits`` decimals: ``"0.58"``; ``"<0.01"`` and ``">0.99"`` (with
     two digits) where rounding would print ``"0.00"`` for a chance or ``"1.00"`` for a doubt

@@ -14,7 +14,7 @@ from typing import Any
 
 from sim.budget import add_allow_large
 from sim.errors import HedgesimError
-from sim.wording import percent
+from sim.wording import interval_text, percent, percent_pm
 
 DEFAULT_N = 256
 DEFAULT_SEED = 0
@@ -144,9 +144,28 @@ def _date(text: str) -> Any:
 
 
 def analysis_text(result: Any, folder: Path | None) -> str:
-    """The analysis in words: each answer as a distribution, what carries it, the claims
+    """The analysis in words: each answer as a distribution (with its Monte Carlo precision
+    and whether it replicates, when the analysis has them), what carries it, the claims
     that pin it down, the knife edges."""
     d = result.distributions
+    prec = result.answer_precision
+
+    def share(v: float, ses: dict[str, float], k: str) -> str:
+        return percent(v) if prec is None else percent_pm(v, ses[k], "+-")
+
+    def spread(name: str, digits: int, wide: str = "90% in") -> str:
+        q = getattr(d, name)
+        p = None if prec is None else getattr(prec, name)
+
+        def at(key: str) -> str:
+            told = f"{getattr(q, key):.{digits}f}"
+            if p is None:
+                return told
+            ci = getattr(p, key)
+            return f"{told} ({interval_text(ci.low, ci.high, digits)})"
+
+        return f"median {at('q50')}, {wide} [{at('q05')}, {at('q95')}]"
+
     lines = [
         f"{result.scenario}: {result.n} supported calibrations ({result.method}; acceptance "
         f"rate of uniform draws {result.acceptance_rate:.2g}), {result.rounds} rounds of "
@@ -157,16 +176,26 @@ def analysis_text(result: Any, folder: Path | None) -> str:
         "",
         "when hedging stops being certain (each calibration's median round; collapse and never "
         "are outcomes of their own):",
-        "  " + ", ".join(f"{k}: {percent(v)}" for k, v in d.horizon.items()),
-        f"P(hedging stops being certain within the run): median {d.hedging_ends.q50:.2f}, "
-        f"90% of calibrations in [{d.hedging_ends.q05:.2f}, {d.hedging_ends.q95:.2f}]",
+        "  " + ", ".join(f"{k}: {share(v, prec.horizon if prec else {}, k)}"
+                         for k, v in d.horizon.items()),
+        "P(hedging stops being certain within the run): "
+        + spread("hedging_ends", 2, "90% of calibrations in"),
         "where the hedge most likely ends: "
-        + ", ".join(f"{k} {percent(v)}" for k, v in d.exit_mode.items()),
-        f"P(collapse by {d.collapse_date or f'round {d.collapse_round}'}): median "
-        f"{d.collapse_by.q50:.3f}, 90% in [{d.collapse_by.q05:.3f}, {d.collapse_by.q95:.3f}]",
-        f"value of ambiguity (hedge minus the best alternative, round 0): median "
-        f"{d.ambiguity.q50:.2f}, 90% in [{d.ambiguity.q05:.2f}, {d.ambiguity.q95:.2f}]",
+        + ", ".join(f"{k} {share(v, prec.exit_mode if prec else {}, k)}"
+                    for k, v in d.exit_mode.items()),
+        f"P(collapse by {d.collapse_date or f'round {d.collapse_round}'}): "
+        + spread("collapse_by", 3),
+        "value of ambiguity (hedge minus the best alternative, round 0): "
+        + spread("ambiguity", 2),
     ]
+    if prec is not None:
+        lines.append(f"(share +- one Monte Carlo standard error over the {prec.n:,} "
+                     "draws; in parentheses each quantile's 95% interval from the draws' order "
+                     "statistics"
+                     + ("" if prec.independent else
+                        "; the draws share chains, so these understate the error") + ")")
+    if result.answer_replication is not None:
+        lines.append(result.answer_replication.words())
     for name, rows in result.sobol.items():
         if not rows:
             continue

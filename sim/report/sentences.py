@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from sim.results import ArticleResults
 from sim.results.article import ExitDistribution, HorizonDistribution
-from sim.results.supported import Quantiles, SupportedAnalysis
+from sim.results.supported import QuantilePrecision, Quantiles, SupportedAnalysis
 from sim.wording import (
     capital,
     count_text,
+    interval_text,
     join,
     percent,
+    percent_pm,
     probability,
     relabel,
 )
@@ -378,9 +380,31 @@ def _end_text(mode: str) -> str:
     return parts[0] if len(parts) == 1 else "a tie between " + join(parts)
 
 
-def _range(q: Quantiles, digits: int = 2) -> str:
-    return (f"median {q.q50:.{digits}f}, 90% of calibrations between {q.q05:.{digits}f} and "
-            f"{q.q95:.{digits}f}")
+def _range(q: Quantiles, digits: int = 2, precision: QuantilePrecision | None = None) -> str:
+    """The median and the 90% range of an answer over the calibrations, each with its 95%
+    interval in parentheses when ``precision`` is given."""
+
+    def at(key: str) -> str:
+        told = f"{getattr(q, key):.{digits}f}"
+        if precision is None:
+            return told
+        ci = getattr(precision, key)
+        return f"{told} ({interval_text(ci.low, ci.high, digits)})"
+
+    return f"median {at('q50')}, 90% of calibrations between {at('q05')} and {at('q95')}"
+
+
+def precision_sentence(analysis: SupportedAnalysis) -> str | None:
+    """What the \u00b1 and the intervals in parentheses of the answers mean
+    (:mod:`sim.calibrate.replication`); ``None`` for a file written before them."""
+    prec = analysis.answer_precision
+    if prec is None:
+        return None
+    draws = ("independent draws (one hit-and-run chain each)" if prec.independent else
+             "draws, some sharing a chain, so these understate the error")
+    return (f"Each share's \u00b1 is its Monte Carlo standard error over the {prec.n:,} "
+            f"{draws}, sqrt(p(1 - p)/n); in parentheses, each median's and 90% bound's "
+            f"{prec.confidence:.0%} interval from the draws' order statistics.")
 
 
 def mixing_sentence(analysis: SupportedAnalysis) -> str | None:
@@ -409,31 +433,43 @@ def supported_sentences(analysis: SupportedAnalysis) -> list[str]:
            f"{analysis.seed}; {analysis.acceptance_rate:.2g} of uniform draws in the bounds "
            f"satisfy every constraint), each solved over {n} on the {grid} analysis grid:"]
     h = d.horizon
+    prec = analysis.answer_precision
+
+    def share(p: float) -> str:
+        """A share, with its standard error when the analysis has them."""
+        return percent(p) if prec is None else percent_pm(p, prec.share_se(p))
+
     never, collapse = h.get("never", 0.0), h.get("collapse", 0.0)
     rounds = {int(k): v for k, v in h.items() if k not in ("never", "collapse")}
-    told = (f"Hedging stays certain through all {n} in {percent(never)} of them (never, an "
-            f"outcome of its own), and the regime falls first in {percent(collapse)}")
+    told = (f"Hedging stays certain through all {n} in {share(never)} of them (never, an "
+            f"outcome of its own), and the regime falls first in {share(collapse)}")
     if rounds:
         top = max(rounds, key=lambda k: (rounds[k], -k))
-        told += (f"; in the other {percent(sum(rounds.values()))} it stops being certain by a "
+        told += (f"; in the other {share(sum(rounds.values()))} it stops being certain by a "
                  f"{unit} from {min(rounds)} to {max(rounds)}, most often by {unit} {top} "
-                 f"({percent(rounds[top])})")
+                 f"({share(rounds[top])})")
     out.append(told + ".")
     if 0 in rounds:
-        out.append(f"In {percent(rounds[0])} of them hedging is not certain even in {unit} 0.")
+        out.append(f"In {share(rounds[0])} of them hedging is not certain even in {unit} 0.")
     modes = sorted(d.exit_mode.items(), key=lambda kv: -kv[1])
     out.append("Where the hedge most likely ends: "
-               + join([f"{_end_text(k)} in {percent(v)}" for k, v in modes]) + ".")
+               + join([f"{_end_text(k)} in {share(v)}" for k, v in modes]) + ".")
     when = d.collapse_date or f"{unit} {d.collapse_round}"
     out.append(f"The probability that the regime has fallen by {when}: "
-               f"{_range(d.collapse_by)}.")
+               f"{_range(d.collapse_by, precision=None if prec is None else prec.collapse_by)}.")
     amb = d.ambiguity
     out.append("The value of ambiguity at the start (hedging's payoff over the best open "
-               f"stance, continuation values included): {_range(amb)}"
+               f"stance, continuation values included): "
+               f"{_range(amb, precision=None if prec is None else prec.ambiguity)}"
                + ("; it is negative in some supported calibrations." if amb.q05 < 0 else "."))
+    told_precision = precision_sentence(analysis)
+    if told_precision:
+        out.append(told_precision)
     mixing = mixing_sentence(analysis)
     if mixing:
         out.append(mixing)
+    if analysis.answer_replication is not None:
+        out.append(analysis.answer_replication.words() + ".")
     out += sobol_sentences(analysis)
     out += importance_sentences(analysis)
     out.append(knife_edge_sentence(analysis))
@@ -547,8 +583,11 @@ def supported_tables(analysis: SupportedAnalysis
     knife edges."""
     d = analysis.distributions
     unit = analysis.round_unit
+    prec = analysis.answer_precision
     horizon: list[tuple[str, ...]] = [(k if k in ("collapse", "never") else f"{unit} {k}",
-                                        percent(v)) for k, v in d.horizon.items()]
+                                        percent(v),
+                                        *(() if prec is None else (percent(prec.horizon[k]),)))
+                                       for k, v in d.horizon.items()]  # fmt: skip
     q_rows: list[tuple[str, ...]] = []
     when = d.collapse_date or f"{unit} {d.collapse_round}"
     answers = [("P(hedging stops being certain within the run)", d.hedging_ends),
@@ -558,6 +597,19 @@ def supported_tables(analysis: SupportedAnalysis
     for name, q in answers:
         fmt = probability if name.startswith("P(") else (lambda x: f"{x:.2f}")
         q_rows.append((name, *(fmt(x) for x in (q.mean, q.q05, q.q25, q.q50, q.q75, q.q95))))
+    precise: list[tuple[str, ...]] = []
+    if prec is not None:
+        for (name, _), p in zip(answers, [prec.hedging_ends, *prec.exit.values(),
+                                          prec.collapse_by, prec.ambiguity], strict=True):
+            cells = [getattr(p, k) for k in ("q05", "q25", "q50", "q75", "q95")]
+            precise.append((name, f"{p.mean_se:.2g}",
+                            *(interval_text(c.low, c.high) for c in cells)))
+    rep = analysis.answer_replication
+    replication: list[tuple[str, ...]] = [
+        (t.answer, {"ks": "KS", "chi-square": f"chi-square, {t.categories} categories"}.get(
+            t.test, "constant"), "" if t.statistic is None else f"{t.statistic:.3g}",
+         "" if t.p is None else f"{t.p:.2g}", "yes" if t.differs else "no")
+        for t in ([] if rep is None else rep.tests)]
     sobol: list[tuple[str, ...]] = [(name, r.factor, f"{r.S1:.2f} \u00b1 {r.S1_conf:.2f}",
               f"{r.ST:.2f} \u00b1 {r.ST_conf:.2f}")
              for name, rows in analysis.sobol.items()
@@ -575,9 +627,20 @@ def supported_tables(analysis: SupportedAnalysis
         for e in analysis.knife_edges]
     tables: list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]] = [
         ("When hedging stops being certain: share of calibrations by their median round, "
-         "collapse first and never as outcomes of their own.", ("Outcome", "Share"), horizon),
+         "collapse first and never as outcomes of their own"
+         + (" (with each share's Monte Carlo standard error)." if prec else "."),
+         ("Outcome", "Share", *(() if prec is None else ("\u00b1 s.e.",))), horizon),
         ("Each answer over the supported calibrations.",
          ("Answer", "Mean", "5%", "25%", "Median", "75%", "95%"), q_rows),
+        ("How precise those numbers are: the mean's Monte Carlo standard error and each "
+         "quantile's 95% interval from the draws' order statistics (distribution-free; an "
+         "end the draws are too few to bound is left open).",
+         ("Answer", "Mean s.e.", "5%", "25%", "Median", "75%", "95%"), precise),
+        ("Whether the answers replicate: each answer in the draws from chains started at "
+         "even-indexed points against those from odd-indexed ones (chi-square test of "
+         "homogeneity, rare categories merged; two-sample KS), differing at p < "
+         + (f"{rep.threshold:g}." if rep else "0.001."),
+         ("Answer", "Test", "Statistic", "p", "Differs"), replication),
         ("Sobol indices by group of parameters, with 95% bootstrap half-widths.",
          ("Answer", "Factor", "First order", "Total"), sobol),
         ("Precision of each answer's leading factor: its total index's 95% interval as "
