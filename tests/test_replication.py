@@ -282,7 +282,9 @@ def test_the_sentences_text_and_report_show_the_errors_and_the_verdict(tiny) -> 
     assert verdict.startswith("The answers replicate across two independent halves of the "
                               "draws (100 draws from chains started at even-indexed points "
                               "against 100 from odd-indexed ones): no answer differs at "
-                              "p < 0.001 in 9 tests")
+                              "p < 0.001 in 9 tests (")
+    # the looser level beside it, and what chance gives there (9 x 0.05)
+    assert "at p < 0.05, where chance gives 0.45; smallest p " in verdict
     differing = checked(shift=1.0)
     (warned,) = [s for s in sentences.supported_sentences(differing) if "replicate" in s]
     assert warned.startswith("Warning: the answers do not replicate") and "value of ambiguity (KS p" in warned

@@ -400,8 +400,12 @@ def precision_sentence(analysis: SupportedAnalysis) -> str | None:
     prec = analysis.answer_precision
     if prec is None:
         return None
-    draws = ("independent draws (one hit-and-run chain each)" if prec.independent else
-             "draws, some sharing a chain, so these understate the error")
+    if not prec.independent:
+        draws = "draws, some sharing a chain, so these understate the error"
+    elif analysis.method == "rejection":
+        draws = "independent draws (rejection sampling)"
+    else:
+        draws = "independent draws (one hit-and-run chain each)"
     return (f"Each share's \u00b1 is its Monte Carlo standard error over the {prec.n:,} "
             f"{draws}, sqrt(p(1 - p)/n); in parentheses, each median's and 90% bound's "
             f"{prec.confidence:.0%} interval from the draws' order statistics.")

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from sim.results.calibration import ChainMixing
+from sim.results.calibration import MIXING_LOOSE_P, ChainMixing
 from sim.results.common import Probability, Real, Record
 
 #: 2 (2026-12-01): ``sobol_projection`` no longer carries the run's measured CPU time (it
@@ -258,8 +258,13 @@ class AnswerReplication(Record):
         level = f"p < {self.threshold:g}"
         n = len(self.tested)
         if self.replicates:
+            loose = [t for t in self.tested if (t.p or 0.0) < MIXING_LOOSE_P]
+            least = min(self.tested, key=lambda t: t.p or 0.0) if self.tested else None
+            told = ("" if least is None else
+                    f" ({len(loose)} at p < {MIXING_LOOSE_P:g}, where chance gives "
+                    f"{MIXING_LOOSE_P * n:.2g}; smallest p {least.p:.2g}, {least.answer})")
             return (f"The answers replicate across two independent halves of the draws "
-                    f"({halves}): no answer differs at {level} in {n} tests")
+                    f"({halves}): no answer differs at {level} in {n} tests{told}")
         told = "; ".join(f"{t.answer} ({'chi-square' if t.test == 'chi-square' else 'KS'} "
                          f"p = {t.p:.1g})" for t in self.differing)
         return (f"Warning: the answers do not replicate across two halves of the draws "
