@@ -87,15 +87,15 @@ def test_the_precision_of_a_fake_analysis_follows_the_formulas() -> None:
     a = fake_answers(np.random.default_rng(2), 300)
     dist = distributions(a, TARGETS, ROUNDS)
     prec = answer_precision(a, TARGETS, dist)
-    assert prec.n == 300 and set(prec.horizon) == set(dist.horizon)
+    assert prec.n == 300 and set(prec.shares['horizon']) == set(dist.horizon)
     for k, p in dist.horizon.items():
-        assert prec.horizon[k] == pytest.approx(np.sqrt(p * (1 - p) / 300), rel=1e-6)
+        assert prec.shares['horizon'][k] == pytest.approx(np.sqrt(p * (1 - p) / 300), rel=1e-6)
     for k, p in dist.exit_mode.items():
-        assert prec.exit_mode[k] == pytest.approx(np.sqrt(p * (1 - p) / 300), rel=1e-6)
-    assert prec.ambiguity.mean_se == pytest.approx(np.std(a.ambiguity, ddof=1) / np.sqrt(300),
-                                                   rel=1e-6)  # fmt: skip
+        assert prec.shares['exit_mode'][k] == pytest.approx(np.sqrt(p * (1 - p) / 300), rel=1e-6)
+    amb = prec.quantiles["ambiguity"]
+    assert amb.mean_se == pytest.approx(np.std(a.ambiguity, ddof=1) / np.sqrt(300), rel=1e-6)
     for key in ("q05", "q25", "q50", "q75", "q95"):
-        ci, q = getattr(prec.ambiguity, key), getattr(dist.ambiguity, key)
+        ci, q = amb.intervals[key], getattr(dist.ambiguity, key)
         assert ci.low is not None and ci.high is not None and ci.low <= q <= ci.high
 
 
@@ -273,7 +273,7 @@ def test_the_sentences_text_and_report_show_the_errors_and_the_verdict(tiny) -> 
     prec = a.answer_precision
     assert prec is not None
     never = a.distributions.horizon["never"]
-    se = f"{prec.horizon['never']:.0%}"
+    se = f"{prec.shares['horizon']['never']:.0%}"
     assert f"in {never:.0%} \u00b1 {se} of them (never" in said[1]
     assert "median" in said[4] and " to " in said[4] and "(" in said[4]
     assert any(s.startswith("Each share's \u00b1 is its Monte Carlo standard error over the "
@@ -287,7 +287,8 @@ def test_the_sentences_text_and_report_show_the_errors_and_the_verdict(tiny) -> 
     assert "at p < 0.05, where chance gives 0.45; smallest p " in verdict
     differing = checked(shift=1.0)
     (warned,) = [s for s in sentences.supported_sentences(differing) if "replicate" in s]
-    assert warned.startswith("Warning: the answers do not replicate") and "value of ambiguity (KS p" in warned
+    assert warned.startswith("Warning: the answers do not replicate")
+    assert "value of ambiguity (KS p" in warned
     text = analysis_text(a, None)
     assert f"never: {never:.0%} +- {se}" in text
     assert "(share +- one Monte Carlo standard error over the 200 draws" in text

@@ -14,7 +14,7 @@ from typing import Any
 
 from sim.budget import add_allow_large
 from sim.errors import HedgesimError
-from sim.wording import interval_text, percent, percent_pm
+from sim.wording import percent, percent_pm
 
 DEFAULT_N = 256
 DEFAULT_SEED = 0
@@ -154,17 +154,12 @@ def analysis_text(result: Any, folder: Path | None) -> str:
         return percent(v) if prec is None else percent_pm(v, ses[k], "+-")
 
     def spread(name: str, digits: int, wide: str = "90% in") -> str:
-        q = getattr(d, name)
-        p = None if prec is None else getattr(prec, name)
+        """The median and the 90% range (with their intervals, :func:`quantile_text`)."""
+        from sim.report.sentences import quantile_text
 
-        def at(key: str) -> str:
-            told = f"{getattr(q, key):.{digits}f}"
-            if p is None:
-                return told
-            ci = getattr(p, key)
-            return f"{told} ({interval_text(ci.low, ci.high, digits)})"
-
-        return f"median {at('q50')}, {wide} [{at('q05')}, {at('q95')}]"
+        q, p = getattr(d, name), None if prec is None else prec.quantiles[name]
+        at = [quantile_text(q, k, digits, p) for k in ("q50", "q05", "q95")]
+        return f"median {at[0]}, {wide} [{at[1]}, {at[2]}]"
 
     lines = [
         f"{result.scenario}: {result.n} supported calibrations ({result.method}; acceptance "
@@ -176,12 +171,12 @@ def analysis_text(result: Any, folder: Path | None) -> str:
         "",
         "when hedging stops being certain (each calibration's median round; collapse and never "
         "are outcomes of their own):",
-        "  " + ", ".join(f"{k}: {share(v, prec.horizon if prec else {}, k)}"
+        "  " + ", ".join(f"{k}: {share(v, prec.shares['horizon'] if prec else {}, k)}"
                          for k, v in d.horizon.items()),
         "P(hedging stops being certain within the run): "
         + spread("hedging_ends", 2, "90% of calibrations in"),
         "where the hedge most likely ends: "
-        + ", ".join(f"{k} {share(v, prec.exit_mode if prec else {}, k)}"
+        + ", ".join(f"{k} {share(v, prec.shares['exit_mode'] if prec else {}, k)}"
                     for k, v in d.exit_mode.items()),
         f"P(collapse by {d.collapse_date or f'round {d.collapse_round}'}): "
         + spread("collapse_by", 3),

@@ -118,7 +118,7 @@ def quantile_precision(x: FloatArray) -> QuantilePrecision:
     x = np.asarray(x, dtype=np.float64)
     se = float(stats.sem(x)) if len(x) > 1 else 0.0
     return QuantilePrecision(mean_se=se if np.isfinite(se) else 0.0,
-                             **{k: quantile_interval(x, q) for k, q in LEVELS.items()})
+                             intervals={k: quantile_interval(x, q) for k, q in LEVELS.items()})
 
 
 def answer_precision(a: Answer, targets: Targets, dist: AnswerDistributions,
@@ -128,14 +128,15 @@ def answer_precision(a: Answer, targets: Targets, dist: AnswerDistributions,
     standard error, each quantile's interval, each mean's standard error (module
     docstring)."""
     n = len(a)
+    values = {"hedging_ends": a.horizon_at.sum(axis=1),
+              **{f"exit.{k}": a.exit[:, i] for i, k in enumerate(EXITS)},
+              "collapse_by": a.collapsed[:, targets.collapse_round], "ambiguity": a.ambiguity}
     return AnswerPrecision(
         n=n, independent=independent, confidence=CONFIDENCE,
-        horizon={k: binomial_se(p, n) for k, p in dist.horizon.items()},
-        exit_mode={k: binomial_se(p, n) for k, p in dist.exit_mode.items()},
-        hedging_ends=quantile_precision(a.horizon_at.sum(axis=1)),
-        exit={k: quantile_precision(a.exit[:, i]) for i, k in enumerate(EXITS)},
-        collapse_by=quantile_precision(a.collapsed[:, targets.collapse_round]),
-        ambiguity=quantile_precision(a.ambiguity),
+        shares={name: {k: binomial_se(p, n) for k, p in shares.items()}
+                for name, shares in (("horizon", dist.horizon),
+                                     ("exit_mode", dist.exit_mode))},  # fmt: skip
+        quantiles={k: quantile_precision(x) for k, x in values.items()},
     )
 
 

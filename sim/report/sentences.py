@@ -380,18 +380,22 @@ def _end_text(mode: str) -> str:
     return parts[0] if len(parts) == 1 else "a tie between " + join(parts)
 
 
+def quantile_text(q: Quantiles, key: str, digits: int,
+                  precision: QuantilePrecision | None = None) -> str:  # fmt: skip
+    """One quantile of an answer (``key``: ``q50``, ...) to ``digits`` decimals, with its
+    95% interval in parentheses when ``precision`` is given: ``"0.13 (0.11 to 0.17)"``."""
+    told = f"{getattr(q, key):.{digits}f}"
+    if precision is None:
+        return told
+    ci = precision.intervals[key]
+    return f"{told} ({interval_text(ci.low, ci.high, digits)})"
+
+
 def _range(q: Quantiles, digits: int = 2, precision: QuantilePrecision | None = None) -> str:
-    """The median and the 90% range of an answer over the calibrations, each with its 95%
-    interval in parentheses when ``precision`` is given."""
-
-    def at(key: str) -> str:
-        told = f"{getattr(q, key):.{digits}f}"
-        if precision is None:
-            return told
-        ci = getattr(precision, key)
-        return f"{told} ({interval_text(ci.low, ci.high, digits)})"
-
-    return f"median {at('q50')}, 90% of calibrations between {at('q05')} and {at('q95')}"
+    """The median and the 90% range of an answer over the calibrations (each quantile as
+    :func:`quantile_text`)."""
+    at = [quantile_text(q, k, digits, precision) for k in ("q50", "q05", "q95")]
+    return f"median {at[0]}, 90% of calibrations between {at[1]} and {at[2]}"
 
 
 def precision_sentence(analysis: SupportedAnalysis) -> str | None:
@@ -459,12 +463,13 @@ def supported_sentences(analysis: SupportedAnalysis) -> list[str]:
     out.append("Where the hedge most likely ends: "
                + join([f"{_end_text(k)} in {share(v)}" for k, v in modes]) + ".")
     when = d.collapse_date or f"{unit} {d.collapse_round}"
+    quantiles = {} if prec is None else prec.quantiles
     out.append(f"The probability that the regime has fallen by {when}: "
-               f"{_range(d.collapse_by, precision=None if prec is None else prec.collapse_by)}.")
+               f"{_range(d.collapse_by, precision=quantiles.get('collapse_by'))}.")
     amb = d.ambiguity
     out.append("The value of ambiguity at the start (hedging's payoff over the best open "
                f"stance, continuation values included): "
-               f"{_range(amb, precision=None if prec is None else prec.ambiguity)}"
+               f"{_range(amb, precision=quantiles.get('ambiguity'))}"
                + ("; it is negative in some supported calibrations." if amb.q05 < 0 else "."))
     told_precision = precision_sentence(analysis)
     if told_precision:
@@ -588,9 +593,9 @@ def supported_tables(analysis: SupportedAnalysis
     d = analysis.distributions
     unit = analysis.round_unit
     prec = analysis.answer_precision
+    ses = {} if prec is None else prec.shares["horizon"]
     horizon: list[tuple[str, ...]] = [(k if k in ("collapse", "never") else f"{unit} {k}",
-                                        percent(v),
-                                        *(() if prec is None else (percent(prec.horizon[k]),)))
+                                        percent(v), *((percent(ses[k]),) if ses else ()))
                                        for k, v in d.horizon.items()]  # fmt: skip
     q_rows: list[tuple[str, ...]] = []
     when = d.collapse_date or f"{unit} {d.collapse_round}"
@@ -603,11 +608,9 @@ def supported_tables(analysis: SupportedAnalysis
         q_rows.append((name, *(fmt(x) for x in (q.mean, q.q05, q.q25, q.q50, q.q75, q.q95))))
     precise: list[tuple[str, ...]] = []
     if prec is not None:
-        for (name, _), p in zip(answers, [prec.hedging_ends, *prec.exit.values(),
-                                          prec.collapse_by, prec.ambiguity], strict=True):
-            cells = [getattr(p, k) for k in ("q05", "q25", "q50", "q75", "q95")]
+        for (name, _), p in zip(answers, prec.quantiles.values(), strict=True):
             precise.append((name, f"{p.mean_se:.2g}",
-                            *(interval_text(c.low, c.high) for c in cells)))
+                            *(interval_text(c.low, c.high) for c in p.intervals.values())))
     rep = analysis.answer_replication
     replication: list[tuple[str, ...]] = [
         (t.answer, {"ks": "KS", "chi-square": f"chi-square, {t.categories} categories"}.get(

@@ -170,11 +170,8 @@ class QuantilePrecision(Record):
 
     mean_se: Real = Field(ge=0, description="Monte Carlo standard error of the mean: sd / "
                           "sqrt(n)")
-    q05: Interval
-    q25: Interval
-    q50: Interval
-    q75: Interval
-    q95: Interval
+    intervals: dict[str, Interval] = Field(description="each quantile's interval, by its "
+                                           "key in Quantiles (q05, q25, q50, q75, q95)")
 
 
 class AnswerPrecision(Record):
@@ -186,14 +183,11 @@ class AnswerPrecision(Record):
         "rejection draw): the standard errors assume independent draws and understate the "
         "error when chains share points")
     confidence: Probability = Field(description="the level of the quantiles' intervals")
-    horizon: dict[str, Real] = Field(description="the standard error of each horizon share: "
-                                     "sqrt(p (1 - p) / n)")
-    exit_mode: dict[str, Real] = Field(description="the standard error of each share of the "
-                                       "most likely end")
-    hedging_ends: QuantilePrecision
-    exit: dict[str, QuantilePrecision]
-    collapse_by: QuantilePrecision
-    ambiguity: QuantilePrecision
+    shares: dict[str, dict[str, Real]] = Field(description="the standard error, sqrt(p (1 - "
+        "p) / n), of each share of distributions.horizon (key horizon) and of "
+        "distributions.exit_mode (key exit_mode), by the share's key")
+    quantiles: dict[str, QuantilePrecision] = Field(description="the precision of each "
+        "real-valued answer of distributions, by its key there (exit's as exit.align, ...)")
 
     def share_se(self, p: float) -> float:
         """The standard error of a share ``p`` of these draws (:func:`binomial_se`; also for
