@@ -167,5 +167,6 @@ def join_chunks(
         np.concatenate([p.path for p in parts]),
         counts,
         max(p.iterations for p in parts),
+        np.concatenate([p.continuum for p in parts]),
     )
     return Solution(first, tuple(rounds), horizon, chosen, arrays)

@@ -260,6 +260,17 @@ does not depend on the trace's floating-point path. Where iterated strict domina
 already leaves such a game (the others one action each, the mixer's survivors tied),
 the engine answers it without a trace
 (:func:`sim.stochastic.dominance.tied_single_mixer`).
+
+**Limits on a continuum** (wave 11, 2026-12-02). The other continua (through a mixed
+profile: two or three mixers, or a single mixer whose opponents are not certified strict)
+are not resolved; :func:`continuum` flags them instead (the engine's
+``Solution.continuum``): a mixed selected profile whose support system's Jacobian is
+singular, its smallest singular value at most :data:`CONTINUUM_RATIO` = 1e-8 times its
+largest (:func:`support_ratio`). The tolerance sits in a gap measured on the benchmark's
+first rounds after the shock (2,574 mixed profiles: 1,662 at ratios below 1e-16, most
+exactly 0, the rest at least 1e-3), 1,200 random games (at least 5.7e-3) and the nine
+scenarios' ``answer()`` (at least 0.1). The flag changes no selection; its cost is about
+0.5-2% of a solve (docs/engine.md, "Limits on a continuum").
 """
 
 from __future__ import annotations
@@ -819,6 +830,89 @@ def pure_nearby(games: FloatArray, traced: FloatArray, polished: FloatArray,
     return out
 
 
+#: A selected mixed profile's support system is singular (its limit lies on a continuum)
+#: when the smallest singular value of its Jacobian is at most this times the largest
+#: (:func:`continuum`; measured in docs/engine.md, "Limits on a continuum").
+CONTINUUM_RATIO = 1e-8
+#: Probabilities above this form a selected profile's support in :func:`continuum` (a
+#: polished point's actions outside its support are 0 up to the polish's rounding).
+CONTINUUM_SUPPORT = 1e-12
+
+
+@functools.cache
+def _contrasts(mask: tuple[bool, ...]) -> FloatArray:
+    """``(m, s - 1)``: an orthonormal basis of the vectors that sum to 0 and vanish outside
+    the ``s`` actions marked in ``mask`` (the QR factors of the centred unit vectors)."""
+    on = np.flatnonzero(mask)
+    out = np.zeros((len(mask), on.size - 1))
+    if on.size > 1:
+        centred = np.eye(on.size)[:, :-1] - 1.0 / on.size
+        out[on] = np.linalg.qr(centred)[0]
+    return out
+
+
+def support_ratio(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """``(N,)``: the smallest over the largest singular value of the Jacobian of each
+    profile's support system (1 for a pure profile; 0 where the Jacobian is 0).
+
+    The system (the equal-payoff conditions :func:`polish` solves, written without a
+    reference action): with ``S_i`` player ``i``'s support (probabilities above
+    :data:`CONTINUUM_SUPPORT`) and ``P_i`` ``(m_i, |S_i| - 1)`` an orthonormal basis of the
+    vectors on ``S_i`` that sum to 0, ``F_i(x) = P_i^T U_i(x)``: ``U_i`` is constant on
+    ``S_i`` exactly when ``F_i = 0``. Moving along the supports' simplices, ``x_k + P_k
+    t_k``, the Jacobian ``J`` has blocks ``J_ik = P_i^T D_ik P_k`` (``D_ik[j, l]`` ``i``'s
+    payoff of ``j`` when ``k`` plays ``l`` and the rest their ``x``; ``J_ii = 0``: a
+    player's payoffs do not depend on its own mix), square of side ``sum_i (|S_i| - 1)``.
+    Where it is nonsingular the equilibrium is isolated within its support (the implicit
+    function theorem; a *regular* equilibrium, van Damme, *Stability and Perfection of
+    Nash Equilibria*, 1991, def. 2.5.1, with quasi-strictness apart), which generic games'
+    equilibria all are (Harsanyi 1973); where it is singular the equal-payoff conditions do
+    not pin the point down to first order: in the engine's games, a continuum of equilibria
+    through it (or, nongenerically, an irregular isolated point). The ratio is unchanged by
+    adding a constant to a player's payoffs, scaling all payoffs by one positive number and
+    relabelling actions (``P_i`` spans the same space for every order).
+    """
+    lay = _Layout(shape)
+    count = flat.shape[0]
+    out = np.ones(count)
+    if count == 0 or lay.n < 2:
+        return out
+    support = flat > CONTINUUM_SUPPORT
+    sizes = np.stack([support[:, lay.block(i)].sum(axis=1) for i in range(lay.n)], axis=1)
+    mixing = np.flatnonzero((sizes > 1).any(axis=1))
+    if mixing.size == 0:
+        return out
+    ev = _Evaluator(shape)
+    _, pairs = ev.values(games[mixing], lay.split(flat[mixing]))
+    patterns, which = np.unique(support[mixing], axis=0, return_inverse=True)
+    for p, pattern in enumerate(patterns):
+        rows = np.flatnonzero(which.reshape(-1) == p)
+        basis = [_contrasts(tuple(bool(v) for v in pattern[lay.block(i)]))
+                 for i in range(lay.n)]  # fmt: skip
+        dims = [b.shape[1] for b in basis]
+        at = np.concatenate([[0], np.cumsum(dims)])
+        jac = np.zeros((rows.size, at[-1], at[-1]))
+        for i in range(lay.n):
+            for k in range(lay.n):
+                if k == i or not dims[i] or not dims[k]:
+                    continue
+                jac[:, at[i]:at[i + 1], at[k]:at[k + 1]] = (
+                    basis[i].T @ pairs[(i, k)][rows] @ basis[k])
+        sv = np.linalg.svd(jac, compute_uv=False)
+        top = sv[:, 0]
+        out[mixing[rows]] = np.where(top > 0, sv[:, -1] / np.where(top > 0, top, 1.0), 0.0)
+    return out
+
+
+def continuum(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]) -> npt.NDArray[np.bool_]:
+    """``(N,)``: which profiles ``flat`` ``(N, M)`` of ``games`` ``(N, n, *m)`` are mixed
+    with a singular support system: :func:`support_ratio` at most
+    :data:`CONTINUUM_RATIO`. Pure profiles never are. An observation of a selected
+    limit, not a change of it: where the equilibria near a limit form a continuum, the
+    polished point is where the trace stopped on it (see the module docstring)."""
+    return support_ratio(games, flat, shape) <= CONTINUUM_RATIO
+
+
 def regrets(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]) -> FloatArray:
     """Largest regret of each game at each profile ``flat`` ``(N, M)``."""
     ev = _Evaluator(shape)
@@ -860,6 +954,9 @@ class Limits:
     record: FloatArray | None = None
     recorded: IntArray | None = None
     warmed: npt.NDArray[np.bool_] | None = None
+    #: (N,) whose limit :func:`exact_ties` replaced by the exact one (a single mixer
+    #: uniform over its tied actions): resolved exactly, so never a :func:`continuum`.
+    exact: npt.NDArray[np.bool_] | None = None
 
 
 def logit_limits(games: FloatArray, tol: float | FloatArray,
@@ -897,10 +994,11 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     keep = RECORD if chord and warm is not None else 0
     recorded = np.zeros(count, dtype=np.int64)
     warmed = np.zeros(count, dtype=bool)
+    exact = np.zeros(count, dtype=bool)
     if todo.size == 0:
         return Limits(out, verified, lambdas, steps, corrections, jacobians,
                       np.zeros((count, keep, flat_size(shape) + 1)), recorded,
-                      warmed)  # fmt: skip
+                      warmed, exact)  # fmt: skip
     tracer = LogitTracer(norm[todo], chord, keep)
     if warm is not None and chord:
         # Not indexed when every game is traced: a copy would make the whole gathered
@@ -915,12 +1013,13 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
         tracer.run(pending, stop)
         flat = tracer.profiles()[pending]
         polished, ok = polish(norm[todo[pending]], flat, shape)
-        polished, _ = exact_ties(games[todo[pending]], polished, shape)
+        polished, tied = exact_ties(games[todo[pending]], polished, shape)
         polished = pure_nearby(games[todo[pending]], flat, polished, shape)
         reg = regrets(norm[todo[pending]], polished, shape)
         good = ok & (reg <= bound[todo[pending]])
         out[todo[pending[good]]] = polished[good]
         verified[todo[pending[good]]] = True
+        exact[todo[pending]] = tied & good
         st = tracer.state
         # A regret of exactly 0 is below every tighter stop: such a trace never moves
         # again, and its polish would only repeat (up to 147 times) what it gave now.
@@ -949,12 +1048,13 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
         ref = logit_limits(games[again], bound[again], (norm[again], spread[again]), False)
         out[again] = ref.profiles
         verified[again] = ref.verified
+        exact[again] = ref.exact
         lambdas[again] = ref.lambdas
         steps[again] += ref.steps
         corrections[again] += ref.corrections
         jacobians[again] += ref.jacobians
     return Limits(out, verified, lambdas, steps, corrections, jacobians, record, recorded,
-                  warmed)  # fmt: skip
+                  warmed, exact)  # fmt: skip
 
 
 def logit_branch(game: NormalFormGame | FloatArray, lambdas: Sequence[float]) -> list[MixedProfile]:

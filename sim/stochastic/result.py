@@ -107,6 +107,12 @@ class Solution:
     path_counts
         How many stage games each path answered over the whole solve (every round or every
         iteration).
+    continuum
+        Like ``robust``: the selected profile lies on a continuum of equilibria (mixed, its
+        support system singular, not one of the exactly resolved cases:
+        :func:`sim.stochastic.stage.on_continuum`). There the selected point is where the
+        logit trace stopped on the continuum, so it (and every number read from it) is a
+        tie up to the tracer's stopping point, not a property of the model.
     horizon
         ``T``, or ``None`` for the stationary solution.
     iterations
@@ -143,6 +149,10 @@ class Solution:
     @property
     def complete(self) -> BoolArray:
         return self._out(self.arrays.complete)
+
+    @property
+    def continuum(self) -> BoolArray:
+        return self._out(self.arrays.continuum)
 
     @property
     def path(self) -> npt.NDArray[np.str_]:
@@ -349,6 +359,36 @@ class Solution:
             pi = self._round_game(t).transitions.push(self._weights(pi, t), self.game.shape)
             out[:, t + 1] = pi
         return self._out(out)
+
+    def reach(self, start: Any, where: Any, rounds: int | None = None) -> FloatArray:
+        """The exact probability (``(B,)`` with a batch, else a number's array ``()``) that
+        play from ``start`` is, in some round ``0..rounds-1``, in a state marked by
+        ``where`` (the shape of :attr:`robust`, e.g. :attr:`continuum`; a stationary
+        solution's marks hold in every round), under the selected strategies.
+
+        The first visit is counted on the mass not yet marked (as :meth:`first_round`):
+        ``r = sum_t sum_s q_t(s) w_t(s)``, ``q_0`` the start and ``q_{t+1}`` the push of
+        ``q_t`` with the marked states' mass removed, so a path that visits several marked
+        (round, state) pairs counts once."""
+        pi = self._start(start)
+        r = self._rounds(rounds)
+        g0 = self.rounds[0]
+        b, s = g0.batch_size, g0.n_states
+        want: tuple[int, ...] = (b, s) if self.horizon is None else (b, self.horizon, s)
+        mask = np.asarray(where, dtype=bool)
+        if self.game.batch is None:
+            mask = mask[None]
+        if mask.shape != want:
+            raise EngineError(f"where must have the shape of robust, {want}; got {mask.shape}")
+        total = np.zeros(b)
+        for t in range(r):
+            marked = mask if self.horizon is None else mask[:, t]
+            total += np.where(marked, pi, 0.0).sum(axis=1)
+            if t + 1 == r:
+                break
+            pi = np.where(marked, 0.0, pi)
+            pi = self._round_game(t).transitions.push(self._weights(pi, t), self.game.shape)
+        return self._out(total)
 
     def action_distribution(self, start: Any, rounds: int | None = None) -> FloatArray:
         """``(rounds, n, M)`` (batch first): the probability that each player plays each

@@ -82,8 +82,9 @@ class Arrays:
 
     Finite horizon ``T``: ``strategy (B, T, S, n, M)``, ``values (B, T + 1, S, n)`` (the
     last round is the terminal values), ``robust``/``complete``/``path`` ``(B, T, S)``,
-    ``robust_players (B, T, S, n)``. Stationary: the same without the round axis, and
-    ``values (B, S, n)``.
+    ``robust_players (B, T, S, n)``, ``continuum`` ``(B, T, S)`` (the selected profile lies
+    on a continuum of equilibria: :func:`sim.stochastic.stage.on_continuum`). Stationary:
+    the same without the round axis, and ``values (B, S, n)``.
     """
 
     strategy: FloatArray
@@ -94,6 +95,7 @@ class Arrays:
     path: npt.NDArray[np.int8]
     counts: dict[str, int]
     iterations: int
+    continuum: npt.NDArray[np.bool_]
 
 
 def stage_payoffs(game: StochasticGame, values: FloatArray) -> FloatArray:
@@ -159,6 +161,7 @@ def backward(rounds: Sequence[StochasticGame], terminal: FloatArray, options: Op
     robust_players = np.zeros((b, horizon, s, n), dtype=bool)
     complete = np.zeros((b, horizon, s), dtype=bool)
     path = np.zeros((b, horizon, s), dtype=np.int8)
+    continuum = np.zeros((b, horizon, s), dtype=bool)
     counts: dict[str, int] = {}
     cache = TraceCache() if traces is None else traces
     sources = WarmSources()
@@ -172,11 +175,13 @@ def backward(rounds: Sequence[StochasticGame], terminal: FloatArray, options: Op
         robust_players[:, t] = choice.robust_players.reshape(b, s, n)
         complete[:, t] = choice.complete.reshape(b, s)
         path[:, t] = choice.path.reshape(b, s)
+        continuum[:, t] = choice.continuum.reshape(b, s)
         _count(counts, choice.path)
         previous = sigma
         if progress is not None:
             progress(horizon - t, horizon)
-    return Arrays(strategy, values, robust, robust_players, complete, path, counts, horizon)
+    return Arrays(strategy, values, robust, robust_players, complete, path, counts, horizon,
+                  continuum)  # fmt: skip
 
 
 def stationary(game: StochasticGame, initial: FloatArray, options: Options,
@@ -216,6 +221,7 @@ def stationary(game: StochasticGame, initial: FloatArray, options: Options,
                 choice.path.reshape(b, s),
                 counts,
                 k,
+                choice.continuum.reshape(b, s),
             )
     worst = int(np.argmax(change / np.where(threshold > 0, threshold, 1.0)))
     raise ConvergenceError(
@@ -246,7 +252,7 @@ def memory_estimate(game: StochasticGame, horizon: int | None) -> int:
     b, s, n = game.batch_size, game.n_states, game.n_players
     width = max(game.shape)
     rounds = 1 if horizon is None else horizon
-    stored = rounds * b * s * (n * width * 8 + n * 8 + 3 + n) + b * s * n * 8
+    stored = rounds * b * s * (n * width * 8 + n * 8 + 4 + n) + b * s * n * 8
     work = 8 * b * s * n * game.n_profiles * 8
     return int(stored + work)
 

@@ -145,6 +145,8 @@ class StageChoice:
     robust: BoolArray  # (N,)
     robust_players: BoolArray  # (N, n)
     complete: BoolArray  # (N,)
+    #: (N,) the selected profile lies on a continuum of equilibria (:func:`on_continuum`).
+    continuum: BoolArray
 
 
 #: Bytes a :class:`TraceCache` holds at most: its entries' digests, limits and warm sources
@@ -178,7 +180,9 @@ class TraceCache:
     226 MiB of sources alone by the 40th round, about 340 MB from the 85th, mostly entries
     never hit again."""
 
-    limits: dict[bytes, tuple[FloatArray, FloatArray | None]] = field(default_factory=dict)
+    #: digest -> (limit, source it leaves, whether :func:`sim.stochastic.qre.exact_ties`
+    #: gave the limit)
+    limits: dict[bytes, tuple[FloatArray, FloatArray | None, bool]] = field(default_factory=dict)
     budget: int = CACHE_BYTES
     #: Bytes of the entries (without the table, which ``nbytes`` adds).
     entry_bytes: int = 0
@@ -190,8 +194,8 @@ class TraceCache:
         return hashlib.blake2b(key, digest_size=32).digest()
 
     @staticmethod
-    def _size(digest: bytes, entry: tuple[FloatArray, FloatArray | None]) -> int:
-        value, source = entry
+    def _size(digest: bytes, entry: tuple[FloatArray, FloatArray | None, bool]) -> int:
+        value, source, _ = entry
         return (sys.getsizeof(digest) + sys.getsizeof(entry) + sys.getsizeof(value)
                 + (0 if source is None else sys.getsizeof(source)))  # fmt: skip
 
@@ -200,21 +204,24 @@ class TraceCache:
         """What the cache holds, as counted against ``budget``."""
         return self.entry_bytes + sys.getsizeof(self.limits)
 
-    def get(self, key: bytes) -> tuple[FloatArray, FloatArray | None] | None:
+    def get(self, key: bytes) -> tuple[FloatArray, FloatArray | None, bool] | None:
         return self.find(self.digest(key))
 
-    def find(self, digest: bytes) -> tuple[FloatArray, FloatArray | None] | None:
+    def find(self, digest: bytes) -> tuple[FloatArray, FloatArray | None, bool] | None:
         """:meth:`get` by the key's :meth:`digest`."""
         return self.limits.get(digest)
 
-    def put(self, key: bytes, value: FloatArray, source: FloatArray | None = None) -> None:
-        self.store(self.digest(key), value, source)
+    def put(self, key: bytes, value: FloatArray, source: FloatArray | None = None,
+            exact: bool = False) -> None:  # fmt: skip
+        self.store(self.digest(key), value, source, exact)
 
-    def store(self, digest: bytes, value: FloatArray, source: FloatArray | None = None) -> None:
-        """:meth:`put` by the key's :meth:`digest`."""
+    def store(self, digest: bytes, value: FloatArray, source: FloatArray | None = None,
+              exact: bool = False) -> None:  # fmt: skip
+        """:meth:`put` by the key's :meth:`digest`; ``exact``: the limit is
+        :func:`sim.stochastic.qre.exact_ties`'s (never flagged as on a continuum)."""
         if digest in self.limits:
             return
-        entry = (np.array(value, dtype=np.float64), source)
+        entry = (np.array(value, dtype=np.float64), source, exact)
         size = self._size(digest, entry)
         if size > self.budget:
             return
@@ -350,11 +357,36 @@ def _certified(games: FloatArray, padded: FloatArray) -> BoolArray:
     return ok
 
 
+#: The paths whose answer is exact whatever the equilibria near it (the only equilibrium,
+#: or the exact limit of a single-mixer tie): never flagged as on a continuum.
+RESOLVED_PATHS = (*EXACT_PATHS, "tie")
+
+
+def on_continuum(games: FloatArray, strategies: FloatArray, path: npt.NDArray[np.int8],
+                 resolved: BoolArray) -> BoolArray:  # fmt: skip
+    """``(N,)``: which selected profiles ``strategies`` ``(N, n, max m)`` of ``games`` lie on
+    a continuum of equilibria: mixed, answered by none of :data:`RESOLVED_PATHS`, not
+    ``resolved`` (a traced limit :func:`sim.stochastic.qre.exact_ties` replaced by the
+    exact one), and with a singular support system (:func:`sim.stochastic.qre.continuum`).
+    There the selected point is where the trace stopped on the continuum (or, for the
+    other rules' two-mixer picks, one point of it), so a number read from it depends on
+    the tracer's path and stopping rule to within the continuum's extent near it."""
+    shape = tuple(int(m) for m in games.shape[2:])
+    out = np.zeros(games.shape[0], dtype=bool)
+    mixed = pure_cells(strategies, shape)[:, 0] < 0
+    exact = np.isin(path, [PATHS.index(p) for p in RESOLVED_PATHS])
+    rows = np.flatnonzero(mixed & ~exact & ~resolved)
+    if rows.size:
+        out[rows] = qre.continuum(games[rows], qre.from_padded(strategies[rows], shape), shape)
+    return out
+
+
 def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool = True,
          tied: tuple[BoolArray, FloatArray] | None = None,
          rows: IntArray | None = None, sources: WarmSources | None = None,
-         ) -> tuple[FloatArray, npt.NDArray[np.int8]]:  # fmt: skip
-    """QRE limits of games no fast path answered: trace each distinct one once.
+         ) -> tuple[FloatArray, npt.NDArray[np.int8], BoolArray]:  # fmt: skip
+    """QRE limits of games no fast path answered: trace each distinct one once; and which
+    traced limits :func:`sim.stochastic.qre.exact_ties` gave (resolved exactly).
 
     ``tied`` (found, padded profiles) marks games whose limit is known exactly without a
     trace (:func:`~sim.stochastic.dominance.tied_single_mixer`): path ``"tie"``. Every
@@ -370,6 +402,7 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
     size = qre.flat_size(shape)
     flat = np.empty((count, size))
     path = np.full(count, PATHS.index("shared"), dtype=np.int8)
+    resolved = np.zeros(count, dtype=bool)
     exact = np.zeros(count, dtype=bool) if tied is None else tied[0]
     if exact.any():
         found = np.flatnonzero(exact)
@@ -380,7 +413,7 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
             path[found[bad]] = PATHS.index("uncertified")
     left = np.flatnonzero(~exact)
     if left.size == 0:
-        return qre.to_padded(flat, shape), path
+        return qre.to_padded(flat, shape), path, resolved
     warm = sources is not None and rows is not None
     owner = [int(rows[k]) for k in left] if warm else []  # type: ignore[index]
     norm, spread = qre.normalise(games[left])
@@ -397,6 +430,7 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
         if hit is not None:
             flat[left[r]] = hit[0]
             leaves[r] = hit[1]
+            resolved[left[r]] = hit[2]
         elif key in first:
             continue
         else:
@@ -418,26 +452,29 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
             ok = np.flatnonzero(good)
             bad = ~_certified(games[idx[ok]], padded[ok])
             method[ok[bad]] = PATHS.index("uncertified")
+        assert limits.exact is not None
         for r, k in enumerate(idx.tolist()):
             profile = limits.profiles[r]
             if not good[r]:
                 profile = _fallback(games[k], shape)
             flat[k] = profile
             path[k] = method[r]
+            resolved[k] = bool(good[r] and limits.exact[r])
             if warm:
                 leaves[todo[r]] = _leaves(limits, r)
             if good[r]:
-                cache.store(digests[todo[r]], profile, leaves.get(todo[r]))
+                cache.store(digests[todo[r]], profile, leaves.get(todo[r]), bool(resolved[k]))
         for r, key in enumerate(keys):
             if key in first and first[key] != r:
                 flat[left[r]] = flat[left[first[key]]]
+                resolved[left[r]] = resolved[left[first[key]]]
                 if warm:
                     leaves[r] = leaves[first[key]]
     if warm:
         for r, source in leaves.items():
             if source is not None:
                 sources.set(owner[r], source)  # type: ignore[union-attr]
-    return qre.to_padded(flat, shape), path
+    return qre.to_padded(flat, shape), path, resolved
 
 
 def _leaves(limits: qre.Limits, r: int) -> FloatArray | None:
@@ -538,6 +575,7 @@ def select_stage(
     robust_players = np.zeros((count, n), dtype=bool)
     complete = np.zeros(count, dtype=bool)
     n_profiles = int(np.prod(shape))
+    resolved = np.zeros(count, dtype=bool)  # traced limits exact_ties resolved
 
     solved, profile, alive = dominance_solution(games, bound)
     const = spread == 0
@@ -565,19 +603,22 @@ def select_stage(
     complete[cyclic] = True
     rest = np.flatnonzero(path < 0)
     if rest.size == 0:
-        return StageChoice(strategies, path, robust_all, robust_players, complete)
+        return StageChoice(strategies, path, robust_all, robust_players, complete,
+                           on_continuum(games, strategies, path, resolved))  # fmt: skip
 
     sub = games[rest]
     if rule == "qre":
         tie_found, tie_profiles = tied_single_mixer(sub, [a[rest] for a in alive])
-        chosen, chosen_path = _qre(sub, bound[rest], cache, certify, (tie_found, tie_profiles),
-                                   rest, sources)  # fmt: skip
+        chosen, chosen_path, resolved[rest] = _qre(sub, bound[rest], cache, certify,
+                                                   (tie_found, tie_profiles), rest,
+                                                   sources)  # fmt: skip
         strategies[rest] = chosen
         path[rest] = chosen_path
         if robust:
             robust_all[rest], robust_players[rest] = search_others(sub, chosen, tol)
         # Not searched: the flags of these games stay False (unknown).
-        return StageChoice(strategies, path, robust_all, robust_players, complete)
+        return StageChoice(strategies, path, robust_all, robust_players, complete,
+                           on_continuum(games, strategies, path, resolved))  # fmt: skip
 
     mask = pure_equilibrium_mask(sub, tol, batched=True)
     has_pure = mask.reshape(rest.size, -1).any(axis=1)
@@ -608,20 +649,23 @@ def select_stage(
             chosen_path[r] = PATHS.index("small-support")
     left = np.flatnonzero(chosen_path < 0)
     if left.size:
-        traced, tpath = _qre(sub[left], bound[rest[left]], cache, certify, None, rest[left],
-                             sources)  # fmt: skip
+        traced, tpath, resolved[rest[left]] = _qre(sub[left], bound[rest[left]], cache,
+                                                   certify, None, rest[left],
+                                                   sources)  # fmt: skip
         chosen[left] = traced
         chosen_path[left] = tpath
     strategies[rest] = chosen
     path[rest] = chosen_path
     if not robust:
         # Not searched: the flags of these games stay False (unknown).
-        return StageChoice(strategies, path, robust_all, robust_players, complete)
+        return StageChoice(strategies, path, robust_all, robust_players, complete,
+                           on_continuum(games, strategies, path, resolved))  # fmt: skip
     mixed_rows = [int(r) for r, cands in zip(mixed_idx, mixed_found, strict=True) for _ in cands]
     found_rows = np.concatenate([pure_rows, np.array(mixed_rows, dtype=np.intp)])
     found = [pure_found] + [np.stack(c) for c in mixed_found if c]
     robust_all[rest], robust_players[rest] = _agreement(found_rows, np.concatenate(found), chosen)
-    return StageChoice(strategies, path, robust_all, robust_players, complete)
+    return StageChoice(strategies, path, robust_all, robust_players, complete,
+                           on_continuum(games, strategies, path, resolved))  # fmt: skip
 
 
 def _padded(profile: list[FloatArray] | tuple[FloatArray, ...], shape: tuple[int, ...]
