@@ -135,6 +135,15 @@ class Answers:
     path_counts
         How the engine answered the stage games of the default solve (dominance, traced, ...),
         over the whole batch.
+    continuum
+        The probability that the default rule's play is, in some round ``0..T-1``, in a state
+        whose selected stage equilibrium lies on a continuum of equilibria (the engine's
+        ``Solution.continuum``; exact, each path counted at its first such visit:
+        ``Solution.reach``). Every answer reads play over all ``T`` rounds (the survival
+        curve does), so this is the mass on which the answers are ties up to the logit
+        tracer's stopping point rather than numbers of the model. It leaves out one channel:
+        a flagged state that play does not reach can still move an earlier stage game through
+        its continuation values (measured in docs/calibration.md).
     """
 
     game: ArticleGame
@@ -145,6 +154,7 @@ class Answers:
     solution: Solution = field(repr=False)
     index: int = 0
     path_counts: dict[str, int] = field(default_factory=dict)
+    continuum: float = 0.0
 
     def strategy(self) -> np.ndarray:
         """``(T, S, 4, 3)``: the selected strategies of this calibration (default rule)."""
@@ -225,6 +235,8 @@ def answer_batch(
         rule: solve_game(game, rule, robust=False, traces=traces) for rule in rules
     }
     first = solved[rules[0]]
+    # the mass play puts on stage games whose selected equilibrium lies on a continuum
+    on_continuum = np.atleast_1d(first.reach(game.initial(), first.continuum))
     if robust:
         dist = np.asarray(first.distribution(game.initial()))  # (B, T + 1, S)
         # the search only where play goes: elsewhere a flag would not change ``fragile``
@@ -256,6 +268,7 @@ def answer_batch(
                 solution=first,
                 index=b,
                 path_counts=first.path_counts,
+                continuum=float(on_continuum[b]),
             )
         )
     return out

@@ -62,7 +62,9 @@ from sim.calibrate.setting import Setting
 from sim.calibrate.solving import EXITS, Answer, SolveCost, solve_calibrations
 from sim.errors import HedgesimError
 from sim.results.supported import (
+    CONTINUUM_MASS,
     AnswerDistributions,
+    ContinuumTies,
     ImportanceRow,
     KnifeEdge,
     Quantiles,
@@ -773,6 +775,7 @@ def analyze(
         knife_edges=edges,
         answer_precision=precise,
         answer_replication=replicated,
+        continuum=continuum_ties(answers),
     )
     return result, answers
 
@@ -869,6 +872,17 @@ def _solve_batches(setting: Setting, space: Space, batches: dict[str, FloatArray
     if nudged is not None:
         parts["knife edges"] = everything.take(np.arange(at, len(everything)))
     return parts
+
+
+def continuum_ties(answers: Answer) -> ContinuumTies:
+    """How many of ``answers`` (their ``continuum``: the probability play reaches a stage
+    game whose selected equilibrium lies on a continuum) exceed :data:`CONTINUUM_MASS`,
+    and the largest such probability; calibrations not measured (NaN) are left out."""
+    mass = np.asarray(answers.continuum, dtype=np.float64)
+    known = mass[np.isfinite(mass)]
+    return ContinuumTies(threshold=CONTINUUM_MASS, measured=int(known.size),
+                         calibrations=int((known > CONTINUUM_MASS).sum()),
+                         largest=float(np.clip(known.max(initial=0.0), 0.0, 1.0)))
 
 
 def knife_edge_calibrations(setting: Setting, space: Space) -> tuple[Parameters, list[str]]:

@@ -146,7 +146,9 @@ def _date(text: str) -> Any:
 def analysis_text(result: Any, folder: Path | None) -> str:
     """The analysis in words: each answer as a distribution (with its Monte Carlo precision
     and whether it replicates, when the analysis has them), what carries it, the claims
-    that pin it down, the knife edges."""
+    that pin it down, the knife edges, the calibrations whose answers touch a continuum."""
+    from sim.report.sentences import continuum_ties_sentence
+
     d = result.distributions
     prec = result.answer_precision
 
@@ -213,6 +215,9 @@ def analysis_text(result: Any, folder: Path | None) -> str:
                    f"{', ...' if len(e.moved_by) > 4 else ''}: {', '.join(e.alternatives[:3])})"
                    if e.tie else "clean")
             lines.append(f"  {e.answer}: {e.value} {tag}")
+    told = continuum_ties_sentence(result)
+    if told:
+        lines += ["", told]
     if folder is not None:
         lines += ["", f"wrote {folder}"]
     return "\n".join(lines)

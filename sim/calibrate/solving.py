@@ -41,7 +41,9 @@ class Answer:
     probability the regime has fallen by the start of each round; ``ambiguity`` ``(B,)`` the
     value of ambiguity in round 0 (:mod:`sim.article.ambiguity`: at the start, Syria's payoff,
     with continuation values, against the others' selected play, from hedging minus the best
-    of aligning and realigning).
+    of aligning and realigning); ``continuum`` ``(B,)`` the probability play reaches a stage
+    game whose selected equilibrium lies on a continuum (``Answers.continuum``: there the
+    answers are ties up to the tracer's stopping point; NaN: not measured).
     """
 
     horizon_at: FloatArray
@@ -50,6 +52,11 @@ class Answer:
     exit: FloatArray
     collapsed: FloatArray
     ambiguity: FloatArray
+    continuum: FloatArray = None  # type: ignore[assignment]  # NaN (not measured) if not given
+
+    def __post_init__(self) -> None:
+        if self.continuum is None:
+            object.__setattr__(self, "continuum", np.full(len(self), np.nan))
 
     def __len__(self) -> int:
         return int(self.horizon_never.shape[0])
@@ -93,6 +100,7 @@ def solve_chunk(setting: Setting, values: FloatArray) -> Answer:
         exit=np.array([[a.forward.exit.action()[k] for k in EXITS] for a in found]),
         collapsed=np.stack([a.forward.collapsed for a in found]),
         ambiguity=start_values(found),
+        continuum=np.array([a.continuum for a in found]),
     )
 
 

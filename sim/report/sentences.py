@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from sim.results import ArticleResults
 from sim.results.article import ExitDistribution, HorizonDistribution
-from sim.results.supported import QuantilePrecision, Quantiles, SupportedAnalysis
+from sim.results.supported import (
+    CONTINUUM_MASS,
+    QuantilePrecision,
+    Quantiles,
+    SupportedAnalysis,
+)
 from sim.wording import (
     capital,
     count_text,
@@ -115,6 +120,9 @@ def answer_sentences(results: ArticleResults) -> list[str]:
     if told:
         out.append(told)
     out.append(robustness_sentence(results))
+    said = continuum_sentence(results)
+    if said:
+        out.append(said)
     my = results.horizons.myopic
     if my is not None:
         out.append("Without foresight (stage-optimal play, beliefs and capacity still "
@@ -176,6 +184,27 @@ def robustness_sentence(results: ArticleResults) -> str:
         if held else ""
     return f"{capital(join(differ))} {'depends' if len(differ) == 1 else 'depend'} on the " \
         f"selection rule ({parts}).{same}"
+
+
+def _small(x: float) -> str:
+    """A probability that may be far below 0.001, to two significant digits there."""
+    return probability(x, 3) if x >= 1e-3 else f"{x:.2g}"
+
+
+def continuum_sentence(results: ArticleResults) -> str | None:
+    """Whether play reaches a stage game whose selected equilibrium lies on a continuum of
+    equilibria (the numbers are then ties up to where the logit tracer stopped); ``None``
+    for results written before it was measured."""
+    mass = results.continuum
+    if mass is None:
+        return None
+    if mass <= CONTINUUM_MASS:
+        return ("No stage game that play reaches has its selected equilibrium on a continuum "
+                "of equilibria: none of these numbers depends on where the logit tracer "
+                "stopped.")
+    return (f"With probability {_small(mass)} play reaches a stage game whose selected "
+            "equilibrium lies on a continuum of equilibria: on those paths the numbers are "
+            "ties up to where the logit tracer stopped on it, not numbers of the model.")
 
 
 def sustainability_sentence(results: ArticleResults) -> str:
@@ -482,6 +511,9 @@ def supported_sentences(analysis: SupportedAnalysis) -> list[str]:
     out += sobol_sentences(analysis)
     out += importance_sentences(analysis)
     out.append(knife_edge_sentence(analysis))
+    said = continuum_ties_sentence(analysis)
+    if said:
+        out.append(said)
     return out
 
 
@@ -583,6 +615,22 @@ def knife_edge_sentence(analysis: SupportedAnalysis) -> str:
             + (", ..." if len(e.moved_by) > 4 else "") + ")" for e in ties]
     return ("On a knife edge (a nudge of one part in a million moves it, so it is a tie, "
             "not a clean number): " + "; ".join(told) + ".")
+
+
+def continuum_ties_sentence(analysis: SupportedAnalysis) -> str | None:
+    """How many supported calibrations' answers rest on a stage game whose selected
+    equilibrium lies on a continuum (``None`` for an analysis written before it was
+    measured)."""
+    c = analysis.continuum
+    if c is None or c.measured == 0:
+        return None
+    if c.calibrations == 0:
+        return (f"In none of the {c.measured:,} supported calibrations does play reach a stage "
+                "game whose selected equilibrium lies on a continuum of equilibria.")
+    return (f"In {c.calibrations:,} of {c.measured:,} supported calibrations play reaches a "
+            "stage game whose selected equilibrium lies on a continuum of equilibria (with "
+            f"probability up to {_small(c.largest)}); their answers are ties up to "
+            "where the logit tracer stopped on it, not numbers of the model.")
 
 
 def supported_tables(analysis: SupportedAnalysis

@@ -348,6 +348,10 @@ class ArticleResults(Record):
                                            "terms cite")
     path_counts: dict[str, int] = Field(description="how the engine answered the stage games "
                                         "of the first rule's solve")
+    continuum: Probability | None = Field(default=None, description="the probability the "
+        "first rule's play reaches a stage game whose selected equilibrium lies on a "
+        "continuum of equilibria (there the numbers are ties up to the logit tracer's "
+        "stopping point; null in files written before it was measured)")
     backtest: BacktestRecord | None = Field(description="the run against what happened (null: "
                                             "its events record no observations)")
     paths: SampledPaths | None = Field(default=None, description="sampled plays for the fan "

@@ -266,6 +266,7 @@ def article_results(
         claims={c: ClaimRecord(paragraph=ledger[c].paragraph, restatement=ledger[c].restatement)
                 for c in cited if c in ledger},
         path_counts={k: int(v) for k, v in answers.path_counts.items()},
+        continuum=min(max(answers.continuum, 0.0), 1.0),
         backtest=backtest_record(run, answers, without_capacity_shocks),
         paths=sampled_paths(answers, scenario.seed),
     )

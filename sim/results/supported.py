@@ -266,6 +266,25 @@ class AnswerReplication(Record):
                 "--burn-in, are needed before citing them")
 
 
+#: Answers touch a continuum when play reaches a stage game whose selected equilibrium lies
+#: on one with more than this probability (above the propagation's rounding, about 1e-15,
+#: and below any probability the report prints).
+CONTINUUM_MASS = 1e-9
+
+
+class ContinuumTies(Record):
+    """How many supported calibrations' answers rest on a stage game whose selected
+    equilibrium lies on a continuum of equilibria (the engine's ``Solution.continuum``):
+    there the selected point is where the logit tracer stopped, so those answers are ties
+    up to the tracer's stopping point."""
+
+    threshold: Probability = Field(description="a calibration counts when play reaches such "
+                                   "a stage game with more than this probability")
+    measured: int = Field(ge=0, description="supported calibrations whose mass was measured")
+    calibrations: int = Field(ge=0, description="of them, those above the threshold")
+    largest: Probability = Field(description="the largest such probability over them (0: none)")
+
+
 class SupportedAnalysis(Record):
     """``analysis.json``: the answers over the supported set of a scenario."""
 
@@ -319,6 +338,9 @@ class SupportedAnalysis(Record):
     answer_replication: AnswerReplication | None = Field(default=None, description="whether "
         "the answers agree between two independent halves of the draws (null in files "
         "written before it)")
+    continuum: ContinuumTies | None = Field(default=None, description="the supported "
+        "calibrations whose answers touch a continuum of stage equilibria (null in files "
+        "written before it was measured)")
 
     @property
     def sobol_top_base(self) -> int:
