@@ -76,12 +76,17 @@ def histogram() -> str:
     h = np.histogram(np.log10(np.maximum(r, 1e-300)), bins=edges)[0]
     names = ["0 or <1e-16", "1e-16..1e-12", "1e-12..1e-10", "1e-10..1e-8", "1e-8..1e-6",
              "1e-6..1e-4", "1e-4..1e-3", "1e-3..1e-2", "1e-2..0.1", "0.1..1", "1"]
+    flagged = r <= qre.CONTINUUM_RATIO
+    edge = (f"; the largest flagged {r[flagged].max(initial=0.0):.2g}, the smallest not "
+            f"flagged {r[~flagged].min(initial=1.0):.2g}")
     return (f"support ratios of {r.size} mixed profiles checked: "
-            + ", ".join(f"{n} {int(c)}" for n, c in zip(names, h, strict=True) if c))
+            + ", ".join(f"{n} {int(c)}" for n, c in zip(names, h, strict=True) if c) + edge)
 
 
 def alternate(run: Callable[[], Any], repeats: int) -> None:
     """``run`` with the flag and without, alternating: CPU medians and the flag's own."""
+    if repeats < 1:
+        return
     with_flag, without, own = [], [], []
     for _ in range(repeats):
         for flagged in (True, False):

@@ -268,8 +268,9 @@ are not resolved; :func:`continuum` flags them instead (the engine's
 singular, its smallest singular value at most :data:`CONTINUUM_RATIO` = 1e-8 times its
 largest (:func:`support_ratio`). The tolerance sits in a gap measured on the benchmark's
 first rounds after the shock (2,574 mixed profiles: 1,662 at ratios below 1e-16, most
-exactly 0, the rest at least 1e-3), 1,200 random games (at least 5.7e-3) and the nine
-scenarios' ``answer()`` (at least 0.1). The flag changes no selection; its cost is about
+exactly 0, the rest at least 1e-3), 1,200 random games (at least 5.7e-3), the nine
+scenarios' ``answer()`` (at least 0.1) and an analysis chunk of 64 calibrations (13,728
+mixed profiles, at least 2.7e-5). The flag changes no selection; its cost is about
 0.5-2% of a solve (docs/engine.md, "Limits on a continuum").
 """
 
