@@ -33,7 +33,7 @@ samples are compared with a two-sample Kolmogorov-Smirnov test.
 from __future__ import annotations
 
 import functools
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -64,6 +64,9 @@ BURN_IN_PER_DIM = 50
 THIN_PER_DIM = 0.5
 CHAINS = 256
 MAX_SHRINK = 60
+#: Chains a block holds: each block of consecutive chains draws from a random stream of its
+#: own (:class:`_ChainPlan`), so blocks can run on any worker to the same bytes.
+CHAIN_BLOCK = 64
 
 
 @dataclass(frozen=True)
@@ -195,21 +198,107 @@ def hit_and_run(
     chains: int = CHAINS,
 ) -> FloatArray:
     """``n`` points from hit-and-run chains (module docstring) started at the supported
-    points ``start`` ``(S, D)`` (chain ``c`` starts at ``start[c % S]``)."""
-    return _run(_chain_steps(space, start, n, rng, burn_in, thin, chains), ledger, space)
+    points ``start`` ``(S, D)`` (chain ``c`` starts at ``start[c % S]``), the blocks' seeds
+    spawned from one drawn from ``rng``."""
+    seed = np.random.SeedSequence(int(rng.integers(2**63)))
+    plan = _ChainPlan.of(space, start, n, seed, burn_in, thin, chains)
+    return plan.assemble(_run(plan.steps(space, plan.blocks), ledger, space))
 
 
-def _chain_steps(space: Space, start: FloatArray, n: int, rng: np.random.Generator,
-                 burn_in: int | None, thin: int | None,
-                 chains: int) -> Steps[FloatArray]:  # fmt: skip
+@dataclass(frozen=True)
+class _ChainPlan:
+    """How ``n`` hit-and-run points are drawn: ``chains`` chains from ``starts`` (chain
+    ``c`` at ``starts[c % S]``), cut into blocks of :data:`CHAIN_BLOCK` consecutive chains,
+    block ``b`` with the ``b``-th seed spawned from the draw's chain seed
+    (:meth:`numpy.random.SeedSequence.spawn`). Each block's chains use only their block's
+    stream, and a point's check does not depend on the points checked with it, so the
+    draws are the same bytes whichever blocks run together, in which process, on how many
+    workers (:func:`draw`'s ``run``)."""
+
+    n: int
+    dim: int
+    starts: FloatArray
+    chains: int
+    per_chain: int
+    burn_in: int
+    thin: int
+    blocks: tuple[tuple[FloatArray, np.random.SeedSequence], ...]
+
+    @classmethod
+    def of(cls, space: Space, starts: FloatArray, n: int, seed: np.random.SeedSequence,
+           burn_in: int | None, thin: int | None, chains: int) -> _ChainPlan:  # fmt: skip
+        dim = space.dim
+        chains = chain_count(n, chains)
+        x = np.asarray(starts[np.arange(chains) % len(starts)], dtype=np.float64)
+        seeds = seed.spawn(-(-chains // CHAIN_BLOCK))
+        blocks = tuple((x[b * CHAIN_BLOCK:(b + 1) * CHAIN_BLOCK], s) for b, s in enumerate(seeds))
+        return cls(n, dim, starts, chains, -(-n // chains),
+                   default_burn_in(dim) if burn_in is None else burn_in,
+                   max(1, int(THIN_PER_DIM * dim)) if thin is None else thin, blocks)  # fmt: skip
+
+    def steps(self, space: Space, blocks: Sequence[tuple[FloatArray, np.random.SeedSequence]]
+              ) -> Steps[list[FloatArray]]:  # fmt: skip
+        """``blocks``' chains side by side (one check a round for them all)."""
+        return _lockstep([_block_steps(space, x, self.per_chain, np.random.default_rng(s),
+                                       self.burn_in, self.thin) for x, s in blocks])  # fmt: skip
+
+    def assemble(self, parts: Sequence[FloatArray]) -> FloatArray:
+        """The blocks' ``(per_chain, B, D)`` points as ``(n, D)``: point ``i`` is chain
+        ``i % chains``'s."""
+        return np.concatenate(list(parts), axis=1).reshape(-1, self.dim)[:self.n]
+
+
+def _run_blocks(ledger: ConstraintLedger, space: Space, plan: _ChainPlan,
+                blocks: Sequence[tuple[FloatArray, np.random.SeedSequence]]
+                ) -> list[FloatArray]:  # fmt: skip
+    """One task of :func:`draw` on an executor: ``blocks`` of ``plan`` in lockstep, checked
+    against ``ledger`` (module level, so it pickles)."""
+    return _run(plan.steps(space, blocks), ledger, space)
+
+
+def _lockstep(parts: Sequence[Steps[_T]]) -> Steps[list[_T]]:
+    """Several samplers' steps side by side: each round, every running sampler's points in
+    one batch, the answers handed back to each; their results in order."""
+    asks: dict[int, FloatArray] = {}
+    done: dict[int, _T] = {}
+    for k, part in enumerate(parts):
+        try:
+            asks[k] = next(part)
+        except StopIteration as stop:
+            done[k] = stop.value
+    while asks:
+        ok = yield (next(iter(asks.values())) if len(asks) == 1
+                    else np.concatenate(list(asks.values())))  # fmt: skip
+        at, running = 0, {}
+        for k, ask in asks.items():
+            try:
+                running[k] = parts[k].send(ok[at:at + len(ask)])
+            except StopIteration as stop:
+                done[k] = stop.value
+            at += len(ask)
+        asks = running
+    return [done[k] for k in range(len(parts))]
+
+
+def _block_steps(space: Space, start: FloatArray, per_chain: int, rng: np.random.Generator,
+                 burn_in: int, thin: int) -> Steps[FloatArray]:  # fmt: skip
+    """One block's chains (one per row of ``start``): ``burn_in`` steps, then a point kept
+    every ``thin`` steps, ``per_chain`` each: ``(per_chain, B, D)``.
+
+    A step's shrinkage is *speculative*: a chain still looking for a supported point on its
+    chord gets ``k`` candidates checked at once (``k`` grows as fewer of the block's chains
+    are still looking, so a round checks at most about the block's size of points), the
+    ``j``-th drawn on the chord as the ``j - 1`` before it would have shrunk it had they all
+    failed, and the chain moves to the first that holds. That is exactly the sequential
+    shrinkage of the module docstring (each candidate is the one it would have drawn next),
+    in fewer checks: each check has a fixed cost (about 2 ms on the shipped ledger,
+    benchmarks/bench_analyze.py) and the uniform numbers of the candidates after the first
+    that holds are thrown away, which leaves the chain's law unchanged."""
     dim = space.dim
-    burn_in = default_burn_in(dim) if burn_in is None else burn_in
-    thin = max(1, int(THIN_PER_DIM * dim)) if thin is None else thin
-    chains = chain_count(n, chains)
-    x = np.asarray(start[np.arange(chains) % len(start)], dtype=np.float64).copy()
+    chains = len(start)
+    x = np.array(start, dtype=np.float64)
     if not (yield x).all():
         raise HedgesimError("hit-and-run must start at supported points")
-    per_chain = -(-n // chains)
     out = np.empty((per_chain, chains, dim))
     steps = burn_in + per_chain * thin
     for step in range(1, steps + 1):
@@ -220,23 +309,28 @@ def _chain_steps(space: Space, start: FloatArray, n: int, rng: np.random.Generat
             to_hi = np.where(d != 0, (1.0 - x) / d, np.nan)
         t_lo = np.nanmax(np.minimum(to_lo, to_hi), axis=1)
         t_hi = np.nanmin(np.maximum(to_lo, to_hi), axis=1)
-        active = np.ones(chains, dtype=bool)
-        for _ in range(MAX_SHRINK):
-            idx = np.flatnonzero(active)
-            if idx.size == 0:
-                break
-            t = t_lo[idx] + rng.random(idx.size) * (t_hi[idx] - t_lo[idx])
-            y = np.clip(x[idx] + t[:, None] * d[idx], 0.0, 1.0)
-            ok = yield y
-            x[idx[ok]] = y[ok]
-            active[idx[ok]] = False
-            bad = idx[~ok]
-            tb = t[~ok]
-            t_lo[bad] = np.where(tb < 0, tb, t_lo[bad])
-            t_hi[bad] = np.where(tb >= 0, tb, t_hi[bad])
+        active = np.arange(chains)
+        tries = 0
+        while active.size and tries < MAX_SHRINK:
+            k = min(max(1, chains // active.size), MAX_SHRINK - tries)
+            u = rng.random((active.size, k))
+            lo, hi = t_lo[active], t_hi[active]
+            t = np.empty((active.size, k))
+            for j in range(k):  # the chord each candidate is drawn on, had those before failed
+                t[:, j] = lo + u[:, j] * (hi - lo)
+                lo = np.where(t[:, j] < 0, t[:, j], lo)
+                hi = np.where(t[:, j] >= 0, t[:, j], hi)
+            y = np.clip(x[active, None, :] + t[:, :, None] * d[active, None, :], 0.0, 1.0)
+            ok = np.asarray((yield y.reshape(-1, dim))).reshape(active.size, k)
+            hit = ok.any(axis=1)
+            first = np.argmax(ok, axis=1)
+            x[active[hit]] = y[hit, first[hit]]
+            t_lo[active], t_hi[active] = lo, hi  # only the chains still looking read them
+            active = active[~hit]
+            tries += k
         if step > burn_in and (step - burn_in) % thin == 0:
             out[(step - burn_in) // thin - 1] = x
-    return out.reshape(-1, dim)[:n]
+    return out
 
 
 def default_burn_in(dim: int) -> int:
@@ -247,6 +341,11 @@ def default_burn_in(dim: int) -> int:
 def chain_count(n: int, chains: int) -> int:
     """The chains that draw ``n`` points when ``chains`` are asked for: no more than ``n``."""
     return max(1, min(chains, n))
+
+
+#: Runs calls ``(function, *arguments)`` (module-level functions, so they pickle) somewhere,
+#: and returns their results in order: :func:`draw`'s chain blocks on an executor.
+Run = Callable[[list[tuple[Any, ...]]], list[Any]]
 
 
 def draw(
@@ -260,6 +359,8 @@ def draw(
     burn_in: int | None = None,
     thin: int | None = None,
     chains: int = CHAINS,
+    run: Run | None = None,
+    tasks: int = 1,
 ) -> Draws:
     """``n`` calibrations uniform on the supported set (module docstring).
 
@@ -268,13 +369,28 @@ def draw(
     from the kept points and the base calibration otherwise). The pilot always runs: its
     share of supported draws is the reported acceptance rate.
 
+    ``run``, ``tasks``: the hit-and-run chains' blocks (:class:`_ChainPlan`) cut into
+    ``tasks`` calls of consecutive blocks, run by ``run`` (an executor's workers:
+    :func:`sim.calibrate.analysis.draw_runner`); by default every block in this process, in
+    lockstep. The draws are the same bytes either way.
+
     Raises
     ------
     HedgesimError
         If nothing supported is found to start from (see :func:`sim.calibrate.conflicts`).
     """
-    steps = _draw_steps(ledger, space, n, seed, method, pilot, burn_in, thin, chains)
-    return _run(steps, ledger, space)
+    if run is None or tasks <= 1:
+        steps = _draw_steps(ledger, space, n, seed, method, pilot, burn_in, thin, chains)
+        return _run(steps, ledger, space)
+    found = _run(_start_steps(ledger, space, n, seed, method, pilot, burn_in), ledger, space)
+    if isinstance(found, Draws):
+        return found
+    starts, chain_seed, made, count = found
+    plan = _ChainPlan.of(space, starts, n, chain_seed, burn_in, thin, chains)
+    cut = np.array_split(np.arange(len(plan.blocks)), min(tasks, len(plan.blocks)))
+    done = run([(_run_blocks, ledger, space, plan, [plan.blocks[i] for i in part])
+                for part in cut])  # fmt: skip
+    return _chain_draws(space, plan, [p for part in done for p in part], made, count)
 
 
 def draw_each(ledger: ConstraintLedger, space: Space, keep: Sequence[Sequence[str]], n: int,
@@ -320,16 +436,39 @@ def draw_each(ledger: ConstraintLedger, space: Space, keep: Sequence[Sequence[st
 def _draw_steps(ledger: ConstraintLedger, space: Space, n: int, seed: int,
                 method: str = "auto", pilot: int = PILOT, burn_in: int | None = None,
                 thin: int | None = None, chains: int = CHAINS) -> Steps[Draws]:  # fmt: skip
-    """:func:`draw`'s steps (``ledger`` only where no point is supported to start from)."""
+    """:func:`draw`'s steps in this process (every chain block in lockstep)."""
+    found = yield from _start_steps(ledger, space, n, seed, method, pilot, burn_in)
+    if isinstance(found, Draws):
+        return found
+    starts, chain_seed, made, count = found
+    plan = _ChainPlan.of(space, starts, n, chain_seed, burn_in, thin, chains)
+    parts = yield from plan.steps(space, plan.blocks)
+    return _chain_draws(space, plan, parts, made, count)
+
+
+def _chain_draws(space: Space, plan: _ChainPlan, parts: Sequence[FloatArray], made: int,
+                 count: int) -> Draws:  # fmt: skip
+    return Draws(space, plan.assemble(parts), "hit-and-run", count / made if made else 0.0,
+                 made, count, burn_in=plan.burn_in, chains=plan.chains, starts=plan.starts)
+
+
+#: Where hit-and-run starts: ``(starts, the chains' seed, pilot draws made, kept)``.
+_Starts = tuple[FloatArray, np.random.SeedSequence, int, int]
+
+
+def _start_steps(ledger: ConstraintLedger, space: Space, n: int, seed: int, method: str,
+                 pilot: int, burn_in: int | None) -> Steps[Draws | _Starts]:  # fmt: skip
+    """The pilot and the chains' starts: the rejection draws when they suffice, else
+    ``(starts, the chains' seed, pilot draws made, kept)`` (``ledger`` only where no point
+    is supported to start from)."""
     if n < 1:
         raise HedgesimError(f"--n must be at least 1, got {n}")
     if method not in ("auto", "rejection", "hit-and-run"):
         raise HedgesimError(f"unknown sampler {method!r}; choose auto, rejection or hit-and-run")
     if burn_in is not None and burn_in < 0:
         raise HedgesimError(f"--burn-in must be at least 0 steps, got {burn_in}")
-    pilot_rng, chain_rng = (np.random.default_rng(s)
-                            for s in np.random.SeedSequence(seed).spawn(2))  # fmt: skip
-    kept, made, count = yield from _pilot_steps(space, pilot_rng, pilot,
+    pilot_seed, chain_seed = np.random.SeedSequence(seed).spawn(2)
+    kept, made, count = yield from _pilot_steps(space, np.random.default_rng(pilot_seed), pilot,
                                                 n if method != "hit-and-run" else pilot)
     acceptance = count / made if made else 0.0
     if method != "hit-and-run" and count >= n:
@@ -350,10 +489,7 @@ def _draw_steps(ledger: ConstraintLedger, space: Space, n: int, seed: int,
 
             raise infeasible_error(ledger, space)
         starts = found[None, :]
-    unit = yield from _chain_steps(space, starts, n, chain_rng, burn_in, thin, chains)
-    return Draws(space, unit, "hit-and-run", acceptance, made, count,
-                 burn_in=default_burn_in(space.dim) if burn_in is None else burn_in,
-                 chains=chain_count(n, chains), starts=starts)
+    return starts, chain_seed, made, count
 
 
 def start_groups(unit: FloatArray, starts: FloatArray, chains: int
