@@ -590,6 +590,34 @@ def test_every_pass_extends_a_prefix_of_the_base_and_repeats_byte_for_byte(
             assert p.short_of_target == "max base"
 
 
+@pytest.mark.parametrize(("executor", "workers"), [("processes", 2), ("dask", 1)])
+def test_an_analysis_draws_the_same_bytes_on_every_executor(
+        monkeypatch: pytest.MonkeyPatch, executor: str, workers: int) -> None:  # fmt: skip
+    """The analysis with its draws on an executor's workers (the supported draws, the
+    relaxed sets and each pass's draws: :func:`sim.calibrate.analysis.draw_runner`; the
+    solves faked here and recorded) hands the solver the same rows, to the bit, and writes
+    the same result as in process: passes included (a target no base reaches)."""
+    import sim.calibrate.analysis as analysis
+
+    if executor == "dask":
+        pytest.importorskip("dask.distributed")
+    ledger = load_constraints()
+    space = Space.of(ledger, SETTING.base, SETTING.fixed)
+    runs = []
+    for where in ("inprocess", executor):
+        options = analysis.AnalysisOptions(n=4, sobol_base=8, screen_base=4, max_base=12,
+                                           target_half_width=0.001, importance_n=3,
+                                           knife_edges=False, executor=where, workers=workers,
+                                           sampler={"pilot": 2000, "burn_in": 20})  # fmt: skip
+        solved: list[np.ndarray] = []
+        monkeypatch.setattr(analysis, "solve_calibrations", _recording(space, solved, _varying))
+        result, _ = analysis.analyze(SETTING, ledger, options)
+        runs.append((b"".join(u.tobytes() for u in solved), len(solved), result.sobol_passes,
+                     result.model_dump_json()))  # fmt: skip
+    assert runs[0] == runs[1]
+    assert any(p.drawn > 0 for p in runs[0][2]), "no pass of the third stage drew"
+
+
 def test_a_leader_overtaken_after_a_pass_is_extended_by_the_next(
         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """Scripted estimates (each table's leader and half-width set by hand on the real

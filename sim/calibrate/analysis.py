@@ -48,7 +48,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +57,7 @@ import numpy as np
 
 from sim.article.parameters import SPEC, FloatArray, Parameters, stack
 from sim.calibrate.constraints import ConstraintLedger
-from sim.calibrate.sampler import PILOT, Draws, Space, chain_mixing, draw, draw_each
+from sim.calibrate.sampler import PILOT, Draws, Run, Space, chain_mixing, draw, draw_each
 from sim.calibrate.sensitivity import SobolIndices, sobol_indices
 from sim.calibrate.setting import Setting
 from sim.calibrate.solving import EXITS, Answer, SolveCost, solve_calibrations
@@ -343,15 +344,46 @@ def draw_relaxed(ledger: ConstraintLedger, space: Space, cid: str, n: int, seed:
 
 
 def draw_relaxed_sets(ledger: ConstraintLedger, space: Space, n: int, seed: int,
-                      sampler: dict[str, int]) -> list[FloatArray]:  # fmt: skip
+                      sampler: dict[str, int], run: Run | None = None,
+                      tasks: int = 1) -> list[FloatArray]:  # fmt: skip
     """:func:`draw_relaxed` for every constraint of the ledger (the ``k``-th with
     ``seed + k``), the same bytes, drawn in lockstep (:func:`sim.calibrate.sampler.draw_each`:
-    one check of the ledger a round for all the sets instead of one per set)."""
+    one check of the ledger a round for all the sets instead of one per set); with ``run``,
+    the sets cut into ``tasks`` calls of consecutive sets, each in lockstep on a worker
+    (:func:`draw_runner`): each set's draws are :func:`draw`'s on its own, the same bytes."""
     options = {**sampler, "pilot": min(sampler.get("pilot", RELAXED_PILOT), RELAXED_PILOT)}
     ids = ledger.ids()
     keep = [[c for c in ids if c != cid] for cid in ids]
-    found = draw_each(ledger, space, keep, n, [seed + k for k in range(len(ids))], **options)
-    return [d.unit for d in found]
+    seeds = [seed + k for k in range(len(ids))]
+    if run is None:
+        return _draw_each_units(ledger, space, keep, n, seeds, options)
+    cut = np.array_split(np.arange(len(ids)), max(1, min(tasks, len(ids))))
+    done = run([(_draw_each_units, ledger, space, [keep[k] for k in part], n,
+                 [seeds[k] for k in part], options) for part in cut])  # fmt: skip
+    return [unit for part in done for unit in part]
+
+
+def _draw_each_units(ledger: ConstraintLedger, space: Space, keep: list[list[str]], n: int,
+                     seeds: list[int], options: dict[str, int]) -> list[FloatArray]:  # fmt: skip
+    """The unit points of :func:`sim.calibrate.sampler.draw_each` (module level: a task)."""
+    return [d.unit for d in draw_each(ledger, space, keep, n, seeds, **options)]
+
+
+@contextmanager
+def draw_runner(options: AnalysisOptions) -> Iterator[tuple[Run | None, int]]:
+    """Where the analysis's draws run: ``(run, tasks)`` for :func:`sim.calibrate.sampler.draw`
+    and :func:`draw_relaxed_sets`. In process: ``(None, 1)``, every chain block (or relaxed
+    set) in lockstep here. On another executor: its workers, the blocks cut into one task a
+    worker, so the workers draw while the parent waits instead of the other way round. The
+    tasks change where the blocks run, never what they draw: the same bytes on every
+    executor and number of workers (each block has its own seed)."""
+    if options.executor == "inprocess":
+        yield None, 1
+        return
+    from sim.sweep.executors import call_all, open_executor
+
+    with open_executor(options.executor, options.workers, options.scheduler) as (pool, live):
+        yield (lambda calls: call_all(pool, calls, live)), max(1, live())
 
 
 def factor_columns(names: tuple[str, ...]) -> dict[str, list[int]]:
@@ -618,9 +650,16 @@ def analyze(
     _check_solves(setting, options, solves_bound(
         options, factors=len(columns), answers=len(targets.names()) + 1,
         relaxed_sets=relaxed_sets, nudges=0 if nudged is None else math.prod(nudged.batch_shape)))
-    say(f"drawing {m} supported calibrations")
+    say(f"drawing {m} supported calibrations"
+        + (f" and {options.importance_n} from each of the {len(ids)} relaxed sets"
+           if importing else ""))
     # one hit-and-run chain per draw: the design's base rows A_j and B_j are independent
-    drawn = draw(ledger, space, m, int(seeds[0]), **{"chains": m, **options.sampler})  # type: ignore[arg-type]
+    with draw_runner(options) as (run, tasks):
+        drawn = draw(ledger, space, m, int(seeds[0]), run=run, tasks=tasks,
+                     **{"chains": m, **options.sampler})  # type: ignore[arg-type]
+        relaxed = (draw_relaxed_sets(ledger, space, options.importance_n, int(seeds[3]),
+                                     dict(options.sampler), run, tasks)
+                   if importing else [])  # fmt: skip
     batches: dict[str, FloatArray] = {"supported": drawn.unit}
 
     a_rows, b_rows = drawn.unit[:base], drawn.unit[base:2 * base]
@@ -631,10 +670,6 @@ def analyze(
     drawn_more: list[Draws] = []  # the third stage's supported draws, one per pass that draws
     shares: list[float] = []
     if importing:
-        say(f"drawing {options.importance_n} calibrations from each of the {len(ids)} "
-            "relaxed sets")
-        relaxed = draw_relaxed_sets(ledger, space, options.importance_n, int(seeds[3]),
-                                    dict(options.sampler))  # fmt: skip
         for k in range(len(ids)):
             holds = ledger.satisfied(space.params(relaxed[k]))[:, k]
             shares.append(float(holds.mean()))
@@ -691,8 +726,9 @@ def analyze(
             if wanted > 0:
                 say(f"drawing {wanted} more supported calibrations for base rows up to "
                     f"{new_top} (pass {step})")
-                extra = draw(ledger, space, wanted, int(seeds[3 + step]),
-                             **{"chains": wanted, **options.sampler})  # type: ignore[arg-type]
+                with draw_runner(options) as (run, tasks):
+                    extra = draw(ledger, space, wanted, int(seeds[3 + step]), run=run,
+                                 tasks=tasks, **{"chains": wanted, **options.sampler})  # type: ignore[arg-type]
                 more[f"supported pass {step}"] = extra.unit
                 pool = np.concatenate([pool, extra.unit])
                 drawn_more.append(extra)

@@ -379,7 +379,7 @@ def draw(
     HedgesimError
         If nothing supported is found to start from (see :func:`sim.calibrate.conflicts`).
     """
-    if run is None or tasks <= 1:
+    if run is None:
         steps = _draw_steps(ledger, space, n, seed, method, pilot, burn_in, thin, chains)
         return _run(steps, ledger, space)
     found = _run(_start_steps(ledger, space, n, seed, method, pilot, burn_in), ledger, space)
@@ -387,7 +387,7 @@ def draw(
         return found
     starts, chain_seed, made, count = found
     plan = _ChainPlan.of(space, starts, n, chain_seed, burn_in, thin, chains)
-    cut = np.array_split(np.arange(len(plan.blocks)), min(tasks, len(plan.blocks)))
+    cut = np.array_split(np.arange(len(plan.blocks)), max(1, min(tasks, len(plan.blocks))))
     done = run([(_run_blocks, ledger, space, plan, [plan.blocks[i] for i in part])
                 for part in cut])  # fmt: skip
     return _chain_draws(space, plan, [p for part in done for p in part], made, count)

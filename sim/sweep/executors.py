@@ -266,8 +266,19 @@ def gather(
             )
 
 
+def call_all(pool: cf.Executor, calls: Sequence[tuple[Any, ...]],
+             live_workers: Callable[[], int]) -> list[Any]:
+    """Every call ``(function, *arguments)`` submitted at once (:func:`gather`), their
+    results in the calls' order: tasks that are few and of about one size (the hit-and-run
+    draws' blocks, :func:`sim.calibrate.analysis.draw_runner`)."""
+    out: dict[int, Any] = {}
+    gather(pool, dict(enumerate(calls)), out.__setitem__, live_workers, window=max(1, len(calls)))
+    return [out[k] for k in range(len(calls))]
+
+
 __all__: Sequence[str] = [
     "DASK_MISSING",
+    "call_all",
     "EXECUTORS",
     "ExecutorName",
     "check_executor",
