@@ -34,17 +34,30 @@ scenario's 24, as the default analysis):
 Medians over ``--repeats``; the load average is printed beside the numbers. The machine is
 shared: numbers are noisy.
 
+``--draws``: instead, each draw call of the default analysis (:func:`draw_calls`): the
+supported draws (one chain each), the relaxed sets in lockstep and the third stage's passes'
+draws (``--pass-draws``, default the committed analysis's 1,014 and 266), each in process
+and on 2 worker processes (pool start-up included), alternated, with ``--draw-burn-in``
+steps (default 315, a tenth of the default's 3,150: a step costs the same throughout, so the
+times scale with the steps); ``--old-tree PATH`` also runs each call, alternated, in a
+Python whose ``sim`` is the tree at PATH (its own CPU and wall time around the call).
+
 Usage: ``python benchmarks/bench_analyze.py [--n N] [--rounds R] [--repeats K] [--leaders L]
-[--analysis FILE]``
+[--analysis FILE]``, ``python benchmarks/bench_analyze.py --draws [--repeats K]
+[--draw-burn-in S] [--old-tree PATH]``
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
+import json
 import math
 import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -57,6 +70,7 @@ from sim.calibrate.analysis import (
     AnalysisOptions,
     draw_relaxed,
     draw_relaxed_sets,
+    draw_runner,
     extension,
     factor_columns,
     knife_edge_calibrations,
@@ -66,7 +80,7 @@ from sim.calibrate.analysis import (
     solves_bound,
 )
 from sim.calibrate.constraints import ConstraintLedger, load_constraints
-from sim.calibrate.sampler import Space, draw, rejection_pilot
+from sim.calibrate.sampler import Space, default_burn_in, draw, rejection_pilot
 from sim.calibrate.setting import load_setting
 from sim.calibrate.solving import solve_calibrations
 
@@ -136,7 +150,17 @@ def main() -> None:
                     help="CPU s per solve for --skip-solving")
     ap.add_argument("--skip-reference", action="store_true",
                     help="no straightforward checks (the draw lines' before)")
+    ap.add_argument("--draws", action="store_true",
+                    help="only the default analysis's draw calls, in process and on 2 workers")
+    ap.add_argument("--draw-burn-in", type=int, default=315,
+                    help="burn-in steps of --draws (default 315)")
+    ap.add_argument("--pass-draws", type=int, nargs="*", default=[1014, 266],
+                    help="the passes' draws for --draws (default 1014 266)")
+    ap.add_argument("--old-tree", help="--draws: also run each call with sim from this tree")
     args = ap.parse_args()
+    if args.draws:
+        draw_calls(args)
+        return
 
     ledger = load_constraints()
     setting = load_setting("scenarios/baseline.yaml")
@@ -199,6 +223,124 @@ def main() -> None:
     knife = 1 + len(knife_edge_calibrations(setting, space)[1])
     _project(default, space, outside, m, len(ledger.ids()), t_draw, t_relaxed, cpu, rate,
              pool_rate, args, knife)
+
+
+#: One draw call of ``--draws`` in a Python whose ``sim`` is another tree: prints its CPU and
+#: wall seconds (the same public calls, which both trees have).
+_OLD_CALL = """
+import json, sys, time
+from sim.calibrate.analysis import draw_relaxed_sets
+from sim.calibrate.constraints import load_constraints
+from sim.calibrate.sampler import Space, draw
+from sim.calibrate.setting import load_setting
+kind, n, seed, burn = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+ledger = load_constraints()
+setting = load_setting("scenarios/baseline.yaml")
+space = Space.of(ledger, setting.base, setting.fixed)
+c, w = time.process_time(), time.perf_counter()
+if kind == "relaxed":
+    draw_relaxed_sets(ledger, space, n, seed, {"burn_in": burn})
+else:
+    draw(ledger, space, n, seed, chains=n, burn_in=burn)
+print(json.dumps([time.process_time() - c, time.perf_counter() - w]))
+"""
+
+
+def _cpu_wall(fn: Callable[[], Any]) -> tuple[float, float]:
+    """CPU seconds (this process and its children: the pool's workers once they end, which
+    the pool's shut-down waits for) and wall seconds of ``fn``."""
+    import resource
+
+    def cpu() -> float:
+        me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF,
+                                                     resource.RUSAGE_CHILDREN))  # fmt: skip
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+    c, w = cpu(), time.perf_counter()
+    fn()
+    return cpu() - c, time.perf_counter() - w
+
+
+def draw_calls(args: argparse.Namespace) -> None:
+    """Each draw call of the default analysis in process, on 2 worker processes (a pool
+    started for the call, as ``analyze`` starts one for each) and, with ``--old-tree``, in
+    the old tree (in process, the only way it drew), alternated ``--repeats`` times: median
+    CPU and wall seconds, their ratios, and the projection to the default burn-in."""
+    ledger = load_constraints()
+    setting = load_setting("scenarios/baseline.yaml")
+    space = Space.of(ledger, setting.base, setting.fixed)
+    default = AnalysisOptions()
+    burn = args.draw_burn_in
+    full = default_burn_in(space.dim)
+    m = default.supported_draws()
+    calls = [("supported", m, 0), ("relaxed", default.importance_n, 100)]
+    calls += [(f"pass {k + 1}", n, 10 + k) for k, n in enumerate(args.pass_draws)]
+    print(f"load average at the start: {os.getloadavg()[0]:.1f}; burn-in {burn} steps "
+          f"(the default {full:,})")
+
+    def run(kind: str, n: int, seed: int, where: str) -> None:
+        sampler = {"burn_in": burn}
+        if where == "inprocess":
+            if kind == "relaxed":
+                draw_relaxed_sets(ledger, space, n, seed, sampler)
+            else:
+                draw(ledger, space, n, seed, chains=n, burn_in=burn)
+            return
+        with draw_runner(AnalysisOptions(executor="processes", workers=2)) as (go, tasks):
+            if kind == "relaxed":
+                draw_relaxed_sets(ledger, space, n, seed, sampler, go, tasks)
+            else:
+                draw(ledger, space, n, seed, chains=n, burn_in=burn, run=go, tasks=tasks)
+
+    def old(kind: str, n: int, seed: int) -> tuple[float, float]:
+        env = {**os.environ, "PYTHONPATH": args.old_tree}
+        out = subprocess.run([sys.executable, "-c", _OLD_CALL, kind, str(n), str(seed),
+                              str(burn)], env=env, check=True, capture_output=True, text=True,
+                             cwd=args.old_tree)  # fmt: skip
+        cpu, wall = json.loads(out.stdout.splitlines()[-1])
+        return float(cpu), float(wall)
+
+    wheres = ["inprocess", "processes"] + (["old"] if args.old_tree else [])
+    totals = {w: [0.0, 0.0] for w in wheres}
+    for kind, n, seed in calls:
+        times: dict[str, list[tuple[float, float]]] = {w: [] for w in wheres}
+        for _ in range(args.repeats):
+            for w in wheres:
+                if w == "old":
+                    times[w].append(old(kind, n, seed))
+                else:
+                    times[w].append(_cpu_wall(functools.partial(run, kind, n, seed, w)))
+        med = {w: (statistics.median(c for c, _ in t), statistics.median(x for _, x in t))
+               for w, t in times.items()}  # fmt: skip
+        what = (f"{n} from each of {len(ledger.ids())} relaxed sets" if kind == "relaxed"
+                else f"{n} chains")  # fmt: skip
+        line = f"{kind} ({what}): " + "; ".join(
+            f"{w} {c:.1f} CPU s, {x:.1f} s wall" for w, (c, x) in med.items())
+        base_w = med["old"][1] if "old" in med else med["inprocess"][1]
+        line += (f"; wall old/2 processes {base_w / med['processes'][1]:.2f}x"
+                 if "old" in med else "")
+        line += f"; wall in process/2 processes {med['inprocess'][1] / med['processes'][1]:.2f}x"
+        print(line + f"; load {os.getloadavg()[0]:.1f}", flush=True)
+        for w in wheres:
+            totals[w][0] += med[w][0]
+            totals[w][1] += med[w][1]
+    # a pool's start-up does not grow with the steps: measured on its own, left out of the
+    # projection to the default burn-in and added back once a call
+    start = statistics.median(_cpu_wall(functools.partial(_start_pool))[1]
+                              for _ in range(args.repeats))  # fmt: skip
+    scale = full / burn
+    fixed = {"processes": start * len(calls)}
+    print(f"a pool of 2 workers starts in {start:.1f} s wall; all draw calls: " + "; ".join(
+        f"{w} {c:.1f} CPU s, {x:.1f} s wall (at the default burn-in about "
+        f"{((x - fixed.get(w, 0.0)) * scale + fixed.get(w, 0.0)) / 60:.1f} min wall)"
+        for w, (c, x) in totals.items()) + f"; load average now {os.getloadavg()[0]:.1f}")
+
+
+def _start_pool() -> None:
+    """A pool of 2 workers started, one trivial task on each, and shut down."""
+    with draw_runner(AnalysisOptions(executor="processes", workers=2)) as (go, _):
+        assert go is not None
+        go([(os.getpid,), (os.getpid,)])
 
 
 def _solving(setting: Any, params: Any, args: argparse.Namespace) -> tuple[float, float, float]:

@@ -421,7 +421,8 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--pilot", type=int, default=PILOT, help="the rejection pilot's draws")
     add_burn_in(p)
     p.add_argument("--executor", default="inprocess", choices=("inprocess", "processes", "dask"),
-                   help="where chunks are solved (default: inprocess)")
+                   help="where chunks are solved and the hit-and-run chains drawn (default: "
+                   "inprocess)")
     p.add_argument("--workers", type=int, help="worker processes (processes, local dask)")
     p.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://host:8786")
     p.add_argument("--chunk-size", type=int, default=32, help="calibrations per chunk")

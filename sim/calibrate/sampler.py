@@ -66,7 +66,9 @@ CHAINS = 256
 MAX_SHRINK = 60
 #: Chains a block holds: each block of consecutive chains draws from a random stream of its
 #: own (:class:`_ChainPlan`), so blocks can run on any worker to the same bytes.
-CHAIN_BLOCK = 64
+CHAIN_BLOCK = 32
+#: Speculative shrinkage (:func:`_block_steps`): candidates a chain has checked at once, at most.
+SPECULATE = 8
 
 
 @dataclass(frozen=True)
@@ -287,13 +289,19 @@ def _block_steps(space: Space, start: FloatArray, per_chain: int, rng: np.random
 
     A step's shrinkage is *speculative*: a chain still looking for a supported point on its
     chord gets ``k`` candidates checked at once (``k`` grows as fewer of the block's chains
-    are still looking, so a round checks at most about the block's size of points), the
-    ``j``-th drawn on the chord as the ``j - 1`` before it would have shrunk it had they all
-    failed, and the chain moves to the first that holds. That is exactly the sequential
-    shrinkage of the module docstring (each candidate is the one it would have drawn next),
-    in fewer checks: each check has a fixed cost (about 2 ms on the shipped ledger,
-    benchmarks/bench_analyze.py) and the uniform numbers of the candidates after the first
-    that holds are thrown away, which leaves the chain's law unchanged."""
+    are still looking, up to :data:`SPECULATE`, so a round checks at most about the block's
+    size of points), the ``j``-th drawn on the chord as the ``j - 1`` before it would have
+    shrunk it had they all failed, and the chain moves to the first that holds. That is
+    exactly the sequential shrinkage of the module docstring (each candidate is the one it
+    would have drawn next, from uniform numbers independent of everything before), in fewer
+    checks: a check has a fixed cost (about 2 ms on the shipped ledger whatever its size up
+    to a few hundred points, benchmarks/bench_analyze.py), and 320 chains a step made 7.6
+    checks one candidate at a time, 2.8 with this. The uniform numbers of the candidates
+    after the first that holds are thrown away, which leaves the chain's law unchanged.
+    ``k`` at most 8: CPU at 150 burn-in steps (2026-12-02, load 3.8) for 320 chains, 1,014
+    chains and the 28 relaxed sets was 3.3, 5.2 and 6.8 s one candidate at a time, 1.8,
+    3.8 and 4.9 s with at most 8, 2.7, 5.4 and 6.3 s with at most 64 (the candidates'
+    chord arithmetic, a loop over ``k``, outgrows the checks it saves)."""
     dim = space.dim
     chains = len(start)
     x = np.array(start, dtype=np.float64)
@@ -312,7 +320,7 @@ def _block_steps(space: Space, start: FloatArray, per_chain: int, rng: np.random
         active = np.arange(chains)
         tries = 0
         while active.size and tries < MAX_SHRINK:
-            k = min(max(1, chains // active.size), MAX_SHRINK - tries)
+            k = min(max(1, chains // active.size), SPECULATE, MAX_SHRINK - tries)
             u = rng.random((active.size, k))
             lo, hi = t_lo[active], t_hi[active]
             t = np.empty((active.size, k))
