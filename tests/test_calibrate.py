@@ -212,6 +212,20 @@ def _triangle_space() -> Space:
     return Space(("war_cost", "axis_bonus"), np.zeros(2), np.ones(2), Parameters())
 
 
+def _strips_follow_their_areas(x: np.ndarray, y: np.ndarray) -> None:
+    """Points of the unit triangle x, y >= 0, x + y < 1: the counts in 8 strips of x, of y and
+    of x + y follow the strips' areas (chi-square, p > 0.001). A strip [a, b) of x has
+    probability (1-a)^2 - (1-b)^2; of s = x + y, b^2 - a^2."""
+    edges = np.linspace(0, 1, 9)
+    for values, prob in ((x, lambda a, b: (1 - a) ** 2 - (1 - b) ** 2),
+                         (y, lambda a, b: (1 - a) ** 2 - (1 - b) ** 2),
+                         (x + y, lambda a, b: b**2 - a**2)):
+        counts, _ = np.histogram(values, edges)
+        expected = len(x) * np.array([prob(a, b)
+                                      for a, b in zip(edges[:-1], edges[1:], strict=True)])
+        assert stats.chisquare(counts, expected).pvalue > 1e-3
+
+
 @pytest.mark.parametrize("method", ["rejection", "hit-and-run"])
 def test_the_sampler_is_uniform_on_a_triangle(method: str) -> None:
     """Uniform on the triangle x, y >= 0, x + y < 1: the mean is the centroid (1/3, 1/3)
@@ -228,13 +242,7 @@ def test_the_sampler_is_uniform_on_a_triangle(method: str) -> None:
     # hit-and-run points are correlated along a chain: allow for it with a wider band
     band = 4 * se * (1 if method == "rejection" else 2)
     assert abs(x.mean() - 1 / 3) < band and abs(y.mean() - 1 / 3) < band
-    edges = np.linspace(0, 1, 9)
-    for values, prob in ((x, lambda a, b: (1 - a) ** 2 - (1 - b) ** 2),
-                         (y, lambda a, b: (1 - a) ** 2 - (1 - b) ** 2),
-                         (x + y, lambda a, b: b**2 - a**2)):
-        counts, _ = np.histogram(values, edges)
-        expected = n * np.array([prob(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)])
-        assert stats.chisquare(counts, expected).pvalue > 1e-3
+    _strips_follow_their_areas(x, y)
     assert d.acceptance == pytest.approx(0.5, abs=0.02)
 
 
@@ -255,13 +263,7 @@ def test_the_sampler_is_uniform_on_a_thin_triangle() -> None:
     assert np.all(x + y < 1) and len(x) == n
     band = 8 * math.sqrt(1 / 18) / math.sqrt(n)
     assert abs(x.mean() - 1 / 3) < band and abs(y.mean() - 1 / 3) < band
-    edges = np.linspace(0, 1, 9)
-    for values, prob in ((x, lambda a, b: (1 - a) ** 2 - (1 - b) ** 2),
-                         (y, lambda a, b: (1 - a) ** 2 - (1 - b) ** 2),
-                         (x + y, lambda a, b: b**2 - a**2)):
-        counts, _ = np.histogram(values, edges)
-        expected = n * np.array([prob(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)])
-        assert stats.chisquare(counts, expected).pvalue > 1e-3
+    _strips_follow_their_areas(x, y)
 
 
 def _here(calls: list[tuple[object, ...]]) -> list[object]:
