@@ -726,6 +726,11 @@ def analyze(
             if wanted > 0:
                 say(f"drawing {wanted} more supported calibrations for base rows up to "
                     f"{new_top} (pass {step})")
+                # fresh chains, each burnt in: continuing the chains already drawn would
+                # save nothing, since a row independent of the chain's earlier rows needs
+                # as many steps again, and more chains side by side cost less than more
+                # steps (1,014 chains cost 1.6-2.2 times 320 at the same steps, not 3.2, measured
+                # 2026-12-02: bench_analyze.py --draws)
                 with draw_runner(options) as (run, tasks):
                     extra = draw(ledger, space, wanted, int(seeds[3 + step]), run=run,
                                  tasks=tasks, **{"chains": wanted, **options.sampler})  # type: ignore[arg-type]
