@@ -13,8 +13,11 @@ every run):
   side and draw again (Neal 2003, "Slice sampling", Ann. Statist. 31(3), section 4.2; the
   chord version is Smith 1984, Oper. Res. 32(6)). Each step leaves the uniform distribution on
   the supported set invariant, also when the set is not convex. Many chains run side by side
-  (one vector evaluation of the constraints per step), start from supported points (the
-  rejection pilot's, or the scenario's own calibration), burn in and are thinned.
+  (one vector evaluation of the constraints per round of shrinking), start from supported
+  points (the rejection pilot's, or the scenario's own calibration), burn in and are
+  thinned. They run in blocks with random streams of their own (:class:`_ChainPlan`), side
+  by side in one process or spread over an executor's workers to the same bytes, and try a
+  straggler's next shrinking candidates together (:func:`_block_steps`).
 
 Each sampler's steps yield the points they need checked (a generator): :func:`draw` checks
 them against its ledger, :func:`draw_each` runs the samplers of several subsets of one ledger
