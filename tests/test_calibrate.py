@@ -567,7 +567,7 @@ def test_the_burn_in_help_states_the_samplers_default() -> None:
         (("--ledger", "missing.yaml"), "missing.yaml: cannot read the ledger"),
         (("--burn-in", "-1"), "--burn-in must be a whole number of steps, at least 0, got '-1'"),
         (("--burn-in", "2.5"), "--burn-in must be a whole number of steps, at least 0, got '2.5'"),
-        (("--burn-in", "400000"), "--burn-in 400,000: more than 315,000 steps a chain"),
+        (("--burn-in", "700000"), "--burn-in 700,000: more than 630,000 steps a chain"),
     ],
 )
 def test_bad_calibrate_input_is_one_line(args: tuple[str, ...], message: str,

@@ -29,7 +29,7 @@ DEFAULT_IMPORTANCE_N = 32
 PILOT = 50_000
 #: Hit-and-run's burn-in steps per drawn parameter (sim.calibrate.sampler.BURN_IN_PER_DIM),
 #: and the parameters the shipped ledger draws, restated so --help needs no numpy.
-BURN_IN_PER_DIM = 50
+BURN_IN_PER_DIM = 100
 SHIPPED_DRAWN = 63
 #: The longest --burn-in without --allow-large: 100 times the shipped ledger's default.
 MAX_BURN_IN = 100 * BURN_IN_PER_DIM * SHIPPED_DRAWN

@@ -63,7 +63,12 @@ CHUNK = 20_000
 #: and more for a thin one (Lovasz and Vempala 2006, SIAM J. Comput. 35(4)). The mixing
 #: check every draw reports (:func:`chain_mixing`) on the default analysis's 320 chains
 #: (seed 0): 61, 59, 23 and 0 of 63 parameters differ after 20, 100, 1,000 and 3,150 steps.
-BURN_IN_PER_DIM = 50
+#: 100 a dimension (6,300 steps, wave 11): 3,150 is below the ``d^2`` = 3,969 of a round
+#: body, and the answers themselves (:mod:`sim.calibrate.replication`) still told the two
+#: halves of the starts apart in the analysis of 2026-12-02 00:22 at 3,150 steps: 4 of 9
+#: tests at p < 0.05, which 0.7% of 300 random even/odd splits of the same draws gave.
+#: Doubling costs about two minutes of the default analysis's draws.
+BURN_IN_PER_DIM = 100
 THIN_PER_DIM = 0.5
 CHAINS = 256
 MAX_SHRINK = 60
