@@ -272,6 +272,45 @@ exactly 0, the rest at least 1e-3), 1,200 random games (at least 5.7e-3), the ni
 scenarios' ``answer()`` (at least 0.1) and an analysis chunk of 64 calibrations (13,728
 mixed profiles, at least 2.7e-5). The flag changes no selection; its cost is about
 0.5-2% of a solve (docs/engine.md, "Limits on a continuum").
+
+**The cost of a step, and what did not lower it** (wave 12, 2026-12-02; a negative result,
+nothing of it is in the code). In a numba loop on one traced 4-player, 3-action stage game
+of the benchmark (medians of 5-7, the shared machine at load 1.5-5, so +-20%): a Newton
+correction's :func:`~sim.stochastic.logit_kernel._system` 1.8-2.2 us (the payoffs and
+their pair derivatives, ``_values4``, 0.9-1.2 us; the 12 ``exp`` 0.12 us; the Jacobian's
+assembly about 0.5 us), its ``_augmented`` (copy, 13 x 13 LU with partial pivoting,
+back-substitution) 1.3-1.6 us, a chord correction's residual 0.72 us and ``_resolve``
+0.39-0.46 us; a step (two Newton corrections, about one chord one, the tangent's resolve)
+about 7 us. Candidates measured:
+
+- *Block elimination* (each player's sum-to-one row involves only that player's
+  unknowns, so it eliminates the unknown of the player's most probable action, a divisor
+  at least ``1 / m``, and a 9 x 9 LU with partial pivoting is left of the 13 x 13):
+  ``_augmented`` 1.0-1.4 against 1.3-1.6 us, ``_resolve`` 0.38-0.57 against 0.41-0.46 us
+  (three runs of the same loop, old and new alternating; the reduction
+  and the recovery cost what the smaller LU saves: a random 13 x 13 LU takes 1.6 us, a
+  9 x 9 one 0.55-0.8 us, the reduction alone 0.5 us); the tracer on the 4,069 traced games
+  of a round after the shock (fresh processes, old and new alternating, medians of 4, load
+  4.7-5.0) 0.680 against 0.667 ms a game (0.98x). It changes the floats in the last bits
+  (the same steps on every game, 189.0 corrections a game either way, no support change,
+  probabilities within 1.8e-8 at the stop): not kept (branch ``tracer16-block``).
+- *Lockstep lanes* (four games in one loop, the game index innermost, each game's
+  arithmetic unchanged): ``_values4`` over four games bit for bit the same, 0.75-1.0
+  against 0.89-1.29 us a game (1.04-1.28x in four runs), and only from the
+  interleaving: numba's LLVM left the lane loop scalar (no packed multiplies or adds in
+  its assembly, with the lanes as the last axis or as separate views), so the
+  evaluation, about 40% of a step, would gain about 20% and a step under 10%, before the
+  per-lane control flow (rejections, chord corrections, refills) a lockstep tracer
+  needs. Real SIMD would need explicit vector code (LLVM intrinsics or a C extension),
+  not tried.
+- *Staged contraction* of the payoffs (each player's tensor contracted one opponent at a
+  time, about half the multiplications): 2.56 against 0.86 us (3x slower: generic loops
+  of trip count 3), so not pursued; a flattened index for the pair derivatives 1.18
+  against 0.90 us and their partial sums in registers 0.93 against 0.90 us (as in wave 6).
+- *Outside the kernel*: in an analysis solve (``bench_solve_split.py --n 8 --repeats 1``,
+  load 5.7) the kernel 425 of 704 CPU ms a calibration, the polish 58, the exact checks
+  60, the rest of ``logit_limits`` (ties, pure neighbours, regrets) 57: halving any of
+  them is under 5% of a solve.
 """
 
 from __future__ import annotations
