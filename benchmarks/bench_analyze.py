@@ -417,8 +417,8 @@ def _project(default: AnalysisOptions, space: Any, outside: int, m: int, sets: i
         print(f"  {p.answer}: a half-width of 0.1 needs a base of {p.base_needed:,}")
     # the third stage the default would run on these intervals (each factor to its need, at
     # most top_base()), and what reaching every need would take
-    needs = extension(precision, rows, default.top_base())
-    third = projected_solves(solves, supported, base, rows, needs)
+    needs = extension(precision, rows, default.top_base(), floor=base)
+    third = projected_solves(solves, base, rows, needs)
     minutes = f", {cpu * third / 60:.1f} CPU min" if cpu else ""
     print("  the default's third stage on these intervals ("
           + (", ".join(f"{f} to {b:,}" for f, b in needs.items()) or "nothing to extend")
@@ -428,8 +428,8 @@ def _project(default: AnalysisOptions, space: Any, outside: int, m: int, sets: i
         # passes do after its first, when a leader short of the target rests on fewer rows
         # than the cap), from the file's solves, supported calibrations and base matrices
         run = found.sobol_projection.run_solves
-        further = extension(precision, rows, default.top_base())
-        after = projected_solves(run, found.n, found.sobol_top_base, rows, further)
+        further = extension(precision, rows, default.top_base(), floor=base)
+        after = projected_solves(run, found.sobol_top_base, rows, further)
         print("  a further pass on these intervals ("
               + (", ".join(f"{f} from {rows[f]:,} to {b:,}" for f, b in further.items())
                  or "nothing to extend")
@@ -439,7 +439,7 @@ def _project(default: AnalysisOptions, space: Any, outside: int, m: int, sets: i
                          nudges=knife)
     print(f"  the default's bound before any work (every factor extended to "
           f"{default.top_base():,} rows in its {default.passes} passes): {bound:,} solves")
-    proj = sobol_projection(precision, rows=rows, top=base, supported=supported, solves=solves)
+    proj = sobol_projection(precision, rows=rows, top=base, solves=solves)
     if proj is not None:
         minutes = f", {cpu * proj.solves / 60:.1f} CPU min" if cpu else ""
         print(f"  every leader of {', '.join(proj.answers)} at 0.1: --sobol-max-base "

@@ -32,7 +32,7 @@ from sim.calibrate.analysis import (
     shrink_of,
 )
 from sim.calibrate.constraints import load_constraints
-from sim.calibrate.sampler import Space
+from sim.calibrate.sampler import Space, draw
 from sim.calibrate.setting import ANALYSIS_RESOLUTION, Setting
 from sim.calibrate.solving import Answer, solve_calibrations
 from sim.results.supported import SupportedAnalysis
@@ -285,29 +285,37 @@ def test_the_cli_defaults_are_the_default_analysis() -> None:
         default.target_half_width, default.importance_n, default.chunk_size)
 
 
-def test_the_analysis_design_is_in_the_row_order_salib_reads() -> None:
-    """The analysis builds Saltelli's design itself from independent base rows (its base
-    matrices are draws from the supported set; :func:`mixed_rows` and
-    :func:`saltelli_outputs`, as ``analyze`` does): on ``Y = X1 + 2 (X2 + X3)`` with
-    independent uniform inputs and the factors {X1}, {X2, X3}, the first-order and total
-    indices are 1/9 and 8/9 (variances 1/12 and 4 * 2/12; additive, so first-order equals
-    total)."""
-    from sim.calibrate.analysis import mixed_rows, saltelli_outputs
-    from sim.calibrate.sensitivity import sobol_indices
+def test_the_analysis_estimates_rest_on_prefixes_and_fewer_rows_of_b() -> None:
+    """The analysis's design built from independent base rows (:func:`mixed_rows`, as
+    ``analyze`` does) and estimated by :func:`sobol_table` with ``f(B)`` on a quarter of the
+    base rows only (the third stage solves ``A``'s rows only): on ``Y = X1 + 2 (X2 + X3)``
+    with independent uniform inputs and the factors {X1}, {X2, X3}, the first-order and
+    total indices are 1/9 and 8/9 (variances 1/12 and 4 * 2/12; additive, so first-order
+    equals total), within their intervals (and a quarter more); each factor's total rests on
+    its rows (``base``) and is narrower on more of them."""
+    from sim.calibrate.analysis import mixed_rows, sobol_table
 
     rng = np.random.default_rng(3)
     base = 4096
     a_rows, b_rows = rng.random((base, 3)), rng.random((base, 3))
 
     def f(x: np.ndarray) -> np.ndarray:
-        return x[:, 0] + 2 * (x[:, 1] + x[:, 2])
+        return (x[:, 0] + 2 * (x[:, 1] + x[:, 2]))[:, None]
 
-    mixed = [f(mixed_rows(a_rows, b_rows, cols)) for cols in ([0], [1, 2])]
-    y = saltelli_outputs(f(a_rows), f(b_rows), mixed)
-    found = sobol_indices(["one", "two"], y, seed=1)
-    assert found.factors == ("one", "two")
-    for est in (found.S1, found.ST):
-        assert est == pytest.approx([1 / 9, 8 / 9], abs=0.05)
+    y_mixed = {name: f(mixed_rows(a_rows, b_rows, cols))
+               for name, cols in (("one", [0]), ("two", [1, 2]))}  # fmt: skip
+    for rows in ({"one": base, "two": base}, {"one": base, "two": base // 2}):
+        table = sobol_table(f(a_rows), f(b_rows)[:base // 4], y_mixed, ("y",), rows, seed=1)
+        found = {r.factor: r for r in table["y"]}
+        assert [r.factor for r in table["y"]] == ["one", "two"]
+        for name, truth in (("one", 1 / 9), ("two", 8 / 9)):
+            r = found[name]
+            assert r.base == rows[name]
+            assert abs(r.ST - truth) <= 1.25 * r.ST_conf + 1e-3, (rows, name)
+            assert abs(r.S1 - truth) <= 1.25 * r.S1_conf + 1e-3, (rows, name)
+    half = sobol_table(f(a_rows), f(b_rows)[:base // 4], y_mixed, ("y",),
+                       {"one": base // 8, "two": base}, seed=1)["y"]  # fmt: skip
+    assert half[0].ST_conf > found["one"].ST_conf
 
 
 def _uniform_design(base: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -339,11 +347,12 @@ def test_the_screening_names_each_answers_leading_factor_and_refines_it() -> Non
     y_mixed = {f: answers(mixed_rows(a_u, b_u, [k])) for k, f in enumerate(("x1", "x2", "x3"))}
     y_a, y_b = answers(a_u), answers(b_u)
     names = ("ishigami", "additive")
-    _, screened = sobol_table(y_a, y_b, y_mixed, names, screen, {}, seed=1)
+    screened = sobol_table(y_a, y_b, y_mixed, names, dict.fromkeys(y_mixed, screen), seed=1)
     leaders = leading_factors(screened)
     assert leaders == ["x1", "x3"]
-    final, _ = sobol_table(y_a, y_b, y_mixed, names, screen, dict.fromkeys(leaders, base),
-                           seed=1)
+    final = sobol_table(y_a, y_b, y_mixed, names,
+                        {**dict.fromkeys(y_mixed, screen), **dict.fromkeys(leaders, base)},
+                        seed=1)  # fmt: skip
     analytic = {"ishigami": [0.5576, 0.4424, 0.2437], "additive": [0.0, 0.2, 0.8]}
     for name in names:
         rows = {r.factor: r for r in final[name]}
@@ -441,10 +450,11 @@ def test_the_third_stage_extends_the_leaders_short_of_the_target(
     (``passes=1``) extends each covered answer's leading factor to ``max_base`` (12) base
     rows: it draws 2 x 4 more
     supported calibrations (the first stage drew exactly the two base matrices, so none is
-    spare), which continue ``A`` (the first four) and ``B`` (the next four); each extended
-    factor's new mixed rows are ``A``'s rows from where its rows ended (8 for a leader, 4
-    for a factor only screened) to 12 with that factor's columns from ``B``; its indices
-    then rest on 12 rows, the distributions on all 24 supported calibrations, and the
+    spare), which continue ``A`` (the first four, solved) and ``B`` (the next four, not
+    solved: their values only enter the mixed rows); each extended factor's new mixed rows
+    are ``A``'s rows from where its rows ended (8 for a leader) to 12 with that factor's
+    columns from ``B`` (:func:`_check_passes`); its indices then rest on 12 rows, the
+    distributions on the 20 supported calibrations solved (A's 12 rows, B's 8), and the
     budget's bound, known before any work, covers what was solved."""
     import sim.calibrate.analysis as analysis
 
@@ -472,24 +482,10 @@ def test_the_third_stage_extends_the_leaders_short_of_the_target(
     assert [p.extended for p in result.sobol_passes] == [result.sobol_extended]
     grown = result.sobol_extended
     assert grown and set(grown.values()) == {12}
-    extra = third[:8]
-    assert ledger.satisfied(space.params(extra)).all()
-    a_rows = np.concatenate([first[:8], extra[:4]])
-    b_rows = np.concatenate([first[8:16], extra[4:]])
-    at = 8
-    for f in grown:
-        start = 8 if f in result.sobol_leaders else 4
-        block = third[at:at + 12 - start]
-        at += 12 - start
-        moved = np.zeros(space.dim, dtype=bool)
-        moved[columns[f]] = True
-        np.testing.assert_array_equal(block[:, moved], b_rows[start:12][:, moved])
-        np.testing.assert_array_equal(block[:, ~moved], a_rows[start:12][:, ~moved])
-    assert at == len(third)
-    for rows in result.sobol.values():
-        for r in rows:
-            assert r.base == grown.get(r.factor, 8 if r.factor in result.sobol_leaders else 4)
-    assert result.n == len(answers) == 24 and result.sobol_top_base == 12
+    rows = _check_passes(result, solved, space, options)
+    assert len(third) == 4 + sum(12 - (8 if f in result.sobol_leaders else 4) for f in grown)
+    assert rows == {f: grown.get(f, 8 if f in result.sobol_leaders else 4) for f in columns}
+    assert result.n == len(answers) == 12 + 8 and result.sobol_top_base == 12
     bound = analysis.solves_bound(options, factors=len(columns), answers=len(result.sobol),
                                   relaxed_sets=0, nudges=0)  # fmt: skip
     assert len(first) + len(second) + len(third) <= bound
@@ -522,18 +518,24 @@ def _check_passes(result: SupportedAnalysis, solved: list[np.ndarray], space: Sp
     columns = factor_columns(space.names)
     base, screen = options.sobol_base, options.screen_base
     ledger = load_constraints()
-    pool = solved[0][:options.supported_draws()]
-    a_at, b_at = list(range(base)), list(range(base, 2 * base))
+    assert options.n <= 2 * base  # no spare supported draws: every pass draws A's and B's rows
+    a_rows, b_rows = solved[0][:base], solved[0][base:2 * base]
     rows = {f: base if f in result.sobol_leaders else screen for f in columns}
     assert len(solved) == 2 + len(result.sobol_passes)
-    for p, batch in zip(result.sobol_passes, solved[2:], strict=True):
-        assert ledger.satisfied(space.params(batch[:p.drawn])).all()
-        pool = np.concatenate([pool, batch[:p.drawn]])
-        used, k = len(a_at) + len(b_at), p.base - len(a_at)
-        a_at += range(used, used + k)
-        b_at += range(used + k, used + 2 * k)
-        a_rows, b_rows = pool[a_at], pool[b_at]
-        at = p.drawn
+    seeds = np.random.SeedSequence(options.seed).generate_state(4 + max(options.passes, 1))
+    for step, (p, batch) in enumerate(zip(result.sobol_passes, solved[2:], strict=True), 1):
+        k = p.base - len(a_rows)
+        assert p.drawn == 2 * k
+        fresh = np.zeros((0, space.dim))
+        if k:  # the pass's draw, again: its first half A's new rows (solved), then B's
+            again = draw(ledger, space, 2 * k, int(seeds[3 + step]),
+                         **{"chains": 2 * k, **options.sampler})  # type: ignore[arg-type]
+            assert ledger.satisfied(again.params).all()
+            fresh = space.unit(again.params)  # as the solver is handed them (a round trip)
+        np.testing.assert_array_equal(batch[:k], fresh[:k])  # B's new rows are not solved
+        a_rows = np.concatenate([a_rows, fresh[:k]])
+        b_rows = np.concatenate([b_rows, fresh[k:]])
+        at = k
         for f, reach in p.extended.items():
             assert rows[f] < reach <= p.base
             block = batch[at:at + reach - rows[f]]
@@ -544,7 +546,8 @@ def _check_passes(result: SupportedAnalysis, solved: list[np.ndarray], space: Sp
             at += reach - rows[f]
             rows[f] = reach
         assert at == len(batch)
-    assert len(pool) == max(options.n, 2 * len(a_at))
+    # the supported calibrations solved: A's rows and B's first sobol_base
+    assert result.n == len(a_rows) + base
     for table in result.sobol.values():
         for r in table:
             assert r.base == rows[r.factor]
@@ -553,10 +556,10 @@ def _check_passes(result: SupportedAnalysis, solved: list[np.ndarray], space: Sp
 
 def test_every_pass_extends_a_prefix_of_the_base_and_repeats_byte_for_byte(
         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    """Real estimates on a fake solve, a target no base reaches (0.001), at most 3 passes
-    up to 12 base rows: every pass's batch is the design it records (:func:`_check_passes`),
-    no more passes than allowed, the solves are within the budget's bound known before any
-    work, and a second run gives the same bytes."""
+    """Real estimates on a fake solve, a target no base reaches (0.001), at most
+    ``MAX_PASSES`` passes up to 12 base rows: every pass's batch is the design it records
+    (:func:`_check_passes`), no more passes than allowed, the solves are within the
+    budget's bound known before any work, and a second run gives the same bytes."""
     import sim.calibrate.analysis as analysis
 
     ledger = load_constraints()
@@ -580,7 +583,8 @@ def test_every_pass_extends_a_prefix_of_the_base_and_repeats_byte_for_byte(
     columns = analysis.factor_columns(space.names)
     assert made <= analysis.solves_bound(options, factors=len(columns),
                                          answers=len(result.sobol), relaxed_sets=0, nudges=0)
-    assert result.n == len(answers) == max(options.n, 2 * result.sobol_top_base)
+    # A's rows and B's sobol_base rows are solved (B's third-stage rows are drawn, not solved)
+    assert result.n == len(answers) == result.sobol_top_base + options.sobol_base
     # a leader still short of the target says why: every pass's reach is the cap here, so a
     # leader on fewer rows was overtaken after the last pass (or the passes ran out)
     for p in result.sobol_precision:
@@ -623,11 +627,13 @@ def test_a_leader_overtaken_after_a_pass_is_extended_by_the_next(
     """Scripted estimates (each table's leader and half-width set by hand on the real
     design; every other factor 0.1 +- 0.01): after the refinement every answer is led by
     the factor ``f0`` on 8 base rows at +- 0.2 (it needs 8 x 2^2 = 32 rows, capped at 16), so
-    the first pass extends it from 8 to 16 and draws 2 x 8 supported calibrations; then an
-    alignment is led by ``f3``, only screened (4 rows) at +- 0.3, so the second pass extends
-    ``f3`` from its 4 screening rows (reused, not solved again) to 16, drawing nothing (the
-    base matrices have 16 rows); then by ``f5`` at +- 0.3, but the limit (2 passes) is
-    reached: no third pass, and its precision row says the passes ran out."""
+    the first pass extends it from 8 to 16 (twice its rows, ``EXTENSION_GROWTH``) and draws
+    2 x 8 supported calibrations (A's 8 solved, B's not); then an alignment is led by
+    ``f3``, only screened (4 rows) at +- 0.3 (it would need 4 x (0.3 / 0.095)^2 = 40), so the
+    second pass extends ``f3`` from its 4 screening rows (reused, not solved again) to 8
+    (twice 4, and ``--sobol-base``), drawing nothing (the base matrices have 16 rows); then
+    by ``f5`` at +- 0.3, but the limit (2 passes) is reached: no third pass, and its
+    precision row says the passes ran out."""
     import sim.calibrate.analysis as analysis
 
     ledger = load_constraints()
@@ -637,8 +643,8 @@ def test_a_leader_overtaken_after_a_pass_is_extended_by_the_next(
     real = analysis.sobol_table
     calls: list[int] = []
 
-    def scripted(*args: object, **kwargs: object) -> tuple[Table, Table]:
-        final, screened = real(*args, **kwargs)  # type: ignore[arg-type]
+    def scripted(*args: object, **kwargs: object) -> Table:
+        final = real(*args, **kwargs)  # type: ignore[arg-type]
         calls.append(1)
         lead = {1: (f0, 0.2), 2: (f0, 0.2), 3: (f0, 0.05), 4: (f0, 0.05)}[len(calls)]
         align = {3: (f3, 0.3), 4: (f5, 0.3)}.get(len(calls), lead)
@@ -651,7 +657,7 @@ def test_a_leader_overtaken_after_a_pass_is_extended_by_the_next(
                                           else {"ST": 0.1, "ST_conf": 0.01}) for r in rows]
             return out
 
-        return redo(final), redo(screened)
+        return redo(final)
 
     solved: list[np.ndarray] = []
     monkeypatch.setattr(analysis, "solve_calibrations", _recording(space, solved, _varying))
@@ -663,11 +669,12 @@ def test_a_leader_overtaken_after_a_pass_is_extended_by_the_next(
     assert len(calls) == 4 and all(result.sobol.values())
     assert result.sobol_leaders == [f0]
     assert [(p.extended, p.base, p.drawn) for p in result.sobol_passes] == [
-        ({f0: 16}, 16, 16), ({f3: 16}, 16, 0)]
+        ({f0: 16}, 16, 16), ({f3: 8}, 16, 0)]
     rows = _check_passes(result, solved, space, options)
-    assert rows[f3] == rows[f0] == 16 and rows[f5] == 4
-    assert len(solved[3]) == 16 - 4  # f3's rows 4..15 only: its screening rows are reused
-    assert result.sobol_extended == {f0: 16, f3: 16}
+    assert rows[f0] == 16 and rows[f3] == 8 and rows[f5] == 4
+    assert len(solved[3]) == 8 - 4  # f3's rows 4..7 only: its screening rows are reused
+    assert result.sobol_extended == {f0: 16, f3: 8}
+    assert result.n == 16 + 8  # the first draw's 16 and the first pass's 8 rows of A
     why = {p.answer: (p.factor, p.base, p.short_of_target) for p in result.sobol_precision}
     assert why["exit to align"] == (f5, 4, "passes")
     assert why["hedging ends"] == (f0, 16, None)
@@ -704,12 +711,14 @@ def test_a_leader_short_of_the_target_says_why() -> None:
 
 def test_the_third_stage_extends_only_what_misses_the_target_up_to_the_cap() -> None:
     """By hand, each extension aimed at ``EXTENSION_AIM`` (0.95) of the 0.1 target, so at
-    ``base (half / 0.095)^2`` rows: an answer led by ``a`` at a half-width of 0.2 on 160 rows
-    is extended to ``160 (0.2 / 0.095)^2 = 709.1``, capped at 400; one led by ``b`` at 0.05
-    needs 40 for the target, fewer than its 160 (no extension, whatever the aim); the raw
-    value of ambiguity is not covered while its quantile is there (so its 0.9 does not
-    extend ``c``); the quantile led by ``d``, a factor only screened on 32 rows, at 0.15
-    needs 72 for the target and is extended from 32 to ``32 (0.15 / 0.095)^2 = 79.8``, 80."""
+    ``base (half / 0.095)^2`` rows, and at most ``EXTENSION_GROWTH`` (2) times the factor's
+    rows (or ``floor``, if more): an answer led by ``a`` at a half-width of 0.2 on 160 rows
+    aims at ``160 (0.2 / 0.095)^2 = 709.1`` and is extended to 320, twice its rows (to 709
+    with a cap of 800 and a floor of 800); one led by ``b`` at 0.05 needs 40 for the target,
+    fewer than its 160 (no extension, whatever the aim); the raw value of ambiguity is not
+    covered while its quantile is there (so its 0.9 does not extend ``c``); the quantile led
+    by ``d``, a factor only screened on 32 rows, at 0.15 needs 72 for the target and aims at
+    ``32 (0.15 / 0.095)^2 = 79.8``, 80: 64 (twice 32), or 80 with a floor of 160."""
     from sim.calibrate.analysis import AMBIGUITY, AMBIGUITY_QUANTILE, extension
     from sim.results.supported import SobolPrecision
 
@@ -722,9 +731,11 @@ def test_the_third_stage_extends_only_what_misses_the_target_up_to_the_cap() -> 
     precision = [p("hedging ends", "a", 160, 0.2), p("collapse by", "b", 160, 0.05),
                  p(AMBIGUITY, "c", 160, 0.9), p(AMBIGUITY_QUANTILE, "d", 32, 0.15)]
     rows = {"a": 160, "b": 160, "c": 160, "d": 32}
-    assert extension(precision, rows, 400) == {"a": 400, "d": 80}
-    # a cap at a's rows leaves a; one below d's need stops d there
-    assert extension(precision, rows, 160) == {"d": 80}
+    assert extension(precision, rows, 400) == {"a": 320, "d": 64}
+    assert extension(precision, rows, 400, floor=160) == {"a": 320, "d": 80}
+    assert extension(precision, rows, 800, floor=800) == {"a": 710, "d": 80}
+    # a cap at a's rows leaves a; one below d's step stops d there
+    assert extension(precision, rows, 160) == {"d": 64}
     assert extension(precision, rows, 50) == {"d": 50}
 
 
@@ -759,20 +770,19 @@ def test_the_base_a_half_width_needs_scales_as_its_square() -> None:
 
 
 def test_the_projected_solves_add_the_base_rows_and_each_factors_rows() -> None:
-    """By hand, the default design after its refinement (1,339 solves, 320 supported, base
-    matrices of 160 rows, three leaders on 160 rows and a factor on the screening's 32) with
-    the needs 1,170, 330 and 230 of three leaders: 2 x 1,170 - 320 = 2,020 more supported
-    draws (the base matrices outgrow those solved) and 1,010 + 170 + 70 = 1,250 mixed rows:
-    4,609. With 4,000 supported solved the draws are there already: 2,589. A need below the
-    rows a factor rests on changes nothing; a screened factor adds its rows from 32."""
+    """By hand, the default design after its refinement (1,339 solves, base matrices of 160
+    rows, three leaders on 160 rows and a factor on the screening's 32) with the needs
+    1,170, 330 and 230 of three leaders: 1,170 - 160 = 1,010 more rows of ``A`` solved (the
+    base matrices grow; ``B``'s new rows are drawn, not solved) and 1,010 + 170 + 70 = 1,250
+    mixed rows: 3,599. A need below the rows a factor rests on changes nothing; a screened
+    factor adds its rows from 32, and A's rows beyond 160."""
     from sim.calibrate.analysis import projected_solves
 
     rows = {"capacity": 160, "patience": 160, "catching": 160, "priors": 32}
     need = {"capacity": 1170, "patience": 330, "catching": 230}
-    assert projected_solves(1339, 320, 160, rows, need) == 4609
-    assert projected_solves(1339, 4000, 160, rows, need) == 2589
-    assert projected_solves(1339, 320, 160, rows, {"capacity": 100}) == 1339
-    assert projected_solves(1339, 320, 160, rows, {"priors": 200}) == 1339 + 80 + 168
+    assert projected_solves(1339, 160, rows, need) == 3599
+    assert projected_solves(1339, 160, rows, {"capacity": 100}) == 1339
+    assert projected_solves(1339, 160, rows, {"priors": 200}) == 1339 + 40 + 168
 
 
 def test_the_precision_rows_and_the_projection_are_the_leading_rows_numbers() -> None:
@@ -804,11 +814,12 @@ def test_the_precision_rows_and_the_projection_are_the_leading_rows_numbers() ->
                                     (AMBIGUITY, "b", 160, 0.8, 1.6, 10240),
                                     (AMBIGUITY_QUANTILE, "c", 160, 0.1, 0.2, 160)]  # fmt: skip
     proj = sobol_projection(precision, rows={"a": 32, "b": 160, "c": 160}, top=160,
-                            supported=320, solves=1000)  # fmt: skip
+                            solves=1000)  # fmt: skip
     assert proj is not None
     assert proj.answers == ["hedging ends", AMBIGUITY_QUANTILE] and proj.base == 1440
-    # b to 1,440 rows (its need); c already has the 160 its half-width of 0.1 needs
-    assert proj.solves == 1000 + (2 * 1440 - 320) + (1440 - 160)
+    # b to 1,440 rows (its need), and A's rows with it; c already has the 160 its
+    # half-width of 0.1 needs
+    assert proj.solves == 1000 + (1440 - 160) + (1440 - 160)
     # the CPU time is measured, so it is said, never written: 2 CPU s over 4 solves
     said = projected_cpu(proj, SolveCost(solved=4, cpu_seconds=2.0))
     assert said is not None and "0.500 CPU s a solve over the 4 solved" in said

@@ -23,13 +23,16 @@ For a scenario (:class:`~sim.calibrate.setting.Setting`) and a seed:
    base too, and its indices are estimated on all ``sobol_base`` rows (each row says which
    base it rests on); the **third stage**, in passes (at most ``passes``,
    :data:`MAX_PASSES`), extends each covered answer's leading factor whose half-width is
-   above the target to the base the target needs (at most ``top_base()``; the base
-   matrices grow with further supported draws), re-estimates, and makes another pass while
-   a leader (another factor, when the extended one was overtaken) is still short of the
-   target on fewer rows than the cap (:func:`extension`, :func:`short_of_target`). Each
-   index is SALib's estimator on a Saltelli design of its own factors (a design's factors
-   need not be every group: an estimator reads ``A``, ``B`` and its factor's mixed rows
-   only).
+   above the target towards the base the target needs (at most ``top_base()``, and at most
+   :data:`EXTENSION_GROWTH` times its rows in one pass; the base matrices grow with further
+   supported draws, of which only ``A``'s are solved: the total index needs ``f(A)`` and
+   ``f(AB_i)`` only), re-estimates, and makes another pass while a leader (another factor,
+   when the extended one was overtaken) is still short of the target on fewer rows than
+   the cap (:func:`extension`, :func:`short_of_target`). Each factor's indices rest on
+   its own prefix of the base rows (:func:`sobol_table`,
+   :func:`sim.calibrate.sensitivity.prefix_indices`: SALib's estimators, an estimator reads
+   ``A``, ``B`` and its factor's mixed rows only; the first-order index on the rows where
+   ``f(B)`` was solved, the variance on every supported draw of the design).
 3. **Claim importance.** For each constraint ``k``, how much each answer's spread
    (standard deviation) shrinks when ``k`` is added to the others,
    ``1 - sd(S) / sd(S_-k)``. The relaxed set ``S_-k`` contains the supported set ``S``, so
@@ -58,7 +61,7 @@ import numpy as np
 from sim.article.parameters import SPEC, FloatArray, Parameters, stack
 from sim.calibrate.constraints import ConstraintLedger
 from sim.calibrate.sampler import PILOT, Draws, Run, Space, chain_mixing, draw, draw_each
-from sim.calibrate.sensitivity import SobolIndices, sobol_indices
+from sim.calibrate.sensitivity import prefix_indices
 from sim.calibrate.setting import Setting
 from sim.calibrate.solving import EXITS, Answer, SolveCost, solve_calibrations
 from sim.errors import HedgesimError
@@ -97,13 +100,25 @@ MAX_BASE_FACTOR = 6
 #: target (wave 10: 0.104 on the 800 rows the cap allowed, where 861 were projected). Five
 #: per cent below costs about 11% more rows on the extended factors only.
 EXTENSION_AIM = 0.95
+#: A pass extends a factor to at most this many times the rows it rests on (or to
+#: ``--sobol-base``, if more): the base a target needs is projected from the rows there are,
+#: so a projection from few rows, or from a factor that leads an answer by less than its
+#: interval, is checked on twice the rows before the rest is solved. Replayed on the solved
+#: outputs of the default analysis of 2026-12-02 (``benchmarks/replay_sobol.py``): without
+#: it, the second pass extended Iran's money to Syria from 160 to 738 rows and a break's
+#: risk and rents from 32 to 377 (923 solves, and 108 supported draws) for two factors that
+#: led nothing once they had them; with it, 160 to 320 first, after which a factor already
+#: extended led again.
+EXTENSION_GROWTH = 2
 #: The third stage's passes at most (:func:`analyze`): a pass extends each covered answer's
 #: leading factor whose half-width is above the target, then re-estimates the indices; a
 #: further pass runs when a leader (possibly another factor, overtaking the extended one
-#: once more rows came in) is still above the target on fewer rows than the cap. Three:
-#: the committed default analysis's first pass left two answers led by factors it had not
-#: extended; the limit bounds the solves before any work (:func:`solves_bound`).
-MAX_PASSES = 3
+#: once more rows came in) is still above the target on fewer rows than the cap. Six: a
+#: pass doubles a factor's rows at most (:data:`EXTENSION_GROWTH`), so 160 rows reach the
+#: cap of 960 in three, and a leader overtaken on the way needs passes of its own (the replay
+#: of the default analysis used four); the limit bounds the solves before any work
+#: (:func:`solves_bound`: already every factor on the cap's rows).
+MAX_PASSES = 6
 #: Rejection-pilot draws for each relaxed set of the claim-importance table.
 RELAXED_PILOT = 5_000
 
@@ -402,12 +417,6 @@ def mixed_rows(a_rows: FloatArray, b_rows: FloatArray, columns: list[int]) -> Fl
     return mixed
 
 
-def saltelli_outputs(y_a: FloatArray, y_b: FloatArray, y_mixed: list[FloatArray]) -> FloatArray:
-    """The outputs of Saltelli's design in the row order SALib reads: per base row ``j``,
-    ``f(A_j)``, each factor's ``f(A_j with the factor from B_j)``, ``f(B_j)``."""
-    return np.stack([y_a, *y_mixed, y_b], axis=1).reshape(-1)
-
-
 def leading_factors(screened: dict[str, list[SobolRow]]) -> list[str]:
     """The factor with the largest total index of each answer at the screening stage (each
     named once, in the order first met)."""
@@ -424,17 +433,17 @@ def base_needed(base: int, half_width: float, target: float = TARGET_HALF_WIDTH)
     return max(1, math.ceil(round(base * (half_width / target) ** 2, 9)))
 
 
-def projected_solves(solves: int, supported: int, top: int, rows: dict[str, int],
-                     need: dict[str, int]) -> int:  # fmt: skip
+def projected_solves(solves: int, top: int, rows: dict[str, int], need: dict[str, int]) -> int:
     """The analysis's solves with each factor of ``need`` refined on ``need[f]`` base rows
-    instead of the ``rows[f]`` it rests on (never fewer): this run's ``solves``, plus the
-    supported draws the larger base matrices add beyond the ``supported`` solved
-    (``max(supported, 2 new_top) - supported``, ``new_top`` the largest of ``top``, this
-    run's base rows, and the needs) and each factor's mixed rows on its added base rows; the
-    screening, claim importance and knife edges do not change."""
+    instead of the ``rows[f]`` it rests on (never fewer): this run's ``solves``, plus one
+    supported draw solved for each row the larger base matrices add (``new_top - top``,
+    ``new_top`` the largest of ``top``, this run's base rows, and the needs: ``A``'s new row;
+    ``B``'s is drawn, not solved; fewer if ``--n`` drew spare ones) and each factor's mixed
+    rows on its added base rows; the screening, claim importance and knife edges do not
+    change."""
     new_top = max([top, *need.values()])
     added = sum(max(0, b - rows[f]) for f, b in need.items())
-    return solves + max(supported, 2 * new_top) - supported + added
+    return solves + new_top - top + added
 
 
 def sobol_precision(sobol: dict[str, list[SobolRow]], base: int,
@@ -455,13 +464,13 @@ def sobol_precision(sobol: dict[str, list[SobolRow]], base: int,
 
 
 def sobol_projection(precision: list[SobolPrecision], *, rows: dict[str, int], top: int,
-                     supported: int, solves: int,
+                     solves: int,
                      target: float = TARGET_HALF_WIDTH) -> SobolProjection | None:  # fmt: skip
     """The base every covered answer's leading factor (:func:`covered`) needs for the
     half-width ``target``, the largest of them (what ``--sobol-max-base`` would have to
     be) and the analysis's solves with each factor refined on the base its answers need
     (:func:`projected_solves`; ``rows``: the base rows each factor rests on now, ``top``:
-    the base matrices' rows, ``supported``: the supported calibrations solved). The CPU time
+    the base matrices' rows). The CPU time
     is not part of it (it differs from run to run): :func:`projected_cpu`."""
     cover = covered(precision)
     if not cover:
@@ -469,7 +478,7 @@ def sobol_projection(precision: list[SobolPrecision], *, rows: dict[str, int], t
     need: dict[str, int] = {}
     for p in cover:
         need[p.factor] = max(need.get(p.factor, 0), p.base_needed)
-    total = projected_solves(solves, supported, top, rows, need)
+    total = projected_solves(solves, top, rows, need)
     return SobolProjection(target_half_width=target, answers=[p.answer for p in cover],
                            base=max([top, *need.values()]), solves=total, run_solves=solves)
 
@@ -486,52 +495,38 @@ def projected_cpu(projection: SobolProjection | None, cost: SolveCost) -> str | 
             f"analysis are about {per * projection.solves / 60:,.1f} CPU minutes")
 
 
-def _rows(found: SobolIndices, base: int) -> list[SobolRow]:
-    return [SobolRow(factor=f, parameters=list(GROUPS.get(f, (f,))), S1=float(found.S1[i]),
-                     S1_conf=float(found.S1_conf[i]), ST=float(found.ST[i]),
-                     ST_conf=float(found.ST_conf[i]), base=base)
-            for i, f in enumerate(found.factors)]  # fmt: skip
-
-
 Table = dict[str, list[SobolRow]]
 
 
 def sobol_table(y_a: FloatArray, y_b: FloatArray, y_mixed: dict[str, FloatArray],
-                names: tuple[str, ...], screen: int, refined: dict[str, int],
-                seed: int) -> tuple[Table, Table]:  # fmt: skip
-    """Each answer's Sobol rows (:data:`GROUPS` order): every factor estimated on the first
-    ``screen`` base rows, then each factor of ``refined`` on the first ``refined[f]`` base
-    rows (its mixed rows solved there), replacing its screening row; factors refined on the
-    same rows share one design (one SALib call, as a design of several factors reads
-    ``A``, ``B`` and each factor's mixed rows). ``y_a``, ``y_b`` ``(base, A)``: the outputs
-    at the base matrices; ``y_mixed``: per factor, ``(base, A)`` outputs of its mixed rows
-    (NaN where not solved). Returns ``(final, screening)``."""
-    final: dict[str, list[SobolRow]] = {}
-    screened: dict[str, list[SobolRow]] = {}
+                names: tuple[str, ...], rows: dict[str, int], seed: int) -> Table:  # fmt: skip
+    """Each answer's Sobol rows (the order of ``y_mixed``), each factor ``f`` estimated on
+    its first ``rows[f]`` base rows (:func:`sim.calibrate.sensitivity.prefix_indices`: its
+    total index on them, its first-order index on those of them ``f(B)`` was solved on,
+    the output's variance on every supported draw of the design). ``y_a`` ``(top, A)``: the
+    outputs at ``A``'s rows; ``y_b`` ``(b, A)``: at ``B``'s first ``b`` rows (``b <= top``:
+    ``f(B)`` is solved on the ``sobol_base`` rows only, the third stage's rows of ``B``
+    are inputs of the mixed rows, not solved); ``y_mixed``: per factor, ``(top, A)``
+    outputs of its mixed rows (NaN where not solved). An answer that does not vary over
+    the design's solved rows has no rows."""
+    out: Table = {}
     factors = list(y_mixed)
+    b = len(y_b)
     for k, name in enumerate(names):
-        first = saltelli_outputs(y_a[:screen, k], y_b[:screen, k],
-                                 [y_mixed[f][:screen, k] for f in factors])  # fmt: skip
-        if np.ptp(first) <= 1e-12:  # the answer does not vary: no indices
-            final[name] = screened[name] = []
+        solved = np.concatenate([y_a[:, k], y_b[:, k],
+                                 *(y_mixed[f][:rows[f], k] for f in factors)])  # fmt: skip
+        if np.ptp(solved) <= 1e-12:  # the answer does not vary: no indices
+            out[name] = []
             continue
-        screened[name] = _rows(sobol_indices(factors, first, seed=seed), screen)
-    by_rows: dict[int, list[str]] = {}
-    for f, rows in refined.items():
-        if rows > screen:
-            by_rows.setdefault(rows, []).append(f)
-    better: dict[str, dict[str, SobolRow]] = {name: {} for name in names}
-    for rows, group in sorted(by_rows.items()):
-        for k, name in enumerate(names):
-            if not screened[name]:
-                continue
-            y = saltelli_outputs(y_a[:rows, k], y_b[:rows, k],
-                                 [y_mixed[f][:rows, k] for f in group])  # fmt: skip
-            better[name].update({r.factor: r for r in _rows(sobol_indices(group, y, seed=seed),
-                                                            rows)})  # fmt: skip
-    for name, found in screened.items():
-        final[name] = [better[name].get(r.factor, r) for r in found]
-    return final, screened
+        found = prefix_indices(factors, y_a[:, k], y_b[:, k],
+                               [y_mixed[f][:, k] for f in factors],
+                               [rows[f] for f in factors], b, seed)  # fmt: skip
+        out[name] = [SobolRow(factor=f, parameters=list(GROUPS.get(f, (f,))),
+                              S1=float(found.S1[i]), S1_conf=float(found.S1_conf[i]),
+                              ST=float(found.ST[i]), ST_conf=float(found.ST_conf[i]),
+                              base=rows[f])
+                     for i, f in enumerate(found.factors)]  # fmt: skip
+    return out
 
 
 def covered(precision: list[SobolPrecision]) -> list[SobolPrecision]:
@@ -543,18 +538,21 @@ def covered(precision: list[SobolPrecision]) -> list[SobolPrecision]:
 
 
 def extension(precision: list[SobolPrecision], rows: dict[str, int], max_base: int,
-              target: float = TARGET_HALF_WIDTH) -> dict[str, int]:  # fmt: skip
+              target: float = TARGET_HALF_WIDTH, floor: int = 0) -> dict[str, int]:  # fmt: skip
     """The refinement's third stage: each factor that leads a covered answer whose
     half-width is above the target (its ``base_needed`` beyond the rows it rests on), with
     the base it is extended to: the largest, over the answers it leads, of the base that
     would bring the half-width to :data:`EXTENSION_AIM` times ``target``, at most
-    ``max_base``. ``rows``: the base rows each factor's mixed rows are solved on now. Only
-    factors extended beyond those rows are returned."""
+    ``max_base`` and at most :data:`EXTENSION_GROWTH` times the rows it rests on (or
+    ``floor``, ``--sobol-base``, if more: a factor only screened may go straight to the
+    refinement's rows). ``rows``: the base rows each factor's mixed rows are solved on now.
+    Only factors extended beyond those rows are returned."""
     out: dict[str, int] = {}
     for p in covered(precision):
         if p.base_needed <= p.base:
             continue
-        want = min(base_needed(p.base, p.half_width, EXTENSION_AIM * target), max_base)
+        step = max(EXTENSION_GROWTH * rows[p.factor], floor)
+        want = min(base_needed(p.base, p.half_width, EXTENSION_AIM * target), max_base, step)
         if want > rows[p.factor]:
             out[p.factor] = max(out.get(p.factor, 0), want)
     return out
@@ -663,6 +661,9 @@ def analyze(
     batches: dict[str, FloatArray] = {"supported": drawn.unit}
 
     a_rows, b_rows = drawn.unit[:base], drawn.unit[base:2 * base]
+    # the design's base matrices (unit rows; the third stage's passes continue them) and the
+    # unit rows of every supported calibration solved, in the order of the answers
+    a_units, b_units, answer_units = a_rows, b_rows, drawn.unit
     for f, cols in columns.items():
         if base > 0:
             batches[f"screen {f}"] = mixed_rows(a_rows[:screen], b_rows[:screen], cols)
@@ -684,17 +685,21 @@ def analyze(
     leaders: list[str] = []
     rows: dict[str, int] = {}
     passes: list[SobolPass] = []
+    solved_draws: list[Draws] = []  # the part of each pass's draw that was solved (A's rows)
     top = base
     if base > 0:
         names = (*targets.names(), AMBIGUITY_QUANTILE)
+        seed = int(seeds[2]) % 2**31
         # each factor's solved mixed rows: (first base row, answers of the rows from there)
         segments: dict[str, list[tuple[int, Answer]]] = {
             f: [(0, parts[f"screen {f}"])] for f in columns}
         rows = {f: screen for f in columns}
-        a_at, b_at = np.arange(base), np.arange(base, 2 * base)  # A's and B's supported rows
-        _, screened = sobol_table(*design_outputs(targets, answers, a_at, b_at, segments),
-                                  names, screen, {},
-                                  int(seeds[2]) % 2**31)  # fmt: skip
+        # A's and B's solved rows: their positions among the supported calibrations solved
+        # (B's only on the first sobol_base rows or the spare draws: f(B) serves the
+        # first-order indices, which the third stage does not chase)
+        a_at, b_at = np.arange(base), np.arange(base, 2 * base)
+        screened = sobol_table(*design_outputs(targets, answers, a_at, b_at, segments),
+                               names, rows, seed)  # fmt: skip
         # the factors that lead an answer at the screening: refined on the rest of the base
         if base > screen:
             leaders = leading_factors(screened)
@@ -706,26 +711,35 @@ def analyze(
                 segments[f].append((screen, refined[f"refine {f}"]))
                 rows[f] = base
             batches.update(more)
-        sobol, _ = sobol_table(*design_outputs(targets, answers, a_at, b_at, segments),
-                               names, screen, rows, int(seeds[2]) % 2**31)  # fmt: skip
+        sobol = sobol_table(*design_outputs(targets, answers, a_at, b_at, segments),
+                            names, rows, seed)  # fmt: skip
         # the third stage, in passes: each covered answer's leading factor whose half-width
-        # is above the target, extended to the base the target needs (at most top_base()),
-        # then the indices again; a leader overtaken by then is extended by the next pass
-        pool = drawn.unit  # every supported calibration drawn (and solved) so far, in order
+        # is above the target, extended towards the base the target needs (at most
+        # top_base(), at most EXTENSION_GROWTH times its rows a pass), then the indices
+        # again; a leader overtaken by then is extended by a later pass
+        spare = list(range(2 * base, len(answers)))  # solved supported draws not in A or B
         for step in range(1, options.passes + 1):
             needs = extension(sobol_precision(sobol, base, options.target_half_width), rows,
-                              options.top_base(), options.target_half_width)  # fmt: skip
+                              options.top_base(), options.target_half_width, base)  # fmt: skip
             grow = {f: needs[f] for f in columns if f in needs}  # GROUPS order, as reported
             if not grow:
                 break
             new_top = max(top, *grow.values())
             k = new_top - top
-            used = len(a_at) + len(b_at)  # the supported calibrations A and B hold
-            wanted = used + 2 * k - len(pool)
+            # A's new rows: the spare solved draws first, then new ones (solved); B's: the
+            # spare ones left while B's solved rows are still all of its rows, then new ones
+            # (drawn, not solved: their values only enter the mixed rows)
+            from_spare_a, spare = spare[:k], spare[k:]
+            from_spare_b: list[int] = []
+            if len(b_at) == top:
+                from_spare_b, spare = spare[:k], spare[k:]
+            new_a, new_b = k - len(from_spare_a), k - len(from_spare_b)
+            wanted = new_a + new_b
             more = {}
+            fresh = np.zeros((0, space.dim))
             if wanted > 0:
                 say(f"drawing {wanted} more supported calibrations for base rows up to "
-                    f"{new_top} (pass {step})")
+                    f"{new_top} (pass {step}; {new_a} of them solved)")
                 # fresh chains, each burnt in: continuing the chains already drawn would
                 # save nothing, since a row independent of the chain's earlier rows needs
                 # as many steps again, and more chains side by side cost less than more
@@ -734,32 +748,41 @@ def analyze(
                 with draw_runner(options) as (run, tasks):
                     extra = draw(ledger, space, wanted, int(seeds[3 + step]), run=run,
                                  tasks=tasks, **{"chains": wanted, **options.sampler})  # type: ignore[arg-type]
-                more[f"supported pass {step}"] = extra.unit
-                pool = np.concatenate([pool, extra.unit])
+                fresh = extra.unit
                 drawn_more.append(extra)
-            a_at = np.concatenate([a_at, np.arange(used, used + k)])
-            b_at = np.concatenate([b_at, np.arange(used + k, used + 2 * k)])
-            top = new_top
-            a_rows, b_rows = pool[a_at], pool[b_at]
+                if new_a:  # its first new_a chains, one point each: a draw of their own
+                    more[f"supported pass {step}"] = fresh[:new_a]
+                    solved_draws.append(dataclasses.replace(extra, unit=fresh[:new_a],
+                                                            chains=new_a))  # fmt: skip
+            a_new = np.concatenate([answer_units[from_spare_a], fresh[:new_a]])
+            b_new = np.concatenate([answer_units[from_spare_b], fresh[new_a:]])
+            a_units = np.concatenate([a_units, a_new])
+            b_units = np.concatenate([b_units, b_new])
             for f, rows_f in grow.items():
-                more[f"extend {step} {f}"] = mixed_rows(a_rows[rows[f]:rows_f],
-                                                        b_rows[rows[f]:rows_f], columns[f])
+                more[f"extend {step} {f}"] = mixed_rows(a_units[rows[f]:rows_f],
+                                                        b_units[rows[f]:rows_f], columns[f])
             say(f"pass {step}: extending "
                 + ", ".join(f"{f} to {b:,}" for f, b in grow.items()) + " base rows")
             extended = _solve_batches(setting, space, more, options, folder, say, None, cost)
-            if wanted > 0:
+            solved_here = np.arange(len(answers), len(answers) + new_a)
+            if new_a:
                 answers = Answer.concat([answers, extended[f"supported pass {step}"]])
+                answer_units = np.concatenate([answer_units, fresh[:new_a]])
+            a_at = np.concatenate([a_at, from_spare_a, solved_here]).astype(int)
+            b_at = np.concatenate([b_at, from_spare_b]).astype(int)
+            top = new_top
             for f, rows_f in grow.items():
                 segments[f].append((rows[f], extended[f"extend {step} {f}"]))
                 rows[f] = rows_f
             batches.update(more)
             passes.append(SobolPass(extended=grow, base=top, drawn=max(wanted, 0)))
-            sobol, _ = sobol_table(*design_outputs(targets, answers, a_at, b_at, segments),
-                                   names, screen, rows, int(seeds[2]) % 2**31)  # fmt: skip
+            sobol = sobol_table(*design_outputs(targets, answers, a_at, b_at, segments),
+                                names, rows, seed)  # fmt: skip
         mixed = np.concatenate([u for name, u in batches.items()
                                 if name.startswith(("screen ", "refine ", "extend "))])  # fmt: skip
         held = ledger.satisfied(space.params(mixed)).all(axis=1)
-        supported_share = float((held.sum() + 2 * top) / (len(mixed) + 2 * top))
+        design = top + len(b_at)  # A's rows and B's solved rows: supported draws
+        supported_share = float((held.sum() + design) / (len(mixed) + design))
 
     mixing = chain_mixing([drawn, *drawn_more])
     values = targets.of(answers)
@@ -781,13 +804,13 @@ def analyze(
     solves += 0 if nudged is None else len(parts["knife edges"])
     precision = short_of_target(sobol_precision(sobol, base, options.target_half_width),
                                 options.top_base())  # fmt: skip
-    projection = (sobol_projection(precision, rows=rows, top=top, supported=len(answers),
+    projection = (sobol_projection(precision, rows=rows, top=top,
                                    solves=solves, target=options.target_half_width)
                   if base > 0 else None)  # fmt: skip
     from sim.calibrate.replication import answer_checks
 
     precise, replicated = answer_checks(answers, targets, dist, setting.rounds,
-                                        [drawn, *drawn_more])  # fmt: skip
+                                        [drawn, *solved_draws])  # fmt: skip
     result = SupportedAnalysis(
         scenario=setting.name,
         seed=options.seed,
@@ -824,7 +847,8 @@ def analyze(
 def solves_bound(options: AnalysisOptions, *, factors: int, answers: int, relaxed_sets: int,
                  nudges: int) -> int:
     """The most solves an analysis can make, known before any work: the supported draws
-    (with base matrices of ``top_base()`` rows, if the third stage goes that far), every
+    (``supported_draws()``, or ``A``'s ``top_base()`` rows and ``B``'s ``sobol_base`` if the
+    third stage goes that far: beyond ``sobol_base`` only ``A``'s rows are solved), every
     factor's screening rows, the leading factors' mixed rows beyond the screening, every
     relaxed draw (only those outside their set are solved) and the ``nudges`` of the knife
     edges.
@@ -844,8 +868,8 @@ def solves_bound(options: AnalysisOptions, *, factors: int, answers: int, relaxe
     top = options.top_base() if third else base
     lead = min(factors, answers * (1 + options.passes) if third else answers)
     design = factors * screen + lead * (top - screen) if base > 0 else 0
-    return (max(options.n, 2 * top) + design + relaxed_sets * options.importance_n
-            + nudges)  # fmt: skip
+    return (max(options.supported_draws(), top + base) + design
+            + relaxed_sets * options.importance_n + nudges)  # fmt: skip
 
 
 def _check_draws(options: AnalysisOptions, supported: int, relaxed_sets: int) -> None:

@@ -390,8 +390,8 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--n", type=int, default=DEFAULT_ANALYSIS_N,
                    help="supported calibrations solved for the distributions, at least twice "
                    "--sobol-base (the design's base rows are among them); the Sobol design's "
-                   "third stage may draw more, up to twice --sobol-max-base, and they join the "
-                   f"distributions (default: {DEFAULT_ANALYSIS_N})")
+                   "third stage may draw more, up to twice --sobol-max-base, and the half it "
+                   f"solves joins the distributions (default: {DEFAULT_ANALYSIS_N})")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the draws' seed (default: 0)")
     p.add_argument("--out", help="output folder (default: runs/<scenario name>/supported/)")
     p.add_argument("--by", type=_date, metavar="YYYY-MM-DD",

@@ -117,7 +117,9 @@ class SobolPass(Record):
                                      "base rows its mixed rows reach after it")
     base: int = Field(ge=1, description="the base matrices' rows after the pass")
     drawn: int = Field(ge=0, description="supported calibrations drawn for the pass's new "
-                       "base rows (spare draws of --n used first); they join the distributions")
+                       "base rows (spare draws of --n used first): the first half continue A, "
+                       "are solved and join the distributions; the second continue B, whose "
+                       "values enter the mixed rows, unsolved")
 
 
 class ImportanceRow(Record):
