@@ -76,7 +76,7 @@ def test_oversized_input_is_refused_with_an_estimate(
         (
             ["analyze", BASELINE, "--sobol-base", "2000", "--no-figures"],
             ["--sobol-base 2,000", "--sobol-max-base 12,000",
-             "up to 157,020 calibrations solved x 24 rounds on the 3x3 grid",
+             "up to 147,020 calibrations solved x 24 rounds on the 3x3 grid",
              "the budget is 28,000,000 state-round solves", "--allow-large"],
         ),
     ],
@@ -87,12 +87,13 @@ def test_oversized_draws_and_analyses_are_refused_before_any_work(
     argv: list[str], fragments: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``calibrate`` and ``analyze`` check the calibrations drawn, the pilot's box draws
-    and (``analyze``) an upper bound of the solves before drawing anything: 157,020 =
-    24,000 supported draws (twice the third stage's 12,000 base rows, six times the base) +
-    11 factors x 32 screening rows + 11 factors x 11,968 rows beyond them (the refinement and
-    each of the third stage's three passes can extend a leader of each of 6 answers: 24
-    leaders, more than the 11 factors, so every factor up to the cap) + 28 relaxed sets x 32
-    draws + 124 knife-edge nudges."""
+    and (``analyze``) an upper bound of the solves before drawing anything: 147,020 =
+    14,000 supported draws solved (A's 12,000 rows, six times the base, the third stage's
+    cap, and B's first 2,000: B's rows beyond the base are drawn, not solved) + 11 factors
+    x 32 screening rows + 11 factors x 11,968 rows beyond them (the refinement and each of
+    the third stage's six passes can extend a leader of each of 6 answers: 42 leaders, more
+    than the 11 factors, so every factor up to the cap) + 28 relaxed sets x 32 draws + 124
+    knife-edge nudges."""
     out = tmp_path / "out"
     assert main([*argv, "--out", str(out)]) == 1
     captured = capsys.readouterr()
