@@ -16,8 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from sim.article.parameters import PARAMETER_NAMES, Parameters, stack
 from sim.calibrate.analysis import (
@@ -28,8 +26,6 @@ from sim.calibrate.analysis import (
     exit_modes,
     horizon_outcomes,
     knife_edges,
-    relaxed_sd,
-    shrink_of,
 )
 from sim.calibrate.constraints import load_constraints
 from sim.calibrate.sampler import Space, draw
@@ -238,37 +234,6 @@ def test_a_malformed_expectation_is_one_located_line(tmp_path: Path) -> None:
                           capture_output=True, text=True, cwd=ROOT, timeout=60)  # fmt: skip
     assert done.returncode == 1 and done.stderr.count("\n") == 1
     assert "expect" in done.stderr and "answer" in done.stderr, done.stderr
-
-
-@given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=30),
-       st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=30))  # fmt: skip
-def test_the_relaxed_spread_of_two_samples_is_their_pooled_spread(
-    inside: list[float], outside: list[float]
-) -> None:
-    """The law of total variance is an identity on empirical distributions: with the
-    weight ``p = n_S / (n_S + n_R)`` the mixture's spread is the pooled sample's."""
-    s, r = np.array(inside)[:, None], np.array(outside)[:, None]
-    p = len(inside) / (len(inside) + len(outside))
-    pooled = np.concatenate([s, r]).std()
-    assert relaxed_sd(p, s, r)[0] == pytest.approx(pooled, rel=1e-9, abs=1e-9)
-
-
-@pytest.mark.parametrize("a", [0.1, 0.5, 0.8])
-def test_the_relaxed_spread_of_a_cut_box_is_the_whole_box_spread(a: float) -> None:
-    """Uniform on [0, 1] (the relaxed set) cut by the constraint ``x < a`` (the supported
-    set, weight ``p = a``): the answer ``Y = x`` has standard deviation ``1/sqrt(12)`` on
-    the whole interval, ``a/sqrt(12)`` on the supported part, so the constraint removes
-    the share ``1 - a`` of the spread. The parts are the quantile midpoints of U(0, a) and
-    U(a, 1) (variance ``w^2 (1 - 1/n^2) / 12`` for width ``w``, within 1e-6 here)."""
-    n = 2000
-    mid = (np.arange(n) + 0.5) / n
-    s, r = (a * mid)[:, None], (a + (1 - a) * mid)[:, None]
-    sd = relaxed_sd(a, s, r)
-    assert sd[0] == pytest.approx(1 / np.sqrt(12), abs=1e-6)
-    assert shrink_of(s.std(axis=0), sd)[0] == pytest.approx(1 - a, abs=1e-6)
-    # a constraint that never binds (no draw outside, or p = 1) removes nothing
-    assert shrink_of(s.std(axis=0), relaxed_sd(1.0, s, r))[0] == 0.0
-    assert shrink_of(s.std(axis=0), relaxed_sd(0.7, s, r[:0]))[0] == 0.0
 
 
 def test_the_cli_defaults_are_the_default_analysis() -> None:

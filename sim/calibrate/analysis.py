@@ -36,10 +36,11 @@ For a scenario (:class:`~sim.calibrate.setting.Setting`) and a seed:
 3. **Claim importance.** For each constraint ``k``, how much each answer's spread
    (standard deviation) shrinks when ``k`` is added to the others,
    ``1 - sd(S) / sd(S_-k)``. The relaxed set ``S_-k`` contains the supported set ``S``, so
-   its spread is that of a mixture (:func:`relaxed_sd`): ``importance_n`` draws of
-   ``S_-k`` give the mixture weight (the share that satisfies ``k``: a constraint check,
-   no solve), the supported calibrations already solved stand for ``S``, and only the
-   draws that violate ``k`` are solved. A constraint that rarely binds costs few solves.
+   its spread is that of a mixture (:mod:`sim.calibrate.importance`): ``importance_n``
+   draws of ``S_-k`` (one chain each) give the mixture weight (the share that satisfies
+   ``k``: a constraint check, no solve), the supported calibrations already solved stand
+   for ``S``, and only the draws that violate ``k`` are solved. A constraint that rarely
+   binds costs few solves. Every cell has a 95% bootstrap interval, its bias and a verdict.
 4. **Knife edges.** The scenario's own calibration is solved with each drawn parameter
    moved up and down by one part in a million (:data:`NUDGE`): a round-valued or categorical
    answer that changes, or a probability that jumps by more than :data:`JUMP` (a thousand
@@ -60,6 +61,7 @@ import numpy as np
 
 from sim.article.parameters import SPEC, FloatArray, Parameters, stack
 from sim.calibrate.constraints import ConstraintLedger
+from sim.calibrate.importance import importance_bootstrap, importance_table
 from sim.calibrate.sampler import PILOT, Draws, Run, Space, chain_mixing, draw, draw_each
 from sim.calibrate.sensitivity import prefix_indices
 from sim.calibrate.setting import Setting
@@ -69,7 +71,6 @@ from sim.results.supported import (
     CONTINUUM_MASS,
     AnswerDistributions,
     ContinuumTies,
-    ImportanceRow,
     KnifeEdge,
     Quantiles,
     SobolPass,
@@ -274,41 +275,6 @@ def collapse_target(setting: Setting, by: datetime.date | None) -> Targets:
     return Targets(r, by)
 
 
-def relaxed_sd(share: float, supported: FloatArray, outside: FloatArray) -> FloatArray:
-    """Each answer's standard deviation over the relaxed set ``S_-k`` (every constraint but
-    ``k``) from its two parts: the supported set ``S`` and ``R_k = S_-k \\ S`` (the points
-    that satisfy every constraint but ``k``).
-
-    ``S`` is contained in ``S_-k``, so the uniform distribution on ``S_-k`` is the mixture
-    ``p U(S) + (1 - p) U(R_k)`` with ``p = |S| / |S_-k|``, the probability that a uniform
-    draw of ``S_-k`` satisfies ``k`` (its restriction to ``S`` is uniform on ``S``, to
-    ``R_k`` uniform on ``R_k``). By the law of total variance, with ``m``, ``v`` each
-    part's mean and variance,
-
-        Var_{S_-k}(Y) = p v_S + (1 - p) v_R + p (1 - p) (m_S - m_R)^2.
-
-    ``supported`` ``(n, A)``: the answers of uniform draws of ``S`` (the analysis's own
-    calibrations, solved already); ``outside`` ``(m, A)``: those of uniform draws of ``R_k``
-    (the relaxed draws that violate ``k``: the only ones that need new solves); ``share``:
-    the estimate of ``p`` (the share of relaxed draws that satisfy ``k``, a constraint check
-    per draw). Population moments, as for the supported set's own spread.
-    """
-    s = np.asarray(supported, dtype=np.float64)
-    if outside.shape[0] == 0 or share >= 1.0:
-        return np.asarray(s.std(axis=0))
-    r = np.asarray(outside, dtype=np.float64)
-    p = float(share)
-    var = (p * s.var(axis=0) + (1.0 - p) * r.var(axis=0)
-           + p * (1.0 - p) * (s.mean(axis=0) - r.mean(axis=0)) ** 2)  # fmt: skip
-    return np.asarray(np.sqrt(var))
-
-
-def shrink_of(sd_all: FloatArray, sd_without: FloatArray) -> FloatArray:
-    """``1 - sd(S) / sd(S_-k)`` per answer, 0 where the answer does not vary on ``S_-k``."""
-    safe = np.where(sd_without > 1e-12, sd_without, 1.0)
-    return np.where(sd_without > 1e-12, 1.0 - sd_all / safe, 0.0)
-
-
 @dataclass(frozen=True)
 class AnalysisOptions:
     """The analysis's sizes (docs/calibration.md says why these defaults): ``n`` supported
@@ -353,20 +319,30 @@ def draw_relaxed(ledger: ConstraintLedger, space: Space, cid: str, n: int, seed:
     """``(n, D)`` unit coordinates of uniform draws from the set every constraint but ``cid``
     supports (module level: runs in any worker; the chains start from supported points,
     which every relaxed set contains, so a short pilot suffices and its rate is not
-    reported)."""
-    options = {**sampler, "pilot": min(sampler.get("pilot", RELAXED_PILOT), RELAXED_PILOT)}
+    reported; one chain a draw, as :func:`draw_relaxed_sets`)."""
+    options = relaxed_options(n, sampler)
     return draw(ledger.without(cid), space, n, seed, **options).unit  # type: ignore[arg-type]
+
+
+def relaxed_options(n: int, sampler: dict[str, int]) -> dict[str, int]:
+    """The sampler's options for ``n`` draws of a relaxed set: one chain a draw (unless
+    ``sampler`` sets ``chains``) and a pilot of at most :data:`RELAXED_PILOT`."""
+    return {"chains": n, **sampler,
+            "pilot": min(sampler.get("pilot", RELAXED_PILOT), RELAXED_PILOT)}
 
 
 def draw_relaxed_sets(ledger: ConstraintLedger, space: Space, n: int, seed: int,
                       sampler: dict[str, int], run: Run | None = None,
                       tasks: int = 1) -> list[FloatArray]:  # fmt: skip
-    """:func:`draw_relaxed` for every constraint of the ledger (the ``k``-th with
-    ``seed + k``), the same bytes, drawn in lockstep (:func:`sim.calibrate.sampler.draw_each`:
-    one check of the ledger a round for all the sets instead of one per set); with ``run``,
-    the sets cut into ``tasks`` calls of consecutive sets, each in lockstep on a worker
+    """``n`` draws from each relaxed set of the ledger (every constraint but the ``k``-th,
+    drawn with ``seed + k``), one hit-and-run chain a draw (``chains`` = ``n``, unless
+    ``sampler`` says otherwise: the draws are independent, which the claim-importance
+    bootstrap needs, :mod:`sim.calibrate.importance`; up to the sampler's default 256 chains
+    this is what it drew before), in lockstep (:func:`sim.calibrate.sampler.draw_each`: one
+    check of the ledger a round for all the sets instead of one per set); with ``run``, the
+    sets cut into ``tasks`` calls of consecutive sets, each in lockstep on a worker
     (:func:`draw_runner`): each set's draws are :func:`draw`'s on its own, the same bytes."""
-    options = {**sampler, "pilot": min(sampler.get("pilot", RELAXED_PILOT), RELAXED_PILOT)}
+    options = relaxed_options(n, sampler)
     ids = ledger.ids()
     keep = [[c for c in ids if c != cid] for cid in ids]
     seeds = [seed + k for k in range(len(ids))]
@@ -633,7 +609,8 @@ def analyze(
         raise HedgesimError(f"the screening base must be at least 1, got {options.screen_base}")
     space = Space.of(ledger, setting.base, setting.fixed)
     targets = collapse_target(setting, options.by)
-    # streams: 0 the supported draws, 2 the bootstrap, 3 the relaxed sets, 3 + p the draws
+    # streams: 0 the supported draws, 1 the claim-importance bootstrap, 2 the Sobol
+    # bootstrap, 3 the relaxed sets, 3 + p the draws
     # of the third stage's pass p (generate_state's words do not depend on how many are
     # asked for, so pass 1 keeps the fifth stream it always had)
     seeds = np.random.SeedSequence(options.seed).generate_state(4 + max(options.passes, 1))
@@ -669,12 +646,11 @@ def analyze(
             batches[f"screen {f}"] = mixed_rows(a_rows[:screen], b_rows[:screen], cols)
 
     drawn_more: list[Draws] = []  # the third stage's supported draws, one per pass that draws
-    shares: list[float] = []
+    holds: list[np.ndarray] = []  # which relaxed draws satisfy the constraint left out
     if importing:
         for k in range(len(ids)):
-            holds = ledger.satisfied(space.params(relaxed[k]))[:, k]
-            shares.append(float(holds.mean()))
-            batches[f"outside {k}"] = relaxed[k][~holds]
+            holds.append(ledger.satisfied(space.params(relaxed[k]))[:, k])
+            batches[f"outside {k}"] = relaxed[k][~holds[k]]
 
     cost = SolveCost() if cost is None else cost
     parts = _solve_batches(setting, space, batches, options, folder, say, nudged, cost)
@@ -787,16 +763,10 @@ def analyze(
     mixing = chain_mixing([drawn, *drawn_more])
     values = targets.of(answers)
     dist = distributions(answers, targets, setting.rounds)
-    importance: list[ImportanceRow] = []
-    if importing:
-        sd_all = values.std(axis=0)
-        for k, c in enumerate(ledger.constraints):
-            outside = targets.of(parts[f"outside {k}"])
-            shrink = shrink_of(sd_all, relaxed_sd(shares[k], values, outside))
-            importance.append(ImportanceRow(
-                constraint=c.id, claims=list(c.claims), restatement=c.restatement,
-                shrink={name: float(shrink[i]) for i, name in enumerate(targets.names())},
-                relaxed_supported=shares[k], solved=int(outside.shape[0])))  # fmt: skip
+    importance = (importance_table(ledger, targets.names(), values, holds,
+                                   [targets.of(parts[f"outside {k}"]) for k in range(len(ids))],
+                                   int(seeds[1]))
+                  if importing else [])  # fmt: skip
 
     edges = (knife_edges(setting, space, targets, lambda _: parts["knife edges"])
              if options.knife_edges else [])  # fmt: skip
@@ -836,6 +806,7 @@ def analyze(
         sobol_projection=projection,
         importance_n=options.importance_n,
         importance=importance,
+        importance_bootstrap=importance_bootstrap(importance),
         knife_edges=edges,
         answer_precision=precise,
         answer_replication=replicated,

@@ -201,13 +201,7 @@ def analysis_text(result: Any, folder: Path | None) -> str:
                      + "; ".join(f"{r.factor} {r.ST:.2f}+-{r.ST_conf:.2f}"
                                  + (f" (base {r.base})" if r.base else "") for r in top))
     lines += _precision_lines(result)
-    if result.importance:
-        lines += ["", "claim importance (share of each answer's spread the constraint removes):"]
-        names = list(result.importance[0].shrink)
-        lines.append("constraint  claims           " + "  ".join(f"{n[:14]:>14}" for n in names))
-        for row in result.importance:
-            lines.append(f"{row.constraint:<11} {' '.join(row.claims):<16} "
-                         + "  ".join(f"{row.shrink[n]:>14.2f}" for n in names))
+    lines += _importance_lines(result)
     if result.knife_edges:
         lines += ["", "the scenario's own calibration, nudged by one part in a million:"]
         for e in result.knife_edges:
@@ -221,6 +215,31 @@ def analysis_text(result: Any, folder: Path | None) -> str:
     if folder is not None:
         lines += ["", f"wrote {folder}"]
     return "\n".join(lines)
+
+
+def _importance_lines(result: Any) -> list[str]:
+    """The claim-importance table: each constraint's share of each answer's spread, with its
+    95% interval and a mark where the interval excludes 0 when the analysis has them
+    (:func:`sim.report.sentences.importance_cell`), and what the intervals say."""
+    from sim.report.sentences import EXCLUDES_ZERO, importance_cell, importance_sentences
+
+    if not result.importance:
+        return []
+    names = list(result.importance[0].shrink)
+    boot = result.importance_bootstrap
+    width = 14 if boot is None else 24
+    lines = ["", "claim importance (share of each answer's spread the constraint removes"
+             + ("" if boot is None else
+                f"; in parentheses its {boot.confidence:.0%} bootstrap interval ({boot.method}, "
+                f"{boot.resamples:,} resamples), {EXCLUDES_ZERO}: the interval excludes 0")
+             + "):",
+             "constraint  claims           " + "  ".join(f"{n[:width]:>{width}}" for n in names)]
+    for row in result.importance:
+        lines.append(f"{row.constraint:<11} {' '.join(row.claims):<16} "
+                     + "  ".join(f"{importance_cell(row, n):>{width}}" for n in names))
+    if boot is not None:
+        lines += importance_sentences(result)[1:]
+    return lines
 
 
 def _precision_lines(result: Any) -> list[str]:

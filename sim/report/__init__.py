@@ -101,6 +101,9 @@ class TableView:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     numeric: tuple[int, ...] = ()
+    #: Cells ``(row, column)`` shown in bold: a finding the caption names (a claim-importance
+    #: share whose interval excludes 0, :data:`sentences.EXCLUDES_ZERO`).
+    marked: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -121,12 +124,20 @@ def _numeric_columns(rows: Sequence[Sequence[str]]) -> tuple[int, ...]:
     return tuple(i for i in range(width) if all(_NUMBER.fullmatch(r[i]) for r in rows))
 
 
+def _marked_cells(rows: Sequence[Sequence[str]]) -> frozenset[tuple[int, int]]:
+    """The cells ending in :data:`sentences.EXCLUDES_ZERO` (a number's interval that
+    excludes 0): shown in bold as well."""
+    return frozenset((i, j) for i, row in enumerate(rows) for j, cell in enumerate(row)
+                     if cell[:1] in "-0123456789" and cell.endswith(sentences.EXCLUDES_ZERO))
+
+
 def supported_section(analysis: SupportedAnalysis, figures: Figures,
                       labels: Labels) -> SupportedSection:
     """Its sentences, figures and tables (:func:`sentences.supported_sentences`,
     :func:`sentences.supported_tables`)."""
     names = [spec.name for spec in FIGURES.values() if spec.draws(analysis)]
-    tables = tuple(TableView(caption, header, tuple(rows), _numeric_columns(rows))
+    tables = tuple(TableView(caption, header, tuple(rows), _numeric_columns(rows),
+                             _marked_cells(rows))
                    for caption, header, rows in sentences.supported_tables(analysis))
     return SupportedSection(tuple(sentences.supported_sentences(analysis)),
                             _figures(figures, labels, names), tables)

@@ -12,6 +12,7 @@ from sim.results import ArticleResults
 from sim.results.article import ExitDistribution, HorizonDistribution
 from sim.results.supported import (
     CONTINUUM_MASS,
+    ImportanceRow,
     QuantilePrecision,
     Quantiles,
     SupportedAnalysis,
@@ -572,10 +573,32 @@ def precision_sentences(analysis: SupportedAnalysis) -> list[str]:
     return out
 
 
+#: Marks a claim-importance cell whose 95% interval excludes 0.
+EXCLUDES_ZERO = "*"
+
+
+def importance_cell(row: ImportanceRow, name: str) -> str:
+    """One cell of the claim-importance table: the share of ``name``'s spread the
+    constraint removes, with its 95% interval and :data:`EXCLUDES_ZERO` when the interval
+    excludes 0 (the share alone in a file written before the intervals)."""
+    share = f"{row.shrink[name]:.2f}"
+    if row.intervals is None:
+        return share
+    c = row.intervals[name]
+    if c.low is None and c.high is None:
+        return f"{share} (no draw outside)"
+    mark = "" if c.verdict == "not distinguishable from 0" else EXCLUDES_ZERO
+    return f"{share} ({interval_text(c.low, c.high)}){mark}"
+
+
 def importance_sentences(analysis: SupportedAnalysis) -> list[str]:
-    """For each answer, the constraint whose addition narrows it most."""
+    """For each answer, the constraint whose addition narrows it most (with intervals:
+    among those whose interval lies above 0), and how far to trust the table."""
     if not analysis.importance:
         return ["No claim-importance table: the analysis skipped it."]
+    if analysis.importance_bootstrap is not None and all(
+            r.intervals is not None for r in analysis.importance):
+        return importance_interval_sentences(analysis)
     names = list(analysis.importance[0].shrink)
     leads = []
     for name in names:
@@ -601,6 +624,61 @@ def importance_sentences(analysis: SupportedAnalysis) -> list[str]:
         how = (f"With {analysis.importance_n} draws per relaxed set these shares are noisy; a "
                "negative share means no detectable effect, not a wider spread.")
     return [told, how]
+
+
+def importance_interval_sentences(analysis: SupportedAnalysis) -> list[str]:
+    """:func:`importance_sentences` of a table with intervals: the claims that narrow each
+    answer detectably, how many cells exclude 0 against how many chance gives, the
+    bootstrap's bias, and what the intervals rest on."""
+    rows = analysis.importance
+    boot = analysis.importance_bootstrap
+    assert boot is not None
+    names = list(rows[0].shrink)
+    cells = {(r.constraint, n): r.intervals[n] for r in rows if r.intervals for n in names}
+    leads, none = [], []
+    for name in names:
+        found = [r for r in rows if cells[r.constraint, name].verdict == "removes spread"]
+        if not found:
+            none.append(name)
+            continue
+        top = max(found, key=lambda r: r.shrink[name])
+        c = cells[top.constraint, name]
+        leads.append(f"{name}: {top.constraint} ({', '.join(top.claims)}), "
+                     f"{top.shrink[name]:.2f} ({interval_text(c.low, c.high)})")
+    if none:
+        leads.append(f"{join(none)}: none")
+    level = f"{boot.confidence:.0%}"
+    out = ["The claims that narrow each answer (the share of its spread the constraint "
+           f"removes, with its {level} bootstrap interval, from {analysis.importance_n} draws "
+           "per relaxed set; the largest share whose interval lies above 0): "
+           + "; ".join(leads) + "."]
+    removes = sum(c.verdict == "removes spread" for c in cells.values())
+    adds = sum(c.verdict == "adds spread" for c in cells.values())
+    out.append(f"In {removes + adds} of the {boot.tested} constraint-answer cells with relaxed "
+               f"draws outside the supported set the interval excludes 0 ({removes} remove "
+               f"spread, {adds} add spread), where chance alone gives about "
+               f"{boot.by_chance:.1f} at {level}: one such cell is not yet a finding.")
+    biases = [c.bias for c in cells.values() if c.low is not None]
+    if biases:
+        out.append(f"The bootstrap puts the shares' bias between {min(biases):.2f} and "
+                   f"{max(biases):.2f} (the resamples' mean share minus the share; "
+                   "analysis.json gives each bias-corrected share).")
+    closed = [r.constraint for r in rows if (r.solved or 0) == 0]
+    solved = sum(int(r.solved or 0) for r in rows)
+    shares = [float(r.relaxed_supported or 0.0) for r in rows]
+    how = (f"Each relaxed set's spread is a mixture: the {analysis.n:,} supported calibrations "
+           "stand for its part that satisfies the constraint left out, "
+           f"{analysis.importance_n} draws of it give that part's weight ({min(shares):.2f} to "
+           f"{max(shares):.2f}), and only the draws that violate the constraint are solved "
+           f"({solved} in all); each interval ({boot.method}, {boot.resamples:,} resamples) "
+           "resamples the supported answers and the relaxed draws")
+    if closed:
+        whose = "its row has" if len(closed) == 1 else "their rows have"
+        how += f"; no draw violates {join(closed)}, so {whose} no interval"
+    out.append(how + ". The value of ambiguity's intervals understate its uncertainty: its "
+               "spread rests on a few extreme values that so few relaxed draws seldom show "
+               "(docs/calibration.md).")
+    return out
 
 
 def knife_edge_sentence(analysis: SupportedAnalysis) -> str:
@@ -675,8 +753,9 @@ def supported_tables(analysis: SupportedAnalysis
     proj = analysis.sobol_projection
     target = f"{proj.target_half_width:g}" if proj is not None else "0.1"
     names = list(analysis.importance[0].shrink) if analysis.importance else []
-    importance = [(r.constraint, ", ".join(r.claims), *(f"{r.shrink[k]:.2f}" for k in names))
+    importance = [(r.constraint, ", ".join(r.claims), *(importance_cell(r, k) for k in names))
                   for r in analysis.importance]
+    boot = analysis.importance_bootstrap
     edges: list[tuple[str, ...]] = [
         (e.answer, e.value, "tie" if e.tie else "clean", join(e.moved_by) or "\u2014")
         for e in analysis.knife_edges]
@@ -704,7 +783,12 @@ def supported_tables(analysis: SupportedAnalysis
          ("Answer", "Factor", "Base", "Total", "Half-width", "Full width",
           f"Base for \u00b1 {target}"), precision),
         ("Claim importance: the share of each answer's spread a constraint removes, "
-         "1 - sd(all constraints) / sd(all but this one).",
+         "1 - sd(all constraints) / sd(all but this one)"
+         + ("." if boot is None else
+            f", with its {boot.confidence:.0%} bootstrap interval ({boot.method}); "
+            f"{EXCLUDES_ZERO} and bold: the interval excludes 0 (about {boot.by_chance:.1f} of "
+            f"the {boot.tested} cells with draws outside would by chance alone); a cell "
+            "without a mark is not distinguishable from 0."),
          ("Constraint", "Claims", *names), importance),
         ("The scenario's own calibration nudged by one part in a million.",
          ("Answer", "Value", "Knife edge", "Moved by"), edges),

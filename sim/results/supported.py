@@ -122,9 +122,39 @@ class SobolPass(Record):
                        "values enter the mixed rows, unsolved")
 
 
+class ShrinkInterval(Record):
+    """How precise one cell of the claim-importance table is
+    (:mod:`sim.calibrate.importance`): its 95% bootstrap interval, the bootstrap's estimate of
+    its bias, and what the interval says."""
+
+    low: Real | None = Field(description="the interval's lower end (null: no relaxed draw "
+                             "violates the constraint, so the draws cannot bound it)")
+    high: Real | None = Field(description="the interval's upper end (null as low)")
+    bias: Real = Field(description="the bootstrap's estimate of the share's bias: the "
+                       "resamples' mean share minus the share")
+    corrected: Real = Field(description="the bias-corrected share: the share minus its bias")
+    verdict: Literal["removes spread", "adds spread", "not distinguishable from 0"] = Field(
+        description="removes spread: the interval lies above 0; adds spread: below 0; not "
+        "distinguishable from 0: it covers 0 or has no ends")
+
+
+class ImportanceBootstrap(Record):
+    """How the claim-importance table's intervals were made."""
+
+    confidence: Probability = Field(description="the intervals' level")
+    resamples: int = Field(ge=1, description="bootstrap resamples per relaxed set")
+    method: Literal["BCa", "percentile"] = Field(description="BCa: bias-corrected and "
+        "accelerated percentile intervals (the plain percentile interval where BCa is "
+        "degenerate)")
+    tested: int = Field(ge=0, description="cells whose constraint has relaxed draws outside "
+                        "the supported set (the others have no interval)")
+    by_chance: Real = Field(ge=0, description="of them, how many an interval at this level "
+                            "puts outside 0 by chance alone: (1 - confidence) x tested")
+
+
 class ImportanceRow(Record):
     """How much each answer's spread shrinks when one constraint is added to the others:
-    ``1 - sd(all constraints) / sd(all but this one)`` (``sim.calibrate.analysis``: the
+    ``1 - sd(all constraints) / sd(all but this one)`` (``sim.calibrate.importance``: the
     spread without it is a mixture of the supported set and the part this constraint
     excludes)."""
 
@@ -137,6 +167,9 @@ class ImportanceRow(Record):
         "supports that satisfy this one too (the mixture weight of the supported set)")
     solved: int | None = Field(default=None, ge=0, description="relaxed draws that violate "
                                "this constraint, solved (the others are supported)")
+    intervals: dict[str, ShrinkInterval] | None = Field(default=None, description="each "
+        "answer's share with its 95% bootstrap interval, bias and verdict, by the answer's "
+        "key in shrink (null in files written before they were computed)")
 
 
 class KnifeEdge(Record):
@@ -333,6 +366,9 @@ class SupportedAnalysis(Record):
         "indices)")
     importance_n: int = Field(ge=0, description="draws per relaxed set")
     importance: list[ImportanceRow]
+    importance_bootstrap: ImportanceBootstrap | None = Field(default=None, description="how "
+        "the claim-importance intervals were made (null in files written before them, or "
+        "without the table)")
     knife_edges: list[KnifeEdge]
     answer_precision: AnswerPrecision | None = Field(default=None, description="the Monte "
         "Carlo standard error of each share and the 95% interval of each quantile of "
