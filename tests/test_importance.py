@@ -180,6 +180,17 @@ def _with_intervals() -> SupportedAnalysis:
         "confidence": 0.95, "resamples": 2000, "method": "BCa", "tested": 2, "by_chance": 0.1})
 
 
+def test_an_interval_end_near_0_keeps_its_sign() -> None:
+    """An end that would read 0.00 is printed to its first significant digit, so an
+    interval that excludes 0 does not look as if it touched it; an end at exactly 0 stays
+    0.00."""
+    from sim.report.sentences import shrink_interval_text
+
+    assert shrink_interval_text(0.0036, 0.23) == "0.004 to 0.230"
+    assert shrink_interval_text(-0.12, -0.0004) == "-0.1200 to -0.0004"
+    assert shrink_interval_text(0.0, 0.23) == "0.00 to 0.23"
+
+
 def test_an_old_analysis_file_loads_and_reads_as_before() -> None:
     """A file without intervals (every analysis.json before them) loads and renders the
     sentences it always did."""

@@ -8,6 +8,8 @@ round; two ends of the hedge equally likely are said as a tie.
 
 from __future__ import annotations
 
+import math
+
 from sim.results import ArticleResults
 from sim.results.article import ExitDistribution, HorizonDistribution
 from sim.results.supported import (
@@ -577,6 +579,17 @@ def precision_sentences(analysis: SupportedAnalysis) -> list[str]:
 EXCLUDES_ZERO = "*"
 
 
+def shrink_interval_text(low: float | None, high: float | None) -> str:
+    """A claim-importance interval's ends to two decimals, or to the first significant digit
+    of an end that would read 0.00 without being 0 (an interval that excludes 0 must not
+    look as if it touched it)."""
+    digits = 2
+    for x in (low, high):
+        if x is not None and x != 0.0 and round(x, 2) == 0.0:
+            digits = max(digits, min(6, -math.floor(math.log10(abs(x)))))
+    return interval_text(low, high, digits)
+
+
 def importance_cell(row: ImportanceRow, name: str) -> str:
     """One cell of the claim-importance table: the share of ``name``'s spread the
     constraint removes, with its 95% interval and :data:`EXCLUDES_ZERO` when the interval
@@ -588,7 +601,7 @@ def importance_cell(row: ImportanceRow, name: str) -> str:
     if c.low is None and c.high is None:
         return f"{share} (no draw outside)"
     mark = "" if c.verdict == "not distinguishable from 0" else EXCLUDES_ZERO
-    return f"{share} ({interval_text(c.low, c.high)}){mark}"
+    return f"{share} ({shrink_interval_text(c.low, c.high)}){mark}"
 
 
 def importance_sentences(analysis: SupportedAnalysis) -> list[str]:
@@ -644,7 +657,7 @@ def importance_interval_sentences(analysis: SupportedAnalysis) -> list[str]:
         top = max(found, key=lambda r: r.shrink[name])
         c = cells[top.constraint, name]
         leads.append(f"{name}: {top.constraint} ({', '.join(top.claims)}), "
-                     f"{top.shrink[name]:.2f} ({interval_text(c.low, c.high)})")
+                     f"{top.shrink[name]:.2f} ({shrink_interval_text(c.low, c.high)})")
     if none:
         leads.append(f"{join(none)}: none")
     level = f"{boot.confidence:.0%}"
