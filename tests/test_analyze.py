@@ -477,7 +477,11 @@ def _check_passes(result: SupportedAnalysis, solved: list[np.ndarray], space: Sp
     each factor it extended: ``A``'s rows from where that factor's rows ended (the
     screening's ``screen_base`` or the refinement's ``sobol_base`` or an earlier pass's
     reach: a prefix, the rows solved before reused) to its new reach, with that factor's
-    columns from ``B``. Returns the base rows each factor rests on after the last pass."""
+    columns from ``B``. The new supported draws are the next rows of the third stage's
+    draws: a pass that needs more rows than the earlier ones left draws, with its own
+    stream, the rest of its rows and the most the next pass can take (the base rows up to
+    twice its base, at most ``max_base``: ``2 x (reach - base)`` rows); the rows left over
+    are taken first. Returns the base rows each factor rests on after the last pass."""
     from sim.calibrate.analysis import factor_columns
 
     columns = factor_columns(space.names)
@@ -488,15 +492,18 @@ def _check_passes(result: SupportedAnalysis, solved: list[np.ndarray], space: Sp
     rows = {f: base if f in result.sobol_leaders else screen for f in columns}
     assert len(solved) == 2 + len(result.sobol_passes)
     seeds = np.random.SeedSequence(options.seed).generate_state(4 + max(options.passes, 1))
+    pool = np.zeros((0, space.dim))  # the third stage's draws not taken yet
     for step, (p, batch) in enumerate(zip(result.sobol_passes, solved[2:], strict=True), 1):
         k = p.base - len(a_rows)
         assert p.drawn == 2 * k
-        fresh = np.zeros((0, space.dim))
-        if k:  # the pass's draw, again: its first half A's new rows (solved), then B's
-            again = draw(ledger, space, 2 * k, int(seeds[3 + step]),
-                         **{"chains": 2 * k, **options.sampler})  # type: ignore[arg-type]
+        if len(pool) < 2 * k:  # a draw of its own, with this pass's stream
+            size = 2 * k - len(pool) + 2 * (min(options.top_base(), 2 * p.base) - p.base)
+            again = draw(ledger, space, size, int(seeds[3 + step]),
+                         **{"chains": size, **options.sampler})  # type: ignore[arg-type]
             assert ledger.satisfied(again.params).all()
-            fresh = space.unit(again.params)  # as the solver is handed them (a round trip)
+            # as the solver is handed them (a round trip)
+            pool = np.concatenate([pool, space.unit(again.params)])
+        fresh, pool = pool[:2 * k], pool[2 * k:]
         np.testing.assert_array_equal(batch[:k], fresh[:k])  # B's new rows are not solved
         a_rows = np.concatenate([a_rows, fresh[:k]])
         b_rows = np.concatenate([b_rows, fresh[k:]])

@@ -393,6 +393,25 @@ def mixed_rows(a_rows: FloatArray, b_rows: FloatArray, columns: list[int]) -> Fl
     return mixed
 
 
+def take_rows(pools: list[Draws], taken: list[int], count: int) -> list[Draws]:
+    """The next ``count`` rows of ``pools`` in order (``taken[i]`` of pool ``i`` are taken
+    already, and are advanced here), as the pieces of the pools they come from
+    (:meth:`sim.calibrate.sampler.Draws.rows`). The third stage's pools are drawn with one
+    chain a row, so the rows are independent given their starts: any run of them, and so
+    each pass's share, is a uniform sample of the supported set as good as a draw of its
+    own, and rows never taken cost only their drawing."""
+    pieces = []
+    for i, pool in enumerate(pools):
+        k = min(count, len(pool.unit) - taken[i])
+        if k > 0:
+            pieces.append(pool.rows(taken[i], taken[i] + k))
+            taken[i] += k
+            count -= k
+    if count:
+        raise ValueError(f"{count} rows more than the pools hold")
+    return pieces
+
+
 def leading_factors(screened: dict[str, list[SobolRow]]) -> list[str]:
     """The factor with the largest total index of each answer at the screening stage (each
     named once, in the order first met)."""
@@ -645,7 +664,10 @@ def analyze(
         if base > 0:
             batches[f"screen {f}"] = mixed_rows(a_rows[:screen], b_rows[:screen], cols)
 
-    drawn_more: list[Draws] = []  # the third stage's supported draws, one per pass that draws
+    # the third stage's supported draws (one chain a row), taken in order by the pass that
+    # drew each and the later ones (:func:`take_rows`), and the rows taken from each
+    pools: list[Draws] = []
+    taken: list[int] = []
     holds: list[np.ndarray] = []  # which relaxed draws satisfy the constraint left out
     if importing:
         for k in range(len(ids)):
@@ -714,22 +736,29 @@ def analyze(
             more = {}
             fresh = np.zeros((0, space.dim))
             if wanted > 0:
-                say(f"drawing {wanted} more supported calibrations for base rows up to "
-                    f"{new_top} (pass {step}; {new_a} of them solved)")
-                # fresh chains, each burnt in: continuing the chains already drawn would
-                # save nothing, since a row independent of the chain's earlier rows needs
-                # as many steps again, and more chains side by side cost less than more
-                # steps (1,014 chains cost 1.6-2.2 times 320 at the same steps, not 3.2, measured
-                # 2026-12-02: bench_analyze.py --draws)
-                with draw_runner(options) as (run, tasks):
-                    extra = draw(ledger, space, wanted, int(seeds[3 + step]), run=run,
-                                 tasks=tasks, **{"chains": wanted, **options.sampler})  # type: ignore[arg-type]
-                fresh = extra.unit
-                drawn_more.append(extra)
-                if new_a:  # its first new_a chains, one point each: a draw of their own
+                left = sum(len(p.unit) - t for p, t in zip(pools, taken, strict=True))
+                if left < wanted:
+                    # one draw for this pass and the most the next can take (a pass at most
+                    # doubles a factor's rows, so the base after it is at most twice this
+                    # one's): a draw call costs a pilot and a pool's start-up besides its
+                    # chains (measured 2026-12-02, docs/calibration.md)
+                    reach = min(options.top_base(), EXTENSION_GROWTH * new_top)
+                    size = wanted - left + 2 * (reach - new_top)
+                    say(f"drawing {size} more supported calibrations for base rows up to "
+                        f"{reach} (pass {step} takes {wanted}, {new_a} of them solved)")
+                    # fresh chains, each burnt in: continuing the chains already drawn would
+                    # save nothing, since a row independent of the chain's earlier rows needs
+                    # as many steps again
+                    with draw_runner(options) as (run, tasks):
+                        pools.append(draw(ledger, space, size, int(seeds[3 + step]), run=run,
+                                          tasks=tasks, **{"chains": size, **options.sampler}))  # type: ignore[arg-type]
+                    taken.append(0)
+                # the pools' next rows: A's new rows first (solved), then B's
+                pieces = take_rows(pools, taken, wanted)
+                fresh = np.concatenate([p.unit for p in pieces])
+                if new_a:
                     more[f"supported pass {step}"] = fresh[:new_a]
-                    solved_draws.append(dataclasses.replace(extra, unit=fresh[:new_a],
-                                                            chains=new_a))  # fmt: skip
+                    solved_draws.extend(take_rows(pieces, [0] * len(pieces), new_a))
             a_new = np.concatenate([answer_units[from_spare_a], fresh[:new_a]])
             b_new = np.concatenate([answer_units[from_spare_b], fresh[new_a:]])
             a_units = np.concatenate([a_units, a_new])
@@ -760,7 +789,8 @@ def analyze(
         design = top + len(b_at)  # A's rows and B's solved rows: supported draws
         supported_share = float((held.sum() + design) / (len(mixed) + design))
 
-    mixing = chain_mixing([drawn, *drawn_more])
+    # the rows the analysis read: a pool's rows never taken are in no estimate
+    mixing = chain_mixing([drawn, *(p.rows(0, t) for p, t in zip(pools, taken, strict=True))])
     values = targets.of(answers)
     dist = distributions(answers, targets, setting.rounds)
     importance = (importance_table(ledger, targets.names(), values, holds,
@@ -851,8 +881,9 @@ def _check_draws(options: AnalysisOptions, supported: int, relaxed_sets: int) ->
     pilot = options.sampler.get("pilot", PILOT)
     relaxed_pilot = min(pilot, RELAXED_PILOT)
     draws = supported + relaxed_sets * options.importance_n
-    # the third stage's passes may each draw (with a pilot of their own)
-    pilots = 1 + (options.passes if options.top_base() > options.sobol_base else 0)
+    # the third stage draws at most every other pass (with a pilot of its own): a draw holds
+    # the rows of the pass after it (:func:`analyze`)
+    pilots = 1 + (-(-options.passes // 2) if options.top_base() > options.sobol_base else 0)
     check_draws(f"--n {options.n:,}, --sobol-base {options.sobol_base:,}, --sobol-max-base "
                 f"{options.top_base():,} and --importance-n {options.importance_n:,} (for "
                 f"{relaxed_sets} relaxed sets)",

@@ -236,7 +236,7 @@ def answer_replication(a: Answer, targets: Targets, rounds: int,
     groups: list[np.ndarray] = []
     at = 0
     for d, size in zip(draws, sizes, strict=True):
-        split = (start_groups(d.unit, d.starts, d.chains)
+        split = (start_groups(d.unit, d.starts, d.chains, d.first)
                  if d.method == "hit-and-run" and d.starts is not None else None)  # fmt: skip
         if split is not None:
             rows.append(at + np.arange(len(split[1])))

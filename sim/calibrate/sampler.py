@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import numpy as np
@@ -133,8 +133,9 @@ class Draws:
     ``acceptance`` the rejection pilot's share of box draws that were supported (``pilot``
     draws); ``method`` ``rejection`` or ``hit-and-run``. Hit-and-run's draws also keep its
     ``burn_in`` (steps before a chain's first kept point), its number of ``chains`` and
-    their ``starts`` ``(S, D)``: chain ``c`` started at ``starts[c % S]``, and point ``i``
-    of ``unit`` is chain ``i % chains``'s (its first kept point when ``i < chains``).
+    their ``starts`` ``(S, D)``: chain ``c`` started at ``starts[(first + c) % S]``, and
+    point ``i`` of ``unit`` is chain ``i % chains``'s (its first kept point when
+    ``i < chains``); ``first`` is 0 but for rows taken from a larger draw (:meth:`rows`).
     """
 
     space: Space
@@ -146,10 +147,24 @@ class Draws:
     burn_in: int | None = None
     chains: int = 0
     starts: FloatArray | None = None
+    first: int = 0
 
     @property
     def params(self) -> Parameters:
         return self.space.params(self.unit)
+
+    def rows(self, start: int, stop: int) -> Draws:
+        """Rows ``start:stop`` as a draw of their own. With one chain a row (the analysis's
+        draws: ``chains`` = the rows asked for) the rows are independent given their
+        starts, so any slice is a uniform sample of the supported set as good as a draw of
+        that size (each of its chains still knows its start: ``first``); rejection rows are
+        independent anyway."""
+        if self.method == "hit-and-run" and self.chains != len(self.unit):
+            raise ValueError(f"rows of a draw of {len(self.unit)} points on {self.chains} "
+                             "chains: only a draw of one chain a point can be cut")
+        stop = min(stop, len(self.unit))
+        return replace(self, unit=self.unit[start:stop],
+                       chains=stop - start if self.chains else 0, first=self.first + start)
 
 
 def _supported(ledger: ConstraintLedger, space: Space, unit: FloatArray) -> np.ndarray:
@@ -508,15 +523,16 @@ def _start_steps(ledger: ConstraintLedger, space: Space, n: int, seed: int, meth
     return starts, chain_seed, made, count
 
 
-def start_groups(unit: FloatArray, starts: FloatArray, chains: int
+def start_groups(unit: FloatArray, starts: FloatArray, chains: int, first: int = 0
                  ) -> tuple[FloatArray, np.ndarray] | None:  # fmt: skip
     """Each chain's first kept point (the first ``chains`` rows of ``unit``, drawn by
-    :func:`hit_and_run` from ``starts``) and its group: 0 when the chain started at an
-    even-indexed start, 1 at an odd one. ``None`` when there is only one distinct start (no
-    chain started apart from another)."""
+    :func:`hit_and_run` from ``starts``; chain ``c`` is chain ``first + c`` of its draw,
+    :meth:`Draws.rows`) and its group: 0 when the chain started at an even-indexed start,
+    1 at an odd one. ``None`` when there is only one distinct start (no chain started apart
+    from another)."""
     if len(np.unique(starts, axis=0)) < 2:
         return None
-    return unit[:chains], (np.arange(chains) % len(starts)) % 2
+    return unit[:chains], ((first + np.arange(chains)) % len(starts)) % 2
 
 
 def chain_mixing(draws: Sequence[Draws]) -> ChainMixing:
@@ -543,7 +559,7 @@ def chain_mixing(draws: Sequence[Draws]) -> ChainMixing:
     if not draws or all(d.method == "rejection" for d in draws):
         return ChainMixing(check="rejection")
     names = draws[0].space.names
-    parts = [start_groups(d.unit, d.starts, d.chains) for d in draws
+    parts = [start_groups(d.unit, d.starts, d.chains, d.first) for d in draws
              if d.method == "hit-and-run" and d.starts is not None]  # fmt: skip
     found = [p for p in parts if p is not None]
     if not found:

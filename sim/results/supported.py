@@ -117,9 +117,11 @@ class SobolPass(Record):
                                      "base rows its mixed rows reach after it")
     base: int = Field(ge=1, description="the base matrices' rows after the pass")
     drawn: int = Field(ge=0, description="supported calibrations drawn for the pass's new "
-                       "base rows (spare draws of --n used first): the first half continue A, "
-                       "are solved and join the distributions; the second continue B, whose "
-                       "values enter the mixed rows, unsolved")
+                       "base rows (spare draws of --n used first, then the next rows of the "
+                       "third stage's draws, one of which a pass makes for its rows and the "
+                       "most the next pass can take; rows never taken are counted nowhere): "
+                       "the first half continue A, are solved and join the distributions; the "
+                       "second continue B, whose values enter the mixed rows, unsolved")
 
 
 class ShrinkInterval(Record):
