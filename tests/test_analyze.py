@@ -833,3 +833,39 @@ def test_a_nudge_past_a_bound_is_not_solved() -> None:
     names = list(PARAMETER_NAMES)
     for row, name in zip(rows[1:], moved, strict=True):
         assert [names[k] for k in np.flatnonzero(row != rows[0])] == [name]
+
+
+def test_the_passes_take_runs_of_their_draws_each_chain_with_its_own_start() -> None:
+    """:func:`sim.calibrate.analysis.take_rows` hands out the pools' rows in order, across
+    pools, each piece a :meth:`sim.calibrate.sampler.Draws.rows` slice; a slice's chains keep
+    the groups of their starts in the whole draw (chain ``c`` of a draw started at
+    ``starts[c % S]``, group ``(c % S) % 2``, :func:`sim.calibrate.sampler.start_groups`),
+    so the mixing and replication checks split a pass's rows as the whole draw's."""
+    from sim.calibrate.analysis import take_rows
+    from sim.calibrate.sampler import Draws, start_groups
+
+    space = Space.of(load_constraints(), SETTING.base, SETTING.fixed)
+    rng = np.random.default_rng(3)
+    starts = rng.random((3, space.dim))  # an odd count: a shifted parity would differ
+
+    def pool(n: int) -> Draws:
+        return Draws(space, rng.random((n, space.dim)), "hit-and-run", 0.1, 10, 1,
+                     burn_in=5, chains=n, starts=starts)  # fmt: skip
+
+    pools, taken = [pool(7), pool(5)], [0, 0]
+    first = take_rows(pools, taken, 4)
+    second = take_rows(pools, taken, 6)  # 3 left of the first pool, then 3 of the second
+    assert taken == [7, 3]
+    got = np.concatenate([p.unit for p in first + second])
+    np.testing.assert_array_equal(got, np.concatenate([pools[0].unit, pools[1].unit[:3]]))
+    with pytest.raises(ValueError, match="more than the pools hold"):
+        take_rows(pools, taken, 3)
+    whole = start_groups(pools[0].unit, starts, 7)
+    assert whole is not None
+    at = 0
+    for piece in first + second[:1]:
+        split = start_groups(piece.unit, piece.starts, piece.chains, piece.first)  # type: ignore[arg-type]
+        assert split is not None
+        np.testing.assert_array_equal(split[1], whole[1][at:at + piece.chains])
+        at += piece.chains
+    assert at == 7
