@@ -25,7 +25,8 @@ For a scenario (:class:`~sim.calibrate.setting.Setting`) and a seed:
    :data:`MAX_PASSES`), extends each covered answer's leading factor whose half-width is
    above the target towards the base the target needs (at most ``top_base()``, and at most
    :data:`EXTENSION_GROWTH` times its rows in one pass; the base matrices grow with further
-   supported draws, of which only ``A``'s are solved: the total index needs ``f(A)`` and
+   supported draws, one draw call for a pass's rows and the next pass's (:func:`take_rows`),
+   of which only ``A``'s are solved: the total index needs ``f(A)`` and
    ``f(AB_i)`` only), re-estimates, and makes another pass while a leader (another factor,
    when the extended one was overtaken) is still short of the target on fewer rows than
    the cap (:func:`extension`, :func:`short_of_target`). Each factor's indices rest on
