@@ -48,11 +48,12 @@ run: $(RUN_STAMP)
 
 # The answers over the set the article's claims support: the default hedgesim analyze (a
 # three-stage Sobol design: every factor on 32 base samples, each answer's leading factor on
-# 160, then up to three passes extending the leaders still above a half-width of 0.1, up to
-# 960 base samples, whose supported draws join the 320; claim importance from 32 draws per
-# relaxed set, knife edges: 5,003 solves and 1,476 supported calibrations in the committed
-# run, on the 3 x 3 analysis grid, on two worker processes: 27 min on two idle cores,
-# measured in docs/calibration.md), then committed as
+# 160, then up to six passes, each extending the leaders still above a half-width of 0.1 to
+# at most twice their rows, up to 960 base samples, whose first matrix's supported draws are
+# solved and join the 320; claim importance from 32 draws per relaxed set, knife edges:
+# 3,585 solves and 788 supported calibrations in the committed run, on the 3 x 3 analysis
+# grid, on two worker processes: 22 min on two idle cores, measured in docs/calibration.md),
+# then committed as
 # figures/analysis.json and make run again, whose report reads it.
 # Resumable: finished chunks are kept under runs/baseline/supported/chunks/.
 analysis: $(RUN_STAMP)
