@@ -145,7 +145,8 @@ def prefix_indices(factors: Sequence[str], y_a: FloatArray, y_b: FloatArray,
     b = (np.asarray(y_b, dtype=np.float64)[:b_rows] - mean) / scale
     n = len(factors)
     out = {k: np.zeros(n) for k in ("S1", "S1_conf", "ST", "ST_conf")}
-    for i in range(n):
+    v = float(np.var(np.concatenate([a, b])))
+    for i in range(n if v > 0 else 0):  # a constant output: every index 0
         r = min(int(rows[i]), top)
         s = min(r, b_rows)
         ab = (np.asarray(y_mixed[i], dtype=np.float64)[:r] - mean) / scale
@@ -155,9 +156,6 @@ def prefix_indices(factors: Sequence[str], y_a: FloatArray, y_b: FloatArray,
         safe = np.where(var > 0, var, 1.0)
         total = 0.5 * np.mean((a_r[:r] - ab[idx[:r]]) ** 2, axis=0) / safe
         first = np.mean(b[idx[:s]] * (ab[idx[:s]] - a_r[:s]), axis=0) / safe
-        v = float(np.var(np.concatenate([a, b])))
-        if v <= 0:
-            continue
         out["ST"][i] = 0.5 * np.mean((a[:r] - ab) ** 2) / v
         out["S1"][i] = np.mean(b[:s] * (ab[:s] - a[:s])) / v if s else 0.0
         out["ST_conf"][i] = Z95 * float(np.std(total, ddof=1))
