@@ -36,11 +36,12 @@ shared: numbers are noisy.
 
 ``--draws``: instead, each draw call of the default analysis (:func:`draw_calls`): the
 supported draws (one chain each), the relaxed sets in lockstep and the third stage's passes'
-draws (``--pass-draws``, default the committed analysis's 1,014 and 266), each in process
-and on 2 worker processes (pool start-up included), alternated, with ``--draw-burn-in``
-steps (default 315, a tenth of the default's 3,150: a step costs the same throughout, so the
-times scale with the steps); ``--old-tree PATH`` also runs each call, alternated, in a
-Python whose ``sim`` is the tree at PATH (its own CPU and wall time around the call).
+draws (``--pass-draws``, default the 960 of the default analysis of 2026-12-02 05:44), each
+as the analysis makes it (the default burn-in; the rejection carried on where it costs less
+than the chains) in process and on 2 worker processes (pool start-up included), alternated;
+``--old-tree PATH`` also runs each call, alternated, in a Python whose ``sim`` is the tree at
+PATH (its own CPU and wall time around the call), at ``--draw-burn-in`` steps (default 158)
+and twice that, projected linearly to the default burn-in (a step costs the same throughout).
 
 Usage: ``python benchmarks/bench_analyze.py [--n N] [--rounds R] [--repeats K] [--leaders L]
 [--analysis FILE]``, ``python benchmarks/bench_analyze.py --draws [--repeats K]
@@ -152,10 +153,11 @@ def main() -> None:
                     help="no straightforward checks (the draw lines' before)")
     ap.add_argument("--draws", action="store_true",
                     help="only the default analysis's draw calls, in process and on 2 workers")
-    ap.add_argument("--draw-burn-in", type=int, default=315,
-                    help="burn-in steps of --draws (default 315)")
-    ap.add_argument("--pass-draws", type=int, nargs="*", default=[1014, 266],
-                    help="the passes' draws for --draws (default 1014 266)")
+    ap.add_argument("--draw-burn-in", type=int, default=158,
+                    help="the old tree's burn-in steps in --draws, and twice it (default 158)")
+    ap.add_argument("--pass-draws", type=int, nargs="*", default=[960],
+                    help="the passes' draws for --draws (default 960: the draw call of the "
+                         "default analysis of 2026-12-02 05:44)")
     ap.add_argument("--old-tree", help="--draws: also run each call with sim from this tree")
     args = ap.parse_args()
     if args.draws:
@@ -262,10 +264,13 @@ def _cpu_wall(fn: Callable[[], Any]) -> tuple[float, float]:
 
 
 def draw_calls(args: argparse.Namespace) -> None:
-    """Each draw call of the default analysis in process, on 2 worker processes (a pool
-    started for the call, as ``analyze`` starts one for each) and, with ``--old-tree``, in
-    the old tree (in process, the only way it drew), alternated ``--repeats`` times: median
-    CPU and wall seconds, their ratios, and the projection to the default burn-in."""
+    """Each draw call of the default analysis as :func:`sim.calibrate.analysis.analyze` makes
+    it (the default burn-in, ``rejection=True``: the rejection carried on within
+    :func:`sim.calibrate.sampler.rejection_budget`) in process and on 2 worker processes (a
+    pool started for the call, as ``analyze`` starts one for each) and, with ``--old-tree``,
+    the old tree's call (in process: its hit-and-run at ``--draw-burn-in`` steps and twice
+    that, projected linearly to the default burn-in: a step costs the same throughout),
+    alternated ``--repeats`` times: median CPU and wall seconds and the old/new CPU ratio."""
     ledger = load_constraints()
     setting = load_setting("scenarios/baseline.yaml")
     space = Space.of(ledger, setting.base, setting.fixed)
@@ -275,72 +280,64 @@ def draw_calls(args: argparse.Namespace) -> None:
     m = default.supported_draws()
     calls = [("supported", m, 0), ("relaxed", default.importance_n, 100)]
     calls += [(f"pass {k + 1}", n, 10 + k) for k, n in enumerate(args.pass_draws)]
-    print(f"load average at the start: {os.getloadavg()[0]:.1f}; burn-in {burn} steps "
-          f"(the default {full:,})")
+    print(f"load average at the start: {os.getloadavg()[0]:.1f}; new: the default burn-in "
+          f"({full:,} steps); old: {burn} and {2 * burn} steps, projected to {full:,}")
 
-    def run(kind: str, n: int, seed: int, where: str) -> None:
-        sampler = {"burn_in": burn}
+    def run(kind: str, n: int, seed: int, where: str) -> str:
         if where == "inprocess":
             if kind == "relaxed":
-                draw_relaxed_sets(ledger, space, n, seed, sampler)
-            else:
-                draw(ledger, space, n, seed, chains=n, burn_in=burn)
-            return
+                draw_relaxed_sets(ledger, space, n, seed, {})
+                return "rejection"
+            return draw(ledger, space, n, seed, chains=n, rejection=True).method
         with draw_runner(AnalysisOptions(executor="processes", workers=2)) as (go, tasks):
             if kind == "relaxed":
-                draw_relaxed_sets(ledger, space, n, seed, sampler, go, tasks)
-            else:
-                draw(ledger, space, n, seed, chains=n, burn_in=burn, run=go, tasks=tasks)
+                draw_relaxed_sets(ledger, space, n, seed, {}, go, tasks)
+                return "rejection"
+            return draw(ledger, space, n, seed, chains=n, rejection=True, run=go,
+                        tasks=tasks).method  # fmt: skip
 
-    def old(kind: str, n: int, seed: int) -> tuple[float, float]:
+    def old(kind: str, n: int, seed: int, steps: int) -> tuple[float, float]:
         env = {**os.environ, "PYTHONPATH": args.old_tree}
         out = subprocess.run([sys.executable, "-c", _OLD_CALL, kind, str(n), str(seed),
-                              str(burn)], env=env, check=True, capture_output=True, text=True,
+                              str(steps)], env=env, check=True, capture_output=True, text=True,
                              cwd=args.old_tree)  # fmt: skip
         cpu, wall = json.loads(out.stdout.splitlines()[-1])
         return float(cpu), float(wall)
 
-    wheres = ["inprocess", "processes"] + (["old"] if args.old_tree else [])
-    totals = {w: [0.0, 0.0] for w in wheres}
+    wheres = ["inprocess", "processes"] + (["old", "old x2"] if args.old_tree else [])
+    totals = {w: [0.0, 0.0] for w in [*wheres, "old projected"]}
     for kind, n, seed in calls:
         times: dict[str, list[tuple[float, float]]] = {w: [] for w in wheres}
+        methods = set()
         for _ in range(args.repeats):
             for w in wheres:
-                if w == "old":
-                    times[w].append(old(kind, n, seed))
+                if w.startswith("old"):
+                    times[w].append(old(kind, n, seed, burn * (2 if w == "old x2" else 1)))
                 else:
-                    times[w].append(_cpu_wall(functools.partial(run, kind, n, seed, w)))
+                    got: list[str] = []
+                    times[w].append(_cpu_wall(functools.partial(
+                        lambda *a: got.append(run(*a)), kind, n, seed, w)))  # noqa: B023
+                    methods.update(got)
         med = {w: (statistics.median(c for c, _ in t), statistics.median(x for _, x in t))
                for w, t in times.items()}  # fmt: skip
+        if args.old_tree:  # a + b x steps through the two burn-ins, at the default's
+            (c1, w1), (c2, w2) = med["old"], med["old x2"]
+            med["old projected"] = (c1 + (c2 - c1) / burn * (full - burn),
+                                    w1 + (w2 - w1) / burn * (full - burn))  # fmt: skip
         what = (f"{n} from each of {len(ledger.ids())} relaxed sets" if kind == "relaxed"
                 else f"{n} chains")  # fmt: skip
-        line = f"{kind} ({what}): " + "; ".join(
+        line = f"{kind} ({what}; new: {'/'.join(sorted(methods))}): " + "; ".join(
             f"{w} {c:.1f} CPU s, {x:.1f} s wall" for w, (c, x) in med.items())
-        base_w = med["old"][1] if "old" in med else med["inprocess"][1]
-        line += (f"; wall old/2 processes {base_w / med['processes'][1]:.2f}x"
-                 if "old" in med else "")
-        line += f"; wall in process/2 processes {med['inprocess'][1] / med['processes'][1]:.2f}x"
+        if args.old_tree:
+            ratio = med["old projected"][0] / med["inprocess"][0]
+            line += f"; CPU old projected/new in process {ratio:.1f}x"
         print(line + f"; load {os.getloadavg()[0]:.1f}", flush=True)
-        for w in wheres:
-            totals[w][0] += med[w][0]
-            totals[w][1] += med[w][1]
-    # a pool's start-up does not grow with the steps: measured on its own, left out of the
-    # projection to the default burn-in and added back once a call
-    start = statistics.median(_cpu_wall(functools.partial(_start_pool))[1]
-                              for _ in range(args.repeats))  # fmt: skip
-    scale = full / burn
-    fixed = {"processes": start * len(calls)}
-    print(f"a pool of 2 workers starts in {start:.1f} s wall; all draw calls: " + "; ".join(
-        f"{w} {c:.1f} CPU s, {x:.1f} s wall (at the default burn-in about "
-        f"{((x - fixed.get(w, 0.0)) * scale + fixed.get(w, 0.0)) / 60:.1f} min wall)"
-        for w, (c, x) in totals.items()) + f"; load average now {os.getloadavg()[0]:.1f}")
-
-
-def _start_pool() -> None:
-    """A pool of 2 workers started, one trivial task on each, and shut down."""
-    with draw_runner(AnalysisOptions(executor="processes", workers=2)) as (go, _):
-        assert go is not None
-        go([(os.getpid,), (os.getpid,)])
+        for w, (c, x) in med.items():
+            totals[w][0] += c
+            totals[w][1] += x
+    print("all draw calls: " + "; ".join(f"{w} {c:.1f} CPU s, {x:.1f} s wall"
+                                          for w, (c, x) in totals.items() if c)
+          + f"; load average now {os.getloadavg()[0]:.1f}")
 
 
 def _solving(setting: Any, params: Any, args: argparse.Namespace) -> tuple[float, float, float]:

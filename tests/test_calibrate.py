@@ -31,13 +31,17 @@ from sim.calibrate.constraints import (
 )
 from sim.calibrate.sampler import (
     BURN_IN_PER_DIM,
+    CASCADE,
     CHAIN_BLOCK,
+    REJECTION_CHUNK,
     Draws,
     Space,
     chain_mixing,
+    check_sets,
     draw,
     draw_each,
     hit_and_run,
+    rejection_budget,
 )
 from sim.calibrate.sensitivity import Z95, prefix_indices, sobol_design, sobol_indices
 from sim.calibrate.setting import Setting
@@ -190,6 +194,84 @@ def test_sets_drawn_in_lockstep_are_each_sets_own_draws() -> None:
     for k in (0, len(ids) - 1):
         assert sets[k].tobytes() == draw_relaxed(LEDGER, space, ids[k], 4, 20 + k,
                                                  sampler).tobytes()  # fmt: skip
+
+
+def test_the_staged_check_gives_the_whole_checks_verdicts() -> None:
+    """:func:`check_sets` checks a large batch in the ledger's stages (the constraints on
+    parameters alone, then those that read payoffs, each on the points the earlier stage
+    kept); its verdicts are the whole ledger's, point for point: on box draws (most fail
+    the first stage), on points near the supported set (hit-and-run's supported draws moved
+    a little, so many fail only a payoff constraint) and, per set, for sets that each drop
+    one constraint (a point passes when every constraint its set keeps holds)."""
+    space = Space.of(LEDGER, Parameters())
+    stages = LEDGER.stages
+    assert len(stages) == 2 and all(len(cols) for cols, _ in stages)
+    assert sorted(np.concatenate([cols for cols, _ in stages])) == list(range(len(LEDGER.ids())))
+    rng = np.random.default_rng(5)
+    near = draw(LEDGER, space, 40, 3, **FAST).unit  # type: ignore[arg-type]
+    moved = np.clip(np.repeat(near, 150, axis=0) + rng.normal(0, 0.02, (6000, space.dim)), 0, 1)
+    unit = np.concatenate([rng.random((CASCADE, space.dim)), moved])
+    rng.shuffle(unit)
+    held = LEDGER.satisfied(space.params(unit))
+    every = np.ones((1, held.shape[1]), dtype=bool)
+    staged = check_sets(LEDGER, space, unit, every, np.zeros(len(unit), dtype=np.intp))
+    assert np.array_equal(staged, held.all(axis=1))
+    assert 0 < staged.sum() < len(unit) - CASCADE  # some moved points hold, some do not
+    keep = ~np.eye(held.shape[1], dtype=bool)  # set k: every constraint but the k-th
+    row_set = rng.integers(0, held.shape[1], len(unit))
+    by_set = check_sets(LEDGER, space, unit, keep, row_set)
+    assert np.array_equal(by_set, (held | ~keep[row_set]).all(axis=1))
+    assert by_set.sum() > staged.sum()  # dropping a constraint admits more
+
+
+def test_a_rejection_carried_on_keeps_the_first_supported_box_draws() -> None:
+    """``rejection=True``: the pilot's box stream carries on until ``n`` are supported,
+    within a budget of :data:`sim.calibrate.sampler.BOX_DRAWS_PER_STEP` box draws per
+    chain-step the hit-and-run would take. The draws are the first ``n`` supported points
+    of one uniform stream (the pilot's generator, rebuilt here and checked by the whole
+    ledger), every one satisfies every constraint by the independent oracle, and the
+    acceptance rate is over every box draw made. With a budget below the pilot (a short
+    burn-in) nothing changes: the same hit-and-run bytes as without it."""
+    space = Space.of(LEDGER, Parameters())
+    n, burn = 6, 6000
+    budget = rejection_budget(space.dim, n, burn, None, n)
+    d = draw(LEDGER, space, n, 8, chains=n, pilot=2000, burn_in=burn, rejection=True)
+    assert d.method == "rejection" and d.burn_in is None and 2000 < d.pilot <= budget
+    assert d.accepted >= n and d.acceptance == d.accepted / d.pilot
+    rng = np.random.default_rng(np.random.SeedSequence(8).spawn(2)[0])
+    box = rng.random((d.pilot, space.dim))
+    ok = LEDGER.satisfied(space.params(box)).all(axis=1)
+    assert ok.sum() == d.accepted  # the chunk that kept the n-th is the last one drawn
+    assert ok[:d.pilot - REJECTION_CHUNK].sum() < n
+    assert np.array_equal(d.unit, box[ok][:n])
+    for b in range(n):
+        one = d.params.calibration(b)
+        assert all(_independent(c, one) for c in LEDGER.constraints), b
+    short = {"pilot": 2000, "chains": n, "burn_in": 3, "thin": 2}
+    assert rejection_budget(space.dim, n, 3, 2, n) < 2000
+    plain = draw(LEDGER, space, n, 8, **short)  # type: ignore[arg-type]
+    carried = draw(LEDGER, space, n, 8, rejection=True, **short)  # type: ignore[arg-type]
+    assert carried.method == plain.method == "hit-and-run"
+    assert (carried.unit.tobytes(), carried.pilot) == (plain.unit.tobytes(), plain.pilot)
+
+
+def test_a_rejection_that_cannot_fill_its_budget_stops_early_and_runs_chains() -> None:
+    """A rejection whose kept share projects ``n`` beyond its budget stops (well before the
+    budget when the projection is clear) and hit-and-run starts from every point it kept:
+    here 400 points asked of the shipped ledger (about 1e-4 of the box supported) with a
+    budget of a few hundred thousand box draws. Drawn in lockstep with other sets
+    (:func:`draw_each`), the same bytes as alone."""
+    space = Space.of(LEDGER, Parameters())
+    options = {"pilot": 2000, "chains": 40, "burn_in": 20, "thin": 2, "rejection": True}
+    budget = rejection_budget(space.dim, 400, 20, 2, 40)
+    assert budget > 2000
+    d = draw(LEDGER, space, 400, 9, **options)  # type: ignore[arg-type]
+    assert d.method == "hit-and-run" and 2000 <= d.pilot <= budget and d.accepted < 400
+    assert d.starts is not None and len(d.starts) >= d.accepted
+    assert LEDGER.satisfied(d.params).all()
+    together = draw_each(LEDGER, space, [list(LEDGER.ids()), []], 400, [9, 10], **options)
+    assert together[0].unit.tobytes() == d.unit.tobytes() and together[0].pilot == d.pilot
+    assert together[1].method == "rejection"
 
 
 def test_held_parameters_are_never_drawn() -> None:

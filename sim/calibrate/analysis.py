@@ -4,8 +4,9 @@ them, and where they sit on a knife edge.
 For a scenario (:class:`~sim.calibrate.setting.Setting`) and a seed:
 
 1. **Distributions.** ``n`` calibrations drawn uniformly from the supported set
-   (:mod:`sim.calibrate.sampler`, one hit-and-run chain each; at least twice the Sobol
-   base, whose two base matrices are among them) are solved (:mod:`sim.calibrate.solving`).
+   (:mod:`sim.calibrate.sampler`: by rejection where the pilot's share kept says it costs
+   less than the chains, else one hit-and-run chain each; independent either way; at least
+   twice the Sobol base, whose two base matrices are among them) are solved (:mod:`sim.calibrate.solving`).
    Each answer is reported over them: the horizon (each calibration's median round, or
    ``collapse`` / ``never`` when hedging does not end within the run with probability 1/2:
    outcomes of their own, never folded into the last round), where the hedge ends, the
@@ -38,7 +39,7 @@ For a scenario (:class:`~sim.calibrate.setting.Setting`) and a seed:
    (standard deviation) shrinks when ``k`` is added to the others,
    ``1 - sd(S) / sd(S_-k)``. The relaxed set ``S_-k`` contains the supported set ``S``, so
    its spread is that of a mixture (:mod:`sim.calibrate.importance`): ``importance_n``
-   draws of ``S_-k`` (one chain each) give the mixture weight (the share that satisfies
+   independent draws of ``S_-k`` (rejection, or one chain each) give the mixture weight (the share that satisfies
    ``k``: a constraint check, no solve), the supported calibrations already solved stand
    for ``S``, and only the draws that violate ``k`` are solved. A constraint that rarely
    binds costs few solves. Every cell has a 95% bootstrap interval, its bias and a verdict.
@@ -326,9 +327,10 @@ def draw_relaxed(ledger: ConstraintLedger, space: Space, cid: str, n: int, seed:
 
 
 def relaxed_options(n: int, sampler: dict[str, int]) -> dict[str, int]:
-    """The sampler's options for ``n`` draws of a relaxed set: one chain a draw (unless
-    ``sampler`` sets ``chains``) and a pilot of at most :data:`RELAXED_PILOT`."""
-    return {"chains": n, **sampler,
+    """The sampler's options for ``n`` draws of a relaxed set: the rejection carried on past
+    the pilot where it costs less than chains (``rejection``), else one chain a draw (unless
+    ``sampler`` sets ``chains``), and a pilot of at most :data:`RELAXED_PILOT`."""
+    return {"chains": n, "rejection": True, **sampler,
             "pilot": min(sampler.get("pilot", RELAXED_PILOT), RELAXED_PILOT)}
 
 
@@ -648,10 +650,11 @@ def analyze(
     say(f"drawing {m} supported calibrations"
         + (f" and {options.importance_n} from each of the {len(ids)} relaxed sets"
            if importing else ""))
-    # one hit-and-run chain per draw: the design's base rows A_j and B_j are independent
+    # independent draws (rejection, or one hit-and-run chain a draw): the design's base rows
+    # A_j and B_j are independent
     with draw_runner(options) as (run, tasks):
         drawn = draw(ledger, space, m, int(seeds[0]), run=run, tasks=tasks,
-                     **{"chains": m, **options.sampler})  # type: ignore[arg-type]
+                     **{"chains": m, "rejection": True, **options.sampler})  # type: ignore[arg-type]
         relaxed = (draw_relaxed_sets(ledger, space, options.importance_n, int(seeds[3]),
                                      dict(options.sampler), run, tasks)
                    if importing else [])  # fmt: skip
@@ -752,7 +755,8 @@ def analyze(
                     # as many steps again
                     with draw_runner(options) as (run, tasks):
                         pools.append(draw(ledger, space, size, int(seeds[3 + step]), run=run,
-                                          tasks=tasks, **{"chains": size, **options.sampler}))  # type: ignore[arg-type]
+                                          tasks=tasks, **{"chains": size, "rejection": True,
+                                                          **options.sampler}))  # type: ignore[arg-type]
                     taken.append(0)
                 # the pools' next rows: A's new rows first (solved), then B's
                 pieces = take_rows(pools, taken, wanted)

@@ -374,6 +374,22 @@ class ConstraintLedger:
             out.setdefault(c.state, {}).update(dict.fromkeys(c.cells))
         return {state: list(cells) for state, cells in out.items()}
 
+    @functools.cached_property
+    def stages(self) -> tuple[tuple[np.ndarray, ConstraintLedger], ...]:
+        """The constraints in two stages for a check that drops a point at its first failed
+        stage (:func:`sim.calibrate.sampler.check_sets`): those that read no stage payoff
+        (parameters only: cheap), then the rest; each stage its columns in :meth:`ids`
+        order and its own ledger (:meth:`subset`). One stage when either part is empty. A
+        point's margins do not depend on the other constraints or points checked with it
+        (:func:`read_payoffs` evaluates each cell alone), so each stage's verdicts are the
+        whole ledger's, column for column."""
+        cheap = np.array([not c.cells for c in self.constraints], dtype=bool)
+        parts = [np.flatnonzero(cheap), np.flatnonzero(~cheap)]
+        if not all(len(p) for p in parts):
+            return ((np.arange(len(self.constraints)), self),)
+        ids = self.ids()
+        return tuple((p, self.subset([ids[k] for k in p])) for p in parts)
+
     def satisfied(self, params: Parameters) -> np.ndarray:
         """``(B, K)`` booleans: which constraints each calibration satisfies."""
         m = self.margins(params)
