@@ -6,7 +6,8 @@ For a scenario (:class:`~sim.calibrate.setting.Setting`) and a seed:
 1. **Distributions.** ``n`` calibrations drawn uniformly from the supported set
    (:mod:`sim.calibrate.sampler`: by rejection where the pilot's share kept says it costs
    less than the chains, else one hit-and-run chain each; independent either way; at least
-   twice the Sobol base, whose two base matrices are among them) are solved (:mod:`sim.calibrate.solving`).
+   twice the Sobol base, whose two base matrices are among them) are solved
+   (:mod:`sim.calibrate.solving`).
    Each answer is reported over them: the horizon (each calibration's median round, or
    ``collapse`` / ``never`` when hedging does not end within the run with probability 1/2:
    outcomes of their own, never folded into the last round), where the hedge ends, the
@@ -39,10 +40,11 @@ For a scenario (:class:`~sim.calibrate.setting.Setting`) and a seed:
    (standard deviation) shrinks when ``k`` is added to the others,
    ``1 - sd(S) / sd(S_-k)``. The relaxed set ``S_-k`` contains the supported set ``S``, so
    its spread is that of a mixture (:mod:`sim.calibrate.importance`): ``importance_n``
-   independent draws of ``S_-k`` (rejection, or one chain each) give the mixture weight (the share that satisfies
-   ``k``: a constraint check, no solve), the supported calibrations already solved stand
-   for ``S``, and only the draws that violate ``k`` are solved. A constraint that rarely
-   binds costs few solves. Every cell has a 95% bootstrap interval, its bias and a verdict.
+   independent draws of ``S_-k`` (rejection, or one chain each) give the mixture weight
+   (the share that satisfies ``k``: a constraint check, no solve), the supported
+   calibrations already solved stand for ``S``, and only the draws that violate ``k`` are
+   solved. A constraint that rarely binds costs few solves. Every cell has a 95% bootstrap
+   interval, its bias and a verdict.
 4. **Knife edges.** The scenario's own calibration is solved with each drawn parameter
    moved up and down by one part in a million (:data:`NUDGE`): a round-valued or categorical
    answer that changes, or a probability that jumps by more than :data:`JUMP` (a thousand
