@@ -43,6 +43,9 @@ than the chains) in process and on 2 worker processes (pool start-up included), 
 PATH (its own CPU and wall time around the call), at ``--draw-burn-in`` steps (default 158)
 and twice that, projected linearly to the default burn-in (a step costs the same throughout).
 
+``--uniformity N [--seed S]``: instead, ``N`` draws by rejection (two seeds) and by
+hit-and-run at the default burn-in, compared parameter by parameter (:func:`uniformity`).
+
 Usage: ``python benchmarks/bench_analyze.py [--n N] [--rounds R] [--repeats K] [--leaders L]
 [--analysis FILE]``, ``python benchmarks/bench_analyze.py --draws [--repeats K]
 [--draw-burn-in S] [--old-tree PATH]``
@@ -159,9 +162,16 @@ def main() -> None:
                     help="the passes' draws for --draws (default 960: the draw call of the "
                          "default analysis of 2026-12-02 05:44)")
     ap.add_argument("--old-tree", help="--draws: also run each call with sim from this tree")
+    ap.add_argument("--uniformity", type=int, metavar="N",
+                    help="instead: N draws by rejection (seeds S and S + 1) and by hit-and-run "
+                         "at the default burn-in (seed S), compared parameter by parameter")
+    ap.add_argument("--seed", type=int, default=0, help="--uniformity's seed S (default 0)")
     args = ap.parse_args()
     if args.draws:
         draw_calls(args)
+        return
+    if args.uniformity:
+        uniformity(args.uniformity, args.seed)
         return
 
     ledger = load_constraints()
@@ -225,6 +235,36 @@ def main() -> None:
     knife = 1 + len(knife_edge_calibrations(setting, space)[1])
     _project(default, space, outside, m, len(ledger.ids()), t_draw, t_relaxed, cpu, rate,
              pool_rate, args, knife)
+
+
+def uniformity(n: int, seed: int) -> None:
+    """``--uniformity``: ``n`` calibrations drawn by rejection with seeds ``seed`` and
+    ``seed + 1`` (exact, independent uniform draws) and by hit-and-run at the default burn-in
+    (one chain a draw, as the analysis drew before wave 13) with ``seed``, each drawn
+    parameter's two samples compared by a two-sample Kolmogorov-Smirnov test (rejection
+    against rejection: what chance gives; rejection against hit-and-run: whether the chains
+    drew the same distribution), and the CPU seconds of each draw."""
+    from scipy import stats
+
+    ledger = load_constraints()
+    setting = load_setting("scenarios/baseline.yaml")
+    space = Space.of(ledger, setting.base, setting.fixed)
+    print(f"load average at the start: {os.getloadavg()[0]:.1f}")
+    got = {}
+    for name, s, options in (("rejection", seed, {"rejection": True}),
+                             ("rejection, next seed", seed + 1, {"rejection": True}),
+                             ("hit-and-run", seed, {})):  # fmt: skip
+        c = time.process_time()
+        got[name] = draw(ledger, space, n, s, chains=n, **options)  # type: ignore[arg-type]
+        print(f"{name} (seed {s}): {got[name].method}, {time.process_time() - c:.1f} CPU s")
+    for other in ("rejection, next seed", "hit-and-run"):
+        p = np.array([stats.ks_2samp(got["rejection"].unit[:, k], got[other].unit[:, k]).pvalue
+                      for k in range(space.dim)])  # fmt: skip
+        print(f"rejection against {other}: {int(np.sum(p < 1e-3))} of {space.dim} parameters "
+              f"differ at p < 0.001 ({0.001 * space.dim:.2f} by chance), {int(np.sum(p < 0.05))} "
+              f"at p < 0.05 ({0.05 * space.dim:.1f} by chance); least p {p.min():.2g} "
+              f"({space.names[int(p.argmin())]})")
+    print(f"load average now {os.getloadavg()[0]:.1f}")
 
 
 #: One draw call of ``--draws`` in a Python whose ``sim`` is another tree: prints its CPU and
