@@ -97,6 +97,60 @@ def test_gathered_sources_are_the_rows_sources() -> None:
         assert not points[r, counts[r]:].any()
 
 
+def test_sources_gathered_into_a_reused_buffer_are_the_rows_sources() -> None:
+    """The gather buffer is reused from call to call and not cleared: after a gather of
+    long sources, a gather of shorter ones (into the same memory, its rows' tails still
+    holding the first call's points) must read back each row's own source, bit for bit,
+    for its count; the first gather's arrays are overwritten (the buffer is reused)."""
+    rng = np.random.default_rng(21)
+    sources = WarmSources()
+    for row in range(6):
+        sources.set(row, rng.normal(size=(30, 5)))
+    first, _ = sources.gather([0, 1, 2, 3, 4, 5], 5)
+    before = first.copy()
+    held = {1: rng.normal(size=(4, 5)), 4: rng.normal(size=(9, 5))}
+    for row, points in held.items():
+        sources.set(row, points)
+    sources.set(0, np.zeros((0, 5)))  # dropped: counts 0
+    points, counts = sources.gather([4, 0, 1], 5)
+    np.testing.assert_array_equal(counts, [9, 0, 4])
+    for r, row in enumerate([4, 0, 1]):
+        if row in held:
+            np.testing.assert_array_equal(points[r, : counts[r]], held[row])
+    assert np.shares_memory(points, first) and not np.array_equal(first, before)
+
+
+def test_a_reused_record_buffer_gives_the_same_limits_and_records() -> None:
+    """``logit_limits`` recording into a :class:`~sim.stochastic.qre.Scratch` buffer (the
+    engine's route: reused each round, not cleared) gives the profiles, lambdas, steps and
+    each game's recorded points of the fresh-buffer route, bit for bit, also on a second
+    call whose buffer holds the first call's points; and a warm trace reading the sources
+    from the record of the call before (as the engine's rows do) too."""
+    rng = np.random.default_rng(22)
+    games = rng.normal(size=(8, 3, 3, 2, 3))
+    later = games + 1e-3 * rng.normal(size=games.shape)
+    size = qre.flat_size((3, 2, 3)) + 1
+    empty = (np.zeros((8, 0, size)), np.zeros(8, dtype=np.int64))
+    scratch = qre.Scratch()
+    fresh = logit_limits(later, 1e-7, warm=empty)
+    logit_limits(games, 1e-7, warm=empty, scratch=scratch)  # leaves its points behind
+    reused = logit_limits(later, 1e-7, warm=empty, scratch=scratch)
+    for a, b in ((fresh, reused),):
+        for name in ("profiles", "lambdas", "steps", "corrections", "recorded"):
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+        assert a.record is not None and b.record is not None and a.recorded is not None
+        for g in range(8):
+            count = min(int(a.recorded[g]), qre.RECORD)
+            np.testing.assert_array_equal(a.record[g, :count], b.record[g, :count])
+    assert reused.record is not None and reused.recorded is not None
+    source = (reused.record.copy(), np.minimum(reused.recorded, qre.RECORD))
+    warm_fresh = logit_limits(games, 1e-7, warm=source)
+    warm_reused = logit_limits(games, 1e-7, warm=source, scratch=scratch)
+    assert warm_fresh.warmed is not None and warm_fresh.warmed.any()
+    for name in ("profiles", "lambdas", "steps", "warmed", "recorded"):
+        np.testing.assert_array_equal(getattr(warm_fresh, name), getattr(warm_reused, name))
+
+
 def test_the_trace_cache_stays_within_its_byte_budget_oldest_first() -> None:
     """Entries of known size (each a limit of 12 floats and a source of 40 points of 13)
     put one after another: what the cache counts never exceeds the budget, it is at least

@@ -78,6 +78,24 @@ def test_answer_batch_reports_the_batch_outcomes(solved: list) -> None:
             np.testing.assert_array_equal(x, y)
 
 
+def test_an_uncertified_batch_solve_gives_the_same_answers(solved: list) -> None:
+    """``certify=False`` (what an analysis chunk solves with) only skips the exact
+    confirmation of traced limits, a path label: the strategies, values and outcomes must
+    be those of the certified solve bit for bit, and the paths the same except
+    ``uncertified`` read as ``traced``."""
+    bare = answer_batch(_calibrations(), rounds=ROUNDS, shocks=SHOCKS, resolution=TINY,
+                        rules=("qre",), myopic=False, robust=False, certify=False)  # fmt: skip
+    a, b = solved[0].solution, bare[0].solution
+    np.testing.assert_array_equal(a.strategy, b.strategy)
+    np.testing.assert_array_equal(a.values, b.values)
+    assert a.path_counts.get("traced", 0) > 0
+    np.testing.assert_array_equal(np.where(a.path == "uncertified", "traced", a.path), b.path)
+    assert "uncertified" not in set(np.asarray(b.path).ravel().tolist())
+    for x, y in zip(solved, bare, strict=True):
+        for p, q in zip(_arrays(x.forward), _arrays(y.forward), strict=True):
+            np.testing.assert_array_equal(p, q)
+
+
 def test_bad_batches_are_refused(solved: list) -> None:
     single = build(rounds=2, resolution=TINY)
     with pytest.raises(HedgesimError, match="batched game"):

@@ -43,14 +43,16 @@ SAME = 1e-6
 
 
 def solve_game(game: ArticleGame, selection: str = "qre", robust: bool = True,
-               traces: TraceCache | None = None) -> Solution:  # fmt: skip
+               traces: TraceCache | None = None, certify: bool = True) -> Solution:  # fmt: skip
     """The engine's Markov-perfect equilibrium of ``game`` under ``selection``
     (``player-optimal`` favours Syria; ``inertia`` falls back to it). ``robust`` asks the
     engine to look for other equilibria in every stage game (``Solution.robust``; it costs
     about two thirds more). ``traces`` shares traced stage games between solves
-    (:func:`sim.stochastic.solve`)."""
+    (:func:`sim.stochastic.solve`). ``certify=False`` skips the exact confirmation of the
+    traced limits, which only labels paths (``uncertified``): the same strategies and
+    values, bit for bit."""
     return solve(game.games, horizon=game.rounds, selection=selection, focal_player=SYRIA,
-                 robust=robust, traces=traces)  # fmt: skip
+                 robust=robust, traces=traces, certify=certify)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -218,9 +220,12 @@ def answer_batch(
     rules: Sequence[str] = RULES,
     myopic: bool = True,
     robust: bool = True,
+    certify: bool = True,
 ) -> list[Answers]:
     """:func:`answer` for many calibrations, each rule solved in one engine call over the
-    batch axis."""
+    batch axis. ``certify=False``: the traced limits are not confirmed in exact arithmetic
+    (:func:`solve_game`), so ``path_counts`` has no ``uncertified`` stage games (they count
+    as ``traced``); every strategy, value and answer is the same."""
     if not rules:
         raise HedgesimError("name at least one selection rule")
     size = len(calibrations)
@@ -232,7 +237,8 @@ def answer_batch(
     # and every round of the myopic game are the same stage games (no continuation)
     traces = TraceCache()
     solved: dict[str, Solution] = {
-        rule: solve_game(game, rule, robust=False, traces=traces) for rule in rules
+        rule: solve_game(game, rule, robust=False, traces=traces, certify=certify)
+        for rule in rules
     }
     first = solved[rules[0]]
     # the mass play puts on stage games whose selected equilibrium lies on a continuum
@@ -249,11 +255,14 @@ def answer_batch(
     if myopic:
         flat = build(batch.replace(discount=np.zeros(size)), rounds=rounds, shocks=shocks,
                      resolution=resolution)  # fmt: skip
-        short = solve_game(flat, rules[0], robust=False, traces=traces)
-    # every calibration's outcomes under each rule, each round's law built once for the
-    # batch (the myopic game moves the state by the same law)
-    found = {rule: outcomes_batch(game, sol.strategy) for rule, sol in solved.items()}
-    flat_found = None if short is None else outcomes_batch(game, short.strategy)
+        short = solve_game(flat, rules[0], robust=False, traces=traces, certify=certify)
+    # every calibration's outcomes under each rule, with each round's batch law the solve
+    # built (the myopic game moves the state by the same law)
+    laws = [g.transitions for g in first.rounds]
+    found = {rule: outcomes_batch(game, sol.strategy, laws)  # type: ignore[arg-type]
+             for rule, sol in solved.items()}  # fmt: skip
+    flat_found = (None if short is None
+                  else outcomes_batch(game, short.strategy, laws))  # type: ignore[arg-type]
     out = []
     for b, params in enumerate(calibrations):
         single = build(params, rounds=rounds, shocks=shocks, resolution=resolution)

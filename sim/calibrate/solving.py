@@ -2,7 +2,9 @@
 
 :func:`solve_calibrations` splits a batch of (monthly) calibrations into chunks of
 ``chunk_size``, solves each chunk with one :func:`sim.article.answers.answer_batch` call (the
-engine's batch axis; the default rule only, no robustness search, no myopic path) on the
+engine's batch axis; the default rule only, no robustness search, no myopic path, and no
+exact confirmation of the traced limits: it only labels a stage game's path
+``uncertified``, which no answer here reads) on the
 executor of :func:`sim.sweep.executors.open_executor` (in process, local processes, Dask),
 and returns every calibration's :class:`Answer` arrays in order.
 
@@ -92,7 +94,7 @@ def solve_chunk(setting: Setting, values: FloatArray) -> Answer:
     cals = [params.calibration(b) for b in range(values.shape[0])]
     found = answer_batch(cals, rounds=setting.rounds, shocks=setting.shocks,
                          resolution=setting.resolution, rules=("qre",), myopic=False,
-                         robust=False)  # fmt: skip
+                         robust=False, certify=False)  # fmt: skip
     return Answer(
         horizon_at=np.stack([a.forward.horizon.at for a in found]),
         horizon_collapse=np.array([a.forward.horizon.collapse for a in found]),

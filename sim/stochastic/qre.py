@@ -581,12 +581,43 @@ def point_buffer(count: int, rows: int, width: int) -> FloatArray:
     return np.frombuffer(buf, dtype=np.float64).reshape(count, rows, width)
 
 
+class Scratch:
+    """Point buffers reused from one call to the next: the tracer's record of accepted
+    points and the warm sources gathered for the kernel, one buffer per ``slot``, kept by
+    the caller across the rounds of a solve (:class:`sim.stochastic.stage.WarmSources`
+    holds one).
+
+    A fresh :func:`point_buffer` each round faults in every 4 KiB page a game's points are
+    written to (a map's pages are zero-filled by the kernel on first touch); a reused one
+    has its pages resident already. Measured on an analysis chunk (16 supported
+    calibrations of the baseline, 24 rounds, ``benchmarks/bench_solve_split.py``): 3,680
+    minor page faults a calibration, all of them in these two buffers, 33 ms of system
+    time of a 617 ms solve (load average 1.8). A reused buffer is not cleared: only the
+    points written into it are read back (each game's first ``recorded`` / ``counts``
+    rows), so the rest of a row holds whatever an earlier round left there."""
+
+    def __init__(self) -> None:
+        self._buffers: dict[str, FloatArray] = {}
+
+    def points(self, slot: str, count: int, rows: int, width: int) -> FloatArray:
+        """``(count, rows, width)`` float64, C-contiguous, in ``slot``'s buffer (grown by
+        a quarter beyond the need when too small, so rounds of slightly more games do not
+        allocate again); its contents are unspecified."""
+        need = count * rows * width
+        flat = self._buffers.get(slot)
+        if flat is None or flat.size < need:
+            flat = point_buffer(1, need + need // 4, 1).reshape(-1)
+            self._buffers[slot] = flat
+        return flat[:need].reshape(count, rows, width)
+
+
 class LogitTracer:
     """Trace the principal logit branch of a batch of normalised games of one shape; the
     steps run compiled (:mod:`sim.stochastic.logit_kernel`), one game after another, so a
     game's trace never depends on the others of the batch."""
 
-    def __init__(self, games: FloatArray, chord: bool = True, record: int = 0) -> None:
+    def __init__(self, games: FloatArray, chord: bool = True, record: int = 0,
+                 scratch: Scratch | None = None) -> None:  # fmt: skip
         self.chord = chord
         self.shape = tuple(int(m) for m in games.shape[2:])
         count, n = games.shape[0], games.shape[1]
@@ -602,8 +633,10 @@ class LogitTracer:
         if count:
             _kernel().start(self.games, self.decode, self.offsets, self.sizes, z, tangent)
         self.origin = (z.copy(), tangent.copy())
-        #: Each game's accepted points (up to ``record``) and how many it had.
-        self.record = point_buffer(count, record, lay.size + 1)
+        #: Each game's accepted points (up to ``record``) and how many it had (in
+        #: ``scratch``'s buffer when given: only a game's first ``recorded`` rows are its).
+        self.record = (point_buffer(count, record, lay.size + 1) if scratch is None
+                       else scratch.points("record", count, record, lay.size + 1))  # fmt: skip
         self.recorded = np.zeros(count, dtype=np.int64)
         self.state = TraceState(
             z=z,
@@ -1002,7 +1035,8 @@ class Limits:
 def logit_limits(games: FloatArray, tol: float | FloatArray,
                  normalised: tuple[FloatArray, FloatArray] | None = None,
                  chord: bool = True,
-                 warm: tuple[FloatArray, IntArray] | None = None) -> Limits:  # fmt: skip
+                 warm: tuple[FloatArray, IntArray] | None = None,
+                 scratch: Scratch | None = None) -> Limits:  # fmt: skip
     """Trace each game's principal branch and polish its limit (see the module docstring).
 
     ``games`` ``(N, n, *m)``; ``tol`` the regret bound relative to each game's spread
@@ -1017,7 +1051,9 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     accepted points of a nearby game's trace (0 of them: none, the game is traced cold);
     the chord trace first follows it (:meth:`LogitTracer.warm`), cold where it fails.
     With ``warm`` (even of ``K = 0``), each chord trace's accepted points are returned
-    (``Limits.record``, up to :data:`RECORD`).
+    (``Limits.record``, up to :data:`RECORD`); with ``scratch`` too, that record is in
+    ``scratch``'s reused buffer (:class:`Scratch`: valid until the next call with it, and
+    only each game's first ``recorded`` points are its own).
     """
     shape = tuple(int(m) for m in games.shape[2:])
     count = games.shape[0]
@@ -1039,7 +1075,7 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
         return Limits(out, verified, lambdas, steps, corrections, jacobians,
                       np.zeros((count, keep, flat_size(shape) + 1)), recorded,
                       warmed, exact)  # fmt: skip
-    tracer = LogitTracer(norm[todo], chord, keep)
+    tracer = LogitTracer(norm[todo], chord, keep, scratch if todo.size == count else None)
     if warm is not None and chord:
         # Not indexed when every game is traced: a copy would make the whole gathered
         # buffer resident (:func:`point_buffer`).

@@ -262,6 +262,9 @@ class WarmSources:
     #: rounds, and hashing every row's 26 kB again each round cost about 0.1 s of a
     #: benchmark round of 0.9 s.
     digests: dict[int, bytes] = field(default_factory=dict)
+    #: The buffers the sources are gathered into and the tracer records in, reused from
+    #: round to round (:class:`sim.stochastic.qre.Scratch`).
+    scratch: qre.Scratch = field(default_factory=qre.Scratch)
 
     def key(self, row: int) -> bytes:
         """What identifies the source in a trace's sharing key (empty: none)."""
@@ -270,12 +273,14 @@ class WarmSources:
     def gather(self, rows: list[int], width: int) -> tuple[FloatArray, npt.NDArray[np.int64]]:
         """The sources of ``rows`` as the tracer takes them: points ``(len(rows), K, width)``
         (``K`` the most any holds; each row's first ``counts[r]`` are its source, the rest
-        zeros) and ``counts`` (0: no source). In a :func:`sim.stochastic.qre.point_buffer`,
-        so only the pages the sources fill become resident (a ``numpy.empty`` of 4,000 rows
-        of up to 256 points is about 106 MB of huge pages, all touched and zeroed)."""
+        unspecified: the kernel reads no further) and ``counts`` (0: no source). In
+        :attr:`scratch`'s buffer, valid until the next call: a
+        :func:`sim.stochastic.qre.point_buffer` reused, so only the pages the sources fill
+        become resident (a ``numpy.empty`` of 4,000 rows of up to 256 points is about 106 MB
+        of huge pages, all touched and zeroed), and only once a solve."""
         src = [self.points.get(row) for row in rows]
         counts = np.array([0 if p is None else p.shape[0] for p in src], dtype=np.int64)
-        points = qre.point_buffer(len(rows), int(counts.max(initial=0)), width)
+        points = self.scratch.points("gather", len(rows), int(counts.max(initial=0)), width)
         for r, p in enumerate(src):
             if p is not None:
                 points[r, : p.shape[0]] = p
@@ -444,7 +449,8 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
         given = None
         if warm:
             given = sources.gather([owner[r] for r in todo], size + 1)  # type: ignore[union-attr]
-        limits = qre.logit_limits(games[idx], relative, (norm[sub], spread[sub]), warm=given)
+        limits = qre.logit_limits(games[idx], relative, (norm[sub], spread[sub]), warm=given,
+                                  scratch=sources.scratch if warm else None)  # type: ignore[union-attr]
         padded = qre.to_padded(limits.profiles, shape)
         good = limits.verified & (batch_regrets(games[idx], padded) <= bound[idx])
         method = np.where(good, PATHS.index("traced"), PATHS.index("fallback")).astype(np.int8)
