@@ -251,3 +251,18 @@ def test_the_cache_by_digest_is_the_cache_by_key() -> None:
     assert cache.digest(keys[0]) != cache.digest(keys[1])
     other = rng.bytes(64)
     assert cache.get(other) is None and cache.find(cache.digest(other)) is None
+
+
+def test_a_key_in_parts_has_the_digest_of_the_joined_key() -> None:
+    """``_qre`` hashes a game's key as its normalised payoffs (an array, read in place)
+    then its warm source's digest: the digest must be that of the joined bytes, so the
+    entries found and stored are those of the key ``payoffs.tobytes() + source`` (and a
+    different source or payoff gives a different digest)."""
+    rng = np.random.default_rng(14)
+    payoffs = rng.random((4, 3, 3, 3, 3))
+    source = rng.bytes(32)
+    joined = TraceCache.digest(payoffs[2].tobytes() + source)
+    assert TraceCache.digest(payoffs[2], source) == joined
+    assert TraceCache.digest(payoffs[2]) == TraceCache.digest(payoffs[2].tobytes())
+    assert TraceCache.digest(payoffs[2], rng.bytes(32)) != joined
+    assert TraceCache.digest(payoffs[1], source) != joined

@@ -68,3 +68,32 @@ def test_the_support_system_is_the_residual_and_its_derivative(shape: tuple[int,
         np.testing.assert_allclose(jac[:, :, c], slope, atol=1e-9)
     # the rows differ in kind, so a Jacobian of one kind everywhere could not pass
     assert np.any(jac == 1.0) and np.any((jac != 0.0) & (jac != 1.0))
+
+
+@pytest.mark.parametrize("shape", [(3, 3, 3, 3), (2, 3, 4), (3, 2, 3, 2, 2), (3, 2)])
+def test_payoffs_without_derivatives_are_the_same_floats(shape: tuple[int, ...]) -> None:
+    """``values(..., derivatives=False)`` (the regret check's route) runs only the
+    contractions ``U`` is read from: ``U`` must be bit for bit the full plan's (the same
+    steps on the same buffers), and both must be the expected payoffs written out from
+    their definition (to rounding), on fewer contractions where there are more than three
+    players."""
+    rng = np.random.default_rng(13)
+    count = 9
+    lay = qre._Layout(shape)
+    games = rng.normal(size=(count, len(shape), *shape))
+    x = np.concatenate([rng.dirichlet(np.ones(m), size=count) for m in shape], axis=1)
+    ev = qre._Evaluator(shape)
+    full, pairs = ev.values(games, lay.split(x))
+    bare, some = ev.values(games, lay.split(x), derivatives=False)
+    np.testing.assert_array_equal(bare, full)
+    assert set(some) <= set(pairs)
+    # U_ij - U_ir from the definition's residual (every action in the support)
+    support = np.ones(x.shape, dtype=bool)
+    ref = [np.full(count, lay.offsets[i]) for i in range(len(shape))]
+    want = _definition(games, x, support, ref, shape)
+    for i in range(len(shape)):
+        b = lay.block(i)
+        got = bare[:, b] - bare[:, lay.offsets[i]][:, None]
+        np.testing.assert_allclose(got[:, 1:], want[:, b][:, 1:], atol=1e-12)
+    if len(shape) > 3:
+        assert len(qre._u_plan(shape)) < len(ev.steps)

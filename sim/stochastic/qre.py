@@ -463,6 +463,26 @@ def _plan(shape: tuple[int, ...]) -> tuple[list[_Contraction], dict[tuple[int, i
     return steps, pairs, buffers
 
 
+def _u_pair(i: int) -> tuple[int, int]:
+    """The pair derivative player ``i``'s expected payoffs ``U_i`` are read from."""
+    return (i, 1 if i == 0 else 0)
+
+
+@functools.cache
+def _u_plan(shape: tuple[int, ...]) -> tuple[_Contraction, ...]:
+    """The steps of :func:`_plan` that the pairs ``U`` is read from need (in their order):
+    for 4 players of 3 actions 8 of its 20 contractions. Each is the same step on the same
+    buffer, so ``U`` is the same floats as through the whole plan."""
+    steps, pairs, _ = _plan(shape)
+    need = {pairs[_u_pair(i)] for i in range(len(shape))} if len(shape) >= 2 else set()
+    kept = []
+    for st in reversed(steps):
+        if st.target in need:
+            kept.append(st)
+            need.add(st.source)
+    return tuple(reversed(kept))
+
+
 class _Evaluator:
     """Expected payoffs and their derivatives for a batch of games of one shape."""
 
@@ -470,10 +490,12 @@ class _Evaluator:
         self.layout = _Layout(shape)
         self.steps, self.pairs, self.buffers = _plan(shape)
 
-    def values(self, games: FloatArray, sigma: list[FloatArray]
+    def values(self, games: FloatArray, sigma: list[FloatArray], derivatives: bool = True
                ) -> tuple[FloatArray, dict[tuple[int, int], FloatArray]]:  # fmt: skip
         """``U`` ``(N, M)`` and ``D[(i, k)]`` ``(N, m_i, m_k)``: player ``i``'s expected
-        payoff of its action ``j`` when ``k`` plays ``l`` and the rest play ``sigma``."""
+        payoff of its action ``j`` when ``k`` plays ``l`` and the rest play ``sigma``.
+        ``derivatives=False``: only the contractions ``U`` is read from
+        (:func:`_u_plan`; the same ``U``, bit for bit) and only those pairs returned."""
         lay = self.layout
         n = lay.n
         count = games.shape[0]
@@ -484,7 +506,9 @@ class _Evaluator:
             return u, pairs
         buf: list[FloatArray] = [games[:, i].reshape(count, -1) for i in range(n)]
         buf += [games[:, 0, :0]] * (self.buffers - n)
-        for st in self.steps:
+        wanted = self.pairs if derivatives else {
+            _u_pair(i): self.pairs[_u_pair(i)] for i in range(n)}  # fmt: skip
+        for st in self.steps if derivatives else _u_plan(lay.shape):
             src = buf[st.source]
             if st.after == 1:
                 out = np.matmul(src.reshape(count, st.before, st.size),
@@ -493,11 +517,11 @@ class _Evaluator:
                 out = np.einsum("zakb,zk->zab", src.reshape(count, st.before, st.size, st.after),
                                 sigma[st.player])  # fmt: skip
             buf[st.target] = out.reshape(count, -1)
-        for (i, k), b in self.pairs.items():
+        for (i, k), b in wanted.items():
             d = buf[b].reshape(count, lay.shape[min(i, k)], lay.shape[max(i, k)])
             pairs[(i, k)] = d if i < k else np.swapaxes(d, 1, 2)
         for i in range(n):
-            k = 1 if i == 0 else 0
+            k = _u_pair(i)[1]
             u[:, lay.block(i)] = np.einsum("zjl,zl->zj", pairs[(i, k)], sigma[k])
         return u, pairs
 
@@ -989,7 +1013,7 @@ def continuum(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]) -> np
 def regrets(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]) -> FloatArray:
     """Largest regret of each game at each profile ``flat`` ``(N, M)``."""
     ev = _Evaluator(shape)
-    u, _ = ev.values(games, ev.layout.split(flat))
+    u, _ = ev.values(games, ev.layout.split(flat), derivatives=False)
     return ev.regret(u, flat)
 
 

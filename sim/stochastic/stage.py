@@ -188,10 +188,15 @@ class TraceCache:
     entry_bytes: int = 0
 
     @staticmethod
-    def digest(key: bytes) -> bytes:
+    def digest(key: bytes | FloatArray, *more: bytes) -> bytes:
         """What the cache holds of ``key`` (:meth:`find` and :meth:`store` take it, so a
-        caller that looks a key up and then stores it hashes it once)."""
-        return hashlib.blake2b(key, digest_size=32).digest()
+        caller that looks a key up and then stores it hashes it once). A key in parts
+        (``key`` then ``more``; an array part as its C-order bytes, read in place) has the
+        digest of their concatenation, without building it."""
+        h = hashlib.blake2b(memoryview(key), digest_size=32)  # type: ignore[arg-type]
+        for part in more:
+            h.update(part)
+        return h.digest()
 
     @staticmethod
     def _size(digest: bytes, entry: tuple[FloatArray, FloatArray | None, bool]) -> int:
@@ -422,16 +427,18 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
     warm = sources is not None and rows is not None
     owner = [int(rows[k]) for k in left] if warm else []  # type: ignore[index]
     norm, spread = qre.normalise(games[left])
-    keys = [norm[r].tobytes() + (sources.key(owner[r]) if warm else b"")  # type: ignore[union-attr]
-            for r in range(left.size)]  # fmt: skip
+    # Each game's key, its normalised payoffs' bytes then its warm source's digest, hashed
+    # once (read in place, not joined) and compared by that digest, in the cache and
+    # within the batch alike (two digests of distinct keys agree with probability 2^-256).
+    digests = [cache.digest(norm[r], sources.key(owner[r]) if warm else b"")  # type: ignore[union-attr]
+               for r in range(left.size)]  # fmt: skip
     # The source each game's trace leaves (None: keep its own), applied after every key
     # was read.
     leaves: dict[int, FloatArray | None] = {}
     first: dict[bytes, int] = {}
     todo = []
-    digests = [cache.digest(key) for key in keys]  # each key hashed once, looked up, stored
-    for r, key in enumerate(keys):
-        hit = cache.find(digests[r])
+    for r, key in enumerate(digests):
+        hit = cache.find(key)
         if hit is not None:
             flat[left[r]] = hit[0]
             leaves[r] = hit[1]
@@ -459,18 +466,19 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
             bad = ~_certified(games[idx[ok]], padded[ok])
             method[ok[bad]] = PATHS.index("uncertified")
         assert limits.exact is not None
-        for r, k in enumerate(idx.tolist()):
-            profile = limits.profiles[r]
-            if not good[r]:
-                profile = _fallback(games[k], shape)
-            flat[k] = profile
-            path[k] = method[r]
-            resolved[k] = bool(good[r] and limits.exact[r])
+        flat[idx] = limits.profiles
+        path[idx] = method
+        resolved[idx] = good & limits.exact
+        for r in np.flatnonzero(~good).tolist():
+            flat[idx[r]] = _fallback(games[idx[r]], shape)
+        exact_of = resolved[idx].tolist()
+        for r, ok_r in enumerate(good.tolist()):
             if warm:
                 leaves[todo[r]] = _leaves(limits, r)
-            if good[r]:
-                cache.store(digests[todo[r]], profile, leaves.get(todo[r]), bool(resolved[k]))
-        for r, key in enumerate(keys):
+            if ok_r:
+                cache.store(digests[todo[r]], limits.profiles[r], leaves.get(todo[r]),
+                            exact_of[r])  # fmt: skip
+        for r, key in enumerate(digests):
             if key in first and first[key] != r:
                 flat[left[r]] = flat[left[first[key]]]
                 resolved[left[r]] = resolved[left[first[key]]]
