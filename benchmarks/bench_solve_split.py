@@ -20,6 +20,10 @@ the load average:
 - ``outcomes``: the answers' forward propagation (``answers.outcomes_batch``);
 - ``total``: ``solve_chunk``.
 
+Beside each part's CPU time: its minor page faults and its system CPU time (both from
+``resource.getrusage``, a calibration's share, medians), where fresh memory goes (a page
+touched for the first time is faulted in and zeroed by the kernel, in system time).
+
 It wraps only functions an older tree has too, so the same file times another tree:
 ``PYTHONPATH=OLD python benchmarks/bench_solve_split.py`` (from this tree's root), to be
 alternated with this tree's runs. ``--dump FILE`` writes the chunk's strategies, values,
@@ -36,6 +40,7 @@ import argparse
 import collections
 import os
 import pickle
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -54,15 +59,24 @@ PARTS = {
 }
 
 
+def _usage() -> tuple[float, int, float]:
+    """CPU seconds, minor page faults and system CPU seconds of this process so far."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return time.process_time(), ru.ru_minflt, ru.ru_stime
+
+
 def _wrap(owner: Any, name: str, label: str, spent: collections.Counter[str]) -> None:
     fn = getattr(owner, name)
 
     def timed(*a: Any, **k: Any) -> Any:
-        t = time.process_time()
+        t, f, s = _usage()
         try:
             return fn(*a, **k)
         finally:
-            spent[label] += time.process_time() - t
+            t1, f1, s1 = _usage()
+            spent[label] += t1 - t
+            spent[label + " faults"] += f1 - f
+            spent[label + " sys"] += s1 - s
 
     setattr(owner, name, timed)
 
@@ -114,15 +128,21 @@ def run(n: int, repeats: int, dump: str | None) -> None:
     for _ in range(repeats):
         spent.clear()
         solved.clear()
-        t = time.process_time()
+        t, f, s = _usage()
         answer = solve_chunk(setting, values)
-        parts["total"].append(time.process_time() - t)
-        for k in [*PARTS, "gather"]:
-            parts[k].append(spent[k])
-    print(f"solve_chunk, {n} supported calibrations, {setting.rounds} rounds: CPU ms a "
-          f"calibration (medians of {repeats}); load average {os.getloadavg()[0]:.2f}")
-    for k, v in sorted(parts.items(), key=lambda kv: -statistics.median(kv[1])):
-        print(f"  {k:14s} {1000 * statistics.median(v) / n:7.1f}")
+        t1, f1, s1 = _usage()
+        spent["total"], spent["total faults"], spent["total sys"] = t1 - t, f1 - f, s1 - s
+        for k in ["total", *PARTS, "gather"]:
+            for what in ("", " faults", " sys"):
+                parts[k + what].append(spent[k + what])
+    print(f"solve_chunk, {n} supported calibrations, {setting.rounds} rounds: CPU ms, minor "
+          f"page faults and system CPU ms a calibration (medians of {repeats}); load average "
+          f"{os.getloadavg()[0]:.2f}")
+    names = ["total", *PARTS, "gather"]
+    for k in sorted(names, key=lambda k: -statistics.median(parts[k])):
+        print(f"  {k:14s} {1000 * statistics.median(parts[k]) / n:7.1f} "
+              f"{statistics.median(parts[k + ' faults']) / n:7.0f} "
+              f"{1000 * statistics.median(parts[k + ' sys']) / n:6.1f}")
     if dump and answer is not None:
         sol = solved[0]
         with open(dump, "wb") as fh:
