@@ -18,10 +18,13 @@ The draws that satisfy ``k`` are not solved: ``S``'s sample stands for them.
 
 **Why resampling the draws is valid.** The bootstrap (Efron and Tibshirani, *An
 Introduction to the Bootstrap*, 1993, ch. 6 and, for two independent samples, sec. 8.3)
-needs each sample to be independent draws of its distribution. Both are: the supported
-draws are one hit-and-run chain each (``chains`` = the draws asked for, in
-:func:`sim.calibrate.analysis.analyze` and each of its third stage's draws; point ``i`` is
-chain ``i``'s first point after the burn-in), and so are the relaxed draws
+needs each sample to be independent draws of its distribution. Both are: on the shipped
+ledger both are rejection draws (since wave 13 the analysis carries the rejection on past its
+pilot where that costs less than chains, :func:`sim.calibrate.sampler.rejection_budget`),
+independent outright; otherwise the supported draws are one hit-and-run chain each
+(``chains`` = the draws asked for, in :func:`sim.calibrate.analysis.analyze` and each of
+its third stage's draws; point ``i`` is chain ``i``'s first point after the burn-in), and
+so are the relaxed draws
 (:func:`sim.calibrate.analysis.draw_relaxed_sets` asks for one chain per draw, and
 :func:`sim.calibrate.sampler.draw_each` draws each set as :func:`~sim.calibrate.sampler.draw`
 does, from its own seed: chains share only their starting points, from the rejection
