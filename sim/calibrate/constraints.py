@@ -390,6 +390,15 @@ class ConstraintLedger:
         ids = self.ids()
         return tuple((p, self.subset([ids[k] for k in p])) for p in parts)
 
+    @functools.cached_property
+    def parameters_read(self) -> frozenset[str] | None:
+        """Every parameter the constraints read when none reads a stage payoff (a check of
+        them needs no other: :meth:`sim.calibrate.sampler.Space.params`); ``None`` when one
+        does (payoffs read many)."""
+        if any(c.cells for c in self.constraints):
+            return None
+        return frozenset().union(*(c.parameters for c in self.constraints))
+
     def satisfied(self, params: Parameters) -> np.ndarray:
         """``(B, K)`` booleans: which constraints each calibration satisfies."""
         m = self.margins(params)

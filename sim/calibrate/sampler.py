@@ -92,7 +92,7 @@ SPECULATE = 8
 CASCADE = 4096
 #: Box draws a rejection carried on past its pilot draws a round (:func:`_pilot_steps`): a
 #: constant, so a set's draws do not depend on how many sets are drawn beside it.
-REJECTION_CHUNK = 5000
+REJECTION_CHUNK = 10_000
 #: A rejection (``rejection=True``) may spend this many box draws for each chain-step of the
 #: hit-and-run it replaces: half the measured ratio of a chain-step's CPU to a box draw's
 #: checked in stages (docs/calibration.md), so a rejection that runs out of its budget and
@@ -123,14 +123,29 @@ class Space:
     def dim(self) -> int:
         return len(self.names)
 
-    def params(self, unit: FloatArray) -> Parameters:
-        """The batch of calibrations at unit-cube coordinates ``(B, D)``."""
+    def params(self, unit: FloatArray, read: frozenset[str] | None = None) -> Parameters:
+        """The batch of calibrations at unit-cube coordinates ``(B, D)``. With ``read``, only
+        those parameters are columns (each as the whole batch's, to the bit), every other at
+        ``base``'s value: for a check that reads no other (:func:`check_sets`'s first stage
+        reads 25 of 69 on the shipped ledger)."""
+        if read is not None:
+            unit = np.asarray(unit)
+            values: dict[str, Any] = dict(self._base)
+            for k, name in enumerate(self.names):
+                if name in read:
+                    values[name] = self.lower[k] + unit[:, k] * (self.upper[k] - self.lower[k])
+            values.update({k: np.full(len(unit), v) for k, v in self._fixed.items() if k in read})
+            return Parameters(**values)
         x = self.lower + np.asarray(unit) * (self.upper - self.lower)
         columns = np.ascontiguousarray(x.T)  # each parameter's values contiguous, one copy
         changes = dict(zip(self.names, columns, strict=True))
         size = x.shape[0]
         fixed = {k: np.full(size, v) for k, v in self._fixed.items()}
         return Parameters(**fixed, **changes)
+
+    @functools.cached_property
+    def _base(self) -> dict[str, float]:
+        return {k: float(v) for k, v in self.base.as_dict().items()}
 
     @functools.cached_property
     def _fixed(self) -> dict[str, float]:
@@ -215,7 +230,8 @@ def check_sets(ledger: ConstraintLedger, space: Space, unit: FloatArray, keep: n
         for columns, part in stages:
             if not at.size:
                 break
-            held = part.satisfied(space.params(unit[at]))
+            held = part.satisfied(space.params(unit[at], part.parameters_read))
+            held = np.broadcast_to(held, (len(at), held.shape[1]))  # a constant constraint
             good = (held | ~keep[row_set[at]][:, columns]).all(axis=1)
             ok[at[~good]] = False
             at = at[good]
