@@ -25,8 +25,8 @@ budget of box draws (:func:`rejection_budget`: :data:`BOX_DRAWS_PER_STEP` for ea
 chains would take), and hit-and-run runs only when that budget would not do: rejection's
 draws are exact and independent, and a box draw checked in the ledger's stages
 (:func:`check_sets`: the constraints on parameters alone first, which 1.3% of the shipped
-ledger's box passes, then the payoffs for those) costs about 1.5 microseconds of CPU
-against about 40 for a chain's step (docs/calibration.md, wave 13).
+ledger's box passes, then the payoffs for those) costs under a microsecond of CPU against
+about 18 to 40 for a chain's step (docs/calibration.md, wave 13).
 
 Each sampler's steps yield the points they need checked (a generator): :func:`draw` checks
 them against its ledger, :func:`draw_each` runs the samplers of several subsets of one ledger
@@ -94,9 +94,10 @@ CASCADE = 4096
 #: constant, so a set's draws do not depend on how many sets are drawn beside it.
 REJECTION_CHUNK = 10_000
 #: A rejection (``rejection=True``) may spend this many box draws for each chain-step of the
-#: hit-and-run it replaces: half the measured ratio of a chain-step's CPU to a box draw's
-#: checked in stages (docs/calibration.md), so a rejection that runs out of its budget and
-#: falls back to hit-and-run costs at most about half again the hit-and-run alone.
+#: hit-and-run it replaces: a third of the measured ratio of a chain-step's CPU to a box
+#: draw's checked in stages (about 24: 18 and 0.75 microseconds, docs/calibration.md), so a
+#: rejection that runs out of its budget and falls back to hit-and-run costs at most about a
+#: third more than the hit-and-run alone.
 BOX_DRAWS_PER_STEP = 8
 
 
