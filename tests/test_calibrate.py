@@ -189,6 +189,9 @@ def test_sets_drawn_in_lockstep_are_each_sets_own_draws() -> None:
         assert together[k].unit.tobytes() == alone.unit.tobytes(), k
         assert (together[k].method, together[k].acceptance) == (alone.method, alone.acceptance)
     assert [d.method for d in together] == ["hit-and-run"] * 3 + ["rejection"]
+    carried = draw_each(LEDGER, space, keep[:2], 2, [30, 31], pilot=2000, burn_in=6000,
+                        rejection=True)  # fmt: skip
+    assert [d.method for d in carried] == ["rejection"] * 2  # the analysis's relaxed sets
     sampler = {"chains": 8, "burn_in": 10, "thin": 3}
     sets = draw_relaxed_sets(LEDGER, space, 4, 20, sampler)
     for k in (0, len(ids) - 1):
@@ -395,15 +398,20 @@ def test_the_draws_are_the_same_bytes_on_every_executor(executor: str, workers: 
     chains = CHAIN_BLOCK + 9
     here = draw(LEDGER, space, chains, 4, chains=chains, **SPREAD)  # type: ignore[arg-type]
     relaxed_here = draw_relaxed_sets(LEDGER, space, 3, 20, SPREAD)
+    # a burn-in long enough for the relaxed sets' rejection to carry on (the analysis's way)
+    carried = {"pilot": 2000, "burn_in": 6000}
+    carried_here = draw_relaxed_sets(LEDGER, space, 2, 30, carried)
     with draw_runner(AnalysisOptions(executor=executor, workers=workers)) as (run, tasks):
         assert tasks == workers
         there = draw(LEDGER, space, chains, 4, chains=chains, run=run, tasks=tasks,
                      **SPREAD)  # type: ignore[arg-type]
         relaxed_there = draw_relaxed_sets(LEDGER, space, 3, 20, SPREAD, run, tasks)
+        carried_there = draw_relaxed_sets(LEDGER, space, 2, 30, carried, run, tasks)
     assert there.unit.tobytes() == here.unit.tobytes()
     assert len(relaxed_there) == len(relaxed_here) == len(LEDGER.constraints)
-    assert all(a.tobytes() == b.tobytes() for a, b in zip(relaxed_here, relaxed_there,
-                                                           strict=True))  # fmt: skip
+    for a, b in (*zip(relaxed_here, relaxed_there, strict=True),
+                 *zip(carried_here, carried_there, strict=True)):  # fmt: skip
+        assert a.tobytes() == b.tobytes()
 
 
 def _mixing_draws(unit: np.ndarray, starts: np.ndarray, chains: int) -> Draws:
