@@ -30,7 +30,13 @@ from sim.calibrate.analysis import (
 from sim.calibrate.constraints import load_constraints
 from sim.calibrate.sampler import Space, draw
 from sim.calibrate.setting import ANALYSIS_RESOLUTION, Setting
-from sim.calibrate.solving import Answer, solve_calibrations
+from sim.calibrate.solving import (
+    TAIL_CHUNKS,
+    TAIL_SPLIT,
+    Answer,
+    chunk_bounds,
+    solve_calibrations,
+)
 from sim.results.supported import SupportedAnalysis
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,6 +93,32 @@ def test_chunks_give_the_same_bytes_on_every_executor_and_resume(tmp_path: Path)
         first.horizon_at.sum(1) + first.horizon_collapse + first.horizon_never, 1.0)
     longer = dataclasses.replace(SETTING, rounds=3)
     assert solve_calibrations(longer, cals, chunk_size=2).horizon_at.shape == (3, 3)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 4, 5, 8, 32])
+@pytest.mark.parametrize("rows", [0, 1, 7, 31, 32, 33, 63, 64, 65, 100, 1000])
+def test_chunks_cover_the_batch_in_order_with_a_finer_tail(rows: int, chunk_size: int) -> None:
+    """The chunks are consecutive and cover ``[0, rows)`` once; none exceeds ``chunk_size``;
+    whole chunks first, then at least ``min(rows, TAIL_CHUNKS * chunk_size)`` rows (fewer
+    than one whole chunk more) in chunks of at most ``ceil(chunk_size / TAIL_SPLIT)``,
+    unless ``chunk_size`` is below ``TAIL_SPLIT``."""
+    bounds = chunk_bounds(rows, chunk_size)
+    starts = [a for a, _ in bounds]
+    stops = [b for _, b in bounds]
+    assert starts == [0, *stops[:-1]][:len(starts)] and (stops[-1] if bounds else 0) == rows
+    assert all(0 < b - a <= chunk_size for a, b in bounds)
+    small = -(-chunk_size // TAIL_SPLIT)
+    if chunk_size < TAIL_SPLIT:
+        assert all(b - a == chunk_size for a, b in bounds[:-1])
+        return
+    whole = [b - a == chunk_size for a, b in bounds]
+    head = whole.index(False) if False in whole else len(bounds)
+    if chunk_size > small:  # a chunk of the tail is never whole
+        assert all(whole[:head]) and not any(whole[head:])
+    tail = rows - (bounds[head][0] if head < len(bounds) else rows)
+    assert min(rows, TAIL_CHUNKS * chunk_size) <= tail < min(rows, TAIL_CHUNKS * chunk_size) \
+        + chunk_size
+    assert all(b - a <= small for a, b in bounds[head:])
 
 
 def test_a_start_spread_over_states_gives_the_expected_value_of_ambiguity() -> None:
