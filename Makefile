@@ -51,8 +51,9 @@ run: $(RUN_STAMP)
 # 160, then up to six passes, each extending the leaders still above a half-width of 0.1 to
 # at most twice their rows, up to 1,280 base samples, whose first matrix's supported draws are
 # solved and join the 320; claim importance from 32 draws per relaxed set, knife edges:
-# 3,585 solves and 788 supported calibrations in the committed run, on the 3 x 3 analysis
-# grid, on two worker processes: 22 min on two idle cores, measured in docs/calibration.md),
+# 5,171 solves and 1,440 supported calibrations (rejection draws) in the committed run, on
+# the 3 x 3 analysis grid, on two worker processes: 14.5 min on two idle cores, measured in
+# docs/calibration.md),
 # then committed as
 # figures/analysis.json and make run again, whose report reads it.
 # Resumable: finished chunks are kept under runs/baseline/supported/chunks/.
