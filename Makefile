@@ -48,8 +48,8 @@ run: $(RUN_STAMP)
 
 # The answers over the set the article's claims support: the default hedgesim analyze (a
 # three-stage Sobol design: every factor on 32 base samples, each answer's leading factor on
-# 160, then up to six passes, each extending the leaders still above a half-width of 0.1 to
-# at most twice their rows, up to 1,280 base samples, whose first matrix's supported draws are
+# 160, then up to eight passes, each extending the leaders still above a half-width of 0.1 to
+# at most twice their rows, up to 1,600 base samples, whose first matrix's supported draws are
 # solved and join the 320; claim importance from 32 draws per relaxed set, knife edges:
 # 5,171 solves and 1,440 supported calibrations (rejection draws) in the committed run, on
 # the 3 x 3 analysis grid, on two worker processes: 14.5 min on two idle cores, measured in

@@ -28,15 +28,16 @@ MAX_STATE_ROUND_SOLVES = 4_000_000
 #: ``hedgesim analyze``'s, checked before any work on an upper bound of its solves
 #: (``sim.calibrate.analysis.solves_bound``: every relaxed draw solved, and the worst case of
 #: the Sobol design's third stage, every factor leading a covered answer in some pass and
-#: extended to ``--sobol-max-base`` rows). The default analysis's bound is 32.6 million
-#: (16,540 calibrations at 82 states x 24 rounds: 11 factors on 1,280 rows, 1,440 supported
-#: draws solved, A's 1,280 rows and B's 160, since wave 12 solves B on --sobol-base rows
-#: only; with the cap at six times ``--sobol-base`` (960) until wave 13 it was 25.0 million,
-#: 26.6 million before wave 12); the analysis committed
+#: extended to ``--sobol-max-base`` rows). The default analysis's bound is 40.1 million
+#: (20,380 calibrations at 82 states x 24 rounds: 11 factors on 1,600 rows, 1,760 supported
+#: draws solved, A's 1,600 rows and B's 160, since wave 12 solves B on --sobol-base rows
+#: only; 32.6 million with the cap at eight times ``--sobol-base`` (1,280) in wave 13, 25.0
+#: million with six (960) before, 26.6 million before wave 12); the analysis committed
 #: on 2026-12-02 (cap 800) solved 11.7 million (5,948 calibrations) in 30 minutes on two
 #: worker processes. 24 million (wave 10) did not admit the worst case of the cap of 960, 16
-#: million (wave 9) not even that of 800, 28 million (wave 12) not that of 1,280.
-MAX_ANALYZE_STATE_ROUND_SOLVES = 34_000_000
+#: million (wave 9) not even that of 800, 28 million (wave 12) not that of 1,280, 34 million
+#: (wave 13) not that of 1,600.
+MAX_ANALYZE_STATE_ROUND_SOLVES = 42_000_000
 #: Measured per state (factored transitions, stage games, traces) and per state-round
 #: (strategies, values, distributions) on the 2-core test machine, and per state-round of
 #: one solve (the engine's backward step, all stage games included): bytes and seconds.

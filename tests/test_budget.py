@@ -69,16 +69,16 @@ def test_oversized_input_is_refused_with_an_estimate(
         ),
         (
             ["analyze", BASELINE, "--n", "1000000000000", "--no-figures"],
-            ["--n 1,000,000,000,000, --sobol-base 160, --sobol-max-base 1,280 and "
+            ["--n 1,000,000,000,000, --sobol-base 160, --sobol-max-base 1,600 and "
              "--importance-n 32",
              "TB of memory",
              "even with --allow-large"],
         ),
         (
             ["analyze", BASELINE, "--sobol-base", "2000", "--no-figures"],
-            ["--sobol-base 2,000", "--sobol-max-base 16,000",
-             "up to 195,020 calibrations solved x 24 rounds on the 3x3 grid",
-             "the budget is 34,000,000 state-round solves", "--allow-large"],
+            ["--sobol-base 2,000", "--sobol-max-base 20,000",
+             "up to 243,020 calibrations solved x 24 rounds on the 3x3 grid",
+             "the budget is 42,000,000 state-round solves", "--allow-large"],
         ),
     ],
     ids=["calibrate-beyond-memory", "calibrate-beyond-budget", "pilot", "analyze-draws",
@@ -88,11 +88,11 @@ def test_oversized_draws_and_analyses_are_refused_before_any_work(
     argv: list[str], fragments: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``calibrate`` and ``analyze`` check the calibrations drawn, the pilot's box draws
-    and (``analyze``) an upper bound of the solves before drawing anything: 195,020 =
-    18,000 supported draws solved (A's 16,000 rows, eight times the base, the third stage's
+    and (``analyze``) an upper bound of the solves before drawing anything: 243,020 =
+    22,000 supported draws solved (A's 20,000 rows, ten times the base, the third stage's
     cap, and B's first 2,000: B's rows beyond the base are drawn, not solved) + 11 factors
-    x 32 screening rows + 11 factors x 15,968 rows beyond them (the refinement and each of
-    the third stage's six passes can extend a leader of each of 6 answers: 42 leaders, more
+    x 32 screening rows + 11 factors x 19,968 rows beyond them (the refinement and each of
+    the third stage's eight passes can extend a leader of each of 6 answers: 54 leaders, more
     than the 11 factors, so every factor up to the cap) + 28 relaxed sets x 32 draws + 124
     knife-edge nudges."""
     out = tmp_path / "out"

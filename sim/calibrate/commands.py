@@ -427,7 +427,7 @@ def add_commands(sub: Any) -> None:
                    help="the most base samples an answer's leading factor is extended to when "
                    "its 95%% half-width is above --target-half-width (more supported "
                    "calibrations are drawn for them); at most --sobol-base turns this third "
-                   "stage off (default: eight times --sobol-base)")
+                   "stage off (default: ten times --sobol-base)")
     p.add_argument("--target-half-width", type=float, default=DEFAULT_TARGET_HALF_WIDTH,
                    metavar="H", help="the 95%% half-width the leading factors' total indices "
                    f"are refined towards (default: {DEFAULT_TARGET_HALF_WIDTH})")
