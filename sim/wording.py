@@ -51,6 +51,16 @@ def percent(x: float) -> str:
     return f"{x:.0%}"
 
 
+def share_of(x: float, things: str) -> str:
+    """A share of ``things`` in words: ``"12% of <things>"``; below 1% (where a
+    percentage would print as ``"0.0001"`` or ``"under 1%"`` and hide the order of magnitude),
+    ``"about 1 in 9,700 <things>"``, the count rounded to two significant figures."""
+    if not 0 < x < 0.01:
+        return f"{percent(x)} of {things}"
+    one_in = float(f"{1 / x:.2g}")
+    return f"about 1 in {one_in:,.0f} {things}"
+
+
 def percent_pm(x: float, se: float, pm: str = "\u00b1") -> str:
     """A share and its standard error as whole percentages: ``"35% \u00b1 1%"``; ``"\u00b1
     under 1%"`` for an error that rounds to zero but is not (as :func:`percent`); ``pm``:

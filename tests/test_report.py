@@ -22,7 +22,7 @@ from sim.labels import Labels
 from sim.report import analyses as analysis_text
 from sim.report import build_analysis_report, build_report, sentences
 from sim.results import ArticleResults
-from sim.wording import percent, probability
+from sim.wording import percent, probability, share_of
 
 LAB = Labels.default()
 SOURCE = "name: fake\nquestion: <b>How long</b> can Syria hedge? & why\n"
@@ -67,6 +67,17 @@ def test_small_probabilities_are_never_zero_percent() -> None:
     assert probability(0.456) == "0.46"
     assert probability(4e-4, 3) == "<0.001" and probability(0.9996, 3) == ">0.999"
     assert probability(0.0015, 3) == "0.002" and probability(0.0, 3) == "0.000"
+
+
+def test_a_rare_share_keeps_its_order_of_magnitude() -> None:
+    """``sim.wording.share_of``: a share below 1% is said as one in a count of two
+    significant figures (the analysis's acceptance rate, about 1e-4, printed as "0.0001"
+    before), a larger one as a percentage."""
+    assert share_of(0.0001035599, "draws") == "about 1 in 9,700 draws"
+    assert share_of(0.0042, "draws") == "about 1 in 240 draws"
+    assert share_of(0.013, "draws") == "1% of draws"
+    assert share_of(0.5, "draws") == "50% of draws"
+    assert share_of(0.0, "draws") == "0% of draws"
 
 
 def test_a_tie_between_ends_is_said_as_a_tie(tiny: ArticleResults) -> None:

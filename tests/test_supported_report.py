@@ -32,7 +32,7 @@ def test_the_sentences_state_each_answer_with_never_and_collapse_apart() -> None
     said = sentences.supported_sentences(supported())
     assert said[0].startswith("The run above is one calibration; the article fixes orderings, "
                               "not numbers. Over 200 calibrations")
-    assert "0.00017 of uniform draws" in said[0] and "over 12 months on the 3x3" in said[0]
+    assert "about 1 in 5,900 uniform draws" in said[0] and "over 12 months on the 3x3" in said[0]
     assert said[1] == ("Hedging stays certain through all 12 months in 45% of them (never, an "
                        "outcome of its own), and the regime falls first in 5%; in the other 50% "
                        "it stops being certain by a month from 0 to 5, most often by month 5 "

@@ -28,6 +28,7 @@ from sim.wording import (
     percent_pm,
     probability,
     relabel,
+    share_of,
 )
 
 #: How each end of the hedge is said, by its key in :attr:`ExitDistribution.totals`.
@@ -470,7 +471,7 @@ def supported_sentences(analysis: SupportedAnalysis) -> list[str]:
     out = [f"The run above is one calibration; the article fixes orderings, not numbers. "
            f"Over {analysis.n:,} calibrations drawn uniformly from everything the claims' "
            f"constraints and the parameters' bounds allow ({analysis.method} sampling, seed "
-           f"{analysis.seed}; {analysis.acceptance_rate:.2g} of uniform draws in the bounds "
+           f"{analysis.seed}; {share_of(analysis.acceptance_rate, 'uniform draws in the bounds')} "
            f"satisfy every constraint), each solved over {n} on the {grid} analysis grid:"]
     h = d.horizon
     prec = analysis.answer_precision
