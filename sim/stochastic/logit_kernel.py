@@ -21,6 +21,10 @@ from numba import njit
 
 # Status codes of a trace.
 RUNNING, STOPPED, AT_MAX, FAILED = 0, 1, 2, 3
+#: A step whose corrector stopped on Newton's estimate re-evaluates the payoffs at its
+#: point when the regret before its last correction is at most this times the stopping
+#: regret (see :func:`trace`).
+RECHECK = 100.0
 
 
 @njit(cache=True)
@@ -303,6 +307,8 @@ def _correct(g, decode, offsets, shape, z, row, scale, counts, newton_steps, max
     last = np.inf
     fresh = 0
     refresh = True
+    newton = False  # the last correction was a Newton one
+    quadratic = False  # stopped on Newton's estimate (``u`` is not at the last point)
     for it in range(max_newton):
         counts[1] += 1
         if refresh:
@@ -313,7 +319,7 @@ def _correct(g, decode, offsets, shape, z, row, scale, counts, newton_steps, max
             for k in range(size):
                 res[k] = -res[k]
             if not _augmented(jac, row, res, 0.0, x, work, rhs, pivots):
-                return False, first, second, last
+                return False, first, second, last, quadratic
         else:
             # A chord correction: the residual at z, the last factors.
             _residual(g, decode, offsets, shape, z, res, u, d, sigma, False)
@@ -321,7 +327,7 @@ def _correct(g, decode, offsets, shape, z, row, scale, counts, newton_steps, max
                 rhs[k] = -res[k]
             rhs[size] = 0.0
             if not _resolve(work, pivots, rhs, x):
-                return False, first, second, last
+                return False, first, second, last, quadratic
         norm = 0.0
         for k in range(size + 1):
             norm = max(norm, abs(x[k]) * scale[k])
@@ -333,18 +339,28 @@ def _correct(g, decode, offsets, shape, z, row, scale, counts, newton_steps, max
         if norm <= newton_tol:
             last = norm
             break
-        if estimate and not refresh and norm < last:
-            # A chord correction contracts linearly: what is left after it is about
-            # rate / (1 - rate) times it (Kelley 1995, sec. 5.2).
+        if estimate and norm < last:
             rate = norm / last
-            if rate * norm <= (1.0 - rate) * newton_tol:
+            if not refresh:
+                # A chord correction contracts linearly: what is left after it is about
+                # rate / (1 - rate) times it (Kelley 1995, sec. 5.2).
+                if rate * norm <= (1.0 - rate) * newton_tol:
+                    last = newton_tol
+                    break
+            elif newton and rate * rate * norm <= (1.0 - rate) * newton_tol:
+                # Two Newton corrections in a row contract quadratically: the next one
+                # would be about rate^2 times this one (Deuflhard, *Newton Methods for
+                # Nonlinear Problems*, 2004, sec. 2.1), and what is left after it about
+                # that over (1 - rate).
                 last = newton_tol
+                quadratic = True
                 break
         # Refresh the Jacobian for the first ``newton_steps`` corrections, and
         # after a chord correction that contracted less than ``chord_rate``.
+        newton = refresh
         refresh = fresh < newton_steps or (not refresh and norm > chord_rate * last)
         last = norm
-    return True, first, second, last
+    return True, first, second, last, quadratic
 
 
 @njit(cache=True)
@@ -427,7 +443,7 @@ def trace(
                 scale[k] = np.exp(z0[k])
             scale[size] = 1.0 / (1.0 + abs(z0[size]))
             work_all[b, 0] += 1
-            ok, first, second, last = _correct(
+            ok, first, second, last, quadratic = _correct(
                 g, decode, offsets, shape, z, t0, scale, work_all[b], newton_steps, max_newton,
                 newton_tol, chord_rate, estimate, res, jac, u, d, sigma, work, rhs, x, pivots)
             accept = ok and last <= newton_tol and z[size] >= 0.0
@@ -463,6 +479,13 @@ def trace(
                 _record(rec, rec_n, b, z)
                 h_all[b] = h_all[b] / max(decel, 1.0 / max_growth)
                 regret_all[b] = _regret(u, sigma, offsets, shape)
+                if quadratic and regret_all[b] <= RECHECK * stop_regret:
+                    # ``u`` is at the point before the last Newton correction, whose
+                    # regret can be far below the accepted point's: the stopping rule
+                    # reads the accepted point's (what a chord correction would have
+                    # evaluated).
+                    _residual(g, decode, offsets, shape, z, res, u, d, sigma, False)
+                    regret_all[b] = _regret(u, sigma, offsets, shape)
                 if steps_all[b] >= max_steps:
                     status_all[b] = FAILED
             else:
@@ -548,7 +571,7 @@ def warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, s
                 scale[k] = np.exp(z0[k])
             scale[size] = 1.0 / (1.0 + abs(z0[size]))
             work_all[b, 0] += 1
-            ok, first, second, last = _correct(
+            ok, first, second, last, quadratic = _correct(
                 g, decode, offsets, shape, z, row, scale, work_all[b], 1, max_newton,
                 newton_tol, chord_rate, True, res, jac, u, d, sigma, work, rhs, x, pivots)
             contraction = second / first if first > 0 else 0.0
