@@ -3,7 +3,7 @@ machine code. The algorithm, its parameters and its sources are documented in
 :mod:`sim.stochastic.qre`, which is the only caller.
 
 Why compiled: a traced 4-player, 3-action stage game takes about 60 continuation steps of
-about 3 corrections each, two of them with a 13 x 14 Jacobian over 81 profiles. In numpy,
+two or three corrections each, two of them with a 13 x 14 Jacobian over 81 profiles. In numpy,
 even batched over thousands of games, that cost about 8 ms a game (tiny per-game tensors
 keep numpy's loops short); here it is a fraction of a millisecond (measured in
 ``benchmarks/bench_engine.py``). The layout follows QuantEcon's game theory code: hot loops
@@ -298,9 +298,12 @@ def _correct(g, decode, offsets, shape, z, row, scale, counts, newton_steps, max
     through it: ``newton_steps`` Newton corrections (the Jacobian at z, factored with
     ``row`` into ``work`` and ``pivots``), then chord ones (the residual at z, the last
     factors), a fresh Jacobian after a chord correction contracting less than
-    ``chord_rate``; with ``estimate`` a chord correction stops on the error it leaves.
+    ``chord_rate``; with ``estimate`` a chord correction, and a Newton correction right
+    after another, stop on the error they leave (linear and quadratic contraction).
     Sizes in the weighted norm ``scale``; ``counts[1]``, ``counts[2]`` count the
-    corrections and Jacobians. Returns (solved, first size, second size, last error)."""
+    corrections and Jacobians. Returns (solved, first size, second size, last error,
+    whether it stopped on Newton's estimate: then ``u`` and ``sigma`` are those of the
+    point before the last correction, not of ``z``)."""
     size = z.shape[0] - 1
     first = np.inf
     second = 0.0

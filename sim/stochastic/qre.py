@@ -18,8 +18,9 @@ homotopy interpretation of the logistic quantal response equilibrium corresponde
 by pseudo-arclength predictor-corrector continuation (Allgower and Georg, *Introduction to
 Numerical Continuation Methods*, 2003, ch. 2 and 6): an Euler step along the unit tangent
 (the null vector of the Jacobian, oriented by the previous one), then corrections
-orthogonal to it: two Newton corrections, then chord corrections with the second one's
-factors (see *Shamanskii corrections* below). Step-size control is Allgower and Georg's
+orthogonal to it: two Newton corrections, then, unless Newton's error estimate says the
+point is converged (*Newton's estimate ends a step* below), chord corrections with the
+second one's factors (see *Shamanskii corrections* below). Step-size control is Allgower and Georg's
 (sec. 6.1), measured in probabilities (a change of a log-probability weighs by the
 probability, of lambda relative to ``1 + lambda``, so an action whose probability runs to
 zero costs no steps): a step is accepted when the corrector converges (its error below
@@ -311,6 +312,58 @@ about 7 us. Candidates measured:
   load 5.7) the kernel 425 of 704 CPU ms a calibration, the polish 58, the exact checks
   60, the rest of ``logit_limits`` (ties, pure neighbours, regrets) 57: halving any of
   them is under 5% of a solve.
+
+**Newton's estimate ends a step** (wave 14, 2026-12-02). Profiled on the 16,901 traced
+games of an analysis chunk (16 supported calibrations of the baseline, 24 rounds,
+``benchmarks/bench_solve_split.py``'s, every ``logit_limits`` call captured and replayed):
+13,199 traced warm and held (26.3 steps, 79.2 corrections, 28.9 Jacobians a game), 2,750
+whose warm trace failed (80.2 steps, 172 Jacobians, the cold trace included) and 952
+without a source (127 steps, 265 Jacobians): the cold traces are two thirds of the
+Jacobians. Of their accepted steps the tangent turn bounds 88% (its ratio to
+``NOMINAL_ANGLE`` 0.97 on average there, so the control already spends its turn budget),
+the growth cap 11.5% (43% below lambda 10, 18% at 1e3-1e6), the distance and the
+contraction 0.5% each; the first correction is 1.5e-3 at the median (the nominal 0.02), the
+contraction 1.4e-3 (0.2), the second correction 2e-6. Newton's corrections that contract
+that fast are in their quadratic regime, where the next would be about ``rate^2`` times the
+last (Deuflhard, *Newton Methods for Nonlinear Problems*, 2004, sec. 2.1): that estimate
+puts 91% of the steps within ``NEWTON_TOL`` after their two Newton corrections, so the
+chord correction that followed only confirmed it. The corrector
+(:func:`sim.stochastic.logit_kernel._correct`) now stops there (after two Newton
+corrections in a row; the reference control's Newton-throughout trace is untouched: it does
+not estimate). The control reads the same first correction, contraction and tangent (from
+the same factors), so the steps and the Jacobians are those of before (40.8 and 65.5 a
+game) and only the corrections drop, 129.3 -> 111.5 a game (cold ones 395 -> 288). One
+thing had to follow: the payoffs are then last evaluated before the last correction, whose
+point's regret is often far below the accepted one's (near the stop 5e-4 times it at the
+median, often exactly 0), and stopping on it stopped traces early, unverified, re-traced by the
+reference control (steps 40.8 -> 50.6 a game): a step that stopped on the estimate
+re-evaluates the payoffs at its point when that regret is at most ``RECHECK`` = 100 times
+the stopping regret (4-6% of the steps; of 374,000 steps none had a regret below the stop
+at the point and above 100 times it before the last correction). The stopping rule then
+reads the point that the chord correction's residual used to be evaluated at, the same
+floats. Measured: ``bench_solve_split.py --n 16 --repeats 2``, main and this tree
+alternating, four pairs, load 1.0-1.9: the kernel 198.5 against 183.4 CPU ms a calibration
+(medians; pair ratios 1.04-1.11, median 1.08x), a solve 262.0 against 245.8 (1.07x). The
+answers: the chunk's strategies within 7.3e-11, its values 4.4e-10, its answers 1.8e-13
+(horizons and continuum flags the same bytes), no support above 1e-20 moved (what moved are
+the polish's 1e-31 roundings outside the support), three stage games' path ``traced`` ->
+``shared`` (their warm sources' digests now coincide with another row's; the same
+strategies).
+
+What did not hold (measured on the same replay, all with this change): a looser
+``NEWTON_TOL`` of 1e-7 (steps 43.6, Jacobians 73.8 a game: warm traces ran longer, 30.3
+steps and 40.7 Jacobians instead of 26.3 and 28.9, the kernel no faster); ``MAX_GROWTH`` 4
+(Jacobians -2%, and one game's limit moved by 0.23); ``FIRST_STEP`` 0.4 (-1.3%, a limit
+moved by 2.9e-4); extrapolating the warm predictor's carried offset linearly along the
+source (the offset grows from 0 at the origin, and most failed warm steps fail on the
+first correction's distance, 2,213 of 2,750, at 1.33 times the bound at the median,
+lambda 6.8): with the whole trend fewer warm traces held (12,335 instead of 13,199), with
+half of it or on the second step only 2-3% more held and 1-2.4% fewer Jacobians, not worth
+a change of what holds. Fewer Jacobians a cold step would change what the control reads:
+a chord second correction measures about the same contraction, but the tangent from the
+predicted point's factors is the variant of wave 6 that left the branch on the scenarios,
+and the previous step's factors for the first correction would measure a contraction of
+the order of the step, not of the first correction.
 """
 
 from __future__ import annotations
