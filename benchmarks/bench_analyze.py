@@ -199,11 +199,11 @@ def main() -> None:
     _, made, kept = rejection_pilot(ledger, space, np.random.default_rng(1), 100_000, 10**9)
     print(f"rejection: acceptance rate {kept / made:.2g} ({kept} of {made:,}): "
           f"{kept / made * 20_000 / c_check:.2f} supported calibrations/CPU s")
-    t_draw, _, drawn = _median_time(lambda: draw(ledger, space, 256, 2, pilot=20_000),
-                                    args.repeats)  # fmt: skip
+    t_draw, _, drawn = _median_time(
+        lambda: draw(ledger, space, 256, 2, pilot=20_000, rejection=False), args.repeats)
     (c_draw, c_draw_old), (d_new, d_old) = _alternate(
-        lambda: draw(ledger, space, 256, 2, pilot=20_000).unit,
-        lambda: draw(straight, space, 256, 2, pilot=20_000).unit, args)
+        lambda: draw(ledger, space, 256, 2, pilot=20_000, rejection=False).unit,
+        lambda: draw(straight, space, 256, 2, pilot=20_000, rejection=False).unit, args)
     print(f"hit-and-run: 256 supported calibrations in {t_draw:.1f} s, {c_draw:.1f} CPU s "
           f"({256 / c_draw:.1f} calibrations/CPU s)"
           + _against(c_draw_old, c_draw_old / c_draw, d_new, d_old, " CPU s"))
@@ -251,9 +251,9 @@ def uniformity(n: int, seed: int) -> None:
     space = Space.of(ledger, setting.base, setting.fixed)
     print(f"load average at the start: {os.getloadavg()[0]:.1f}")
     got = {}
-    for name, s, options in (("rejection", seed, {"rejection": True}),
-                             ("rejection, next seed", seed + 1, {"rejection": True}),
-                             ("hit-and-run", seed, {})):  # fmt: skip
+    for name, s, options in (("rejection", seed, {}),
+                             ("rejection, next seed", seed + 1, {}),
+                             ("hit-and-run", seed, {"rejection": False})):  # fmt: skip
         c = time.process_time()
         got[name] = draw(ledger, space, n, s, chains=n, **options)  # type: ignore[arg-type]
         print(f"{name} (seed {s}): {got[name].method}, {time.process_time() - c:.1f} CPU s")
@@ -283,7 +283,10 @@ c, w = time.process_time(), time.perf_counter()
 if kind == "relaxed":
     draw_relaxed_sets(ledger, space, n, seed, {"burn_in": burn})
 else:
-    draw(ledger, space, n, seed, chains=n, burn_in=burn)
+    # hit-and-run (rejection=False) in a tree that has the flag (wave 13 on)
+    from inspect import signature
+    flag = {"rejection": False} if "rejection" in signature(draw).parameters else {}
+    draw(ledger, space, n, seed, chains=n, burn_in=burn, **flag)
 print(json.dumps([time.process_time() - c, time.perf_counter() - w]))
 """
 
@@ -305,7 +308,7 @@ def _cpu_wall(fn: Callable[[], Any]) -> tuple[float, float]:
 
 def draw_calls(args: argparse.Namespace) -> None:
     """Each draw call of the default analysis as :func:`sim.calibrate.analysis.analyze` makes
-    it (the default burn-in, ``rejection=True``: the rejection carried on within
+    it (the sampler's defaults: the default burn-in, the rejection carried on within
     :func:`sim.calibrate.sampler.rejection_budget`) in process and on 2 worker processes (a
     pool started for the call, as ``analyze`` starts one for each) and, with ``--old-tree``,
     the old tree's call (in process: its hit-and-run at ``--draw-burn-in`` steps and twice
@@ -328,13 +331,12 @@ def draw_calls(args: argparse.Namespace) -> None:
             if kind == "relaxed":
                 draw_relaxed_sets(ledger, space, n, seed, {})
                 return "rejection"
-            return draw(ledger, space, n, seed, chains=n, rejection=True).method
+            return draw(ledger, space, n, seed, chains=n).method
         with draw_runner(AnalysisOptions(executor="processes", workers=2)) as (go, tasks):
             if kind == "relaxed":
                 draw_relaxed_sets(ledger, space, n, seed, {}, go, tasks)
                 return "rejection"
-            return draw(ledger, space, n, seed, chains=n, rejection=True, run=go,
-                        tasks=tasks).method  # fmt: skip
+            return draw(ledger, space, n, seed, chains=n, run=go, tasks=tasks).method
 
     def old(kind: str, n: int, seed: int, steps: int) -> tuple[float, float]:
         env = {**os.environ, "PYTHONPATH": args.old_tree}

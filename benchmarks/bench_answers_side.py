@@ -81,7 +81,7 @@ def main() -> None:
     ledger = load_constraints()
     setting = load_setting("scenarios/baseline.yaml")
     space = Space.of(ledger, setting.base, setting.fixed)
-    drawn = draw(ledger, space, args.n, 5, chains=args.n, pilot=20_000)
+    drawn = draw(ledger, space, args.n, 5, chains=args.n, pilot=20_000, rejection=False)
     if args.split:
         split(setting, space.params(drawn.unit), args.n, args.repeats)
         return

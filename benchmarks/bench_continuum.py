@@ -132,7 +132,7 @@ def analysis_chunk(n: int, repeats: int) -> None:
     ledger = load_constraints()
     setting = load_setting("scenarios/baseline.yaml")
     space = Space.of(ledger, setting.base, setting.fixed)
-    drawn = draw(ledger, space, n, 5, chains=n, pilot=20_000)
+    drawn = draw(ledger, space, n, 5, chains=n, pilot=20_000, rejection=False)
     params = setting.for_rounds(space.params(drawn.unit))
     cals = [params.calibration(b) for b in range(n)]
     kw = {"rounds": setting.rounds, "shocks": setting.shocks, "resolution": setting.resolution}

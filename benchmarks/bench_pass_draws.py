@@ -12,10 +12,12 @@ seconds, medians, the load average beside them. A call's cost is ``a + b x steps
 pilot and a pool's start-up do not grow with the burn-in; the chains' steps and the checks'
 fixed cost a step do), so two burn-ins give the projection to the default's.
 
-Since wave 13 the analysis draws with ``rejection=True``, and on the shipped ledger every call
-is a rejection (:func:`sim.calibrate.sampler.rejection_budget`), whose cost grows with the rows
-drawn and has almost no fixed part: this benchmark keeps measuring the hit-and-run calls (the
-fallback of a tighter ledger); ``bench_analyze.py --draws`` measures the calls as they are now.
+Since wave 13 the analysis carries the rejection on past its pilot (now the sampler's
+default), and on the shipped ledger every call is a rejection
+(:func:`sim.calibrate.sampler.rejection_budget`), whose cost grows with the rows drawn and
+has almost no fixed part: this benchmark keeps measuring the hit-and-run calls
+(``rejection=False``: the fallback of a tighter ledger); ``bench_analyze.py --draws``
+measures the calls as they are now.
 
 Usage: ``PYTHONPATH=. python benchmarks/bench_pass_draws.py [--old 320 542 98]
 [--burn-in 315 630] [--repeats 2] [--where inprocess processes]``
@@ -58,7 +60,8 @@ def main() -> None:
         for k, n in enumerate(sizes):  # the seed of each pass's stream: any seed costs alike
             options = AnalysisOptions(executor=where, workers=2 if where != "inprocess" else None)
             with draw_runner(options) as (run, tasks):
-                draw(ledger, space, n, 4 + k, chains=n, burn_in=burn, run=run, tasks=tasks)
+                draw(ledger, space, n, 4 + k, chains=n, burn_in=burn, run=run, tasks=tasks,
+                     rejection=False)
 
     new = [sum(args.old)]
     print(f"load average at the start: {os.getloadavg()[0]:.1f}; old: {args.old} chains, one "

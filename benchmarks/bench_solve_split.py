@@ -102,7 +102,7 @@ def _chunk(n: int) -> tuple[Any, np.ndarray]:
     ledger = load_constraints()
     setting = load_setting("scenarios/baseline.yaml")
     space = Space.of(ledger, setting.base, setting.fixed)
-    drawn = draw(ledger, space, n, 5, chains=n, pilot=20_000)
+    drawn = draw(ledger, space, n, 5, chains=n, pilot=20_000, rejection=False)
     return setting, _matrix(space.params(drawn.unit))
 
 

@@ -183,15 +183,14 @@ def test_sets_drawn_in_lockstep_are_each_sets_own_draws() -> None:
     space = Space.of(LEDGER, Parameters())
     ids = LEDGER.ids()
     keep = [[c for c in ids if c != cid] for cid in ids[:3]] + [[]]
-    together = draw_each(LEDGER, space, keep, 5, [7, 8, 9, 10], **FAST)
+    together = draw_each(LEDGER, space, keep, 5, [7, 8, 9, 10], rejection=False, **FAST)
     for k, kept in enumerate(keep):
-        alone = draw(LEDGER.subset(kept), space, 5, 7 + k, **FAST)
+        alone = draw(LEDGER.subset(kept), space, 5, 7 + k, rejection=False, **FAST)
         assert together[k].unit.tobytes() == alone.unit.tobytes(), k
         assert (together[k].method, together[k].acceptance) == (alone.method, alone.acceptance)
     assert [d.method for d in together] == ["hit-and-run"] * 3 + ["rejection"]
-    carried = draw_each(LEDGER, space, keep[:2], 2, [30, 31], pilot=2000, burn_in=6000,
-                        rejection=True)  # fmt: skip
-    assert [d.method for d in carried] == ["rejection"] * 2  # the analysis's relaxed sets
+    carried = draw_each(LEDGER, space, keep[:2], 2, [30, 31], pilot=2000, burn_in=6000)
+    assert [d.method for d in carried] == ["rejection"] * 2  # by default, carried on
     sampler = {"chains": 8, "burn_in": 10, "thin": 3}
     sets = draw_relaxed_sets(LEDGER, space, 4, 20, sampler)
     for k in (0, len(ids) - 1):
@@ -211,7 +210,7 @@ def test_the_staged_check_gives_the_whole_checks_verdicts() -> None:
     assert len(stages) == 2 and all(len(cols) for cols, _ in stages)
     assert sorted(np.concatenate([cols for cols, _ in stages])) == list(range(len(LEDGER.ids())))
     rng = np.random.default_rng(5)
-    near = draw(LEDGER, space, 40, 3, **FAST).unit  # type: ignore[arg-type]
+    near = draw(LEDGER, space, 40, 3, rejection=False, **FAST).unit  # type: ignore[arg-type]
     moved = np.clip(np.repeat(near, 150, axis=0) + rng.normal(0, 0.02, (6000, space.dim)), 0, 1)
     unit = np.concatenate([rng.random((CASCADE, space.dim)), moved])
     rng.shuffle(unit)
@@ -228,17 +227,17 @@ def test_the_staged_check_gives_the_whole_checks_verdicts() -> None:
 
 
 def test_a_rejection_carried_on_keeps_the_first_supported_box_draws() -> None:
-    """``rejection=True``: the pilot's box stream carries on until ``n`` are supported,
-    within a budget of :data:`sim.calibrate.sampler.BOX_DRAWS_PER_STEP` box draws per
-    chain-step the hit-and-run would take. The draws are the first ``n`` supported points
+    """By default (``rejection=True``) the pilot's box stream carries on until ``n`` are
+    supported, within a budget of :data:`sim.calibrate.sampler.BOX_DRAWS_PER_STEP` box draws
+    per chain-step the hit-and-run would take. The draws are the first ``n`` supported points
     of one uniform stream (the pilot's generator, rebuilt here and checked by the whole
     ledger), every one satisfies every constraint by the independent oracle, and the
     acceptance rate is over every box draw made. With a budget below the pilot (a short
-    burn-in) nothing changes: the same hit-and-run bytes as without it."""
+    burn-in) nothing changes: the same hit-and-run bytes as with ``rejection=False``."""
     space = Space.of(LEDGER, Parameters())
     n, burn = 6, 6000
     budget = rejection_budget(space.dim, n, burn, None, n)
-    d = draw(LEDGER, space, n, 8, chains=n, pilot=2000, burn_in=burn, rejection=True)
+    d = draw(LEDGER, space, n, 8, chains=n, pilot=2000, burn_in=burn)
     assert d.method == "rejection" and d.burn_in is None and 2000 < d.pilot <= budget
     assert d.accepted >= n and d.acceptance == d.accepted / d.pilot
     rng = np.random.default_rng(np.random.SeedSequence(8).spawn(2)[0])
@@ -252,8 +251,8 @@ def test_a_rejection_carried_on_keeps_the_first_supported_box_draws() -> None:
         assert all(_independent(c, one) for c in LEDGER.constraints), b
     short = {"pilot": 2000, "chains": n, "burn_in": 3, "thin": 2}
     assert rejection_budget(space.dim, n, 3, 2, n) < 2000
-    plain = draw(LEDGER, space, n, 8, **short)  # type: ignore[arg-type]
-    carried = draw(LEDGER, space, n, 8, rejection=True, **short)  # type: ignore[arg-type]
+    plain = draw(LEDGER, space, n, 8, rejection=False, **short)  # type: ignore[arg-type]
+    carried = draw(LEDGER, space, n, 8, **short)  # type: ignore[arg-type]
     assert carried.method == plain.method == "hit-and-run"
     assert (carried.unit.tobytes(), carried.pilot) == (plain.unit.tobytes(), plain.pilot)
 
@@ -265,7 +264,7 @@ def test_a_rejection_that_cannot_fill_its_budget_stops_early_and_runs_chains() -
     budget of a few hundred thousand box draws. Drawn in lockstep with other sets
     (:func:`draw_each`), the same bytes as alone."""
     space = Space.of(LEDGER, Parameters())
-    options = {"pilot": 2000, "chains": 40, "burn_in": 20, "thin": 2, "rejection": True}
+    options = {"pilot": 2000, "chains": 40, "burn_in": 20, "thin": 2}
     budget = rejection_budget(space.dim, 400, 20, 2, 40)
     assert budget > 2000
     d = draw(LEDGER, space, 400, 9, **options)  # type: ignore[arg-type]
@@ -367,11 +366,12 @@ def test_the_chain_blocks_give_the_same_bytes_however_they_are_grouped() -> None
     draw satisfies every constraint by the independent oracle; another seed, other draws."""
     space = Space.of(LEDGER, Parameters())
     chains = 2 * CHAIN_BLOCK + 7  # three blocks, the last short
-    here = draw(LEDGER, space, 2 * chains, 4, chains=chains, **SPREAD)  # type: ignore[arg-type]
+    here = draw(LEDGER, space, 2 * chains, 4, chains=chains, rejection=False,
+                **SPREAD)  # type: ignore[arg-type]
     assert here.method == "hit-and-run" and here.chains == chains
     for tasks in (2, 3, 7):
         there = draw(LEDGER, space, 2 * chains, 4, chains=chains, run=_here, tasks=tasks,
-                     **SPREAD)  # type: ignore[arg-type]
+                     rejection=False, **SPREAD)  # type: ignore[arg-type]
         assert there.unit.tobytes() == here.unit.tobytes(), tasks
         assert there.starts is not None and here.starts is not None
         assert there.starts.tobytes() == here.starts.tobytes()
@@ -382,7 +382,8 @@ def test_the_chain_blocks_give_the_same_bytes_however_they_are_grouped() -> None
         one = params.calibration(b)
         for c in LEDGER.constraints:
             assert _independent(c, one), (b, c.id)
-    other = draw(LEDGER, space, 2 * chains, 5, chains=chains, **SPREAD)  # type: ignore[arg-type]
+    other = draw(LEDGER, space, 2 * chains, 5, chains=chains, rejection=False,
+                 **SPREAD)  # type: ignore[arg-type]
     assert other.unit.tobytes() != here.unit.tobytes()
 
 
@@ -396,7 +397,8 @@ def test_the_draws_are_the_same_bytes_on_every_executor(executor: str, workers: 
         pytest.importorskip("dask.distributed")
     space = Space.of(LEDGER, Parameters())
     chains = CHAIN_BLOCK + 9
-    here = draw(LEDGER, space, chains, 4, chains=chains, **SPREAD)  # type: ignore[arg-type]
+    here = draw(LEDGER, space, chains, 4, chains=chains, rejection=False,
+                **SPREAD)  # type: ignore[arg-type]
     relaxed_here = draw_relaxed_sets(LEDGER, space, 3, 20, SPREAD)
     # a burn-in long enough for the relaxed sets' rejection to carry on (the analysis's way)
     carried = {"pilot": 2000, "burn_in": 6000}
@@ -404,7 +406,7 @@ def test_the_draws_are_the_same_bytes_on_every_executor(executor: str, workers: 
     with draw_runner(AnalysisOptions(executor=executor, workers=workers)) as (run, tasks):
         assert tasks == workers
         there = draw(LEDGER, space, chains, 4, chains=chains, run=run, tasks=tasks,
-                     **SPREAD)  # type: ignore[arg-type]
+                     rejection=False, **SPREAD)  # type: ignore[arg-type]
         relaxed_there = draw_relaxed_sets(LEDGER, space, 3, 20, SPREAD, run, tasks)
         carried_there = draw_relaxed_sets(LEDGER, space, 2, 30, carried, run, tasks)
     assert there.unit.tobytes() == here.unit.tobytes()
@@ -482,7 +484,7 @@ def test_the_draws_say_how_they_were_drawn() -> None:
     parameter), their chains and starts; rejection's keep none. The check reads the draws
     only: the same seed gives the same points whether or not it runs."""
     space = Space.of(LEDGER, Parameters())
-    short = draw(LEDGER, space, 6, 2, pilot=2000, chains=4, burn_in=3, thin=2)
+    short = draw(LEDGER, space, 6, 2, pilot=2000, chains=4, burn_in=3, thin=2, rejection=False)
     assert (short.method, short.burn_in, short.chains) == ("hit-and-run", 3, 4)
     assert short.starts is not None and np.all(LEDGER.satisfied(space.params(short.starts)))
     cal = calibrate(_setting(), 6, seed=2, pilot=2000, chains=4, burn_in=3, thin=2)
@@ -511,7 +513,8 @@ def test_the_default_burn_in_forgets_where_the_chains_start() -> None:
     space = Space.of(ledger, Parameters())
 
     def check(burn_in: int | None) -> ChainMixing:
-        d = draw(ledger, space, 160, 11, chains=160, pilot=20_000, burn_in=burn_in)
+        d = draw(ledger, space, 160, 11, chains=160, pilot=20_000, burn_in=burn_in,
+                 rejection=False)
         return chain_mixing([d])
 
     assert space.dim == 63

@@ -335,10 +335,10 @@ def draw_relaxed(ledger: ConstraintLedger, space: Space, cid: str, n: int, seed:
 
 
 def relaxed_options(n: int, sampler: dict[str, int]) -> dict[str, int]:
-    """The sampler's options for ``n`` draws of a relaxed set: the rejection carried on past
-    the pilot where it costs less than chains (``rejection``), else one chain a draw (unless
-    ``sampler`` sets ``chains``), and a pilot of at most :data:`RELAXED_PILOT`."""
-    return {"chains": n, "rejection": True, **sampler,
+    """The sampler's options for ``n`` draws of a relaxed set: one chain a draw where the
+    sampler's rejection past the pilot would cost more than chains (unless ``sampler`` sets
+    ``chains``), and a pilot of at most :data:`RELAXED_PILOT`."""
+    return {"chains": n, **sampler,
             "pilot": min(sampler.get("pilot", RELAXED_PILOT), RELAXED_PILOT)}
 
 
@@ -662,7 +662,7 @@ def analyze(
     # A_j and B_j are independent
     with draw_runner(options) as (run, tasks):
         drawn = draw(ledger, space, m, int(seeds[0]), run=run, tasks=tasks,
-                     **{"chains": m, "rejection": True, **options.sampler})  # type: ignore[arg-type]
+                     **{"chains": m, **options.sampler})  # type: ignore[arg-type]
         relaxed = (draw_relaxed_sets(ledger, space, options.importance_n, int(seeds[3]),
                                      dict(options.sampler), run, tasks)
                    if importing else [])  # fmt: skip
@@ -763,8 +763,7 @@ def analyze(
                     # as many steps again
                     with draw_runner(options) as (run, tasks):
                         pools.append(draw(ledger, space, size, int(seeds[3 + step]), run=run,
-                                          tasks=tasks, **{"chains": size, "rejection": True,
-                                                          **options.sampler}))  # type: ignore[arg-type]
+                                          tasks=tasks, **{"chains": size, **options.sampler}))  # type: ignore[arg-type]
                     taken.append(0)
                 # the pools' next rows: A's new rows first (solved), then B's
                 pieces = take_rows(pools, taken, wanted)

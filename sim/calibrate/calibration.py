@@ -59,9 +59,7 @@ def calibrate(
     check_draws(f"--n {n:,}", n, f"--pilot {pilot:,}", pilot, allow_large=allow_large)
     ledger = load_constraints() if ledger is None else ledger
     space = Space.of(ledger, setting.base, setting.fixed)
-    # exact rejection draws where they cost less than the chains, as the analysis's
-    # (:func:`sim.calibrate.sampler.rejection_budget`)
-    draws = draw(ledger, space, n, seed, **{"rejection": True, **options})  # type: ignore[arg-type]
+    draws = draw(ledger, space, n, seed, **options)  # type: ignore[arg-type]
     params = draws.params
     ok = ledger.satisfied(params)
     margins = ledger.margins(params)

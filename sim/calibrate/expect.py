@@ -102,8 +102,7 @@ def check_expectations(
     burn_in = options.pop("burn_in", None)
     _check_sizes(setting, n, pilot, allow_large)
     space = Space.of(ledger, setting.base, setting.fixed)
-    draws = draw(ledger, space, n, seed, pilot=pilot, burn_in=burn_in,  # type: ignore[arg-type]
-                 rejection=True)
+    draws = draw(ledger, space, n, seed, pilot=pilot, burn_in=burn_in)  # type: ignore[arg-type]
     mixing = chain_mixing([draws])
     drawn = draws.params
     out = []

@@ -19,14 +19,16 @@ every run):
   by side in one process or spread over an executor's workers to the same bytes, and try a
   straggler's next shrinking candidates together (:func:`_block_steps`).
 
-With ``rejection=True`` (the analysis's draws, :mod:`sim.calibrate.analysis`) the rejection
-carries on past its pilot while the share it keeps projects the draws asked for within a
-budget of box draws (:func:`rejection_budget`: :data:`BOX_DRAWS_PER_STEP` for each step the
-chains would take), and hit-and-run runs only when that budget would not do: rejection's
-draws are exact and independent, and a box draw checked in the ledger's stages
-(:func:`check_sets`: the constraints on parameters alone first, which 1.3% of the shipped
-ledger's box passes, then the payoffs for those) costs under a microsecond of CPU against
-about 18 to 40 for a chain's step (docs/calibration.md, wave 13).
+By default (:func:`draw`'s ``rejection=True``: every draw of ``calibrate``, ``analyze``
+and ``validate --expect``) the rejection carries on past its pilot while the share it keeps
+projects the draws asked for within a budget of box draws (:func:`rejection_budget`:
+:data:`BOX_DRAWS_PER_STEP` for each step the chains would take), and hit-and-run runs only
+when that budget would not do: rejection's draws are exact and independent, and a box draw
+checked in the ledger's stages (:func:`check_sets`: the constraints on parameters alone
+first, which 1.3% of the shipped ledger's box passes, then the payoffs for those) costs
+under a microsecond of CPU against about 18 to 40 for a chain's step (docs/calibration.md,
+wave 13). ``rejection=False`` stops the rejection at its pilot (tests and benchmarks of the
+chains).
 
 Each sampler's steps yield the points they need checked (a generator): :func:`draw` checks
 them against its ledger, :func:`draw_each` runs the samplers of several subsets of one ledger
@@ -93,11 +95,11 @@ CASCADE = 4096
 #: Box draws a rejection carried on past its pilot draws a round (:func:`_pilot_steps`): a
 #: constant, so a set's draws do not depend on how many sets are drawn beside it.
 REJECTION_CHUNK = 10_000
-#: A rejection (``rejection=True``) may spend this many box draws for each chain-step of the
-#: hit-and-run it replaces: a third of the measured ratio of a chain-step's CPU to a box
-#: draw's checked in stages (about 24: 18 and 0.75 microseconds, docs/calibration.md), so a
-#: rejection that runs out of its budget and falls back to hit-and-run costs at most about a
-#: third more than the hit-and-run alone.
+#: A rejection carried on past its pilot (:func:`draw`'s ``rejection``, the default) may
+#: spend this many box draws for each chain-step of the hit-and-run it replaces: a third of
+#: the measured ratio of a chain-step's CPU to a box draw's checked in stages (about 24: 18
+#: and 0.75 microseconds, docs/calibration.md), so a rejection that runs out of its budget
+#: and falls back to hit-and-run costs at most about a third more than the hit-and-run alone.
 BOX_DRAWS_PER_STEP = 8
 
 
@@ -479,7 +481,7 @@ def draw(
     chains: int = CHAINS,
     run: Run | None = None,
     tasks: int = 1,
-    rejection: bool = False,
+    rejection: bool = True,
 ) -> Draws:
     """``n`` calibrations uniform on the supported set (module docstring).
 
@@ -488,12 +490,14 @@ def draw(
     from the kept points and the base calibration otherwise). The pilot always runs: its
     share of supported draws is the reported acceptance rate.
 
-    ``rejection`` (with ``auto``): when the pilot keeps fewer than ``n``, the rejection
-    carries on past it while the share kept projects ``n`` within a budget of box draws,
-    :data:`BOX_DRAWS_PER_STEP` for each chain-step the hit-and-run would take
-    (:func:`rejection_budget`): exact, independent draws where they cost less than the
-    chains. If the budget runs out first, hit-and-run starts from every point kept. The
-    acceptance rate is then the share over every box draw made.
+    ``rejection`` (with ``auto``; the default, which every production draw uses): when
+    the pilot keeps fewer than ``n``, the rejection carries on past it while the share
+    kept projects ``n`` within a budget of box draws, :data:`BOX_DRAWS_PER_STEP` for each
+    chain-step the hit-and-run would take (:func:`rejection_budget`): exact, independent
+    draws where they cost less than the chains. If the budget runs out first, hit-and-run
+    starts from every point kept. The acceptance rate is then the share over every box draw
+    made. ``False``: hit-and-run whenever the pilot keeps fewer than ``n`` (what tests and
+    benchmarks of the chains ask).
 
     ``run``, ``tasks``: the hit-and-run chains' blocks (:class:`_ChainPlan`) cut into
     ``tasks`` calls of consecutive blocks, run by ``run`` (an executor's workers:
@@ -568,7 +572,7 @@ def draw_each(ledger: ConstraintLedger, space: Space, keep: Sequence[Sequence[st
 def _draw_steps(ledger: ConstraintLedger, space: Space, n: int, seed: int,
                 method: str = "auto", pilot: int = PILOT, burn_in: int | None = None,
                 thin: int | None = None, chains: int = CHAINS,
-                rejection: bool = False) -> Steps[Draws]:  # fmt: skip
+                rejection: bool = True) -> Steps[Draws]:  # fmt: skip
     """:func:`draw`'s steps in this process (every chain block in lockstep)."""
     found = yield from _start_steps(ledger, space, n, seed, method, pilot, burn_in, thin,
                                     chains, rejection)  # fmt: skip
@@ -592,7 +596,7 @@ _Starts = tuple[FloatArray, np.random.SeedSequence, int, int]
 
 def _start_steps(ledger: ConstraintLedger, space: Space, n: int, seed: int, method: str,
                  pilot: int, burn_in: int | None, thin: int | None = None,
-                 chains: int = CHAINS, rejection: bool = False
+                 chains: int = CHAINS, rejection: bool = True
                  ) -> Steps[Draws | _Starts]:  # fmt: skip
     """The pilot and the chains' starts: the rejection draws when they suffice, else
     ``(starts, the chains' seed, pilot draws made, kept)`` (``ledger`` only where no point
