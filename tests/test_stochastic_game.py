@@ -211,3 +211,62 @@ def test_the_compiled_hazard_step_is_the_numpy_one(
     dense_b = dense if batch is not None else np.broadcast_to(dense, (values_batch, *dense.shape))
     want = np.einsum("bsxyzt,btn->bsnxyz", dense_b, values)
     np.testing.assert_allclose(compiled, want, rtol=1e-12, atol=1e-12 * np.abs(values).max())
+
+
+@pytest.mark.parametrize(("batch", "values_batch", "shared"),
+                         [(None, 1, True), (None, 3, False), (3, 3, True), (3, 3, False)])
+def test_the_fused_stage_games_are_the_expectation_discounted_plus_payoffs(
+    batch: int | None, values_batch: int, shared: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Transitions.stage`` (``u + delta E[v' | s, a]``) with the hazard step, the discount
+    and the payoffs in one compiled pass (``transitions_kernel.stage_mix``) equals, element by
+    element (``np.array_equal``), the expectation followed by the two numpy passes
+    (``cont *= delta``, ``cont += u``, the engine's stage games before the fusion), with the
+    numpy hazard step too; on the law of ``factored_example`` (whose einsum leaves a
+    transposed result, read in place), its law and hazard batched or shared, the payoffs
+    per batch member or one array broadcast to the batch (as ``batch_payoffs`` gives it),
+    and a discount per batch member and player. Also the dense law's
+    ``u + delta * einsum(P, v)`` within rounding."""
+    import sim.stochastic.transitions as tr
+
+    rng = np.random.default_rng(12)
+    law, dense, shape = factored_example(rng, batch)
+    n = len(shape)
+    values = rng.normal(size=(values_batch, law.n_states, n)) * 10.0 ** rng.integers(-3, 4)
+    u = rng.normal(size=(1 if shared else values_batch, law.n_states, n, *shape))
+    payoffs = np.broadcast_to(u, (values_batch, *u.shape[1:]))
+    discount = rng.uniform(0.5, 0.99, size=(values_batch, n))
+    monkeypatch.setattr(tr, "_compiled", lambda size: True)
+    fused = law.stage(values, shape, discount, payoffs)
+    plain = law.expect(values, shape)
+    plain *= discount.reshape(values_batch, 1, n, *([1] * n))
+    plain += payoffs
+    assert np.array_equal(fused, plain)
+    monkeypatch.setattr(tr, "_compiled", lambda size: False)
+    assert np.array_equal(law.stage(values, shape, discount, payoffs), plain)
+    dense_b = dense if batch is not None else np.broadcast_to(dense, (values_batch, *dense.shape))
+    want = payoffs + discount.reshape(values_batch, 1, n, 1, 1, 1) * np.einsum(
+        "bsxyzt,btn->bsnxyz", dense_b, values)  # fmt: skip
+    np.testing.assert_allclose(fused, want, rtol=1e-12,
+                               atol=1e-12 * (np.abs(values).max() + np.abs(u).max()))  # fmt: skip
+
+
+def test_a_transposed_array_is_read_in_place_and_a_strided_one_copied() -> None:
+    """``transitions._flat_view``: an array whose elements fill one block of memory in some
+    axis order (a transposed view) is kept, and ``_flat`` with ``_offsets`` from its own
+    strides addresses every element of it; one with gaps (every other element) or a
+    broadcast axis is copied into C order."""
+    import sim.stochastic.transitions as tr
+
+    base = np.arange(24.0).reshape(2, 3, 4)
+    view = base.transpose(2, 0, 1)
+    assert tr._flat_view(view) is view
+    flat = tr._flat(view)
+    assert np.shares_memory(flat, base)
+    offsets = tr._offsets(view, view.shape, [0, 1, 2])
+    assert np.array_equal(flat[offsets], view.reshape(-1))
+    gaps = base[:, :, ::2]
+    copied = tr._flat_view(gaps)
+    assert copied is not gaps and copied.flags.c_contiguous and np.array_equal(copied, gaps)
+    wide = np.broadcast_to(base[:, :1], (2, 3, 4))
+    assert tr._flat_view(wide).flags.c_contiguous

@@ -99,13 +99,10 @@ class Arrays:
 
 
 def stage_payoffs(game: StochasticGame, values: FloatArray) -> FloatArray:
-    """``(B, S, n, *m)``: every state's stage game given next round's ``values`` ``(B, S, n)``."""
-    cont = game.transitions.expect(values, game.shape)
-    delta = game.batch_discount().reshape(game.batch_size, 1, game.n_players,
-                                          *([1] * game.n_players))  # fmt: skip
-    cont *= delta
-    cont += game.batch_payoffs()
-    return cont
+    """``(B, S, n, *m)``: every state's stage game given next round's ``values`` ``(B, S, n)``
+    (:meth:`sim.stochastic.transitions.Transitions.stage`: ``u + delta E[V' | s, a]``)."""
+    return game.transitions.stage(values, game.shape, game.batch_discount(),
+                                  game.batch_payoffs())  # fmt: skip
 
 
 def step(

@@ -136,6 +136,14 @@ def _batch_size(arrays: Sequence[tuple[FloatArray, bool]], what: str) -> int | N
     return sizes.pop() if sizes else None
 
 
+def _apply_stage(cont: FloatArray, discount: FloatArray, payoffs: FloatArray) -> FloatArray:
+    """``cont *= discount`` (per batch member and player), then ``cont += payoffs``."""
+    b, _, n = cont.shape[:3]
+    cont *= np.reshape(discount, (b, 1, n, *([1] * (cont.ndim - 3))))
+    cont += payoffs
+    return cont
+
+
 def _cdf_index(rows: FloatArray, uniforms: FloatArray) -> IntArray:
     """Inverse-CDF sampling of one index per row: the smallest ``k`` with ``u < F_k``
     (``F`` the row's cumulative sum scaled to end at exactly 1, so an entry of probability 0
@@ -163,6 +171,14 @@ class Transitions:
         the action axes, the layout of :mod:`sim.game`).
         """
         raise NotImplementedError
+
+    def stage(self, values: FloatArray, shape: tuple[int, ...], discount: FloatArray,
+              payoffs: FloatArray) -> FloatArray:  # fmt: skip
+        """Every state's stage game ``(B, S, n, *m)``: ``payoffs + discount * expect(values)``
+        with ``discount`` ``(B, n)`` (player ``i``'s) and ``payoffs`` ``(B, S, n, *m)``
+        (broadcast views allowed): the expectation scaled by the discount, then the payoffs
+        added, in place."""
+        return _apply_stage(self.expect(values, shape), discount, payoffs)
 
     def push(self, weights: FloatArray, shape: tuple[int, ...]) -> FloatArray:
         """``out[b, s'] = sum_{s, a} weights[b, s, a_1..a_n] P(s' | s, a)``; ``weights`` is
@@ -517,14 +533,50 @@ def _hazard_compiled(small: FloatArray, hazard: FloatArray, absorbed: FloatArray
     1 where nothing depends on an axis) and ``absorbed`` ``(B, n)``."""
     from sim.stochastic.transitions_kernel import hazard_mix
 
-    small = np.ascontiguousarray(small)
-    hazard = np.ascontiguousarray(hazard, dtype=np.float64)
+    hazard_mix(*_mix_operands(small, hazard, full, components),
+               np.ascontiguousarray(absorbed), out)  # fmt: skip
+
+
+def _mix_operands(small: FloatArray, hazard: FloatArray, full: tuple[int, ...], components: int
+                  ) -> tuple[FloatArray, IntArray, IntArray, IntArray, IntArray, FloatArray,
+                             IntArray, IntArray, IntArray]:  # fmt: skip
+    """The flat ``small`` and ``hazard`` and their element offsets by batch, grid state,
+    player and profile, as :func:`sim.stochastic.transitions_kernel.hazard_mix` reads them
+    (``full`` ``(B, *sizes, n, *m)``)."""
+    small = _flat_view(small)
+    hazard = _flat_view(np.asarray(hazard, dtype=np.float64))
     states = range(1, 1 + components)
     actions = range(2 + components, len(full))
-    hazard_mix(small.reshape(-1), _offsets(small, full, [0]), _offsets(small, full, states),
-               _offsets(small, full, [1 + components]), _offsets(small, full, actions),
-               hazard.reshape(-1), _offsets(hazard, full, [0]), _offsets(hazard, full, states),
-               _offsets(hazard, full, actions), np.ascontiguousarray(absorbed), out)  # fmt: skip
+    return (_flat(small), _offsets(small, full, [0]), _offsets(small, full, states),
+            _offsets(small, full, [1 + components]), _offsets(small, full, actions),
+            _flat(hazard), _offsets(hazard, full, [0]), _offsets(hazard, full, states),
+            _offsets(hazard, full, actions))  # fmt: skip
+
+
+def _flat_view(array: FloatArray) -> FloatArray:
+    """``array`` itself when its elements fill one block of memory in some order of its
+    axes (all strides non-negative: a transposed view of a contiguous array, as an einsum's
+    result often is), so :func:`_flat` reads it in place and :func:`_offsets` (from its
+    own strides) addresses it; else a C-contiguous copy. The einsum of
+    :meth:`FactoredTransitions.expect` returns the stage games' continuation in the axis
+    order of its last contraction: copying it (27 MB a round in the engine benchmark) and
+    faulting in the copy's pages was about half of the expectation's time."""
+    if array.flags.c_contiguous or array.size == 0:
+        return array
+    if min(array.strides) >= 0:
+        order = sorted(range(array.ndim), key=lambda k: -array.strides[k])
+        if array.transpose(order).flags.c_contiguous:
+            return array
+    return np.ascontiguousarray(array)
+
+
+def _flat(array: FloatArray) -> FloatArray:
+    """The 1-D view of the memory of ``array`` (one of :func:`_flat_view`'s), from its
+    first element: element ``k`` is at offset ``sum_d index_d * stride_d`` (in elements)."""
+    if array.flags.c_contiguous:
+        return array.reshape(-1)
+    order = sorted(range(array.ndim), key=lambda k: -array.strides[k])
+    return array.transpose(order).reshape(-1)
 
 
 def _frozen(arr: FloatArray) -> FloatArray:
@@ -793,7 +845,22 @@ class FactoredTransitions(Transitions):
         shape_out += [shape[j] if j in ppos else 1 for j in range(len(shape))]
         return arr.reshape(shape_out)
 
+    def stage(self, values: FloatArray, shape: tuple[int, ...], discount: FloatArray,
+              payoffs: FloatArray) -> FloatArray:  # fmt: skip
+        """:meth:`Transitions.stage`; with a hazard and the compiled step
+        (:meth:`expect`), the discount and the payoffs are applied in the hazard step's pass
+        (:func:`sim.stochastic.transitions_kernel.stage_mix`: the same operations on the same
+        floats, so the same stage games bit for bit), not in two more passes over the
+        result."""
+        if self.hazard is None:
+            return super().stage(values, shape, discount, payoffs)
+        return self._expect(values, shape, (discount, payoffs))
+
     def expect(self, values: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+        return self._expect(values, shape)
+
+    def _expect(self, values: FloatArray, shape: tuple[int, ...],
+                stage: tuple[FloatArray, FloatArray] | None = None) -> FloatArray:  # fmt: skip
         """``E[v(s') | s, a]`` ``(B, S, n, *m)``: one einsum over the factors' kernels
         (the grid part, ``x``, without the axes nothing depends on), then the hazard step
         ``x + h (a - x)`` (``a`` the absorbing state's value) into the result, broadcast.
@@ -828,9 +895,21 @@ class FactoredTransitions(Transitions):
         body = out[:, :grid].reshape(b, *self.sizes, n, *shape)
         if self.hazard is None:
             body[...] = small
-            return out
+            return out if stage is None else _apply_stage(out, *stage)
         h = self._hazard_on_grid(b, shape, player_axis=True)
         if _compiled(body.size):
+            if stage is not None:
+                # the whole stage game in the same pass (:meth:`stage`)
+                from sim.stochastic.transitions_kernel import stage_mix
+
+                discount, payoffs = stage
+                pay = payoffs[:1] if payoffs.strides[0] == 0 else payoffs
+                pay = np.ascontiguousarray(pay, dtype=np.float64).reshape(pay.shape[0], s, n, -1)
+                stage_mix(*_mix_operands(small, h, tuple(body.shape), len(self.sizes)),
+                          np.ascontiguousarray(values[:, grid]),
+                          np.ascontiguousarray(discount, dtype=np.float64), pay,
+                          out.reshape(b, s, n, -1))  # fmt: skip
+                return out
             _hazard_compiled(small, h, values[:, grid], out.reshape(b, s, n, -1)[:, :grid],
                              tuple(body.shape), len(self.sizes))  # fmt: skip
             out[:, grid] = values[:, grid].reshape(b, n, *([1] * len(shape)))
@@ -847,7 +926,7 @@ class FactoredTransitions(Transitions):
             body[...] = small
             body += h * (absorbed - body)
         out[:, grid] = values[:, grid].reshape(b, n, *([1] * len(shape)))
-        return out
+        return out if stage is None else _apply_stage(out, *stage)
 
     def push(self, weights: FloatArray, shape: tuple[int, ...]) -> FloatArray:
         b, s = weights.shape[:2]

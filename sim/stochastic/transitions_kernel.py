@@ -31,3 +31,32 @@ def hazard_mix(small, sb, ss, sn, sp, hazard, hb, hs, hp, absorbed, out):
                 for p in range(profiles):
                     x = small[base + sp[p]]
                     out[b, g, i, p] = x + hazard[hbase + hp[p]] * (a - x)
+
+
+@njit(cache=True)
+def stage_mix(small, sb, ss, sn, sp, hazard, hb, hs, hp, absorbed, delta, pay, out):
+    """Every state's stage game in one pass: ``out[b, g, i, p] = c * d + u`` with
+    ``c = x + h * (a - x)`` as in :func:`hazard_mix` (the grid states ``g < G``), ``d =
+    delta[b, i]`` the discount and ``u = pay[b, g, i, p]`` the payoffs (``pay``'s batch axis
+    of length 1 when they are shared); the absorbing state's row (the last) is
+    ``a * d + u``. ``out`` ``(B, G + 1, n, P)``. The same IEEE operations, in the same order,
+    as the expectation followed by ``*= delta`` and ``+= payoffs`` (numpy's passes)."""
+    count, states, n, profiles = out.shape
+    grid = states - 1
+    shared = pay.shape[0] == 1
+    for b in range(count):
+        pb = 0 if shared else b
+        for g in range(grid):
+            hbase = hb[b] + hs[g]
+            for i in range(n):
+                a = absorbed[b, i]
+                d = delta[b, i]
+                base = sb[b] + ss[g] + sn[i]
+                for p in range(profiles):
+                    x = small[base + sp[p]]
+                    c = x + hazard[hbase + hp[p]] * (a - x)
+                    out[b, g, i, p] = c * d + pay[pb, g, i, p]
+        for i in range(n):
+            c = absorbed[b, i] * delta[b, i]
+            for p in range(profiles):
+                out[b, grid, i, p] = c + pay[pb, grid, i, p]
