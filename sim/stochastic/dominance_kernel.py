@@ -10,6 +10,14 @@ step, action ``k`` (alive at the step's start) eliminates ``j`` when
 live profiles are those of the moment (earlier players' eliminations in the same pass
 count). The differences are the same floats and the comparisons exact, so the survivors are
 identical (a test compares the two on games with ties).
+
+One shortcut, the same eliminations: a player's step is skipped when no other player has
+lost an action since its last step. Its step would compare its actions alive now (a subset
+of those of its last step) over the same rows (the others' live profiles), so any pair
+``k`` beats ``j`` now beat it then and ``j`` is gone already: the step eliminates nothing.
+So the passes end when every player has been checked since the others' last elimination,
+which is when a full pass would have changed nothing; a pass that only confirms (the last
+of every game, and the players a pass reaches before any change in it) is mostly skipped.
 """
 
 from __future__ import annotations
@@ -50,15 +58,21 @@ def surviving(games, shape, eps, alive):
     mine = np.empty(width, dtype=np.bool_)
     dominated = np.empty(width, dtype=np.bool_)
     rows = np.empty(profiles, dtype=np.int64)
+    stale = np.empty(n, dtype=np.bool_)
     for b in range(count):
         margin = eps[b]
+        for i in range(n):
+            stale[i] = shape[i] >= 2
         changed = True
         while changed:
             changed = False
             for i in range(n):
                 m = shape[i]
-                if m < 2:
+                # a player checked since the others last lost an action eliminates nothing
+                # (module docstring): skipped
+                if not stale[i]:
                     continue
+                stale[i] = False
                 # the others' live profiles (own action 0), in profile order
                 live = 0
                 for r in range(profiles // m):
@@ -99,6 +113,9 @@ def surviving(games, shape, eps, alive):
                     for x in range(m):
                         alive[b, i, x] = mine[x] and not dominated[x]
                     changed = True
+                    for p in range(n):
+                        if p != i and shape[p] >= 2:
+                            stale[p] = True
 
 
 @njit(cache=True)
