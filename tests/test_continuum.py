@@ -245,6 +245,32 @@ def test_reach_counts_a_path_once_and_checks_the_mask() -> None:
         sol.reach(0, np.ones((2, 2), dtype=bool))
 
 
+@pytest.mark.parametrize("last", [0, 1, 2, 4])
+def test_reach_stops_at_the_last_marked_round_with_the_same_bits(last: int) -> None:
+    """``reach`` propagates play only up to the last round with a mark (later rounds add
+    exact zeros): the same number, bit for bit, as the propagation over every round (the
+    recursion of its docstring written out here, with the solution's own weights and
+    law), on a batch of two games whose masks mark round 1 (and round ``last``, which is
+    then the last marked round; ``last`` 0 marks round 0 only) or nothing."""
+    game = two_state_game(0.7)
+    batch = StochasticGame(np.stack([game.payoffs, game.payoffs]),
+                           np.stack([game.transitions.probabilities] * 2), 0.0)  # fmt: skip
+    horizon = 5
+    sol = solve(batch, horizon=horizon, robust=False)
+    mask = np.zeros((2, horizon, 2), dtype=bool)
+    mask[0, min(last, 1), 1] = True
+    mask[0, last, :] = [False, True]
+    pi = sol._start(0)
+    want = np.zeros(2)
+    for t in range(horizon):
+        want += np.where(mask[:, t], pi, 0.0).sum(axis=1)
+        pi = np.where(mask[:, t], 0.0, pi)
+        pi = sol._round_game(t).transitions.push(sol._weights(pi, t), batch.shape)
+    got = sol.reach(0, mask)
+    assert np.array_equal(got, want)
+    assert got[1] == 0.0 and (got[0] > 0.0) == (last > 0)
+
+
 def test_the_analysis_counts_calibrations_above_the_threshold() -> None:
     """``continuum_ties``: the calibrations whose mass exceeds ``CONTINUUM_MASS`` (here one
     of three measured; the NaN one was not measured), and the largest mass."""
