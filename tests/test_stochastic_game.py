@@ -242,8 +242,15 @@ def test_the_fused_stage_games_are_the_expectation_discounted_plus_payoffs(
     plain *= discount.reshape(values_batch, 1, n, *([1] * n))
     plain += payoffs
     assert np.array_equal(fused, plain)
+    # into a buffer (the solver's, reused from round to round): its memory, the same floats
+    buffer = np.full(plain.shape, np.nan)
+    into = law.stage(values, shape, discount, payoffs, buffer)
+    assert np.shares_memory(into, buffer) and np.array_equal(buffer, plain)
     monkeypatch.setattr(tr, "_compiled", lambda size: False)
     assert np.array_equal(law.stage(values, shape, discount, payoffs), plain)
+    buffer[...] = np.nan
+    into = law.stage(values, shape, discount, payoffs, buffer)
+    assert np.shares_memory(into, buffer) and np.array_equal(buffer, plain)
     dense_b = dense if batch is not None else np.broadcast_to(dense, (values_batch, *dense.shape))
     want = payoffs + discount.reshape(values_batch, 1, n, 1, 1, 1) * np.einsum(
         "bsxyzt,btn->bsnxyz", dense_b, values)  # fmt: skip

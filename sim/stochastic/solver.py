@@ -98,11 +98,13 @@ class Arrays:
     continuum: npt.NDArray[np.bool_]
 
 
-def stage_payoffs(game: StochasticGame, values: FloatArray) -> FloatArray:
+def stage_payoffs(game: StochasticGame, values: FloatArray, out: FloatArray | None = None
+                  ) -> FloatArray:  # fmt: skip
     """``(B, S, n, *m)``: every state's stage game given next round's ``values`` ``(B, S, n)``
-    (:meth:`sim.stochastic.transitions.Transitions.stage`: ``u + delta E[V' | s, a]``)."""
+    (:meth:`sim.stochastic.transitions.Transitions.stage`: ``u + delta E[V' | s, a]``),
+    written into ``out`` (of that shape) where the transition form can."""
     return game.transitions.stage(values, game.shape, game.batch_discount(),
-                                  game.batch_payoffs())  # fmt: skip
+                                  game.batch_payoffs(), out)  # fmt: skip
 
 
 def step(
@@ -112,12 +114,14 @@ def step(
     previous: FloatArray | None,
     cache: TraceCache,
     sources: WarmSources | None = None,
+    work: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, Any]:
     """One application of the operator: ``(sigma (B, S, n, M), V (B, S, n), choice)``;
     ``sources`` the warm sources of the traces, by row of the ``B x S`` stage games (each
-    game's from the application before, :class:`~sim.stochastic.stage.WarmSources`)."""
+    game's from the application before, :class:`~sim.stochastic.stage.WarmSources`);
+    ``work`` a buffer ``(B, S, n, *m)`` the stage games are written into (:func:`buffer`)."""
     b, s, n = game.batch_size, game.n_states, game.n_players
-    games = stage_payoffs(game, values).reshape(b * s, n, *game.shape)
+    games = stage_payoffs(game, values, work).reshape(b * s, n, *game.shape)
     choice = select_stage(
         games,
         options.selection,
@@ -133,6 +137,14 @@ def step(
     sigma = choice.strategies
     v = strategy_values(games, sigma).reshape(b, s, n)
     return sigma.reshape(b, s, n, -1), v, choice
+
+
+def buffer(game: StochasticGame) -> FloatArray:
+    """The stage games' buffer ``(B, S, n, *m)`` a solve reuses from round to round (or
+    iteration to iteration): nothing :func:`step` returns refers to the stage games, so
+    each application may overwrite the last one's. A fresh array each round was paged in
+    and zeroed by the kernel every time (27 MB a round in the engine benchmark)."""
+    return np.empty((game.batch_size, game.n_states, game.n_players, *game.shape))
 
 
 def _count(counts: dict[str, int], path: npt.NDArray[np.int8]) -> None:
@@ -164,8 +176,10 @@ def backward(rounds: Sequence[StochasticGame], terminal: FloatArray, options: Op
     sources = WarmSources()
     values[:, horizon] = terminal
     previous = None
+    work = buffer(first)
     for t in reversed(range(horizon)):
-        sigma, v, choice = step(rounds[t], values[:, t + 1], options, previous, cache, sources)
+        sigma, v, choice = step(rounds[t], values[:, t + 1], options, previous, cache, sources,
+                                work)  # fmt: skip
         strategy[:, t] = sigma
         values[:, t] = v
         robust[:, t] = choice.robust.reshape(b, s)
@@ -199,8 +213,9 @@ def stationary(game: StochasticGame, initial: FloatArray, options: Options,
     previous = None
     change = np.full(b, np.inf)
     bound = options.max_iterations or iteration_bound(float(d.max()), options.stop)
+    work = buffer(game)
     for k in range(1, bound + 1):
-        sigma, v_new, choice = step(game, v, options, previous, cache, sources)
+        sigma, v_new, choice = step(game, v, options, previous, cache, sources, work)
         _count(counts, choice.path)
         change = np.abs(v_new - v).reshape(b, -1).max(axis=1)
         v = v_new

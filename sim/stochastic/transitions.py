@@ -173,11 +173,12 @@ class Transitions:
         raise NotImplementedError
 
     def stage(self, values: FloatArray, shape: tuple[int, ...], discount: FloatArray,
-              payoffs: FloatArray) -> FloatArray:  # fmt: skip
+              payoffs: FloatArray, out: FloatArray | None = None) -> FloatArray:  # fmt: skip
         """Every state's stage game ``(B, S, n, *m)``: ``payoffs + discount * expect(values)``
         with ``discount`` ``(B, n)`` (player ``i``'s) and ``payoffs`` ``(B, S, n, *m)``
         (broadcast views allowed): the expectation scaled by the discount, then the payoffs
-        added, in place."""
+        added, in place. ``out``: a C-contiguous float array of the result's shape the
+        result may be written into (a form that cannot returns a new array)."""
         return _apply_stage(self.expect(values, shape), discount, payoffs)
 
     def push(self, weights: FloatArray, shape: tuple[int, ...]) -> FloatArray:
@@ -846,21 +847,20 @@ class FactoredTransitions(Transitions):
         return arr.reshape(shape_out)
 
     def stage(self, values: FloatArray, shape: tuple[int, ...], discount: FloatArray,
-              payoffs: FloatArray) -> FloatArray:  # fmt: skip
-        """:meth:`Transitions.stage`; with a hazard and the compiled step
-        (:meth:`expect`), the discount and the payoffs are applied in the hazard step's pass
-        (:func:`sim.stochastic.transitions_kernel.stage_mix`: the same operations on the same
-        floats, so the same stage games bit for bit), not in two more passes over the
-        result."""
-        if self.hazard is None:
-            return super().stage(values, shape, discount, payoffs)
-        return self._expect(values, shape, (discount, payoffs))
+              payoffs: FloatArray, out: FloatArray | None = None) -> FloatArray:  # fmt: skip
+        """:meth:`Transitions.stage`, into ``out`` when given; with a hazard and the
+        compiled step (:meth:`expect`), the discount and the payoffs are applied in the
+        hazard step's pass (:func:`sim.stochastic.transitions_kernel.stage_mix`: the same
+        operations on the same floats, so the same stage games bit for bit), not in two more
+        passes over the result."""
+        return self._expect(values, shape, (discount, payoffs), out)
 
     def expect(self, values: FloatArray, shape: tuple[int, ...]) -> FloatArray:
         return self._expect(values, shape)
 
     def _expect(self, values: FloatArray, shape: tuple[int, ...],
-                stage: tuple[FloatArray, FloatArray] | None = None) -> FloatArray:  # fmt: skip
+                stage: tuple[FloatArray, FloatArray] | None = None,
+                buffer: FloatArray | None = None) -> FloatArray:  # fmt: skip
         """``E[v(s') | s, a]`` ``(B, S, n, *m)``: one einsum over the factors' kernels
         (the grid part, ``x``, without the axes nothing depends on), then the hazard step
         ``x + h (a - x)`` (``a`` the absorbing state's value) into the result, broadcast.
@@ -891,7 +891,7 @@ class FactoredTransitions(Transitions):
         full_shape.append(n)
         full_shape += [shape[j] if act[j] in used else 1 for j in range(len(shape))]
         small = small.reshape(full_shape)
-        out = np.empty((b, s, n, *shape))
+        out = np.empty((b, s, n, *shape)) if buffer is None else buffer.reshape(b, s, n, *shape)
         body = out[:, :grid].reshape(b, *self.sizes, n, *shape)
         if self.hazard is None:
             body[...] = small
