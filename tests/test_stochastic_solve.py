@@ -299,3 +299,24 @@ def test_iteration_bound_of_a_subnormal_discount() -> None:
     assert iteration_bound(1e-300, 1e-10) == 100
     need = math.log(1e-10 * 0.05 / 0.95) / math.log(0.95)
     assert iteration_bound(0.95, 1e-10) == 4 * math.ceil(need) + 100
+
+
+def test_a_solve_runs_openblas_on_one_thread_and_restores_its_count() -> None:
+    """``solver.one_blas_thread``: every OpenBLAS library the process loaded (numpy's) runs
+    one thread inside the block, nested blocks keep the limit until the outermost one ends,
+    and then each library's previous count is back (set to 2 first where OpenBLAS allows
+    it, so that one differs from the limit)."""
+    from sim.stochastic.solver import _openblas, one_blas_thread
+
+    found = _openblas()
+    if not found:
+        pytest.skip("no OpenBLAS loaded (numpy built against another BLAS)")
+    for setter, _ in found:
+        setter(2)
+    before = [int(getter()) for _, getter in found]
+    with one_blas_thread():
+        assert [int(getter()) for _, getter in found] == [1] * len(found)
+        with one_blas_thread():
+            assert [int(getter()) for _, getter in found] == [1] * len(found)
+        assert [int(getter()) for _, getter in found] == [1] * len(found)
+    assert [int(getter()) for _, getter in found] == before

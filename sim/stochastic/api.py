@@ -19,6 +19,7 @@ from sim.stochastic.solver import (
     backward,
     check_options,
     memory_estimate,
+    one_blas_thread,
     rounds_of,
     stationary,
     terminal_values,
@@ -112,8 +113,9 @@ def solve(
             f"of {memory_budget / 2**30:.2f} GiB: split the batch or pass memory_budget="
         )
     start = terminal_values(first, terminal)
-    arrays = stationary(first, start, options, progress, traces) if horizon is None else backward(
-        rounds, start, options, progress, traces)  # fmt: skip
+    with one_blas_thread():
+        arrays = (stationary(first, start, options, progress, traces) if horizon is None
+                  else backward(rounds, start, options, progress, traces))  # fmt: skip
     return Solution(first, tuple(rounds), horizon, options, arrays)
 
 
