@@ -24,6 +24,12 @@ Beside each part's CPU time: its minor page faults and its system CPU time (both
 ``resource.getrusage``, a calibration's share, medians), where fresh memory goes (a page
 touched for the first time is faulted in and zeroed by the kernel, in system time).
 
+``--engine ROUNDS``: the same parts of one solve of the engine benchmark's game
+(``benchmarks/bench_engine.py``: 10,649 states, ``ROUNDS`` rounds, the threat shock at half
+of them, ``robust=False, certify=False`` as its timed solve), in CPU ms a round, with
+``dominance`` (the compiled elimination, ``stage.dominance_solution``) and ``regret_bounds``
+(``stage.regret_bounds``) beside them.
+
 It wraps only functions an older tree has too, so the same file times another tree:
 ``PYTHONPATH=OLD python benchmarks/bench_solve_split.py`` (from this tree's root), to be
 alternated with this tree's runs. ``--dump FILE`` writes the chunk's strategies, values,
@@ -150,6 +156,34 @@ def run(n: int, repeats: int, dump: str | None) -> None:
                          "path": np.asarray(sol.path), "answer": answer.to_bytes()}, fh)
 
 
+def engine(rounds: int) -> None:
+    import sys
+    from pathlib import Path
+
+    # sim first, from PYTHONPATH: bench_engine puts its own tree first on sys.path, which
+    # then changes nothing (sim's modules load from the package already imported)
+    from sim.stochastic import solve
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_engine
+
+    game = bench_engine.build(11, 8, rounds, shock_round=rounds // 2)
+    solve(bench_engine.build(3, 2, 1, 1)[0], 1)  # the kernels compiled
+    PARTS["dominance"] = ("sim.stochastic.stage", ("dominance_solution",))
+    PARTS["regret_bounds"] = ("sim.stochastic.stage", ("regret_bounds",))
+    spent: collections.Counter[str] = collections.Counter()
+    _instrument(spent)
+    t, f, s = _usage()
+    solve(game, robust=False, certify=False)
+    t1, f1, s1 = _usage()
+    spent["total"], spent["total faults"], spent["total sys"] = t1 - t, f1 - f, s1 - s
+    print(f"the engine benchmark's game, {rounds} rounds: CPU ms, minor page faults and system "
+          f"CPU ms a round; load average {os.getloadavg()[0]:.2f}")
+    for k in sorted(["total", *PARTS, "gather"], key=lambda k: -spent[k]):
+        print(f"  {k:14s} {1000 * spent[k] / rounds:7.1f} {spent[k + ' faults'] / rounds:7.0f} "
+              f"{1000 * spent[k + ' sys'] / rounds:6.1f}")
+
+
 def compare(a: str, b: str) -> None:
     with open(a, "rb") as fh:
         x = pickle.load(fh)
@@ -170,9 +204,13 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--dump", help="write the chunk's strategies, values, paths and answers")
     ap.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two --dump files")
+    ap.add_argument("--engine", type=int, metavar="ROUNDS",
+                    help="split a solve of the engine benchmark's game of ROUNDS rounds instead")
     args = ap.parse_args()
     if args.compare:
         compare(*args.compare)
+    elif args.engine:
+        engine(args.engine)
     else:
         run(args.n, args.repeats, args.dump)
 
