@@ -100,3 +100,25 @@ def test_scaled_pennies_note_does_not_claim_degeneracy() -> None:
         result = solve(scaled_pennies(), method)
         assert not result.degenerate
         assert not any("degenerate" in n for n in result.notes)
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-232, 1e-9, 1.0, 1e9, 1e300])
+def test_lemke_howson_reaches_the_equilibrium_at_any_scale(scale: float) -> None:
+    """Lemke and Howson (1964): on a nondegenerate bimatrix game every path ends at an
+    equilibrium (von Stengel 2002, Handbook of Game Theory vol. 3, thm. 3.5), and a
+    positive rescaling of the payoffs moves no equilibrium. So matching pennies (unique
+    equilibrium (1/2, 1/2) each) and the prisoner's dilemma (unique (D, D)) times any
+    positive ``scale`` give exactly their equilibrium. Before the tableaux scaled each
+    matrix first, the shift to positive payoffs (``+ 1``) rounded payoffs of 1e-232 away
+    and the paths ended at profiles that are not equilibria, all dropped: nothing found
+    (hypothesis's example, the last case)."""
+    pennies = np.array([[1.0, -1.0], [-1.0, 1.0]])
+    dilemma = np.array([[3.0, 0.0], [5.0, 1.0]])
+    t = 2.65111012e-232 / 1e-232 * scale
+    weak = np.array([[[0, 0], [0, 0], [t, t]], [[0, t], [0, t], [0, t]]], dtype=float)
+    cases = [(np.stack([pennies, -pennies]) * scale, {_key([H, H])}),
+             (np.stack([dilemma, dilemma.T]) * scale, {_key([[0, 1], [0, 1]])}),
+             (weak, {_key([[0, 0, 1], [0, 1]])})]  # fmt: skip
+    for payoffs, truth in cases:
+        result = solve(NormalFormGame(payoffs), "lemke-howson")
+        assert {_key(eq.profile) for eq in result.equilibria} == truth, (scale, result.notes)

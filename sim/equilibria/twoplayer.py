@@ -86,9 +86,21 @@ def _matrices(game: NormalFormGame, method: str) -> tuple[FloatArray, FloatArray
 
 
 def _positive(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Shift both matrices to payoffs >= 1: the polytope methods need bounded polytopes, and
-    a constant shift of a player's payoffs changes no equilibrium."""
-    return a - a.min() + 1.0, b - b.min() + 1.0
+    """Each matrix scaled by a power of two to entries of magnitude at most 1, then shifted
+    to payoffs in [1, 3]: the polytope methods need bounded polytopes, and a positive scaling
+    or a constant shift of a player's payoffs changes no equilibrium. The scaling comes first
+    (exact: a power of two) so that payoffs far from 1 keep their differences: shifting
+    payoffs of about 1e-232 by 1 rounded them all to 1, and Lemke-Howson then returned only
+    profiles that are not equilibria (hypothesis found it)."""
+    return _unit(a) + 1.0, _unit(b) + 1.0
+
+
+def _unit(m: FloatArray) -> FloatArray:
+    """``m`` times the power of two that brings its largest magnitude into [1/2, 1), then
+    shifted by its minimum: entries in [0, 2]."""
+    top = float(np.max(np.abs(m)))
+    scaled = np.ldexp(m, -math.frexp(top)[1]) if top > 0 else m
+    return scaled - scaled.min()
 
 
 def _pure_candidates(game: NormalFormGame) -> list[Candidate]:
