@@ -242,8 +242,8 @@ def test_the_precision_sentences_give_both_widths_and_the_base_needed() -> None:
         "full width of 0.1 needs four times the base."]
     assert all(s in sentences.supported_sentences(a) for s in said)  # type: ignore[arg-type]
     met = sentences.precision_sentences(_with_precision(base_needed=9))  # type: ignore[arg-type]
-    assert met[1] == ("Each half-width of all of them but value of ambiguity (its bounded "
-                      "companion stands for it) is already 0.1 or less.")
+    assert met[1] == ("Every answer's leading factor but value of ambiguity's (its bounded "
+                      "companion stands for it) has a half-width of 0.1 or less.")
     # an analysis written before these were recorded says nothing about them
     assert sentences.precision_sentences(supported()) == []
     tables = {caption.split(" ")[0]: (header, rows)

@@ -14,7 +14,7 @@ from typing import Any
 
 from sim.budget import add_allow_large
 from sim.errors import HedgesimError
-from sim.wording import percent, percent_pm
+from sim.wording import percent, percent_pm, share_of
 
 DEFAULT_N = 256
 DEFAULT_SEED = 0
@@ -164,8 +164,9 @@ def analysis_text(result: Any, folder: Path | None) -> str:
         return f"median {at[0]}, {wide} [{at[1]}, {at[2]}]"
 
     lines = [
-        f"{result.scenario}: {result.n} supported calibrations ({result.method}; acceptance "
-        f"rate of uniform draws {result.acceptance_rate:.2g}), {result.rounds} rounds of "
+        f"{result.scenario}: {result.n:,} supported calibrations ({result.method}; "
+        f"{share_of(result.acceptance_rate, 'uniform draws in the bounds')} supported), "
+        f"{result.rounds} rounds of "
         f"{result.round_days:g} days, grid {result.resolution[0]}x{result.resolution[1]}",
         *([] if result.burn_in is None else
           [f"hit-and-run burn-in: {result.burn_in:,} steps a chain"]),

@@ -567,7 +567,8 @@ def precision_sentences(analysis: SupportedAnalysis) -> list[str]:
     which = ("all of them" if not left else
              f"all of them but {join(left)} (its bounded companion stands for it)")
     if proj.solves <= proj.run_solves:
-        out.append(f"Each half-width of {which} is already {target} or less.")
+        but = "" if not left else f" but {join(left)}'s (its bounded companion stands for it)"
+        out.append(f"Every answer's leading factor{but} has a half-width of {target} or less.")
         return out
     out.append(f"A half-width of {target} on {which} needs, as the half-widths fall with the "
                f"square root of the base, up to about {proj.base:,} base samples (this "
