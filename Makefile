@@ -51,8 +51,8 @@ run: $(RUN_STAMP)
 # 160, then up to eight passes, each extending the leaders still above a half-width of 0.1 to
 # at most twice their rows, up to 1,600 base samples, whose first matrix's supported draws are
 # solved and join the 320; claim importance from 32 draws per relaxed set, knife edges:
-# 5,171 solves and 1,440 supported calibrations (rejection draws) in the committed run, on
-# the 3 x 3 analysis grid, on two worker processes: 14.5 min on two idle cores, measured in
+# 5,880 solves and 1,726 supported calibrations (rejection draws) in the committed run, on
+# the 3 x 3 analysis grid, on two worker processes: 11.5 min on two idle cores, measured in
 # docs/calibration.md),
 # then committed as
 # figures/analysis.json and make run again, whose report reads it.
