@@ -3,6 +3,8 @@ distributions, robustness is reported, bad requests are refused before any work.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -302,21 +304,39 @@ def test_iteration_bound_of_a_subnormal_discount() -> None:
 
 
 def test_a_solve_runs_openblas_on_one_thread_and_restores_its_count() -> None:
-    """``solver.one_blas_thread``: every OpenBLAS library the process loaded (numpy's) runs
-    one thread inside the block, nested blocks keep the limit until the outermost one ends,
-    and then each library's previous count is back (set to 2 first where OpenBLAS allows
-    it, so that one differs from the limit)."""
-    from sim.stochastic.solver import _openblas, one_blas_thread
+    """``solver.one_blas_thread``: every BLAS library the process loaded (numpy's OpenBLAS)
+    runs one thread inside the block, nested blocks keep the limit until the outermost one
+    ends, and then each library's previous count is back (set to 2 first, so that it
+    differs from the limit); and a solve runs inside such a block (its products read the
+    count while it runs)."""
+    from threadpoolctl import threadpool_info, threadpool_limits
 
-    found = _openblas()
-    if not found:
-        pytest.skip("no OpenBLAS loaded (numpy built against another BLAS)")
-    for setter, _ in found:
-        setter(2)
-    before = [int(getter()) for _, getter in found]
-    with one_blas_thread():
-        assert [int(getter()) for _, getter in found] == [1] * len(found)
+    from sim.stochastic import solver
+    from sim.stochastic.solver import one_blas_thread
+
+    def counts() -> list[int]:
+        return [int(i["num_threads"]) for i in threadpool_info() if i["user_api"] == "blas"]
+
+    if not counts():
+        pytest.skip("no BLAS library that threadpoolctl can limit is loaded")
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = counts()
+        assert before and all(c == 2 for c in before)
         with one_blas_thread():
-            assert [int(getter()) for _, getter in found] == [1] * len(found)
-        assert [int(getter()) for _, getter in found] == [1] * len(found)
-    assert [int(getter()) for _, getter in found] == before
+            assert counts() == [1] * len(before)
+            with one_blas_thread():
+                assert counts() == [1] * len(before)
+            assert counts() == [1] * len(before)
+        assert counts() == before
+        seen: list[list[int]] = []
+        real = solver.backward
+
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            seen.append(counts())
+            return real(*args, **kwargs)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr("sim.stochastic.api.backward", spy)
+            solve(StochasticGame(payoffs=np.zeros((1, 1, 1)), transitions=np.ones((1, 1, 1)),
+                                 discount=0.5), horizon=2)  # fmt: skip
+        assert seen == [[1] * len(before)] and counts() == before

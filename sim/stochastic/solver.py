@@ -30,9 +30,7 @@ equilibrium (Maskin and Tirole, "Markov perfect equilibrium I", *Journal of Econ
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import math
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,70 +63,23 @@ STOP = 1e-10
 MAX_ITERATIONS = 100_000
 
 
-#: The (set, get) thread-count functions of OpenBLAS builds, by their exported names
-#: (numpy's wheels bundle scipy-openblas with the ``scipy_`` prefix and the ``64_`` suffix).
-BLAS_THREADS = (
-    ("scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_"),
-    ("scipy_openblas_set_num_threads", "scipy_openblas_get_num_threads"),
-    ("openblas_set_num_threads64_", "openblas_get_num_threads64_"),
-    ("openblas_set_num_threads", "openblas_get_num_threads"),
-)
-_blas_lock = threading.Lock()
-_blas_depth = [0]
-_blas_saved: list[tuple[Any, int]] = []
-
-
-def _openblas() -> list[tuple[Any, Any]]:
-    """The (set, get) functions of every OpenBLAS library this process has loaded (listed
-    in ``/proc/self/maps``; none where that file or the functions are missing)."""
-    try:
-        with open("/proc/self/maps") as fh:
-            paths = {line.split(None, 5)[-1].strip() for line in fh if "openblas" in line}
-    except OSError:
-        return []
-    out = []
-    for path in sorted(p for p in paths if p.startswith("/")):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for set_name, get_name in BLAS_THREADS:
-            setter, getter = getattr(lib, set_name, None), getattr(lib, get_name, None)
-            if setter is not None and getter is not None:
-                setter.argtypes = [ctypes.c_int]
-                getter.restype = ctypes.c_int
-                out.append((setter, getter))
-                break
-    return out
-
-
 @contextlib.contextmanager
 def one_blas_thread() -> Iterator[None]:
-    """OpenBLAS limited to one thread while the block runs (the previous counts restored
-    after; nested and concurrent blocks share one limit, set by the first to enter and
-    restored by the last to leave). A solve's matrix products are the expectation's
-    contractions (:meth:`~sim.stochastic.transitions.FactoredTransitions.expect`): on the
-    engine benchmark's 10,649 states OpenBLAS ran them on both cores of the 2-core
-    machine, and its threads spin after each product, so a round cost about 9% more CPU
-    (the compiled tracer's time included: the spinning thread is the process's CPU too),
-    with the same floats (the products' results do not depend on the thread count here:
-    the strategies and values of four rounds compared bit for bit)."""
-    with _blas_lock:
-        if _blas_depth[0] == 0:
-            _blas_saved.clear()
-            for setter, getter in _openblas():
-                _blas_saved.append((setter, int(getter())))
-                setter(1)
-        _blas_depth[0] += 1
-    try:
+    """The BLAS libraries this process has loaded (numpy's and scipy's OpenBLAS) limited to
+    one thread while the block runs, their previous counts restored after
+    (``threadpoolctl.threadpool_limits``; nested blocks keep the limit until the outermost
+    ends). A solve's matrix products are the expectation's contractions
+    (:meth:`~sim.stochastic.transitions.FactoredTransitions.expect`): on the engine
+    benchmark's 10,649 states OpenBLAS ran them on both cores of the 2-core machine, and its
+    threads spin after each product, so a round cost about 9% more CPU (the compiled
+    tracer's time included: the spinning thread is the process's CPU too), with the same
+    floats (the products' results do not depend on the thread count here: the strategies
+    and values of four rounds compared bit for bit). An analysis chunk's products are too
+    small to be threaded: no change there (docs/performance.md, wave 14)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
         yield
-    finally:
-        with _blas_lock:
-            _blas_depth[0] -= 1
-            if _blas_depth[0] == 0:
-                for setter, count in _blas_saved:
-                    setter(count)
-                _blas_saved.clear()
 
 
 @dataclass(frozen=True)
