@@ -12,12 +12,40 @@ in separate jitted functions, the readable API apart.
 A game is ``g[i, a]`` (player ``i``'s normalised payoff at flat profile ``a``) with
 ``decode[a, p]`` the action of player ``p`` in profile ``a`` and ``offsets[p]`` where
 player ``p``'s actions start in the flat vector of all ``M`` actions.
+
+**Compile-time sizes** (wave 15, 2026-12-02). Every function of a step takes a last
+argument ``dims``: None in the kernels for any shape (the sizes read from the arrays at run
+time), a tuple of literal ints in the kernels :func:`kernels` builds for one shape (a
+closure over the shape tuple, which numba types as literal ints; :func:`_layout`, inlined
+into each function, turns it into constant arrays and ints). One source, so one sequence
+of floating-point operations: LLVM sees constant loop bounds and indices (it unrolls the
+loops of 3 actions and of the 13 x 13 elimination and drops the index checks) and, without
+fast-math flags, reorders no arithmetic; ``tests/test_logit_kernel_dims.py`` compares
+every traced array with ``np.array_equal``. The entry points are closures over the shape
+alone (one over another compiled function would put that function's per-process id into
+numba's cache key), so the on-disk cache keys them by the shape and a second process loads
+them (the import and first solve of 300 games of 4 players x 3 actions 0.93-0.98 s, main
+0.98-1.04: nothing compiled). :class:`sim.stochastic.qre.LogitTracer` uses a shape's
+kernels for a batch of at least ``qre.SPECIALISE`` = 256 games (about 6 s to compile, once
+per machine). Measured (2-core machine shared, load 2.7-4.0): the cold trace of 400 random
+4 x 3^4 games 0.197 against 0.222 s (one process, alternating, medians of 3: 1.13x);
+``bench_solve_split.py --engine 8``, main and this tree alternating in fresh processes,
+four pairs: the kernel 700.2 against 797.5 CPU ms a round (medians; 1.14x), the round 929.8
+against 1025.6 (1.10x); the analysis chunk's and the engine game's strategies and values
+the same bytes. Not kept: a view of the elimination's matrix with a constant shape
+(``reshape``, so its row stride is constant too) gained nothing (1.06 against 1.05 us a
+13 x 13 solve, min of 15); ``numba.literally`` on a shape from Python retypes the function
+at every call (4 ms a call on a toy), so the shape enters through the closures instead.
 """
 
 from __future__ import annotations
 
+import functools
+from types import SimpleNamespace
+
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.extending import overload
 
 # Status codes of a trace.
 RUNNING, STOPPED, AT_MAX, FAILED = 0, 1, 2, 3
@@ -25,6 +53,42 @@ RUNNING, STOPPED, AT_MAX, FAILED = 0, 1, 2, 3
 #: point when the regret before its last correction is at most this times the stopping
 #: regret (see :func:`trace`).
 RECHECK = 100.0
+
+
+def _layout(dims, shape, offsets, size):
+    """``(shape, offsets, n, size)``: the actions per player, where each player's start in
+    the flat vector, the players and the unknowns ``M`` (without lambda). When ``dims`` is a
+    tuple of literal ints (a kernel of :func:`kernels` built for one shape) these are
+    compile-time constants (constant arrays, literal ints), which lets LLVM unroll and
+    fold the loops over players, actions and unknowns; otherwise (``dims`` None) the
+    arguments themselves, with ``n = len(shape)`` (0 where ``shape`` is None). Compiled
+    only (:func:`_layout_impl`)."""
+    raise NotImplementedError("compiled only")
+
+
+@overload(_layout, inline="always", prefer_literal=True)
+def _layout_impl(dims, shape, offsets, size):
+    if isinstance(dims, types.BaseTuple) and all(isinstance(t, types.IntegerLiteral) for t in dims):
+        sizes = [t.literal_value for t in dims]
+        const_shape = np.array(sizes, dtype=np.int64)
+        const_offsets = np.array([sum(sizes[:p]) for p in range(len(sizes))], dtype=np.int64)
+        players, unknowns = len(sizes), sum(sizes)
+
+        def constant(dims, shape, offsets, size):
+            return const_shape, const_offsets, players, unknowns
+
+        return constant
+    if isinstance(shape, (types.NoneType, types.Omitted)):
+
+        def runtime_size(dims, shape, offsets, size):
+            return shape, offsets, 0, size
+
+        return runtime_size
+
+    def runtime(dims, shape, offsets, size):
+        return shape, offsets, shape.shape[0], size
+
+    return runtime
 
 
 @njit(cache=True)
@@ -71,12 +135,13 @@ def _values(g, decode, offsets, sigma, u, d, derivatives=True):
 
 
 @njit(cache=True)
-def _values4(g, offsets, shape, sigma, u, d, derivatives=True):
+def _values4(g, offsets, shape, sigma, u, d, derivatives=True, dims=None):
     """:func:`_values` for four players, with the profile loop unrolled into four nested
     loops and each product of two players' probabilities formed once: about six times
     faster, and bit for bit the same (the same products, associated the same way, and the
     same order of accumulation over the profiles). Without ``derivatives``, ``u`` alone
     (``d`` untouched; about a third of the cost)."""
+    shape, offsets, _, _ = _layout(dims, shape, offsets, 0)
     m0, m1, m2, m3 = shape[0], shape[1], shape[2], shape[3]
     o0, o1, o2, o3 = offsets[0], offsets[1], offsets[2], offsets[3]
     u[:] = 0.0
@@ -124,17 +189,16 @@ def _values4(g, offsets, shape, sigma, u, d, derivatives=True):
 
 
 @njit(cache=True)
-def _residual(g, decode, offsets, shape, z, res, u, d, sigma, derivatives):
+def _residual(g, decode, offsets, shape, z, res, u, d, sigma, derivatives, dims=None):
     """The residual ``res`` of the logit system at ``z`` (and with ``derivatives`` the
     pair values ``d`` :func:`_system` builds the Jacobian from; without, the payoffs alone:
     a chord correction's only evaluation)."""
-    n = g.shape[0]
-    size = z.shape[0] - 1
+    shape, offsets, n, size = _layout(dims, shape, offsets, z.shape[0] - 1)
     lam = z[size]
     for k in range(size):
         sigma[k] = np.exp(z[k])
     if n == 4:
-        _values4(g, offsets, shape, sigma, u, d, derivatives)
+        _values4(g, offsets, shape, sigma, u, d, derivatives, dims)
     else:
         _values(g, decode, offsets, sigma, u, d, derivatives)
     for i in range(n):
@@ -148,12 +212,11 @@ def _residual(g, decode, offsets, shape, z, res, u, d, sigma, derivatives):
 
 
 @njit(cache=True)
-def _system(g, decode, offsets, shape, z, res, jac, u, d, sigma):
+def _system(g, decode, offsets, shape, z, res, jac, u, d, sigma, dims=None):
     """Residual ``res`` (M,) and Jacobian ``jac`` (M, M + 1) of the logit system at ``z``."""
-    n = g.shape[0]
-    size = z.shape[0] - 1
+    shape, offsets, n, size = _layout(dims, shape, offsets, z.shape[0] - 1)
     lam = z[size]
-    _residual(g, decode, offsets, shape, z, res, u, d, sigma, True)
+    _residual(g, decode, offsets, shape, z, res, u, d, sigma, True, dims)
     jac[:, :] = 0.0
     for i in range(n):
         o = offsets[i]
@@ -175,12 +238,12 @@ def _system(g, decode, offsets, shape, z, res, jac, u, d, sigma):
 
 
 @njit(cache=True)
-def _solve(a, b, x, pivots):
+def _solve(a, b, x, pivots, dims=None):
     """Solve ``a x = b`` (a square, overwritten by its factors) by Gaussian elimination
     with partial pivoting; returns False if ``a`` is singular. The multipliers stay in
     ``a`` below the diagonal and the pivot rows in ``pivots``, so :func:`_resolve` solves
     for another right-hand side with the same floating-point operations."""
-    size = a.shape[0]
+    size = _layout(dims, None, None, a.shape[0] - 1)[3] + 1
     for c in range(size):
         piv = c
         best = abs(a[c, c])
@@ -207,12 +270,12 @@ def _solve(a, b, x, pivots):
                 for k in range(c + 1, size):
                     a[r, k] -= f * a[c, k]
                 b[r] -= f * b[c]
-    return _back(a, b, x)
+    return _back(a, b, x, dims)
 
 
 @njit(cache=True)
-def _back(a, b, x):
-    size = a.shape[0]
+def _back(a, b, x, dims=None):
+    size = _layout(dims, None, None, a.shape[0] - 1)[3] + 1
     for r in range(size - 1, -1, -1):
         acc = b[r]
         for k in range(r + 1, size):
@@ -224,10 +287,10 @@ def _back(a, b, x):
 
 
 @njit(cache=True)
-def _resolve(a, pivots, b, x):
+def _resolve(a, pivots, b, x, dims=None):
     """Solve with the factors :func:`_solve` left in ``a`` and ``pivots`` for a new
     right-hand side ``b`` (overwritten): bit for bit what :func:`_solve` would give."""
-    size = a.shape[0]
+    size = _layout(dims, None, None, a.shape[0] - 1)[3] + 1
     for c in range(size):
         piv = pivots[c]
         if piv != c:
@@ -238,14 +301,14 @@ def _resolve(a, pivots, b, x):
             f = a[r, c]
             if f != 0.0:
                 b[r] -= f * b[c]
-    return _back(a, b, x)
+    return _back(a, b, x, dims)
 
 
 @njit(cache=True)
-def _augmented(jac, row, rhs_top, last, x, work, rhs, pivots):
+def _augmented(jac, row, rhs_top, last, x, work, rhs, pivots, dims=None):
     """Solve ``[jac; row] x = [rhs_top; last]`` (the factors stay in ``work`` and
     ``pivots``)."""
-    size = jac.shape[0]
+    size = _layout(dims, None, None, jac.shape[0])[3]
     for r in range(size):
         for c in range(size + 1):
             work[r, c] = jac[r, c]
@@ -253,13 +316,14 @@ def _augmented(jac, row, rhs_top, last, x, work, rhs, pivots):
     for c in range(size + 1):
         work[size, c] = row[c]
     rhs[size] = last
-    return _solve(work, rhs, x, pivots)
+    return _solve(work, rhs, x, pivots, dims)
 
 
 @njit(cache=True)
-def _regret(u, sigma, offsets, shape):
+def _regret(u, sigma, offsets, shape, dims=None):
+    shape, offsets, n, _ = _layout(dims, shape, offsets, 0)
     out = 0.0
-    for i in range(shape.shape[0]):
+    for i in range(n):
         o = offsets[i]
         top = -np.inf
         mean = 0.0
@@ -293,7 +357,7 @@ def _workspace(n, size, shape):
 @njit(cache=True)
 def _correct(g, decode, offsets, shape, z, row, scale, counts, newton_steps, max_newton,
              newton_tol, chord_rate, estimate, res, jac, u, d, sigma, work, rhs, x,
-             pivots):  # fmt: skip
+             pivots, dims=None):  # fmt: skip
     """Correct ``z`` in place onto the branch within the hyperplane orthogonal to ``row``
     through it: ``newton_steps`` Newton corrections (the Jacobian at z, factored with
     ``row`` into ``work`` and ``pivots``), then chord ones (the residual at z, the last
@@ -304,7 +368,7 @@ def _correct(g, decode, offsets, shape, z, row, scale, counts, newton_steps, max
     corrections and Jacobians. Returns (solved, first size, second size, last error,
     whether it stopped on Newton's estimate: then ``u`` and ``sigma`` are those of the
     point before the last correction, not of ``z``)."""
-    size = z.shape[0] - 1
+    size = _layout(dims, None, None, z.shape[0] - 1)[3]
     first = np.inf
     second = 0.0
     last = np.inf
@@ -318,18 +382,18 @@ def _correct(g, decode, offsets, shape, z, row, scale, counts, newton_steps, max
             # A Newton correction: the Jacobian at z, factored with row.
             counts[2] += 1
             fresh += 1
-            _system(g, decode, offsets, shape, z, res, jac, u, d, sigma)
+            _system(g, decode, offsets, shape, z, res, jac, u, d, sigma, dims)
             for k in range(size):
                 res[k] = -res[k]
-            if not _augmented(jac, row, res, 0.0, x, work, rhs, pivots):
+            if not _augmented(jac, row, res, 0.0, x, work, rhs, pivots, dims):
                 return False, first, second, last, quadratic
         else:
             # A chord correction: the residual at z, the last factors.
-            _residual(g, decode, offsets, shape, z, res, u, d, sigma, False)
+            _residual(g, decode, offsets, shape, z, res, u, d, sigma, False, dims)
             for k in range(size):
                 rhs[k] = -res[k]
             rhs[size] = 0.0
-            if not _resolve(work, pivots, rhs, x):
+            if not _resolve(work, pivots, rhs, x, dims):
                 return False, first, second, last, quadratic
         norm = 0.0
         for k in range(size + 1):
@@ -367,15 +431,15 @@ def _correct(g, decode, offsets, shape, z, row, scale, counts, newton_steps, max
 
 
 @njit(cache=True)
-def _turn(prev, scale, work, pivots, rhs, tan):
+def _turn(prev, scale, work, pivots, rhs, tan, dims=None):
     """The unit tangent ``tan`` at the corrected point (the same matrix as the last Newton
     correction's: its factors in ``work``, ``pivots``; oriented along that solve's row) and
     its angle from ``prev`` in the weighted norm ``scale`` (``inf`` if the solve fails)."""
-    size = tan.shape[0] - 1
+    size = _layout(dims, None, None, tan.shape[0] - 1)[3]
     for k in range(size):
         rhs[k] = 0.0
     rhs[size] = 1.0
-    if not _resolve(work, pivots, rhs, tan):
+    if not _resolve(work, pivots, rhs, tan, dims):
         return np.inf
     nrm = 0.0
     for k in range(size + 1):
@@ -397,9 +461,9 @@ def _turn(prev, scale, work, pivots, rhs, tan):
 
 
 @njit(cache=True)
-def trace(
+def _trace(
     games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, status_all, regret_all,
-    work_all, stop_regret, lambda_max, targets, points, params, rec, rec_n,
+    work_all, stop_regret, lambda_max, targets, points, params, rec, rec_n, dims=None,
 ):  # fmt: skip
     """Advance the traces of games ``which`` (resumable state in ``z_all`` (N, M + 1),
     ``t_all``, ``h_all``, ``steps_all``, ``status_all``, ``regret_all``; ``work_all``
@@ -416,7 +480,7 @@ def trace(
     max_growth, newton_tol = params[3], params[4]
     max_newton, min_step, max_steps = int(params[5]), params[6], int(params[7])
     newton_steps, chord_rate, estimate = int(params[8]), params[9], params[10] > 0
-    size = z_all.shape[1] - 1
+    size = _layout(dims, None, None, z_all.shape[1] - 1)[3]
     n = games.shape[1]
     res, jac, u, d, sigma, work, rhs, x, pivots = _workspace(n, size, shape)
     z = np.empty(size + 1)
@@ -448,7 +512,8 @@ def trace(
             work_all[b, 0] += 1
             ok, first, second, last, quadratic = _correct(
                 g, decode, offsets, shape, z, t0, scale, work_all[b], newton_steps, max_newton,
-                newton_tol, chord_rate, estimate, res, jac, u, d, sigma, work, rhs, x, pivots)
+                newton_tol, chord_rate, estimate, res, jac, u, d, sigma, work, rhs, x, pivots,
+                dims)
             accept = ok and last <= newton_tol and z[size] >= 0.0
             if accept:
                 for k in range(size + 1):
@@ -457,7 +522,7 @@ def trace(
             decel = np.inf
             if accept:
                 # The tangent at the new point, oriented along the old one.
-                angle = _turn(t0, scale, work, pivots, rhs, tan)
+                angle = _turn(t0, scale, work, pivots, rhs, tan, dims)
                 if not angle < np.inf:
                     accept = False
                 else:
@@ -473,7 +538,7 @@ def trace(
                         if targets[crossed] >= z0[size]:
                             _at_lambda(g, decode, offsets, shape, z0, z, targets[crossed],
                                        points[b, crossed], res, jac, u, d, sigma, work, rhs,
-                                       x, pivots)  # fmt: skip
+                                       x, pivots, dims)  # fmt: skip
                         crossed += 1
                 for k in range(size + 1):
                     z_all[b, k] = z[k]
@@ -481,14 +546,14 @@ def trace(
                 steps_all[b] += 1
                 _record(rec, rec_n, b, z)
                 h_all[b] = h_all[b] / max(decel, 1.0 / max_growth)
-                regret_all[b] = _regret(u, sigma, offsets, shape)
+                regret_all[b] = _regret(u, sigma, offsets, shape, dims)
                 if quadratic and regret_all[b] <= RECHECK * stop_regret:
                     # ``u`` is at the point before the last Newton correction, whose
                     # regret can be far below the accepted point's: the stopping rule
                     # reads the accepted point's (what a chord correction would have
                     # evaluated).
-                    _residual(g, decode, offsets, shape, z, res, u, d, sigma, False)
-                    regret_all[b] = _regret(u, sigma, offsets, shape)
+                    _residual(g, decode, offsets, shape, z, res, u, d, sigma, False, dims)
+                    regret_all[b] = _regret(u, sigma, offsets, shape, dims)
                 if steps_all[b] >= max_steps:
                     status_all[b] = FAILED
             else:
@@ -510,8 +575,8 @@ def _record(rec, rec_n, b, z):
 
 
 @njit(cache=True)
-def warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, status_all,
-         regret_all, work_all, stop_regret, src, src_n, params, rec, rec_n):  # fmt: skip
+def _warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, status_all,
+         regret_all, work_all, stop_regret, src, src_n, params, rec, rec_n, dims=None):  # fmt: skip
     """Follow the principal branch of games ``which`` along the accepted points of a
     nearby game's trace (``src[game, :src_n[game]]``, the warm source, from lambda = 0 on):
     each step goes to every ``stride``-th source point (and its last), ``p``, from the last
@@ -540,7 +605,7 @@ def warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, s
     nominal_distance *= params[11]
     nominal_contraction *= params[12]
     stride = int(params[13])
-    size = z_all.shape[1] - 1
+    size = _layout(dims, None, None, z_all.shape[1] - 1)[3]
     res, jac, u, d, sigma, work, rhs, x, pivots = _workspace(games.shape[1], size, shape)
     # the point, the last accepted one and its tangent, the hyperplane's normal, the new
     # tangent, the norm's weights, the source point the last accepted one followed
@@ -576,7 +641,8 @@ def warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, s
             work_all[b, 0] += 1
             ok, first, second, last, quadratic = _correct(
                 g, decode, offsets, shape, z, row, scale, work_all[b], 1, max_newton,
-                newton_tol, chord_rate, True, res, jac, u, d, sigma, work, rhs, x, pivots)
+                newton_tol, chord_rate, True, res, jac, u, d, sigma, work, rhs, x, pivots,
+                dims)
             contraction = second / first if first > 0 else 0.0
             accept = (ok and last <= newton_tol and z[size] >= 0.0
                       and first <= nominal_distance and contraction <= nominal_contraction)
@@ -585,7 +651,7 @@ def warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, s
                     if not np.isfinite(z[k]):
                         accept = False
             if accept:
-                angle = _turn(t0, scale, work, pivots, rhs, tan)
+                angle = _turn(t0, scale, work, pivots, rhs, tan, dims)
                 accept = angle < 2.0 * stride * nominal_angle
             if not accept:
                 status_all[b] = FAILED
@@ -599,7 +665,7 @@ def warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, s
             steps_all[b] += 1
             _record(rec, rec_n, b, z)
             h_all[b] = secant
-            regret_all[b] = _regret(u, sigma, offsets, shape)
+            regret_all[b] = _regret(u, sigma, offsets, shape, dims)
             if regret_all[b] <= stop_regret:
                 status_all[b] = STOPPED
                 break
@@ -607,10 +673,10 @@ def warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, s
 
 @njit(cache=True)
 def _at_lambda(g, decode, offsets, shape, z0, z1, lam, out, res, jac, u, d, sigma, work,
-               rhs, x, pivots):  # fmt: skip
+               rhs, x, pivots, dims=None):  # fmt: skip
     """The branch's probabilities at exactly ``lam`` between two accepted points: Newton
     in ``y`` with lambda fixed, from the linear interpolation."""
-    size = z0.shape[0] - 1
+    size = _layout(dims, None, None, z0.shape[0] - 1)[3]
     span = z1[size] - z0[size]
     w = 0.0 if span == 0 else (lam - z0[size]) / span
     z = np.empty(size + 1)
@@ -620,10 +686,10 @@ def _at_lambda(g, decode, offsets, shape, z0, z1, lam, out, res, jac, u, d, sigm
     fix = np.zeros(size + 1)
     fix[size] = 1.0
     for _ in range(50):
-        _system(g, decode, offsets, shape, z, res, jac, u, d, sigma)
+        _system(g, decode, offsets, shape, z, res, jac, u, d, sigma, dims)
         for k in range(size):
             res[k] = -res[k]
-        if not _augmented(jac, fix, res, 0.0, x, work, rhs, pivots):
+        if not _augmented(jac, fix, res, 0.0, x, work, rhs, pivots, dims):
             break
         big = 0.0
         for k in range(size):
@@ -636,7 +702,7 @@ def _at_lambda(g, decode, offsets, shape, z0, z1, lam, out, res, jac, u, d, sigm
 
 
 @njit(cache=True)
-def start(games, decode, offsets, shape, z_all, t_all):
+def _start(games, decode, offsets, shape, z_all, t_all, dims=None):
     """The uniform profile at lambda = 0 and its tangent, for every game."""
     count = games.shape[0]
     size = z_all.shape[1] - 1
@@ -650,11 +716,59 @@ def start(games, decode, offsets, shape, z_all, t_all):
             for j in range(shape[i]):
                 z_all[b, offsets[i] + j] = -np.log(shape[i])
         z_all[b, size] = 0.0
-        _system(games[b], decode, offsets, shape, z_all[b], res, jac, u, d, sigma)
-        if _augmented(jac, lam_dir, zeros, 1.0, x, work, rhs, pivots):
+        _system(games[b], decode, offsets, shape, z_all[b], res, jac, u, d, sigma, dims)
+        if _augmented(jac, lam_dir, zeros, 1.0, x, work, rhs, pivots, dims):
             nrm = np.sqrt(np.sum(x * x))
             for k in range(size + 1):
                 t_all[b, k] = x[k] / nrm
         else:
             for k in range(size + 1):
                 t_all[b, k] = lam_dir[k]
+
+
+@functools.cache
+def kernels(dims: tuple[int, ...] | None) -> SimpleNamespace:
+    """The entry points ``start``, ``trace`` and ``warm`` compiled for games of one shape
+    ``dims`` (actions per player: every size a compile-time constant, see :func:`_layout`)
+    or, with ``dims`` None, for any shape (the sizes read from the arrays at run time). The
+    same functions either way, so the same floating-point operations in the same order:
+    only loop bounds and indices become constants. Each is a closure over ``dims`` alone,
+    so numba's on-disk cache keys it by the shape (a second process loads it)."""
+    dims = None if dims is None else tuple(int(m) for m in dims)
+
+    @njit(cache=True)
+    def start_k(games, decode, offsets, shape, z_all, t_all):
+        _start(games, decode, offsets, shape, z_all, t_all, dims)
+
+    @njit(cache=True)
+    def trace_k(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all,
+                status_all, regret_all, work_all, stop_regret, lambda_max, targets, points,
+                params, rec, rec_n):  # fmt: skip
+        _trace(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all,
+               status_all, regret_all, work_all, stop_regret, lambda_max, targets, points,
+               params, rec, rec_n, dims)  # fmt: skip
+
+    @njit(cache=True)
+    def warm_k(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all,
+               status_all, regret_all, work_all, stop_regret, src, src_n, params, rec,
+               rec_n):  # fmt: skip
+        _warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all,
+              status_all, regret_all, work_all, stop_regret, src, src_n, params, rec, rec_n,
+              dims)  # fmt: skip
+
+    return SimpleNamespace(start=start_k, trace=trace_k, warm=warm_k)
+
+
+def start(*args, dims=None):
+    """:func:`_start` (the uniform profile and its tangent), compiled for ``dims``."""
+    kernels(dims).start(*args)
+
+
+def trace(*args, dims=None):
+    """:func:`_trace` (advance the cold traces), compiled for ``dims``."""
+    kernels(dims).trace(*args)
+
+
+def warm(*args, dims=None):
+    """:func:`_warm` (follow the warm sources), compiled for ``dims``."""
+    kernels(dims).warm(*args)

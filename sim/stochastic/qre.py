@@ -443,6 +443,12 @@ RECORD = 256
 WARM_STRIDE = 3
 WARM_DISTANCE = 2.0
 WARM_CONTRACTION = 1.0
+#: A batch of at least this many games is traced by kernels compiled for its shape (every
+#: size a compile-time constant: :func:`sim.stochastic.logit_kernel.kernels`, the same
+#: floats), a smaller one by the kernels for any shape: a shape's own kernels take about
+#: 6 s to compile (once per machine, then numba's on-disk cache), which a small batch
+#: never pays back.
+SPECIALISE = 256
 
 
 @dataclass(frozen=True)
@@ -712,10 +718,12 @@ class LogitTracer:
                                            dtype=np.int64)  # fmt: skip
         self.offsets = np.array(lay.offsets, dtype=np.int64)
         self.sizes = np.array(self.shape, dtype=np.int64)
+        self.dims = self.shape if count >= SPECIALISE else None
         z = np.zeros((count, lay.size + 1))
         tangent = np.zeros_like(z)
         if count:
-            _kernel().start(self.games, self.decode, self.offsets, self.sizes, z, tangent)
+            _kernel().start(self.games, self.decode, self.offsets, self.sizes, z, tangent,
+                            dims=self.dims)  # fmt: skip
         self.origin = (z.copy(), tangent.copy())
         #: Each game's accepted points (up to ``record``) and how many it had (in
         #: ``scratch``'s buffer when given: only a game's first ``recorded`` rows are its).
@@ -755,7 +763,7 @@ class LogitTracer:
             self.games, self.decode, self.offsets, self.sizes,
             np.ascontiguousarray(which, dtype=np.int64), st.z, st.tangent, st.step, st.steps,
             st.status, st.regret, st.work, float(stop_regret), LAMBDA_MAX, tgt, points,
-            _params(self.chord), self.record, self.recorded,
+            _params(self.chord), self.record, self.recorded, dims=self.dims,
         )  # fmt: skip
         return None if targets is None else points
 
@@ -773,7 +781,7 @@ class LogitTracer:
             st.step, st.steps, st.status, st.regret, st.work, float(stop_regret),
             np.ascontiguousarray(source, dtype=np.float64),
             np.ascontiguousarray(counts, dtype=np.int64), _params(self.chord), self.record,
-            self.recorded,
+            self.recorded, dims=self.dims,
         )  # fmt: skip
         failed = which[st.status[which] == _kernel().FAILED]
         st.z[failed], st.tangent[failed] = self.origin[0][failed], self.origin[1][failed]
