@@ -68,8 +68,9 @@ def _layout(dims, shape, offsets, size):
 
 @overload(_layout, inline="always", prefer_literal=True)
 def _layout_impl(dims, shape, offsets, size):
-    if isinstance(dims, types.BaseTuple) and all(isinstance(t, types.IntegerLiteral) for t in dims):
-        sizes = [t.literal_value for t in dims]
+    elements = dims.types if isinstance(dims, (types.UniTuple, types.Tuple)) else ()
+    if elements and all(isinstance(t, types.IntegerLiteral) for t in elements):
+        sizes = [t.literal_value for t in elements]
         const_shape = np.array(sizes, dtype=np.int64)
         const_offsets = np.array([sum(sizes[:p]) for p in range(len(sizes))], dtype=np.int64)
         players, unknowns = len(sizes), sum(sizes)
