@@ -22,14 +22,16 @@ def _traced(games: np.ndarray, dims: tuple[int, ...] | None) -> dict[str, np.nda
     tracer = qre.LogitTracer(games, record=qre.RECORD)
     tracer.dims = dims
     z, t = np.zeros_like(tracer.state.z), np.zeros_like(tracer.state.z)
+    orientation = np.zeros(games.shape[0], dtype=np.int64)
     logit_kernel.start(tracer.games, tracer.decode, tracer.offsets, tracer.sizes, z, t,
-                       dims=dims)  # fmt: skip
+                       orientation, dims=dims)  # fmt: skip
     out["start"] = np.concatenate([z, t])
+    out["orientation"] = orientation
     tracer.run(everyone, 1e-7)
     out["cold"] = np.concatenate([tracer.state.z, tracer.state.tangent])
     out["cold_counts"] = np.column_stack([tracer.state.step, tracer.state.steps,
                                           tracer.state.status, tracer.state.regret,
-                                          tracer.state.work])  # fmt: skip
+                                          tracer.state.work, tracer.state.orientation])  # fmt: skip
     out["record"] = tracer.record.copy()
     out["recorded"] = tracer.recorded.copy()
     targeted = qre.LogitTracer(games)

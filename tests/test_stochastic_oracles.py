@@ -221,14 +221,18 @@ def test_qre_limit_agrees_with_pygambit_logit_solve() -> None:
 
 
 @pytest.mark.slow
-def test_the_step_control_keeps_to_the_branch_where_a_looser_one_jumps(
+def test_the_orientation_check_keeps_a_looser_control_on_the_branch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Five random 4-player, 3-action games (of 300 drawn with seed 2026) whose principal
-    branch a looser step control leaves: with the tracer's nominal tangent turn at 0.2
-    instead of 0.05 the traces jump to other QRE branches and end at other equilibria. With
-    the tracer's control the limits are pygambit's ``logit_solve`` ones (Turocy 2005: the
-    same branch), within 1e-4 (pygambit stops at a looser regret)."""
+    branch a looser step control leaves when nothing else checks it: with the tracer's
+    nominal tangent turn at 0.2 instead of 0.05 and the orientation check off
+    (``FLIP_STEP`` infinite: every step that reverses the branch's orientation is taken) the
+    traces jump to other QRE branches and end at other equilibria; with the check on they
+    reject those steps (a jump to another branch piece reverses the orientation: Allgower
+    and Georg 2003, sec. 8.1) and end at pygambit's ``logit_solve`` limits (Turocy 2005: the
+    same branch), within 1e-4 (pygambit stops at a looser regret), as the tracer's own
+    control does."""
     gbt = pytest.importorskip("pygambit", reason="pygambit is not installed")
     games = np.random.default_rng(2026).normal(size=(300, 4, 3, 3, 3, 3))[[26, 32, 79, 158, 225]]
     theirs = []
@@ -239,6 +243,8 @@ def test_the_step_control_keeps_to_the_branch_where_a_looser_one_jumps(
     ours = logit_limits(games, 1e-7).profiles
     np.testing.assert_allclose(ours, np.array(theirs), atol=1e-4)
     monkeypatch.setattr(qre, "NOMINAL_ANGLE", 0.2)
+    np.testing.assert_allclose(logit_limits(games, 1e-7).profiles, np.array(theirs), atol=1e-4)
+    monkeypatch.setattr(qre, "FLIP_STEP", np.inf)
     loose = logit_limits(games, 1e-7).profiles
     assert np.all(np.abs(loose - np.array(theirs)).max(axis=1) > 1e-2)
 

@@ -321,6 +321,29 @@ def _augmented(jac, row, rhs_top, last, x, work, rhs, pivots, dims=None):
 
 
 @njit(cache=True)
+def _orientation(work, pivots):
+    """The sign (+1 or -1) of the determinant of the matrix :func:`_solve` factored into
+    ``work`` and ``pivots``: its row swaps' parity times its pivots' signs.
+
+    Factored as ``[J; row]`` (the Jacobian ``J`` of the logit system, ``M x (M + 1)``, and
+    a row), it is the branch's orientation at that point: for the tangent ``t`` (``J t =
+    0``, oriented by ``row . t > 0``, as :func:`_turn` orients it), ``det [J; v] = (v . t)
+    / (t . t) det [J; t]`` for every ``v`` (the determinant is linear in ``v`` and zero
+    on ``J``'s row space, which is orthogonal to ``t``), so ``det [J; row]`` has the sign
+    of ``det [J; t]``. Along a smooth branch that sign is constant (Allgower and Georg,
+    *Introduction to Numerical Continuation Methods*, 2003, sec. 2.1-2.2), and it
+    changes across a simple bifurcation point (sec. 8.1): a step that lands on another
+    branch piece where two pieces pass close to each other shows it reversed."""
+    sign = 1
+    for c in range(work.shape[0]):
+        if pivots[c] != c:
+            sign = -sign
+        if work[c, c] < 0.0:
+            sign = -sign
+    return sign
+
+
+@njit(cache=True)
 def _regret(u, sigma, offsets, shape, dims=None):
     shape, offsets, n, _ = _layout(dims, shape, offsets, 0)
     out = 0.0
@@ -464,12 +487,14 @@ def _turn(prev, scale, work, pivots, rhs, tan, dims=None):
 @njit(cache=True)
 def _trace(
     games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, status_all, regret_all,
-    work_all, stop_regret, lambda_max, targets, points, params, rec, rec_n, dims=None,
+    work_all, orient_all, stop_regret, lambda_max, targets, points, params, rec, rec_n,
+    dims=None,
 ):  # fmt: skip
     """Advance the traces of games ``which`` (resumable state in ``z_all`` (N, M + 1),
     ``t_all``, ``h_all``, ``steps_all``, ``status_all``, ``regret_all``; ``work_all``
     (N, 3) counts the steps tried, the corrections and the Jacobians evaluated, read by
-    nothing but the benchmark) until each one's
+    nothing but the benchmark; ``orient_all`` the branch's orientation each keeps, see
+    :func:`_orientation`) until each one's
     regret is at most ``stop_regret`` or lambda reaches ``lambda_max``, or, if ``targets``
     is not empty, until every target lambda is crossed (the branch's probabilities at
     target ``r`` go to ``points[game, r]``). ``params``: nominal distance, contraction,
@@ -481,6 +506,7 @@ def _trace(
     max_growth, newton_tol = params[3], params[4]
     max_newton, min_step, max_steps = int(params[5]), params[6], int(params[7])
     newton_steps, chord_rate, estimate = int(params[8]), params[9], params[10] > 0
+    flip_step = params[14]
     size = _layout(dims, None, None, z_all.shape[1] - 1)[3]
     n = games.shape[1]
     res, jac, u, d, sigma, work, rhs, x, pivots = _workspace(n, size, shape)
@@ -494,6 +520,8 @@ def _trace(
         b = which[w]
         g = games[b]
         crossed = 0
+        cross = False  # cross the bifurcation point the last steps reversed at
+        first_flip = 0.0  # the step that first reversed the orientation (0: none)
         while True:
             if status_all[b] == FAILED:
                 break
@@ -521,6 +549,7 @@ def _trace(
                     if not np.isfinite(z[k]):
                         accept = False
             decel = np.inf
+            flipped = False
             if accept:
                 # The tangent at the new point, oriented along the old one.
                 angle = _turn(t0, scale, work, pivots, rhs, tan, dims)
@@ -533,6 +562,22 @@ def _trace(
                                 angle / nominal_angle)  # fmt: skip
                     if not decel < 2.0:
                         accept = False
+                    elif orient_all[b] != 0 and _orientation(work, pivots) != orient_all[b]:
+                        # The orientation reversed: the step crossed a bifurcation point,
+                        # or jumped to another branch piece where two pass close to each
+                        # other. Shorter steps follow the branch around a near one; a
+                        # reversal that persists down to ``flip_step`` is a bifurcation
+                        # point on the branch itself (a symmetric game's), crossed straight
+                        # on with the step that first reversed it.
+                        if cross:
+                            flipped = True
+                        else:
+                            accept = False
+                            if first_flip == 0.0:
+                                first_flip = h_all[b]
+                            if h_all[b] <= flip_step * (1.0 + abs(z0[size])):
+                                cross = True
+                                h_all[b] = 2.0 * first_flip  # halved below, as a rejection
             if accept:
                 if n_targets > 0:
                     while crossed < n_targets and targets[crossed] <= z[size]:
@@ -544,6 +589,10 @@ def _trace(
                 for k in range(size + 1):
                     z_all[b, k] = z[k]
                     t_all[b, k] = tan[k]
+                if flipped:
+                    orient_all[b] = -orient_all[b]
+                cross = False
+                first_flip = 0.0
                 steps_all[b] += 1
                 _record(rec, rec_n, b, z)
                 h_all[b] = h_all[b] / max(decel, 1.0 / max_growth)
@@ -577,7 +626,8 @@ def _record(rec, rec_n, b, z):
 
 @njit(cache=True)
 def _warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, status_all,
-         regret_all, work_all, stop_regret, src, src_n, params, rec, rec_n, dims=None):  # fmt: skip
+         regret_all, work_all, orient_all, stop_regret, src, src_n, params, rec, rec_n,
+         dims=None):  # fmt: skip
     """Follow the principal branch of games ``which`` along the accepted points of a
     nearby game's trace (``src[game, :src_n[game]]``, the warm source, from lambda = 0 on):
     each step goes to every ``stride``-th source point (and its last), ``p``, from the last
@@ -593,7 +643,8 @@ def _warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, 
     :func:`trace`'s norm) is at most ``distance`` times the nominal distance, its
     contraction at most ``contraction`` times the nominal one, and its tangent turns from
     the last accepted one by less than ``2 stride`` nominal angles (the cold control's
-    bound for each source step it spans). Each game stops at the first accepted point whose
+    bound for each source step it spans), and it keeps the branch's orientation
+    (``orient_all``, :func:`_orientation`). Each game stops at the first accepted point whose
     regret is at most ``stop_regret`` (status STOPPED), or after the source's last point
     (RUNNING: :func:`trace` continues from there, the step the last secant), or at the
     first failed check (FAILED: the caller starts it again cold). The state arrays are
@@ -653,7 +704,8 @@ def _warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all, 
                         accept = False
             if accept:
                 angle = _turn(t0, scale, work, pivots, rhs, tan, dims)
-                accept = angle < 2.0 * stride * nominal_angle
+                accept = angle < 2.0 * stride * nominal_angle and (
+                    orient_all[b] == 0 or _orientation(work, pivots) == orient_all[b])
             if not accept:
                 status_all[b] = FAILED
                 break
@@ -703,8 +755,10 @@ def _at_lambda(g, decode, offsets, shape, z0, z1, lam, out, res, jac, u, d, sigm
 
 
 @njit(cache=True)
-def _start(games, decode, offsets, shape, z_all, t_all, dims=None):
-    """The uniform profile at lambda = 0 and its tangent, for every game."""
+def _start(games, decode, offsets, shape, z_all, t_all, orient_all, dims=None):
+    """The uniform profile at lambda = 0, its tangent (lambda increasing) and the branch's
+    orientation there (:func:`_orientation`; 0 where the system is singular: not
+    checked), for every game."""
     count = games.shape[0]
     size = z_all.shape[1] - 1
     n = games.shape[1]
@@ -718,10 +772,12 @@ def _start(games, decode, offsets, shape, z_all, t_all, dims=None):
                 z_all[b, offsets[i] + j] = -np.log(shape[i])
         z_all[b, size] = 0.0
         _system(games[b], decode, offsets, shape, z_all[b], res, jac, u, d, sigma, dims)
+        orient_all[b] = 0
         if _augmented(jac, lam_dir, zeros, 1.0, x, work, rhs, pivots, dims):
             nrm = np.sqrt(np.sum(x * x))
             for k in range(size + 1):
                 t_all[b, k] = x[k] / nrm
+            orient_all[b] = _orientation(work, pivots)
         else:
             for k in range(size + 1):
                 t_all[b, k] = lam_dir[k]
@@ -738,24 +794,24 @@ def kernels(dims: tuple[int, ...] | None) -> SimpleNamespace:
     dims = None if dims is None else tuple(int(m) for m in dims)
 
     @njit(cache=True)
-    def start_k(games, decode, offsets, shape, z_all, t_all):
-        _start(games, decode, offsets, shape, z_all, t_all, dims)
+    def start_k(games, decode, offsets, shape, z_all, t_all, orient_all):
+        _start(games, decode, offsets, shape, z_all, t_all, orient_all, dims)
 
     @njit(cache=True)
     def trace_k(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all,
-                status_all, regret_all, work_all, stop_regret, lambda_max, targets, points,
-                params, rec, rec_n):  # fmt: skip
+                status_all, regret_all, work_all, orient_all, stop_regret, lambda_max,
+                targets, points, params, rec, rec_n):  # fmt: skip
         _trace(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all,
-               status_all, regret_all, work_all, stop_regret, lambda_max, targets, points,
-               params, rec, rec_n, dims)  # fmt: skip
+               status_all, regret_all, work_all, orient_all, stop_regret, lambda_max,
+               targets, points, params, rec, rec_n, dims)  # fmt: skip
 
     @njit(cache=True)
     def warm_k(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all,
-               status_all, regret_all, work_all, stop_regret, src, src_n, params, rec,
-               rec_n):  # fmt: skip
+               status_all, regret_all, work_all, orient_all, stop_regret, src, src_n, params,
+               rec, rec_n):  # fmt: skip
         _warm(games, decode, offsets, shape, which, z_all, t_all, h_all, steps_all,
-              status_all, regret_all, work_all, stop_regret, src, src_n, params, rec, rec_n,
-              dims)  # fmt: skip
+              status_all, regret_all, work_all, orient_all, stop_regret, src, src_n, params,
+              rec, rec_n, dims)  # fmt: skip
 
     return SimpleNamespace(start=start_k, trace=trace_k, warm=warm_k)
 

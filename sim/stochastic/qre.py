@@ -27,7 +27,8 @@ zero costs no steps): a step is accepted when the corrector converges (its error
 ``NEWTON_TOL``) within ``MAX_NEWTON`` corrections and its first correction, contraction
 rate (the second correction over the first) and tangent turn are within twice (four
 times, for the first two) their nominal values ``NOMINAL_DISTANCE``,
-``NOMINAL_CONTRACTION``, ``NOMINAL_ANGLE``; the next step is scaled by how far below or
+``NOMINAL_CONTRACTION``, ``NOMINAL_ANGLE``, and the branch keeps its orientation (*The
+branch's orientation* below); the next step is scaled by how far below or
 above them this one was (at most doubled), a rejected step halves. With these values the
 limits agree with pygambit's ``logit_solve`` on 60 random 4-player, 3-action games and 200
 stage games of the engine's benchmark; looser ones jumped branches on two of the 60.
@@ -371,6 +372,43 @@ a chord second correction measures about the same contraction, but the tangent f
 predicted point's factors is the variant of wave 6 that left the branch on the scenarios,
 and the previous step's factors for the first correction would measure a contraction of
 the order of the step, not of the first correction.
+
+**The branch's orientation** (wave 15, 2026-12-02). Along a smooth solution curve of
+``H(z) = 0`` (``H`` the logit system, of full rank ``M``) the sign of ``det [H'(z); t]``,
+``t`` the tangent oriented along the direction of travel, is constant; across a simple
+bifurcation point it changes (Allgower and Georg 2003, sec. 2.1-2.2 and 8.1). The kernel
+reads that sign from the LU factors a step already has (:func:`sim.stochastic.
+logit_kernel._orientation`: the factored matrix is ``[H'; row]`` with ``row . t > 0``, so
+its determinant has the sign of ``det [H'; t]``), once at ``lambda = 0``
+(:func:`~sim.stochastic.logit_kernel.start`) and at every step: a cold step that reverses
+it is rejected (the step halves) and a warm step fails the warm trace (the game is traced
+cold). Where two pieces of the logit correspondence pass close to each other, near the
+bifurcation point of a nearly symmetric game, a step that lands on the other piece shows
+the sign reversed, and shorter steps follow the branch around; a reversal that persists
+down to ``FLIP_STEP`` (1e-6 times ``1 + lambda``) is a bifurcation point on the branch
+itself (an exactly symmetric game's, as the battle of the sexes', whose branch keeps the
+symmetry and ends at the mixed equilibrium), crossed straight on with the step that first
+reversed it, and the orientation flips with it. Found on the 192-round engine benchmark:
+its solve (warm traces as the engine runs them) and a solve tracing every game cold
+disagreed on the support of 48 of its 2,044,608 round-states; pygambit's ``logit_solve``
+(Turocy 2005), in each solve's own continuation values at the 85 round-states where any of
+four solves disagree, sided against the engine's selection at 36 and against the all-cold
+solve's at 24 (the others at most pygambit's own looser stop: 0.998 for a pure action, or
+0.498/0.498/0.005 for an exact tie). Those were traces that ended at a mixed equilibrium
+(often with a player near 0.45/0.55) where the branch runs to a pure one; a warm trace
+following a source whose branch had bent the other way kept the old limit for up to six
+rounds (state 6414, ``tests/test_qre_orientation.py``). The same stepping-over happens in
+textbook games: the two-player coordination game ``[[1 + delta, 0], [0, 1]]`` ended at its
+mixed equilibrium for ``delta`` from 1e-3 down, the three-player one at every ``delta``
+from 1e-2 (the limit is the larger payoff's pure equilibrium, risk-dominant for two
+players: McKelvey and Palfrey 1995, sec. 4; pygambit agrees). With the check the warm and
+all-cold solves agree on every support of the 192 rounds (strategies within 6.9e-5,
+continua's stop points) and match pygambit at all 85 round-states up to its looser stop;
+the benchmark's Jacobians 20.32 -> 20.21 million (fewer: the jumps had led to longer
+traces). On 300 random 4-player, 3-action games and 300 of 3 x 2 x 3 the limits are the
+same bits where nothing jumped, and a nominal turn of 0.15 or 0.2 (which without the check
+left the branch on 6 and 5 of the 300 and 1 of the 300) reaches the same limits as 0.05 on
+all 600 (``tests/test_stochastic_oracles.py`` keeps five of them).
 """
 
 from __future__ import annotations
@@ -413,6 +451,10 @@ POLISH_DISTANCE = 1e-3
 #: First step (arclength) and the fewest steps before giving up on a game.
 FIRST_STEP = 0.1
 MIN_STEP = 1e-12
+#: A step that reverses the branch's orientation is halved until it is this short (times
+#: ``1 + lambda``); one that still reverses it then crosses a bifurcation point of the
+#: branch itself.
+FLIP_STEP = 1e-6
 #: The most corrections of one step (Newton corrections, then chord ones).
 MAX_NEWTON = 8
 #: A step's corrector stops when its estimated error is below this.
@@ -625,6 +667,9 @@ class TraceState:
     status: IntArray  # (N,) running, stopped, at LAMBDA_MAX, failed
     regret: FloatArray  # (N,) at z
     work: IntArray  # (N, 3) steps tried, corrections, Jacobians (counters only)
+    #: (N,) the branch's orientation at lambda = 0 (+1 or -1; 0: not checked), which every
+    #: accepted step keeps (:func:`sim.stochastic.logit_kernel._orientation`)
+    orientation: IntArray
 
     @property
     def failed(self) -> npt.NDArray[np.bool_]:
@@ -638,7 +683,7 @@ def _params(chord: bool = True) -> FloatArray:
                              else (REFERENCE_NEWTON, REFERENCE_NEWTON, 0))  # fmt: skip
     return np.array([NOMINAL_DISTANCE, NOMINAL_CONTRACTION, NOMINAL_ANGLE, MAX_GROWTH,
                      NEWTON_TOL, most, MIN_STEP, MAX_STEPS, steps, CHORD_RATE,
-                     estimate, WARM_DISTANCE, WARM_CONTRACTION, WARM_STRIDE],
+                     estimate, WARM_DISTANCE, WARM_CONTRACTION, WARM_STRIDE, FLIP_STEP],
                     dtype=np.float64)  # fmt: skip
 
 
@@ -721,9 +766,10 @@ class LogitTracer:
         self.dims = self.shape if count >= SPECIALISE else None
         z = np.zeros((count, lay.size + 1))
         tangent = np.zeros_like(z)
+        orientation = np.zeros(count, dtype=np.int64)
         if count:
             _kernel().start(self.games, self.decode, self.offsets, self.sizes, z, tangent,
-                            dims=self.dims)  # fmt: skip
+                            orientation, dims=self.dims)  # fmt: skip
         self.origin = (z.copy(), tangent.copy())
         #: Each game's accepted points (up to ``record``) and how many it had (in
         #: ``scratch``'s buffer when given: only a game's first ``recorded`` rows are its).
@@ -738,6 +784,7 @@ class LogitTracer:
             status=np.zeros(count, dtype=np.int64),
             regret=np.full(count, np.inf),
             work=np.zeros((count, 3), dtype=np.int64),
+            orientation=orientation,
         )
 
     def profiles(self) -> FloatArray:
@@ -762,8 +809,8 @@ class LogitTracer:
         _kernel().trace(
             self.games, self.decode, self.offsets, self.sizes,
             np.ascontiguousarray(which, dtype=np.int64), st.z, st.tangent, st.step, st.steps,
-            st.status, st.regret, st.work, float(stop_regret), LAMBDA_MAX, tgt, points,
-            _params(self.chord), self.record, self.recorded, dims=self.dims,
+            st.status, st.regret, st.work, st.orientation, float(stop_regret), LAMBDA_MAX,
+            tgt, points, _params(self.chord), self.record, self.recorded, dims=self.dims,
         )  # fmt: skip
         return None if targets is None else points
 
@@ -778,8 +825,8 @@ class LogitTracer:
         which = np.ascontiguousarray(which, dtype=np.int64)
         _kernel().warm(
             self.games, self.decode, self.offsets, self.sizes, which, st.z, st.tangent,
-            st.step, st.steps, st.status, st.regret, st.work, float(stop_regret),
-            np.ascontiguousarray(source, dtype=np.float64),
+            st.step, st.steps, st.status, st.regret, st.work, st.orientation,
+            float(stop_regret), np.ascontiguousarray(source, dtype=np.float64),
             np.ascontiguousarray(counts, dtype=np.int64), _params(self.chord), self.record,
             self.recorded, dims=self.dims,
         )  # fmt: skip
