@@ -266,3 +266,28 @@ def test_a_key_in_parts_has_the_digest_of_the_joined_key() -> None:
     assert TraceCache.digest(payoffs[2]) == TraceCache.digest(payoffs[2].tobytes())
     assert TraceCache.digest(payoffs[2], rng.bytes(32)) != joined
     assert TraceCache.digest(payoffs[1], source) != joined
+
+
+def test_an_entry_is_counted_as_sys_getsizeof_counts_it() -> None:
+    """``TraceCache._size`` computes ``sys.getsizeof`` of the digest, the entry's tuple,
+    its limit and its source (CPython's bytes object is a fixed header plus its length; a
+    numpy array's ``__sizeof__`` a header growing with its dimensions plus its data where it
+    owns it, https://github.com/numpy/numpy/blob/main/numpy/_core/src/multiarray/methods.c,
+    ``array_sizeof``): the computed size must equal the sum of those calls for owning
+    arrays of 0 to 5 dimensions, other dtypes, views (their data not counted), a numpy
+    scalar, no source, and digests of other lengths, so the cache's budget is counted as
+    before."""
+    import sys
+
+    rng = np.random.default_rng(21)
+    base = rng.normal(size=(6, 13))
+    arrays = [np.ones(()), np.float64(1.0), rng.normal(size=12), base, base[1:4],
+              base[:, 2], rng.normal(size=(2, 3, 4)), np.zeros((1, 2, 1, 3, 2)),
+              np.zeros(0), np.arange(7, dtype=np.int32), base.T, np.asarray(base.T).copy()]
+    for digest in (rng.bytes(32), rng.bytes(64), b""):
+        for value in arrays:
+            for source in (None, *arrays):
+                entry = (value, source, False)
+                want = (sys.getsizeof(digest) + sys.getsizeof(entry) + sys.getsizeof(value)
+                        + (0 if source is None else sys.getsizeof(source)))  # fmt: skip
+                assert TraceCache._size(digest, entry) == want

@@ -147,7 +147,7 @@ floats as without a source), and its cold trace becomes the row's new source; a 
 that holds keeps the old source (a warm trace visits a third of its source's points, so
 chaining warm traces would thin the source every round). Traces are shared (within a batch
 and through :class:`sim.stochastic.stage.TraceCache`) only between games whose normalised
-payoffs *and* warm sources (a 256-bit BLAKE2b digest of the points) are the same bytes, and
+payoffs *and* warm sources (a 256-bit SHA-256 digest of the points) are the same bytes, and
 the cache keeps the source each trace leaves, so no answer depends on which row came first.
 
 Measured 2026-12-01 on the shared 2-core machine (load average 3.6-6.3, so CPU times are
@@ -646,13 +646,17 @@ class _Evaluator:
 
 def normalise(games: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Games mapped to [0, 1] by one affine map each, and each game's spread (0 for a
-    constant game, which is left at 0)."""
+    constant game, which is left at 0). Float64 games are divided in place of their
+    difference (the same two roundings, one array fewer)."""
     flat = games.reshape(games.shape[0], -1)
     low = flat.min(axis=1)
     spread = flat.max(axis=1) - low
     scale = np.where(spread > 0, spread, 1.0)
-    out = (games - low.reshape(-1, *([1] * (games.ndim - 1)))) / scale.reshape(
-        -1, *([1] * (games.ndim - 1)))  # fmt: skip
+    each = (-1, *([1] * (games.ndim - 1)))
+    out = games - low.reshape(each)
+    if out.dtype != np.float64:
+        return out / scale.reshape(each), spread
+    out /= scale.reshape(each)
     return out, spread
 
 
@@ -1227,10 +1231,16 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
     while pending.size:
         tracer.run(pending, stop)
         flat = tracer.profiles()[pending]
-        polished, ok = polish(norm[todo[pending]], flat, shape)
-        polished, tied = exact_ties(games[todo[pending]], polished, shape)
-        polished = pure_nearby(games[todo[pending]], flat, polished, shape)
-        reg = regrets(norm[todo[pending]], polished, shape)
+        # The games still traced, selected once (not copied where they are all the games,
+        # the chord trace's usual case: the same C-ordered floats either way).
+        at = todo[pending]
+        whole = at.size == count
+        sub_norm = norm if whole and norm.flags.c_contiguous else norm[at]
+        sub_games = games if whole and games.flags.c_contiguous else games[at]
+        polished, ok = polish(sub_norm, flat, shape)
+        polished, tied = exact_ties(sub_games, polished, shape)
+        polished = pure_nearby(sub_games, flat, polished, shape)
+        reg = regrets(sub_norm, polished, shape)
         good = ok & (reg <= bound[todo[pending]])
         out[todo[pending[good]]] = polished[good]
         verified[todo[pending[good]]] = True

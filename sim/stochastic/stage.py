@@ -160,6 +160,23 @@ class StageChoice:
     continuum: BoolArray
 
 
+#: ``sys.getsizeof`` of an empty bytes object and of a cache entry's 3-tuple (CPython's
+#: fixed sizes: a bytes object is this plus its length; a tuple's size depends only on its
+#: length), and of an array owning its data, less its data, by its number of dimensions.
+_BYTES_HEADER = sys.getsizeof(b"")
+_ENTRY_TUPLE = sys.getsizeof((None, None, False))
+_ARRAY_HEADER = tuple(sys.getsizeof(np.zeros((1,) * d)) - 8 for d in range(33))
+
+
+def _array_bytes(array: FloatArray) -> int:
+    """``sys.getsizeof(array)`` (numpy's ``__sizeof__``: its header, which grows with its
+    dimensions, plus its data where it owns it): computed for a plain ``numpy.ndarray``
+    owning its data of at most 32 dimensions, asked otherwise."""
+    if type(array) is np.ndarray and array.ndim < len(_ARRAY_HEADER) and array.flags.owndata:
+        return _ARRAY_HEADER[array.ndim] + array.nbytes
+    return sys.getsizeof(array)
+
+
 #: Bytes a :class:`TraceCache` holds at most: its entries' digests, limits and warm sources
 #: with their Python objects, and its table (the oldest entries go first beyond it).
 CACHE_BYTES = 128 * 1024**2
@@ -171,18 +188,22 @@ class TraceCache:
     digest (shared across rounds), with the warm source each trace leaves: ``None`` to keep
     the one it started from, else the accepted points of its cold trace (empty: none).
 
-    The cache holds a 32-byte BLAKE2b digest of each key, not the key: a 4-player, 3-action
+    The cache holds a 32-byte SHA-256 digest of each key, not the key: a 4-player, 3-action
     game's bytes are 2,592 (two digests of distinct games agree with probability 2^-256;
-    among the at most 2^20 entries a budget of 128 MiB holds, below 2^-217).
+    among the at most 2^20 entries a budget of 128 MiB holds, below 2^-217). SHA-256, not
+    BLAKE2b (until wave 15): with the processor's SHA extensions (OpenSSL uses them where
+    the CPU has them, as this host's does) it hashed a game's 2,592 bytes in 1.8 us against
+    BLAKE2b's 3.0, and a 10 kB warm source in 6.3 against 11.3 us, the same 32 bytes.
 
     **Bounded by bytes** (``budget``, default :data:`CACHE_BYTES`): what it holds is counted
     as ``sys.getsizeof`` of each entry's digest, tuple, limit and source (numpy counts an
     array's data where the array owns it; the limit is stored as its own copy, not a view
     keeping the round's limits alive) plus the dict's table, and beyond the budget the
-    oldest entries are dropped first. The answers do not depend on the budget: an entry is
-    what tracing its game again from the same source gives (the trace is deterministic in
-    the game's bytes and the source), so a dropped one costs only its trace; the path label
-    is ``"shared"`` for a hit instead of the trace's own. In the benchmark
+    oldest entries are dropped first (an entry's size is computed, the same numbers:
+    :func:`_array_bytes`). The answers do not depend on the budget: an entry is what
+    tracing its game again from the same source gives (the trace is deterministic in the
+    game's bytes and the source), so a dropped one costs only its trace; the path label is
+    ``"shared"`` for a hit instead of the trace's own. In the benchmark
     (``benchmarks/bench_engine.py``, its last 24 rounds) the cache gains about 2,350
     entries a round, about 6.7 MiB as counted here (the sources of cold traces most of
     it), and every hit (about 50 a round from the 15th, of some 2,400 traced games) is of
@@ -204,16 +225,18 @@ class TraceCache:
         caller that looks a key up and then stores it hashes it once). A key in parts
         (``key`` then ``more``; an array part as its C-order bytes, read in place) has the
         digest of their concatenation, without building it."""
-        h = hashlib.blake2b(memoryview(key), digest_size=32)  # type: ignore[arg-type]
+        h = hashlib.sha256(memoryview(key))  # type: ignore[arg-type]
         for part in more:
             h.update(part)
         return h.digest()
 
     @staticmethod
     def _size(digest: bytes, entry: tuple[FloatArray, FloatArray | None, bool]) -> int:
+        """``sys.getsizeof`` of the digest, the entry's tuple, its limit and its source
+        (:func:`_array_bytes`), without calling it."""
         value, source, _ = entry
-        return (sys.getsizeof(digest) + sys.getsizeof(entry) + sys.getsizeof(value)
-                + (0 if source is None else sys.getsizeof(source)))  # fmt: skip
+        return (_BYTES_HEADER + len(digest) + _ENTRY_TUPLE + _array_bytes(value)
+                + (0 if source is None else _array_bytes(source)))  # fmt: skip
 
     @property
     def nbytes(self) -> int:
@@ -274,9 +297,9 @@ class WarmSources:
     same solved alone or in a batch."""
 
     points: dict[int, FloatArray] = field(default_factory=dict)
-    #: Each source's BLAKE2b digest, taken once when it is set: a source is kept for many
-    #: rounds, and hashing every row's 26 kB again each round cost about 0.1 s of a
-    #: benchmark round of 0.9 s.
+    #: Each source's digest (:meth:`TraceCache.digest`), taken once when it is set: a
+    #: source is kept for many rounds, and hashing every row's 26 kB again each round cost
+    #: about 0.1 s of a benchmark round of 0.9 s.
     digests: dict[int, bytes] = field(default_factory=dict)
     #: The buffers the sources are gathered into and the tracer records in, reused from
     #: round to round (:class:`sim.stochastic.qre.Scratch`).
@@ -397,12 +420,16 @@ def on_continuum(games: FloatArray, strategies: FloatArray, path: npt.NDArray[np
     exact one), and with a singular support system (:func:`sim.stochastic.qre.continuum`).
     There the selected point is where the trace stopped on the continuum (or, for the
     other rules' two-mixer picks, one point of it), so a number read from it depends on
-    the tracer's path and stopping rule to within the continuum's extent near it."""
+    the tracer's path and stopping rule to within the continuum's extent near it.
+
+    Whether a profile is mixed is read only where the path and ``resolved`` leave it open
+    (a row's answer is its own): in the engine benchmark's rounds about 2,300 of 10,649
+    profiles, the rest answered by dominance."""
     shape = tuple(int(m) for m in games.shape[2:])
     out = np.zeros(games.shape[0], dtype=bool)
-    mixed = pure_cells(strategies, shape)[:, 0] < 0
     exact = np.isin(path, [PATHS.index(p) for p in RESOLVED_PATHS])
-    rows = np.flatnonzero(mixed & ~exact & ~resolved)
+    rows = np.flatnonzero(~exact & ~resolved)
+    rows = rows[pure_cells(strategies[rows], shape)[:, 0] < 0]
     if rows.size:
         out[rows] = qre.continuum(games[rows], qre.from_padded(strategies[rows], shape), shape)
     return out
@@ -489,9 +516,10 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
         for r in np.flatnonzero(~good).tolist():
             flat[idx[r]] = _fallback(games[idx[r]], shape)
         exact_of = resolved[idx].tolist()
+        left_by = _leaves(limits) if warm else []
         for r, ok_r in enumerate(good.tolist()):
             if warm:
-                leaves[todo[r]] = _leaves(limits, r)
+                leaves[todo[r]] = left_by[r]
             if ok_r:
                 cache.store(digests[todo[r]], limits.profiles[r], leaves.get(todo[r]),
                             exact_of[r])  # fmt: skip
@@ -508,18 +536,19 @@ def _qre(games: FloatArray, bound: FloatArray, cache: TraceCache, certify: bool 
     return qre.to_padded(flat, shape), path, resolved
 
 
-def _leaves(limits: qre.Limits, r: int) -> FloatArray | None:
-    """The warm source trace ``r`` leaves its game's row: ``None`` (keep the one it
-    followed) where its warm trace held, else its cold trace's accepted points (empty
-    where it had more than :data:`sim.stochastic.qre.RECORD`)."""
+def _leaves(limits: qre.Limits) -> list[FloatArray | None]:
+    """The warm source each trace leaves its game's row: ``None`` (keep the one it
+    followed) where its warm trace held, else its cold trace's accepted points (a copy:
+    the record is a reused buffer; empty where it had more than
+    :data:`sim.stochastic.qre.RECORD`). For all the traces at once (their flags and counts
+    read as lists: per trace, numpy's scalar indexing cost more than the copy)."""
     assert limits.record is not None and limits.recorded is not None
     assert limits.warmed is not None
-    if limits.warmed[r]:
-        return None
-    count = int(limits.recorded[r])
-    if count > limits.record.shape[1]:
-        count = 0
-    return limits.record[r, :count].copy()
+    record = limits.record
+    keep = record.shape[1]
+    held, counts = limits.warmed.tolist(), limits.recorded.tolist()
+    return [None if held[r] else record[r, : count if count <= keep else 0].copy()
+            for r, count in enumerate(counts)]  # fmt: skip
 
 
 def _fallback(game: FloatArray, shape: tuple[int, ...]) -> FloatArray:
