@@ -170,4 +170,6 @@ def test_a_trace_at_regret_zero_is_not_polished_again(monkeypatch: pytest.Monkey
     assert not got.verified[0]
     assert len(calls) < 147 // 2
     np.testing.assert_array_equal(got.profiles[0], calls[-1][0])
-    np.testing.assert_allclose(got.profiles[0], [0.0, 1.0, 0.0, 1.0], rtol=0, atol=1e-12)
+    # the traced point is the equilibrium's within the stopping regret (1e-8 of the spread,
+    # which is 4 times the dominated action's loss here): at most about 4e-8 on cooperation
+    np.testing.assert_allclose(got.profiles[0], [0.0, 1.0, 0.0, 1.0], rtol=0, atol=1e-7)
