@@ -226,7 +226,8 @@ def test_the_orientation_check_keeps_a_looser_control_on_the_branch(
 ) -> None:
     """Five random 4-player, 3-action games (of 300 drawn with seed 2026) whose principal
     branch a looser step control leaves when nothing else checks it: with the tracer's
-    nominal tangent turn at 0.2 instead of 0.05 and the orientation check off
+    nominal tangent turn at 0.2 (its chord control and its reference re-trace) and the
+    orientation check off
     (``FLIP_STEP`` infinite: every step that reverses the branch's orientation is taken) the
     traces jump to other QRE branches and end at other equilibria; with the check on they
     reject those steps (a jump to another branch piece reverses the orientation: Allgower
@@ -243,6 +244,7 @@ def test_the_orientation_check_keeps_a_looser_control_on_the_branch(
     ours = logit_limits(games, 1e-7).profiles
     np.testing.assert_allclose(ours, np.array(theirs), atol=1e-4)
     monkeypatch.setattr(qre, "NOMINAL_ANGLE", 0.2)
+    monkeypatch.setattr(qre, "REFERENCE_ANGLE", 0.2)
     np.testing.assert_allclose(logit_limits(games, 1e-7).profiles, np.array(theirs), atol=1e-4)
     monkeypatch.setattr(qre, "FLIP_STEP", np.inf)
     loose = logit_limits(games, 1e-7).profiles

@@ -426,7 +426,13 @@ continua's stop points), its answers within 1.1e-6 (horizons the same bits); the
 2,044,608 round-states (strategies up to 0.23 apart on continua, values 0.18), Jacobians
 20.21 -> 13.76 million, the instrumented solve 89.7 -> 78.4 CPU s (one run each, load 3).
 A nominal turn of 0.15 changed one support of the benchmark (round 65, state 6903) for
-12.08 million Jacobians, so 0.1 it is.
+12.08 million Jacobians, so 0.1 it is. The reference control (the Newton-throughout re-trace
+of a game the chord trace left unverified) keeps 0.05 (``REFERENCE_ANGLE``): at 0.1 it
+verified fewer of them, and on a 48-round solve of the benchmark game (the shock at round
+24) 293 stage games fell back to ``sim.equilibria.solve`` (path ``fallback``, not the QRE
+selection) against 96 with both at 0.05; with the reference at 0.05, 94, and no support
+changed against both at 0.05 (596 of 511,152 round-states moved by more than 1e-6, at most
+0.23: continua).
 """
 
 from __future__ import annotations
@@ -483,6 +489,8 @@ NEWTON_TOL = 1e-9
 NOMINAL_DISTANCE = 0.02
 NOMINAL_CONTRACTION = 0.2
 NOMINAL_ANGLE = 0.1
+#: The reference control's nominal turn (the tracer's before wave 15; see *A looser turn*).
+REFERENCE_ANGLE = 0.05
 MAX_GROWTH = 2.0
 #: Corrections of a step that evaluate and factor the Jacobian before the chord ones.
 NEWTON_STEPS = 2
@@ -701,9 +709,10 @@ class TraceState:
 def _params(chord: bool = True) -> FloatArray:
     """The kernel's parameters; ``chord=False``: Newton's method throughout (a Jacobian for
     every correction, stopped on the last correction's size), the reference control."""
-    steps, most, estimate = ((NEWTON_STEPS, MAX_NEWTON, 1) if chord
-                             else (REFERENCE_NEWTON, REFERENCE_NEWTON, 0))  # fmt: skip
-    return np.array([NOMINAL_DISTANCE, NOMINAL_CONTRACTION, NOMINAL_ANGLE, MAX_GROWTH,
+    steps, most, estimate, angle = ((NEWTON_STEPS, MAX_NEWTON, 1, NOMINAL_ANGLE) if chord
+                                    else (REFERENCE_NEWTON, REFERENCE_NEWTON, 0,
+                                          REFERENCE_ANGLE))  # fmt: skip
+    return np.array([NOMINAL_DISTANCE, NOMINAL_CONTRACTION, angle, MAX_GROWTH,
                      NEWTON_TOL, most, MIN_STEP, MAX_STEPS, steps, CHORD_RATE,
                      estimate, WARM_DISTANCE, WARM_CONTRACTION, WARM_STRIDE, FLIP_STEP],
                     dtype=np.float64)  # fmt: skip
