@@ -499,7 +499,8 @@ def _trace(
     is not empty, until every target lambda is crossed (the branch's probabilities at
     target ``r`` go to ``points[game, r]``). ``params``: nominal distance, contraction,
     angle, max growth, Newton tolerance, max corrections, min step, max steps, Newton
-    corrections before the chord ones, chord rate, stop on the error estimate (> 0).
+    corrections before the chord ones, chord rate, stop on the error estimate (> 0), and at
+    index 14 the step below which a reversed orientation is crossed (``qre.FLIP_STEP``).
     Every accepted point is appended to ``rec[game]`` (``rec_n[game]`` counts them; past
     ``rec.shape[1]`` only counted): the next round's warm source (:func:`warm`)."""
     nominal_distance, nominal_contraction, nominal_angle = params[0], params[1], params[2]
