@@ -359,15 +359,6 @@ def _regret(u, sigma, offsets, shape, dims=None):
 
 
 @njit(cache=True)
-def _weighted_max(delta, z):
-    size = z.shape[0] - 1
-    out = abs(delta[size]) / (1.0 + abs(z[size]))
-    for k in range(size):
-        out = max(out, abs(delta[k]) * np.exp(z[k]))
-    return out
-
-
-@njit(cache=True)
 def _workspace(n, size, shape):
     """Scratch arrays of one game's evaluations and solves."""
     mmax = 0
