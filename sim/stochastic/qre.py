@@ -137,10 +137,12 @@ secant from the source point the last accepted point followed, carried to that p
 (pseudo-arclength corrections with the source as the predictor: Allgower and Georg 2003,
 ch. 2; turning points are followed), one Newton correction and then chord ones to
 ``NEWTON_TOL``. A step is accepted when its first correction is at most ``WARM_DISTANCE`` =
-2 nominal distances (the cold control accepts 4), its contraction at most one nominal
-contraction (the cold control accepts 4) and its tangent turns from the last accepted one
-by less than ``2 WARM_STRIDE`` nominal angles (the cold control's acceptance for each of the
-three source steps it spans; Allgower and Georg 2003, sec. 6.1). The stopping rule is
+4 nominal distances and its contraction at most ``WARM_CONTRACTION`` = 4 nominal
+contractions (the cold control's own bounds, since wave 16; 2 and 1 before, see *The cold
+control's bounds* below), it keeps the branch's orientation, and its tangent turns from
+the last accepted one by less than ``2 WARM_STRIDE`` nominal angles (the cold control's
+acceptance for each of the three source steps it spans; Allgower and Georg 2003, sec.
+6.1). The stopping rule is
 unchanged (the first accepted point with regret at most ``stop_regret``); past the source's
 last point the cold control continues (the step the last secant); the polish,
 :func:`exact_ties`, the verification and the reference re-trace of unverified games are as
@@ -433,6 +435,29 @@ verified fewer of them, and on a 48-round solve of the benchmark game (the shock
 selection) against 96 with both at 0.05; with the reference at 0.05, 94, and no support
 changed against both at 0.05 (596 of 511,152 round-states moved by more than 1e-6, at most
 0.23: continua).
+
+**The cold control's bounds for the warm step** (wave 16). A warm step was held to half
+the cold control's distance (``WARM_DISTANCE`` 2) and a quarter of its contraction
+(``WARM_CONTRACTION`` 1), margins kept against a warm trace settling on a nearby piece of
+the correspondence. The orientation check now rejects such a step in either trace, so a
+warm step is held to the cold control's own bounds (4 and 4; its turn bound, ``2
+WARM_STRIDE`` nominal angles, was already the cold one's over the steps it spans).
+Measured on the engine benchmark's game (``benchmarks/bench_engine.py``'s ``build``; the
+Jacobian and hold counts are exact): on 48 rounds (the shock at 24) the warm trace held on
+63,057 of 99,070 games with a source instead of 54,874, and the tracer evaluated 4.88
+million Jacobians instead of 5.35 (a distance of 3: 5.06; 4 with a contraction of 1: 4.91;
+strides of 2 and 4 at a distance of 4: 5.09 and 4.96); on 192 rounds 323,962 held instead
+of 303,212, 12.72 million Jacobians instead of 13.99 (0.91x). The selections: no support
+changed on the 192 rounds' 2,044,608 round-states, against the solve before (strategies
+within 2.0e-5 and values 4.2e-5, at continua's stop points) or against the all-cold solve
+at the nominal turn of 0.05 (the same differences as before: up to 0.23 on continua); the
+nine scenarios' QRE solves at their resolution no support change, strategies within
+1.6e-14, values 1.6e-13; an analysis chunk (``bench_solve_split.py --n 16 --dump`` and
+``--compare``) no support above 1e-20 moved, strategies within 2.4e-13, its answers
+within 7.1e-15 (horizons the same bits), 29 path labels between ``traced`` and
+``shared`` (the warm sources kept, and with them which traces share, differ).
+``tests/test_qre_warm.py``'s warm trace toward another equilibrium (the stag hunt) still
+fails its checks.
 """
 
 from __future__ import annotations
@@ -507,10 +532,11 @@ RECORD = 256
 #: source (and its last); its first correction may be at most ``WARM_DISTANCE`` times
 #: ``NOMINAL_DISTANCE``, its contraction ``WARM_CONTRACTION`` times ``NOMINAL_CONTRACTION``,
 #: its tangent turn ``2 WARM_STRIDE`` times ``NOMINAL_ANGLE`` (the cold control's bound for
-#: each of the source's steps it spans).
+#: each of the source's steps it spans); the distance and contraction are the cold
+#: control's bounds too (a step of :func:`trace` is rejected beyond 4 of each).
 WARM_STRIDE = 3
-WARM_DISTANCE = 2.0
-WARM_CONTRACTION = 1.0
+WARM_DISTANCE = 4.0
+WARM_CONTRACTION = 4.0
 #: A batch of at least this many games is traced by kernels compiled for its shape (every
 #: size a compile-time constant: :func:`sim.stochastic.logit_kernel.kernels`, the same
 #: floats), a smaller one by the kernels for any shape: a shape's own kernels take about
