@@ -821,3 +821,59 @@ def trace(*args, dims=None):
 def warm(*args, dims=None):
     """:func:`_warm` (follow the warm sources), compiled for ``dims``."""
     kernels(dims).warm(*args)
+
+
+@njit(cache=True)
+def lu_steps(jac, res, step, cond_max):
+    """The polish's Newton steps (:func:`sim.stochastic.qre.polish`) where they are well
+    conditioned: ``step[z] = -J_z^{-1} res[z]`` for each ``J_z = jac[z]`` ``(N, M, M)``
+    whose 1-norm condition number ``||J||_1 ||J^{-1}||_1`` is at most ``cond_max``; returns
+    which rows ``(N,)`` (the others of ``step`` are left as they were). The solve is the
+    tracer's own elimination with partial pivoting (:func:`_solve`; Golub and Van Loan,
+    *Matrix Computations*, 4th ed., 2013, alg. 3.4.1), and ``||J^{-1}||_1`` is computed
+    exactly from its factors, a column of ``J^{-1}`` at a time (:func:`_resolve`), not
+    estimated. A zero or non-finite pivot, a non-finite entry or a larger condition
+    number declines the matrix."""
+    count, m, _ = jac.shape
+    done = np.zeros(count, dtype=np.bool_)
+    a = np.empty((m, m))
+    pivots = np.empty(m, dtype=np.int64)
+    b = np.empty(m)
+    x = np.empty(m)
+    col = np.empty(m)
+    for z in range(count):
+        norm = 0.0
+        finite = True
+        for j in range(m):
+            total = 0.0
+            for i in range(m):
+                v = jac[z, i, j]
+                a[i, j] = v
+                if not np.isfinite(v):
+                    finite = False
+                total += abs(v)
+            norm = max(norm, total)
+        if not finite or norm == 0.0:
+            continue
+        for i in range(m):
+            b[i] = res[z, i]
+        if not _solve(a, b, x, pivots):
+            continue
+        inverse = 0.0
+        for c in range(m):
+            for i in range(m):
+                b[i] = 0.0
+            b[c] = 1.0
+            if not _resolve(a, pivots, b, col):
+                inverse = np.inf
+                break
+            total = 0.0
+            for i in range(m):
+                total += abs(col[i])
+            inverse = max(inverse, total)
+        if not norm * inverse <= cond_max:
+            continue
+        for i in range(m):
+            step[z, i] = -x[i]
+        done[z] = True
+    return done

@@ -458,6 +458,23 @@ within 7.1e-15 (horizons the same bits), 29 path labels between ``traced`` and
 ``shared`` (the warm sources kept, and with them which traces share, differ).
 ``tests/test_qre_warm.py``'s warm trace toward another equilibrium (the stag hunt) still
 fails its checks.
+
+**The polish by LU** (wave 16). The polish's Newton steps were all least-squares steps by
+the pseudo-inverse (an SVD of each 12 x 12 Jacobian, about 16 us; some 60% of the
+polish). Where the Jacobian's 1-norm condition number is at most ``POLISH_CONDITION`` =
+1e3 the step is now solved by LU with partial pivoting (the tracer's own elimination,
+:func:`sim.stochastic.logit_kernel.lu_steps`, with the condition number computed exactly
+from the factors); a singular or nearly singular Jacobian (a limit on a continuum, where
+the least-norm step picks the point) keeps the pseudo-inverse. Measured: the polish of
+``bench_solve_split.py --engine 8`` 44.8 and 42.6 -> 35.1 and 31.9 CPU ms a round (two
+pairs alternating in fresh processes, load 1.0-1.4), the round 658.4 and 629.1 -> 624.7
+and 610.9; of an analysis chunk (``--n 16``, one run each) 16.6 -> 9.3 ms a calibration.
+The selections: the 192-round engine benchmark's strategies and values the same bits;
+600 random games' limits within 9.0e-29; ``answer()`` on the nine scenarios at their
+resolution (every rule and the myopic solve) within 5.1e-29; an analysis chunk's
+strategies within 4.3e-19, its answers 6.7e-30, no path label changed. (A first version
+in wave 15, with an elimination of its own, moved ``answer()``'s strategies on continua
+by up to 8.4e-9 under that wave's warm bounds and was not kept.)
 """
 
 from __future__ import annotations
@@ -931,6 +948,35 @@ def _support_system(ev: _Evaluator, games: FloatArray, x: FloatArray,
     return res, jac
 
 
+#: The polish solves a Newton step by LU factorisation where the Jacobian's 1-norm condition
+#: number is at most this, else by the pseudo-inverse (:func:`_newton_steps`).
+POLISH_CONDITION = 1e3
+
+
+def _newton_steps(jac: FloatArray, res: FloatArray) -> FloatArray:
+    """``(N, M)``: each Newton step ``-pinv(J) r`` of :func:`polish`, solved by LU with
+    partial pivoting where ``J``'s 1-norm condition number is at most
+    :data:`POLISH_CONDITION` (:func:`sim.stochastic.logit_kernel.lu_steps`), by the
+    pseudo-inverse (an SVD a matrix) elsewhere.
+
+    Where ``J`` is nonsingular the pseudo-inverse is its inverse, so both routes solve the
+    same system, a backward-stable solve to a relative error of about ``kappa eps``
+    (Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., 2002, sec. 9.4 and
+    ch. 11), and Newton's iteration reaches the same isolated root either way. A singular
+    or nearly singular ``J`` (a limit on a continuum of equilibria, where the least-norm
+    step decides which of its points Newton reaches) keeps the pseudo-inverse. See
+    *The polish by LU* in the module docstring for what it saves and what moved."""
+    step = np.empty_like(res)
+    if res.shape[0] == 0:
+        return step
+    done = _kernel().lu_steps(np.ascontiguousarray(jac), np.ascontiguousarray(res), step,
+                              POLISH_CONDITION)  # fmt: skip
+    left = np.flatnonzero(~done)
+    if left.size:
+        step[left] = -np.einsum("zij,zj->zi", np.linalg.pinv(jac[left]), res[left])
+    return step
+
+
 def polish(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]
            ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:  # fmt: skip
     """The exact equilibrium on the support of each traced profile.
@@ -970,7 +1016,7 @@ def polish(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]
             break
         res, jac = _support_system(ev, games[live], x[live], support[live],
                                    [r[live] for r in ref])  # fmt: skip
-        step = -np.einsum("zij,zj->zi", np.linalg.pinv(jac), res)
+        step = _newton_steps(jac, res)
         x[live] = x[live] + step
         done[live] = np.abs(step).max(axis=1) <= 1e-13
     ok = np.all(np.isfinite(x), axis=1) & np.all(x >= -1e-9, axis=1)
