@@ -388,12 +388,17 @@ def fast_paths(grid: int, levels: int, sample: int = 300) -> None:
 
 def compile_kernels() -> None:
     """Load (or compile) every kernel a solve runs before anything is timed: a small solve,
-    and a warm trace where the tree has them (numba caches the machine code on disk)."""
+    and cold and warm traces of a batch large enough for the kernels compiled for the
+    benchmark's shape (``qre.SPECIALISE`` games, where the tree has them), whose mixed
+    limits the polish's LU steps take (numba caches the machine code on disk: the first
+    run on a machine compiles, the later ones load it)."""
     solve(build(3, 2, 1, 1)[0], 1)
     if hasattr(qre.LogitTracer, "warm"):
-        games = np.random.default_rng(0).normal(size=(1, 4, 3, 3, 3, 3))
-        first = qre.logit_limits(games, 1e-7, warm=(np.zeros((1, 0, 13)), np.zeros(1, np.int64)))
-        qre.logit_limits(games, 1e-7, warm=(first.record, first.recorded))
+        count = max(1, getattr(qre, "SPECIALISE", 1))
+        games = np.random.default_rng(0).normal(size=(count, 4, 3, 3, 3, 3))
+        none = (np.zeros((count, 0, 13)), np.zeros(count, np.int64))
+        first = qre.logit_limits(games, 1e-7, warm=none)
+        qre.logit_limits(games, 1e-7, warm=(first.record.copy(), first.recorded.copy()))
 
 
 def after_shock(grid: int, levels: int, rounds: int, robust: bool, certify: bool
@@ -646,7 +651,7 @@ def main() -> None:
           f"({args.grid}^3 beliefs x {args.levels} capacity levels + collapse), "
           f"{longest} rounds (a threat shock from round {longest // 2}); built in "
           f"{time.perf_counter() - t0:.1f} s")  # fmt: skip
-    solve(build(3, 2, 1, 1)[0], 1)  # compile the tracer (numba caches it on disk)
+    compile_kernels()
     print(f"peak memory after building: {peak_mib():,.0f} MiB")
 
     # Backward induction over the last T rounds is the first T steps of the longest solve,
