@@ -512,6 +512,10 @@ LAMBDA_MAX = 1e12
 STOP_REGRET = 1e-8
 #: Actions with at least this probability at the stopping point form the polished support.
 SUPPORT_FLOOR = 1e-4
+#: A trace that ends at ``LAMBDA_MAX`` unverified is polished again on the actions played
+#: with at least this probability: every action with a positive one (see *Limits below the
+#: support floor* in the module docstring).
+END_FLOOR = float(np.nextafter(0.0, 1.0))
 #: The polished equilibrium must lie this close (max abs difference) to the traced point.
 POLISH_DISTANCE = 1e-3
 #: First step (arclength) and the fewest steps before giving up on a game.
@@ -977,12 +981,13 @@ def _newton_steps(jac: FloatArray, res: FloatArray) -> FloatArray:
     return step
 
 
-def polish(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]
-           ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:  # fmt: skip
+def polish(games: FloatArray, flat: FloatArray, shape: tuple[int, ...],
+           floor: float = SUPPORT_FLOOR) -> tuple[FloatArray, npt.NDArray[np.bool_]]:  # fmt: skip
     """The exact equilibrium on the support of each traced profile.
 
     ``flat`` ``(N, M)`` are traced probabilities; the support keeps actions with probability
-    at least :data:`SUPPORT_FLOOR`. Newton's method (least-squares steps, so a degenerate
+    at least ``floor`` (:data:`SUPPORT_FLOOR`; :data:`END_FLOOR` at the trace's end) and
+    each player's most likely one. Newton's method (least-squares steps, so a degenerate
     game with a continuum of solutions still converges) on: each player's support actions
     earn equal payoffs, its support probabilities sum to 1, and every action outside the
     support has probability 0. Returns the polished probabilities and whether Newton
@@ -994,7 +999,7 @@ def polish(games: FloatArray, flat: FloatArray, shape: tuple[int, ...]
     ev = _Evaluator(shape)
     lay = ev.layout
     count, size = flat.shape
-    support = flat >= SUPPORT_FLOOR
+    support = flat >= floor
     for i in range(lay.n):
         b = lay.block(i)
         top = flat[:, b].argmax(axis=1)
@@ -1274,6 +1279,18 @@ class Limits:
     exact: npt.NDArray[np.bool_] | None = None
 
 
+def _limits(norm: FloatArray, games: FloatArray, flat: FloatArray, shape: tuple[int, ...],
+            floor: float = SUPPORT_FLOOR) -> tuple[FloatArray, npt.NDArray[np.bool_],
+                                                   npt.NDArray[np.bool_], FloatArray]:  # fmt: skip
+    """The equilibria traced points ``flat`` ``(N, M)`` approach: :func:`polish` (on the
+    support of ``floor``), :func:`exact_ties`, :func:`pure_nearby`; with whether the polish
+    converged, which :func:`exact_ties` resolved, and the regrets (in ``norm``'s units)."""
+    polished, ok = polish(norm, flat, shape, floor)
+    polished, tied = exact_ties(games, polished, shape)
+    polished = pure_nearby(games, flat, polished, shape)
+    return polished, ok, tied, regrets(norm, polished, shape)
+
+
 def logit_limits(games: FloatArray, tol: float | FloatArray,
                  normalised: tuple[FloatArray, FloatArray] | None = None,
                  chord: bool = True,
@@ -1327,8 +1344,14 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
             warmed[todo[use]] = tracer.warm(use, source, counts)
     pending = np.arange(todo.size)
     stop = STOP_REGRET
+    # Games traced on to LAMBDA_MAX (the reference control's, whose regret reached 0
+    # unverified): no stopping regret ends them.
+    onward = np.zeros(todo.size, dtype=bool)
     while pending.size:
-        tracer.run(pending, stop)
+        far = onward[pending]
+        tracer.run(pending[~far], stop)
+        if far.any():
+            tracer.run(pending[far], -1.0)
         flat = tracer.profiles()[pending]
         # The games still traced, selected once (not copied where they are all the games,
         # the chord trace's usual case: the same C-ordered floats either way).
@@ -1336,24 +1359,40 @@ def logit_limits(games: FloatArray, tol: float | FloatArray,
         whole = at.size == count
         sub_norm = norm if whole and norm.flags.c_contiguous else norm[at]
         sub_games = games if whole and games.flags.c_contiguous else games[at]
-        polished, ok = polish(sub_norm, flat, shape)
-        polished, tied = exact_ties(sub_games, polished, shape)
-        polished = pure_nearby(sub_games, flat, polished, shape)
-        reg = regrets(sub_norm, polished, shape)
-        good = ok & (reg <= bound[todo[pending]])
+        st = tracer.state
+        polished, ok, tied, reg = _limits(sub_norm, sub_games, flat, shape)
+        good = ok & (reg <= bound[at])
+        if not chord:
+            # At the trace's end an action still played is a best response to within
+            # 745 / LAMBDA_MAX (below that, exp(-lambda gap) underflows): a limit not
+            # verified on the support of SUPPORT_FLOOR (one with a smaller probability) is
+            # polished on all of them.
+            end = np.flatnonzero(~good & (st.status[pending] == _kernel().AT_MAX))
+            if end.size:
+                found = _limits(sub_norm[end], sub_games[end], flat[end], shape, END_FLOOR)
+                polished[end], ok[end], tied[end], reg[end] = found
+                good[end] = ok[end] & (reg[end] <= bound[at[end]])
         out[todo[pending[good]]] = polished[good]
         verified[todo[pending[good]]] = True
         exact[todo[pending]] = tied & good
-        st = tracer.state
-        # A regret of exactly 0 is below every tighter stop: such a trace never moves
-        # again, and its polish would only repeat (up to 147 times) what it gave now.
-        finished = good | (st.status[pending] != _kernel().STOPPED) | (st.regret[pending] == 0)
+        finished = good | (st.status[pending] != _kernel().STOPPED)
+        # A regret of exactly 0 is below every tighter stop (its polish would only repeat,
+        # up to 147 times, what it gave now), but not the end of the branch: the reference
+        # control traces it on to LAMBDA_MAX (the chord control stops here anyway).
+        zero = ~finished & (st.regret[pending] == 0)
+        if chord:
+            finished |= zero
+        else:
+            onward[pending[zero]] = True
         # Not yet polishable: trace further with a tighter stopping rule.
         out[todo[pending[~good]]] = flat[~good]
         pending = pending[~finished]
         stop *= 1e-2
-        if stop < 1e-300 or chord:
+        if chord:
             break
+        if stop < 1e-300:
+            # The last stopping regret: only the games traced on to LAMBDA_MAX run again.
+            pending = pending[onward[pending]]
     lambdas[todo] = tracer.state.z[:, -1] * 1.0
     steps[todo] = tracer.state.steps
     corrections[todo] = tracer.state.work[:, 1]
