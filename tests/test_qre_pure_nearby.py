@@ -80,9 +80,10 @@ def test_logit_limits_applies_the_tie_break_to_what_the_polish_returns(
     game = _game([[2.0, 0.0], [1.0, 0.0]], [[3.0, 0.0], [0.0, 1.0]])
     real = qre.polish
 
-    def off_by_a_little(games: np.ndarray, flat: np.ndarray, shape: tuple[int, ...]
+    def off_by_a_little(games: np.ndarray, flat: np.ndarray, shape: tuple[int, ...],
+                        floor: float = qre.SUPPORT_FLOOR
                         ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-        x, ok = real(games, flat, shape)
+        x, ok = real(games, flat, shape, floor)
         return x + np.array([0.0, 0.0, -2e-4, 2e-4]), ok
 
     monkeypatch.setattr(qre, "polish", off_by_a_little)

@@ -152,17 +152,18 @@ def test_a_trace_at_regret_zero_is_not_polished_again(monkeypatch: pytest.Monkey
     """The reference control resumes an unverified trace at a hundredfold tighter stopping
     regret, down to 1e-300 (147 rounds). A trace whose regret is exactly 0 (the prisoner's
     dilemma: defection strictly dominant, the other action's probability underflows to 0)
-    stops below every such bound, so it never moves again: with a polish that always
-    fails, it must be polished only until it reaches regret 0, not 147 times, and keep the
-    traced point."""
+    stops below every such bound, so no tighter stop moves it: with a polish that always
+    fails, it must be polished only until it reaches regret 0 and once more where it is
+    then traced on to (``LAMBDA_MAX``, with the support of :data:`qre.END_FLOOR` too), not
+    147 times, and keep the traced point."""
     payoffs = KNOWN["prisoners-dilemma"][0]
     calls = []
     real = qre.polish
 
-    def failing(games: np.ndarray, flat: np.ndarray, shape: tuple[int, ...]
-                ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    def failing(games: np.ndarray, flat: np.ndarray, shape: tuple[int, ...],
+                floor: float = qre.SUPPORT_FLOOR) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
         calls.append(flat.copy())
-        out, ok = real(games, flat, shape)
+        out, ok = real(games, flat, shape, floor)
         return out, np.zeros_like(ok)
 
     monkeypatch.setattr(qre, "polish", failing)

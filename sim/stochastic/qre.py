@@ -45,7 +45,9 @@ is then **polished**: the actions with probability at least ``SUPPORT_FLOOR`` fo
 support, and Newton's method on the equal-payoff conditions over that support (from the
 traced point) gives the exact equilibrium, kept when it is within ``POLISH_DISTANCE`` of the
 traced point and passes the regret check. If not, the trace resumes with a hundredfold
-smaller ``stop_regret``.
+smaller ``stop_regret`` (the reference re-trace: on to ``LAMBDA_MAX``, where a limit not
+found on that support is polished on every action still played; *The end of the re-trace*
+below).
 
 The equilibrium selected is invariant to adding a constant to a player's payoffs and to
 scaling *all* payoffs by one positive number, but not to rescaling one player alone: the
@@ -475,6 +477,46 @@ resolution (every rule and the myopic solve) within 5.1e-29; an analysis chunk's
 strategies within 4.3e-19, its answers 6.7e-30, no path label changed. (A first version
 in wave 15, with an elimination of its own, moved ``answer()``'s strategies on continua
 by up to 8.4e-9 under that wave's warm bounds and was not kept.)
+
+**The end of the re-trace** (wave 16). On a 48-round solve of the benchmark game
+(``build(11, 8, 48, shock_round=24)``, ``robust=False, certify=False``) the reference
+re-trace took 665 stage games (712 before the warm bounds above) and left 94 unverified,
+answered by the first equilibrium of ``sim.equilibria.solve`` (path ``fallback``, not the
+QRE selection). Each of the 94 traced points had a regret of at most 1.0e-11 of the spread
+against a bound of 1e-7: the branch had reached its limit, and only the polish failed (its
+Newton steps left the simplex on a singular support system). In 66 the limit's support
+holds a probability below ``SUPPORT_FLOOR``: the patron's 9.8e-5 down to 2.8e-7 on one
+action keeps the hedger indifferent while the hedger's mix (12/35, 2/5, 4/15, ...) keeps the
+patron indifferent, a regular equilibrium (:func:`support_ratio` 0.4 to 1) that the support
+of 1e-4 misses at every stop (62 of the 66 ended at ``LAMBDA_MAX``). On the branch
+``log(sigma_j / sigma_k) = lambda (U_j - U_k)``, so an action whose gap to the best stays
+``g`` has probability at most ``exp(-lambda g)``: at ``LAMBDA_MAX`` an action still played
+is a best response to within 745 / 1e12 of the spread, and a trace that ends there
+unverified is now polished again with all of them in the support (``END_FLOOR``). In the
+other 28 (and the last 4 of the 66) the kernel's regret read exactly 0 at lambda 5e8 to
+1.3e9 (the largest payoff minus the mean, on a point whose probabilities sum to 1 only
+within the corrector's tolerance: a true regret of 1e-11 rounds to below 0), where a
+hedger's action 0.66e-8 to 1.4e-8 of the spread short of a tie still had 1.2e-4 to 7.2e-4,
+and the rule of wave 7 ended the re-trace there (no tighter stop moves such a trace, but a
+larger lambda does): it is now traced on to ``LAMBDA_MAX``, where that action's probability
+is 0 and the polish gives the strict pure equilibrium. Only games the re-trace left
+unverified can change: of the 712, the 618 it verified keep their profiles, lambdas and
+steps bit for bit, and all 712 verify; on 1,200 random games (300 each of 4 x 3^4 and 3 x 2
+x 3, normal and small-integer payoffs) ``logit_limits`` and the re-trace alone give the same
+bits. pygambit's ``logit_solve`` (maxregret 1e-8) ends within 1e-3 of 63 of the 94 new
+limits; at the 28 near ties it stops with the hedger at 1/2, 1/2 (its stop above the
+tie's gap; at maxregret 1e-10 and 1e-11 it moves to 7e-3 and 7e-4 on that action, toward
+the pure limit), and the last three reach the new limits at a tighter maxregret (within
+2.4e-5, 2e-10 and 5e-4, the last stalled on an action 2e-7 of the spread short of a tie).
+The fallback had given the same point at 85 (within 1.3e-15) and another, pure equilibrium
+at 9 (states 3824 and 4792 in rounds 25, 29, 35 and 39, state 1800 in round 28), where
+pygambit is within 6.5e-6 of the traced limit. The solve: fallbacks 94 -> 0 (88
+``traced``, 6 ``shared``); 150 of 511,152 round-states changed support, the 9 and 141 in
+earlier rounds whose stage games changed with the continuation values (values moved by up
+to 4.3; 20 of them sampled: each solve's selection within 4.2e-4 of pygambit's on its own
+game), none whose stage game is the same bits. The re-trace on the 712 games 60,223 ->
+60,552 steps, 0.495 -> 0.501 CPU s (medians of 3, alternating; in the solve about 0.65 ->
+0.70 s, and the 94 fallback solves it replaces cost 0.08 s). ``tests/test_qre_end.py``.
 """
 
 from __future__ import annotations
@@ -513,8 +555,8 @@ STOP_REGRET = 1e-8
 #: Actions with at least this probability at the stopping point form the polished support.
 SUPPORT_FLOOR = 1e-4
 #: A trace that ends at ``LAMBDA_MAX`` unverified is polished again on the actions played
-#: with at least this probability: every action with a positive one (see *Limits below the
-#: support floor* in the module docstring).
+#: with at least this probability: every action with a positive one (see *The end of the
+#: re-trace* in the module docstring).
 END_FLOOR = float(np.nextafter(0.0, 1.0))
 #: The polished equilibrium must lie this close (max abs difference) to the traced point.
 POLISH_DISTANCE = 1e-3
