@@ -515,8 +515,9 @@ pygambit is within 6.5e-6 of the traced limit. The solve: fallbacks 94 -> 0 (88
 earlier rounds whose stage games changed with the continuation values (values moved by up
 to 4.3; 20 of them sampled: each solve's selection within 4.2e-4 of pygambit's on its own
 game), none whose stage game is the same bits. The re-trace on the 712 games 60,223 ->
-60,552 steps, 0.495 -> 0.501 CPU s (medians of 3, alternating; in the solve about 0.65 ->
-0.70 s, and the 94 fallback solves it replaces cost 0.08 s). ``tests/test_qre_end.py``.
+60,552 steps, 0.495 -> 0.501 CPU s (medians of 3, alternating; in the solve 0.65-0.69 ->
+0.68-0.74 s, and the 94 fallback solves it replaces cost 0.08 s); the same after the
+polish by LU above. ``tests/test_qre_end.py``.
 """
 
 from __future__ import annotations
