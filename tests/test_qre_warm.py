@@ -174,3 +174,37 @@ def test_a_trace_at_regret_zero_is_not_polished_again(monkeypatch: pytest.Monkey
     # the traced point is the equilibrium's within the stopping regret (1e-8 of the spread,
     # which is 4 times the dominated action's loss here): at most about 4e-8 on cooperation
     np.testing.assert_allclose(got.profiles[0], [0.0, 1.0, 0.0, 1.0], rtol=0, atol=1e-7)
+
+
+def test_a_warm_trace_from_an_analysis_games_source_reaches_the_cold_traces_limit() -> None:
+    """A stage game of the default analysis (``hedgesim analyze scenarios/baseline.yaml
+    --seed 0``: a supported calibration, the 10th round solved, one state's game; 4 players x
+    3 actions) with the warm source its state's row held (the accepted points of the round
+    before's cold trace). The principal branch's limit, as the cold trace and pygambit's
+    ``logit_solve`` (Turocy 2005; maxregret 1e-8 and 1e-10) find it: the hedger mixes its
+    last two actions 0.2448 / 0.7552 and the third player 0.5164 / 0.4836. A warm trace must
+    reach it too (its checks fail here and the game is traced cold). With the warm step held
+    to the cold control's own distance and contraction bounds (``WARM_DISTANCE`` and
+    ``WARM_CONTRACTION`` 4, tried in wave 16 and reverted) the warm trace held and ended at
+    a pure equilibrium instead: a step to another piece of the correspondence that keeps the
+    orientation's sign. Setting both to 4 fails this test."""
+    from pathlib import Path
+
+    data = np.load(Path(__file__).parent / "data" / "warm_margins_4x3.npz")
+    game, source = data["game"][None], data["source"]
+    tol = float(data["tol"])
+    cold = logit_limits(game, tol)
+    warm = logit_limits(game, tol, warm=(source[None].copy(), np.array([source.shape[0]])))
+    assert cold.verified[0] and warm.verified[0]
+    np.testing.assert_allclose(cold.profiles[0, 1:3], [0.2448, 0.7552], atol=1e-4)
+    np.testing.assert_allclose(cold.profiles[0, 6:8], [0.5164, 0.4836], atol=1e-4)
+    assert np.array_equal(cold.profiles[0] > 1e-9, warm.profiles[0] > 1e-9)
+    np.testing.assert_allclose(warm.profiles[0], cold.profiles[0], rtol=0, atol=1e-9)
+    # the cross-check last: without pygambit the engine's own assertions above still ran
+    gbt = pytest.importorskip("pygambit", reason="pygambit is not installed")
+    from sim.game import NormalFormGame
+
+    g = NormalFormGame(data["game"]).to_gambit()
+    found = gbt.nash.logit_solve(g).equilibria[0]
+    theirs = np.concatenate([[float(found[s]) for s in p.strategies] for p in g.players])
+    np.testing.assert_allclose(theirs, cold.profiles[0], rtol=0, atol=1e-3)
